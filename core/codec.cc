@@ -1,0 +1,147 @@
+#include "core/codec.h"
+
+#include "event_generated.h"
+
+namespace tb {
+namespace fb = termbrain::fb;
+
+namespace {
+
+flatbuffers::Offset<flatbuffers::Vector<uint8_t>> Bytes(flatbuffers::FlatBufferBuilder& b,
+                                                        const std::string& s) {
+  return b.CreateVector(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+}
+
+flatbuffers::Offset<void> EncodePayload(flatbuffers::FlatBufferBuilder& b, const Event& ev,
+                                        fb::Payload* type) {
+  switch (ev.kind) {
+    case EventKind::kStarted: {
+      *type = fb::Payload::CommandStarted;
+      auto cmd = Bytes(b, ev.command);
+      auto cwd = Bytes(b, ev.cwd);
+      auto shell = b.CreateString(ev.shell);
+      return fb::CreateCommandStarted(b, cmd, cwd, shell, ev.truncated).Union();
+    }
+    case EventKind::kFinished:
+      *type = fb::Payload::CommandFinished;
+      return fb::CreateCommandFinished(b, ev.start.origin, ev.start.counter,
+                                       ev.exit_code.value_or(0), ev.duration_ns.value_or(0))
+          .Union();
+    case EventKind::kRecorded: {
+      *type = fb::Payload::CommandRecorded;
+      auto cmd = Bytes(b, ev.command);
+      auto cwd = Bytes(b, ev.cwd);
+      auto shell = b.CreateString(ev.shell);
+      return fb::CreateCommandRecorded(b, cmd, cwd, shell, ev.truncated, ev.exit_code.has_value(),
+                                       ev.exit_code.value_or(0), ev.duration_ns.has_value(),
+                                       ev.duration_ns.value_or(0))
+          .Union();
+    }
+  }
+  *type = fb::Payload::NONE;
+  return 0;
+}
+
+void AssignBytes(const flatbuffers::Vector<uint8_t>* v, std::string* out) {
+  if (v == nullptr) {
+    out->clear();
+    return;
+  }
+  out->assign(reinterpret_cast<const char*>(v->data()), v->size());
+}
+
+void AssignString(const flatbuffers::String* s, std::string* out) {
+  if (s == nullptr) {
+    out->clear();
+    return;
+  }
+  out->assign(s->data(), s->size());
+}
+
+}  // namespace
+
+void EncodeEvent(const Event& ev, std::string* out) {
+  // Thread-local builder: encoding runs once per appended event, and reusing
+  // the builder's buffer avoids an allocation each time.
+  thread_local flatbuffers::FlatBufferBuilder b(256);
+  b.Clear();
+  fb::Payload type;
+  auto payload = EncodePayload(b, ev, &type);
+  auto host = b.CreateString(ev.host);
+  auto user = b.CreateString(ev.user);
+  auto session = b.CreateString(ev.session);
+  fb::EventBuilder eb(b);
+  eb.add_origin(ev.id.origin);
+  eb.add_counter(ev.id.counter);
+  eb.add_seq(ev.seq);
+  eb.add_time_ns(ev.time_ns);
+  eb.add_host(host);
+  eb.add_user(user);
+  eb.add_session(session);
+  eb.add_payload_type(type);
+  eb.add_payload(payload);
+  b.Finish(eb.Finish(), fb::EventIdentifier());
+  out->assign(reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize());
+}
+
+Status DecodeEvent(std::string_view bytes, Event* out) {
+  auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
+  if (bytes.size() < 8 || !flatbuffers::BufferHasIdentifier(data, fb::EventIdentifier())) {
+    return Status::Corruption("not a TermBrain event (missing TBEV identifier)");
+  }
+  flatbuffers::Verifier verifier(data, bytes.size());
+  if (!fb::VerifyEventBuffer(verifier)) {
+    return Status::Corruption("event failed FlatBuffers verification");
+  }
+  const fb::Event* e = fb::GetEvent(data);
+  out->id = EventId{e->origin(), e->counter()};
+  out->seq = e->seq();
+  out->time_ns = e->time_ns();
+  AssignString(e->host(), &out->host);
+  AssignString(e->user(), &out->user);
+  AssignString(e->session(), &out->session);
+  out->truncated = false;
+  out->exit_code.reset();
+  out->duration_ns.reset();
+  out->start = EventId{};
+  switch (e->payload_type()) {
+    case fb::Payload::CommandStarted: {
+      const auto* p = e->payload_as_CommandStarted();
+      out->kind = EventKind::kStarted;
+      AssignBytes(p->command(), &out->command);
+      AssignBytes(p->cwd(), &out->cwd);
+      AssignString(p->shell(), &out->shell);
+      out->truncated = p->truncated();
+      return Status::OK();
+    }
+    case fb::Payload::CommandFinished: {
+      const auto* p = e->payload_as_CommandFinished();
+      out->kind = EventKind::kFinished;
+      out->command.clear();
+      out->cwd.clear();
+      out->shell.clear();
+      out->start = EventId{p->start_origin(), p->start_counter()};
+      out->exit_code = p->exit_code();
+      out->duration_ns = p->duration_ns();
+      return Status::OK();
+    }
+    case fb::Payload::CommandRecorded: {
+      const auto* p = e->payload_as_CommandRecorded();
+      out->kind = EventKind::kRecorded;
+      AssignBytes(p->command(), &out->command);
+      AssignBytes(p->cwd(), &out->cwd);
+      AssignString(p->shell(), &out->shell);
+      out->truncated = p->truncated();
+      if (p->has_exit()) out->exit_code = p->exit_code();
+      if (p->has_duration()) out->duration_ns = p->duration_ns();
+      return Status::OK();
+    }
+    case fb::Payload::NONE:
+      return Status::Corruption("event has no payload");
+  }
+  return Status::Corruption("event has an unknown payload type " +
+                            std::to_string(static_cast<int>(e->payload_type())) +
+                            " (written by a newer tb?)");
+}
+
+}  // namespace tb

@@ -1,0 +1,141 @@
+// Config: TermBrain's user configuration (config.toml + TERMBRAIN_* env).
+//
+// One table of key descriptors (ConfigKeys()) drives loading, validation,
+// environment overrides and `tb config show`; adding a key is one field in
+// Config plus one line in that table (core/config.cc).
+//
+// Precedence, lowest to highest: the defaults below, the config file, then
+// environment variables TERMBRAIN_<SECTION>_<KEY> (e.g.
+// TERMBRAIN_STORAGE_BLOCK_CACHE_MB=64, TERMBRAIN_LOG_LEVEL=debug).
+//
+// Nothing here prints, exits or reads the process environment: the
+// environment is passed in (tests pass their own, tools pass `environ`).
+// Thread safety: all functions are reentrant; Config/ConfigOrigins are values.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/status.h"
+
+namespace tb {
+
+// The process environment as (name, value) pairs. When a name appears more
+// than once the first occurrence wins (like getenv).
+using Env = std::vector<std::pair<std::string, std::string>>;
+
+// Converts a NULL-terminated "NAME=value" array (e.g. `environ`) into an Env.
+// Entries without '=' are skipped. `envp` may be null (empty Env).
+Env EnvFromEnviron(const char* const* envp);
+
+// The effective configuration. Member initializers are the defaults; the
+// allowed ranges and docs live in ConfigKeys() (and `tb config show`).
+struct Config {
+  struct Storage {
+    int block_cache_mb = 32;   // RocksDB block cache, MiB
+    int write_buffer_mb = 16;  // RocksDB write buffer (memtable), MiB
+    int lock_wait_ms = 2000;   // how long a write waits for a store held by another process
+  } storage;
+  struct Record {
+    int max_command_bytes = 65536;  // longer commands are truncated on record
+  } record;
+  struct Log {
+    std::string level = "warn";  // file log level: trace|debug|info|warn|error|off
+    std::string file;            // "" = <data dir>/logs/tb.log.jsonl
+    int max_file_kb = 1024;      // size cap of one log file
+    int max_files = 3;           // files kept, including the current one
+  } log;
+};
+
+// Describes one configuration key. Exactly one of int_field / string_field is
+// set, matching `type`. Descriptors are static and immutable.
+struct ConfigKey {
+  enum class Type { kInt, kString };
+
+  std::string_view section;  // "storage"
+  std::string_view name;     // "block_cache_mb"
+  Type type;
+  int64_t min = 0;  // kInt: inclusive range
+  int64_t max = 0;
+  // kString: allowed values (matched case-insensitively, stored lowercase);
+  // empty = any string.
+  std::span<const std::string_view> allowed;
+  std::string_view doc;  // one line, for `tb config show` / docs
+  int& (*int_field)(Config&) = nullptr;
+  std::string& (*string_field)(Config&) = nullptr;
+
+  // "storage.block_cache_mb"
+  std::string DottedName() const;
+  // "TERMBRAIN_STORAGE_BLOCK_CACHE_MB"
+  std::string EnvName() const;
+};
+
+// All keys, grouped by section in display order.
+std::span<const ConfigKey> ConfigKeys();
+
+// Section names in display order ("storage", "record", "log").
+std::vector<std::string_view> ConfigSections();
+
+// Where each effective value came from, keyed by dotted name
+// ("storage.block_cache_mb"): "default", "<file>:<line>" or "env TERMBRAIN_X".
+struct ConfigOrigins {
+  std::map<std::string, std::string, std::less<>> by_key;
+
+  // The origin of `dotted_key`; "default" when none was recorded.
+  const std::string& Of(std::string_view dotted_key) const;
+};
+
+// Which config file to read, and whether the user named it explicitly
+// (--config or $TERMBRAIN_CONFIG), in which case it must exist.
+struct ConfigSource {
+  std::string path;
+  bool explicit_path = false;
+};
+
+// $TERMBRAIN_CONFIG (explicit), else $XDG_CONFIG_HOME/termbrain/config.toml,
+// else $HOME/.config/termbrain/config.toml. Empty or relative
+// XDG_CONFIG_HOME is ignored (XDG spec). Returns an empty path when neither
+// HOME nor XDG_CONFIG_HOME is usable (LoadConfig then uses the defaults).
+// The --config flag is applied by the caller before this.
+ConfigSource DefaultConfigPath(const Env& env);
+
+// $TERMBRAIN_DATA_DIR, else $XDG_DATA_HOME/termbrain, else
+// $HOME/.local/share/termbrain. Empty values count as unset; a relative
+// XDG_DATA_HOME is ignored. Returns "" when none is usable: the caller must
+// report that (ask for --data-dir). The --data-dir flag is applied by the
+// caller before this.
+std::string DefaultDataDir(const Env& env);
+
+// Loads defaults, then `path` (TOML), then TERMBRAIN_<SECTION>_<KEY> from
+// `env`. On success fills *out and *origins (every key gets an origin). On
+// error leaves them unchanged and returns:
+//  - InvalidArgument: explicit path missing or empty, path is a directory,
+//    TOML syntax error (file, line, column, toml++'s description), unknown
+//    section/key, wrong type, out-of-range or not-allowed value (file, line,
+//    key), unknown or invalid TERMBRAIN_<SECTION>_* variable;
+//  - IOError: the file exists but cannot be read.
+// A missing file at a non-explicit (default) path is not an error.
+// Env names whose part after TERMBRAIN_ does not start with a known
+// "<SECTION>_" (TERMBRAIN_DATA_DIR, TERMBRAIN_CONFIG, TERMBRAIN_SESSION...)
+// are not config and are ignored. Messages are one line, without "tb: error: ".
+// `origins` may be null.
+Status LoadConfig(const std::string& path, bool path_is_explicit, const Env& env, Config* out,
+                  ConfigOrigins* origins);
+
+// Renders `cfg` for `tb config show`.
+// Text: TOML grouped by section, origins as trailing comments, sections
+// separated by a blank line:
+//   [storage]
+//   block_cache_mb = 32  # default
+//   ...
+// JSON (one line + "\n"):
+//   {"storage":{"block_cache_mb":{"value":32,"source":"default"},...},...}
+// Strings are escaped; invalid UTF-8 becomes U+FFFD.
+std::string RenderConfig(const Config& cfg, const ConfigOrigins& origins, bool json);
+
+}  // namespace tb

@@ -1,0 +1,65 @@
+// Event: the in-memory form of one immutable log entry (schemas/event.fbs).
+//
+// Events are values. They are encoded to / decoded from FlatBuffers by
+// core/codec.h; storage assigns `seq` on append. Byte fields (command, cwd)
+// hold arbitrary bytes, including invalid UTF-8 and NUL.
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace tb {
+
+// Globally unique event id: a random 64-bit origin (one per store or per
+// shell session) and a counter that increases per origin.
+// Text form: 16 lowercase hex digits, '-', decimal counter ("00ab...-42").
+struct EventId {
+  uint64_t origin = 0;
+  uint64_t counter = 0;
+
+  bool empty() const { return origin == 0 && counter == 0; }
+  std::string ToString() const;
+  // Parses the text form; false on anything else.
+  static bool Parse(std::string_view text, EventId* out);
+  auto operator<=>(const EventId&) const = default;
+};
+
+struct EventIdHash {
+  size_t operator()(const EventId& id) const {
+    return static_cast<size_t>(id.origin * 0x9E3779B97F4A7C15ull ^ id.counter);
+  }
+};
+
+enum class EventKind : uint8_t {
+  kStarted = 1,   // a command started (hook); history shows it as running
+  kFinished = 2,  // the command `start` ended
+  kRecorded = 3,  // a complete record (tb record, imports)
+};
+
+struct Event {
+  EventId id;
+  uint64_t seq = 0;     // assigned by the store on append
+  int64_t time_ns = 0;  // UTC ns since the epoch (start time for commands)
+  std::string host;
+  std::string user;
+  std::string session;
+  EventKind kind = EventKind::kRecorded;
+
+  // kStarted / kRecorded
+  std::string command;
+  std::string cwd;
+  std::string shell;
+  bool truncated = false;
+  // kRecorded (known or not) and kFinished (always set)
+  std::optional<int32_t> exit_code;
+  std::optional<int64_t> duration_ns;
+  // kFinished: the id of the kStarted event it completes
+  EventId start;
+
+  bool operator==(const Event&) const = default;
+};
+
+}  // namespace tb

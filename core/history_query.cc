@@ -1,0 +1,260 @@
+#include "core/history_query.h"
+
+#include <algorithm>
+#include <climits>
+#include <queue>
+#include <vector>
+
+#include "core/keycode.h"
+#include "core/views/commands_view.h"
+#include "core/views/field_index_view.h"
+#include "core/views/history_view.h"
+
+namespace tb {
+namespace {
+
+// A position in a time-ordered view: keys end in i64key(time) u64be(seq).
+struct Pos {
+  int64_t time = 0;
+  uint64_t seq = 0;
+  auto operator<=>(const Pos&) const = default;
+};
+
+bool ParseTail(std::string_view key, size_t prefix_len, Pos* p) {
+  if (key.size() != prefix_len + 16) return false;
+  key.remove_prefix(prefix_len);
+  return GetI64Key(&key, &p->time) && GetU64BE(&key, &p->seq);
+}
+
+// Walks one prefix of a time-ordered view newest first within the filter's
+// time range. `visit` returns false to stop.
+class TimeWalker {
+ public:
+  TimeWalker(std::unique_ptr<KvCursor> cursor, std::string prefix, const HistoryFilter& f)
+      : c_(std::move(cursor)), prefix_(std::move(prefix)), since_(f.since_ns.value_or(INT64_MIN)) {
+    std::string top = prefix_;
+    PutI64Key(&top, f.until_ns.value_or(INT64_MAX));
+    PutU64BE(&top, UINT64_MAX);
+    c_->SeekForPrev(top);
+    Load();
+  }
+  bool Valid() const { return valid_; }
+  const Pos& pos() const { return pos_; }
+  std::string_view value() const { return c_->value(); }
+  void Next() {
+    c_->Prev();
+    Load();
+  }
+  Status status() const {
+    if (!c_->status().ok()) return c_->status();
+    return bad_key_ ? Status::Corruption("malformed view key") : Status::OK();
+  }
+
+ private:
+  void Load() {
+    valid_ = c_->Valid() && c_->key().starts_with(prefix_);
+    if (!valid_) return;
+    if (!ParseTail(c_->key(), prefix_.size(), &pos_)) {
+      bad_key_ = true;
+      valid_ = false;
+      return;
+    }
+    valid_ = pos_.time >= since_;
+  }
+  std::unique_ptr<KvCursor> c_;
+  std::string prefix_;
+  int64_t since_;
+  Pos pos_;
+  bool valid_ = false;
+  bool bad_key_ = false;
+};
+
+bool MatchesRest(const HistoryRecord& r, const HistoryFilter& f, const std::string& needle) {
+  if (f.cwd && r.cwd != *f.cwd) return false;
+  if (f.session && r.session != *f.session) return false;
+  if (f.host && r.host != *f.host) return false;
+  if (f.exit_code && r.exit_code != f.exit_code) return false;
+  if (f.failed && !(r.exit_code && *r.exit_code != 0)) return false;
+  if (f.succeeded && !(r.exit_code && *r.exit_code == 0)) return false;
+  if (f.text && !ContainsFolded(r.command, needle)) return false;
+  return true;
+}
+
+// Shared tail of every route: load, filter, emit, count.
+class Emitter {
+ public:
+  Emitter(StoreReader& reader, const HistoryFilter& f,
+          const std::function<bool(const HistoryRecord&)>& emit)
+      : reader_(reader), f_(f), emit_(emit), needle_(AsciiLower(f.text.value_or(""))) {}
+  // Returns false when the query is complete (limit reached or caller stop).
+  bool Offer(uint64_t seq, std::string_view state_value) {
+    status_ = LoadRecord(reader_, seq, state_value, &rec_);
+    if (!status_.ok()) return false;
+    if (!MatchesRest(rec_, f_, needle_)) return true;
+    ++emitted_;
+    if (!emit_(rec_)) return false;
+    return f_.limit == 0 || emitted_ < f_.limit;
+  }
+  // Offer for index views: the history state is looked up first.
+  bool OfferIndexed(const Pos& p) {
+    std::string state;
+    status_ = reader_.GetViewValue("history", HistoryKey(p.time, p.seq), &state);
+    if (status_.IsNotFound()) {
+      status_ = Status::OK();  // index ahead of history cannot happen; skip defensively
+      return true;
+    }
+    if (!status_.ok()) return false;
+    return Offer(p.seq, state);
+  }
+  const Status& status() const { return status_; }
+  const std::string& needle() const { return needle_; }
+
+ private:
+  StoreReader& reader_;
+  const HistoryFilter& f_;
+  const std::function<bool(const HistoryRecord&)>& emit_;
+  std::string needle_;
+  HistoryRecord rec_;
+  size_t emitted_ = 0;
+  Status status_;
+};
+
+Status WalkView(StoreReader& reader, std::string_view view, std::string prefix,
+                const HistoryFilter& f, Emitter& out) {
+  auto cursor = reader.NewViewCursor(view);
+  if (!cursor) return Status::Corruption("view " + std::string(view) + " is missing");
+  bool indexed = view != "history";
+  for (TimeWalker w(std::move(cursor), std::move(prefix), f); w.Valid(); w.Next()) {
+    bool more = indexed ? out.OfferIndexed(w.pos()) : out.Offer(w.pos().seq, w.value());
+    if (!more) return out.status();
+    TB_RETURN_IF_ERROR(w.status());
+  }
+  return out.status();
+}
+
+struct Candidate {
+  std::string text;
+  Pos last;
+  uint64_t uses = 0;
+};
+
+// Finds the unique commands containing the needle; *total_uses counts all.
+Status FindCandidates(StoreReader& reader, const std::string& needle, const HistoryFilter& f,
+                      std::vector<Candidate>* out, uint64_t* total_uses) {
+  auto c = reader.NewViewCursor("commands");
+  if (!c) return Status::Corruption("view commands is missing");
+  CommandStats st;
+  for (c->SeekToFirst(); c->Valid(); c->Next()) {
+    if (!DecodeCommandStats(c->value(), &st)) return Status::Corruption("malformed commands entry");
+    *total_uses += st.uses;
+    if (!ContainsFolded(c->key(), needle)) continue;
+    if (f.since_ns && st.last_time_ns < *f.since_ns) continue;
+    out->push_back({std::string(c->key()), {st.last_time_ns, st.last_seq}, st.uses});
+  }
+  return c->status();
+}
+
+// Merges the by_command lists of the candidates newest first, opening a
+// candidate's list only once it could hold the next newest record.
+Status MergeCandidates(StoreReader& reader, std::vector<Candidate>& cands, const HistoryFilter& f,
+                       Emitter& out) {
+  std::sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) { return a.last > b.last; });
+  std::vector<std::unique_ptr<TimeWalker>> walkers;
+  auto cmp = [&](size_t a, size_t b) { return walkers[a]->pos() < walkers[b]->pos(); };
+  std::priority_queue<size_t, std::vector<size_t>, decltype(cmp)> heap(cmp);
+  size_t next = 0;
+  while (true) {
+    while (next < cands.size() && (heap.empty() || cands[next].last >= walkers[heap.top()]->pos())) {
+      auto cursor = reader.NewViewCursor("by_command");
+      if (!cursor) return Status::Corruption("view by_command is missing");
+      walkers.push_back(std::make_unique<TimeWalker>(std::move(cursor), FieldIndexPrefix(cands[next].text), f));
+      ++next;
+      TB_RETURN_IF_ERROR(walkers.back()->status());
+      if (walkers.back()->Valid()) heap.push(walkers.size() - 1);
+    }
+    if (heap.empty()) return Status::OK();
+    size_t top = heap.top();
+    heap.pop();
+    if (!out.OfferIndexed(walkers[top]->pos())) return out.status();
+    walkers[top]->Next();
+    TB_RETURN_IF_ERROR(walkers[top]->status());
+    if (walkers[top]->Valid()) heap.push(top);
+  }
+}
+
+Status SearchText(StoreReader& reader, const HistoryFilter& f, Emitter& out) {
+  std::vector<Candidate> cands;
+  uint64_t total = 0, matching_uses = 0;
+  TB_RETURN_IF_ERROR(FindCandidates(reader, out.needle(), f, &cands, &total));
+  if (cands.empty()) return Status::OK();
+  // Cost model: walking history reads ~limit/density records; merging opens
+  // one cursor per candidate needed (~20 record reads each).
+  for (const auto& c : cands) matching_uses += c.uses;
+  double density = static_cast<double>(matching_uses) / static_cast<double>(std::max<uint64_t>(total, 1));
+  double walk_cost = f.limit == 0 ? static_cast<double>(total) : std::min<double>(total, f.limit / density);
+  double merge_cost = 20.0 * static_cast<double>(std::min<size_t>(cands.size(), f.limit == 0 ? cands.size() : f.limit + 1));
+  if (cands.size() > 4096 || walk_cost < merge_cost) return WalkView(reader, "history", "", f, out);
+  return MergeCandidates(reader, cands, f, out);
+}
+
+}  // namespace
+
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+bool ContainsFolded(std::string_view hay, std::string_view needle) {
+  if (needle.empty()) return true;
+  if (hay.size() < needle.size()) return false;
+  const char first = needle[0];
+  const char first_up = (first >= 'a' && first <= 'z') ? static_cast<char>(first - 32) : first;
+  for (size_t i = 0; i + needle.size() <= hay.size(); ++i) {
+    if (hay[i] != first && hay[i] != first_up) continue;
+    size_t j = 1;
+    for (; j < needle.size(); ++j) {
+      char c = hay[i + j];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+      if (c != needle[j]) break;
+    }
+    if (j == needle.size()) return true;
+  }
+  return false;
+}
+
+Status LoadRecord(StoreReader& reader, uint64_t seq, std::string_view state_value, HistoryRecord* r) {
+  HistoryState st;
+  if (!DecodeHistoryState(state_value, &st)) {
+    return Status::Corruption("malformed history entry for seq " + std::to_string(seq));
+  }
+  Event ev;
+  TB_RETURN_IF_ERROR(reader.GetEvent(seq, &ev));
+  r->id = ev.id;
+  r->seq = seq;
+  r->command = std::move(ev.command);
+  r->cwd = std::move(ev.cwd);
+  r->exit_code = st.exit_code;
+  r->duration_ns = st.duration_ns;
+  r->running = st.running;
+  r->started_at_ns = ev.time_ns;
+  r->session = std::move(ev.session);
+  r->host = std::move(ev.host);
+  r->user = std::move(ev.user);
+  r->shell = std::move(ev.shell);
+  r->truncated = ev.truncated;
+  return Status::OK();
+}
+
+Status QueryHistory(StoreReader& reader, const HistoryFilter& f,
+                    const std::function<bool(const HistoryRecord&)>& emit) {
+  Emitter out(reader, f, emit);
+  if (f.cwd) return WalkView(reader, "by_cwd", FieldIndexPrefix(*f.cwd), f, out);
+  if (f.session) return WalkView(reader, "by_session", FieldIndexPrefix(*f.session), f, out);
+  if (f.text && !f.text->empty()) return SearchText(reader, f, out);
+  return WalkView(reader, "history", "", f, out);
+}
+
+}  // namespace tb

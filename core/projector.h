@@ -1,0 +1,41 @@
+// Projector: turns a batch of log events into view mutations.
+//
+// It joins each CommandFinished to the CommandStarted it completes: first
+// among the starts of the same batch, then through a StartResolver (storage
+// looks the id up in the `ids` view and reads the start from the log).
+// Thread safety: one Projector per thread.
+#pragma once
+
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "core/event.h"
+#include "core/status.h"
+#include "core/view.h"
+
+namespace tb {
+
+class StartResolver {
+ public:
+  virtual ~StartResolver() = default;
+  // Finds the started event with id `id`. NotFound when there is none.
+  virtual Status FindStart(const EventId& id, uint64_t* seq, Event* start) = 0;
+};
+
+class Projector {
+ public:
+  // Applies `events` (ascending seq, each with seq set) to views[i] writing
+  // through writers[i]. views and writers have the same length.
+  // Errors come only from the resolver (NotFound is not an error: the
+  // finish is then ignored by the views).
+  Status Apply(std::span<const Event> events, std::span<const View* const> views,
+               std::span<ViewWriter* const> writers, StartResolver& resolver);
+
+ private:
+  // Starts seen in the current batch (cleared per call).
+  std::unordered_map<EventId, size_t, EventIdHash> batch_starts_;
+  Event resolved_;  // scratch for a start read through the resolver
+};
+
+}  // namespace tb

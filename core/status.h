@@ -1,0 +1,75 @@
+// Status: the one error type of TermBrain (leveldb/RocksDB style).
+//
+// Every fallible function returns a [[nodiscard]] Status (or fills an out
+// parameter and returns Status). No exception crosses a module boundary.
+// `tools/` maps a Status to an exit code with ExitCodeFor():
+//   ok -> 0, usage/invalid argument -> 2, corruption/incompatible -> 3,
+//   busy -> 4, everything else -> 1.
+// Thread safety: a Status is a value type; distinct objects may be used from
+// distinct threads.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace tb {
+
+class [[nodiscard]] Status {
+ public:
+  enum class Code {
+    kOk = 0,
+    kNotFound,
+    kCorruption,       // stored data failed verification
+    kIncompatible,     // foreign or newer store/file: refused, left untouched
+    kInvalidArgument,  // bad user input (flags, values, config): exit 2
+    kIOError,
+    kBusy,             // store locked by another process: exit 4
+    kNoSpace,          // disk full
+    kTimedOut,         // a deadline passed
+  };
+
+  Status() = default;
+  static Status OK() { return Status(); }
+  static Status NotFound(std::string msg) { return Status(Code::kNotFound, std::move(msg)); }
+  static Status Corruption(std::string msg) { return Status(Code::kCorruption, std::move(msg)); }
+  static Status Incompatible(std::string msg) { return Status(Code::kIncompatible, std::move(msg)); }
+  static Status InvalidArgument(std::string msg) {
+    return Status(Code::kInvalidArgument, std::move(msg));
+  }
+  static Status IOError(std::string msg) { return Status(Code::kIOError, std::move(msg)); }
+  static Status Busy(std::string msg) { return Status(Code::kBusy, std::move(msg)); }
+  static Status NoSpace(std::string msg) { return Status(Code::kNoSpace, std::move(msg)); }
+  static Status TimedOut(std::string msg) { return Status(Code::kTimedOut, std::move(msg)); }
+
+  bool ok() const { return code_ == Code::kOk; }
+  bool IsNotFound() const { return code_ == Code::kNotFound; }
+  bool IsCorruption() const { return code_ == Code::kCorruption; }
+  bool IsIncompatible() const { return code_ == Code::kIncompatible; }
+  bool IsInvalidArgument() const { return code_ == Code::kInvalidArgument; }
+  bool IsBusy() const { return code_ == Code::kBusy; }
+  Code code() const { return code_; }
+  // The human message, without a code prefix.
+  const std::string& message() const { return msg_; }
+  // "<code name>: <message>", for logs and tests.
+  std::string ToString() const;
+  // Returns a copy whose message is "<context>: <message>"; ok stays ok.
+  Status WithContext(std::string_view context) const;
+
+  // Process exit code for this status (see the table above).
+  int ExitCode() const;
+
+ private:
+  Status(Code code, std::string msg) : code_(code), msg_(std::move(msg)) {}
+  Code code_ = Code::kOk;
+  std::string msg_;
+};
+
+// Propagates a non-ok Status to the caller.
+#define TB_RETURN_IF_ERROR(expr)          \
+  do {                                    \
+    ::tb::Status _tb_st = (expr);         \
+    if (!_tb_st.ok()) return _tb_st;      \
+  } while (0)
+
+}  // namespace tb

@@ -1,0 +1,68 @@
+// View: a projection of the log into its own key space (one column family).
+//
+// A view is a pure function of the log: replaying the log from sequence 1
+// into an empty key space must give exactly the live contents. Storage
+// commits a view's mutations in the same WriteBatch as the events that
+// caused them. When a view's version() differs from the version stored in
+// `meta`, storage drops and rebuilds it by replay (the migration system), so
+// bump version() whenever the key or value layout or the semantics change.
+//
+// Thread safety: views are immutable after construction; Apply may be called
+// from one thread at a time per ViewWriter.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/event.h"
+
+namespace tb {
+
+// Receives a view's mutations for the batch being built. Implemented by
+// storage over a rocksdb::WriteBatch; by tests over a map.
+class ViewWriter {
+ public:
+  virtual ~ViewWriter() = default;
+  virtual void Put(std::string_view key, std::string_view value) = 0;
+  virtual void Delete(std::string_view key) = 0;
+  // Only for views whose HasMerge() is true.
+  virtual void Merge(std::string_view key, std::string_view operand) = 0;
+};
+
+// One event as the views see it, after the projector joined a finish to the
+// command it completes.
+struct ViewInput {
+  uint64_t seq = 0;              // == event->seq
+  const Event* event = nullptr;  // never null
+  // kFinished only: the started event it completes and that event's seq;
+  // null when the start is unknown (views then ignore the finish).
+  const Event* start = nullptr;
+  uint64_t start_seq = 0;
+};
+
+class View {
+ public:
+  virtual ~View() = default;
+  // Stable name: the column family is "view_" + name(). Never reused.
+  virtual std::string_view name() const = 0;
+  // Layout/semantics version; a change triggers a rebuild on open.
+  virtual uint32_t version() const = 0;
+  // Emits the mutations `in` causes. Must be deterministic.
+  virtual void Apply(const ViewInput& in, ViewWriter& out) const = 0;
+
+  // Views that use ViewWriter::Merge implement the associative merge:
+  // *out = existing (may be null) folded with operands in order. Returns
+  // false when an operand or the existing value is malformed.
+  virtual bool HasMerge() const { return false; }
+  virtual bool FullMerge(const std::string_view* existing,
+                         std::span<const std::string_view> operands, std::string* out) const {
+    (void)existing;
+    (void)operands;
+    (void)out;
+    return false;
+  }
+};
+
+}  // namespace tb

@@ -1,0 +1,45 @@
+// The `commands` view: one entry per unique command text with how often it
+// was used, how often it failed, and its most recent use.
+//
+//   key     := command bytes (the whole key)
+//   value   := varint(uses) varint(failures) zigzag(last_time_ns) varint(last_seq)
+//              u8(has_last_exit) [zigzag(last_exit)]
+//   operand := 'u' zigzag(time_ns) varint(seq) u8(has_exit) [zigzag(exit)]   one use
+//            | 'x' varint(start_seq) zigzag(exit)                            a use ended
+// Updates are merge operands (no read on the write path); FullMerge folds
+// them: a use adds 1 (and a failure when its exit is non-zero) and becomes
+// the last use when (time, seq) is not older; an end adds a failure when
+// non-zero and sets the last exit when it ends the last use.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/view.h"
+
+namespace tb {
+
+struct CommandStats {
+  uint64_t uses = 0;
+  uint64_t failures = 0;
+  int64_t last_time_ns = 0;
+  uint64_t last_seq = 0;
+  std::optional<int32_t> last_exit;
+  bool operator==(const CommandStats&) const = default;
+};
+
+std::string EncodeCommandStats(const CommandStats& s);
+bool DecodeCommandStats(std::string_view v, CommandStats* s);
+
+class CommandsView final : public View {
+ public:
+  std::string_view name() const override { return "commands"; }
+  uint32_t version() const override { return 1; }
+  void Apply(const ViewInput& in, ViewWriter& out) const override;
+  bool HasMerge() const override { return true; }
+  bool FullMerge(const std::string_view* existing, std::span<const std::string_view> operands,
+                 std::string* out) const override;
+};
+
+}  // namespace tb

@@ -1,0 +1,25 @@
+#include "core/views/ids_view.h"
+
+#include "core/keycode.h"
+
+namespace tb {
+
+std::string IdKey(const EventId& id) {
+  std::string k;
+  k.reserve(16);
+  PutU64BE(&k, id.origin);
+  PutU64BE(&k, id.counter);
+  return k;
+}
+
+bool ParseIdKey(std::string_view key, EventId* id) {
+  return key.size() == 16 && GetU64BE(&key, &id->origin) && GetU64BE(&key, &id->counter);
+}
+
+void IdsView::Apply(const ViewInput& in, ViewWriter& out) const {
+  std::string v;
+  PutVarint(&v, in.seq);
+  out.Put(IdKey(in.event->id), v);
+}
+
+}  // namespace tb

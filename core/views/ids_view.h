@@ -1,0 +1,26 @@
+// The `ids` view: every event's globally unique id -> its sequence number.
+// Used to join finishes to starts, to find a record by id, and to detect
+// duplicates.
+//
+//   key   := u64be(origin) u64be(counter)
+//   value := varint(seq)
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/view.h"
+
+namespace tb {
+
+std::string IdKey(const EventId& id);
+bool ParseIdKey(std::string_view key, EventId* id);
+
+class IdsView final : public View {
+ public:
+  std::string_view name() const override { return "ids"; }
+  uint32_t version() const override { return 1; }
+  void Apply(const ViewInput& in, ViewWriter& out) const override;
+};
+
+}  // namespace tb

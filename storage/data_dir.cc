@@ -1,0 +1,200 @@
+#include "storage/data_dir.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+namespace tb {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kMagic = "termbrain-store";
+
+std::string Errno(const std::string& what, const std::string& path) {
+  return what + " (" + path + "): " + std::strerror(errno);
+}
+
+bool IsHex32(const std::string& s) {
+  if (s.size() != 32) return false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+Status ParseIdentity(const std::string& path, StoreIdentity* id) {
+  std::ifstream in(path);
+  if (!in) return Status::IOError(Errno("cannot read identity file", path));
+  std::string magic, key;
+  if (!std::getline(in, magic) || magic != kMagic) {
+    return Status::Incompatible("not a TermBrain store (" + path +
+                                "): the identity file does not start with '" + kMagic +
+                                "'. Point --data-dir at a TermBrain data directory");
+  }
+  if (!(in >> key >> id->format) || key != "format" || !(in >> key >> id->store_id) ||
+      key != "store_id" || !IsHex32(id->store_id)) {
+    return Status::Corruption("damaged identity file (" + path +
+                              "): expected 'format N' and 'store_id HEX'. Restore it from a "
+                              "backup");
+  }
+  if (id->format > kStoreFormatVersion) {
+    return Status::Incompatible("store format " + std::to_string(id->format) +
+                                " is newer than this tb supports (" +
+                                std::to_string(kStoreFormatVersion) + ") (" + path +
+                                "). Upgrade tb; the store was left untouched");
+  }
+  if (id->format < 1) {
+    return Status::Corruption("damaged identity file (" + path + "): format " +
+                              std::to_string(id->format) + " does not exist");
+  }
+  return Status::OK();
+}
+
+std::string RandomHex32() {
+  std::random_device rd;
+  std::string s;
+  static const char* kHex = "0123456789abcdef";
+  for (int i = 0; i < 32; ++i) s.push_back(kHex[rd() & 15]);
+  return s;
+}
+
+Status WriteFileAtomic(const std::string& path, const std::string& content) {
+  std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::IOError(Errno("cannot create", tmp));
+  ssize_t n = ::write(fd, content.data(), content.size());
+  bool ok = n == static_cast<ssize_t>(content.size()) && ::fsync(fd) == 0;
+  int saved = errno;
+  ::close(fd);
+  if (!ok) {
+    errno = saved;
+    Status s = saved == ENOSPC ? Status::NoSpace(Errno("cannot write", tmp))
+                               : Status::IOError(Errno("cannot write", tmp));
+    ::unlink(tmp.c_str());
+    return s;
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return Status::IOError(Errno("cannot rename", tmp));
+  // fsync the directory so the rename itself survives a crash.
+  int dfd = ::open(fs::path(path).parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Status InspectDataDir(const std::string& dir, bool* exists, StoreIdentity* identity) {
+  std::error_code ec;
+  auto st = fs::status(dir, ec);
+  if (ec || !fs::exists(st)) {
+    *exists = false;
+    return Status::OK();
+  }
+  if (!fs::is_directory(st)) {
+    return Status::Incompatible("not a TermBrain store (" + dir +
+                                "): it is a file, not a directory. Choose another --data-dir");
+  }
+  std::string id_path = dir + "/TERMBRAIN";
+  if (fs::exists(id_path, ec)) {
+    *exists = true;
+    return ParseIdentity(id_path, identity);
+  }
+  if (fs::is_empty(dir, ec) && !ec) {
+    *exists = false;
+    return Status::OK();
+  }
+  if (ec) return Status::IOError("cannot list data dir (" + dir + "): " + ec.message());
+  bool rocks = fs::exists(dir + "/CURRENT", ec) || fs::exists(dir + "/db/CURRENT", ec);
+  return Status::Incompatible(
+      std::string("not a TermBrain store (") + dir + "): " +
+      (rocks ? "it holds a RocksDB database of another program"
+             : "the directory has files but no TERMBRAIN identity file") +
+      ". Nothing was changed; choose an empty or TermBrain --data-dir");
+}
+
+Status CreateDataDir(const std::string& dir, StoreIdentity* identity) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::IOError("cannot create data dir (" + dir + "): " + ec.message());
+  ::chmod(dir.c_str(), 0700);
+  identity->format = kStoreFormatVersion;
+  identity->store_id = RandomHex32();
+  std::ostringstream out;
+  out << kMagic << "\nformat " << identity->format << "\nstore_id " << identity->store_id << "\n";
+  return WriteFileAtomic(dir + "/TERMBRAIN", out.str());
+}
+
+DirLock::~DirLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing the last fd releases the flock
+}
+
+Status DirLock::Acquire(const std::string& dir, const std::string& holder, int wait_ms) {
+  std::string path = dir + "/lock";
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::IOError(Errno("cannot open lock file", path));
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+  while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) {
+      Status s = Status::IOError(Errno("cannot lock", path));
+      ::close(fd);
+      return s;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      ::close(fd);
+      std::string who = ReadLockHolder(dir);
+      return Status::Busy("the store is in use by " + (who.empty() ? "another process" : who) +
+                          " (" + dir + "); gave up after " + std::to_string(wait_ms) +
+                          " ms. Retry when it has finished, or raise storage.lock_wait_ms");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::string line = holder + "\n";
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, line.data(), line.size(), 0) < 0) {
+    // The holder text is informational only; the lock itself is held.
+  }
+  fd_ = fd;
+  return Status::OK();
+}
+
+std::string ReadLockHolder(const std::string& dir) {
+  std::string path = dir + "/lock";
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "";
+  bool locked = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  std::string text;
+  if (locked) {
+    char buf[512];
+    ssize_t n = ::pread(fd, buf, sizeof buf, 0);
+    if (n > 0) text.assign(buf, static_cast<size_t>(n));
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    if (text.empty()) text = "another process";
+  }
+  ::close(fd);
+  return text;
+}
+
+uint64_t DirectorySize(const std::string& dir) {
+  uint64_t total = 0;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    if (it->is_regular_file(ec)) total += it->file_size(ec);
+  }
+  return total;
+}
+
+}  // namespace tb

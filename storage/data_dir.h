@@ -1,0 +1,62 @@
+// DataDir: the files TermBrain keeps next to its RocksDB database.
+//
+//   DIR/               0700
+//   DIR/TERMBRAIN      identity file (text, see docs/formats.md):
+//                        termbrain-store\n format <N>\n store_id <32 hex>\n
+//   DIR/lock           flock()ed by the one process that writes; holds a
+//                      one-line description of the holder ("pid 123: tb record")
+//   DIR/db/            the RocksDB database
+//   DIR/logs/          the JSON-lines log (tools/)
+//
+// Functions here never delete or rewrite a file they did not create.
+#pragma once
+
+#include <string>
+
+#include "core/status.h"
+
+namespace tb {
+
+inline constexpr int kStoreFormatVersion = 1;
+
+struct StoreIdentity {
+  int format = kStoreFormatVersion;
+  std::string store_id;  // 32 lowercase hex digits
+};
+
+// Checks what DIR is: Ok + *exists=false when DIR is missing or empty (a new
+// store may be created); Ok + identity when it is a TermBrain store this
+// binary can open; Incompatible when it is something else or newer.
+// Never writes.
+Status InspectDataDir(const std::string& dir, bool* exists, StoreIdentity* identity);
+
+// Creates DIR (0700) and writes a fresh identity atomically (temp + fsync +
+// rename). Precondition: InspectDataDir said !exists.
+Status CreateDataDir(const std::string& dir, StoreIdentity* identity);
+
+// An exclusive, advisory, process-level lock on DIR/lock. Released by the
+// destructor (and by the kernel when the process dies).
+class DirLock {
+ public:
+  DirLock() = default;
+  ~DirLock();
+  DirLock(const DirLock&) = delete;
+  DirLock& operator=(const DirLock&) = delete;
+
+  // Tries to take the lock for `wait_ms` milliseconds, polling. On success
+  // writes `holder` into the file. Busy (naming the current holder) when it
+  // stays locked.
+  Status Acquire(const std::string& dir, const std::string& holder, int wait_ms);
+  bool held() const { return fd_ >= 0; }
+
+ private:
+  int fd_ = -1;
+};
+
+// The description written by the current lock holder, or "" when unlocked.
+std::string ReadLockHolder(const std::string& dir);
+
+// Total size in bytes of the regular files under `dir` (recursive).
+uint64_t DirectorySize(const std::string& dir);
+
+}  // namespace tb

@@ -1,0 +1,55 @@
+// Helpers shared by the storage implementation (RocksDB types stay here).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+
+#include "core/status.h"
+#include "core/view.h"
+
+namespace tb {
+
+// Maps a RocksDB status to ours, prefixing `context`.
+Status FromRocks(const rocksdb::Status& s, std::string_view context);
+
+inline rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+inline std::string_view ToView(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
+
+struct RocksTuning {
+  uint64_t block_cache_bytes = 32ull << 20;
+  uint64_t write_buffer_bytes = 16ull << 20;
+  bool read_only = false;
+};
+
+// DB-wide options: shared block cache, write buffer manager charged to it,
+// atomic flush (views and meta never diverge across a crash when the WAL is
+// skipped during a rebuild), quiet info log for read-only opens.
+rocksdb::DBOptions MakeDBOptions(const RocksTuning& t, const std::shared_ptr<rocksdb::Cache>& cache);
+// Per column family: LZ4 on upper levels, zstd with a trained dictionary at
+// the bottom level, bloom filters, the view's merge operator when it has one.
+rocksdb::ColumnFamilyOptions MakeCFOptions(const RocksTuning& t,
+                                           const std::shared_ptr<rocksdb::Cache>& cache,
+                                           const View* view);
+
+// Writes a view's mutations into a WriteBatch under one column family.
+class BatchViewWriter final : public ViewWriter {
+ public:
+  BatchViewWriter(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* cf)
+      : batch_(batch), cf_(cf) {}
+  void Put(std::string_view k, std::string_view v) override { status_ = batch_->Put(cf_, ToSlice(k), ToSlice(v)); }
+  void Delete(std::string_view k) override { status_ = batch_->Delete(cf_, ToSlice(k)); }
+  void Merge(std::string_view k, std::string_view v) override { status_ = batch_->Merge(cf_, ToSlice(k), ToSlice(v)); }
+  // WriteBatch only fails on absurd sizes; the last failure is kept here.
+  const rocksdb::Status& status() const { return status_; }
+
+ private:
+  rocksdb::WriteBatch* batch_;
+  rocksdb::ColumnFamilyHandle* cf_;
+  rocksdb::Status status_;
+};
+
+}  // namespace tb

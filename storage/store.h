@@ -1,0 +1,133 @@
+// Store: the event log and its views in one RocksDB database.
+//
+// Column families (key layout in docs/formats.md):
+//   log         u64be(seq) -> Event FlatBuffer      append-only source of truth
+//   meta        "head" -> u64be(last seq); "origin" -> u64be(node id);
+//               "store_id" -> 32 hex; "view/<name>" -> u32be(version) u64be(applied seq)
+//   view_<name> one per view in core/views/registry.h
+//
+// Every Append commits the events, the new head and every view's updates in
+// one WriteBatch, so a crash never leaves a view ahead of or behind the log.
+// A view whose stored version differs from the code's (or whose rebuild was
+// interrupted) is rebuilt by replay when the store is opened for writing.
+//
+// Processes: one writer at a time (DIR/lock). Open with Access::kAuto gives a
+// writable store when the lock is free and a read-only one otherwise.
+//
+// Thread safety: a Store is used from one thread at a time. After a failed
+// write the store is in a sticky error state: every later write returns the
+// first error (reopen to recover).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/event.h"
+#include "core/status.h"
+#include "core/store_reader.h"
+
+namespace tb {
+
+// Receives what a log scan had to skip. Strict scans stop at the first
+// report; lenient ones continue.
+class CorruptionReporter {
+ public:
+  virtual ~CorruptionReporter() = default;
+  virtual void Corrupt(uint64_t seq, const Status& why) = 0;
+};
+
+struct StoreOptions {
+  std::string data_dir;
+  enum class Access { kReadWrite, kReadOnly, kAuto } access = Access::kAuto;
+  bool create_if_missing = true;
+  uint64_t block_cache_bytes = 32ull << 20;
+  uint64_t write_buffer_bytes = 16ull << 20;  // total across column families
+  int lock_wait_ms = 2000;                     // kReadWrite only
+  std::string holder;                          // written to DIR/lock, e.g. "pid 12: tb record"
+  // Rebuild progress (events done, total). May be empty.
+  std::function<void(std::string_view view, uint64_t done, uint64_t total)> progress;
+};
+
+struct ViewInfo {
+  std::string name;
+  uint32_t code_version = 0;
+  uint32_t stored_version = 0;
+  uint64_t applied_seq = 0;
+  uint64_t entries = 0;  // exact count (iterates the view)
+};
+
+struct ViewDiff {
+  std::string view;
+  uint64_t missing = 0;    // in a fresh replay, not in the live view
+  uint64_t extra = 0;      // in the live view, not in a fresh replay
+  uint64_t different = 0;  // same key, different value
+  std::string first_key_hex;
+};
+
+struct LogVerifyReport {
+  uint64_t events = 0;
+  uint64_t first_seq = 0;
+  uint64_t last_seq = 0;
+  uint64_t bad_payloads = 0;
+  uint64_t gaps = 0;
+  uint64_t duplicate_ids = 0;
+  uint64_t seq_mismatches = 0;  // envelope seq != key
+  std::vector<std::string> problems;  // first few, human readable
+  bool ok() const {
+    return bad_payloads == 0 && gaps == 0 && duplicate_ids == 0 && seq_mismatches == 0;
+  }
+};
+
+struct StoreInfo {
+  std::string data_dir;
+  std::string store_id;
+  int format = 0;
+  uint64_t head = 0;
+  uint64_t events = 0;  // estimate from RocksDB for the log
+  uint64_t disk_bytes = 0;
+  bool read_only = false;
+  std::string lock_holder;  // "" when nobody else holds it
+};
+
+class Store {
+ public:
+  static Status Open(const StoreOptions& options, std::unique_ptr<Store>* out);
+  virtual ~Store() = default;
+
+  virtual bool read_only() const = 0;
+  virtual uint64_t head() const = 0;
+  virtual uint64_t origin() const = 0;
+
+  // Appends `events` in order: assigns seq (head+1...) and, to events whose
+  // id is empty, the id (origin, seq). One atomic WriteBatch with the head
+  // and all view updates. `sync` fsyncs the WAL before returning.
+  virtual Status Append(std::span<Event> events, bool sync) = 0;
+
+  // Read access at the current state (not a frozen snapshot).
+  virtual StoreReader& reader() = 0;
+
+  // Visits log events with from <= seq <= to in order. Corrupt payloads are
+  // reported; with `strict` the scan stops with Corruption at the first one.
+  // `raw` is the stored payload. The visitor returns false to stop.
+  virtual Status ScanLog(uint64_t from, uint64_t to, bool strict, CorruptionReporter* reporter,
+                         const std::function<bool(const Event& ev, std::string_view raw)>& visit) = 0;
+
+  // Drops and replays `view` (all views when empty). Writable stores only.
+  virtual Status Rebuild(std::string_view view) = 0;
+  // Replays every view into a scratch column family and compares it with
+  // the live one. *diffs lists the views that differ.
+  virtual Status VerifyViews(std::vector<ViewDiff>* diffs) = 0;
+  virtual Status VerifyLog(LogVerifyReport* report) = 0;
+  virtual Status Views(std::vector<ViewInfo>* out) = 0;
+  virtual Status Info(StoreInfo* out) = 0;
+  // Flushes memtables and compacts everything (used by benchmarks and
+  // before measuring disk usage).
+  virtual Status CompactAll() = 0;
+};
+
+}  // namespace tb

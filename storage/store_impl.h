@@ -1,0 +1,99 @@
+// StoreImpl: the RocksDB-backed Store (internal to storage/).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+
+#include "core/projector.h"
+#include "storage/data_dir.h"
+#include "storage/rocks_util.h"
+#include "storage/store.h"
+
+namespace tb {
+
+class StoreImpl final : public Store, public StoreReader {
+ public:
+  ~StoreImpl() override;
+
+  static Status OpenImpl(const StoreOptions& options, std::unique_ptr<Store>* out);
+
+  // Store
+  bool read_only() const override { return read_only_; }
+  uint64_t head() const override { return head_; }
+  uint64_t origin() const override { return origin_; }
+  Status Append(std::span<Event> events, bool sync) override;
+  StoreReader& reader() override { return *this; }
+  Status ScanLog(uint64_t from, uint64_t to, bool strict, CorruptionReporter* reporter,
+                 const std::function<bool(const Event&, std::string_view)>& visit) override;
+  Status Rebuild(std::string_view view) override;
+  Status VerifyViews(std::vector<ViewDiff>* diffs) override;
+  Status VerifyLog(LogVerifyReport* report) override;
+  Status Views(std::vector<ViewInfo>* out) override;
+  Status Info(StoreInfo* out) override;
+  Status CompactAll() override;
+
+  // StoreReader
+  Status GetEvent(uint64_t seq, Event* out) override;
+  std::unique_ptr<KvCursor> NewViewCursor(std::string_view view) override;
+  Status GetViewValue(std::string_view view, std::string_view key, std::string* out) override;
+
+ private:
+  StoreImpl() = default;
+  Status OpenDb(bool create);
+  Status LoadOrInitMeta(bool fresh);
+  Status CatchUpViews();
+  Status DropScratchFamilies();
+  Status ReplayInto(const std::vector<const View*>& views,
+                    const std::vector<rocksdb::ColumnFamilyHandle*>& targets,
+                    rocksdb::ColumnFamilyHandle* ids_cf, uint64_t from, bool record_progress);
+  Status ResetView(const View* view);
+  Status GetMeta(std::string_view key, std::string* value);
+  rocksdb::ColumnFamilyHandle* ViewFamily(std::string_view name) const;
+  Status CheckWritable() const;
+
+  StoreOptions options_;
+  std::string db_path_;
+  StoreIdentity identity_;
+  DirLock lock_;
+  bool read_only_ = false;
+  std::shared_ptr<rocksdb::Cache> cache_;
+  RocksTuning tuning_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  rocksdb::ColumnFamilyHandle* log_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* meta_cf_ = nullptr;
+  std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> view_cfs_;
+  uint64_t head_ = 0;
+  uint64_t origin_ = 0;
+  Status sticky_;  // first failed write; every later write returns it
+  Projector projector_;
+};
+
+// Resolves finish -> start through an `ids` column family and the log.
+class IdsResolver final : public StartResolver {
+ public:
+  IdsResolver(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* ids, StoreReader* reader)
+      : db_(db), ids_(ids), reader_(reader) {}
+  Status FindStart(const EventId& id, uint64_t* seq, Event* start) override;
+
+ private:
+  rocksdb::DB* db_;
+  rocksdb::ColumnFamilyHandle* ids_;
+  StoreReader* reader_;
+};
+
+// Meta keys.
+inline constexpr std::string_view kMetaHead = "head";
+inline constexpr std::string_view kMetaOrigin = "origin";
+inline constexpr std::string_view kMetaStoreId = "store_id";
+inline constexpr std::string_view kMetaFormat = "format";
+std::string ViewMetaKey(std::string_view view);
+std::string EncodeViewMeta(uint32_t version, uint64_t applied);
+bool DecodeViewMeta(std::string_view v, uint32_t* version, uint64_t* applied);
+
+}  // namespace tb

@@ -1,0 +1,539 @@
+#include "core/config.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace tb {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A fresh directory per test, removed afterwards.
+class ConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "tb_config_test.XXXXXX").string();
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  // Writes `text` to <dir>/config.toml and returns its path.
+  std::string Write(const std::string& text, const std::string& name = "config.toml") {
+    std::string path = dir_ + "/" + name;
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+  }
+
+  // Loads `text` as an explicit config file with `env`; returns the status.
+  Status Load(const std::string& text, const Env& env = {}) {
+    path_ = Write(text);
+    return LoadConfig(path_, true, env, &cfg_, &origins_);
+  }
+
+  std::string dir_;
+  std::string path_;
+  Config cfg_;
+  ConfigOrigins origins_;
+};
+
+void ExpectDefaults(const Config& c) {
+  EXPECT_EQ(c.storage.block_cache_mb, 32);
+  EXPECT_EQ(c.storage.write_buffer_mb, 16);
+  EXPECT_EQ(c.storage.lock_wait_ms, 2000);
+  EXPECT_EQ(c.record.max_command_bytes, 65536);
+  EXPECT_EQ(c.log.level, "warn");
+  EXPECT_EQ(c.log.file, "");
+  EXPECT_EQ(c.log.max_file_kb, 1024);
+  EXPECT_EQ(c.log.max_files, 3);
+}
+
+// --- the key table -------------------------------------------------------------
+
+TEST(ConfigKeysTest, DefaultsAreValidAndNamesUnique) {
+  Config defaults;
+  std::set<std::string> dotted, env;
+  for (const ConfigKey& k : ConfigKeys()) {
+    EXPECT_TRUE(dotted.insert(k.DottedName()).second) << k.DottedName();
+    EXPECT_TRUE(env.insert(k.EnvName()).second) << k.EnvName();
+    EXPECT_FALSE(k.doc.empty()) << k.DottedName();
+    if (k.type == ConfigKey::Type::kInt) {
+      ASSERT_NE(k.int_field, nullptr);
+      EXPECT_EQ(k.string_field, nullptr);
+      int v = k.int_field(defaults);
+      EXPECT_GE(v, k.min) << k.DottedName();
+      EXPECT_LE(v, k.max) << k.DottedName();
+    } else {
+      ASSERT_NE(k.string_field, nullptr);
+      EXPECT_EQ(k.int_field, nullptr);
+      if (!k.allowed.empty()) {
+        const std::string& v = k.string_field(defaults);
+        EXPECT_NE(std::find(k.allowed.begin(), k.allowed.end(), v), k.allowed.end());
+      }
+    }
+  }
+  EXPECT_EQ(dotted.size(), 8u);
+}
+
+TEST(ConfigKeysTest, NamesAndSections) {
+  const ConfigKey& first = ConfigKeys().front();
+  EXPECT_EQ(first.DottedName(), "storage.block_cache_mb");
+  EXPECT_EQ(first.EnvName(), "TERMBRAIN_STORAGE_BLOCK_CACHE_MB");
+  std::vector<std::string_view> sections = ConfigSections();
+  EXPECT_EQ(sections, (std::vector<std::string_view>{"storage", "record", "log"}));
+}
+
+// --- loading -------------------------------------------------------------------
+
+TEST_F(ConfigTest, MissingDefaultFileGivesDefaults) {
+  std::string path = dir_ + "/nope/config.toml";
+  ASSERT_TRUE(LoadConfig(path, false, {}, &cfg_, &origins_).ok());
+  ExpectDefaults(cfg_);
+  for (const ConfigKey& k : ConfigKeys()) EXPECT_EQ(origins_.Of(k.DottedName()), "default");
+  EXPECT_EQ(origins_.by_key.size(), ConfigKeys().size());
+}
+
+TEST_F(ConfigTest, DefaultPathUnderAFileCountsAsMissing) {
+  std::string file = Write("");
+  ASSERT_TRUE(LoadConfig(file + "/config.toml", false, {}, &cfg_, &origins_).ok());
+  ExpectDefaults(cfg_);
+}
+
+TEST_F(ConfigTest, EmptyNonExplicitPathGivesDefaults) {
+  ASSERT_TRUE(LoadConfig("", false, {}, &cfg_, nullptr).ok());
+  ExpectDefaults(cfg_);
+}
+
+TEST_F(ConfigTest, EmptyFileGivesDefaults) {
+  ASSERT_TRUE(Load("# nothing here\n").ok());
+  ExpectDefaults(cfg_);
+}
+
+TEST_F(ConfigTest, EveryKeyFromFile) {
+  Status s = Load(
+      "[storage]\n"
+      "block_cache_mb = 64\n"
+      "write_buffer_mb = 4096\n"
+      "lock_wait_ms = 0\n"
+      "\n"
+      "[record]\n"
+      "max_command_bytes = 256\n"
+      "\n"
+      "[log]\n"
+      "level = \"debug\"\n"
+      "file = \"/var/tmp/tb.jsonl\"\n"
+      "max_file_kb = 16\n"
+      "max_files = 100\n");
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(cfg_.storage.block_cache_mb, 64);
+  EXPECT_EQ(cfg_.storage.write_buffer_mb, 4096);
+  EXPECT_EQ(cfg_.storage.lock_wait_ms, 0);
+  EXPECT_EQ(cfg_.record.max_command_bytes, 256);
+  EXPECT_EQ(cfg_.log.level, "debug");
+  EXPECT_EQ(cfg_.log.file, "/var/tmp/tb.jsonl");
+  EXPECT_EQ(cfg_.log.max_file_kb, 16);
+  EXPECT_EQ(cfg_.log.max_files, 100);
+  EXPECT_EQ(origins_.Of("storage.block_cache_mb"), path_ + ":2");
+  EXPECT_EQ(origins_.Of("storage.lock_wait_ms"), path_ + ":4");
+  EXPECT_EQ(origins_.Of("record.max_command_bytes"), path_ + ":7");
+  EXPECT_EQ(origins_.Of("log.max_files"), path_ + ":13");
+}
+
+TEST_F(ConfigTest, DottedAndInlineTablesWork) {
+  Status s = Load(
+      "storage.block_cache_mb = 100\n"
+      "log = { level = \"Error\" }\n");
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(cfg_.storage.block_cache_mb, 100);
+  EXPECT_EQ(cfg_.log.level, "error");  // enum values are case-insensitive
+  EXPECT_EQ(origins_.Of("storage.block_cache_mb"), path_ + ":1");
+  EXPECT_EQ(origins_.Of("log.level"), path_ + ":2");
+  EXPECT_EQ(origins_.Of("log.file"), "default");
+}
+
+TEST_F(ConfigTest, EnvBeatsFile) {
+  Env env = {{"TERMBRAIN_STORAGE_BLOCK_CACHE_MB", "128"},
+             {"TERMBRAIN_LOG_LEVEL", "DEBUG"},
+             {"TERMBRAIN_LOG_FILE", "rel/tb.log"},
+             {"TERMBRAIN_RECORD_MAX_COMMAND_BYTES", "16777216"}};
+  Status s = Load("[storage]\nblock_cache_mb = 64\nlock_wait_ms = 5\n", env);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(cfg_.storage.block_cache_mb, 128);
+  EXPECT_EQ(cfg_.storage.lock_wait_ms, 5);
+  EXPECT_EQ(cfg_.log.level, "debug");
+  EXPECT_EQ(cfg_.log.file, "rel/tb.log");
+  EXPECT_EQ(cfg_.record.max_command_bytes, 16777216);
+  EXPECT_EQ(origins_.Of("storage.block_cache_mb"), "env TERMBRAIN_STORAGE_BLOCK_CACHE_MB");
+  EXPECT_EQ(origins_.Of("storage.lock_wait_ms"), path_ + ":3");
+  EXPECT_EQ(origins_.Of("log.level"), "env TERMBRAIN_LOG_LEVEL");
+  EXPECT_EQ(origins_.Of("storage.write_buffer_mb"), "default");
+}
+
+TEST_F(ConfigTest, EnvWithoutFile) {
+  Env env = {{"TERMBRAIN_STORAGE_LOCK_WAIT_MS", "-0"}, {"TERMBRAIN_LOG_MAX_FILES", "1"}};
+  ASSERT_TRUE(LoadConfig(dir_ + "/missing.toml", false, env, &cfg_, &origins_).ok());
+  EXPECT_EQ(cfg_.storage.lock_wait_ms, 0);
+  EXPECT_EQ(cfg_.log.max_files, 1);
+}
+
+TEST_F(ConfigTest, FirstEnvOccurrenceWins) {
+  Env env = {{"TERMBRAIN_STORAGE_BLOCK_CACHE_MB", "40"},
+             {"TERMBRAIN_STORAGE_BLOCK_CACHE_MB", "not even checked"}};
+  ASSERT_TRUE(LoadConfig("", false, env, &cfg_, &origins_).ok());
+  EXPECT_EQ(cfg_.storage.block_cache_mb, 40);
+}
+
+TEST_F(ConfigTest, NonConfigVariablesAreIgnored) {
+  Env env = {{"TERMBRAIN_DATA_DIR", "/x"},     {"TERMBRAIN_CONFIG", "/y"},
+             {"TERMBRAIN_SESSION", "abc"},     {"TERMBRAIN_DISABLED", "1"},
+             {"TERMBRAIN_STORAGE", "1"},       {"termbrain_storage_cache", "1"},
+             {"TERMBRAIN_LOGS_LEVEL", "loud"}, {"XTERMBRAIN_LOG_LEVEL", "loud"},
+             {"PATH", "/bin"}};
+  ASSERT_TRUE(LoadConfig("", false, env, &cfg_, &origins_).ok());
+  ExpectDefaults(cfg_);
+}
+
+// --- errors --------------------------------------------------------------------
+
+TEST_F(ConfigTest, ExplicitMissingFileIsAnError) {
+  std::string path = dir_ + "/missing.toml";
+  Status s = LoadConfig(path, true, {}, &cfg_, &origins_);
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_EQ(s.message(), "config file not found (" + path +
+                             "). Create it, or fix --config or $TERMBRAIN_CONFIG");
+}
+
+TEST_F(ConfigTest, ExplicitEmptyPathIsAnError) {
+  Status s = LoadConfig("", true, {}, &cfg_, &origins_);
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_EQ(s.message(), "empty config file path. Pass a file to --config or unset $TERMBRAIN_CONFIG");
+}
+
+TEST_F(ConfigTest, DirectoryIsAnError) {
+  Status s = LoadConfig(dir_, false, {}, &cfg_, &origins_);
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_EQ(s.message(), "config file is a directory (" + dir_ +
+                             "). Point --config or $TERMBRAIN_CONFIG at a file");
+}
+
+TEST_F(ConfigTest, UnopenableFileIsAnIOError) {
+  // A symlink loop fails to open even for root (unlike a chmod 000 file).
+  std::string path = dir_ + "/loop.toml";
+  ASSERT_EQ(::symlink(path.c_str(), path.c_str()), 0);
+  Status s = LoadConfig(path, false, {}, &cfg_, &origins_);
+  EXPECT_EQ(s.code(), Status::Code::kIOError);
+  EXPECT_EQ(s.message(), "cannot read config file (" + path +
+                             "): Too many levels of symbolic links. Check its permissions");
+}
+
+TEST_F(ConfigTest, ReadFailureIsAnIOError) {
+  // Reading offset 0 of our own address space fails with EIO.
+  Status s = LoadConfig("/proc/self/mem", true, {}, &cfg_, &origins_);
+  EXPECT_EQ(s.code(), Status::Code::kIOError);
+  EXPECT_EQ(s.message(), "cannot read config file (/proc/self/mem): Input/output error. Check the file");
+}
+
+TEST_F(ConfigTest, HugeFileIsAnError) {
+  Status s = LoadConfig("/dev/zero", true, {}, &cfg_, &origins_);
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_EQ(s.message(),
+            "config file too large (/dev/zero): over 4 MiB. Point --config at a TOML config file");
+}
+
+TEST_F(ConfigTest, SyntaxErrorNamesLineAndColumn) {
+  Status s = Load("[storage]\nblock_cache_mb = 64x\n");
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_EQ(s.message(), "invalid config (" + path_ +
+                             ":2:20): TOML syntax error: Error while parsing decimal integer: "
+                             "expected digit, saw 'x'. Fix the syntax");
+}
+
+TEST_F(ConfigTest, UnknownSection) {
+  Status s = Load("[storage]\nblock_cache_mb = 64\n\n[storgae]\nx = 1\n");
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_EQ(s.message(), "unknown config section '[storgae]' (" + path_ +
+                             ":4). Known sections: storage, record, log");
+}
+
+TEST_F(ConfigTest, UnknownKey) {
+  Status s = Load("[storage]\nblock_cache_mb = 64\ncache = 1\n");
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_EQ(s.message(), "unknown config key 'storage.cache' (" + path_ +
+                             ":3). Known keys in [storage]: block_cache_mb, write_buffer_mb, "
+                             "lock_wait_ms");
+}
+
+TEST_F(ConfigTest, KeyOutsideASection) {
+  Status s = Load("level = \"debug\"\n");
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_EQ(s.message(), "unknown config key 'level' (" + path_ +
+                             ":1). Keys belong in a section: storage, record, log");
+}
+
+TEST_F(ConfigTest, SectionThatIsNotATable) {
+  Status s = Load("log = \"debug\"\n");
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_EQ(s.message(), "invalid config (" + path_ +
+                             ":1): log must be a table, got string. Write it as a [log] section");
+}
+
+TEST_F(ConfigTest, FirstProblemInFileOrderIsReported) {
+  // toml++ iterates tables by name ([log] before [storage]); the error must
+  // still be the first one in the file.
+  Status s = Load("[storage]\ncache = 1\n[log]\nlevel = \"loud\"\n");
+  EXPECT_EQ(s.message(), "unknown config key 'storage.cache' (" + path_ +
+                             ":2). Known keys in [storage]: block_cache_mb, write_buffer_mb, "
+                             "lock_wait_ms");
+}
+
+TEST_F(ConfigTest, WrongTypeInteger) {
+  Status s = Load("[storage]\nblock_cache_mb = \"64\"\n");
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_EQ(s.message(), "invalid config (" + path_ +
+                             ":2): storage.block_cache_mb must be an integer, got string. Fix "
+                             "the value or remove the key");
+}
+
+TEST_F(ConfigTest, WrongTypeFloat) {
+  Status s = Load("[log]\nmax_files = 3.0\n");
+  EXPECT_EQ(s.message(), "invalid config (" + path_ +
+                             ":2): log.max_files must be an integer, got floating-point. Fix "
+                             "the value or remove the key");
+}
+
+TEST_F(ConfigTest, WrongTypeString) {
+  Status s = Load("[log]\nlevel = 3\n");
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_EQ(s.message(), "invalid config (" + path_ +
+                             ":2): log.level must be a string, got integer. Fix the value or "
+                             "remove the key");
+}
+
+TEST_F(ConfigTest, NestedTableInSectionIsUnknownKey) {
+  Status s = Load("[storage.extra]\nx = 1\n");
+  EXPECT_EQ(s.message(), "unknown config key 'storage.extra' (" + path_ +
+                             ":1). Known keys in [storage]: block_cache_mb, write_buffer_mb, "
+                             "lock_wait_ms");
+}
+
+TEST_F(ConfigTest, OutOfRangeLow) {
+  Status s = Load("[storage]\n\nblock_cache_mb = 0\n");
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_EQ(s.message(), "invalid config (" + path_ +
+                             ":3): storage.block_cache_mb = 0 is out of range 1..65536. Fix the "
+                             "value or remove the key");
+}
+
+TEST_F(ConfigTest, OutOfRangeHigh) {
+  Status s = Load("[record]\nmax_command_bytes = 9223372036854775807\n");
+  EXPECT_EQ(s.message(), "invalid config (" + path_ +
+                             ":2): record.max_command_bytes = 9223372036854775807 is out of "
+                             "range 256..16777216. Fix the value or remove the key");
+}
+
+TEST_F(ConfigTest, BadEnumValue) {
+  Status s = Load("[log]\nlevel = \"loud\"\n");
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_EQ(s.message(), "invalid config (" + path_ +
+                             ":2): log.level = \"loud\" is not one of trace, debug, info, warn, "
+                             "error, off. Fix the value or remove the key");
+}
+
+TEST_F(ConfigTest, ErrorLeavesOutputUntouched) {
+  cfg_.storage.block_cache_mb = 7;
+  origins_.by_key["x"] = "y";
+  ASSERT_FALSE(Load("[storage]\nblock_cache_mb = 0\n").ok());
+  EXPECT_EQ(cfg_.storage.block_cache_mb, 7);
+  EXPECT_EQ(origins_.by_key.size(), 1u);
+}
+
+TEST_F(ConfigTest, BadEnvInteger) {
+  for (const char* bad : {"64x", "", " 64", "+64", "6 4", "0x40", "-"}) {
+    Env env = {{"TERMBRAIN_STORAGE_BLOCK_CACHE_MB", bad}};
+    Status s = LoadConfig("", false, env, &cfg_, &origins_);
+    EXPECT_TRUE(s.IsInvalidArgument()) << bad;
+    EXPECT_EQ(s.message(), "invalid config (env TERMBRAIN_STORAGE_BLOCK_CACHE_MB): "
+                           "storage.block_cache_mb must be an integer, got \"" +
+                               std::string(bad) + "\". Fix or unset the variable");
+  }
+}
+
+TEST_F(ConfigTest, BadEnvValueIsQuotedAndCut) {
+  Env env = {{"TERMBRAIN_LOG_LEVEL", "a\"b\n" + std::string(100, 'x')}};
+  Status s = LoadConfig("", false, env, &cfg_, &origins_);
+  EXPECT_EQ(s.message(), "invalid config (env TERMBRAIN_LOG_LEVEL): log.level = \"a\\\"b\\n" +
+                             std::string(76, 'x') +
+                             "\"... is not one of trace, debug, info, warn, error, off. Fix or "
+                             "unset the variable");
+}
+
+TEST_F(ConfigTest, EnvOutOfRange) {
+  Env env = {{"TERMBRAIN_LOG_MAX_FILES", "101"}};
+  Status s = LoadConfig("", false, env, &cfg_, &origins_);
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_EQ(s.message(), "invalid config (env TERMBRAIN_LOG_MAX_FILES): log.max_files = 101 is "
+                         "out of range 1..100. Fix or unset the variable");
+}
+
+TEST_F(ConfigTest, EnvIntegerOverflowIsOutOfRange) {
+  Env env = {{"TERMBRAIN_STORAGE_LOCK_WAIT_MS", "99999999999999999999"}};
+  Status s = LoadConfig("", false, env, &cfg_, &origins_);
+  EXPECT_EQ(s.message(), "invalid config (env TERMBRAIN_STORAGE_LOCK_WAIT_MS): "
+                         "storage.lock_wait_ms = 99999999999999999999 is out of range "
+                         "0..600000. Fix or unset the variable");
+}
+
+TEST_F(ConfigTest, BadEnvEnum) {
+  Env env = {{"TERMBRAIN_LOG_LEVEL", "verbose"}};
+  Status s = LoadConfig("", false, env, &cfg_, &origins_);
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_EQ(s.message(), "invalid config (env TERMBRAIN_LOG_LEVEL): log.level = \"verbose\" is "
+                         "not one of trace, debug, info, warn, error, off. Fix or unset the "
+                         "variable");
+}
+
+TEST_F(ConfigTest, UnknownEnvKey) {
+  Env env = {{"TERMBRAIN_STORAGE_CACHE_MB", "64"}};
+  Status s = LoadConfig("", false, env, &cfg_, &origins_);
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_EQ(s.message(), "unknown config variable TERMBRAIN_STORAGE_CACHE_MB. Known: "
+                         "TERMBRAIN_STORAGE_BLOCK_CACHE_MB, TERMBRAIN_STORAGE_WRITE_BUFFER_MB, "
+                         "TERMBRAIN_STORAGE_LOCK_WAIT_MS");
+}
+
+TEST_F(ConfigTest, EnvErrorWinsEvenWithValidFile) {
+  Env env = {{"TERMBRAIN_LOG_MAX_FILE_KB", "8"}};
+  Status s = Load("[log]\nmax_file_kb = 64\n", env);
+  EXPECT_EQ(s.message(), "invalid config (env TERMBRAIN_LOG_MAX_FILE_KB): log.max_file_kb = 8 "
+                         "is out of range 16..1048576. Fix or unset the variable");
+}
+
+// --- paths ---------------------------------------------------------------------
+
+TEST(ConfigPathsTest, ConfigPathPrecedence) {
+  Env all = {{"TERMBRAIN_CONFIG", "/etc/tb.toml"}, {"XDG_CONFIG_HOME", "/xdg"}, {"HOME", "/h"}};
+  ConfigSource s = DefaultConfigPath(all);
+  EXPECT_EQ(s.path, "/etc/tb.toml");
+  EXPECT_TRUE(s.explicit_path);
+
+  s = DefaultConfigPath({{"TERMBRAIN_CONFIG", ""}, {"XDG_CONFIG_HOME", "/xdg"}, {"HOME", "/h"}});
+  EXPECT_EQ(s.path, "/xdg/termbrain/config.toml");
+  EXPECT_FALSE(s.explicit_path);
+
+  s = DefaultConfigPath({{"XDG_CONFIG_HOME", "relative"}, {"HOME", "/h"}});
+  EXPECT_EQ(s.path, "/h/.config/termbrain/config.toml");
+  EXPECT_FALSE(s.explicit_path);
+
+  s = DefaultConfigPath({});
+  EXPECT_EQ(s.path, "");
+  EXPECT_FALSE(s.explicit_path);
+}
+
+TEST(ConfigPathsTest, DataDirPrecedence) {
+  EXPECT_EQ(DefaultDataDir({{"TERMBRAIN_DATA_DIR", "/d"}, {"XDG_DATA_HOME", "/x"}, {"HOME", "/h"}}),
+            "/d");
+  EXPECT_EQ(DefaultDataDir({{"TERMBRAIN_DATA_DIR", ""}, {"XDG_DATA_HOME", "/x"}, {"HOME", "/h"}}),
+            "/x/termbrain");
+  EXPECT_EQ(DefaultDataDir({{"XDG_DATA_HOME", ""}, {"HOME", "/h"}}),
+            "/h/.local/share/termbrain");
+  EXPECT_EQ(DefaultDataDir({{"XDG_DATA_HOME", "x"}, {"HOME", "/h"}}),
+            "/h/.local/share/termbrain");
+  EXPECT_EQ(DefaultDataDir({}), "");
+}
+
+TEST(ConfigPathsTest, EnvFromEnviron) {
+  const char* envp[] = {"A=1", "B=", "C=x=y", "NOEQUALS", nullptr};
+  Env env = EnvFromEnviron(envp);
+  EXPECT_EQ(env, (Env{{"A", "1"}, {"B", ""}, {"C", "x=y"}}));
+  EXPECT_TRUE(EnvFromEnviron(nullptr).empty());
+}
+
+// --- rendering -----------------------------------------------------------------
+
+TEST(ConfigRenderTest, DefaultsAsText) {
+  EXPECT_EQ(RenderConfig(Config{}, ConfigOrigins{}, false),
+            "[storage]\n"
+            "block_cache_mb = 32  # default\n"
+            "write_buffer_mb = 16  # default\n"
+            "lock_wait_ms = 2000  # default\n"
+            "\n"
+            "[record]\n"
+            "max_command_bytes = 65536  # default\n"
+            "\n"
+            "[log]\n"
+            "level = \"warn\"  # default\n"
+            "file = \"\"  # default\n"
+            "max_file_kb = 1024  # default\n"
+            "max_files = 3  # default\n");
+}
+
+// A config with one value from a file, one from env and an awkward string.
+void MakeMixed(Config* cfg, ConfigOrigins* origins) {
+  cfg->storage.block_cache_mb = 64;
+  cfg->log.level = "debug";
+  cfg->log.file = "/tmp/a \"b\"\\c\xff.log";
+  origins->by_key["storage.block_cache_mb"] = "/h/config.toml:2";
+  origins->by_key["log.level"] = "env TERMBRAIN_LOG_LEVEL";
+  origins->by_key["log.file"] = "/h/config.toml:7";
+}
+
+TEST(ConfigRenderTest, MixedAsText) {
+  Config cfg;
+  ConfigOrigins origins;
+  MakeMixed(&cfg, &origins);
+  EXPECT_EQ(RenderConfig(cfg, origins, false),
+            "[storage]\n"
+            "block_cache_mb = 64  # /h/config.toml:2\n"
+            "write_buffer_mb = 16  # default\n"
+            "lock_wait_ms = 2000  # default\n"
+            "\n"
+            "[record]\n"
+            "max_command_bytes = 65536  # default\n"
+            "\n"
+            "[log]\n"
+            "level = \"debug\"  # env TERMBRAIN_LOG_LEVEL\n"
+            "file = \"/tmp/a \\\"b\\\"\\\\c\xEF\xBF\xBD.log\"  # /h/config.toml:7\n"
+            "max_file_kb = 1024  # default\n"
+            "max_files = 3  # default\n");
+}
+
+TEST(ConfigRenderTest, MixedAsJson) {
+  Config cfg;
+  ConfigOrigins origins;
+  MakeMixed(&cfg, &origins);
+  EXPECT_EQ(RenderConfig(cfg, origins, true),
+            "{\"storage\":{"
+            "\"block_cache_mb\":{\"value\":64,\"source\":\"/h/config.toml:2\"},"
+            "\"write_buffer_mb\":{\"value\":16,\"source\":\"default\"},"
+            "\"lock_wait_ms\":{\"value\":2000,\"source\":\"default\"}},"
+            "\"record\":{"
+            "\"max_command_bytes\":{\"value\":65536,\"source\":\"default\"}},"
+            "\"log\":{"
+            "\"level\":{\"value\":\"debug\",\"source\":\"env TERMBRAIN_LOG_LEVEL\"},"
+            "\"file\":{\"value\":\"/tmp/a \\\"b\\\"\\\\c\xEF\xBF\xBD.log\","
+            "\"source\":\"/h/config.toml:7\"},"
+            "\"max_file_kb\":{\"value\":1024,\"source\":\"default\"},"
+            "\"max_files\":{\"value\":3,\"source\":\"default\"}}}\n");
+}
+
+TEST_F(ConfigTest, RenderAfterLoadShowsFileAndEnvOrigins) {
+  Env env = {{"TERMBRAIN_LOG_MAX_FILES", "5"}};
+  ASSERT_TRUE(Load("[record]\nmax_command_bytes = 1000\n", env).ok());
+  std::string text = RenderConfig(cfg_, origins_, false);
+  EXPECT_NE(text.find("max_command_bytes = 1000  # " + path_ + ":2\n"), std::string::npos);
+  EXPECT_NE(text.find("max_files = 5  # env TERMBRAIN_LOG_MAX_FILES\n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tb

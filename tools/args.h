@@ -1,0 +1,61 @@
+// Args: Boost.Program_options for one subcommand, with one-line errors.
+//
+// Every parse failure (unknown flag, missing value, extra operand, bad
+// number) becomes Status::InvalidArgument (exit 2) naming the flag and the
+// command, e.g. "unrecognised option '--lmit' (tb history). Run 'tb help history'".
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/history_query.h"
+#include "core/status.h"
+
+namespace tb {
+
+namespace po = boost::program_options;
+
+class Args {
+ public:
+  // `cmd` as typed ("history", "log dump"); `usage` the synopsis line.
+  Args(std::string cmd, std::string usage);
+  po::options_description& opts() { return opts_; }
+  // Declares a positional operand (max 1 occurrence unless `many`).
+  void Positional(const char* name, bool many = false);
+  // Parses. When --help is given, *help is set and the help text is in
+  // HelpText(); callers print it and return OK.
+  Status Parse(const std::vector<std::string>& args, bool* help);
+  std::string HelpText() const;
+
+  bool Has(const char* name) const { return vm_.count(name) > 0; }
+  std::string Str(const char* name) const;
+  std::vector<std::string> Strs(const char* name) const;
+  std::optional<std::string> OptStr(const char* name) const;
+  // Integer options given as text, validated with a one-line message.
+  Status Int(const char* name, int64_t lo, int64_t hi, std::optional<int64_t>* out) const;
+  const std::string& cmd() const { return cmd_; }
+
+ private:
+  std::string cmd_;
+  std::string usage_;
+  po::options_description opts_;
+  po::positional_options_description pos_;
+  std::vector<std::string> pos_names_;
+  po::variables_map vm_;
+};
+
+// Parses a whole number in [lo, hi] for flag `flag` (message names it).
+Status ParseIntFlag(const std::string& flag, const std::string& text, int64_t lo, int64_t hi,
+                    int64_t* out);
+
+// The history filters of the interface contract, shared by history/search.
+void AddFilterOptions(po::options_description& opts);
+// Fills `f` from the parsed filters; `now_ns` resolves relative times.
+Status FilterFromArgs(const Args& a, int64_t now_ns, HistoryFilter* f);
+// Adds --format (default `def`).
+void AddFormatOption(po::options_description& opts, const char* def);
+
+}  // namespace tb

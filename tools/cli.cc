@@ -1,0 +1,201 @@
+#include "tools/cli.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <exception>
+
+#include "core/config.h"
+#include "storage/data_dir.h"
+#include "tools/context.h"
+#include "tools/logging.h"
+
+extern char** environ;
+
+namespace tb {
+namespace {
+
+constexpr const char* kVersion = TB_VERSION;
+
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string HelpText() {
+  std::string out =
+      "tb " + std::string(kVersion) +
+      " - TermBrain, your terminal command memory\n\n"
+      "usage: tb [--data-dir DIR] [--config FILE] COMMAND [ARGS...]\n\ncommands:\n";
+  for (const auto& c : Commands()) {
+    std::string name = c.name;
+    name.resize(std::max<size_t>(name.size(), 16), ' ');
+    out += "  " + name + c.summary + "\n";
+  }
+  out +=
+      "\nglobal options (before COMMAND):\n"
+      "  --data-dir DIR   store location (else $TERMBRAIN_DATA_DIR, else $XDG_DATA_HOME/termbrain)\n"
+      "  --config FILE    config file (else $TERMBRAIN_CONFIG, else $XDG_CONFIG_HOME/termbrain/config.toml)\n"
+      "  --version        print the version\n"
+      "  -h, --help       this help; 'tb help COMMAND' for a command's options\n"
+      "\nexit codes: 0 ok, 1 error, 2 usage, 3 data corruption or foreign store, 4 store busy\n";
+  return out;
+}
+
+// Finds the command named by args (one or two words); *used = words consumed.
+const CommandSpec* FindCommand(const std::vector<std::string>& args, size_t* used) {
+  if (args.size() >= 2) {
+    std::string two = args[0] + " " + args[1];
+    for (const auto& c : Commands()) {
+      if (two == c.name) {
+        *used = 2;
+        return &c;
+      }
+    }
+  }
+  for (const auto& c : Commands()) {
+    if (args[0] == c.name) {
+      *used = 1;
+      return &c;
+    }
+  }
+  return nullptr;
+}
+
+Status UnknownCommand(const std::string& word) {
+  std::string best;
+  size_t best_d = 3;
+  for (const auto& c : Commands()) {
+    std::string first = std::string(c.name).substr(0, std::string(c.name).find(' '));
+    size_t d = EditDistance(word, first);
+    if (d < best_d) {
+      best_d = d;
+      best = first;
+    }
+  }
+  std::string msg = "unknown command '" + word + "'.";
+  if (!best.empty()) msg += " Did you mean 'tb " + best + "'?";
+  return Status::InvalidArgument(msg + " Run 'tb help' for the list of commands");
+}
+
+struct Globals {
+  std::string data_dir;
+  std::string config;
+  bool help = false;
+  bool version = false;
+};
+
+// Consumes global flags before the subcommand.
+Status ParseGlobals(std::vector<std::string>* args, Globals* g) {
+  size_t i = 0;
+  auto value = [&](const std::string& flag, std::string* out) -> Status {
+    const std::string& a = (*args)[i];
+    if (a.size() > flag.size() && a[flag.size()] == '=') {
+      *out = a.substr(flag.size() + 1);
+    } else if (i + 1 < args->size()) {
+      *out = (*args)[++i];
+    } else {
+      return Status::InvalidArgument("option " + flag + " needs a value. Run 'tb help'");
+    }
+    if (out->empty()) return Status::InvalidArgument("option " + flag + " needs a non-empty value");
+    return Status::OK();
+  };
+  for (; i < args->size(); ++i) {
+    const std::string& a = (*args)[i];
+    if (a == "--data-dir" || a.starts_with("--data-dir=")) {
+      TB_RETURN_IF_ERROR(value("--data-dir", &g->data_dir));
+    } else if (a == "--config" || a.starts_with("--config=")) {
+      TB_RETURN_IF_ERROR(value("--config", &g->config));
+    } else if (a == "--help" || a == "-h") {
+      g->help = true;
+    } else if (a == "--version" || a == "-V") {
+      g->version = true;
+    } else if (a.starts_with("-")) {
+      return Status::InvalidArgument("unknown global option '" + a + "'. Run 'tb help'");
+    } else {
+      break;
+    }
+  }
+  args->erase(args->begin(), args->begin() + static_cast<long>(i));
+  return Status::OK();
+}
+
+Status PrepareContext(const Globals& g, Context* ctx) {
+  ctx->env = EnvFromEnviron(environ);
+  ctx->stdout_tty = ::isatty(STDOUT_FILENO);
+  ctx->stderr_tty = ::isatty(STDERR_FILENO);
+  ConfigSource src = DefaultConfigPath(ctx->env);
+  if (!g.config.empty()) src = ConfigSource{g.config, true};
+  ctx->config_path = src.path;
+  ctx->config_explicit = src.explicit_path;
+  TB_RETURN_IF_ERROR(LoadConfig(src.path, src.explicit_path, ctx->env, &ctx->config, &ctx->origins));
+  ctx->data_dir = g.data_dir.empty() ? DefaultDataDir(ctx->env) : g.data_dir;
+  if (ctx->data_dir.empty()) {
+    return Status::InvalidArgument("no data directory: HOME is not set. Pass --data-dir DIR or set TERMBRAIN_DATA_DIR");
+  }
+  while (ctx->data_dir.size() > 1 && ctx->data_dir.back() == '/') ctx->data_dir.pop_back();
+  return Status::OK();
+}
+
+Status Dispatch(std::vector<std::string> args, int* exit_code) {
+  Globals g;
+  TB_RETURN_IF_ERROR(ParseGlobals(&args, &g));
+  if (g.version) {
+    WriteOut("tb " + std::string(kVersion) + " (store format " + std::to_string(kStoreFormatVersion) + ")\n");
+    return Status::OK();
+  }
+  if (args.empty()) {
+    WriteOut(HelpText());
+    if (!g.help) *exit_code = 2;
+    return Status::OK();
+  }
+  if (args[0] == "help") {
+    args.erase(args.begin());
+    if (args.empty()) {
+      WriteOut(HelpText());
+      return Status::OK();
+    }
+    args.push_back("--help");
+  }
+  size_t used = 0;
+  const CommandSpec* cmd = FindCommand(args, &used);
+  if (cmd == nullptr) return UnknownCommand(args[0]);
+  args.erase(args.begin(), args.begin() + static_cast<long>(used));
+  Context ctx;
+  ctx.command_name = cmd->name;
+  TB_RETURN_IF_ERROR(PrepareContext(g, &ctx));
+  return cmd->run(ctx, args);
+}
+
+}  // namespace
+
+int RunMain(int argc, char** argv) {
+  ::umask(077);  // data dirs 0700, files 0600 (RocksDB's files included)
+  std::vector<std::string> args(argv + 1, argv + argc);
+  int exit_code = 0;
+  Status s;
+  try {
+    s = Dispatch(std::move(args), &exit_code);
+  } catch (const std::exception& e) {
+    s = Status::IOError(std::string("unexpected failure: ") + e.what());
+  }
+  ShutdownLogging();
+  if (!s.ok()) {
+    std::fprintf(stderr, "tb: error: %s\n", s.message().c_str());
+    return s.ExitCode();
+  }
+  return exit_code;
+}
+
+}  // namespace tb

@@ -1,0 +1,128 @@
+// tb record: one complete command from a script or test.
+#include <pwd.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <climits>
+#include <filesystem>
+
+#include "core/timefmt.h"
+#include "core/truncate.h"
+#include "tools/args.h"
+#include "tools/commands.h"
+
+namespace tb {
+namespace {
+
+// "12", "1.5", "0.001": non-negative milliseconds, up to ns precision.
+Status ParseDurationMs(const std::string& text, int64_t* ns) {
+  const int64_t kMaxMs = 10LL * 365 * 24 * 3600 * 1000;  // ten years
+  int64_t whole = 0, frac = 0, scale = 1000000;
+  size_t i = 0;
+  bool digits = false;
+  for (; i < text.size() && isdigit(static_cast<unsigned char>(text[i])); ++i) {
+    digits = true;
+    whole = whole * 10 + (text[i] - '0');
+    if (whole > kMaxMs) break;
+  }
+  if (i < text.size() && text[i] == '.') {
+    for (++i; i < text.size() && isdigit(static_cast<unsigned char>(text[i])); ++i) {
+      digits = true;
+      scale /= 10;
+      if (scale > 0) frac += (text[i] - '0') * scale;
+    }
+  }
+  if (!digits || i != text.size() || whole > kMaxMs) {
+    return Status::InvalidArgument("invalid value '" + text +
+                                   "' for --duration-ms: expected milliseconds >= 0 (e.g. 12 or 1.5)");
+  }
+  *ns = whole * 1000000 + frac;
+  return Status::OK();
+}
+
+std::string CurrentDir(const Context& ctx) {
+  // Prefer the shell's logical $PWD (keeps symlinked paths as the user
+  // typed them) when it really is the current directory.
+  std::string pwd = ctx.Env("PWD");
+  std::error_code ec;
+  if (!pwd.empty() && pwd[0] == '/' && std::filesystem::equivalent(pwd, ".", ec)) return pwd;
+  auto cwd = std::filesystem::current_path(ec);
+  return ec ? std::string() : cwd.string();
+}
+
+std::string UserName(const Context& ctx) {
+  if (const passwd* pw = ::getpwuid(::geteuid())) return pw->pw_name;
+  return ctx.Env("USER");
+}
+
+std::string HostName() {
+  char buf[HOST_NAME_MAX + 1] = {0};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return "";
+  return buf;
+}
+
+Status BuildEvent(const Context& ctx, const Args& a, Event* ev) {
+  ev->kind = EventKind::kRecorded;
+  ev->command = a.Str("command");
+  if (ev->command.empty()) return Status::InvalidArgument("--command is empty (tb record): nothing to record");
+  ev->cwd = a.Has("cwd") ? a.Str("cwd") : CurrentDir(ctx);
+  std::optional<int64_t> exit;
+  TB_RETURN_IF_ERROR(a.Int("exit", INT32_MIN, INT32_MAX, &exit));
+  if (exit) ev->exit_code = static_cast<int32_t>(*exit);
+  if (a.Has("duration-ms")) {
+    int64_t ns = 0;
+    TB_RETURN_IF_ERROR(ParseDurationMs(a.Str("duration-ms"), &ns));
+    ev->duration_ns = ns;
+  }
+  int64_t now = NowNs();
+  ev->time_ns = now - ev->duration_ns.value_or(0);  // it started that long ago
+  if (a.Has("started-at")) {
+    TB_RETURN_IF_ERROR(ParseTime(a.Str("started-at"), now, &ev->time_ns).WithContext("--started-at"));
+  }
+  ev->session = a.Has("session") ? a.Str("session") : ctx.Env("TERMBRAIN_SESSION");
+  ev->shell = a.Has("shell") ? a.Str("shell") : ctx.Env("TERMBRAIN_SHELL");
+  ev->host = HostName();
+  ev->user = UserName(ctx);
+  size_t max = static_cast<size_t>(ctx.config.record.max_command_bytes);
+  if (TruncateCommand(&ev->command, max)) {
+    ev->truncated = true;
+    spdlog::warn("a command of more than {} bytes was truncated (record.max_command_bytes)", max);
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Status CmdRecord(Context& ctx, const Argv& args) {
+  Args a("record",
+         "record --command CMD [--cwd DIR] [--exit N] [--duration-ms MS] [--started-at TIME] "
+         "[--session ID] [--shell NAME]");
+  a.opts().add_options()
+      ("command", po::value<std::string>()->value_name("CMD"), "the command text (required)")
+      ("cwd", po::value<std::string>()->value_name("DIR"), "directory it ran in (default: current)")
+      ("exit", po::value<std::string>()->value_name("N"), "exit status")
+      ("duration-ms", po::value<std::string>()->value_name("MS"), "how long it ran, in milliseconds")
+      ("started-at", po::value<std::string>()->value_name("TIME"), "when it started (default: now - duration)")
+      ("session", po::value<std::string>()->value_name("ID"), "session id (default: $TERMBRAIN_SESSION)")
+      ("shell", po::value<std::string>()->value_name("NAME"), "shell name (default: $TERMBRAIN_SHELL)");
+  bool help;
+  TB_RETURN_IF_ERROR(a.Parse(args, &help));
+  if (help) return WriteOut(a.HelpText()), Status::OK();
+  if (!a.Has("command")) {
+    return Status::InvalidArgument("missing --command (tb record). Run 'tb help record'");
+  }
+  Event ev;
+  TB_RETURN_IF_ERROR(BuildEvent(ctx, a, &ev));
+  std::unique_ptr<Store> store;
+  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadWrite, &store));
+  return store->Append(std::span<Event>(&ev, 1), /*sync=*/true);
+}
+
+}  // namespace tb

@@ -1,0 +1,51 @@
+// Context: what every subcommand gets: effective config, data dir, the
+// parsed global flags, output helpers and a way to open the store.
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "core/status.h"
+#include "storage/store.h"
+
+namespace tb {
+
+struct Context {
+  std::string data_dir;
+  std::string config_path;
+  bool config_explicit = false;
+  Config config;
+  ConfigOrigins origins;
+  std::vector<std::pair<std::string, std::string>> env;
+  std::string command_name;  // e.g. "history", for messages and the lock holder
+  bool stdout_tty = false;
+  bool stderr_tty = false;
+
+  // Opens the store. kAuto: writable when free, read-only when another
+  // process holds it. kReadWrite waits storage.lock_wait_ms, then Busy.
+  // The file log starts once the store is open: never before, so nothing is
+  // written into a directory that turns out not to be a TermBrain store.
+  Status OpenStore(StoreOptions::Access access, std::unique_ptr<Store>* out);
+  // Value of environment variable `name` ("" when unset).
+  std::string Env(const std::string& name) const;
+};
+
+// Writes `data` to stdout; false when stdout is closed (EPIPE) or full.
+bool WriteOut(const std::string& data);
+
+// A subcommand: receives its own arguments (after the subcommand name).
+using CommandFn = Status (*)(Context& ctx, const std::vector<std::string>& args);
+
+struct CommandSpec {
+  const char* name;     // "history", "log verify" ...
+  const char* summary;  // one line for `tb help`
+  CommandFn run;
+};
+
+// The table, defined in commands.cc.
+const std::vector<CommandSpec>& Commands();
+
+}  // namespace tb
