@@ -273,8 +273,9 @@ void CollectSection(const std::string& path, std::string_view section,
     e.key = FindKey(section, k.str());
     e.node = &node;
     if (e.key == nullptr) {
-      e.error = "unknown config key '" + OneLine(std::string(section) + "." + std::string(k.str())) + "' (" +
-                FileWhere(path, e.pos) + "). Known keys in [" + std::string(section) +
+      std::string dotted = std::string(section) + "." + std::string(k.str());
+      e.error = "unknown config key '" + OneLine(dotted) + "' (" + FileWhere(path, e.pos) +
+                "). Known keys in [" + std::string(section) +
                 "]: " + Join(KeyNamesIn(section), ", ");
     }
     entries->push_back(std::move(e));

@@ -74,32 +74,20 @@ constexpr std::string_view kReset = "\x1b[0m";
 
 // ------------------------------------------------------------------- json
 
-// Writes the keys of one object; in pretty mode at the indentation of an
-// object nested in the top-level array.
-class JsonObjectWriter {
- public:
-  JsonObjectWriter(std::string* out, bool pretty) : out_(out), pretty_(pretty) {
-    out_->push_back('{');
-  }
-  void Key(std::string_view name) {
-    if (!first_) out_->push_back(',');
-    first_ = false;
-    if (pretty_) out_->append("\n    ");
-    out_->push_back('"');
-    out_->append(name);
-    out_->append(pretty_ ? "\": " : "\":");
-  }
-  void String(std::string_view name, std::string_view bytes) {
-    Key(name);
-    AppendJsonString(out_, bytes);
-  }
-  void Close() { out_->append(pretty_ ? "\n  }" : "}"); }
-
- private:
-  std::string* out_;
-  bool pretty_;
-  bool first_ = true;
-};
+// Key prefixes of a record object, separator and indentation included, so
+// each key costs one append. Pretty: the indentation of an object nested in
+// the top-level array (what a 2-space pretty printer writes).
+enum JsonKey { kId, kSeq, kCommand, kCwd, kExitCode, kDurationMs, kStartedAt, kSession, kHost,
+               kUser, kShell, kClose, kNumKeys };
+constexpr std::string_view kCompactKeys[kNumKeys] = {
+    "{\"id\":",       ",\"seq\":",        ",\"command\":", ",\"cwd\":",
+    ",\"exit_code\":", ",\"duration_ms\":", ",\"started_at\":", ",\"session\":",
+    ",\"host\":",      ",\"user\":",        ",\"shell\":",   "}"};
+constexpr std::string_view kPrettyKeys[kNumKeys] = {
+    "{\n    \"id\": ",          ",\n    \"seq\": ",        ",\n    \"command\": ",
+    ",\n    \"cwd\": ",         ",\n    \"exit_code\": ",  ",\n    \"duration_ms\": ",
+    ",\n    \"started_at\": ",  ",\n    \"session\": ",    ",\n    \"host\": ",
+    ",\n    \"user\": ",        ",\n    \"shell\": ",      "\n  }"};
 
 // ------------------------------------------------------------------- csv
 
@@ -236,36 +224,42 @@ void RecordFormatter::End(std::string* out) {
 }
 
 void RecordFormatter::AddJson(const HistoryRecord& r, bool pretty, std::string* out) const {
-  JsonObjectWriter w(out, pretty);
-  w.Key("id");
+  const std::string_view* key = pretty ? kPrettyKeys : kCompactKeys;
+  out->append(key[kId]);
   out->push_back('"');
   AppendEventId(out, r.id);  // hex digits, '-' and decimal digits: nothing to escape
   out->push_back('"');
-  w.Key("seq");
+  out->append(key[kSeq]);
   AppendInt(out, r.seq);
-  w.String("command", r.command);
-  w.String("cwd", r.cwd);
-  w.Key("exit_code");
+  out->append(key[kCommand]);
+  AppendJsonString(out, r.command);
+  out->append(key[kCwd]);
+  AppendJsonString(out, r.cwd);
+  out->append(key[kExitCode]);
   if (r.exit_code) {
     AppendInt(out, *r.exit_code);
   } else {
     out->append("null");
   }
-  w.Key("duration_ms");
+  out->append(key[kDurationMs]);
   if (r.duration_ns) {
     AppendDurationMs(out, *r.duration_ns);
   } else {
     out->append("null");
   }
-  w.Key("started_at");
+  out->append(key[kStartedAt]);
   out->push_back('"');
   AppendRfc3339Millis(r.started_at_ns, out);
   out->push_back('"');
-  w.String("session", r.session);
-  w.String("host", r.host);
-  w.String("user", r.user);
-  w.String("shell", r.shell);
-  w.Close();
+  out->append(key[kSession]);
+  AppendJsonString(out, r.session);
+  out->append(key[kHost]);
+  AppendJsonString(out, r.host);
+  out->append(key[kUser]);
+  AppendJsonString(out, r.user);
+  out->append(key[kShell]);
+  AppendJsonString(out, r.shell);
+  out->append(key[kClose]);
 }
 
 void RecordFormatter::AddCsv(const HistoryRecord& r, std::string* out) const {

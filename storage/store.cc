@@ -229,9 +229,44 @@ rocksdb::ColumnFamilyHandle* StoreImpl::ViewFamily(std::string_view name) const 
   return it == view_cfs_.end() ? nullptr : it->second;
 }
 
+namespace {
+constexpr std::string_view kCheckpointPrefix = "ckpt/";
+std::string CheckpointKey(std::string_view key) { return std::string(kCheckpointPrefix) + std::string(key); }
+}  // namespace
+
 Status StoreImpl::Append(std::span<Event> events, bool sync) {
+  return AppendImpl(events, sync, nullptr, "");
+}
+
+Status StoreImpl::AppendWithCheckpoint(std::span<Event> events, bool sync, std::string_view key,
+                                       std::string_view value) {
+  std::string k = CheckpointKey(key);
+  return AppendImpl(events, sync, &k, value);
+}
+
+Status StoreImpl::GetCheckpoint(std::string_view key, std::string* value) {
+  return GetMeta(CheckpointKey(key), value);
+}
+
+Status StoreImpl::DeleteCheckpoint(std::string_view key) {
   TB_RETURN_IF_ERROR(CheckWritable());
-  if (events.empty()) return Status::OK();
+  return FromRocks(db_->Delete(rocksdb::WriteOptions(), meta_cf_, CheckpointKey(key)), "deleting a checkpoint");
+}
+
+Status StoreImpl::ListCheckpoints(std::string_view prefix, std::vector<std::string>* keys) {
+  keys->clear();
+  std::string p = CheckpointKey(prefix);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), meta_cf_));
+  for (it->Seek(p); it->Valid() && it->key().starts_with(p); it->Next()) {
+    keys->push_back(it->key().ToString().substr(kCheckpointPrefix.size()));
+  }
+  return FromRocks(it->status(), "listing checkpoints");
+}
+
+Status StoreImpl::AppendImpl(std::span<Event> events, bool sync, const std::string* ckpt_key,
+                             std::string_view ckpt_value) {
+  TB_RETURN_IF_ERROR(CheckWritable());
+  if (events.empty() && ckpt_key == nullptr) return Status::OK();
   rocksdb::WriteBatch batch;
   uint64_t seq = head_;
   std::string bytes;
@@ -256,6 +291,7 @@ Status StoreImpl::Append(std::span<Event> events, bool sync) {
   for (auto& w : writers) {
     if (rs.ok()) rs = w.status();
   }
+  if (rs.ok() && ckpt_key != nullptr) rs = batch.Put(meta_cf_, *ckpt_key, ToSlice(ckpt_value));
   rocksdb::WriteOptions wo;
   wo.sync = sync;
   if (rs.ok()) rs = db_->Write(wo, &batch);

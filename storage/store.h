@@ -107,6 +107,16 @@ class Store {
   // id is empty, the id (origin, seq). One atomic WriteBatch with the head
   // and all view updates. `sync` fsyncs the WAL before returning.
   virtual Status Append(std::span<Event> events, bool sync) = 0;
+  // The same, also setting checkpoint `key` (a meta key under "ckpt/") to
+  // `value` in the same WriteBatch: a consumer's progress (e.g. a spool
+  // file's consumed offset) commits exactly when its events do.
+  virtual Status AppendWithCheckpoint(std::span<Event> events, bool sync, std::string_view key,
+                                      std::string_view value) = 0;
+  // Checkpoints: NotFound when `key` was never set.
+  virtual Status GetCheckpoint(std::string_view key, std::string* value) = 0;
+  virtual Status DeleteCheckpoint(std::string_view key) = 0;
+  // Keys of all checkpoints starting with `prefix`.
+  virtual Status ListCheckpoints(std::string_view prefix, std::vector<std::string>* keys) = 0;
 
   // Read access at the current state (not a frozen snapshot).
   virtual StoreReader& reader() = 0;

@@ -27,6 +27,11 @@ class StoreImpl final : public Store, public StoreReader {
   uint64_t head() const override { return head_; }
   uint64_t origin() const override { return origin_; }
   Status Append(std::span<Event> events, bool sync) override;
+  Status AppendWithCheckpoint(std::span<Event> events, bool sync, std::string_view key,
+                              std::string_view value) override;
+  Status GetCheckpoint(std::string_view key, std::string* value) override;
+  Status DeleteCheckpoint(std::string_view key) override;
+  Status ListCheckpoints(std::string_view prefix, std::vector<std::string>* keys) override;
   StoreReader& reader() override { return *this; }
   Status ScanLog(uint64_t from, uint64_t to, bool strict, CorruptionReporter* reporter,
                  const std::function<bool(const Event&, std::string_view)>& visit) override;
@@ -55,6 +60,8 @@ class StoreImpl final : public Store, public StoreReader {
   Status GetMeta(std::string_view key, std::string* value);
   rocksdb::ColumnFamilyHandle* ViewFamily(std::string_view name) const;
   Status CheckWritable() const;
+  Status AppendImpl(std::span<Event> events, bool sync, const std::string* ckpt_key,
+                    std::string_view ckpt_value);
 
   StoreOptions options_;
   std::string db_path_;

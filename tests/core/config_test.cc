@@ -217,7 +217,8 @@ TEST_F(ConfigTest, ExplicitMissingFileIsAnError) {
 TEST_F(ConfigTest, ExplicitEmptyPathIsAnError) {
   Status s = LoadConfig("", true, {}, &cfg_, &origins_);
   EXPECT_TRUE(s.IsInvalidArgument());
-  EXPECT_EQ(s.message(), "empty config file path. Pass a file to --config or unset $TERMBRAIN_CONFIG");
+  EXPECT_EQ(s.message(),
+            "empty config file path. Pass a file to --config or unset $TERMBRAIN_CONFIG");
 }
 
 TEST_F(ConfigTest, DirectoryIsAnError) {
@@ -241,7 +242,8 @@ TEST_F(ConfigTest, ReadFailureIsAnIOError) {
   // Reading offset 0 of our own address space fails with EIO.
   Status s = LoadConfig("/proc/self/mem", true, {}, &cfg_, &origins_);
   EXPECT_EQ(s.code(), Status::Code::kIOError);
-  EXPECT_EQ(s.message(), "cannot read config file (/proc/self/mem): Input/output error. Check the file");
+  EXPECT_EQ(s.message(),
+            "cannot read config file (/proc/self/mem): Input/output error. Check the file");
 }
 
 TEST_F(ConfigTest, HugeFileIsAnError) {

@@ -290,7 +290,8 @@ TEST(NdjsonFormatTest, RoundTripThroughNlohmann) {
   }
   EXPECT_EQ(i, records.size());
   // The NUL byte survives inside the JSON string.
-  EXPECT_EQ(OneObject(records[2])["command"].get<std::string>(), "grep " + kFffd + kFffd + " x\0y"s);
+  EXPECT_EQ(OneObject(records[2])["command"].get<std::string>(),
+            "grep " + kFffd + kFffd + " x\0y"s);
 }
 
 TEST(NdjsonFormatTest, DurationMsIsExact) {

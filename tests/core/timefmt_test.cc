@@ -289,7 +289,8 @@ TEST(ParseTimeTest, RelativeErrors) {
   EXPECT_EQ(ParseError("99999999999999999999 days ago"),
             Bad("99999999999999999999 days ago", out_of_range));
   EXPECT_EQ(ParseError("300 years ago"), Bad("300 years ago", out_of_range));
-  EXPECT_EQ(ParseError("200 years ago", -5'000'000'000'000'000'000), Bad("200 years ago", out_of_range));
+  EXPECT_EQ(ParseError("200 years ago", -5'000'000'000'000'000'000),
+            Bad("200 years ago", out_of_range));
 }
 
 // -------------------------------------------------------------- unix time

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs TermBrain's build and test dependencies from Debian's packages.
+# Usage: scripts/deps.sh [--test]   (--test adds what the test suite needs)
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+pkgs=(cmake ninja-build g++ pkg-config
+      librocksdb-dev libflatbuffers-dev flatbuffers-compiler
+      libboost-program-options-dev libspdlog-dev libfmt-dev libzstd-dev
+      libtomlplusplus-dev nlohmann-json3-dev libre2-dev libsqlite3-dev)
+if [ "${1:-}" = "--test" ]; then
+  pkgs+=(libgtest-dev libgmock-dev googletest libbenchmark-dev gcovr tmux sqlite3)
+fi
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
