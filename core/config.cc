@@ -14,6 +14,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/record_policy.h"
+#include "core/secrets.h"
+
 // toml++ 3.3 setup. We want toml::parse_result (no exceptions), i.e.
 // TOML_EXCEPTIONS 0, which puts the parser in the ABI namespace
 // toml::v3::noex. Debian's libtomlplusplus.so is built with exceptions and
@@ -45,15 +48,27 @@ constexpr std::string_view kLogLevels[] = {"trace", "debug", "info", "warn", "er
 
 // One line per key. The macros stringify the field names so the key name and
 // the Config member can never disagree.
-#define TB_INT_KEY(sec, key, lo, hi, doc)                                                  \
-  ConfigKey {                                                                              \
-    #sec, #key, ConfigKey::Type::kInt, lo, hi, {}, doc,                                    \
-        [](Config& c) -> int& { return c.sec.key; }, nullptr                               \
+#define TB_INT_KEY(sec, key, lo, hi, doc_text)                                            \
+  ConfigKey {                                                                             \
+    .section = #sec, .name = #key, .type = ConfigKey::Type::kInt, .min = lo, .max = hi,   \
+    .doc = doc_text, .int_field = [](Config& c) -> int& { return c.sec.key; }             \
   }
-#define TB_STRING_KEY(sec, key, allowed_values, doc)                                       \
-  ConfigKey {                                                                              \
-    #sec, #key, ConfigKey::Type::kString, 0, 0, allowed_values, doc, nullptr,              \
-        [](Config& c) -> std::string& { return c.sec.key; }                                \
+#define TB_STRING_KEY(sec, key, allowed_values, doc_text)                                 \
+  ConfigKey {                                                                             \
+    .section = #sec, .name = #key, .type = ConfigKey::Type::kString,                      \
+    .allowed = allowed_values, .doc = doc_text,                                           \
+    .string_field = [](Config& c) -> std::string& { return c.sec.key; }                   \
+  }
+#define TB_BOOL_KEY(sec, key, doc_text)                                                   \
+  ConfigKey {                                                                             \
+    .section = #sec, .name = #key, .type = ConfigKey::Type::kBool, .doc = doc_text,       \
+    .bool_field = [](Config& c) -> bool& { return c.sec.key; }                            \
+  }
+#define TB_LIST_KEY(sec, key, check, doc_text)                                            \
+  ConfigKey {                                                                             \
+    .section = #sec, .name = #key, .type = ConfigKey::Type::kStringList, .doc = doc_text, \
+    .list_field = [](Config& c) -> std::vector<std::string>& { return c.sec.key; },       \
+    .check_item = check                                                                   \
   }
 
 const ConfigKey kKeys[] = {
@@ -63,6 +78,15 @@ const ConfigKey kKeys[] = {
                "how long a write waits for a store held by another process, ms"),
     TB_INT_KEY(record, max_command_bytes, 256, 16777216,
                "longer commands are truncated when recorded, bytes"),
+    TB_BOOL_KEY(record, ignore_space, "commands that start with a space are not recorded"),
+    TB_LIST_KEY(record, ignore_patterns, IgnorePatternProblem,
+                "RE2 patterns; a command that matches one is not recorded"),
+    TB_LIST_KEY(record, ignore_dirs, IgnoreDirProblem,
+                "RE2 patterns; commands started in a matching directory are not recorded"),
+    TB_LIST_KEY(secrets, disable, SecretRuleNameProblem,
+                "built-in secret rules to turn off (docs/security.md)"),
+    TB_LIST_KEY(secrets, extra, ExtraSecretRuleProblem,
+                "extra secret rules, \"name=REGEX\" (RE2, matched on bytes)"),
     TB_STRING_KEY(log, level, kLogLevels, "level of the JSON-lines file log"),
     TB_STRING_KEY(log, file, {}, "log file path; empty = <data dir>/logs/tb.log.jsonl"),
     TB_INT_KEY(log, max_file_kb, 16, 1048576, "size cap of one log file, KiB"),
@@ -71,6 +95,8 @@ const ConfigKey kKeys[] = {
 
 #undef TB_INT_KEY
 #undef TB_STRING_KEY
+#undef TB_BOOL_KEY
+#undef TB_LIST_KEY
 
 std::string Upper(std::string_view s) {
   std::string out(s);
@@ -185,8 +211,36 @@ std::string SetString(const ConfigKey& key, std::string v, Config* cfg) {
   return why;
 }
 
+// "record.ignore_patterns[2]"
+std::string ItemName(const ConfigKey& key, size_t index) {
+  return key.DottedName() + "[" + std::to_string(index) + "]";
+}
+
+std::string ItemProblem(const ConfigKey& key, size_t index, std::string_view item) {
+  if (key.check_item == nullptr) return "";
+  std::string why = key.check_item(item);
+  if (why.empty()) return "";
+  return ItemName(key, index) + " = " + QuoteForMessage(item) + " " + why;
+}
+
+// Checks every item; stores the list only when all are acceptable.
+std::string SetList(const ConfigKey& key, std::vector<std::string> items, Config* cfg) {
+  for (size_t i = 0; i < items.size(); ++i) {
+    std::string why = ItemProblem(key, i, items[i]);
+    if (!why.empty()) return why;
+  }
+  key.list_field(*cfg) = std::move(items);
+  return "";
+}
+
 std::string TypeName(ConfigKey::Type t) {
-  return t == ConfigKey::Type::kInt ? "an integer" : "a string";
+  switch (t) {
+    case ConfigKey::Type::kInt: return "an integer";
+    case ConfigKey::Type::kString: return "a string";
+    case ConfigKey::Type::kBool: return "a boolean (true or false)";
+    case ConfigKey::Type::kStringList: return "an array of strings";
+  }
+  return "unknown";
 }
 
 std::string_view TomlTypeName(toml::node_type t) {
@@ -308,6 +362,35 @@ void CollectRoot(const std::string& path, const toml::table& root, std::vector<E
   }
 }
 
+std::string FileProblem(const std::string& path, const toml::source_position& pos,
+                        const std::string& why) {
+  return "invalid config (" + FileWhere(path, pos) + "): " + why + ". " + std::string(kFileFix);
+}
+
+// Applies a TOML array to a kStringList key; returns a complete message or
+// "". Item problems name the item's own line (arrays may span lines).
+std::string ApplyArray(const std::string& path, const Entry& e, Config* cfg) {
+  const ConfigKey& key = *e.key;
+  const toml::array& array = *e.node->as_array();
+  std::vector<std::string> items;
+  for (size_t i = 0; i < array.size(); ++i) {
+    const toml::node& item = *array.get(i);
+    // toml++ gives items of inline arrays a position; fall back to the key's.
+    toml::source_position pos = item.source().begin ? item.source().begin : e.pos;
+    if (!item.is_string()) {
+      return FileProblem(path, pos,
+                         ItemName(key, i) + " must be a string, got " +
+                             std::string(TomlTypeName(item.type())));
+    }
+    std::string value = item.as_string()->get();
+    std::string why = ItemProblem(key, i, value);
+    if (!why.empty()) return FileProblem(path, pos, why);
+    items.push_back(std::move(value));
+  }
+  key.list_field(*cfg) = std::move(items);
+  return "";
+}
+
 // Applies one file entry; returns a complete message or "".
 std::string ApplyEntry(const std::string& path, const Entry& e, Config* cfg) {
   const ConfigKey& key = *e.key;
@@ -316,12 +399,16 @@ std::string ApplyEntry(const std::string& path, const Entry& e, Config* cfg) {
     why = SetInt(key, e.node->as_integer()->get(), cfg);
   } else if (key.type == ConfigKey::Type::kString && e.node->is_string()) {
     why = SetString(key, e.node->as_string()->get(), cfg);
+  } else if (key.type == ConfigKey::Type::kBool && e.node->is_boolean()) {
+    key.bool_field(*cfg) = e.node->as_boolean()->get();
+  } else if (key.type == ConfigKey::Type::kStringList && e.node->is_array()) {
+    return ApplyArray(path, e, cfg);
   } else {
     why = key.DottedName() + " must be " + TypeName(key.type) + ", got " +
           std::string(TomlTypeName(e.node->type()));
   }
   if (why.empty()) return "";
-  return "invalid config (" + FileWhere(path, e.pos) + "): " + why + ". " + std::string(kFileFix);
+  return FileProblem(path, e.pos, why);
 }
 
 Status ApplyFile(const std::string& path, const std::string& text, Config* cfg,
@@ -378,6 +465,44 @@ std::string ParseEnvInt(const ConfigKey& key, const std::string& value, Config* 
   return SetInt(key, v, cfg);
 }
 
+// true, false (any case), 1 or 0.
+std::string ParseEnvBool(const ConfigKey& key, const std::string& value, Config* cfg) {
+  std::string lower = Lower(value);
+  if (lower == "true" || lower == "1") {
+    key.bool_field(*cfg) = true;
+  } else if (lower == "false" || lower == "0") {
+    key.bool_field(*cfg) = false;
+  } else {
+    return key.DottedName() + " must be true, false, 1 or 0, got " + QuoteForMessage(value);
+  }
+  return "";
+}
+
+// One item per line; empty lines are skipped (see config.h). Lines, not a
+// JSON array: a single pattern needs no quoting at all, and backslashes in
+// regular expressions stay as typed.
+std::string ParseEnvList(const ConfigKey& key, const std::string& value, Config* cfg) {
+  std::vector<std::string> items;
+  size_t start = 0;
+  while (start <= value.size()) {
+    size_t end = value.find('\n', start);
+    if (end == std::string::npos) end = value.size();
+    if (end > start) items.push_back(value.substr(start, end - start));
+    start = end + 1;
+  }
+  return SetList(key, std::move(items), cfg);
+}
+
+std::string ParseEnvValue(const ConfigKey& key, const std::string& value, Config* cfg) {
+  switch (key.type) {
+    case ConfigKey::Type::kInt: return ParseEnvInt(key, value, cfg);
+    case ConfigKey::Type::kString: return SetString(key, value, cfg);
+    case ConfigKey::Type::kBool: return ParseEnvBool(key, value, cfg);
+    case ConfigKey::Type::kStringList: return ParseEnvList(key, value, cfg);
+  }
+  return "";
+}
+
 Status ApplyEnvVar(const std::string& name, const std::string& value, std::string_view section,
                    Config* cfg, ConfigOrigins* origins) {
   const ConfigKey* key = nullptr;
@@ -388,8 +513,7 @@ Status ApplyEnvVar(const std::string& name, const std::string& value, std::strin
     return Status::InvalidArgument("unknown config variable " + OneLine(name) +
                                    ". Known: " + Join(EnvNamesIn(section), ", "));
   }
-  std::string why = key->type == ConfigKey::Type::kInt ? ParseEnvInt(*key, value, cfg)
-                                                       : SetString(*key, value, cfg);
+  std::string why = ParseEnvValue(*key, value, cfg);
   if (!why.empty()) {
     return Status::InvalidArgument("invalid config (env " + name + "): " + why + ". " +
                                    std::string(kEnvFix));
@@ -441,8 +565,18 @@ std::string RenderText(const Config& cfg, const ConfigOrigins& origins) {
       out += "[" + std::string(k.section) + "]\n";
       section = k.section;
     }
-    std::string value = k.type == ConfigKey::Type::kInt ? std::to_string(k.int_field(c))
-                                                        : Quote(k.string_field(c));
+    std::string value;
+    switch (k.type) {
+      case ConfigKey::Type::kInt: value = std::to_string(k.int_field(c)); break;
+      case ConfigKey::Type::kString: value = Quote(k.string_field(c)); break;
+      case ConfigKey::Type::kBool: value = k.bool_field(c) ? "true" : "false"; break;
+      case ConfigKey::Type::kStringList: {
+        std::vector<std::string> items;
+        for (const std::string& item : k.list_field(c)) items.push_back(Quote(item));
+        value = "[" + Join(items, ", ") + "]";
+        break;
+      }
+    }
     out += std::string(k.name) + " = " + value + "  # " + OneLine(origins.Of(k.DottedName())) +
            "\n";
   }
@@ -454,10 +588,11 @@ std::string RenderJson(const Config& cfg, const ConfigOrigins& origins) {
   nlohmann::ordered_json root = nlohmann::ordered_json::object();
   for (const ConfigKey& k : kKeys) {
     nlohmann::ordered_json entry = nlohmann::ordered_json::object();
-    if (k.type == ConfigKey::Type::kInt) {
-      entry["value"] = k.int_field(c);
-    } else {
-      entry["value"] = k.string_field(c);
+    switch (k.type) {
+      case ConfigKey::Type::kInt: entry["value"] = k.int_field(c); break;
+      case ConfigKey::Type::kString: entry["value"] = k.string_field(c); break;
+      case ConfigKey::Type::kBool: entry["value"] = k.bool_field(c); break;
+      case ConfigKey::Type::kStringList: entry["value"] = k.list_field(c); break;
     }
     entry["source"] = origins.Of(k.DottedName());
     root[std::string(k.section)][std::string(k.name)] = std::move(entry);

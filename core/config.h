@@ -8,6 +8,16 @@
 // environment variables TERMBRAIN_<SECTION>_<KEY> (e.g.
 // TERMBRAIN_STORAGE_BLOCK_CACHE_MB=64, TERMBRAIN_LOG_LEVEL=debug).
 //
+// Value types, in the file and in the environment:
+//   integer  TOML integer; env: decimal digits with an optional '-'.
+//   string   TOML string; env: the value as is.
+//   boolean  TOML true/false; env: true, false, 1 or 0 (words in any case).
+//   list     TOML array of strings; env: one item per line (items separated
+//            by LF; empty lines are skipped, so an empty value is an empty
+//            list and a single item needs no newline at all:
+//            TERMBRAIN_RECORD_IGNORE_PATTERNS='^ls$'). No other escaping:
+//            regular expressions keep their backslashes as typed.
+//
 // Nothing here prints, exits or reads the process environment: the
 // environment is passed in (tests pass their own, tools pass `environ`).
 // Thread safety: all functions are reentrant; Config/ConfigOrigins are values.
@@ -43,7 +53,16 @@ struct Config {
   } storage;
   struct Record {
     int max_command_bytes = 65536;  // longer commands are truncated on record
+    bool ignore_space = true;       // commands starting with a space are not recorded
+    // RE2 patterns (partial match, UTF-8): a command, or a command started in
+    // a directory, that matches one is not recorded (core/record_policy.h).
+    std::vector<std::string> ignore_patterns;
+    std::vector<std::string> ignore_dirs;
   } record;
+  struct Secrets {
+    std::vector<std::string> disable;  // built-in rule names turned off (core/secrets.h)
+    std::vector<std::string> extra;    // "name=REGEX" rules added to the built-in ones
+  } secrets;
   struct Log {
     std::string level = "warn";  // file log level: trace|debug|info|warn|error|off
     std::string file;            // "" = <data dir>/logs/tb.log.jsonl
@@ -52,10 +71,11 @@ struct Config {
   } log;
 };
 
-// Describes one configuration key. Exactly one of int_field / string_field is
-// set, matching `type`. Descriptors are static and immutable.
+// Describes one configuration key. Exactly one of int_field / string_field /
+// bool_field / list_field is set, matching `type`. Descriptors are static and
+// immutable.
 struct ConfigKey {
-  enum class Type { kInt, kString };
+  enum class Type { kInt, kString, kBool, kStringList };
 
   std::string_view section;  // "storage"
   std::string_view name;     // "block_cache_mb"
@@ -68,6 +88,12 @@ struct ConfigKey {
   std::string_view doc;  // one line, for `tb config show` / docs
   int& (*int_field)(Config&) = nullptr;
   std::string& (*string_field)(Config&) = nullptr;
+  bool& (*bool_field)(Config&) = nullptr;
+  std::vector<std::string>& (*list_field)(Config&) = nullptr;
+  // kStringList: checks one item; returns "" when it is acceptable, else the
+  // end of a sentence that starts with the quoted item ("is not a valid RE2
+  // pattern: missing ): ("). Null = any string.
+  std::string (*check_item)(std::string_view item) = nullptr;
 
   // "storage.block_cache_mb"
   std::string DottedName() const;
@@ -78,7 +104,7 @@ struct ConfigKey {
 // All keys, grouped by section in display order.
 std::span<const ConfigKey> ConfigKeys();
 
-// Section names in display order ("storage", "record", "log").
+// Section names in display order ("storage", "record", "secrets", "log").
 std::vector<std::string_view> ConfigSections();
 
 // Where each effective value came from, keyed by dotted name
@@ -117,7 +143,9 @@ std::string DefaultDataDir(const Env& env);
 //  - InvalidArgument: explicit path missing or empty, path is a directory,
 //    TOML syntax error (file, line, column, toml++'s description), unknown
 //    section/key, wrong type, out-of-range or not-allowed value (file, line,
-//    key), unknown or invalid TERMBRAIN_<SECTION>_* variable;
+//    key), a list item that its key rejects -- an invalid RE2 pattern, an
+//    unknown secret rule name... (file, line of the item, key[index], the
+//    reason), unknown or invalid TERMBRAIN_<SECTION>_* variable;
 //  - IOError: the file exists but cannot be read.
 // A missing file at a non-explicit (default) path is not an error.
 // Env names whose part after TERMBRAIN_ does not start with a known
@@ -133,8 +161,11 @@ Status LoadConfig(const std::string& path, bool path_is_explicit, const Env& env
 //   [storage]
 //   block_cache_mb = 32  # default
 //   ...
+//   ignore_space = true  # default
+//   ignore_patterns = ["^ls$", "^cd "]  # /home/u/.config/termbrain/config.toml:4
 // JSON (one line + "\n"):
 //   {"storage":{"block_cache_mb":{"value":32,"source":"default"},...},...}
+//   booleans are JSON booleans, lists are arrays of strings.
 // Strings are escaped; invalid UTF-8 becomes U+FFFD.
 std::string RenderConfig(const Config& cfg, const ConfigOrigins& origins, bool json);
 

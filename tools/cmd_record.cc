@@ -1,5 +1,4 @@
 // tb record: one complete command from a script or test.
-#include <pwd.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -51,17 +50,6 @@ std::string CurrentDir(const Context& ctx) {
   return ec ? std::string() : cwd.string();
 }
 
-std::string UserName(const Context& ctx) {
-  if (const passwd* pw = ::getpwuid(::geteuid())) return pw->pw_name;
-  return ctx.Env("USER");
-}
-
-std::string HostName() {
-  char buf[HOST_NAME_MAX + 1] = {0};
-  if (::gethostname(buf, sizeof buf - 1) != 0) return "";
-  return buf;
-}
-
 Status BuildEvent(const Context& ctx, const Args& a, Event* ev) {
   ev->kind = EventKind::kRecorded;
   ev->command = a.Str("command");
@@ -83,7 +71,7 @@ Status BuildEvent(const Context& ctx, const Args& a, Event* ev) {
   ev->session = a.Has("session") ? a.Str("session") : ctx.Env("TERMBRAIN_SESSION");
   ev->shell = a.Has("shell") ? a.Str("shell") : ctx.Env("TERMBRAIN_SHELL");
   ev->host = HostName();
-  ev->user = UserName(ctx);
+  ev->user = ctx.UserName();
   size_t max = static_cast<size_t>(ctx.config.record.max_command_bytes);
   if (TruncateCommand(&ev->command, max)) {
     ev->truncated = true;

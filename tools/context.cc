@@ -6,7 +6,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include <pwd.h>
+#include <sys/stat.h>
+
+#include <climits>
+#include <filesystem>
+
+#include "core/truncate.h"
 #include "storage/data_dir.h"
+#include "storage/spool.h"
 #include "tools/logging.h"
 
 namespace tb {
@@ -39,7 +47,58 @@ Status Context::OpenStore(StoreOptions::Access access, std::unique_ptr<Store>* o
   TB_RETURN_IF_ERROR(Store::Open(o, out));
   Status log = SetupLogging(config, data_dir, false);
   if (!log.ok()) spdlog::warn("file log disabled: {}", log.message());
+  if ((*out)->read_only()) return Status::OK();
+  return DrainSpoolInto(**out);
+}
+
+Status Context::DrainSpoolInto(Store& store) const {
+  SpoolDrainOptions d;
+  d.spool_dir = SpoolDir();
+  d.rejected_dir = data_dir + "/spool-rejected";
+  d.host = HostName();
+  d.user = UserName();
+  size_t max = static_cast<size_t>(config.record.max_command_bytes);
+  d.prepare = [max](Event* ev) {
+    if (TruncateCommand(&ev->command, max)) {
+      ev->truncated = true;
+      spdlog::warn("a command of more than {} bytes was truncated (record.max_command_bytes)", max);
+    }
+    return true;
+  };
+  DrainReport r;
+  TB_RETURN_IF_ERROR(DrainSpool(store, d, &r));
+  if (r.rejected > 0) {
+    spdlog::warn("{} spool line(s) did not parse; kept in {}", r.rejected, d.rejected_dir);
+  }
+  if (r.events > 0) spdlog::debug("drained {} event(s) from {} spool file(s)", r.events, r.files);
   return Status::OK();
+}
+
+std::string Context::UserName() const {
+  if (const passwd* pw = ::getpwuid(::geteuid())) return pw->pw_name;
+  return Env("USER");
+}
+
+std::string HostName() {
+  char buf[HOST_NAME_MAX + 1] = {0};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return "";
+  return buf;
+}
+
+std::string Context::SpoolDir() const {
+  std::string base = Env("TERMBRAIN_SPOOL_DIR");
+  std::error_code ec;
+  if (base.empty()) {
+    std::string rt = Env("XDG_RUNTIME_DIR");
+    if (!rt.empty() && rt[0] == '/' && std::filesystem::is_directory(rt, ec)) {
+      base = rt + "/termbrain";
+    } else if (std::filesystem::is_directory("/dev/shm", ec)) {
+      base = "/dev/shm/termbrain-" + std::to_string(::geteuid());
+    } else {
+      base = data_dir + "/spool";
+    }
+  }
+  return SpoolDirFor(base, data_dir);
 }
 
 bool WriteOut(const std::string& data) {

@@ -28,10 +28,22 @@ struct Context {
   // process holds it. kReadWrite waits storage.lock_wait_ms, then Busy.
   // The file log starts once the store is open: never before, so nothing is
   // written into a directory that turns out not to be a TermBrain store.
+  // A writable store first drains the shell hooks' spool (storage/spool.h).
   Status OpenStore(StoreOptions::Access access, std::unique_ptr<Store>* out);
+  Status DrainSpoolInto(Store& store) const;
   // Value of environment variable `name` ("" when unset).
   std::string Env(const std::string& name) const;
+  // The user running tb (passwd entry, else $USER).
+  std::string UserName() const;
+  // Where shell hooks spool frames for this data dir (storage/spool.h):
+  // $TERMBRAIN_SPOOL_DIR, else $XDG_RUNTIME_DIR/termbrain, else
+  // /dev/shm/termbrain-<uid> (memory-backed), else <data dir>/spool; then
+  // a per-data-dir subdirectory.
+  std::string SpoolDir() const;
 };
+
+// This machine's host name ("" when unknown).
+std::string HostName();
 
 // Writes `data` to stdout; false when stdout is closed (EPIPE) or full.
 bool WriteOut(const std::string& data);

@@ -1,6 +1,7 @@
 #include "tools/logging.h"
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -245,16 +246,35 @@ TEST_F(LoggingTest, UncreatableLogDirKeepsStderr) {
 }
 
 TEST_F(LoggingTest, UnwritableLogDirKeepsStderr) {
-  if (::geteuid() == 0) GTEST_SKIP() << "root ignores directory permissions";
   fs::create_directories(data_dir_ + "/logs");
   ASSERT_EQ(::chmod((data_dir_ + "/logs").c_str(), 0500), 0);
-  Status s = SetupLogging(Config{}, data_dir_, false);
-  ::chmod((data_dir_ + "/logs").c_str(), 0700);
-  EXPECT_EQ(s.code(), Status::Code::kIOError);
-  EXPECT_EQ(s.message(), "cannot open log file (" + log_path_ +
-                             "): Permission denied. Logging to stderr only; check the path and "
-                             "its permissions or set log.file");
-  ExpectStderrWorks();
+  // Root ignores directory permissions: run the check as "nobody" in a child.
+  auto check = [&]() -> bool {
+    Status s = SetupLogging(Config{}, data_dir_, false);
+    return s.code() == Status::Code::kIOError &&
+           s.message() == "cannot open log file (" + log_path_ +
+                              "): Permission denied. Logging to stderr only; check the path and "
+                              "its permissions or set log.file";
+  };
+  if (::geteuid() == 0) {
+    ::chmod(root_.c_str(), 0755);
+    ::chmod(data_dir_.c_str(), 0755);
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      bool ok = ::setgid(65534) == 0 && ::setuid(65534) == 0 && check();
+      ::_exit(ok ? 0 : 1);
+    }
+    int st = 0;
+    ASSERT_EQ(::waitpid(pid, &st, 0), pid);
+    ::chmod((data_dir_ + "/logs").c_str(), 0700);
+    EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << "as nobody: expected a permission error";
+  } else {
+    bool ok = check();
+    ::chmod((data_dir_ + "/logs").c_str(), 0700);
+    EXPECT_TRUE(ok);
+    ExpectStderrWorks();
+  }
 }
 
 TEST_F(LoggingTest, LogFileThatIsADirectoryKeepsStderr) {

@@ -1,0 +1,235 @@
+#include "tests/tools/cli_fixture.h"
+
+#include <limits.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace tb::testing {
+
+namespace fs = std::filesystem;
+
+TreeSnapshot Snapshot(const std::string& root) {
+  TreeSnapshot snap;
+  auto add = [&](const fs::path& p, const std::string& rel) {
+    struct stat st;
+    FileEntry e;
+    if (::lstat(p.c_str(), &st) != 0) {
+      e.type = '!';
+      snap[rel] = e;
+      return;
+    }
+    e.mode = st.st_mode & 07777;
+    if (S_ISDIR(st.st_mode)) {
+      e.type = 'd';
+    } else if (S_ISREG(st.st_mode)) {
+      e.type = 'f';
+      e.size = static_cast<uint64_t>(st.st_size);
+      e.content = ReadFile(p.string());
+    } else if (S_ISLNK(st.st_mode)) {
+      e.type = 'l';
+      e.content = fs::read_symlink(p).string();
+    }
+    snap[rel] = e;
+  };
+  add(root, ".");
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    add(it->path(), fs::relative(it->path(), root).string());
+  }
+  return snap;
+}
+
+std::string DiffSnapshots(const TreeSnapshot& before, const TreeSnapshot& after) {
+  std::ostringstream out;
+  for (const auto& [path, e] : before) {
+    auto it = after.find(path);
+    if (it == after.end()) {
+      out << "removed: " << path << "\n";
+    } else if (!(it->second == e)) {
+      out << "changed: " << path << " (type " << e.type << "->" << it->second.type << ", mode "
+          << std::oct << e.mode << "->" << it->second.mode << std::dec << ", size " << e.size
+          << "->" << it->second.size << (e.content == it->second.content ? "" : ", content")
+          << ")\n";
+    }
+  }
+  for (const auto& [path, e] : after) {
+    if (!before.count(path)) out << "added: " << path << "\n";
+  }
+  return out.str();
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void WriteFile(const std::string& path, const std::string& content) {
+  fs::create_directories(fs::path(path).parent_path());
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+}
+
+std::vector<std::string> SplitLines(const std::string& text) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) {
+      lines.push_back(text.substr(start));
+      break;
+    }
+    lines.push_back(text.substr(start, nl - start));
+    start = nl + 1;
+  }
+  return lines;
+}
+
+std::string ThisHost() {
+  char buf[HOST_NAME_MAX + 1] = {0};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return "";
+  return buf;
+}
+
+std::string ThisUser() {
+  if (const passwd* pw = ::getpwuid(::geteuid())) return pw->pw_name;
+  return "";
+}
+
+void CliTest::SetUp() {
+  std::string tmpl = (fs::temp_directory_path() / "tb_cli_test.XXXXXX").string();
+  ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+  // Canonical, so paths tb prints (getcwd) compare equal to ours.
+  root_ = fs::canonical(tmpl).string();
+  home_ = root_ + "/home";
+  data_dir_ = root_ + "/data";
+  fs::create_directories(home_);
+}
+
+namespace {
+
+// Templates made by UseSharedStore, removed when the test binary exits.
+class TemplateCache {
+ public:
+  ~TemplateCache() {
+    std::error_code ec;
+    if (!dir_.empty()) fs::remove_all(dir_, ec);
+  }
+  // "" when `key` has no template yet.
+  std::string Find(const std::string& key) const {
+    auto it = paths_.find(key);
+    return it == paths_.end() ? "" : it->second;
+  }
+  std::string Add(const std::string& key) {
+    if (dir_.empty()) {
+      std::string tmpl = (fs::temp_directory_path() / "tb_cli_templates.XXXXXX").string();
+      if (::mkdtemp(tmpl.data()) == nullptr) return "";
+      dir_ = tmpl;
+    }
+    std::string path = dir_ + "/" + std::to_string(paths_.size());
+    paths_[key] = path;
+    return path;
+  }
+
+ private:
+  std::string dir_;
+  std::map<std::string, std::string> paths_;
+};
+
+TemplateCache& Templates() {
+  static TemplateCache cache;
+  return cache;
+}
+
+}  // namespace
+
+void CliTest::UseSharedStore(const std::string& key, const std::function<void()>& build) {
+  std::string tmpl = Templates().Find(key);
+  if (!tmpl.empty()) {
+    fs::copy(tmpl, data_dir_, fs::copy_options::recursive);
+    fs::permissions(data_dir_, fs::perms::owner_all);  // copy() keeps modes, but be sure
+    return;
+  }
+  build();
+  if (::testing::Test::HasFailure()) return;
+  tmpl = Templates().Add(key);
+  ASSERT_FALSE(tmpl.empty());
+  fs::copy(data_dir_, tmpl, fs::copy_options::recursive);
+}
+
+void CliTest::TearDown() {
+  std::error_code ec;
+  // Tests chmod things; make sure everything can be removed.
+  fs::permissions(root_, fs::perms::owner_all, fs::perm_options::add, ec);
+  fs::remove_all(root_, ec);
+}
+
+EnvVars CliTest::BaseEnv() const {
+  return {
+      {"HOME", home_},
+      {"XDG_CONFIG_HOME", root_ + "/xdg/config"},
+      {"XDG_DATA_HOME", root_ + "/xdg/data"},
+      {"XDG_STATE_HOME", root_ + "/xdg/state"},
+      {"XDG_CACHE_HOME", root_ + "/xdg/cache"},
+      {"TZ", "UTC"},
+      {"PATH", "/usr/local/bin:/usr/bin:/bin"},
+  };
+}
+
+RunResult CliTest::Tb(const std::vector<std::string>& args, const TbCall& call) const {
+  std::vector<std::string> argv{TbBinary()};
+  if (call.data_dir) {
+    argv.push_back("--data-dir");
+    argv.push_back(data_dir_);
+  }
+  argv.insert(argv.end(), args.begin(), args.end());
+  RunOptions o;
+  o.env = BaseEnv();
+  for (const auto& [k, v] : call.env) {
+    bool replaced = false;
+    for (auto& kv : o.env) {
+      if (kv.first == k) {
+        kv.second = v;
+        replaced = true;
+      }
+    }
+    if (!replaced) o.env.emplace_back(k, v);
+  }
+  o.cwd = call.cwd;
+  o.stdin_data = call.in;
+  o.timeout = call.timeout;
+  RunResult r = RunProcess(argv, o);
+  EXPECT_FALSE(r.timed_out) << "tb hung and was killed: " << ::testing::PrintToString(args);
+  EXPECT_FALSE(r.spawn_failed) << r.err;
+  return r;
+}
+
+void CliTest::Record(const std::string& command, const std::vector<std::string>& extra,
+                     const TbCall& call) const {
+  std::vector<std::string> args{"record", "--command", command};
+  args.insert(args.end(), extra.begin(), extra.end());
+  RunResult r = Tb(args, call);
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "");
+}
+
+std::vector<std::string> CliTest::Commands(const std::vector<std::string>& args,
+                                           const TbCall& call) const {
+  std::vector<std::string> full{"history", "--format", "plain"};
+  full.insert(full.end(), args.begin(), args.end());
+  RunResult r = Tb(full, call);
+  EXPECT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_EQ(r.err, "");
+  return SplitLines(r.out);
+}
+
+}  // namespace tb::testing
