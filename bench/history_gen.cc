@@ -250,8 +250,14 @@ struct HistoryGenerator::Impl {
   Zipf system_zipf{std::size(kSystemDirs), 1.1};
   Zipf word_zipf{std::size(kWords), 0.8};
 
+  static constexpr double kHeadShare = 0.22;
+  static constexpr double kNewShare = 0.36;
+  // Gaps: inside a session log-normal (median 5 s, mean 11.6 s); a break
+  // (1 in 400 commands) is exponential with this mean, which puts 1M
+  // commands over ~730 days. Gaps are scaled by 1e6/N for other sizes.
+  static constexpr double kBreakMeanS = 20600.0;
   // Every distinct text -> its index in `texts`; `occurrences` lists the
-  // text index of each command so far (reuse picks from it).
+  // text index of each non-head command so far (reuse picks from it).
   std::unordered_map<std::string, uint32_t> text_index;
   std::vector<const std::string*> texts;
   std::vector<uint32_t> occurrences;
@@ -285,7 +291,7 @@ struct HistoryGenerator::Impl {
       Project& p = projects[i];
       p.kind = static_cast<Kind>(rng.Below(6));
       p.name = std::string(Pick(rng, kWords)) + "-" + std::string(Pick(rng, kWords));
-      if (rng.Chance(0.3)) p.name += "-" + Num(rng.Below(9) + 2);
+      if (rng.Chance(0.3)) p.name += std::string("-") + Num(rng.Below(9) + 2);
       p.root = std::string(kHome) + std::string(kBases[rng.Below(std::size(kBases))]) + p.name;
       BuildLayout(p);
       p.dir_zipf = std::make_unique<Zipf>(p.dirs.size(), 1.1);
@@ -304,7 +310,7 @@ struct HistoryGenerator::Impl {
     b += Pick(rng, kWords);
     b += "-";
     b += Pick(rng, kWords);
-    if (rng.Chance(0.5)) b += "-" + Num(100 + rng.Below(4900));
+    if (rng.Chance(0.5)) b += std::string("-") + Num(100 + rng.Below(4900));
     return b;
   }
 
@@ -384,7 +390,7 @@ struct HistoryGenerator::Impl {
     s.user = rng.Chance(kHosts[s.host].root_share) ? "root" : std::string(kUser);
     s.shell = std::string(kHosts[s.host].shell);
     if (s.host == 1 && rng.Chance(0.15)) s.shell = "fish";
-    s.remaining = std::max<uint64_t>(5, static_cast<uint64_t>(std::exp(std::log(240.0) + 0.7 * rng.Normal())));
+    s.remaining = std::max<uint64_t>(5, static_cast<uint64_t>(std::exp(std::log(350.0) + 0.7 * rng.Normal())));
     active.push_back(std::move(s));
     current = active.size() - 1;
     sessions++;
@@ -401,10 +407,10 @@ struct HistoryGenerator::Impl {
   // ------------------------------------------------------------ time
   void AdvanceTime() {
     double gap_s;
-    if (produced > 0 && rng.Chance(1.0 / 260)) {
+    if (produced > 0 && rng.Chance(1.0 / 400)) {
       // The user went away: every pane is closed, the next command starts
       // a new session after the break.
-      gap_s = rng.Exponential(12500.0);
+      gap_s = rng.Exponential(kBreakMeanS);
       active.clear();
     } else {
       gap_s = std::exp(std::log(5.0) + 1.3 * rng.Normal());
@@ -447,7 +453,9 @@ struct HistoryGenerator::Impl {
 
   std::string Edit(const Project& p) {
     static constexpr std::string_view kEditors[] = {"vim ", "vim ", "nvim ", "less ", "cat ", "code ", "bat "};
-    return std::string(Pick(rng, kEditors)) + File(p);
+    std::string e(Pick(rng, kEditors));
+    if (rng.Chance(0.25)) e += "~" + p.root.substr(kHome.size()) + "/";  // from elsewhere
+    return e + File(p);
   }
 
   std::string Nav(const Project& p, const Session& s) {
@@ -621,16 +629,30 @@ struct HistoryGenerator::Impl {
     return it->second;
   }
 
+  // Picks the text of the next command. Reuse draws from earlier non-head
+  // commands only, so the head keeps its own share.
   uint32_t ChooseText(const Session& s) {
     double u = rng.Uniform();
-    if (u < 0.30 || occurrences.empty()) return Intern(std::string(kHead[head_zipf.Sample(rng)]));
-    if (u < 0.52) return Intern(NewText(s));
+    if (u < kHeadShare) return Intern(std::string(kHead[head_zipf.Sample(rng)]));
+    if (u < kHeadShare + kNewShare || occurrences.empty()) {
+      uint32_t ti = Intern(NewText(s));
+      occurrences.push_back(ti);
+      return ti;
+    }
+    uint32_t ti = occurrences[occurrences.size() - 1];
     if (rng.Chance(0.6)) {
       // A recent command again (up-arrow, ctrl-r).
-      uint64_t d = 1 + static_cast<uint64_t>(rng.Exponential(40.0));
-      if (d <= occurrences.size()) return occurrences[occurrences.size() - d];
+      uint64_t d = 1 + static_cast<uint64_t>(rng.Exponential(30.0));
+      ti = d <= occurrences.size() ? occurrences[occurrences.size() - d] : occurrences[rng.Below(occurrences.size())];
+    } else {
+      // Anything from the past, with P(distance d) ~ 1/d (log-uniform): old
+      // commands come back too, without the first ones snowballing.
+      double n = static_cast<double>(occurrences.size());
+      uint64_t d = static_cast<uint64_t>(std::exp(rng.Uniform() * std::log(n)));
+      ti = occurrences[occurrences.size() - std::clamp<uint64_t>(d, 1, occurrences.size())];
     }
-    return occurrences[rng.Below(occurrences.size())];
+    occurrences.push_back(ti);
+    return ti;
   }
 
   std::string ChooseCwd(const Session& s) {
@@ -679,7 +701,6 @@ struct HistoryGenerator::Impl {
     AdvanceTime();
     Session& s = PickSession();
     uint32_t ti = ChooseText(s);
-    occurrences.push_back(ti);
     out.command = *texts[ti];
     out.cwd = ChooseCwd(s);
     out.session = s.id;

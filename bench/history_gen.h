@@ -9,22 +9,25 @@
 // and are rounded to whole nanoseconds, so they are identical wherever libm
 // rounds correctly (glibc does for these functions).
 //
-// Shape (defaults, measured at 1,000,000 commands and printed by Describe()):
-//   * ~30 % of commands come from a small head (ls, git status, cd .., make,
-//     vim FILE...) drawn by Zipf; ~22 % are new texts built from templates
-//     (git/docker/kubectl/npm/cargo/make/ssh/grep/find/curl... with
-//     branches, hashes, pods, paths); the rest reuse earlier commands, either
-//     a recent one (locality) or any past occurrence (preferential
-//     attachment, which gives a Zipf-like tail).  => ~20 % unique texts.
-//   * mean command length ~30 bytes;
-//   * ~150 projects x ~13 directories + home directories (2,000+ dirs),
-//     projects chosen per session by Zipf, directories within a project by
-//     Zipf;
-//   * sessions of ~200 commands, up to 3 interleaved (tmux panes);
-//   * 4 hosts, 2 users, 3 shells; ~8 % non-zero exits;
-//   * log-normal durations by kind of command (ms for ls, seconds for
-//     builds, minutes for editors and ssh);
-//   * start times strictly increasing over ~2 years whatever N is.
+// Shape (defaults; measured at 1,000,000 commands, printed by Describe()):
+//   * 22 % of commands come from a small head (ls, git status, cd .., make,
+//     vim ....) drawn by Zipf; 36 % are texts built from templates
+//     (git/docker/kubectl/npm/cargo/go/make/ssh/grep/find/curl/terraform...
+//     with branches, hashes, pods, ports, paths; many collide with earlier
+//     ones); the rest reuse earlier non-head commands: a recent one
+//     (locality: up-arrow, ctrl-r) or any earlier one with P(distance d)
+//     ~ 1/d. => 18.3 % unique texts, mean length 27.7 bytes;
+//   * 150 projects x 6..18 directories + home and system directories
+//     (1,905 distinct dirs used), projects chosen per session by Zipf,
+//     directories within a project by Zipf;
+//   * sessions of ~190 commands, up to 3 interleaved (tmux panes), ended
+//     by their own length or by a break (1 in 400 commands) that closes all;
+//   * 4 hosts, 2 users ("alex", and "root" on the servers), 3 shells;
+//     8.0 % non-zero exits (1, 2, 127, 130, 137, 101, 255);
+//   * log-normal durations by kind of command (ms for ls, ~12 s for builds,
+//     ~90 s for editors and ssh);
+//   * start times strictly increasing over ~2 years whatever N is (gaps
+//     scaled by 1e6/N).
 //
 // Thread safety: one generator per thread. Not copyable (large tables).
 #pragma once

@@ -1,5 +1,9 @@
 #include "core/codec.h"
 
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
 #include "event_generated.h"
 
 namespace tb {
@@ -85,6 +89,16 @@ void EncodeEvent(const Event& ev, std::string* out) {
 }
 
 Status DecodeEvent(std::string_view bytes, Event* out) {
+  // FlatBuffers reads scalars in place, so the buffer must be aligned to its
+  // largest scalar (8 bytes); the verifier only checks alignment relative to
+  // the buffer start. Values handed out by RocksDB (iterators, pinned
+  // slices) have no such alignment: copy those to an aligned scratch buffer.
+  if (reinterpret_cast<uintptr_t>(bytes.data()) % alignof(uint64_t) != 0) {
+    thread_local std::vector<uint64_t> aligned;
+    aligned.resize(bytes.size() / sizeof(uint64_t) + 1);
+    std::memcpy(aligned.data(), bytes.data(), bytes.size());
+    bytes = std::string_view(reinterpret_cast<const char*>(aligned.data()), bytes.size());
+  }
   auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
   if (bytes.size() < 8 || !flatbuffers::BufferHasIdentifier(data, fb::EventIdentifier())) {
     return Status::Corruption("not a TermBrain event (missing TBEV identifier)");
@@ -104,6 +118,13 @@ Status DecodeEvent(std::string_view bytes, Event* out) {
   out->exit_code.reset();
   out->duration_ns.reset();
   out->start = EventId{};
+  // The verifier accepts a union whose value is absent whatever its type
+  // tag says; a tag without a table is a damaged event, not a null deref.
+  if (e->payload_type() != fb::Payload::NONE && e->payload() == nullptr) {
+    return Status::Corruption("event has payload type " +
+                              std::to_string(static_cast<int>(e->payload_type())) +
+                              " but no payload");
+  }
   switch (e->payload_type()) {
     case fb::Payload::CommandStarted: {
       const auto* p = e->payload_as_CommandStarted();

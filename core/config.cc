@@ -16,6 +16,7 @@
 
 #include "core/record_policy.h"
 #include "core/secrets.h"
+#include "core/utf8.h"
 
 // toml++ 3.3 setup. We want toml::parse_result (no exceptions), i.e.
 // TOML_EXCEPTIONS 0, which puts the parser in the ABI namespace
@@ -220,7 +221,8 @@ std::string ItemProblem(const ConfigKey& key, size_t index, std::string_view ite
   if (key.check_item == nullptr) return "";
   std::string why = key.check_item(item);
   if (why.empty()) return "";
-  return ItemName(key, index) + " = " + QuoteForMessage(item) + " " + why;
+  // RE2 errors quote the pattern, which may hold any byte (from the env).
+  return ItemName(key, index) + " = " + QuoteForMessage(item) + " " + OneLine(ToValidUtf8(why));
 }
 
 // Checks every item; stores the list only when all are acceptable.

@@ -77,15 +77,15 @@ struct Config {
 struct ConfigKey {
   enum class Type { kInt, kString, kBool, kStringList };
 
-  std::string_view section;  // "storage"
-  std::string_view name;     // "block_cache_mb"
-  Type type;
+  std::string_view section = {};  // "storage"
+  std::string_view name = {};     // "block_cache_mb"
+  Type type = Type::kInt;
   int64_t min = 0;  // kInt: inclusive range
   int64_t max = 0;
   // kString: allowed values (matched case-insensitively, stored lowercase);
   // empty = any string.
-  std::span<const std::string_view> allowed;
-  std::string_view doc;  // one line, for `tb config show` / docs
+  std::span<const std::string_view> allowed = {};
+  std::string_view doc = {};  // one line, for `tb config show` / docs
   int& (*int_field)(Config&) = nullptr;
   std::string& (*string_field)(Config&) = nullptr;
   bool& (*bool_field)(Config&) = nullptr;

@@ -5,6 +5,7 @@
 #include <queue>
 #include <vector>
 
+#include "core/codec.h"
 #include "core/keycode.h"
 #include "core/views/commands_view.h"
 #include "core/views/field_index_view.h"
@@ -69,6 +70,40 @@ class TimeWalker {
   bool bad_key_ = false;
 };
 
+// Reads log events by seq. Listings visit seqs in (nearly) descending
+// order, so stepping a log cursor back a few entries reuses the block it
+// already decoded, where a point lookup per event would not.
+class EventFetcher {
+ public:
+  explicit EventFetcher(StoreReader& r) : reader_(r), cursor_(r.NewLogCursor()) {}
+  Status Get(uint64_t seq, Event* ev) {
+    if (!cursor_ || !Position(seq)) return reader_.GetEvent(seq, ev);
+    Status s = DecodeEvent(cursor_->value(), ev);
+    return s.ok() ? s : s.WithContext("log event " + std::to_string(seq));
+  }
+
+ private:
+  static constexpr uint64_t kMaxSteps = 64;
+  bool Position(uint64_t seq) {
+    uint64_t cur = 0;
+    bool valid = cursor_->Valid() && ParseSeqKey(cursor_->key(), &cur);
+    if (valid && cur > seq && cur - seq <= kMaxSteps) {
+      while (valid && cur > seq) {
+        cursor_->Prev();
+        valid = cursor_->Valid() && ParseSeqKey(cursor_->key(), &cur);
+      }
+    } else if (!valid || cur != seq) {
+      cursor_->SeekForPrev(SeqKey(seq));
+      valid = cursor_->Valid() && ParseSeqKey(cursor_->key(), &cur);
+    }
+    return valid && cur == seq;
+  }
+  StoreReader& reader_;
+  std::unique_ptr<KvCursor> cursor_;
+};
+
+Status BuildRecord(Event& ev, uint64_t seq, std::string_view state_value, HistoryRecord* r);
+
 bool MatchesRest(const HistoryRecord& r, const HistoryFilter& f, const std::string& needle) {
   if (f.cwd && r.cwd != *f.cwd) return false;
   if (f.session && r.session != *f.session) return false;
@@ -85,10 +120,11 @@ class Emitter {
  public:
   Emitter(StoreReader& reader, const HistoryFilter& f,
           const std::function<bool(const HistoryRecord&)>& emit)
-      : reader_(reader), f_(f), emit_(emit), needle_(AsciiLower(f.text.value_or(""))) {}
+      : reader_(reader), fetcher_(reader), f_(f), emit_(emit), needle_(AsciiLower(f.text.value_or(""))) {}
   // Returns false when the query is complete (limit reached or caller stop).
   bool Offer(uint64_t seq, std::string_view state_value) {
-    status_ = LoadRecord(reader_, seq, state_value, &rec_);
+    status_ = fetcher_.Get(seq, &ev_);
+    if (status_.ok()) status_ = BuildRecord(ev_, seq, state_value, &rec_);
     if (!status_.ok()) return false;
     if (!MatchesRest(rec_, f_, needle_)) return true;
     ++emitted_;
@@ -111,6 +147,8 @@ class Emitter {
 
  private:
   StoreReader& reader_;
+  EventFetcher fetcher_;
+  Event ev_;
   const HistoryFilter& f_;
   const std::function<bool(const HistoryRecord&)>& emit_;
   std::string needle_;
@@ -124,11 +162,14 @@ Status WalkView(StoreReader& reader, std::string_view view, std::string prefix,
   auto cursor = reader.NewViewCursor(view);
   if (!cursor) return Status::Corruption("view " + std::string(view) + " is missing");
   bool indexed = view != "history";
-  for (TimeWalker w(std::move(cursor), std::move(prefix), f); w.Valid(); w.Next()) {
+  TimeWalker w(std::move(cursor), std::move(prefix), f);
+  for (; w.Valid(); w.Next()) {
     bool more = indexed ? out.OfferIndexed(w.pos()) : out.Offer(w.pos().seq, w.value());
     if (!more) return out.status();
-    TB_RETURN_IF_ERROR(w.status());
   }
+  // A malformed key or a cursor error ends the walk by invalidating it;
+  // report it instead of returning a silently shortened history.
+  TB_RETURN_IF_ERROR(w.status());
   return out.status();
 }
 
@@ -225,27 +266,35 @@ bool ContainsFolded(std::string_view hay, std::string_view needle) {
   return false;
 }
 
-Status LoadRecord(StoreReader& reader, uint64_t seq, std::string_view state_value, HistoryRecord* r) {
+namespace {
+
+Status BuildRecord(Event& ev, uint64_t seq, std::string_view state_value, HistoryRecord* r) {
   HistoryState st;
   if (!DecodeHistoryState(state_value, &st)) {
     return Status::Corruption("malformed history entry for seq " + std::to_string(seq));
   }
-  Event ev;
-  TB_RETURN_IF_ERROR(reader.GetEvent(seq, &ev));
   r->id = ev.id;
   r->seq = seq;
-  r->command = std::move(ev.command);
-  r->cwd = std::move(ev.cwd);
+  r->command.swap(ev.command);
+  r->cwd.swap(ev.cwd);
   r->exit_code = st.exit_code;
   r->duration_ns = st.duration_ns;
   r->running = st.running;
   r->started_at_ns = ev.time_ns;
-  r->session = std::move(ev.session);
-  r->host = std::move(ev.host);
-  r->user = std::move(ev.user);
-  r->shell = std::move(ev.shell);
+  r->session.swap(ev.session);
+  r->host.swap(ev.host);
+  r->user.swap(ev.user);
+  r->shell.swap(ev.shell);
   r->truncated = ev.truncated;
   return Status::OK();
+}
+
+}  // namespace
+
+Status LoadRecord(StoreReader& reader, uint64_t seq, std::string_view state_value, HistoryRecord* r) {
+  Event ev;
+  TB_RETURN_IF_ERROR(reader.GetEvent(seq, &ev));
+  return BuildRecord(ev, seq, state_value, r);
 }
 
 Status QueryHistory(StoreReader& reader, const HistoryFilter& f,

@@ -23,8 +23,9 @@
 // Not masked: a value that starts with '$' (a shell expansion like $TOKEN,
 // ${TOKEN} or $(pass show x)) unless it is inside single quotes, and empty
 // values. When spans found by different rules overlap they become one marker
-// named after the rule that comes first: extra rules (in config order), then
-// the built-in table order (specific token formats before contextual rules).
+// named after the longest of them; between spans of equal length, after the
+// rule that comes first: extra rules (in config order), then the built-in
+// table order (specific token formats before contextual rules).
 //
 // Thread safety: a SecretMasker is immutable after Create(); Mask() may be
 // called from any number of threads at once.

@@ -41,6 +41,11 @@ class StoreReader {
   virtual std::unique_ptr<KvCursor> NewViewCursor(std::string_view view) = 0;
   // A view's value at `key`: NotFound when absent.
   virtual Status GetViewValue(std::string_view view, std::string_view key, std::string* out) = 0;
+  // A cursor over the log (keys: 8-byte big-endian seq; values: event
+  // FlatBuffers, unverified). Lets readers that visit events in (nearly)
+  // descending seq order step through blocks instead of doing a point
+  // lookup per event. Null when the reader has no such cursor.
+  virtual std::unique_ptr<KvCursor> NewLogCursor() { return nullptr; }
 };
 
 }  // namespace tb

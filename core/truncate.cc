@@ -13,7 +13,13 @@ bool TruncateCommand(std::string* command, size_t max_bytes) {
     --cut;
     ++back;
   }
-  if ((static_cast<unsigned char>((*command)[cut]) & 0xC0) != 0xC0) cut = max_bytes;
+  // Keep the cut at that lead byte only when its sequence really crosses
+  // max_bytes. A non-lead byte, or a sequence that ends before max_bytes,
+  // means the bytes at max_bytes are stray continuation bytes (invalid, one
+  // character each): cut exactly at max_bytes then.
+  const unsigned char lead = static_cast<unsigned char>((*command)[cut]);
+  const size_t len = lead >= 0xF8 ? 0 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
+  if (len == 0 || cut + len <= max_bytes) cut = max_bytes;
   command->resize(cut);
   return true;
 }

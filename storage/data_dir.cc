@@ -43,18 +43,19 @@ Status ParseIdentity(const std::string& path, StoreIdentity* id) {
                                 "): the identity file does not start with '" + kMagic +
                                 "'. Point --data-dir at a TermBrain data directory");
   }
-  if (!(in >> key >> id->format) || key != "format" || !(in >> key >> id->store_id) ||
-      key != "store_id" || !IsHex32(id->store_id)) {
-    return Status::Corruption("damaged identity file (" + path +
-                              "): expected 'format N' and 'store_id HEX'. Restore it from a "
-                              "backup");
-  }
+  const Status damaged = Status::Corruption("damaged identity file (" + path +
+                                            "): expected 'format N' and 'store_id HEX'. Restore it "
+                                            "from a backup");
+  if (!(in >> key >> id->format) || key != "format") return damaged;
+  // Judge the version before the rest: a newer format may lay out the
+  // remaining lines differently, and that is "upgrade tb", not "damaged".
   if (id->format > kStoreFormatVersion) {
     return Status::Incompatible("store format " + std::to_string(id->format) +
                                 " is newer than this tb supports (" +
                                 std::to_string(kStoreFormatVersion) + ") (" + path +
                                 "). Upgrade tb; the store was left untouched");
   }
+  if (!(in >> key >> id->store_id) || key != "store_id" || !IsHex32(id->store_id)) return damaged;
   if (id->format < 1) {
     return Status::Corruption("damaged identity file (" + path + "): format " +
                               std::to_string(id->format) + " does not exist");

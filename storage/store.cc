@@ -320,6 +320,10 @@ std::unique_ptr<KvCursor> StoreImpl::NewViewCursor(std::string_view view) {
   return std::make_unique<RocksCursor>(db_->NewIterator(rocksdb::ReadOptions(), cf));
 }
 
+std::unique_ptr<KvCursor> StoreImpl::NewLogCursor() {
+  return std::make_unique<RocksCursor>(db_->NewIterator(rocksdb::ReadOptions(), log_cf_));
+}
+
 Status StoreImpl::GetViewValue(std::string_view view, std::string_view key, std::string* out) {
   rocksdb::ColumnFamilyHandle* cf = ViewFamily(view);
   if (cf == nullptr) return Status::NotFound("no view " + std::string(view));

@@ -46,6 +46,7 @@ class StoreImpl final : public Store, public StoreReader {
   Status GetEvent(uint64_t seq, Event* out) override;
   std::unique_ptr<KvCursor> NewViewCursor(std::string_view view) override;
   Status GetViewValue(std::string_view view, std::string_view key, std::string* out) override;
+  std::unique_ptr<KvCursor> NewLogCursor() override;
 
  private:
   StoreImpl() = default;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <exception>
 
@@ -73,7 +74,52 @@ const CommandSpec* FindCommand(const std::vector<std::string>& args, size_t* use
   return nullptr;
 }
 
-Status UnknownCommand(const std::string& word) {
+// "'tb log verify' or 'tb log dump'": the commands whose first word is
+// `first` ("" when there are none).
+std::string CommandsStartingWith(const std::string& first) {
+  std::vector<std::string> names;
+  for (const auto& c : Commands()) {
+    std::string name = c.name;
+    if (name.substr(0, name.find(' ')) == first) names.push_back("'tb " + name + "'");
+  }
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? " or " : ", ";
+    out += names[i];
+  }
+  return out;
+}
+
+// `args` named no command. Words like "log" only start two-word commands,
+// so they get the list of those rather than "did you mean 'tb log'".
+Status UnknownCommand(const std::vector<std::string>& args) {
+  const std::string& word = args[0];
+  const std::string kHelp = " Run 'tb help' for the list of commands";
+  std::string group = CommandsStartingWith(word);
+  if (!group.empty()) {
+    if (args.size() < 2 || args[1].starts_with("-")) {
+      return Status::InvalidArgument("'tb " + word + "' needs a subcommand: " + group + "." +
+                                     kHelp);
+    }
+    std::string typed = word + " " + args[1];
+    std::string best;
+    size_t best_d = 3;
+    for (const auto& c : Commands()) {
+      std::string name = c.name;
+      if (!name.starts_with(word + " ")) continue;
+      size_t d = EditDistance(typed, name);
+      if (d < best_d) {
+        best_d = d;
+        best = "'tb " + name + "'";
+      }
+    }
+    if (best.empty()) {
+      return Status::InvalidArgument("unknown command '" + typed + "': expected " + group + "." +
+                                     kHelp);
+    }
+    return Status::InvalidArgument("unknown command '" + typed + "'. Did you mean " + best + "?" +
+                                   kHelp);
+  }
   std::string best;
   size_t best_d = 3;
   for (const auto& c : Commands()) {
@@ -85,8 +131,13 @@ Status UnknownCommand(const std::string& word) {
     }
   }
   std::string msg = "unknown command '" + word + "'.";
-  if (!best.empty()) msg += " Did you mean 'tb " + best + "'?";
-  return Status::InvalidArgument(msg + " Run 'tb help' for the list of commands");
+  if (!best.empty()) {
+    // A command of that name, else the group it starts ("tb log verify or ...").
+    bool single = false;
+    for (const auto& c : Commands()) single |= best == c.name;
+    msg += " Did you mean " + (single ? "'tb " + best + "'" : CommandsStartingWith(best)) + "?";
+  }
+  return Status::InvalidArgument(msg + kHelp);
 }
 
 struct Globals {
@@ -170,7 +221,7 @@ Status Dispatch(std::vector<std::string> args, int* exit_code) {
   }
   size_t used = 0;
   const CommandSpec* cmd = FindCommand(args, &used);
-  if (cmd == nullptr) return UnknownCommand(args[0]);
+  if (cmd == nullptr) return UnknownCommand(args);
   args.erase(args.begin(), args.begin() + static_cast<long>(used));
   Context ctx;
   ctx.command_name = cmd->name;
@@ -182,6 +233,19 @@ Status Dispatch(std::vector<std::string> args, int* exit_code) {
 
 int RunMain(int argc, char** argv) {
   ::umask(077);  // data dirs 0700, files 0600 (RocksDB's files included)
+  // A reader that goes away (`tb history | head`) must not kill tb midway:
+  // writes then fail with EPIPE, which WriteOut() reports and the listing
+  // commands treat as "stop quietly", closing the store normally.
+  std::signal(SIGPIPE, SIG_IGN);
+  // Messages logged before a store is open (e.g. the truncation warning of
+  // `tb record`) must reach stderr as "tb: warning: ...", not spdlog's
+  // default logger, which writes to stdout in its own format. The file log
+  // is added by Context::OpenStore.
+  {
+    Config stderr_only;
+    stderr_only.log.level = "off";
+    (void)SetupLogging(stderr_only, "", false);
+  }
   std::vector<std::string> args(argv + 1, argv + argc);
   int exit_code = 0;
   Status s;

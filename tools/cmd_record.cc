@@ -6,8 +6,8 @@
 #include <climits>
 #include <filesystem>
 
+#include "core/record_policy.h"
 #include "core/timefmt.h"
-#include "core/truncate.h"
 #include "tools/args.h"
 #include "tools/commands.h"
 
@@ -72,10 +72,16 @@ Status BuildEvent(const Context& ctx, const Args& a, Event* ev) {
   ev->shell = a.Has("shell") ? a.Str("shell") : ctx.Env("TERMBRAIN_SHELL");
   ev->host = HostName();
   ev->user = ctx.UserName();
-  size_t max = static_cast<size_t>(ctx.config.record.max_command_bytes);
-  if (TruncateCommand(&ev->command, max)) {
-    ev->truncated = true;
-    spdlog::warn("a command of more than {} bytes was truncated (record.max_command_bytes)", max);
+  // Secrets are masked and the command truncated (in that order, see
+  // RecordPolicy::Prepare) before the event exists anywhere but here. The
+  // ignore rules (leading space, record.ignore_*) are not applied: an
+  // explicit `tb record` is a request to record this command.
+  std::unique_ptr<RecordPolicy> policy;
+  TB_RETURN_IF_ERROR(RecordPolicy::Create(ctx.config, &policy));
+  policy->Prepare(ev);
+  if (ev->truncated) {
+    spdlog::warn("a command of more than {} bytes was truncated (record.max_command_bytes)",
+                 ctx.config.record.max_command_bytes);
   }
   return Status::OK();
 }

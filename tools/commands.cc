@@ -16,6 +16,11 @@ const std::vector<CommandSpec>& Commands() {
       {"log dump", "print raw events as ndjson (--from SEQ --to SEQ)", CmdLogDump},
       {"config show", "print the effective configuration and where it came from", CmdConfigShow},
       {"config check", "validate the configuration file and environment", CmdConfigCheck},
+      {"init", "print the shell integration: eval \"$(tb init bash|zsh)\", tb init fish | source", CmdInit},
+      {"install", "add the integration line to your shell's rc file (--shell S, --yes)", CmdInstall},
+      {"uninstall", "remove the integration line from your shell's rc file", CmdUninstall},
+      {"off", "pause recording in the current shell (shell integration)", CmdOffOn},
+      {"on", "resume recording in the current shell (shell integration)", CmdOffOn},
   };
   return kCommands;
 }

@@ -23,6 +23,11 @@ Status CmdLogVerify(Context& ctx, const Argv& args);
 Status CmdLogDump(Context& ctx, const Argv& args);
 Status CmdConfigShow(Context& ctx, const Argv& args);
 Status CmdConfigCheck(Context& ctx, const Argv& args);
+// Shell integration (cmd_init.cc, cmd_install.cc).
+Status CmdInit(Context& ctx, const Argv& args);
+Status CmdOffOn(Context& ctx, const Argv& args);  // outside the integration: an error
+Status CmdInstall(Context& ctx, const Argv& args);
+Status CmdUninstall(Context& ctx, const Argv& args);
 
 // Current UTC time in ns (tools/ is where the real clock is read).
 int64_t NowNs();

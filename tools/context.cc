@@ -12,7 +12,7 @@
 #include <climits>
 #include <filesystem>
 
-#include "core/truncate.h"
+#include "core/record_policy.h"
 #include "storage/data_dir.h"
 #include "storage/spool.h"
 #include "tools/logging.h"
@@ -57,16 +57,36 @@ Status Context::DrainSpoolInto(Store& store) const {
   d.rejected_dir = data_dir + "/spool-rejected";
   d.host = HostName();
   d.user = UserName();
-  size_t max = static_cast<size_t>(config.record.max_command_bytes);
-  d.prepare = [max](Event* ev) {
-    if (TruncateCommand(&ev->command, max)) {
-      ev->truncated = true;
+  // The policy (ignore rules + secret masker) costs about 1.5 ms to build,
+  // so it is built on the first drained event, not on every store open.
+  // Its config was validated by LoadConfig(), so Create() does not fail in
+  // practice; if it ever did, events are dropped rather than appended
+  // unmasked, and the error is returned after the drain.
+  std::unique_ptr<RecordPolicy> policy;
+  Status policy_status;
+  bool policy_tried = false;
+  const size_t max = static_cast<size_t>(config.record.max_command_bytes);
+  d.prepare = [&](Event* ev) {
+    if (!policy_tried) {
+      policy_tried = true;
+      policy_status = RecordPolicy::Create(config, &policy);
+    }
+    if (policy == nullptr) return false;
+    // Only commands are judged (ShouldRecord() passes every finish). A
+    // finish whose start was dropped here is still appended: views ignore a
+    // finish for a start they never saw, and it holds no command text.
+    if (!policy->ShouldRecord(*ev)) return false;
+    const bool was_truncated = ev->truncated;
+    policy->Prepare(ev);
+    if (ev->truncated && !was_truncated) {
       spdlog::warn("a command of more than {} bytes was truncated (record.max_command_bytes)", max);
     }
     return true;
   };
   DrainReport r;
   TB_RETURN_IF_ERROR(DrainSpool(store, d, &r));
+  TB_RETURN_IF_ERROR(policy_status);
+  if (r.dropped > 0) spdlog::debug("{} spooled event(s) not recorded (record.ignore_*)", r.dropped);
   if (r.rejected > 0) {
     spdlog::warn("{} spool line(s) did not parse; kept in {}", r.rejected, d.rejected_dir);
   }

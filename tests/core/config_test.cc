@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/secrets.h"
+
 namespace tb {
 namespace {
 
@@ -53,6 +55,11 @@ void ExpectDefaults(const Config& c) {
   EXPECT_EQ(c.storage.write_buffer_mb, 16);
   EXPECT_EQ(c.storage.lock_wait_ms, 2000);
   EXPECT_EQ(c.record.max_command_bytes, 65536);
+  EXPECT_TRUE(c.record.ignore_space);
+  EXPECT_TRUE(c.record.ignore_patterns.empty());
+  EXPECT_TRUE(c.record.ignore_dirs.empty());
+  EXPECT_TRUE(c.secrets.disable.empty());
+  EXPECT_TRUE(c.secrets.extra.empty());
   EXPECT_EQ(c.log.level, "warn");
   EXPECT_EQ(c.log.file, "");
   EXPECT_EQ(c.log.max_file_kb, 1024);
@@ -68,22 +75,28 @@ TEST(ConfigKeysTest, DefaultsAreValidAndNamesUnique) {
     EXPECT_TRUE(dotted.insert(k.DottedName()).second) << k.DottedName();
     EXPECT_TRUE(env.insert(k.EnvName()).second) << k.EnvName();
     EXPECT_FALSE(k.doc.empty()) << k.DottedName();
+    // Exactly the accessor of the key's type is set.
+    EXPECT_EQ(k.int_field != nullptr, k.type == ConfigKey::Type::kInt) << k.DottedName();
+    EXPECT_EQ(k.string_field != nullptr, k.type == ConfigKey::Type::kString) << k.DottedName();
+    EXPECT_EQ(k.bool_field != nullptr, k.type == ConfigKey::Type::kBool) << k.DottedName();
+    EXPECT_EQ(k.list_field != nullptr, k.type == ConfigKey::Type::kStringList) << k.DottedName();
+    if (k.type != ConfigKey::Type::kStringList) {
+      EXPECT_EQ(k.check_item, nullptr) << k.DottedName();
+    }
     if (k.type == ConfigKey::Type::kInt) {
-      ASSERT_NE(k.int_field, nullptr);
-      EXPECT_EQ(k.string_field, nullptr);
       int v = k.int_field(defaults);
       EXPECT_GE(v, k.min) << k.DottedName();
       EXPECT_LE(v, k.max) << k.DottedName();
-    } else {
-      ASSERT_NE(k.string_field, nullptr);
-      EXPECT_EQ(k.int_field, nullptr);
-      if (!k.allowed.empty()) {
-        const std::string& v = k.string_field(defaults);
-        EXPECT_NE(std::find(k.allowed.begin(), k.allowed.end(), v), k.allowed.end());
+    } else if (k.type == ConfigKey::Type::kString && !k.allowed.empty()) {
+      const std::string& v = k.string_field(defaults);
+      EXPECT_NE(std::find(k.allowed.begin(), k.allowed.end(), v), k.allowed.end());
+    } else if (k.type == ConfigKey::Type::kStringList && k.check_item != nullptr) {
+      for (const std::string& item : k.list_field(defaults)) {
+        EXPECT_EQ(k.check_item(item), "") << k.DottedName();
       }
     }
   }
-  EXPECT_EQ(dotted.size(), 8u);
+  EXPECT_EQ(dotted.size(), 13u);
 }
 
 TEST(ConfigKeysTest, NamesAndSections) {
@@ -91,7 +104,7 @@ TEST(ConfigKeysTest, NamesAndSections) {
   EXPECT_EQ(first.DottedName(), "storage.block_cache_mb");
   EXPECT_EQ(first.EnvName(), "TERMBRAIN_STORAGE_BLOCK_CACHE_MB");
   std::vector<std::string_view> sections = ConfigSections();
-  EXPECT_EQ(sections, (std::vector<std::string_view>{"storage", "record", "log"}));
+  EXPECT_EQ(sections, (std::vector<std::string_view>{"storage", "record", "secrets", "log"}));
 }
 
 // --- loading -------------------------------------------------------------------
@@ -129,6 +142,15 @@ TEST_F(ConfigTest, EveryKeyFromFile) {
       "\n"
       "[record]\n"
       "max_command_bytes = 256\n"
+      "ignore_space = false\n"
+      "ignore_patterns = [\"^ls$\", '^cd \\b']\n"
+      "ignore_dirs = [\n"
+      "  \"^/tmp/\",\n"
+      "]\n"
+      "\n"
+      "[secrets]\n"
+      "disable = [\"jwt\", \"url-password\"]\n"
+      "extra = [\"corp-token=CORP-[0-9A-F]{8}\"]\n"
       "\n"
       "[log]\n"
       "level = \"debug\"\n"
@@ -144,10 +166,18 @@ TEST_F(ConfigTest, EveryKeyFromFile) {
   EXPECT_EQ(cfg_.log.file, "/var/tmp/tb.jsonl");
   EXPECT_EQ(cfg_.log.max_file_kb, 16);
   EXPECT_EQ(cfg_.log.max_files, 100);
+  EXPECT_FALSE(cfg_.record.ignore_space);
+  EXPECT_EQ(cfg_.record.ignore_patterns, (std::vector<std::string>{"^ls$", "^cd \\b"}));
+  EXPECT_EQ(cfg_.record.ignore_dirs, (std::vector<std::string>{"^/tmp/"}));
+  EXPECT_EQ(cfg_.secrets.disable, (std::vector<std::string>{"jwt", "url-password"}));
+  EXPECT_EQ(cfg_.secrets.extra, (std::vector<std::string>{"corp-token=CORP-[0-9A-F]{8}"}));
   EXPECT_EQ(origins_.Of("storage.block_cache_mb"), path_ + ":2");
   EXPECT_EQ(origins_.Of("storage.lock_wait_ms"), path_ + ":4");
   EXPECT_EQ(origins_.Of("record.max_command_bytes"), path_ + ":7");
-  EXPECT_EQ(origins_.Of("log.max_files"), path_ + ":13");
+  EXPECT_EQ(origins_.Of("record.ignore_space"), path_ + ":8");
+  EXPECT_EQ(origins_.Of("record.ignore_dirs"), path_ + ":10");
+  EXPECT_EQ(origins_.Of("secrets.extra"), path_ + ":16");
+  EXPECT_EQ(origins_.Of("log.max_files"), path_ + ":22");
 }
 
 TEST_F(ConfigTest, DottedAndInlineTablesWork) {
@@ -265,7 +295,7 @@ TEST_F(ConfigTest, UnknownSection) {
   Status s = Load("[storage]\nblock_cache_mb = 64\n\n[storgae]\nx = 1\n");
   EXPECT_TRUE(s.IsInvalidArgument());
   EXPECT_EQ(s.message(), "unknown config section '[storgae]' (" + path_ +
-                             ":4). Known sections: storage, record, log");
+                             ":4). Known sections: storage, record, secrets, log");
 }
 
 TEST_F(ConfigTest, UnknownKey) {
@@ -280,7 +310,7 @@ TEST_F(ConfigTest, KeyOutsideASection) {
   Status s = Load("level = \"debug\"\n");
   EXPECT_TRUE(s.IsInvalidArgument());
   EXPECT_EQ(s.message(), "unknown config key 'level' (" + path_ +
-                             ":1). Keys belong in a section: storage, record, log");
+                             ":1). Keys belong in a section: storage, record, secrets, log");
 }
 
 TEST_F(ConfigTest, SectionThatIsNotATable) {
@@ -421,6 +451,233 @@ TEST_F(ConfigTest, EnvErrorWinsEvenWithValidFile) {
                          "is out of range 16..1048576. Fix or unset the variable");
 }
 
+// --- booleans and lists ----------------------------------------------------------
+
+TEST_F(ConfigTest, EmptyListReplacesTheDefault) {
+  ASSERT_TRUE(Load("[record]\nignore_patterns = []\n").ok());
+  EXPECT_TRUE(cfg_.record.ignore_patterns.empty());
+  EXPECT_EQ(origins_.Of("record.ignore_patterns"), path_ + ":2");
+}
+
+TEST_F(ConfigTest, WrongTypeBoolean) {
+  for (const char* value : {"\"true\"", "1", "yes"}) {
+    Status s = Load(std::string("[record]\nignore_space = ") + value + "\n");
+    EXPECT_TRUE(s.IsInvalidArgument()) << value;
+    if (std::string(value) == "yes") {
+      // Not TOML at all: a syntax error, not a type error.
+      EXPECT_NE(s.message().find("TOML syntax error"), std::string::npos) << s.message();
+      continue;
+    }
+    std::string got = value[0] == '"' ? "string" : "integer";
+    EXPECT_EQ(s.message(), "invalid config (" + path_ + ":2): record.ignore_space must be a "
+                           "boolean (true or false), got " + got +
+                               ". Fix the value or remove the key");
+  }
+}
+
+TEST_F(ConfigTest, WrongTypeList) {
+  Status s = Load("[record]\nignore_patterns = \"^ls$\"\n");
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_EQ(s.message(), "invalid config (" + path_ +
+                             ":2): record.ignore_patterns must be an array of strings, got "
+                             "string. Fix the value or remove the key");
+}
+
+TEST_F(ConfigTest, WrongTypeListItemNamesItsLine) {
+  Status s = Load("[secrets]\nextra = [\n  \"a=b\",\n  42,\n]\n");
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_EQ(s.message(), "invalid config (" + path_ +
+                             ":4): secrets.extra[1] must be a string, got integer. Fix the value "
+                             "or remove the key");
+}
+
+TEST_F(ConfigTest, InvalidIgnorePatternNamesItsLineAndTheRe2Error) {
+  Status s = Load("[record]\nignore_patterns = [\n  \"^ls$\",\n  \"^(git\",\n]\n");
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_EQ(s.message(), "invalid config (" + path_ +
+                             ":4): record.ignore_patterns[1] = \"^(git\" is not a valid RE2 "
+                             "pattern: missing ): ^(git. Fix the value or remove the key");
+}
+
+TEST_F(ConfigTest, InvalidIgnorePatternOnOneLine) {
+  Status s = Load("[record]\n\nignore_patterns = [\"x\", \"a{2,1}\"]\n");
+  EXPECT_EQ(s.message(), "invalid config (" + path_ +
+                             ":3): record.ignore_patterns[1] = \"a{2,1}\" is not a valid RE2 "
+                             "pattern: invalid repetition size: {2,1}. Fix the value or remove "
+                             "the key");
+}
+
+TEST_F(ConfigTest, EmptyIgnorePatternIsAnError) {
+  Status s = Load("[record]\nignore_patterns = [\"\"]\n");
+  EXPECT_EQ(s.message(), "invalid config (" + path_ +
+                             ":2): record.ignore_patterns[0] = \"\" is empty (it would match "
+                             "every command). Fix the value or remove the key");
+}
+
+TEST_F(ConfigTest, InvalidIgnoreDir) {
+  Status s = Load("[record]\nignore_dirs = [\"[z-a]\"]\n");
+  EXPECT_EQ(s.message(), "invalid config (" + path_ +
+                             ":2): record.ignore_dirs[0] = \"[z-a]\" is not a valid RE2 pattern: "
+                             "invalid character class range: z-a. Fix the value or remove the "
+                             "key");
+  s = Load("[record]\nignore_dirs = [\"\"]\n");
+  EXPECT_EQ(s.message(), "invalid config (" + path_ +
+                             ":2): record.ignore_dirs[0] = \"\" is empty (it would match every "
+                             "directory). Fix the value or remove the key");
+}
+
+// The list of known rule names, as error messages print it.
+std::string KnownRules() {
+  std::string out;
+  for (const SecretRuleInfo& r : BuiltinSecretRules()) {
+    if (!out.empty()) out += ", ";
+    out += r.name;
+  }
+  return out;
+}
+
+TEST_F(ConfigTest, UnknownSecretRuleListsTheKnownOnes) {
+  Status s = Load("[secrets]\ndisable = [\"jwt\", \"aws-key\"]\n");
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_EQ(s.message(), "invalid config (" + path_ +
+                             ":2): secrets.disable[1] = \"aws-key\" is not a built-in secret "
+                             "rule (known: " + KnownRules() +
+                             "). Fix the value or remove the key");
+  EXPECT_NE(KnownRules().find("aws-access-key, "), std::string::npos);
+}
+
+TEST_F(ConfigTest, ExtraRuleErrors) {
+  struct Case {
+    const char* item;
+    const char* why;
+  } cases[] = {
+      {"CORP-[0-9]+", "is not name=REGEX (e.g. \"corp-token=CORP-[0-9A-F]{32}\")"},
+      {"=CORP-[0-9]+",
+       "has an invalid rule name (use 1 to 64 lowercase letters, digits and '-', not starting "
+       "with '-')"},
+      {"Corp=x",
+       "has an invalid rule name (use 1 to 64 lowercase letters, digits and '-', not starting "
+       "with '-')"},
+      {"-corp=x",
+       "has an invalid rule name (use 1 to 64 lowercase letters, digits and '-', not starting "
+       "with '-')"},
+      {"jwt=eyJ.*",
+       "reuses the name of a built-in rule (pick another name; to replace a built-in rule, list "
+       "it in secrets.disable and add yours under a new name)"},
+      {"corp=", "has an empty pattern"},
+      {"corp=CORP-(", "has an invalid RE2 pattern: missing ): CORP-("},
+  };
+  for (const Case& c : cases) {
+    Status s = Load(std::string("[secrets]\nextra = ['") + c.item + "']\n");
+    EXPECT_TRUE(s.IsInvalidArgument()) << c.item;
+    std::string quoted = std::string(c.item);
+    EXPECT_EQ(s.message(), "invalid config (" + path_ + ":2): secrets.extra[0] = \"" + quoted +
+                               "\" " + c.why + ". Fix the value or remove the key")
+        << c.item;
+  }
+}
+
+TEST_F(ConfigTest, ExtraRuleMayContainEquals) {
+  ASSERT_TRUE(Load("[secrets]\nextra = ['corp-token=token=([A-Z]{8})']\n").ok());
+  EXPECT_EQ(cfg_.secrets.extra, (std::vector<std::string>{"corp-token=token=([A-Z]{8})"}));
+}
+
+TEST_F(ConfigTest, EnvBooleans) {
+  for (auto [text, value] : std::vector<std::pair<std::string, bool>>{
+           {"true", true}, {"TRUE", true}, {"True", true}, {"1", true},
+           {"false", false}, {"FALSE", false}, {"0", false}}) {
+    Config cfg;
+    cfg.record.ignore_space = !value;
+    Env env = {{"TERMBRAIN_RECORD_IGNORE_SPACE", text}};
+    ASSERT_TRUE(LoadConfig("", false, env, &cfg, &origins_).ok()) << text;
+    EXPECT_EQ(cfg.record.ignore_space, value) << text;
+    EXPECT_EQ(origins_.Of("record.ignore_space"), "env TERMBRAIN_RECORD_IGNORE_SPACE");
+  }
+}
+
+TEST_F(ConfigTest, BadEnvBoolean) {
+  for (const char* bad : {"", "yes", "no", "on", " true", "2", "t"}) {
+    Env env = {{"TERMBRAIN_RECORD_IGNORE_SPACE", bad}};
+    Status s = LoadConfig("", false, env, &cfg_, &origins_);
+    EXPECT_TRUE(s.IsInvalidArgument()) << bad;
+    EXPECT_EQ(s.message(), "invalid config (env TERMBRAIN_RECORD_IGNORE_SPACE): "
+                           "record.ignore_space must be true, false, 1 or 0, got \"" +
+                               std::string(bad) + "\". Fix or unset the variable");
+  }
+}
+
+TEST_F(ConfigTest, EnvListIsOneItemPerLine) {
+  Env env = {{"TERMBRAIN_RECORD_IGNORE_PATTERNS", "^ls$\n\n\\bsecret\\b\n^cd \n"},
+             {"TERMBRAIN_RECORD_IGNORE_DIRS", "^/tmp/"},
+             {"TERMBRAIN_SECRETS_EXTRA", "corp=CORP-[0-9]{4}"}};
+  ASSERT_TRUE(LoadConfig("", false, env, &cfg_, &origins_).ok());
+  // Empty lines are skipped; backslashes and trailing spaces are kept as typed.
+  EXPECT_EQ(cfg_.record.ignore_patterns,
+            (std::vector<std::string>{"^ls$", "\\bsecret\\b", "^cd "}));
+  EXPECT_EQ(cfg_.record.ignore_dirs, (std::vector<std::string>{"^/tmp/"}));
+  EXPECT_EQ(cfg_.secrets.extra, (std::vector<std::string>{"corp=CORP-[0-9]{4}"}));
+  EXPECT_EQ(origins_.Of("record.ignore_patterns"), "env TERMBRAIN_RECORD_IGNORE_PATTERNS");
+}
+
+TEST_F(ConfigTest, EmptyEnvListClearsTheFileList) {
+  Env env = {{"TERMBRAIN_SECRETS_DISABLE", ""}, {"TERMBRAIN_RECORD_IGNORE_SPACE", "0"}};
+  ASSERT_TRUE(Load("[secrets]\ndisable = [\"jwt\"]\n[record]\nignore_space = true\n", env).ok());
+  EXPECT_TRUE(cfg_.secrets.disable.empty());
+  EXPECT_FALSE(cfg_.record.ignore_space);
+  EXPECT_EQ(origins_.Of("secrets.disable"), "env TERMBRAIN_SECRETS_DISABLE");
+}
+
+TEST_F(ConfigTest, BadEnvListItemNamesItsIndex) {
+  Env env = {{"TERMBRAIN_RECORD_IGNORE_PATTERNS", "^ls$\n\n(unclosed"}};
+  Status s = LoadConfig("", false, env, &cfg_, &origins_);
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_EQ(s.message(), "invalid config (env TERMBRAIN_RECORD_IGNORE_PATTERNS): "
+                         "record.ignore_patterns[1] = \"(unclosed\" is not a valid RE2 pattern: "
+                         "missing ): (unclosed. Fix or unset the variable");
+  env = {{"TERMBRAIN_SECRETS_DISABLE", "jwt\nnope"}};
+  s = LoadConfig("", false, env, &cfg_, &origins_);
+  EXPECT_EQ(s.message(), "invalid config (env TERMBRAIN_SECRETS_DISABLE): secrets.disable[1] = "
+                         "\"nope\" is not a built-in secret rule (known: " +
+                             KnownRules() + "). Fix or unset the variable");
+  env = {{"TERMBRAIN_SECRETS_EXTRA", "nameless"}};
+  s = LoadConfig("", false, env, &cfg_, &origins_);
+  EXPECT_EQ(s.message(), "invalid config (env TERMBRAIN_SECRETS_EXTRA): secrets.extra[0] = "
+                         "\"nameless\" is not name=REGEX (e.g. "
+                         "\"corp-token=CORP-[0-9A-F]{32}\"). Fix or unset the variable");
+}
+
+TEST_F(ConfigTest, EnvInvalidUtf8PatternIsAnError) {
+  // Ignore patterns are UTF-8 regular expressions; the file cannot hold
+  // invalid UTF-8 (TOML), the environment can.
+  Env env = {{"TERMBRAIN_RECORD_IGNORE_PATTERNS", "^ab\xff"}};
+  Status s = LoadConfig("", false, env, &cfg_, &origins_);
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_EQ(s.message(), "invalid config (env TERMBRAIN_RECORD_IGNORE_PATTERNS): "
+                         "record.ignore_patterns[0] = \"^ab\xEF\xBF\xBD\" is not a valid RE2 "
+                         "pattern: invalid UTF-8. Fix or unset the variable");
+  // The RE2 error quotes the pattern: its bytes are made printable too.
+  // Extra secret rules are Latin-1: any byte parses, and RE2's error quotes
+  // the pattern; the message stays one line of valid UTF-8.
+  env = {{"TERMBRAIN_SECRETS_EXTRA", "x=\t(\xff"}};
+  s = LoadConfig("", false, env, &cfg_, &origins_);
+  EXPECT_EQ(s.message(), "invalid config (env TERMBRAIN_SECRETS_EXTRA): "
+                         "secrets.extra[0] = \"x=\\t(\xEF\xBF\xBD\" has an invalid RE2 "
+                         "pattern: missing ):  (\xEF\xBF\xBD. Fix or unset the variable");
+}
+
+TEST_F(ConfigTest, UnknownEnvKeyInNewSection) {
+  Env env = {{"TERMBRAIN_SECRETS_EXTRAS", "a=b"}};
+  Status s = LoadConfig("", false, env, &cfg_, &origins_);
+  EXPECT_EQ(s.message(), "unknown config variable TERMBRAIN_SECRETS_EXTRAS. Known: "
+                         "TERMBRAIN_SECRETS_DISABLE, TERMBRAIN_SECRETS_EXTRA");
+}
+
+TEST_F(ConfigTest, UnknownKeyInNewSectionListsItsKeys) {
+  Status s = Load("[secrets]\nenable = []\n");
+  EXPECT_EQ(s.message(), "unknown config key 'secrets.enable' (" + path_ +
+                             ":2). Known keys in [secrets]: disable, extra");
+}
+
 // --- paths ---------------------------------------------------------------------
 
 TEST(ConfigPathsTest, ConfigPathPrecedence) {
@@ -472,6 +729,13 @@ TEST(ConfigRenderTest, DefaultsAsText) {
             "\n"
             "[record]\n"
             "max_command_bytes = 65536  # default\n"
+            "ignore_space = true  # default\n"
+            "ignore_patterns = []  # default\n"
+            "ignore_dirs = []  # default\n"
+            "\n"
+            "[secrets]\n"
+            "disable = []  # default\n"
+            "extra = []  # default\n"
             "\n"
             "[log]\n"
             "level = \"warn\"  # default\n"
@@ -485,7 +749,13 @@ void MakeMixed(Config* cfg, ConfigOrigins* origins) {
   cfg->storage.block_cache_mb = 64;
   cfg->log.level = "debug";
   cfg->log.file = "/tmp/a \"b\"\\c\xff.log";
+  cfg->record.ignore_space = false;
+  cfg->record.ignore_patterns = {"^ls$", "\\bsecret\\b", "a\"b"};
+  cfg->secrets.disable = {"jwt"};
   origins->by_key["storage.block_cache_mb"] = "/h/config.toml:2";
+  origins->by_key["record.ignore_space"] = "env TERMBRAIN_RECORD_IGNORE_SPACE";
+  origins->by_key["record.ignore_patterns"] = "/h/config.toml:4";
+  origins->by_key["secrets.disable"] = "/h/config.toml:9";
   origins->by_key["log.level"] = "env TERMBRAIN_LOG_LEVEL";
   origins->by_key["log.file"] = "/h/config.toml:7";
 }
@@ -502,6 +772,13 @@ TEST(ConfigRenderTest, MixedAsText) {
             "\n"
             "[record]\n"
             "max_command_bytes = 65536  # default\n"
+            "ignore_space = false  # env TERMBRAIN_RECORD_IGNORE_SPACE\n"
+            "ignore_patterns = [\"^ls$\", \"\\\\bsecret\\\\b\", \"a\\\"b\"]  # /h/config.toml:4\n"
+            "ignore_dirs = []  # default\n"
+            "\n"
+            "[secrets]\n"
+            "disable = [\"jwt\"]  # /h/config.toml:9\n"
+            "extra = []  # default\n"
             "\n"
             "[log]\n"
             "level = \"debug\"  # env TERMBRAIN_LOG_LEVEL\n"
@@ -520,7 +797,14 @@ TEST(ConfigRenderTest, MixedAsJson) {
             "\"write_buffer_mb\":{\"value\":16,\"source\":\"default\"},"
             "\"lock_wait_ms\":{\"value\":2000,\"source\":\"default\"}},"
             "\"record\":{"
-            "\"max_command_bytes\":{\"value\":65536,\"source\":\"default\"}},"
+            "\"max_command_bytes\":{\"value\":65536,\"source\":\"default\"},"
+            "\"ignore_space\":{\"value\":false,\"source\":\"env TERMBRAIN_RECORD_IGNORE_SPACE\"},"
+            "\"ignore_patterns\":{\"value\":[\"^ls$\",\"\\\\bsecret\\\\b\",\"a\\\"b\"],"
+            "\"source\":\"/h/config.toml:4\"},"
+            "\"ignore_dirs\":{\"value\":[],\"source\":\"default\"}},"
+            "\"secrets\":{"
+            "\"disable\":{\"value\":[\"jwt\"],\"source\":\"/h/config.toml:9\"},"
+            "\"extra\":{\"value\":[],\"source\":\"default\"}},"
             "\"log\":{"
             "\"level\":{\"value\":\"debug\",\"source\":\"env TERMBRAIN_LOG_LEVEL\"},"
             "\"file\":{\"value\":\"/tmp/a \\\"b\\\"\\\\c\xEF\xBF\xBD.log\","

@@ -112,6 +112,8 @@ void CliTest::SetUp() {
   home_ = root_ + "/home";
   data_dir_ = root_ + "/data";
   fs::create_directories(home_);
+  fs::create_directories(runtime_dir());
+  fs::permissions(runtime_dir(), fs::perms::owner_all, fs::perm_options::replace);
 }
 
 namespace {
@@ -179,6 +181,8 @@ EnvVars CliTest::BaseEnv() const {
       {"XDG_DATA_HOME", root_ + "/xdg/data"},
       {"XDG_STATE_HOME", root_ + "/xdg/state"},
       {"XDG_CACHE_HOME", root_ + "/xdg/cache"},
+      // tb spools under $XDG_RUNTIME_DIR (else /dev/shm): keep it in the test dir.
+      {"XDG_RUNTIME_DIR", runtime_dir()},
       {"TZ", "UTC"},
       {"PATH", "/usr/local/bin:/usr/bin:/bin"},
   };

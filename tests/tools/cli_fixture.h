@@ -62,6 +62,7 @@ class CliTest : public ::testing::Test {
   const std::string& data_dir() const { return data_dir_; }  // root/data (not created)
   std::string xdg_config() const { return root_ + "/xdg/config"; }
   std::string xdg_data() const { return root_ + "/xdg/data"; }
+  std::string runtime_dir() const { return root_ + "/xdg/runtime"; }  // exists, 0700
 
   // The base environment of every call.
   EnvVars BaseEnv() const;
@@ -90,9 +91,7 @@ class CliTest : public ::testing::Test {
 };
 
 // A RunResult's exit code with its output attached for failure messages.
-#define EXPECT_EXIT_CODE(result, code) \
-  EXPECT_EQ((result).exit_code, (code)) << (result).Describe()
-#define ASSERT_EXIT_CODE(result, code) \
-  ASSERT_EQ((result).exit_code, (code)) << (result).Describe()
+#define EXPECT_EXIT_CODE(result, code) EXPECT_EQ((result).exit_code, (code)) << (result).Describe()
+#define ASSERT_EXIT_CODE(result, code) ASSERT_EQ((result).exit_code, (code)) << (result).Describe()
 
 }  // namespace tb::testing

@@ -124,7 +124,8 @@ void KillGroup(pid_t pid) {
 }
 
 int MillisLeft(Clock::time_point deadline) {
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
   return left < 0 ? 0 : static_cast<int>(left);
 }
 
@@ -144,15 +145,11 @@ RunResult RunProcess(const std::vector<std::string>& argv, const RunOptions& o) 
   RunResult r;
   auto start = Clock::now();
   auto deadline = start + o.timeout;
-  int in[2], out[2], err[2];
-  if (::pipe2(in, O_CLOEXEC) != 0) {
+  int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1};
+  if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
     r.spawn_failed = true;
-    r.err = "pipe failed";
-    return r;
-  }
-  if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
-    r.spawn_failed = true;
-    r.err = "pipe failed";
+    r.err = std::string("pipe: ") + std::strerror(errno);
+    for (int* fd : {&in[0], &in[1], &out[0], &out[1], &err[0], &err[1]}) CloseFd(fd);
     return r;
   }
   std::string error;
@@ -192,7 +189,8 @@ RunResult RunProcess(const std::vector<std::string>& argv, const RunOptions& o) 
     int pr = ::poll(fds, static_cast<nfds_t>(nfds), left);
     if (pr < 0 && errno == EINTR) continue;
     if (pr < 0) break;
-    for (auto [idx, fd, sink] : {std::tuple{out_i, &out_r, &r.out}, std::tuple{err_i, &err_r, &r.err}}) {
+    for (auto [idx, fd, sink] :
+         {std::tuple{out_i, &out_r, &r.out}, std::tuple{err_i, &err_r, &r.err}}) {
       if (idx < 0 || fds[idx].revents == 0) continue;
       ssize_t n = ::read(*fd, buf, sizeof buf);
       if (n > 0) {
@@ -260,7 +258,8 @@ bool Child::Start(const std::vector<std::string>& argv, const RunOptions& o, boo
     ::close(in[1]);
     return false;
   }
-  int err_fd = keep_stderr ? ::dup(2) : ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  int err_fd =
+      keep_stderr ? ::fcntl(2, F_DUPFD_CLOEXEC, 3) : ::open("/dev/null", O_WRONLY | O_CLOEXEC);
   std::string error;
   pid_t pid = Spawn(argv, o, in[0], out[1], err_fd, &error);
   ::close(in[0]);

@@ -35,9 +35,9 @@ struct RunOptions {
 };
 
 struct RunResult {
-  int exit_code = -1;     // exit status; 128+N when killed by signal N
-  bool signaled = false;  // terminated by a signal (including our kill)
-  bool timed_out = false; // killed by RunProcess because of the timeout
+  int exit_code = -1;      // exit status; 128+N when killed by signal N
+  bool signaled = false;   // terminated by a signal (including our kill)
+  bool timed_out = false;  // killed by RunProcess because of the timeout
   bool spawn_failed = false;
   std::string out;
   std::string err;

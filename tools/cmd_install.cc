@@ -1,0 +1,321 @@
+// tb install / tb uninstall: add or remove the one line that loads the shell
+// integration from the user's rc file.
+//
+// The line is guarded (it does nothing once the binary is gone), points at
+// the binary that ran `tb install` (so it works before ~/.local/bin is on
+// PATH), and ends with the marker "# termbrain", which is how install finds
+// it again (idempotent) and how uninstall removes exactly that line.
+// The rc file is backed up before any change and rewritten by temp file +
+// fsync + rename, keeping its mode; a symlinked rc file (dotfile managers)
+// is edited where it points.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+
+#include "tools/args.h"
+#include "tools/commands.h"
+
+namespace tb {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kMarker = "# termbrain";
+
+struct Target {
+  std::string shell;    // bash | zsh | fish
+  std::string rc;       // the rc file as the user knows it
+  std::string display;  // rc with $HOME shown as ~
+};
+
+std::string Home(const Context& ctx) { return ctx.Env("HOME"); }
+
+Status ResolveShell(const Context& ctx, const Args& a, std::string* shell) {
+  if (a.Has("shell")) {
+    *shell = a.Str("shell");
+  } else {
+    std::string sh = ctx.Env("SHELL");
+    *shell = fs::path(sh).filename().string();
+    if (*shell != "bash" && *shell != "zsh" && *shell != "fish") {
+      return Status::InvalidArgument("cannot tell your shell from $SHELL ('" + sh + "') (tb " + a.cmd() +
+                                     "): pass --shell bash, zsh or fish");
+    }
+  }
+  if (*shell != "bash" && *shell != "zsh" && *shell != "fish") {
+    return Status::InvalidArgument("unknown shell '" + *shell + "' for --shell (tb " + a.cmd() +
+                                   "): expected bash, zsh or fish");
+  }
+  return Status::OK();
+}
+
+Status ResolveTarget(const Context& ctx, const Args& a, Target* t) {
+  TB_RETURN_IF_ERROR(ResolveShell(ctx, a, &t->shell));
+  std::string home = Home(ctx);
+  if (home.empty() || home[0] != '/') {
+    return Status::InvalidArgument("HOME is not set (tb " + a.cmd() + "): cannot find your rc file");
+  }
+  if (t->shell == "bash") {
+    t->rc = home + "/.bashrc";
+  } else if (t->shell == "zsh") {
+    std::string zdot = ctx.Env("ZDOTDIR");
+    t->rc = (zdot.empty() ? home : zdot) + "/.zshrc";
+  } else {
+    std::string xdg = ctx.Env("XDG_CONFIG_HOME");
+    if (xdg.empty() || xdg[0] != '/') xdg = home + "/.config";
+    t->rc = xdg + "/fish/config.fish";
+  }
+  t->display = t->rc.starts_with(home + "/") ? "~" + t->rc.substr(home.size()) : t->rc;
+  return Status::OK();
+}
+
+// The binary as a shell word: "$HOME/..." when under HOME (dotfiles that
+// travel between machines keep working), else single-quoted.
+std::string BinaryWord(const Context& ctx) {
+  std::error_code ec;
+  std::string bin = fs::read_symlink("/proc/self/exe", ec).string();
+  if (ec || bin.empty()) return "tb";
+  std::string home = Home(ctx);
+  bool plain = bin.find_first_of("\"\\$`'\n") == std::string::npos;
+  if (plain && !home.empty() && bin.starts_with(home + "/")) return "\"$HOME" + bin.substr(home.size()) + "\"";
+  std::string out = "'";
+  for (char c : bin) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string InstallLine(const std::string& shell, const std::string& bin) {
+  if (shell == "fish") {
+    return "test -x " + bin + "; and " + bin + " init fish | source  " + std::string(kMarker);
+  }
+  return "[ -x " + bin + " ] && eval \"$(" + bin + " init " + shell + ")\"  " + std::string(kMarker);
+}
+
+bool IsOurLine(std::string_view line) {
+  while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) {
+    line.remove_suffix(1);
+  }
+  return line.ends_with(kMarker);
+}
+
+Status ReadFile(const std::string& path, std::string* out, bool* exists, mode_t* mode) {
+  *exists = false;
+  out->clear();
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Status::OK();
+    return Status::IOError("cannot read " + path + ": " + std::strerror(errno));
+  }
+  struct stat st {};
+  ::fstat(fd, &st);
+  *mode = st.st_mode & 07777;
+  *exists = true;
+  char buf[65536];
+  while (true) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      ::close(fd);
+      return Status::IOError("cannot read " + path + ": " + std::strerror(errno));
+    }
+    if (n == 0) break;
+    out->append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return Status::OK();
+}
+
+Status WriteAll(int fd, const std::string& data, const std::string& path) {
+  size_t off = 0;
+  while (off < data.size()) {
+    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return Status::IOError("cannot write " + path + ": " + std::strerror(errno));
+    off += static_cast<size_t>(n);
+  }
+  return Status::OK();
+}
+
+// Writes `data` to `path` by temp file + fsync + rename, with `mode`.
+Status ReplaceFile(const std::string& path, const std::string& data, mode_t mode) {
+  std::string dir = fs::path(path).parent_path().string();
+  std::string tmpl = dir + "/." + fs::path(path).filename().string() + ".tb-XXXXXX";
+  std::vector<char> name(tmpl.begin(), tmpl.end());
+  name.push_back('\0');
+  int fd = ::mkstemp(name.data());
+  if (fd < 0) return Status::IOError("cannot create a temporary file in " + dir + ": " + std::strerror(errno));
+  std::string tmp(name.data());
+  Status s = WriteAll(fd, data, tmp);
+  if (s.ok() && ::fchmod(fd, mode) != 0) s = Status::IOError("cannot set the mode of " + tmp + ": " + std::strerror(errno));
+  if (s.ok() && ::fsync(fd) != 0) s = Status::IOError("cannot sync " + tmp + ": " + std::strerror(errno));
+  ::close(fd);
+  if (s.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) {
+    s = Status::IOError("cannot replace " + path + ": " + std::strerror(errno));
+  }
+  if (!s.ok()) {
+    ::unlink(tmp.c_str());
+    return s;
+  }
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return Status::OK();
+}
+
+// Copies the current rc file next to it before it changes.
+Status Backup(const std::string& path, const std::string& data, mode_t mode, std::string* backup) {
+  char stamp[32];
+  std::time_t now = std::time(nullptr);
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
+  *backup = path + ".tb-backup-" + stamp;
+  for (int i = 1; fs::exists(*backup); ++i) *backup = path + ".tb-backup-" + stamp + "-" + std::to_string(i);
+  return ReplaceFile(*backup, data, mode);
+}
+
+// The file to edit: where a symlinked rc file points.
+std::string EditPath(const std::string& rc) {
+  std::error_code ec;
+  if (fs::is_symlink(rc, ec)) {
+    fs::path real = fs::canonical(rc, ec);
+    if (!ec) return real.string();
+  }
+  return rc;
+}
+
+std::vector<std::string_view> Lines(const std::string& text) {
+  std::vector<std::string_view> out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    size_t end = nl == std::string::npos ? text.size() : nl + 1;
+    out.emplace_back(text.data() + pos, end - pos);
+    pos = end;
+  }
+  return out;
+}
+
+bool Confirm(const std::string& question) {
+  std::fprintf(stderr, "%s [y/N] ", question.c_str());
+  std::fflush(stderr);
+  std::string answer;
+  if (!std::getline(std::cin, answer)) return false;
+  return answer == "y" || answer == "Y" || answer == "yes" || answer == "Yes";
+}
+
+}  // namespace
+
+Status CmdInstall(Context& ctx, const Argv& args) {
+  Args a("install", "install [--shell bash|zsh|fish] [--yes]");
+  a.opts().add_options()
+      ("shell", po::value<std::string>()->value_name("S"), "bash, zsh or fish (default: from $SHELL)")
+      ("yes,y", "do not ask for confirmation");
+  bool help;
+  TB_RETURN_IF_ERROR(a.Parse(args, &help));
+  if (help) return WriteOut(a.HelpText()), Status::OK();
+  Target t;
+  TB_RETURN_IF_ERROR(ResolveTarget(ctx, a, &t));
+  std::string path = EditPath(t.rc);
+  std::string text;
+  bool exists = false;
+  mode_t mode = 0644;
+  TB_RETURN_IF_ERROR(ReadFile(path, &text, &exists, &mode));
+  std::string line = InstallLine(t.shell, BinaryWord(ctx));
+
+  // Already there (maybe an older form of the line): nothing, or update it.
+  std::string updated;
+  bool found = false, same = false;
+  for (std::string_view l : Lines(text)) {
+    std::string_view bare = l.ends_with('\n') ? l.substr(0, l.size() - 1) : l;
+    if (IsOurLine(bare) && !found) {
+      found = true;
+      same = bare == line;
+      updated += line + "\n";
+    } else {
+      updated.append(l);
+    }
+  }
+  if (found && same) {
+    WriteOut("tb: already installed in " + t.display + "; nothing changed\n");
+    return Status::OK();
+  }
+  if (!found) {
+    updated = text;
+    if (!updated.empty() && updated.back() != '\n') updated += '\n';
+    updated += line + "\n";
+  }
+
+  if (!a.Has("yes")) {
+    if (!::isatty(STDIN_FILENO)) {
+      return Status::InvalidArgument("tb install needs confirmation: run it in a terminal, or pass --yes to add the line to " +
+                                     t.display + " without asking");
+    }
+    std::string q = std::string(found ? "Update" : "Add") + " this line " + (found ? "in " : "to ") + t.display +
+                    "?\n  " + line + "\n";
+    if (!Confirm(q)) {
+      WriteOut("tb: nothing changed\n");
+      return Status::OK();
+    }
+  }
+  std::string backup;
+  std::error_code ec;
+  if (exists) {
+    TB_RETURN_IF_ERROR(Backup(path, text, mode, &backup));
+  } else {
+    fs::create_directories(fs::path(path).parent_path(), ec);
+    if (ec) return Status::IOError("cannot create " + fs::path(path).parent_path().string() + ": " + ec.message());
+    mode = 0644;  // like a shell's own rc file
+  }
+  TB_RETURN_IF_ERROR(ReplaceFile(path, updated, mode));
+  std::string msg = std::string("tb: ") + (found ? "updated the TermBrain line in " : "added the TermBrain line to ") +
+                    t.display;
+  if (!backup.empty()) msg += " (backup: " + backup + ")";
+  msg += ".\nRecording starts in new " + t.shell + " shells; in this one run: " +
+         (t.shell == "fish" ? "tb init fish | source" : "eval \"$(tb init " + t.shell + ")\"") + "\n";
+  WriteOut(msg);
+  return Status::OK();
+}
+
+Status CmdUninstall(Context& ctx, const Argv& args) {
+  Args a("uninstall", "uninstall [--shell bash|zsh|fish]");
+  a.opts().add_options()("shell", po::value<std::string>()->value_name("S"),
+                         "bash, zsh or fish (default: from $SHELL)");
+  bool help;
+  TB_RETURN_IF_ERROR(a.Parse(args, &help));
+  if (help) return WriteOut(a.HelpText()), Status::OK();
+  Target t;
+  TB_RETURN_IF_ERROR(ResolveTarget(ctx, a, &t));
+  std::string path = EditPath(t.rc);
+  std::string text;
+  bool exists = false;
+  mode_t mode = 0644;
+  TB_RETURN_IF_ERROR(ReadFile(path, &text, &exists, &mode));
+  std::string kept;
+  size_t removed = 0;
+  for (std::string_view l : Lines(text)) {
+    std::string_view bare = l.ends_with('\n') ? l.substr(0, l.size() - 1) : l;
+    if (IsOurLine(bare)) {
+      ++removed;
+    } else {
+      kept.append(l);
+    }
+  }
+  if (removed == 0) {
+    WriteOut("tb: no TermBrain line in " + t.display + "; nothing changed\n");
+    return Status::OK();
+  }
+  std::string backup;
+  TB_RETURN_IF_ERROR(Backup(path, text, mode, &backup));
+  TB_RETURN_IF_ERROR(ReplaceFile(path, kept, mode));
+  WriteOut("tb: removed the TermBrain line from " + t.display + " (backup: " + backup +
+           "). Shells already running keep recording until they exit\n");
+  return Status::OK();
+}
+
+}  // namespace tb

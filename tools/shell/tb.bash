@@ -1,0 +1,310 @@
+# TermBrain integration for bash 5+ (docs/shell-integration.md).
+# Load with:  eval "$(tb init bash)"
+#
+# Per command line it appends two frames (core/spool_frame.h) to this
+# shell's spool file with shell builtins only -- no process is started:
+#   started   when the first simple command of the line is about to run
+#             (DEBUG trap), or at the next prompt for lines that never reach
+#             the trap (a lone subshell "( ... )", a function definition);
+#   finished  at the next prompt (first PROMPT_COMMAND entry).
+# The text is what readline accepted (captured by wrapping accept-line), so
+# it is exact whatever HISTCONTROL / HISTIGNORE / `set +o history` say; the
+# history list is the fallback when readline was bypassed.
+# A new command line is told apart from the commands PROMPT_COMMAND runs and
+# from the extra DEBUG traps of pipelines and lists by bash's own command
+# number (the prompt escape \#), which only grows when a typed line runs.
+#
+# Invisible: $?, $_ and PIPESTATUS are preserved, the user's options are
+# never changed, an existing DEBUG trap keeps running, a second eval changes
+# nothing, and `set -u` / `set -e` are safe. Everything is named __tb_*.
+#
+# `tb init` replaces the next line with __tb_bin, __tb_spool, __tb_ign_space.
+# @TB_SETTINGS@
+
+if [[ $- == *i* ]] && (( ${BASH_VERSINFO[0]:-0} >= 5 )); then
+
+# --- helpers ---------------------------------------------------------------
+
+# __tb_esc TEXT: escapes TEXT for a frame field into __tb_x.
+__tb_esc() {
+  local s=${1//\\/\\\\}
+  s=${s//$'\t'/\\t}
+  s=${s//$'\n'/\\n}
+  __tb_x=${s//$'\r'/\\r}
+}
+
+# __tb_spool_ok: makes sure the spool directory exists, is ours and is not a
+# symlink (it is recreated after e.g. a logout emptied $XDG_RUNTIME_DIR).
+__tb_spool_ok() {
+  if [[ ! -d $__tb_spool ]]; then
+    (umask 077 && command mkdir -p -- "$__tb_spool") 2>/dev/null
+  fi
+  [[ -d $__tb_spool && -O $__tb_spool && ! -L $__tb_spool ]]
+}
+
+# __tb_emit FORMAT ARGS...: appends one frame to the spool file.
+__tb_emit() {
+  if ! builtin printf "$@" 2>/dev/null >>"$__tb_file"; then
+    if __tb_spool_ok; then
+      builtin printf "$@" 2>/dev/null >>"$__tb_file"
+    fi
+  fi
+  return 0
+}
+
+# __tb_histline: the newest history entry, without its number, in __tb_out.
+# Only used when readline was bypassed; goes through a private scratch file
+# (created on first use) because command substitution would fork.
+__tb_histline() {
+  __tb_out=
+  [[ -o history ]] || return 0
+  HISTTIMEFORMAT= builtin history 1 2>/dev/null >|"$__tb_tmp" || return 0
+  IFS= builtin read -r -d '' __tb_out <"$__tb_tmp" || :
+  : >|"$__tb_tmp"
+  local h=${__tb_out#"${__tb_out%%[![:space:]]*}"}
+  h=${h#*[0-9][ *] }
+  __tb_out=${h%$'\n'}
+  return 0
+}
+
+# --- start and finish -------------------------------------------------------
+
+# __tb_begin START_US HISTCMD_IF_SAVED: a typed line starts running: writes
+# its started frame (unless it is not to be recorded).
+__tb_begin() {
+  local cmd=$__tb_buf
+  __tb_buf= __tb_fresh=1
+  if [[ -z $cmd || ( $- == *H* && ( $cmd == *'!'* || $cmd == '^'* ) ) ]]; then
+    # readline was bypassed (C-o, edit-and-execute, no line editing...) or
+    # history expansion changed the line: the history entry is the truth,
+    # if this line made one.
+    if [[ -n ${HISTCMD-} && ${HISTCMD-} == "${2-}" ]]; then
+      __tb_histline
+      [[ -n $__tb_out ]] && cmd=$__tb_out
+    fi
+  fi
+  [[ -n $cmd && -z $__tb_off && ${TERMBRAIN_DISABLED:-0} == 0 ]] || return 0
+  [[ $__tb_ign_space == 1 && $cmd == ' '* ]] && return 0
+  [[ $cmd == *[![:space:]]* ]] || return 0
+  __tb_esc "$cmd"
+  local c=$__tb_x
+  __tb_esc "$PWD"
+  local t=$1
+  (( __tb_n += 1 ))
+  __tb_run=$__tb_n
+  __tb_t=$t
+  __tb_emit 'TB1\tS\t%s\t%s\t%s.%s\t%s\tbash\t%s\t%s\t.\n' \
+    "$__tb_sid" "$__tb_n" "${t%??????}" "${t: -6}" "$__tb_sid" "$__tb_x" "$c"
+  return 0
+}
+
+# __tb_end STATUS END_US: writes the finished frame of the running command.
+__tb_end() {
+  local d=$(( $2 - __tb_t ))
+  (( d >= 0 )) || d=0
+  (( __tb_n += 1 ))
+  __tb_emit 'TB1\tF\t%s\t%s\t%s.%s\t%s\t%s\t%s\t.\n' \
+    "$__tb_sid" "$__tb_n" "${2%??????}" "${2: -6}" "$1" "$d" "$__tb_run"
+  __tb_run=
+  return 0
+}
+
+# DEBUG trap: runs before every simple command at top level, so the fast
+# path (same command number as last time) must stay tiny.
+__tb_debug() {
+  __tb_st=$?
+  local c=${__tb_hash@P}
+  [[ $c == "$__tb_cno" ]] && return 0
+  [[ $BASHPID == "$__tb_pid" && -z ${READLINE_POINT+x} ]] || return 0
+  __tb_cno=$c
+  local now=${EPOCHREALTIME/[.,]/}
+  if [[ -n $__tb_run ]]; then
+    # No prompt since the last start. With nothing new from readline this
+    # is the next command of the same pasted buffer: it belongs to the same
+    # record. Otherwise our PROMPT_COMMAND entry was removed: finish the
+    # previous line with the best status there is and put the entry back.
+    [[ -z $__tb_buf ]] && return 0
+    __tb_end "$__tb_st" "$now"
+  fi
+  __tb_hook_prompt
+  __tb_begin "${__tb_t0:-$now}" "$__tb_hc"
+  __tb_t0=
+  return 0
+}
+
+# First PROMPT_COMMAND entry: the line that just ran has ended.
+__tb_precmd() {
+  local st=$? now=${EPOCHREALTIME/[.,]/}
+  if [[ $BASHPID == "$__tb_pid" ]]; then
+    local c=${__tb_hash@P}
+    if [[ $c != "$__tb_cno" ]]; then
+      # A line ran that the DEBUG trap never saw: a lone "( ... )", a
+      # function definition, or a DEBUG trap set after ours replaced it
+      # (then every line is recorded here, at its end). Record it now.
+      __tb_cno=$c
+      if [[ -n $__tb_hc ]]; then
+        __tb_begin "${__tb_t0:-$now}" "$(( __tb_hc + 1 ))"
+      else
+        __tb_begin "${__tb_t0:-$now}" ""
+      fi
+    fi
+    [[ -n $__tb_run ]] && __tb_end "$st" "$now"
+    __tb_buf= __tb_fresh=1 __tb_t0= __tb_hc=${HISTCMD-}
+    __tb_hook_ps0
+  fi
+  # $? for the PROMPT_COMMAND entries after this one; never non-zero under
+  # `set -e`, where a failing PROMPT_COMMAND would end the shell.
+  [[ $- == *e* ]] && return 0
+  return "$st"
+}
+
+# Restores $? for a chained DEBUG trap (see __tb_hook_debug).
+__tb_ret() { return "$__tb_st"; }
+
+# Each line readline accepts (Enter, C-j, C-o) passes through here first.
+__tb_rl() {
+  if [[ -n $__tb_fresh || -z $__tb_buf ]]; then
+    __tb_buf=$READLINE_LINE
+    __tb_fresh=
+  else
+    __tb_buf+=$'\n'$READLINE_LINE  # continuation line of the same command
+  fi
+  return 0
+}
+
+# --- installation (idempotent) ----------------------------------------------
+
+# __tb_hook_debug "$(trap -p DEBUG)": puts our DEBUG trap in place, chaining
+# the one already there. (The caller reads it: inside a function bash hides
+# the DEBUG trap.)
+__tb_hook_debug() {
+  local cur=
+  if [[ -n ${1-} ]]; then
+    __tb_trap_arg() { cur=$2; }
+    eval "__tb_trap_arg ${1#trap }"
+    unset -f __tb_trap_arg
+  fi
+  [[ $cur == *__tb_debug* ]] && return 0
+  if [[ -n $cur ]]; then
+    # The chained trap sees the real $? and $_; under `set -e` or extdebug a
+    # status returned in a condition is harmless.
+    builtin trap -- "__tb_debug \"\$_\"; if __tb_ret \"\$_\"; then
+$cur
+else
+$cur
+fi" DEBUG
+  else
+    builtin trap -- '__tb_debug "$_"' DEBUG
+  fi
+  return 0
+}
+
+# Puts __tb_precmd first in PROMPT_COMMAND (string or, bash 5.1+, array) so
+# it sees the command's $? before any other hook runs.
+__tb_hook_prompt() {
+  [[ ${PROMPT_COMMAND[*]-} == *__tb_precmd* ]] && return 0
+  local e='__tb_precmd "$_"'
+  if [[ -v PROMPT_COMMAND && ${PROMPT_COMMAND@a} == *a* ]]; then
+    PROMPT_COMMAND=("$e" "${PROMPT_COMMAND[@]}")
+  elif [[ -n ${PROMPT_COMMAND-} ]]; then
+    PROMPT_COMMAND=$e$'\n'$PROMPT_COMMAND
+  else
+    PROMPT_COMMAND=$e
+  fi
+  return 0
+}
+
+# Keeps our part of PS0 (start time of every line) while prompt strings are
+# expanded (shopt promptvars), and takes it out while they are not.
+__tb_hook_ps0() {
+  if [[ :$BASHOPTS: == *:promptvars:* ]]; then
+    [[ ${PS0-} == *__tb_t0* ]] || PS0=${PS0-}$__tb_ps0
+  elif [[ ${PS0-} == *__tb_t0* ]]; then
+    PS0=${PS0//"$__tb_ps0"/}
+  fi
+  return 0
+}
+
+# Wraps accept-line (and operate-and-get-next) in every keymap where Enter
+# still runs it, so __tb_rl sees the line first. Keys bound to anything else
+# are left alone.
+__tb_hook_readline() {
+  [[ -o emacs || -o vi ]] || return 0
+  local km key fn seg q
+  # What runs accept-line and operate-and-get-next now, in every keymap
+  # (one fork, at load time).
+  q=$(for km in emacs vi-insert vi-command; do
+        for fn in accept-line operate-and-get-next; do
+          builtin bind -m "$km" -q "$fn" 2>/dev/null
+          builtin echo ' ;;'
+        done
+      done)
+  for km in emacs vi-insert vi-command; do
+    builtin bind -m "$km" -x '"\C-x\C-_\C-t": __tb_rl "$_"' 2>/dev/null || :
+    for fn in accept-line operate-and-get-next; do
+      seg=${q%%' ;;'*}
+      q=${q#*' ;;'}
+      builtin bind -m "$km" "\"\\C-x\\C-_\\C-${fn:0:1}\": $fn" 2>/dev/null || :
+      for key in '\C-m' '\C-j' '\C-o'; do
+        [[ $seg == *"\"$key\""* ]] || continue
+        builtin bind -m "$km" "\"$key\": \"\\C-x\\C-_\\C-t\\C-x\\C-_\\C-${fn:0:1}\"" 2>/dev/null || :
+      done
+    done
+  done
+  return 0
+}
+
+# The shell-level `tb`: off/on act on this shell, the rest goes to the binary.
+tb() {
+  if (( $# == 1 )) && [[ $1 == off ]]; then
+    __tb_off=1
+    builtin printf 'tb: recording paused in this shell (tb on resumes)\n' >&2
+  elif (( $# == 1 )) && [[ $1 == on ]]; then
+    __tb_off=
+    if [[ ${TERMBRAIN_DISABLED:-0} != 0 ]]; then
+      builtin printf 'tb: recording resumed in this shell, but TERMBRAIN_DISABLED is set\n' >&2
+    else
+      builtin printf 'tb: recording resumed in this shell\n' >&2
+    fi
+  elif [[ -x $__tb_bin ]]; then
+    command "$__tb_bin" "$@"
+  else
+    command tb "$@"
+  fi
+}
+
+if [[ -z ${__tb_sid-} ]]; then
+  # First load in this shell (not inherited: none of this is exported).
+  if [[ -n ${SRANDOM-} ]]; then
+    builtin printf -v __tb_sid '%08x%08x' "$SRANDOM" "$SRANDOM"
+  elif IFS= builtin read -r __tb_sid </proc/sys/kernel/random/uuid 2>/dev/null; then
+    __tb_sid=${__tb_sid//-/}
+    __tb_sid=${__tb_sid:0:12}${__tb_sid:13:4}
+  else
+    builtin printf -v __tb_sid '%04x%04x%04x%04x' "$RANDOM" "$RANDOM" "$RANDOM" "$(( (RANDOM ^ $$) & 65535 ))"
+  fi
+  [[ $__tb_sid == *[1-9a-f]* ]] || __tb_sid=0000000000000001
+  __tb_pid=$BASHPID
+  __tb_n=0 __tb_run= __tb_t=0 __tb_st=0 __tb_buf= __tb_fresh=1 __tb_t0= __tb_off=
+  __tb_hash='\#' __tb_e= __tb_x= __tb_out=
+  __tb_cno=${__tb_hash@P}
+  __tb_hc=${HISTCMD-}
+  __tb_file=$__tb_spool/$__tb_sid.spool
+  __tb_tmp=$__tb_spool/.$__tb_sid.tmp
+  # PS0 is expanded once per line read, before it runs: it notes the start
+  # time for lines the DEBUG trap never sees (arithmetic side effect only,
+  # it expands to nothing).
+  __tb_ps0='${__tb_e:${__tb_t0:=${EPOCHREALTIME/[.,]/}}*0:0}'
+fi
+export TERMBRAIN_SESSION=$__tb_sid TERMBRAIN_SHELL=bash
+if __tb_spool_ok; then
+  __tb_hook_debug "$(builtin trap -p DEBUG)"
+  __tb_hook_prompt
+  __tb_hook_readline
+  __tb_hook_ps0
+else
+  builtin printf 'tb: error: cannot use the spool directory (%s): not a directory owned by you. Recording is off in this shell\n' "$__tb_spool" >&2
+fi
+
+fi
+:

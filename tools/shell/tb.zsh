@@ -1,0 +1,129 @@
+# TermBrain integration for zsh 5.1+ (docs/shell-integration.md).
+# Load with:  eval "$(tb init zsh)"
+#
+# preexec appends a started frame, precmd the finished frame
+# (core/spool_frame.h) to this shell's spool file, with builtins only -- no
+# process is started per command. Times come from zsh/datetime
+# ($EPOCHREALTIME), the text is preexec's $1 (the line as typed, newlines
+# included), the directory is $PWD when the command starts.
+#
+# Invisible: hooks are added with add-zsh-hook next to any others, run under
+# `emulate -L zsh` (the user's options never leak in or out) and return 0;
+# zsh itself keeps $?, $_ and $pipestatus for the user. A second eval
+# changes nothing. Everything is named __tb_*.
+#
+# `tb init` replaces the next line with __tb_bin, __tb_spool, __tb_ign_space.
+# @TB_SETTINGS@
+
+if [[ -o interactive ]] && zmodload zsh/datetime 2>/dev/null; then
+
+# __tb_esc TEXT: escapes TEXT for a frame field into __tb_x.
+__tb_esc() {
+  local s=${1//\\/\\\\}
+  s=${s//$'\t'/\\t}
+  s=${s//$'\n'/\\n}
+  __tb_x=${s//$'\r'/\\r}
+}
+
+# Makes sure the spool directory exists, is ours and is not a symlink.
+__tb_spool_ok() {
+  if [[ ! -d $__tb_spool ]]; then
+    (umask 077 && command mkdir -p -- "$__tb_spool") 2>/dev/null
+  fi
+  [[ -d $__tb_spool && -O $__tb_spool && ! -L $__tb_spool ]]
+}
+
+# __tb_emit FORMAT ARGS...: appends one frame to the spool file.
+__tb_emit() {
+  if ! builtin printf "$@" 2>/dev/null >>|$__tb_file; then
+    __tb_spool_ok && builtin printf "$@" 2>/dev/null >>|$__tb_file
+  fi
+  return 0
+}
+
+__tb_preexec() {
+  local st=$?
+  emulate -L zsh
+  local r=$EPOCHREALTIME
+  # No precmd since the last start (several lines queued at once).
+  [[ -n $__tb_run ]] && __tb_finish "$st" "${r%.*}${${r#*.}[1,6]}"
+  # $1 is the line as typed while the history mechanism is active, even if
+  # the line is kept out of the history; $3 (aliases expanded) otherwise.
+  local cmd=${1:-$3}
+  [[ -z $__tb_off && ${TERMBRAIN_DISABLED:-0} == 0 ]] || return 0
+  [[ $__tb_ign_space == 1 && $cmd == ' '* ]] && return 0
+  [[ $cmd == *[^[:space:]]* ]] || return 0
+  __tb_esc "$cmd"
+  local c=$__tb_x
+  __tb_esc "$PWD"
+  (( __tb_n += 1 ))
+  __tb_run=$__tb_n
+  __tb_t=${r%.*}${${r#*.}[1,6]}
+  __tb_emit 'TB1\tS\t%s\t%s\t%s\t%s\tzsh\t%s\t%s\t.\n' \
+    "$__tb_sid" "$__tb_n" "${r%.*}.${${r#*.}[1,6]}" "$__tb_sid" "$__tb_x" "$c"
+  return 0
+}
+
+# __tb_finish STATUS END_US
+__tb_finish() {
+  local d=$(( $2 - __tb_t ))
+  (( d >= 0 )) || d=0
+  (( __tb_n += 1 ))
+  __tb_emit 'TB1\tF\t%s\t%s\t%s.%s\t%s\t%s\t%s\t.\n' \
+    "$__tb_sid" "$__tb_n" "${2[1,-7]}" "${2[-6,-1]}" "$1" "$d" "$__tb_run"
+  __tb_run=
+  return 0
+}
+
+__tb_precmd() {
+  local st=$?
+  emulate -L zsh
+  local r=$EPOCHREALTIME
+  [[ -n $__tb_run ]] && __tb_finish "$st" "${r%.*}${${r#*.}[1,6]}"
+  return 0
+}
+
+# The shell-level `tb`: off/on act on this shell, the rest goes to the binary.
+tb() {
+  if (( $# == 1 )) && [[ $1 == off ]]; then
+    __tb_off=1
+    builtin print -ru2 -- 'tb: recording paused in this shell (tb on resumes)'
+  elif (( $# == 1 )) && [[ $1 == on ]]; then
+    __tb_off=
+    if [[ ${TERMBRAIN_DISABLED:-0} != 0 ]]; then
+      builtin print -ru2 -- 'tb: recording resumed in this shell, but TERMBRAIN_DISABLED is set'
+    else
+      builtin print -ru2 -- 'tb: recording resumed in this shell'
+    fi
+  elif [[ -x $__tb_bin ]]; then
+    command "$__tb_bin" "$@"
+  else
+    command tb "$@"
+  fi
+}
+
+if (( ! ${+__tb_sid} )); then
+  # First load in this shell (none of this is exported, so a child zsh
+  # starts its own session).
+  typeset -g __tb_sid= __tb_n=0 __tb_run= __tb_t=0 __tb_off= __tb_x=
+  if IFS= builtin read -r __tb_sid </proc/sys/kernel/random/uuid 2>/dev/null; then
+    __tb_sid=${__tb_sid//-/}
+    __tb_sid=${__tb_sid[1,12]}${__tb_sid[14,17]}
+  else
+    __tb_sid=$(( [##16] ((RANDOM << 49) ^ (RANDOM << 34) ^ (RANDOM << 19) ^ (RANDOM << 4) ^ $$ ^ ${EPOCHREALTIME%.*}) & 0x7fffffffffffffff ))
+    __tb_sid=${(L)__tb_sid}
+  fi
+  [[ $__tb_sid == *[1-9a-f]* ]] || __tb_sid=0000000000000001
+  __tb_file=$__tb_spool/$__tb_sid.spool
+fi
+export TERMBRAIN_SESSION=$__tb_sid TERMBRAIN_SHELL=zsh
+if __tb_spool_ok; then
+  autoload -Uz add-zsh-hook
+  add-zsh-hook preexec __tb_preexec
+  add-zsh-hook precmd __tb_precmd
+else
+  builtin print -ru2 -- "tb: error: cannot use the spool directory ($__tb_spool): not a directory owned by you. Recording is off in this shell"
+fi
+
+fi
+:
