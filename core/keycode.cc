@@ -52,6 +52,7 @@ bool GetVarint(std::string_view* in, uint64_t* v) {
   uint64_t r = 0;
   for (size_t i = 0; i < in->size() && i < 10; ++i) {
     uint8_t byte = static_cast<uint8_t>((*in)[i]);
+    if (i == 9 && byte > 1) return false;  // more than 64 bits
     r |= static_cast<uint64_t>(byte & 0x7f) << (7 * i);
     if ((byte & 0x80) == 0) {
       in->remove_prefix(i + 1);

@@ -3,7 +3,8 @@
 namespace tb {
 
 Status Projector::Apply(std::span<const Event> events, std::span<const View* const> views,
-                        std::span<ViewWriter* const> writers, StartResolver& resolver) {
+                        std::span<ViewWriter* const> writers, StartResolver& resolver,
+                        std::span<const uint64_t> skip_through) {
   batch_starts_.clear();
   for (size_t i = 0; i < events.size(); ++i) {
     const Event& ev = events[i];
@@ -28,7 +29,10 @@ Status Projector::Apply(std::span<const Event> events, std::span<const View* con
         }
       }
     }
-    for (size_t v = 0; v < views.size(); ++v) views[v]->Apply(in, *writers[v]);
+    for (size_t v = 0; v < views.size(); ++v) {
+      if (!skip_through.empty() && ev.seq <= skip_through[v]) continue;
+      views[v]->Apply(in, *writers[v]);
+    }
   }
   return Status::OK();
 }

@@ -29,8 +29,12 @@ class Projector {
   // through writers[i]. views and writers have the same length.
   // Errors come only from the resolver (NotFound is not an error: the
   // finish is then ignored by the views).
+  // When `skip_through` is not empty (same length as views), view v only
+  // sees events with seq > skip_through[v]: views caught up to different
+  // points replay together, and the join still sees every start.
   Status Apply(std::span<const Event> events, std::span<const View* const> views,
-               std::span<ViewWriter* const> writers, StartResolver& resolver);
+               std::span<ViewWriter* const> writers, StartResolver& resolver,
+               std::span<const uint64_t> skip_through = {});
 
  private:
   // Starts seen in the current batch (cleared per call).

@@ -9,7 +9,7 @@ pkgs=(cmake ninja-build g++ pkg-config
       libboost-program-options-dev libspdlog-dev libfmt-dev libzstd-dev
       libtomlplusplus-dev nlohmann-json3-dev libre2-dev libsqlite3-dev)
 if [ "${1:-}" = "--test" ]; then
-  pkgs+=(libgtest-dev libgmock-dev googletest libbenchmark-dev gcovr tmux sqlite3)
+  pkgs+=(libgtest-dev libgmock-dev googletest libbenchmark-dev gcovr tmux sqlite3 zsh fish)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

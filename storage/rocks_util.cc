@@ -69,6 +69,9 @@ rocksdb::DBOptions MakeDBOptions(const RocksTuning& t, const std::shared_ptr<roc
   o.keep_log_file_num = 2;
   o.max_log_file_size = 1 << 20;
   o.max_manifest_file_size = 4 << 20;
+  // Read-only opens replay the WAL: keep it short by flushing memtables
+  // once the WAL passes a few MiB.
+  o.max_total_wal_size = 8 << 20;
   o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   o.write_buffer_manager =
       std::make_shared<rocksdb::WriteBufferManager>(t.write_buffer_bytes, cache, /*allow_stall=*/true);

@@ -84,6 +84,20 @@ Status StoreImpl::OpenImpl(const StoreOptions& options, std::unique_ptr<Store>* 
   bool exists = false;
   TB_RETURN_IF_ERROR(InspectDataDir(options.data_dir, &exists, &s->identity_));
   using Access = StoreOptions::Access;
+  if (options.access == Access::kReadPreferred) {
+    if (exists && std::filesystem::exists(s->db_path_ + "/CURRENT")) {
+      s->read_only_ = true;
+      TB_RETURN_IF_ERROR(s->OpenDb(false));
+      TB_RETURN_IF_ERROR(s->LoadOrInitMeta(false));
+      if (s->ViewsCurrent()) {
+        *out = std::move(s);
+        return Status::OK();
+      }
+    }
+    StoreOptions writable = options;
+    writable.access = Access::kAuto;
+    return OpenImpl(writable, out);
+  }
   if (!exists) {
     if (!options.create_if_missing || options.access == Access::kReadOnly) {
       return Status::NotFound("no TermBrain store yet (" + options.data_dir +
@@ -212,6 +226,19 @@ Status StoreImpl::LoadOrInitMeta(bool fresh) {
     return Status::Corruption("damaged store metadata (" + db_path_ + "): head or origin is malformed");
   }
   return Status::OK();
+}
+
+bool StoreImpl::ViewsCurrent() {
+  for (const View* v : AllViews()) {
+    std::string m;
+    uint32_t version = 0;
+    uint64_t applied = 0;
+    if (ViewFamily(v->name()) == nullptr || !GetMeta(ViewMetaKey(v->name()), &m).ok() ||
+        !DecodeViewMeta(m, &version, &applied) || version != v->version() || applied != head_) {
+      return false;
+    }
+  }
+  return true;
 }
 
 Status StoreImpl::CheckWritable() const {

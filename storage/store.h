@@ -3,7 +3,7 @@
 // Column families (key layout in docs/formats.md):
 //   log         u64be(seq) -> Event FlatBuffer      append-only source of truth
 //   meta        "head" -> u64be(last seq); "origin" -> u64be(node id);
-//               "store_id" -> 32 hex; "view/<name>" -> u32be(version) u64be(applied seq)
+//               "store_id" -> 32 hex; "view/<name>" -> u64be(version) u64be(applied seq)
 //   view_<name> one per view in core/views/registry.h
 //
 // Every Append commits the events, the new head and every view's updates in
@@ -11,8 +11,11 @@
 // A view whose stored version differs from the code's (or whose rebuild was
 // interrupted) is rebuilt by replay when the store is opened for writing.
 //
-// Processes: one writer at a time (DIR/lock). Open with Access::kAuto gives a
-// writable store when the lock is free and a read-only one otherwise.
+// Processes: one writer at a time (DIR/lock). Access::kAuto gives a writable
+// store when the lock is free and a read-only one otherwise.
+// Access::kReadPreferred opens read-only (no lock, no file written: cheap
+// for queries) unless the store has work pending (it does not exist yet, or
+// a view is behind the log or of another version); then it behaves as kAuto.
 //
 // Thread safety: a Store is used from one thread at a time. After a failed
 // write the store is in a sticky error state: every later write returns the
@@ -43,7 +46,7 @@ class CorruptionReporter {
 
 struct StoreOptions {
   std::string data_dir;
-  enum class Access { kReadWrite, kReadOnly, kAuto } access = Access::kAuto;
+  enum class Access { kReadWrite, kReadOnly, kAuto, kReadPreferred } access = Access::kAuto;
   bool create_if_missing = true;
   uint64_t block_cache_bytes = 32ull << 20;
   uint64_t write_buffer_bytes = 16ull << 20;  // total across column families
@@ -91,7 +94,7 @@ struct StoreInfo {
   uint64_t events = 0;  // estimate from RocksDB for the log
   uint64_t disk_bytes = 0;
   bool read_only = false;
-  std::string lock_holder;  // "" when nobody else holds it
+  std::string lock_holder;  // another process holding the write lock; "" when free
 };
 
 class Store {

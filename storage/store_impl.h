@@ -53,10 +53,13 @@ class StoreImpl final : public Store, public StoreReader {
   Status OpenDb(bool create);
   Status LoadOrInitMeta(bool fresh);
   Status CatchUpViews();
+  // True when every view is of the code's version and applied up to head.
+  bool ViewsCurrent();
   Status DropScratchFamilies();
   Status ReplayInto(const std::vector<const View*>& views,
                     const std::vector<rocksdb::ColumnFamilyHandle*>& targets,
-                    rocksdb::ColumnFamilyHandle* ids_cf, uint64_t from, bool record_progress);
+                    rocksdb::ColumnFamilyHandle* ids_cf, uint64_t from, bool record_progress,
+                    const std::vector<uint64_t>& applied = {});
   Status ResetView(const View* view);
   Status GetMeta(std::string_view key, std::string* value);
   rocksdb::ColumnFamilyHandle* ViewFamily(std::string_view name) const;

@@ -73,7 +73,8 @@ Status StoreImpl::ScanLog(uint64_t from, uint64_t to, bool strict, CorruptionRep
 
 Status StoreImpl::ReplayInto(const std::vector<const View*>& views,
                              const std::vector<rocksdb::ColumnFamilyHandle*>& targets,
-                             rocksdb::ColumnFamilyHandle* ids_cf, uint64_t from, bool record_progress) {
+                             rocksdb::ColumnFamilyHandle* ids_cf, uint64_t from, bool record_progress,
+                             const std::vector<uint64_t>& applied) {
   std::vector<Event> batch_events;
   batch_events.reserve(kReplayBatch);
   IdsResolver resolver(db_.get(), ids_cf, this);
@@ -89,12 +90,15 @@ Status StoreImpl::ReplayInto(const std::vector<const View*>& views,
     writers.reserve(views.size());
     for (auto* cf : targets) writers.emplace_back(&wb, cf);
     for (auto& w : writers) wptrs.push_back(&w);
-    TB_RETURN_IF_ERROR(projector_.Apply(batch_events, views, wptrs, resolver));
+    TB_RETURN_IF_ERROR(projector_.Apply(batch_events, views, wptrs, resolver, applied));
     uint64_t last = batch_events.back().seq;
     rocksdb::Status rs;
     if (record_progress) {
-      for (const View* v : views) {
-        if (rs.ok()) rs = wb.Put(meta_cf_, ViewMetaKey(v->name()), EncodeViewMeta(v->version(), last));
+      for (size_t i = 0; i < views.size(); ++i) {
+        uint64_t progress = applied.empty() ? last : std::max(last, applied[i]);
+        if (rs.ok()) {
+          rs = wb.Put(meta_cf_, ViewMetaKey(views[i]->name()), EncodeViewMeta(views[i]->version(), progress));
+        }
       }
     }
     if (rs.ok()) rs = db_->Write(wo, &wb);
@@ -146,9 +150,11 @@ Status StoreImpl::ResetView(const View* view) {
 
 Status StoreImpl::CatchUpViews() {
   // Views that are behind the log (an interrupted rebuild) resume from where
-  // they stopped; views with another version start over. Each group replays
-  // the log once.
-  std::map<uint64_t, std::vector<const View*>> by_start;
+  // they stopped; views with another version start over. All of them replay
+  // together from the earliest point, each skipping what it already has, so
+  // the finish -> start join (through `ids`) always sees every start.
+  std::vector<const View*> behind;
+  std::vector<uint64_t> applied_by_view;
   for (const View* v : AllViews()) {
     std::string m;
     Status s = GetMeta(ViewMetaKey(v->name()), &m);
@@ -158,18 +164,20 @@ Status StoreImpl::CatchUpViews() {
       return Status::Corruption("damaged store metadata: view " + std::string(v->name()));
     }
     if (!s.ok() && !s.IsNotFound()) return s;
-    if (s.IsNotFound() || version != v->version() || applied > head_) {
+    if (s.IsNotFound() || version != v->version() || applied > head_ || ViewFamily(v->name()) == nullptr) {
       TB_RETURN_IF_ERROR(ResetView(v));
       applied = 0;
     }
-    if (applied < head_) by_start[applied + 1].push_back(v);
+    if (applied < head_) {
+      behind.push_back(v);
+      applied_by_view.push_back(applied);
+    }
   }
-  for (auto& [from, views] : by_start) {
-    std::vector<rocksdb::ColumnFamilyHandle*> targets;
-    for (const View* v : views) targets.push_back(ViewFamily(v->name()));
-    TB_RETURN_IF_ERROR(ReplayInto(views, targets, ViewFamily("ids"), from, true));
-  }
-  return Status::OK();
+  if (behind.empty()) return Status::OK();
+  uint64_t from = *std::min_element(applied_by_view.begin(), applied_by_view.end()) + 1;
+  std::vector<rocksdb::ColumnFamilyHandle*> targets;
+  for (const View* v : behind) targets.push_back(ViewFamily(v->name()));
+  return ReplayInto(behind, targets, ViewFamily("ids"), from, true, applied_by_view);
 }
 
 Status StoreImpl::DropScratchFamilies() {
@@ -358,7 +366,7 @@ Status StoreImpl::Info(StoreInfo* out) {
   out->format = identity_.format;
   out->head = head_;
   out->read_only = read_only_;
-  out->lock_holder = read_only_ ? ReadLockHolder(options_.data_dir) : options_.holder;
+  out->lock_holder = read_only_ ? ReadLockHolder(options_.data_dir) : "";
   out->disk_bytes = DirectorySize(options_.data_dir);
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), log_cf_));
   it->SeekToFirst();

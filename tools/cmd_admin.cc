@@ -56,7 +56,7 @@ Status CmdStatus(Context& ctx, const Argv& args) {
   TB_RETURN_IF_ERROR(ParseAdmin(a, args, &help, &json));
   if (help) return WriteOut(a.HelpText()), Status::OK();
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kAuto, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
   StoreInfo info;
   TB_RETURN_IF_ERROR(store->Info(&info));
   std::vector<ViewInfo> views;
@@ -64,8 +64,7 @@ Status CmdStatus(Context& ctx, const Argv& args) {
   if (json) {
     Json j{{"data_dir", info.data_dir}, {"store_id", info.store_id}, {"format", info.format},
            {"events", info.events}, {"head_seq", info.head}, {"disk_bytes", info.disk_bytes},
-           {"access", info.read_only ? "read-only" : "read-write"},
-           {"lock_holder", info.read_only ? Json(info.lock_holder) : Json(nullptr)}};
+           {"lock_holder", info.lock_holder.empty() ? Json(nullptr) : Json(info.lock_holder)}};
     Json jv = Json::array();
     for (const auto& v : views) {
       jv.push_back({{"name", v.name}, {"version", v.stored_version}, {"applied_seq", v.applied_seq},
@@ -83,7 +82,7 @@ Status CmdStatus(Context& ctx, const Argv& args) {
   out += "disk usage   " + HumanBytes(info.disk_bytes);
   if (info.events > 0) out += " (" + std::to_string(info.disk_bytes / info.events) + " bytes/event)";
   out += "\n";
-  out += "access       " + std::string(info.read_only ? "read-only, locked by " + info.lock_holder : "read-write") + "\n";
+  out += "lock         " + (info.lock_holder.empty() ? std::string("free") : "held by " + info.lock_holder) + "\n";
   out += "views       ";
   for (const auto& v : views) out += " " + v.name + " v" + std::to_string(v.stored_version);
   out += "\n";
@@ -96,7 +95,7 @@ Status CmdViews(Context& ctx, const Argv& args) {
   TB_RETURN_IF_ERROR(ParseAdmin(a, args, &help, &json));
   if (help) return WriteOut(a.HelpText()), Status::OK();
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kAuto, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
   std::vector<ViewInfo> views;
   TB_RETURN_IF_ERROR(store->Views(&views));
   if (json) {

@@ -4,11 +4,14 @@
 //
 // Fast and side-effect free apart from the spool directory: it never opens
 // or creates the store (it runs at every shell start).
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -51,6 +54,14 @@ int64_t ClockUs(clockid_t id) {
   return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
 }
 
+// Microseconds as seconds with 6 decimals ("1795653488.123456").
+std::string Seconds(int64_t us) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%lld.%06lld", static_cast<long long>(us / 1000000),
+                static_cast<long long>(us % 1000000));
+  return buf;
+}
+
 std::string BootId() {
   std::ifstream in("/proc/sys/kernel/random/boot_id");
   std::string id;
@@ -69,7 +80,7 @@ struct ShellInitSettings {
   std::string binary;
   std::string spool_dir;
   bool ignore_space = true;
-  int64_t clock_offset_us = 0;     // fish: CLOCK_REALTIME - CLOCK_BOOTTIME
+  int64_t clock_offset_us = 0;     // fish: CLOCK_REALTIME - CLOCK_BOOTTIME (+ 5 ms)
   int64_t clock_generated_us = 0;  // fish: CLOCK_BOOTTIME when measured
   std::string boot_id;             // fish: the boot it was measured in
 };
@@ -122,8 +133,8 @@ std::string RenderShellInit(const std::string& shell, const ShellInitSettings& s
     script = shell_scripts::k_fish;
     settings = "set -g __tb_bin " + QuoteFish(s.binary) + "\nset -g __tb_spool " +
                QuoteFish(s.spool_dir) + "\nset -g __tb_ign_space " + (s.ignore_space ? "1" : "0") +
-               "\nset -g __tb_clock_off " + std::to_string(s.clock_offset_us) +
-               "\nset -g __tb_clock_gen " + std::to_string(s.clock_generated_us) +
+               "\nset -g __tb_clock_off " + Seconds(s.clock_offset_us) +
+               "\nset -g __tb_clock_gen " + Seconds(s.clock_generated_us) +
                "\nset -g __tb_clock_boot " + QuoteFish(s.boot_id) + "\n";
   }
   const std::string_view marker = "# @TB_SETTINGS@\n";
@@ -135,6 +146,13 @@ std::string RenderShellInit(const std::string& shell, const ShellInitSettings& s
   out.append(settings);
   out.append(script.substr(at + marker.size()));
   return out;
+}
+
+// True when `dir` is on a memory-backed filesystem (tmpfs, ramfs).
+bool MemoryBacked(const std::string& dir) {
+  struct statfs fs {};
+  if (::statfs(dir.c_str(), &fs) != 0) return false;
+  return fs.f_type == TMPFS_MAGIC || fs.f_type == RAMFS_MAGIC;
 }
 
 }  // namespace
@@ -166,6 +184,16 @@ Status CmdInit(Context& ctx, const Argv& args) {
   s.spool_dir = ctx.SpoolDir();
   s.ignore_space = ctx.config.record.ignore_space;
   TB_RETURN_IF_ERROR(EnsureSpoolDir(s.spool_dir));
+  // Frames hold commands before their secrets are masked (at the drain):
+  // they belong in memory. Say so when tb had to fall back to the data dir
+  // (an explicit TERMBRAIN_SPOOL_DIR is the user's choice).
+  if (ctx.Env("TERMBRAIN_SPOOL_DIR").empty() && !MemoryBacked(s.spool_dir)) {
+    std::fprintf(stderr,
+                 "tb: warning: the spool directory (%s) is not memory-backed: commands reach the disk "
+                 "before their secrets are masked. Set XDG_RUNTIME_DIR, or TERMBRAIN_SPOOL_DIR to a tmpfs "
+                 "directory\n",
+                 s.spool_dir.c_str());
+  }
   if (shell == "fish") {
     int64_t real = ClockUs(CLOCK_REALTIME);
     int64_t boot = ClockUs(CLOCK_BOOTTIME);

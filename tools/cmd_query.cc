@@ -24,7 +24,7 @@ FormatOptions TerminalOptions(const Context& ctx) {
 // Runs the query and streams the records to stdout in `format`.
 Status Print(Context& ctx, const HistoryFilter& f, OutputFormat format) {
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kAuto, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
   RecordFormatter fmt(format, TerminalOptions(ctx));
   std::string buf;
   fmt.Begin(&buf);

@@ -30,6 +30,7 @@ Status Context::OpenStore(StoreOptions::Access access, std::unique_ptr<Store>* o
   StoreOptions o;
   o.data_dir = data_dir;
   o.access = access;
+  if (access == StoreOptions::Access::kReadPreferred && SpoolPending()) o.access = StoreOptions::Access::kAuto;
   o.block_cache_bytes = static_cast<uint64_t>(config.storage.block_cache_mb) << 20;
   o.write_buffer_bytes = static_cast<uint64_t>(config.storage.write_buffer_mb) << 20;
   o.lock_wait_ms = config.storage.lock_wait_ms;
@@ -92,6 +93,12 @@ Status Context::DrainSpoolInto(Store& store) const {
   }
   if (r.events > 0) spdlog::debug("drained {} event(s) from {} spool file(s)", r.events, r.files);
   return Status::OK();
+}
+
+bool Context::SpoolPending() const {
+  std::error_code ec;
+  std::filesystem::directory_iterator it(SpoolDir(), ec);
+  return !ec && it != std::filesystem::directory_iterator();
 }
 
 std::string Context::UserName() const {

@@ -29,8 +29,12 @@ struct Context {
   // The file log starts once the store is open: never before, so nothing is
   // written into a directory that turns out not to be a TermBrain store.
   // A writable store first drains the shell hooks' spool (storage/spool.h).
+  // kReadPreferred becomes kAuto when the spool holds frames, so a query
+  // right after a command shows it.
   Status OpenStore(StoreOptions::Access access, std::unique_ptr<Store>* out);
   Status DrainSpoolInto(Store& store) const;
+  // True when the spool directory holds any file (frames to drain).
+  bool SpoolPending() const;
   // Value of environment variable `name` ("" when unset).
   std::string Env(const std::string& name) const;
   // The user running tb (passwd entry, else $USER).

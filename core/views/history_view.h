@@ -4,7 +4,7 @@
 // is read from the log event at `seq`.
 //
 //   key   := i64key(started_at_ns) u64be(seq)
-//   value := flags:u8 [zigzag(exit_code) if flags&1] [varint(duration_ns) if flags&2]
+//   value := flags:u8 [zigzag(exit_code) if flags&1] [zigzag(duration_ns) if flags&2]
 //   flags := 1 has exit | 2 has duration | 4 running
 #pragma once
 

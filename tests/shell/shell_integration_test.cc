@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <climits>
+#include <ctime>
 #include <optional>
 #include <regex>
 
@@ -75,6 +77,17 @@ class Typist {
   std::vector<Expected> expected_;
 };
 
+// Now as `tb history` prints times ("2026-01-02T03:04:05.678Z"), shifted.
+std::string UtcNow(int shift_seconds) {
+  auto now = std::chrono::system_clock::now() + std::chrono::seconds(shift_seconds);
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+  return buf;
+}
+
 std::string SessionOnScreen(const std::string& screen) {
   std::smatch m;
   static const std::regex re("SID=([0-9a-f]{16})\\b");
@@ -83,7 +96,8 @@ std::string SessionOnScreen(const std::string& screen) {
 
 // Checks `records` (oldest first) against `expected`, field by field.
 void CheckRecords(const std::vector<json>& records, const std::vector<Expected>& expected,
-                  const std::string& shell, const std::string& session, const std::string& dump) {
+                  const std::string& shell, const std::string& session, const std::string& begin,
+                  const std::string& end, const std::string& dump) {
   std::string got;
   for (const auto& r : records) got += "  " + r.dump() + "\n";
   ASSERT_EQ(records.size(), expected.size()) << "recorded:\n" << got << dump;
@@ -106,6 +120,10 @@ void CheckRecords(const std::vector<json>& records, const std::vector<Expected>&
     EXPECT_TRUE(r.at("id").get<std::string>().starts_with(session + "-"));
     std::string start = r.at("started_at");
     EXPECT_GE(start, last_start) << "start times go backwards";
+    // The shells' clocks agree with the real one (fish: /proc/uptime plus
+    // the offset `tb init` measured).
+    EXPECT_GE(start, begin);
+    EXPECT_LE(start, end);
     last_start = start;
   }
 }
@@ -120,6 +138,7 @@ class ShellIntegrationTest : public ::testing::TestWithParam<std::string> {
 
 TEST_P(ShellIntegrationTest, RecordsEveryCommandAsTyped) {
   const std::string shell = GetParam();
+  const std::string begin = UtcNow(-1);
   ShellSandbox sb;
   // Hooks of the user's own, which must keep working next to ours.
   sb.AddRcLines("bash",
@@ -217,7 +236,7 @@ TEST_P(ShellIntegrationTest, RecordsEveryCommandAsTyped) {
     EXPECT_NE(screen.find("st=3"), std::string::npos) << screen;
     EXPECT_NE(screen.find("ps=0 1"), std::string::npos) << screen;
   }
-  CheckRecords(sb.History(), t.expected(), shell, session, sb.Dump());
+  CheckRecords(sb.History(), t.expected(), shell, session, begin, UtcNow(1), sb.Dump());
 }
 
 INSTANTIATE_TEST_SUITE_P(Shells, ShellIntegrationTest, ::testing::Values("bash", "zsh", "fish"),

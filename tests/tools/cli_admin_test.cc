@@ -56,7 +56,7 @@ TEST_F(CliAdmin, StatusTable) {
   EXPECT_TRUE(std::regex_match(
       lines[5], std::regex(R"(disk usage   [0-9.]+ (B|KiB|MiB) \(\d+ bytes/event\))")))
       << lines[5];
-  EXPECT_EQ(lines[6], "access       read-write");
+  EXPECT_EQ(lines[6], "lock         free");
   EXPECT_EQ(lines[7],
             "views        ids v1 history v1 by_cwd v1 by_session v1 by_command v1 commands v1");
 }
@@ -68,7 +68,7 @@ TEST_F(CliAdmin, StatusJson) {
   std::vector<std::string> keys;
   for (const auto& [k, v] : j.items()) keys.push_back(k);
   EXPECT_EQ(keys, (std::vector<std::string>{"data_dir", "store_id", "format", "events", "head_seq",
-                                            "disk_bytes", "access", "lock_holder", "views"}));
+                                            "disk_bytes", "lock_holder", "views"}));
   EXPECT_EQ(j["data_dir"], data_dir());
   EXPECT_EQ(j["store_id"], StoreId());
   EXPECT_EQ(j["format"], 1);
@@ -76,7 +76,6 @@ TEST_F(CliAdmin, StatusJson) {
   EXPECT_EQ(j["head_seq"], 3);
   EXPECT_TRUE(j["disk_bytes"].is_number_unsigned());
   EXPECT_GT(j["disk_bytes"].get<uint64_t>(), 0u);
-  EXPECT_EQ(j["access"], "read-write");
   EXPECT_TRUE(j["lock_holder"].is_null());
   ASSERT_EQ(j["views"].size(), 6u);
   for (size_t i = 0; i < 6; ++i) {

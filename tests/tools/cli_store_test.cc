@@ -318,7 +318,7 @@ TEST_F(CliLock, ReadsWorkWritesGiveUpNamingTheHolder) {
   EXPECT_EQ(Commands(), (std::vector<std::string>{"second", "first"}));
   RunResult st = Tb({"status"});
   EXPECT_EXIT_CODE(st, 0);
-  EXPECT_NE(st.out.find("access       read-only, locked by " + pid + " (cli test holder)\n"),
+  EXPECT_NE(st.out.find("lock         held by " + pid + " (cli test holder)\n"),
             std::string::npos)
       << st.out;
 

@@ -42,12 +42,11 @@ __tb_spool_ok() {
   [[ -d $__tb_spool && -O $__tb_spool && ! -L $__tb_spool ]]
 }
 
-# __tb_emit FORMAT ARGS...: appends one frame to the spool file.
+# __tb_emit FORMAT ARGS...: appends one frame after a first attempt failed:
+# recreates the spool directory once and tries again.
 __tb_emit() {
-  if ! builtin printf "$@" 2>/dev/null >>"$__tb_file"; then
-    if __tb_spool_ok; then
-      builtin printf "$@" 2>/dev/null >>"$__tb_file"
-    fi
+  if __tb_spool_ok; then
+    builtin printf "$@" 2>/dev/null >>"$__tb_file" || :
   fi
   return 0
 }
@@ -86,15 +85,24 @@ __tb_begin() {
   [[ -n $cmd && -z $__tb_off && ${TERMBRAIN_DISABLED:-0} == 0 ]] || return 0
   [[ $__tb_ign_space == 1 && $cmd == ' '* ]] && return 0
   [[ $cmd == *[![:space:]]* ]] || return 0
-  __tb_esc "$cmd"
-  local c=$__tb_x
-  __tb_esc "$PWD"
-  local t=$1
+  # Escaping costs ~15 us a string in bash: only when there is something
+  # to escape.
+  local c=$cmd d=$PWD t=$1
+  if [[ $c == *[$'\\\t\n\r']* ]]; then
+    __tb_esc "$c"
+    c=$__tb_x
+  fi
+  if [[ $d == *[$'\\\t\n\r']* ]]; then
+    __tb_esc "$d"
+    d=$__tb_x
+  fi
   (( __tb_n += 1 ))
   __tb_run=$__tb_n
   __tb_t=$t
-  __tb_emit 'TB1\tS\t%s\t%s\t%s.%s\t%s\tbash\t%s\t%s\t.\n' \
-    "$__tb_sid" "$__tb_n" "${t%??????}" "${t: -6}" "$__tb_sid" "$__tb_x" "$c"
+  builtin printf 'TB1\tS\t%s\t%s\t%s.%s\t%s\tbash\t%s\t%s\t.\n' \
+      "$__tb_sid" "$__tb_n" "${t%??????}" "${t: -6}" "$__tb_sid" "$d" "$c" 2>/dev/null >>"$__tb_file" ||
+    __tb_emit 'TB1\tS\t%s\t%s\t%s.%s\t%s\tbash\t%s\t%s\t.\n' \
+      "$__tb_sid" "$__tb_n" "${t%??????}" "${t: -6}" "$__tb_sid" "$d" "$c"
   return 0
 }
 
@@ -103,8 +111,10 @@ __tb_end() {
   local d=$(( $2 - __tb_t ))
   (( d >= 0 )) || d=0
   (( __tb_n += 1 ))
-  __tb_emit 'TB1\tF\t%s\t%s\t%s.%s\t%s\t%s\t%s\t.\n' \
-    "$__tb_sid" "$__tb_n" "${2%??????}" "${2: -6}" "$1" "$d" "$__tb_run"
+  builtin printf 'TB1\tF\t%s\t%s\t%s.%s\t%s\t%s\t%s\t.\n' \
+      "$__tb_sid" "$__tb_n" "${2%??????}" "${2: -6}" "$1" "$d" "$__tb_run" 2>/dev/null >>"$__tb_file" ||
+    __tb_emit 'TB1\tF\t%s\t%s\t%s.%s\t%s\t%s\t%s\t.\n' \
+      "$__tb_sid" "$__tb_n" "${2%??????}" "${2: -6}" "$1" "$d" "$__tb_run"
   __tb_run=
   return 0
 }
@@ -150,7 +160,7 @@ __tb_precmd() {
     fi
     [[ -n $__tb_run ]] && __tb_end "$st" "$now"
     __tb_buf= __tb_fresh=1 __tb_t0= __tb_hc=${HISTCMD-}
-    __tb_hook_ps0
+    [[ ${PS0-} == *__tb_t0* && :$BASHOPTS: == *:promptvars:* ]] || __tb_hook_ps0
   fi
   # $? for the PROMPT_COMMAND entries after this one; never non-zero under
   # `set -e`, where a failing PROMPT_COMMAND would end the shell.
@@ -255,7 +265,8 @@ __tb_hook_readline() {
 }
 
 # The shell-level `tb`: off/on act on this shell, the rest goes to the binary.
-tb() {
+# (`function tb`, not `tb()`: an alias named tb must not break the definition.)
+function tb {
   if (( $# == 1 )) && [[ $1 == off ]]; then
     __tb_off=1
     builtin printf 'tb: recording paused in this shell (tb on resumes)\n' >&2
@@ -289,13 +300,13 @@ if [[ -z ${__tb_sid-} ]]; then
   __tb_hash='\#' __tb_e= __tb_x= __tb_out=
   __tb_cno=${__tb_hash@P}
   __tb_hc=${HISTCMD-}
-  __tb_file=$__tb_spool/$__tb_sid.spool
-  __tb_tmp=$__tb_spool/.$__tb_sid.tmp
   # PS0 is expanded once per line read, before it runs: it notes the start
   # time for lines the DEBUG trap never sees (arithmetic side effect only,
   # it expands to nothing).
   __tb_ps0='${__tb_e:${__tb_t0:=${EPOCHREALTIME/[.,]/}}*0:0}'
 fi
+__tb_file=$__tb_spool/$__tb_sid.spool
+__tb_tmp=$__tb_spool/.$__tb_sid.tmp
 export TERMBRAIN_SESSION=$__tb_sid TERMBRAIN_SHELL=bash
 if __tb_spool_ok; then
   __tb_hook_debug "$(builtin trap -p DEBUG)"

@@ -26,10 +26,6 @@ if status is-interactive; and test -r /proc/uptime
 
     # __tb_esc TEXT: prints TEXT escaped for a frame field.
     function __tb_esc
-        if not string match -qr '[\\\\\t\n\r]' -- $argv[1]
-            printf '%s' $argv[1]
-            return 0
-        end
         # Lines come back as separate elements: escape \ first, then TAB and
         # CR in each line, then join the lines with a literal \n.
         set -l s (string replace -a -- \\ \\\\ $argv[1])
@@ -47,34 +43,46 @@ if status is-interactive; and test -r /proc/uptime
         test -d $__tb_spool; and test -O $__tb_spool; and not test -L $__tb_spool
     end
 
+    # fish has no arithmetic without a command substitution (~20 us each),
+    # so the per-command counter comes from a list: __tb_run is
+    # <block><two digits popped from __tb_seq>; a new block (one `math`)
+    # every 100 commands. Started frame: counter <run>0, finished: <run>1.
+    # Escaping only runs when there is something to escape.
     function __tb_preexec --on-event fish_preexec
-        set -l cmd $argv[1]
-        test -z "$__tb_off"; and test "$TERMBRAIN_DISABLED" = 0 -o -z "$TERMBRAIN_DISABLED"; or return 0
-        if test "$__tb_ign_space" = 1; and string match -q -- ' *' $cmd
+        switch "$__tb_off$TERMBRAIN_DISABLED"
+            case '' 0
+            case '*'
+                return 0
+        end
+        if test "$__tb_ign_space" = 1; and string match -q -- ' *' $argv[1]
             return 0
         end
-        string match -qr '\S' -- $cmd; or return 0
         test -d $__tb_spool; or __tb_spool_ok; or return 0
         read -l up _ </proc/uptime
-        set -l us (math -s0 $__tb_clock_off + (string replace . '' -- $up)0000)
-        set -l c (__tb_esc $cmd)
-        set -l d (__tb_esc $PWD)
-        set -g __tb_n (math $__tb_n + 1)
-        set -g __tb_run $__tb_n
-        printf 'TB1\tS\t%s\t%s\t%s\t%s\tfish\t%s\t%s\t.\n' $__tb_sid $__tb_n \
-            (string replace -r '(\d{6})$' '.$1' -- $us) $__tb_sid "$d" "$c" >>$__tb_file
+        math -s3 $__tb_clock_off + $up | read -l t
+        if not set -q __tb_seq[1]
+            set -g __tb_blk (math $__tb_blk + 1)
+            set -g __tb_seq $__tb_seq_all
+        end
+        set -g __tb_run $__tb_blk$__tb_seq[-1]
+        set -e __tb_seq[-1]
+        set -l c $argv[1]
+        set -l d $PWD
+        if string match -qr '[\\\\\t\n\r]' -- "$c$d"
+            set c (__tb_esc $c)
+            set d (__tb_esc $d)
+        end
+        printf 'TB1\tS\t%s\t%s0\t%s\t%s\tfish\t%s\t%s\t.\n' "$__tb_sid" "$__tb_run" "$t" "$__tb_sid" "$d" "$c" >>$__tb_file
         return 0
     end
 
     function __tb_postexec --on-event fish_postexec
         set -l st $status
         test -n "$__tb_run"; or return 0
-        test -d $__tb_spool; or __tb_spool_ok; or return 0
+        test -d $__tb_spool; or return 0
         read -l up _ </proc/uptime
-        set -l us (math -s0 $__tb_clock_off + (string replace . '' -- $up)0000)
-        set -g __tb_n (math $__tb_n + 1)
-        printf 'TB1\tF\t%s\t%s\t%s\t%s\t%s000\t%s\t.\n' $__tb_sid $__tb_n \
-            (string replace -r '(\d{6})$' '.$1' -- $us) $st $CMD_DURATION $__tb_run >>$__tb_file
+        math -s3 $__tb_clock_off + $up | read -l t
+        printf 'TB1\tF\t%s\t%s1\t%s\t%s\t%s000\t%s0\t.\n' "$__tb_sid" "$__tb_run" "$t" "$st" "$CMD_DURATION" "$__tb_run" >>$__tb_file
         set -g __tb_run ''
         return 0
     end
@@ -102,9 +110,16 @@ if status is-interactive; and test -r /proc/uptime
         # First load in this shell (globals, not exported: a child fish
         # starts its own session).
         set -g __tb_sid ''
-        set -g __tb_n 0
         set -g __tb_run ''
         set -g __tb_off ''
+        set -g __tb_blk 0
+        set -g __tb_seq_all
+        for a in 9 8 7 6 5 4 3 2 1 0
+            for b in 9 8 7 6 5 4 3 2 1 0
+                set -a __tb_seq_all $a$b
+            end
+        end
+        set -g __tb_seq
         if test -r /proc/sys/kernel/random/uuid
             read -l u </proc/sys/kernel/random/uuid
             set u (string replace -a -- - '' $u)
@@ -113,22 +128,19 @@ if status is-interactive; and test -r /proc/uptime
             set __tb_sid (printf '%08x%04x%04x' (random 0 4294967295) (random 0 65535) (math "$fish_pid % 65536"))
         end
         string match -qr '[1-9a-f]' -- $__tb_sid; or set __tb_sid 0000000000000001
-        set -g __tb_file $__tb_spool/$__tb_sid.spool
     end
+    set -g __tb_file $__tb_spool/$__tb_sid.spool
 
     # The baked clock offset holds only for the boot and the moment it was
     # measured; a cached script measures it again.
     set -l __tb_boot ''
     test -r /proc/sys/kernel/random/boot_id; and read __tb_boot </proc/sys/kernel/random/boot_id
     read -l __tb_up _ </proc/uptime
-    set __tb_up (string replace . '' -- $__tb_up)0000
-    if test "$__tb_boot" != "$__tb_clock_boot"; or test (math "abs($__tb_up - $__tb_clock_gen)") -gt 60000000
+    if test "$__tb_boot" != "$__tb_clock_boot"; or test (math "abs($__tb_up - $__tb_clock_gen)") -gt 60
         set -l __tb_real (command date +%s%6N 2>/dev/null)
         read __tb_up _ </proc/uptime
-        set __tb_up (string replace . '' -- $__tb_up)0000
-        string match -qr '^\d+$' -- "$__tb_real"; and set -g __tb_clock_off (math -s0 $__tb_real - $__tb_up + 5000)
+        string match -qr '^\d+$' -- "$__tb_real"; and set -g __tb_clock_off (math -s6 $__tb_real / 1000000 - $__tb_up + 0.005)
     end
-    set -e __tb_boot __tb_up __tb_real
 
     set -gx TERMBRAIN_SESSION $__tb_sid
     set -gx TERMBRAIN_SHELL fish

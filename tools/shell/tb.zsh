@@ -33,34 +33,40 @@ __tb_spool_ok() {
   [[ -d $__tb_spool && -O $__tb_spool && ! -L $__tb_spool ]]
 }
 
-# __tb_emit FORMAT ARGS...: appends one frame to the spool file.
+# __tb_emit FORMAT ARGS...: appends one frame to the spool file, recreating
+# the spool directory once if it is gone.
 __tb_emit() {
-  if ! builtin printf "$@" 2>/dev/null >>|$__tb_file; then
-    __tb_spool_ok && builtin printf "$@" 2>/dev/null >>|$__tb_file
-  fi
+  builtin printf "$@" 2>/dev/null >>|$__tb_file && return 0
+  __tb_spool_ok && builtin printf "$@" 2>/dev/null >>|$__tb_file
   return 0
 }
 
+# The hooks do their common work inline: a zsh function call costs as much
+# as the rest of the hook.
 __tb_preexec() {
   local st=$?
   emulate -L zsh
   local r=$EPOCHREALTIME
+  local us=${r%.*}${${r#*.}[1,6]}
   # No precmd since the last start (several lines queued at once).
-  [[ -n $__tb_run ]] && __tb_finish "$st" "${r%.*}${${r#*.}[1,6]}"
+  [[ -n $__tb_run ]] && __tb_finish "$st" "$us"
   # $1 is the line as typed while the history mechanism is active, even if
   # the line is kept out of the history; $3 (aliases expanded) otherwise.
-  local cmd=${1:-$3}
-  [[ -z $__tb_off && ${TERMBRAIN_DISABLED:-0} == 0 ]] || return 0
-  [[ $__tb_ign_space == 1 && $cmd == ' '* ]] && return 0
-  [[ $cmd == *[^[:space:]]* ]] || return 0
-  __tb_esc "$cmd"
-  local c=$__tb_x
-  __tb_esc "$PWD"
+  local c=${1:-$3} d=$PWD
+  [[ -z $__tb_off && ${TERMBRAIN_DISABLED:-0} == 0 && -n $c ]] || return 0
+  [[ $__tb_ign_space == 1 && $c == ' '* ]] && return 0
+  if [[ $c$d == *[$'\\\t\n\r']* ]]; then
+    __tb_esc "$c"
+    c=$__tb_x
+    __tb_esc "$d"
+    d=$__tb_x
+  fi
   (( __tb_n += 1 ))
-  __tb_run=$__tb_n
-  __tb_t=${r%.*}${${r#*.}[1,6]}
-  __tb_emit 'TB1\tS\t%s\t%s\t%s\t%s\tzsh\t%s\t%s\t.\n' \
-    "$__tb_sid" "$__tb_n" "${r%.*}.${${r#*.}[1,6]}" "$__tb_sid" "$__tb_x" "$c"
+  __tb_run=$__tb_n __tb_t=$us
+  builtin printf 'TB1\tS\t%s\t%s\t%s\t%s\tzsh\t%s\t%s\t.\n' \
+      $__tb_sid $__tb_n "${r%.*}.${${r#*.}[1,6]}" $__tb_sid "$d" "$c" 2>/dev/null >>|$__tb_file ||
+    __tb_emit 'TB1\tS\t%s\t%s\t%s\t%s\tzsh\t%s\t%s\t.\n' \
+      $__tb_sid $__tb_n "${r%.*}.${${r#*.}[1,6]}" $__tb_sid "$d" "$c"
   return 0
 }
 
@@ -70,21 +76,31 @@ __tb_finish() {
   (( d >= 0 )) || d=0
   (( __tb_n += 1 ))
   __tb_emit 'TB1\tF\t%s\t%s\t%s.%s\t%s\t%s\t%s\t.\n' \
-    "$__tb_sid" "$__tb_n" "${2[1,-7]}" "${2[-6,-1]}" "$1" "$d" "$__tb_run"
+    $__tb_sid $__tb_n "${2[1,-7]}" "${2[-6,-1]}" $1 $d $__tb_run
   __tb_run=
   return 0
 }
 
 __tb_precmd() {
   local st=$?
+  [[ -n $__tb_run ]] || return 0
   emulate -L zsh
   local r=$EPOCHREALTIME
-  [[ -n $__tb_run ]] && __tb_finish "$st" "${r%.*}${${r#*.}[1,6]}"
+  local us=${r%.*}${${r#*.}[1,6]}
+  local d=$(( us - __tb_t ))
+  (( d >= 0 )) || d=0
+  (( __tb_n += 1 ))
+  builtin printf 'TB1\tF\t%s\t%s\t%s\t%s\t%s\t%s\t.\n' \
+      $__tb_sid $__tb_n "${r%.*}.${${r#*.}[1,6]}" $st $d $__tb_run 2>/dev/null >>|$__tb_file ||
+    __tb_emit 'TB1\tF\t%s\t%s\t%s\t%s\t%s\t%s\t.\n' \
+      $__tb_sid $__tb_n "${r%.*}.${${r#*.}[1,6]}" $st $d $__tb_run
+  __tb_run=
   return 0
 }
 
 # The shell-level `tb`: off/on act on this shell, the rest goes to the binary.
-tb() {
+# (`function tb`, not `tb()`: an alias named tb must not break the definition.)
+function tb {
   if (( $# == 1 )) && [[ $1 == off ]]; then
     __tb_off=1
     builtin print -ru2 -- 'tb: recording paused in this shell (tb on resumes)'
@@ -102,28 +118,32 @@ tb() {
   fi
 }
 
-if (( ! ${+__tb_sid} )); then
-  # First load in this shell (none of this is exported, so a child zsh
-  # starts its own session).
-  typeset -g __tb_sid= __tb_n=0 __tb_run= __tb_t=0 __tb_off= __tb_x=
-  if IFS= builtin read -r __tb_sid </proc/sys/kernel/random/uuid 2>/dev/null; then
-    __tb_sid=${__tb_sid//-/}
-    __tb_sid=${__tb_sid[1,12]}${__tb_sid[14,17]}
-  else
-    __tb_sid=$(( [##16] ((RANDOM << 49) ^ (RANDOM << 34) ^ (RANDOM << 19) ^ (RANDOM << 4) ^ $$ ^ ${EPOCHREALTIME%.*}) & 0x7fffffffffffffff ))
-    __tb_sid=${(L)__tb_sid}
+# Load-time work runs under zsh's default options, whatever the user's.
+() {
+  emulate -L zsh
+  if (( ! ${+__tb_sid} )); then
+    # First load in this shell (none of this is exported, so a child zsh
+    # starts its own session).
+    typeset -g __tb_sid= __tb_n=0 __tb_run= __tb_t=0 __tb_off= __tb_x=
+    if IFS= builtin read -r __tb_sid </proc/sys/kernel/random/uuid 2>/dev/null; then
+      __tb_sid=${__tb_sid//-/}
+      __tb_sid=${__tb_sid[1,12]}${__tb_sid[14,17]}
+    else
+      __tb_sid=$(( [##16] ((RANDOM << 49) ^ (RANDOM << 34) ^ (RANDOM << 19) ^ (RANDOM << 4) ^ $$ ^ ${EPOCHREALTIME%.*}) & 0x7fffffffffffffff ))
+      __tb_sid=${(L)__tb_sid}
+    fi
+    [[ $__tb_sid == *[1-9a-f]* ]] || __tb_sid=0000000000000001
   fi
-  [[ $__tb_sid == *[1-9a-f]* ]] || __tb_sid=0000000000000001
-  __tb_file=$__tb_spool/$__tb_sid.spool
-fi
-export TERMBRAIN_SESSION=$__tb_sid TERMBRAIN_SHELL=zsh
-if __tb_spool_ok; then
-  autoload -Uz add-zsh-hook
-  add-zsh-hook preexec __tb_preexec
-  add-zsh-hook precmd __tb_precmd
-else
-  builtin print -ru2 -- "tb: error: cannot use the spool directory ($__tb_spool): not a directory owned by you. Recording is off in this shell"
-fi
+  typeset -g __tb_file=$__tb_spool/$__tb_sid.spool
+  export TERMBRAIN_SESSION=$__tb_sid TERMBRAIN_SHELL=zsh
+  if __tb_spool_ok; then
+    autoload -Uz add-zsh-hook
+    add-zsh-hook preexec __tb_preexec
+    add-zsh-hook precmd __tb_precmd
+  else
+    builtin print -ru2 -- "tb: error: cannot use the spool directory ($__tb_spool): not a directory owned by you. Recording is off in this shell"
+  fi
 
+}
 fi
 :
