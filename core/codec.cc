@@ -38,8 +38,30 @@ flatbuffers::Offset<void> EncodePayload(flatbuffers::FlatBufferBuilder& b, const
       auto shell = b.CreateString(ev.shell);
       return fb::CreateCommandRecorded(b, cmd, cwd, shell, ev.truncated, ev.exit_code.has_value(),
                                        ev.exit_code.value_or(0), ev.duration_ns.has_value(),
-                                       ev.duration_ns.value_or(0))
+                                       ev.duration_ns.value_or(0), ev.batch)
           .Union();
+    }
+    case EventKind::kImportCompleted: {
+      *type = fb::Payload::ImportCompleted;
+      auto source = b.CreateString(ev.source);
+      auto file = Bytes(b, ev.detail);
+      return fb::CreateImportCompleted(b, ev.batch, source, file, ev.imported, ev.duplicates,
+                                       ev.malformed)
+          .Union();
+    }
+    case EventKind::kBatchReverted:
+      *type = fb::Payload::BatchReverted;
+      return fb::CreateBatchReverted(b, ev.batch).Union();
+    case EventKind::kForgotten: {
+      *type = fb::Payload::Forgotten;
+      auto targets = b.CreateVector(ev.targets);
+      return fb::CreateForgotten(b, targets).Union();
+    }
+    case EventKind::kAdminAction: {
+      *type = fb::Payload::AdminAction;
+      auto action = b.CreateString(ev.source);
+      auto detail = Bytes(b, ev.detail);
+      return fb::CreateAdminAction(b, action, detail).Union();
     }
   }
   *type = fb::Payload::NONE;
@@ -60,6 +82,12 @@ void AssignString(const flatbuffers::String* s, std::string* out) {
     return;
   }
   out->assign(s->data(), s->size());
+}
+
+void ClearCommand(Event* out) {
+  out->command.clear();
+  out->cwd.clear();
+  out->shell.clear();
 }
 
 }  // namespace
@@ -118,6 +146,11 @@ Status DecodeEvent(std::string_view bytes, Event* out) {
   out->exit_code.reset();
   out->duration_ns.reset();
   out->start = EventId{};
+  out->batch = 0;
+  out->source.clear();
+  out->detail.clear();
+  out->imported = out->duplicates = out->malformed = 0;
+  out->targets.clear();
   // The verifier accepts a union whose value is absent whatever its type
   // tag says; a tag without a table is a damaged event, not a null deref.
   if (e->payload_type() != fb::Payload::NONE && e->payload() == nullptr) {
@@ -155,6 +188,38 @@ Status DecodeEvent(std::string_view bytes, Event* out) {
       out->truncated = p->truncated();
       if (p->has_exit()) out->exit_code = p->exit_code();
       if (p->has_duration()) out->duration_ns = p->duration_ns();
+      out->batch = p->batch();
+      return Status::OK();
+    }
+    case fb::Payload::ImportCompleted: {
+      const auto* p = e->payload_as_ImportCompleted();
+      out->kind = EventKind::kImportCompleted;
+      ClearCommand(out);
+      out->batch = p->batch();
+      AssignString(p->source(), &out->source);
+      AssignBytes(p->file(), &out->detail);
+      out->imported = p->imported();
+      out->duplicates = p->duplicates();
+      out->malformed = p->malformed();
+      return Status::OK();
+    }
+    case fb::Payload::BatchReverted:
+      out->kind = EventKind::kBatchReverted;
+      ClearCommand(out);
+      out->batch = e->payload_as_BatchReverted()->batch();
+      return Status::OK();
+    case fb::Payload::Forgotten: {
+      out->kind = EventKind::kForgotten;
+      ClearCommand(out);
+      if (const auto* t = e->payload_as_Forgotten()->targets()) out->targets.assign(t->begin(), t->end());
+      return Status::OK();
+    }
+    case fb::Payload::AdminAction: {
+      const auto* p = e->payload_as_AdminAction();
+      out->kind = EventKind::kAdminAction;
+      ClearCommand(out);
+      AssignString(p->action(), &out->source);
+      AssignBytes(p->detail(), &out->detail);
       return Status::OK();
     }
     case fb::Payload::NONE:

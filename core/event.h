@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tb {
 
@@ -37,7 +38,14 @@ enum class EventKind : uint8_t {
   kStarted = 1,   // a command started (hook); history shows it as running
   kFinished = 2,  // the command `start` ended
   kRecorded = 3,  // a complete record (tb record, imports)
+  kImportCompleted = 4,  // an import batch committed (batch, source, detail, counts)
+  kBatchReverted = 5,    // import `batch` undone
+  kForgotten = 6,        // records at `targets` forgotten
+  kAdminAction = 7,      // administrative action `source` with `detail` (audit trail)
 };
+
+// Started and recorded events are commands: the records history shows.
+inline bool IsCommand(EventKind k) { return k == EventKind::kStarted || k == EventKind::kRecorded; }
 
 struct Event {
   EventId id;
@@ -58,6 +66,18 @@ struct Event {
   std::optional<int64_t> duration_ns;
   // kFinished: the id of the kStarted event it completes
   EventId start;
+  // kRecorded: its import batch (0 = none); kImportCompleted/kBatchReverted:
+  // the batch concerned
+  uint64_t batch = 0;
+  // kImportCompleted: importer name and file; kAdminAction: action, detail
+  std::string source;
+  std::string detail;
+  // kImportCompleted counts
+  uint64_t imported = 0;
+  uint64_t duplicates = 0;
+  uint64_t malformed = 0;
+  // kForgotten: seqs of the forgotten records
+  std::vector<uint64_t> targets;
 
   bool operator==(const Event&) const = default;
 };

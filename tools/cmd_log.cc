@@ -12,6 +12,10 @@ const char* KindName(EventKind k) {
     case EventKind::kStarted: return "command_started";
     case EventKind::kFinished: return "command_finished";
     case EventKind::kRecorded: return "command_recorded";
+    case EventKind::kImportCompleted: return "import_completed";
+    case EventKind::kBatchReverted: return "batch_reverted";
+    case EventKind::kForgotten: return "forgotten";
+    case EventKind::kAdminAction: return "admin_action";
   }
   return "unknown";
 }
@@ -36,19 +40,48 @@ void DumpEvent(const Event& ev, std::string* out) {
   Field(out, "host", ev.host);
   Field(out, "user", ev.user);
   Field(out, "session", ev.session);
-  if (ev.kind == EventKind::kFinished) {
-    Field(out, "start_id", ev.start.ToString());
-  } else {
-    Field(out, "command", ev.command);
-    Field(out, "cwd", ev.cwd);
-    Field(out, "shell", ev.shell);
-    out->append(",\"truncated\":").append(ev.truncated ? "true" : "false");
-  }
-  if (ev.kind != EventKind::kStarted) {
-    std::optional<int64_t> exit;
-    if (ev.exit_code) exit = *ev.exit_code;
-    Number(out, "exit_code", exit);
-    Number(out, "duration_ns", ev.duration_ns);
+  std::optional<int64_t> exit;
+  if (ev.exit_code) exit = *ev.exit_code;
+  switch (ev.kind) {
+    case EventKind::kFinished:
+      Field(out, "start_id", ev.start.ToString());
+      Number(out, "exit_code", exit);
+      Number(out, "duration_ns", ev.duration_ns);
+      break;
+    case EventKind::kStarted:
+    case EventKind::kRecorded:
+      Field(out, "command", ev.command);
+      Field(out, "cwd", ev.cwd);
+      Field(out, "shell", ev.shell);
+      out->append(",\"truncated\":").append(ev.truncated ? "true" : "false");
+      if (ev.kind == EventKind::kStarted) break;
+      Number(out, "exit_code", exit);
+      Number(out, "duration_ns", ev.duration_ns);
+      Number(out, "batch", static_cast<int64_t>(ev.batch));
+      break;
+    case EventKind::kImportCompleted:
+      Number(out, "batch", static_cast<int64_t>(ev.batch));
+      Field(out, "source", ev.source);
+      Field(out, "file", ev.detail);
+      Number(out, "imported", static_cast<int64_t>(ev.imported));
+      Number(out, "duplicates", static_cast<int64_t>(ev.duplicates));
+      Number(out, "malformed", static_cast<int64_t>(ev.malformed));
+      break;
+    case EventKind::kBatchReverted:
+      Number(out, "batch", static_cast<int64_t>(ev.batch));
+      break;
+    case EventKind::kForgotten: {
+      out->append(",\"targets\":[");
+      for (size_t i = 0; i < ev.targets.size(); ++i) {
+        out->append(i ? "," : "").append(std::to_string(ev.targets[i]));
+      }
+      out->append("]");
+      break;
+    }
+    case EventKind::kAdminAction:
+      Field(out, "action", ev.source);
+      Field(out, "detail", ev.detail);
+      break;
   }
   out->append("}\n");
 }

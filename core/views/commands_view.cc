@@ -85,6 +85,7 @@ void CommandsView::Apply(const ViewInput& in, ViewWriter& out) const {
     out.Merge(in.start->command, op);
     return;
   }
+  if (!IsCommand(ev.kind)) return;
   op.push_back('u');
   PutZigzag(&op, ev.time_ns);
   PutVarint(&op, in.seq);

@@ -36,7 +36,7 @@ std::string_view FieldIndexView::name() const {
 
 void FieldIndexView::Apply(const ViewInput& in, ViewWriter& out) const {
   const Event& ev = *in.event;
-  if (ev.kind == EventKind::kFinished) return;  // the start was indexed already
+  if (!IsCommand(ev.kind)) return;  // a finish's start was indexed already
   const std::string& field = field_ == IndexedField::kCwd       ? ev.cwd
                              : field_ == IndexedField::kSession ? ev.session
                                                                 : ev.command;

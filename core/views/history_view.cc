@@ -63,6 +63,8 @@ void HistoryView::Apply(const ViewInput& in, ViewWriter& out) const {
       st.duration_ns = ev.duration_ns;
       out.Put(HistoryKey(in.start->time_ns, in.start_seq), EncodeHistoryState(st));
       return;
+    default:
+      return;  // not a command
   }
 }
 

@@ -166,6 +166,16 @@ TEST_P(ShellIntegrationTest, RecordsEveryCommandAsTyped) {
   ASSERT_TRUE(t.Cmd("echo while-off", std::nullopt));
   ASSERT_TRUE(t.Cmd("tb on", std::nullopt));
   ASSERT_TRUE(t.Cmd("echo back-on", 0));
+  if (shell == "fish") {
+    ASSERT_TRUE(t.Cmd("set -gx TERMBRAIN_DISABLED 1", 0));  // started while enabled
+    ASSERT_TRUE(t.Cmd("echo while-disabled", std::nullopt));
+    ASSERT_TRUE(t.Cmd("set -e TERMBRAIN_DISABLED", std::nullopt));
+  } else {
+    ASSERT_TRUE(t.Cmd("export TERMBRAIN_DISABLED=1", 0));
+    ASSERT_TRUE(t.Cmd("echo while-disabled", std::nullopt));
+    ASSERT_TRUE(t.Cmd("unset TERMBRAIN_DISABLED", std::nullopt));
+  }
+  ASSERT_TRUE(t.Cmd("echo enabled-again", 0));
   ASSERT_TRUE(t.Cmd(shell == "fish" ? "tb init fish | source" : "eval \"$(tb init " + shell + ")\"", 0));
   ASSERT_TRUE(t.Cmd("echo after-second-init", 0));
   ASSERT_TRUE(t.Cmd(std::vector<std::string>{"sleep 1.2"}, 0, 1200, 10000));
@@ -191,6 +201,9 @@ TEST_P(ShellIntegrationTest, RecordsEveryCommandAsTyped) {
     ASSERT_TRUE(t.Cmd("set +o history", 0));
     ASSERT_TRUE(t.Cmd("echo history-off", 0));
     ASSERT_TRUE(t.Cmd("set -o history", 0));
+    ASSERT_TRUE(t.Cmd("set -o vi", 0));  // Enter is wrapped in the vi keymaps too
+    ASSERT_TRUE(t.Cmd("echo in-vi-mode", 0));
+    ASSERT_TRUE(t.Cmd("set -o emacs", 0));
     ASSERT_TRUE(t.Cmd("echo \"hooks=$__user_dbg/$__user_pc\"", 0));
   } else if (shell == "zsh") {
     ASSERT_TRUE(t.Cmd("(exit 3)", 3));
