@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/duration.h"
 #include "core/record_policy.h"
 #include "core/secrets.h"
 #include "core/utf8.h"
@@ -60,6 +61,12 @@ constexpr std::string_view kLogLevels[] = {"trace", "debug", "info", "warn", "er
     .allowed = allowed_values, .doc = doc_text,                                           \
     .string_field = [](Config& c) -> std::string& { return c.sec.key; }                   \
   }
+#define TB_CHECKED_STRING_KEY(sec, key, check, doc_text)                                  \
+  ConfigKey {                                                                             \
+    .section = #sec, .name = #key, .type = ConfigKey::Type::kString, .doc = doc_text,     \
+    .string_field = [](Config& c) -> std::string& { return c.sec.key; },                  \
+    .check_item = check                                                                   \
+  }
 #define TB_BOOL_KEY(sec, key, doc_text)                                                   \
   ConfigKey {                                                                             \
     .section = #sec, .name = #key, .type = ConfigKey::Type::kBool, .doc = doc_text,       \
@@ -92,10 +99,17 @@ const ConfigKey kKeys[] = {
     TB_STRING_KEY(log, file, {}, "log file path; empty = <data dir>/logs/tb.log.jsonl"),
     TB_INT_KEY(log, max_file_kb, 16, 1048576, "size cap of one log file, KiB"),
     TB_INT_KEY(log, max_files, 1, 100, "log files kept, including the current one"),
+    TB_STRING_KEY(backup, dir, {}, "backup directory; empty = <data dir>/backups"),
+    TB_CHECKED_STRING_KEY(backup, interval, DurationProblem,
+                          "automatic backup when the last is older (e.g. 1d, 12h); 0 = off"),
+    TB_CHECKED_STRING_KEY(retention, max_age, DurationProblem,
+                          "remove events older than this (e.g. 365d); 0 = off"),
+    TB_INT_KEY(retention, max_events, 0, 2147483647, "keep at most this many events; 0 = off"),
 };
 
 #undef TB_INT_KEY
 #undef TB_STRING_KEY
+#undef TB_CHECKED_STRING_KEY
 #undef TB_BOOL_KEY
 #undef TB_LIST_KEY
 
@@ -208,6 +222,10 @@ std::string SetInt(const ConfigKey& key, int64_t v, Config* cfg) {
 
 std::string SetString(const ConfigKey& key, std::string v, Config* cfg) {
   std::string why = AllowedProblem(key, &v);
+  if (why.empty() && key.check_item != nullptr) {
+    std::string problem = key.check_item(v);
+    if (!problem.empty()) why = key.DottedName() + " = " + QuoteForMessage(v) + " " + problem;
+  }
   if (why.empty()) key.string_field(*cfg) = std::move(v);
   return why;
 }

@@ -69,6 +69,14 @@ struct Config {
     int max_file_kb = 1024;      // size cap of one log file
     int max_files = 3;           // files kept, including the current one
   } log;
+  struct Backup {
+    std::string dir;              // "" = <data dir>/backups
+    std::string interval = "0";   // automatic backups: a duration (core/duration.h); "0" = off
+  } backup;
+  struct Retention {
+    std::string max_age = "0";  // events older than this are removed (a duration); "0" = off
+    int max_events = 0;         // keep at most this many events; 0 = off
+  } retention;
 };
 
 // Describes one configuration key. Exactly one of int_field / string_field /
@@ -90,7 +98,8 @@ struct ConfigKey {
   std::string& (*string_field)(Config&) = nullptr;
   bool& (*bool_field)(Config&) = nullptr;
   std::vector<std::string>& (*list_field)(Config&) = nullptr;
-  // kStringList: checks one item; returns "" when it is acceptable, else the
+  // kStringList: checks one item; kString: checks the value (after
+  // `allowed`). Returns "" when it is acceptable, else the
   // end of a sentence that starts with the quoted item ("is not a valid RE2
   // pattern: missing ): ("). Null = any string.
   std::string (*check_item)(std::string_view item) = nullptr;

@@ -21,7 +21,15 @@ class StartResolver {
   virtual ~StartResolver() = default;
   // Finds the started event with id `id`. NotFound when there is none.
   virtual Status FindStart(const EventId& id, uint64_t* seq, Event* start) = 0;
+  // Read access for removal events (BatchReverted, Forgotten); null when the
+  // resolver has none (removal events are then ignored).
+  virtual ViewLookup* lookup() { return nullptr; }
 };
+
+// True for the events that remove records from the views.
+inline bool IsRemoval(EventKind k) {
+  return k == EventKind::kBatchReverted || k == EventKind::kForgotten;
+}
 
 class Projector {
  public:
@@ -29,6 +37,8 @@ class Projector {
   // through writers[i]. views and writers have the same length.
   // Errors come only from the resolver (NotFound is not an error: the
   // finish is then ignored by the views).
+  // A removal event (IsRemoval) must be alone in `events` (InvalidArgument
+  // otherwise): it reads the views, which do not see the batch being built.
   // When `skip_through` is not empty (same length as views), view v only
   // sees events with seq > skip_through[v]: views caught up to different
   // points replay together, and the join still sees every start.
@@ -40,6 +50,9 @@ class Projector {
   // Starts seen in the current batch (cleared per call).
   std::unordered_map<EventId, size_t, EventIdHash> batch_starts_;
   Event resolved_;  // scratch for a start read through the resolver
+  Status ApplyRemoval(const Event& ev, std::span<const View* const> views,
+                      std::span<ViewWriter* const> writers, ViewLookup& lookup,
+                      std::span<const uint64_t> skip_through);
 };
 
 }  // namespace tb

@@ -12,11 +12,15 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 
 #include "core/event.h"
+#include "core/status.h"
+#include "core/store_reader.h"
 
 namespace tb {
 
@@ -42,6 +46,36 @@ struct ViewInput {
   uint64_t start_seq = 0;
 };
 
+// Removal (docs/architecture.md, "Removal"): a BatchReverted or Forgotten
+// event expanded by the projector into the records it removes, each with the
+// event that created it and its final state (exit code as history shows it).
+struct RemovedRecord {
+  uint64_t seq = 0;
+  const Event* event = nullptr;  // the started/recorded event (never null)
+  std::optional<int32_t> exit_code;  // final exit (after any finish); nullopt: running/unknown
+};
+
+struct RemovalInput {
+  uint64_t seq = 0;              // the removal event's seq
+  const Event* event = nullptr;  // the BatchReverted / Forgotten event
+  std::span<const RemovedRecord> records;  // present records it removes (ascending seq)
+};
+
+// Read access to the views as they are at the point of the log being
+// applied (the live families on append, the families being rebuilt on
+// replay) and to the log. Views that must read-modify-write on removal
+// (counters) use it; they see nothing of the WriteBatch being built.
+class ViewLookup {
+ public:
+  virtual ~ViewLookup() = default;
+  // NotFound when absent.
+  virtual Status Get(std::string_view view, std::string_view key, std::string* value) = 0;
+  // A cursor over `view` (null for an unknown view).
+  virtual std::unique_ptr<KvCursor> Cursor(std::string_view view) = 0;
+  // The log event at `seq`: NotFound when absent (e.g. purged by forget).
+  virtual Status GetEvent(uint64_t seq, Event* out) = 0;
+};
+
 class View {
  public:
   virtual ~View() = default;
@@ -51,6 +85,17 @@ class View {
   virtual uint32_t version() const = 0;
   // Emits the mutations `in` causes. Must be deterministic.
   virtual void Apply(const ViewInput& in, ViewWriter& out) const = 0;
+
+  // Removes `in.records` from the view (their keys, their contribution to
+  // counters). Called once per removal event, alone in its write batch, so
+  // `lookup` sees everything before it. Must leave exactly what a replay of
+  // the log gives. Default: nothing (the view has no per-record state).
+  virtual Status ApplyRemoval(const RemovalInput& in, ViewLookup& lookup, ViewWriter& out) const {
+    (void)in;
+    (void)lookup;
+    (void)out;
+    return Status::OK();
+  }
 
   // Views that use ViewWriter::Merge implement the associative merge:
   // *out = existing (may be null) folded with operands in order. Returns

@@ -74,7 +74,7 @@ rocksdb::DBOptions MakeDBOptions(const RocksTuning& t, const std::shared_ptr<roc
   o.max_total_wal_size = 8 << 20;
   o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   o.write_buffer_manager =
-      std::make_shared<rocksdb::WriteBufferManager>(t.write_buffer_bytes, cache, /*allow_stall=*/true);
+      std::make_shared<rocksdb::WriteBufferManager>(t.write_buffer_bytes, cache, /*allow_stall=*/false);
   if (t.read_only) o.info_log = std::make_shared<NullLogger>();
   return o;
 }

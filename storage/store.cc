@@ -309,7 +309,7 @@ Status StoreImpl::AppendImpl(std::span<Event> events, bool sync, const std::stri
   writers.reserve(views.size());
   for (const View* v : views) writers.emplace_back(&batch, ViewFamily(v->name()));
   for (auto& w : writers) wptrs.push_back(&w);
-  IdsResolver resolver(db_.get(), ViewFamily("ids"), this);
+  ViewsResolver resolver(db_.get(), ViewFamily("ids"), this, Families({}, {}));
   TB_RETURN_IF_ERROR(projector_.Apply(events, views, wptrs, resolver));
   rocksdb::Status rs = batch.Put(meta_cf_, ToSlice(kMetaHead), U64(seq));
   for (const View* v : views) {

@@ -141,6 +141,37 @@ class Store {
   // Flushes memtables and compacts everything (used by benchmarks and
   // before measuring disk usage).
   virtual Status CompactAll() = 0;
+  // Deletes the log entries at `seqs` (the records a Forgotten event names,
+  // appended before) and purges their bytes from disk: every memtable is
+  // flushed (retiring the WAL that held them) and every column family is
+  // compacted through the bottom level. Reopening the store afterwards also
+  // rewrites the MANIFEST (which can hold SST boundary keys).
+  virtual Status PurgeLogEntries(std::span<const uint64_t> seqs) = 0;
+
+  // --- Administrative operations (storage/backup.cc, snapshot.cc,
+  // rollback.cc, log_stream.cc; used through storage/admin.h) ---
+  virtual const std::string& data_dir() const = 0;
+  virtual const std::string& store_id() const = 0;
+  // Events with seq <= log_floor() were removed by retention (0 = none):
+  // the log holds floor+1..head.
+  virtual uint64_t log_floor() = 0;
+  // A RocksDB checkpoint (hard links) of the database into `db_dir`, which
+  // must not exist.
+  virtual Status CreateCheckpoint(const std::string& db_dir) = 0;
+  // An incremental backup into the BackupEngine at `backup_dir` with
+  // `app_metadata`; *id is its id.
+  virtual Status CreateBackup(const std::string& backup_dir, const std::string& app_metadata,
+                              uint32_t* id) = 0;
+  // Removes the events after `seq` (rollback; head becomes `seq`) or up to
+  // and including `seq` (retention; the floor becomes `seq`), then rebuilds
+  // every view. Crash-safe: the log change and a "views stale" mark commit
+  // in one WriteBatch, and an interrupted rebuild is redone on the next open.
+  virtual Status TruncateLogAfter(uint64_t seq) = 0;
+  virtual Status DropLogThrough(uint64_t seq) = 0;
+  // Appends events that already have seq and id (a replay): the first seq
+  // must be head+1, or any seq > 0 when the store is empty (the floor then
+  // becomes seq-1); seqs must be contiguous.
+  virtual Status AppendPreservingSeq(std::span<Event> events, bool sync) = 0;
 };
 
 }  // namespace tb

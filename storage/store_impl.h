@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include <rocksdb/cache.h>
@@ -11,6 +12,7 @@
 
 #include "core/projector.h"
 #include "storage/data_dir.h"
+#include "storage/removal.h"
 #include "storage/rocks_util.h"
 #include "storage/store.h"
 
@@ -41,6 +43,16 @@ class StoreImpl final : public Store, public StoreReader {
   Status Views(std::vector<ViewInfo>* out) override;
   Status Info(StoreInfo* out) override;
   Status CompactAll() override;
+  Status PurgeLogEntries(std::span<const uint64_t> seqs) override;  // storage/removal.cc
+  const std::string& data_dir() const override { return options_.data_dir; }
+  const std::string& store_id() const override { return identity_.store_id; }
+  uint64_t log_floor() override;
+  Status CreateCheckpoint(const std::string& db_dir) override;
+  Status CreateBackup(const std::string& backup_dir, const std::string& app_metadata,
+                      uint32_t* id) override;
+  Status TruncateLogAfter(uint64_t seq) override;
+  Status DropLogThrough(uint64_t seq) override;
+  Status AppendPreservingSeq(std::span<Event> events, bool sync) override;
 
   // StoreReader
   Status GetEvent(uint64_t seq, Event* out) override;
@@ -64,6 +76,11 @@ class StoreImpl final : public Store, public StoreReader {
   Status GetMeta(std::string_view key, std::string* value);
   rocksdb::ColumnFamilyHandle* ViewFamily(std::string_view name) const;
   Status CheckWritable() const;
+  // Removal (storage/removal.cc): the families a resolver reads, `targets`
+  // standing in for `views`; the seqs named by Forgotten events.
+  FamilyMap Families(const std::vector<const View*>& views,
+                     const std::vector<rocksdb::ColumnFamilyHandle*>& targets) const;
+  Status ForgottenSeqs(std::unordered_set<uint64_t>* out);
   Status AppendImpl(std::span<Event> events, bool sync, const std::string* ckpt_key,
                     std::string_view ckpt_value);
 
@@ -103,6 +120,7 @@ inline constexpr std::string_view kMetaHead = "head";
 inline constexpr std::string_view kMetaOrigin = "origin";
 inline constexpr std::string_view kMetaStoreId = "store_id";
 inline constexpr std::string_view kMetaFormat = "format";
+inline constexpr std::string_view kMetaLogFloor = "log_floor";  // u64be; absent = 0
 std::string ViewMetaKey(std::string_view view);
 std::string EncodeViewMeta(uint32_t version, uint64_t applied);
 bool DecodeViewMeta(std::string_view v, uint32_t* version, uint64_t* applied);

@@ -77,7 +77,7 @@ Status StoreImpl::ReplayInto(const std::vector<const View*>& views,
                              const std::vector<uint64_t>& applied) {
   std::vector<Event> batch_events;
   batch_events.reserve(kReplayBatch);
-  IdsResolver resolver(db_.get(), ids_cf, this);
+  ViewsResolver resolver(db_.get(), ids_cf, this, Families(views, targets));
   rocksdb::WriteOptions wo;
   wo.disableWAL = true;  // atomic_flush keeps views and meta consistent; flushed at the end
   uint64_t done = 0, total = head_ >= from ? head_ - from + 1 : 0;
@@ -110,6 +110,15 @@ Status StoreImpl::ReplayInto(const std::vector<const View*>& views,
   };
   Status inner;
   Status scan = ScanLog(from, head_, /*strict=*/true, nullptr, [&](const Event& ev, std::string_view) {
+    // A removal reads the views: everything before it is written first, and
+    // it is applied alone (core/projector.h).
+    if (IsRemoval(ev.kind)) {
+      inner = flush_batch();
+      if (!inner.ok()) return false;
+      batch_events.push_back(ev);
+      inner = flush_batch();
+      return inner.ok();
+    }
     batch_events.push_back(ev);
     if (batch_events.size() == kReplayBatch) inner = flush_batch();
     return inner.ok();
@@ -302,6 +311,16 @@ Status StoreImpl::VerifyLog(LogVerifyReport* r) {
     LogVerifyReport* r_;
     std::function<void(std::string)> p_;
   } reporter(r, problem);
+  // Seqs purged by `tb forget` are gaps the log itself explains.
+  std::unordered_set<uint64_t> forgotten;
+  TB_RETURN_IF_ERROR(ForgottenSeqs(&forgotten));
+  auto explained = [&](uint64_t from, uint64_t to) {  // [from, to] all forgotten
+    if (forgotten.empty()) return false;
+    for (uint64_t q = from; q <= to; ++q) {
+      if (!forgotten.count(q)) return false;
+    }
+    return true;
+  };
   // Gaps are judged on keys, so a corrupt payload is not also a gap.
   rocksdb::ReadOptions ro;
   ro.fill_cache = false;
@@ -310,7 +329,8 @@ Status StoreImpl::VerifyLog(LogVerifyReport* r) {
     uint64_t seq;
     if (!ParseSeqKey(ToView(it->key()), &seq)) continue;  // reported by the scan below
     if (r->events == 0) r->first_seq = seq;
-    if (prev != 0 && seq != prev + 1) {
+    if (prev == 0 && seq > log_floor() + 1 && explained(log_floor() + 1, seq - 1)) r->first_seq = log_floor() + 1;
+    if (prev != 0 && seq != prev + 1 && !explained(prev + 1, seq - 1)) {
       r->gaps++;
       problem("gap: sequence " + std::to_string(prev + 1) + ".." + std::to_string(seq - 1) + " missing");
     }
@@ -319,13 +339,17 @@ Status StoreImpl::VerifyLog(LogVerifyReport* r) {
   }
   TB_RETURN_IF_ERROR(FromRocks(it->status(), "scanning the log"));
   r->last_seq = prev;
-  if (prev != head_) {
+  // Retention removes a prefix of the log and records how far (log_floor).
+  const uint64_t floor = log_floor();
+  if (r->events == 0 ? head_ != floor && !explained(floor + 1, head_)
+                    : prev != head_ && !explained(prev + 1, head_)) {
     r->gaps++;
     problem("head is " + std::to_string(head_) + " but the last event is " + std::to_string(prev));
   }
-  if (r->events > 0 && r->first_seq != 1) {
+  if (r->events > 0 && r->first_seq != floor + 1) {
     r->gaps++;
-    problem("the log starts at " + std::to_string(r->first_seq) + ", not 1");
+    problem("the log starts at " + std::to_string(r->first_seq) + ", not " + std::to_string(floor + 1) +
+            (floor ? " (retention floor " + std::to_string(floor) + ")" : ""));
   }
   return ScanLog(0, UINT64_MAX, false, &reporter, [&](const Event& ev, std::string_view) {
     if (!ids.insert(ev.id).second) {

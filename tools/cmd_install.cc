@@ -226,7 +226,8 @@ Status CmdInstall(Context& ctx, const Argv& args) {
   bool exists = false;
   mode_t mode = 0644;
   TB_RETURN_IF_ERROR(ReadFile(path, &text, &exists, &mode));
-  std::string line = InstallLine(t.shell, BinaryWord(ctx));
+  std::string bin = BinaryWord(ctx);
+  std::string line = InstallLine(t.shell, bin);
 
   // Already there (maybe an older form of the line): nothing, or update it.
   std::string updated;
@@ -256,8 +257,8 @@ Status CmdInstall(Context& ctx, const Argv& args) {
       return Status::InvalidArgument("tb install needs confirmation: run it in a terminal, or pass --yes to add the line to " +
                                      t.display + " without asking");
     }
-    std::string q = std::string(found ? "Update" : "Add") + " this line " + (found ? "in " : "to ") + t.display +
-                    "?\n  " + line + "\n";
+    std::string q = std::string(found ? "tb will update this line in " : "tb will add this line to ") + t.display +
+                    ":\n  " + line + "\nProceed?";
     if (!Confirm(q)) {
       WriteOut("tb: nothing changed\n");
       return Status::OK();
@@ -277,7 +278,7 @@ Status CmdInstall(Context& ctx, const Argv& args) {
                     t.display;
   if (!backup.empty()) msg += " (backup: " + backup + ")";
   msg += ".\nRecording starts in new " + t.shell + " shells; in this one run: " +
-         (t.shell == "fish" ? "tb init fish | source" : "eval \"$(tb init " + t.shell + ")\"") + "\n";
+         (t.shell == "fish" ? bin + " init fish | source" : "eval \"$(" + bin + " init " + t.shell + ")\"") + "\n";
   WriteOut(msg);
   return Status::OK();
 }

@@ -1,6 +1,12 @@
 #include "core/views/commands_view.h"
 
+#include <algorithm>
+#include <map>
+#include <vector>
+
 #include "core/keycode.h"
+#include "core/views/field_index_view.h"
+#include "core/views/history_view.h"
 
 namespace tb {
 namespace {
@@ -108,6 +114,69 @@ bool CommandsView::FullMerge(const std::string_view* existing,
   }
   *out = EncodeCommandStats(s);
   return true;
+}
+
+Status CommandsView::ApplyRemoval(const RemovalInput& in, ViewLookup& lookup, ViewWriter& out) const {
+  // Group by command: one read and one write per command text.
+  std::map<std::string_view, std::vector<const RemovedRecord*>> by_command;
+  for (const RemovedRecord& r : in.records) by_command[r.event->command].push_back(&r);
+  for (const auto& [command, recs] : by_command) {
+    std::string v;
+    Status s = lookup.Get("commands", command, &v);
+    if (s.IsNotFound()) continue;  // nothing counted (cannot happen for a present record)
+    TB_RETURN_IF_ERROR(s);
+    CommandStats st;
+    if (!DecodeCommandStats(v, &st)) return Status::Corruption("view commands: malformed entry");
+    bool last_removed = false;
+    for (const RemovedRecord* r : recs) {
+      if (st.uses > 0) st.uses--;
+      if (r->exit_code && *r->exit_code != 0 && st.failures > 0) st.failures--;
+      if (r->seq == st.last_seq) last_removed = true;
+    }
+    if (st.uses == 0) {
+      out.Delete(command);
+      continue;
+    }
+    if (last_removed) {
+      // The newest remaining use: by_command lists (time, seq) ascending,
+      // the order FullMerge uses to pick the last use.
+      std::unique_ptr<KvCursor> c = lookup.Cursor("by_command");
+      if (c == nullptr) return Status::Corruption("view by_command is missing");
+      std::string prefix = FieldIndexPrefix(command);
+      std::string end = prefix + std::string(17, '\xff');
+      bool found = false;
+      for (c->SeekForPrev(end); c->Valid() && c->key().starts_with(prefix); c->Prev()) {
+        std::string_view value;
+        int64_t time_ns;
+        uint64_t seq;
+        if (!ParseFieldIndexKey(c->key(), &value, &time_ns, &seq)) continue;
+        if (std::any_of(recs.begin(), recs.end(), [&](const RemovedRecord* r) { return r->seq == seq; })) {
+          continue;
+        }
+        st.last_time_ns = time_ns;
+        st.last_seq = seq;
+        st.last_exit.reset();
+        std::string hv;
+        Status hs = lookup.Get("history", HistoryKey(time_ns, seq), &hv);
+        if (hs.ok()) {
+          HistoryState h;
+          if (!DecodeHistoryState(hv, &h)) return Status::Corruption("view history: malformed entry");
+          st.last_exit = h.exit_code;
+        } else if (!hs.IsNotFound()) {
+          return hs;
+        }
+        found = true;
+        break;
+      }
+      TB_RETURN_IF_ERROR(c->status());
+      if (!found) {
+        out.Delete(command);
+        continue;
+      }
+    }
+    out.Put(command, EncodeCommandStats(st));
+  }
+  return Status::OK();
 }
 
 }  // namespace tb

@@ -37,6 +37,10 @@ class CommandsView final : public View {
   std::string_view name() const override { return "commands"; }
   uint32_t version() const override { return 1; }
   void Apply(const ViewInput& in, ViewWriter& out) const override;
+  // Read-modify-write: subtracts the records' uses and failures; when the
+  // last use goes, the entry goes; when the most recent use goes, the new
+  // most recent one is found in `by_command` and its exit in `history`.
+  Status ApplyRemoval(const RemovalInput& in, ViewLookup& lookup, ViewWriter& out) const override;
   bool HasMerge() const override { return true; }
   bool FullMerge(const std::string_view* existing, std::span<const std::string_view> operands,
                  std::string* out) const override;

@@ -43,4 +43,15 @@ void FieldIndexView::Apply(const ViewInput& in, ViewWriter& out) const {
   out.Put(FieldIndexKey(field, ev.time_ns, in.seq), std::string_view());
 }
 
+Status FieldIndexView::ApplyRemoval(const RemovalInput& in, ViewLookup&, ViewWriter& out) const {
+  for (const RemovedRecord& r : in.records) {
+    const Event& ev = *r.event;
+    const std::string& field = field_ == IndexedField::kCwd       ? ev.cwd
+                               : field_ == IndexedField::kSession ? ev.session
+                                                                  : ev.command;
+    out.Delete(FieldIndexKey(field, ev.time_ns, r.seq));
+  }
+  return Status::OK();
+}
+
 }  // namespace tb

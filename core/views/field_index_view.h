@@ -28,6 +28,7 @@ class FieldIndexView final : public View {
   std::string_view name() const override;
   uint32_t version() const override { return 1; }
   void Apply(const ViewInput& in, ViewWriter& out) const override;
+  Status ApplyRemoval(const RemovalInput& in, ViewLookup& lookup, ViewWriter& out) const override;
 
  private:
   IndexedField field_;

@@ -68,4 +68,9 @@ void HistoryView::Apply(const ViewInput& in, ViewWriter& out) const {
   }
 }
 
+Status HistoryView::ApplyRemoval(const RemovalInput& in, ViewLookup&, ViewWriter& out) const {
+  for (const RemovedRecord& r : in.records) out.Delete(HistoryKey(r.event->time_ns, r.seq));
+  return Status::OK();
+}
+
 }  // namespace tb

@@ -33,6 +33,7 @@ class HistoryView final : public View {
   std::string_view name() const override { return "history"; }
   uint32_t version() const override { return 1; }
   void Apply(const ViewInput& in, ViewWriter& out) const override;
+  Status ApplyRemoval(const RemovalInput& in, ViewLookup& lookup, ViewWriter& out) const override;
 };
 
 }  // namespace tb

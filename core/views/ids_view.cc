@@ -22,4 +22,9 @@ void IdsView::Apply(const ViewInput& in, ViewWriter& out) const {
   out.Put(IdKey(in.event->id), v);
 }
 
+Status IdsView::ApplyRemoval(const RemovalInput& in, ViewLookup&, ViewWriter& out) const {
+  for (const RemovedRecord& r : in.records) out.Delete(IdKey(r.event->id));
+  return Status::OK();
+}
+
 }  // namespace tb

@@ -21,6 +21,7 @@ class IdsView final : public View {
   std::string_view name() const override { return "ids"; }
   uint32_t version() const override { return 1; }
   void Apply(const ViewInput& in, ViewWriter& out) const override;
+  Status ApplyRemoval(const RemovalInput& in, ViewLookup& lookup, ViewWriter& out) const override;
 };
 
 }  // namespace tb

@@ -1,5 +1,6 @@
 #include "core/views/registry.h"
 
+#include "core/views/batches_view.h"
 #include "core/views/commands_view.h"
 #include "core/views/field_index_view.h"
 #include "core/views/history_view.h"
@@ -14,7 +15,9 @@ std::span<const View* const> AllViews() {
   static const FieldIndexView by_session(IndexedField::kSession);
   static const FieldIndexView by_command(IndexedField::kCommand);
   static const CommandsView commands;
-  static const View* const kViews[] = {&ids, &history, &by_cwd, &by_session, &by_command, &commands};
+  static const BatchesView batches;
+  static const View* const kViews[] = {&ids,        &history,  &by_cwd, &by_session,
+                                       &by_command, &commands, &batches};
   return kViews;
 }
 

@@ -1,4 +1,5 @@
 #include "core/config.h"
+#include "core/duration.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -80,8 +81,11 @@ TEST(ConfigKeysTest, DefaultsAreValidAndNamesUnique) {
     EXPECT_EQ(k.string_field != nullptr, k.type == ConfigKey::Type::kString) << k.DottedName();
     EXPECT_EQ(k.bool_field != nullptr, k.type == ConfigKey::Type::kBool) << k.DottedName();
     EXPECT_EQ(k.list_field != nullptr, k.type == ConfigKey::Type::kStringList) << k.DottedName();
-    if (k.type != ConfigKey::Type::kStringList) {
+    if (k.type != ConfigKey::Type::kStringList && k.type != ConfigKey::Type::kString) {
       EXPECT_EQ(k.check_item, nullptr) << k.DottedName();
+    }
+    if (k.type == ConfigKey::Type::kString && k.check_item != nullptr) {
+      EXPECT_EQ(k.check_item(k.string_field(defaults)), "") << k.DottedName();
     }
     if (k.type == ConfigKey::Type::kInt) {
       int v = k.int_field(defaults);
@@ -96,7 +100,7 @@ TEST(ConfigKeysTest, DefaultsAreValidAndNamesUnique) {
       }
     }
   }
-  EXPECT_EQ(dotted.size(), 13u);
+  EXPECT_EQ(dotted.size(), 17u);
 }
 
 TEST(ConfigKeysTest, NamesAndSections) {
@@ -104,7 +108,7 @@ TEST(ConfigKeysTest, NamesAndSections) {
   EXPECT_EQ(first.DottedName(), "storage.block_cache_mb");
   EXPECT_EQ(first.EnvName(), "TERMBRAIN_STORAGE_BLOCK_CACHE_MB");
   std::vector<std::string_view> sections = ConfigSections();
-  EXPECT_EQ(sections, (std::vector<std::string_view>{"storage", "record", "secrets", "log"}));
+  EXPECT_EQ(sections, (std::vector<std::string_view>{"storage", "record", "secrets", "log", "backup", "retention"}));
 }
 
 // --- loading -------------------------------------------------------------------
@@ -741,7 +745,15 @@ TEST(ConfigRenderTest, DefaultsAsText) {
             "level = \"warn\"  # default\n"
             "file = \"\"  # default\n"
             "max_file_kb = 1024  # default\n"
-            "max_files = 3  # default\n");
+            "max_files = 3  # default\n"
+            "\n"
+            "[backup]\n"
+            "dir = \"\"  # default\n"
+            "interval = \"0\"  # default\n"
+            "\n"
+            "[retention]\n"
+            "max_age = \"0\"  # default\n"
+            "max_events = 0  # default\n");
 }
 
 // A config with one value from a file, one from env and an awkward string.
@@ -784,7 +796,15 @@ TEST(ConfigRenderTest, MixedAsText) {
             "level = \"debug\"  # env TERMBRAIN_LOG_LEVEL\n"
             "file = \"/tmp/a \\\"b\\\"\\\\c\xEF\xBF\xBD.log\"  # /h/config.toml:7\n"
             "max_file_kb = 1024  # default\n"
-            "max_files = 3  # default\n");
+            "max_files = 3  # default\n"
+            "\n"
+            "[backup]\n"
+            "dir = \"\"  # default\n"
+            "interval = \"0\"  # default\n"
+            "\n"
+            "[retention]\n"
+            "max_age = \"0\"  # default\n"
+            "max_events = 0  # default\n");
 }
 
 TEST(ConfigRenderTest, MixedAsJson) {
@@ -810,7 +830,52 @@ TEST(ConfigRenderTest, MixedAsJson) {
             "\"file\":{\"value\":\"/tmp/a \\\"b\\\"\\\\c\xEF\xBF\xBD.log\","
             "\"source\":\"/h/config.toml:7\"},"
             "\"max_file_kb\":{\"value\":1024,\"source\":\"default\"},"
-            "\"max_files\":{\"value\":3,\"source\":\"default\"}}}\n");
+            "\"max_files\":{\"value\":3,\"source\":\"default\"}},"
+            "\"backup\":{"
+            "\"dir\":{\"value\":\"\",\"source\":\"default\"},"
+            "\"interval\":{\"value\":\"0\",\"source\":\"default\"}},"
+            "\"retention\":{"
+            "\"max_age\":{\"value\":\"0\",\"source\":\"default\"},"
+            "\"max_events\":{\"value\":0,\"source\":\"default\"}}}\n");
+}
+
+TEST_F(ConfigTest, BackupAndRetentionKeys) {
+  ASSERT_TRUE(Load("[backup]\ndir = \"/b\"\ninterval = \"12h\"\n[retention]\nmax_age = \"365d\"\n"
+                   "max_events = 1000\n").ok());
+  EXPECT_EQ(cfg_.backup.dir, "/b");
+  EXPECT_EQ(cfg_.backup.interval, "12h");
+  EXPECT_EQ(cfg_.retention.max_age, "365d");
+  EXPECT_EQ(cfg_.retention.max_events, 1000);
+  for (const char* bad : {"1y", "-1d", "d", "12", "1.5d", ""}) {
+    Status s = Load(std::string("[retention]\nmax_age = \"") + bad + "\"\n");
+    EXPECT_TRUE(s.IsInvalidArgument()) << bad;
+    EXPECT_NE(s.message().find("retention.max_age"), std::string::npos) << s.message();
+    EXPECT_NE(s.message().find("is not a duration"), std::string::npos) << s.message();
+  }
+  Status s = Load("[retention]\nmax_events = -1\n");
+  EXPECT_TRUE(s.IsInvalidArgument());
+  Env env = {{"TERMBRAIN_BACKUP_INTERVAL", "2w"}};
+  ASSERT_TRUE(Load("", env).ok());
+  EXPECT_EQ(cfg_.backup.interval, "2w");
+  env = {{"TERMBRAIN_BACKUP_INTERVAL", "often"}};
+  EXPECT_TRUE(Load("", env).IsInvalidArgument());
+}
+
+TEST(DurationTest, Parses) {
+  int64_t ns = -1;
+  EXPECT_TRUE(ParseDuration("0", &ns));
+  EXPECT_EQ(ns, 0);
+  EXPECT_TRUE(ParseDuration("90s", &ns));
+  EXPECT_EQ(ns, 90'000'000'000LL);
+  EXPECT_TRUE(ParseDuration("2h", &ns));
+  EXPECT_EQ(ns, 7'200'000'000'000LL);
+  EXPECT_TRUE(ParseDuration("1d", &ns));
+  EXPECT_EQ(ns, 86'400'000'000'000LL);
+  EXPECT_TRUE(ParseDuration("1w", &ns));
+  EXPECT_EQ(ns, 7 * 86'400'000'000'000LL);
+  EXPECT_FALSE(ParseDuration("999999999999d", &ns));
+  EXPECT_FALSE(ParseDuration("5", &ns));
+  EXPECT_FALSE(ParseDuration("5x", &ns));
 }
 
 TEST_F(ConfigTest, RenderAfterLoadShowsFileAndEnvOrigins) {

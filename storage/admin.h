@@ -1,0 +1,181 @@
+// Administrative operations on a store: backups (RocksDB BackupEngine),
+// snapshots (RocksDB checkpoints), portable log export and offline replay,
+// rollback and retention. The library never prints; tools/ audits each
+// action as an AdminAction event and talks to the user.
+//
+// Files (docs/formats.md):
+//   <backup dir>/               a RocksDB BackupEngine directory; each backup's
+//                               app metadata is BackupMeta as JSON
+//   DIR/snapshots/<name>/       a complete data dir (TERMBRAIN, db/ as a
+//                               checkpoint: SST files hard-linked) plus
+//                               SNAPSHOT (JSON: time_ns, head, reason)
+//   export file                 docs/formats.md, "Log export"
+//
+// Thread safety: functions take a Store used from one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "storage/store.h"
+
+namespace tb {
+
+// ---- backups ---------------------------------------------------------------
+
+struct BackupMeta {
+  std::string store_id;
+  int format = 0;       // store format of the backed-up data dir
+  uint64_t head = 0;    // last seq at backup time
+  uint64_t floor = 0;   // retention floor at backup time
+  int64_t time_ns = 0;  // when it was taken (UTC)
+  std::string note;
+};
+
+struct BackupEntry {
+  uint32_t id = 0;
+  uint64_t size = 0;  // bytes of its files (shared files counted in each backup)
+  uint32_t files = 0;
+  BackupMeta meta;
+};
+
+// Incremental backup of `store` (writable) into `backup_dir` (created).
+Status CreateBackup(Store& store, const std::string& backup_dir, const std::string& note,
+                    int64_t now_ns, BackupEntry* out);
+// Backups, oldest first. A missing `backup_dir` is an empty list. Backups
+// whose metadata file is damaged are listed in *corrupt (may be null).
+Status ListBackups(const std::string& backup_dir, std::vector<BackupEntry>* out,
+                   std::vector<uint32_t>* corrupt = nullptr);
+// Resolves "latest" or a decimal id to an existing backup.
+Status FindBackup(const std::string& backup_dir, const std::string& which, BackupEntry* out);
+// Full verification: every file's size and CRC32C. Corruption names the file.
+Status VerifyBackup(const std::string& backup_dir, uint32_t id);
+// Deletes all but the newest `keep` backups (and their unshared files).
+Status PruneBackups(const std::string& backup_dir, uint32_t keep, std::vector<uint32_t>* deleted);
+// Restores backup `id` into `target`, which must be missing or empty: a
+// complete data dir (db/ and TERMBRAIN with the backup's store id) is made.
+// The backup is verified first; a damaged one is refused (Corruption).
+Status RestoreBackupTo(const std::string& backup_dir, uint32_t id, const std::string& target);
+
+// ---- snapshots ---------------------------------------------------------------
+
+struct SnapshotEntry {
+  std::string name;
+  std::string path;  // DIR/snapshots/<name>, itself a data dir
+  int64_t time_ns = 0;
+  uint64_t head = 0;
+  std::string reason;
+};
+
+std::string SnapshotsDir(const std::string& data_dir);
+// Checkpoint of the open (writable) store. `name` empty = "<UTC time>-<reason>".
+// Names are [A-Za-z0-9._-]+ and may not start with '.'.
+Status CreateSnapshot(Store& store, const std::string& name, const std::string& reason, int64_t now_ns,
+                      SnapshotEntry* out);
+Status ListSnapshots(const std::string& data_dir, std::vector<SnapshotEntry>* out);
+Status DeleteSnapshot(const std::string& data_dir, const std::string& name);
+
+// ---- replacing the live database (restore) -------------------------------------
+
+// What to put in place of DIR/db.
+struct DbSource {
+  std::string backup_dir;  // restore backup `backup_id` from here, or
+  uint32_t backup_id = 0;
+  std::string snapshot;    // the snapshot of this name
+};
+
+struct ReplaceOptions {
+  std::string data_dir;
+  std::string holder;  // written to DIR/lock
+  int lock_wait_ms = 2000;
+  int64_t now_ns = 0;
+};
+
+// Takes the store's lock (no Store may be open in this process), saves the
+// current database as a safety snapshot (*safety, "" when there was no
+// database), prepares the new database beside the live one and swaps the
+// two directories atomically (renameat2 RENAME_EXCHANGE): a crash leaves
+// either the old or the new database, never neither. The source's store id
+// must equal the data dir's.
+Status ReplaceDatabase(const ReplaceOptions& options, const DbSource& source, std::string* safety);
+
+// ---- log export and replay -------------------------------------------------------
+
+struct ExportStats {
+  uint64_t events = 0;
+  uint64_t first_seq = 0;
+  uint64_t last_seq = 0;
+  uint64_t bytes = 0;
+};
+
+// Writes events from <= seq <= to to `path` atomically (temp + fsync + rename).
+Status ExportLog(Store& store, const std::string& path, uint64_t from, uint64_t to, int64_t now_ns,
+                 ExportStats* out);
+
+struct ReplayOptions {
+  std::string from_file;      // a log export, or
+  std::string from_data_dir;  // a data dir (opened read-only)
+  std::optional<uint64_t> until_seq;     // stop after this seq
+  std::optional<int64_t> until_time_ns;  // stop before the first event later than this
+  std::string into;                      // new data dir: missing or empty
+  StoreOptions store;                    // tuning for the new store (data_dir ignored)
+  std::function<void(uint64_t done, uint64_t total)> progress;  // may be empty
+};
+
+struct ReplayStats {
+  uint64_t events = 0;
+  uint64_t first_seq = 0;
+  uint64_t last_seq = 0;
+  double seconds = 0;
+  std::string source_store_id;
+};
+
+// Builds a new store at `into` from the source, verifying every record
+// (CRC32C, FlatBuffers verifier, contiguous seqs); a damaged record is
+// Corruption naming its offset and seq, and nothing is left at `into`.
+// The new store keeps every event's seq and id (so history is identical).
+Status Replay(const ReplayOptions& options, ReplayStats* out);
+
+// ---- rollback and retention ----------------------------------------------------------
+
+// The last seq of the longest log prefix whose events all have
+// time_ns <= t (floor when the first event is later).
+Status SeqAtTime(Store& store, int64_t t, uint64_t* seq);
+
+struct RollbackResult {
+  uint64_t removed = 0;
+  uint64_t old_head = 0;
+  uint64_t new_head = 0;
+  SnapshotEntry safety;
+};
+
+// Safety snapshot, then removes every event after `to_seq` and rebuilds
+// the views.
+Status Rollback(Store& store, uint64_t to_seq, int64_t now_ns, RollbackResult* out);
+
+struct RetentionPolicy {
+  int64_t max_age_ns = 0;   // 0 = off
+  uint64_t max_events = 0;  // 0 = off
+};
+
+struct RetentionPlan {
+  uint64_t floor_before = 0;
+  uint64_t floor_after = 0;  // events floor_before+1..floor_after go
+  uint64_t by_age = 0;       // how many the age limit alone would remove
+  uint64_t by_count = 0;     // how many the count limit alone would remove
+  uint64_t remove() const { return floor_after - floor_before; }
+};
+
+// What the policy removes: always a prefix of the log (retention keeps the
+// log contiguous): by age, the events up to the first one newer than
+// now - max_age; by count, the oldest ones beyond max_events.
+Status PlanRetention(Store& store, const RetentionPolicy& policy, int64_t now_ns, RetentionPlan* out);
+// Removes the planned prefix from the log, rebuilds the views and compacts
+// so the bytes leave the disk.
+Status ApplyRetention(Store& store, const RetentionPlan& plan);
+
+}  // namespace tb

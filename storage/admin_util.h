@@ -1,0 +1,32 @@
+// Internal helpers of the administrative operations (storage/admin.h).
+#pragma once
+
+#include <string>
+
+#include "core/status.h"
+#include "storage/admin.h"
+#include "storage/data_dir.h"
+
+namespace tb::admin {
+
+// temp + fsync + rename + fsync(parent), mode 0600.
+Status WriteFileAtomic(const std::string& path, const std::string& content);
+// fsyncs a directory (best effort).
+void SyncDir(const std::string& dir);
+// Writes DIR/TERMBRAIN for an existing store identity (restores, snapshots).
+Status WriteIdentity(const std::string& dir, const StoreIdentity& id);
+// Copies a closed RocksDB directory: SST and blob files are hard-linked
+// (immutable), everything else is copied and fsynced. `dst` must not exist.
+Status CopyDbOffline(const std::string& src, const std::string& dst);
+// "2024-05-01T10-00-00Z" (file-name safe UTC time).
+std::string FileTime(int64_t ns);
+// Restores backup `id` of `backup_dir` into the new directory `db_dir`
+// after a full verification (storage/backup.cc).
+// errno text with context.
+std::string Errno(const std::string& what, const std::string& path);
+
+}  // namespace tb::admin
+
+namespace tb {
+Status RestoreDbFiles(const std::string& backup_dir, uint32_t id, const std::string& db_dir, BackupMeta* meta);
+}  // namespace tb
