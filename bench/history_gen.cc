@@ -798,6 +798,47 @@ size_t HistoryGenerator::NextEvents(size_t max, std::vector<Event>* out) {
   return n;
 }
 
+namespace {
+
+bool WriteStr(std::FILE* f, const std::string& s) {
+  uint32_t n = static_cast<uint32_t>(s.size());
+  return std::fwrite(&n, sizeof(n), 1, f) == 1 && (n == 0 || std::fwrite(s.data(), 1, n, f) == n);
+}
+
+bool ReadStr(std::FILE* f, std::string* s) {
+  uint32_t n = 0;
+  if (std::fread(&n, sizeof(n), 1, f) != 1) return false;
+  s->resize(n);
+  return n == 0 || std::fread(s->data(), 1, n, f) == n;
+}
+
+template <typename T>
+bool WritePod(std::FILE* f, T v) {
+  return std::fwrite(&v, sizeof(v), 1, f) == 1;
+}
+
+template <typename T>
+bool ReadPod(std::FILE* f, T* v) {
+  return std::fread(v, sizeof(*v), 1, f) == 1;
+}
+
+}  // namespace
+
+bool WriteCommand(std::FILE* f, const GenCommand& c) {
+  return WriteStr(f, c.command) && WriteStr(f, c.cwd) && WriteStr(f, c.session) && WriteStr(f, c.host) &&
+         WriteStr(f, c.user) && WriteStr(f, c.shell) && WritePod(f, c.time_ns) && WritePod(f, c.exit_code) &&
+         WritePod(f, c.duration_ns) && WritePod(f, static_cast<uint8_t>(c.as_pair ? 1 : 0)) && WritePod(f, c.index);
+}
+
+bool ReadCommand(std::FILE* f, GenCommand* c) {
+  uint8_t pair = 0;
+  bool ok = ReadStr(f, &c->command) && ReadStr(f, &c->cwd) && ReadStr(f, &c->session) && ReadStr(f, &c->host) &&
+            ReadStr(f, &c->user) && ReadStr(f, &c->shell) && ReadPod(f, &c->time_ns) && ReadPod(f, &c->exit_code) &&
+            ReadPod(f, &c->duration_ns) && ReadPod(f, &pair) && ReadPod(f, &c->index);
+  c->as_pair = pair != 0;
+  return ok;
+}
+
 GenStats HistoryGenerator::stats() const {
   const Impl& m = *impl_;
   GenStats s;

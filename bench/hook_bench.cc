@@ -411,6 +411,14 @@ int main(int argc, char** argv) {
         b.push_back(y);
       }
       Stats sa = Summarize(a), sb = Summarize(b);
+      if (std::getenv("HOOK_BENCH_TAILS") != nullptr) {
+        std::sort(a.begin(), a.end());
+        std::sort(b.begin(), b.end());
+        for (double q : {0.5, 0.9, 0.95, 0.98, 0.99, 0.995, 1.0}) {
+          size_t i = std::min(a.size() - 1, static_cast<size_t>(q * a.size()));
+          std::printf("    q%.3f with %10.1f without %10.1f\n", q, a[i], b[i]);
+        }
+      }
       PrintRow(shell, "interactive: Enter -> prompt, with tb", sa);
       PrintRow(shell, "interactive: Enter -> prompt, without", sb);
       Stats d;

@@ -9,8 +9,9 @@
 // (wait4 rusage) is its own; the parent only orchestrates and prints, and
 // never opens RocksDB or SQLite itself (so forking is safe). Peers:
 //   * SQLite with atuin's schema, pragmas and SQL (bench/peers/atuin_sqlite.h);
-//   * `sqlite3 DB "<atuin SQL>"` and `grep -F -e QUERY FILE | tail -200` on a
-//     flat history file (one command per line) for whole-process search.
+//   * `sqlite3 DB "<atuin SQL>"`, and `grep -F -e QUERY FILE | tail -200` and
+//     `fzf --filter QUERY --exact --no-sort < FILE | tail -200` on a flat
+//     history file (one command per line), for whole-process search.
 // Ratios are printed so that > 1 means tb is better (faster or smaller).
 #include <fcntl.h>
 #include <signal.h>
@@ -74,6 +75,7 @@ struct Flags {
   std::string TbDir() const { return dir + "/tb"; }
   std::string SqlitePath() const { return dir + "/atuin.db"; }
   std::string FlatPath() const { return dir + "/flat_history.txt"; }
+  std::string CommandsPath() const { return dir + "/commands.bin"; }
 };
 
 [[noreturn]] void Usage(const char* msg) {
@@ -321,17 +323,22 @@ ProcRun RunProcess(const std::vector<std::string>& argv, char** envp, bool keep_
   return r;
 }
 
-// `grep -F -e QUERY FILE | tail -200 > /dev/null`, without a shell.
-ProcRun RunGrepTail(const std::string& query, const std::string& file, size_t limit, char** envp) {
+// `FIRST... [< stdin_file] | tail -n LIMIT > /dev/null`, without a shell.
+// NAN wall time when FIRST cannot be started (e.g. not installed).
+ProcRun RunPipeTail(const std::vector<std::string>& first, const std::string& stdin_file, size_t limit,
+                    char** envp) {
   ProcRun r;
   int p[2];
   if (::pipe(p) != 0) return r;
+  std::vector<char*> first_argv;
+  for (const auto& a : first) first_argv.push_back(const_cast<char*>(a.c_str()));
+  first_argv.push_back(nullptr);
   std::string lim = std::to_string(limit);
-  const char* grep_argv[] = {"grep", "-F", "-e", query.c_str(), file.c_str(), nullptr};
   const char* tail_argv[] = {"tail", "-n", lim.c_str(), nullptr};
   posix_spawn_file_actions_t g, t;
   posix_spawn_file_actions_init(&g);
   posix_spawn_file_actions_init(&t);
+  if (!stdin_file.empty()) posix_spawn_file_actions_addopen(&g, STDIN_FILENO, stdin_file.c_str(), O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&g, p[1], STDOUT_FILENO);
   posix_spawn_file_actions_addclose(&g, p[0]);
   posix_spawn_file_actions_addclose(&g, p[1]);
@@ -341,7 +348,7 @@ ProcRun RunGrepTail(const std::string& query, const std::string& file, size_t li
   posix_spawn_file_actions_addopen(&t, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
   auto t0 = Clock::now();
   pid_t gp = -1, tp = -1;
-  bool ok = posix_spawnp(&gp, "grep", &g, nullptr, const_cast<char**>(grep_argv), envp) == 0 &&
+  bool ok = posix_spawnp(&gp, first_argv[0], &g, nullptr, first_argv.data(), envp) == 0 &&
             posix_spawnp(&tp, "tail", &t, nullptr, const_cast<char**>(tail_argv), envp) == 0;
   ::close(p[0]);
   ::close(p[1]);
@@ -395,12 +402,21 @@ bool PhaseShape(const Flags& f, Reporter& r) {
   o.pair_fraction = f.pairs;
   HistoryGenerator gen(o);
   std::ofstream flat(f.FlatPath(), std::ios::binary | std::ios::trunc);
+  std::FILE* bin = std::fopen(f.CommandsPath().c_str(), "wb");
+  if (bin == nullptr) {
+    std::perror(f.CommandsPath().c_str());
+    return false;
+  }
   std::string rare_hash, rare_pod, rare_msg, rare_url;
   uint64_t pick_after = f.n / 8;  // rare needles come from the oldest part
   auto t0 = Clock::now();
   while (!gen.done()) {
     const GenCommand& c = gen.Next();
     flat << c.command << '\n';
+    if (!WriteCommand(bin, c)) {
+      std::perror(f.CommandsPath().c_str());
+      return false;
+    }
     if (c.index < pick_after) continue;
     if (rare_hash.empty() && c.command.rfind("git show ", 0) == 0) rare_hash = c.command.substr(9, 7);
     if (rare_pod.empty() && c.command.rfind("kubectl describe pod ", 0) == 0) {
@@ -419,6 +435,7 @@ bool PhaseShape(const Flags& f, Reporter& r) {
   }
   double gen_s = Since(t0);
   flat.close();
+  if (std::fclose(bin) != 0) return false;
   std::string d = gen.Describe();
   std::replace(d.begin(), d.end(), '\n', '|');
   r.Put("describe", d);
@@ -447,10 +464,13 @@ StoreOptions TbOptions(const Flags& f) {
 bool PhaseTbAppend(const Flags& f, Reporter& r) {
   std::error_code ec;
   fs::remove_all(f.TbDir(), ec);
-  GenOptions go;
-  go.commands = f.n;
-  go.pair_fraction = f.pairs;
-  HistoryGenerator gen(go);
+  // Commands come from the file the shape phase wrote: this process holds
+  // no generator tables, so its peak RSS is the store's (plus one batch).
+  std::FILE* in = std::fopen(f.CommandsPath().c_str(), "rb");
+  if (in == nullptr) {
+    std::perror(f.CommandsPath().c_str());
+    return false;
+  }
   r.Put("rss_before_store_kb", static_cast<double>(RssKb()));
   std::unique_ptr<Store> store;
   Status s = Store::Open(TbOptions(f), &store);
@@ -462,10 +482,18 @@ bool PhaseTbAppend(const Flags& f, Reporter& r) {
   batch.reserve(f.batch * 2);
   double append_s = 0, append_cpu_s = 0;
   std::vector<double> batch_ms;
-  uint64_t events = 0;
-  while (!gen.done()) {
+  uint64_t events = 0, commands = 0;
+  GenCommand c;
+  bool more = true;
+  while (more) {
     batch.clear();
-    gen.NextEvents(f.batch, &batch);
+    size_t k = 0;
+    while (k < f.batch && (more = ReadCommand(in, &c))) {
+      HistoryGenerator::ToEvents(c, &batch);
+      ++k;
+    }
+    if (k == 0) break;
+    commands += k;
     auto t0 = Clock::now();
     double c0 = ProcessCpuS();
     s = store->Append(batch, /*sync=*/false);
@@ -491,7 +519,8 @@ bool PhaseTbAppend(const Flags& f, Reporter& r) {
   }
   if (!store->Info(&info).ok()) return false;
   r.Put("events", static_cast<double>(events));
-  r.Put("commands", static_cast<double>(gen.stats().commands));
+  r.Put("commands", static_cast<double>(commands));
+  std::fclose(in);
   r.Put("append_s", append_s);
   r.Put("append_cpu_s", append_cpu_s);
   r.Put("batch_p50_ms", Pct(batch_ms, 50));
@@ -506,10 +535,11 @@ bool PhaseTbAppend(const Flags& f, Reporter& r) {
 
 bool PhaseSqliteAppend(const Flags& f, Reporter& r) {
   for (const char* suffix : {"", "-wal", "-shm"}) std::remove((f.SqlitePath() + suffix).c_str());
-  GenOptions go;
-  go.commands = f.n;
-  go.pair_fraction = f.pairs;
-  HistoryGenerator gen(go);
+  std::FILE* in = std::fopen(f.CommandsPath().c_str(), "rb");
+  if (in == nullptr) {
+    std::perror(f.CommandsPath().c_str());
+    return false;
+  }
   std::string err;
   auto db = AtuinSqlite::Open(f.SqlitePath(), &err);
   if (!db) {
@@ -520,9 +550,12 @@ bool PhaseSqliteAppend(const Flags& f, Reporter& r) {
   batch.reserve(f.batch);
   double insert_s = 0, insert_cpu_s = 0;
   uint64_t rows = 0;
-  while (!gen.done()) {
+  GenCommand c;
+  bool more = true;
+  while (more) {
     batch.clear();
-    while (batch.size() < f.batch && !gen.done()) batch.push_back(gen.Next());
+    while (batch.size() < f.batch && (more = ReadCommand(in, &c))) batch.push_back(c);
+    if (batch.empty()) break;
     auto t0 = Clock::now();
     double c0 = ProcessCpuS();
     if (!db->InsertBatch(batch)) {
@@ -545,6 +578,7 @@ bool PhaseSqliteAppend(const Flags& f, Reporter& r) {
   r.Put("vacuum_s", Since(t2));
   r.Put("size_after_vacuum", static_cast<double>(TreeBytes(f.SqlitePath()) + TreeBytes(f.SqlitePath() + "-wal")));
   r.Put("rows", static_cast<double>(rows));
+  std::fclose(in);
   r.Put("insert_s", insert_s);
   r.Put("insert_cpu_s", insert_cpu_s);
   r.Put("checkpoint_s", ckpt_s);
@@ -803,9 +837,9 @@ int Main(int argc, char** argv) {
          "-"}, W);
     Row({"then CompactAll / checkpoint (s)", Fmt("%.2f", Num(tba.kv, "compact_s")), Fmt("%.2f", Num(sqa.kv, "checkpoint_s"))}, W);
     Row({"peak RSS of the process", Mib(static_cast<double>(tba.maxrss_kb)), Mib(static_cast<double>(sqa.maxrss_kb))}, W);
-    std::printf("(peak RSS includes the generator: %s before the store was opened; the generator alone,\n"
-                "run to the end without a store, peaks at %s)\n\n",
-                Mib(Num(tba.kv, "rss_before_store_kb")).c_str(), Mib(static_cast<double>(shape.maxrss_kb)).c_str());
+    std::printf("(commands are read from %s, written by the generator beforehand: no generator in these\n"
+                "processes; %s resident before the store was opened)\n\n",
+                f.CommandsPath().c_str(), Mib(Num(tba.kv, "rss_before_store_kb")).c_str());
     budgets.push_back({"import (bulk append)", Rate(tb_cmd_rate) + " commands", ">= 500 k/s", tb_cmd_rate >= 500000});
     budgets.push_back({"memory, append process", Mib(static_cast<double>(tba.maxrss_kb)), "< 150 MiB",
                        tba.maxrss_kb < 150 * 1024});
@@ -920,6 +954,8 @@ int Main(int argc, char** argv) {
                 TB_BINARY, f.TbDir().c_str());
     std::printf("sqlite3: sqlite3 %s \"<atuin search SQL, include duplicates>\"\n", f.SqlitePath().c_str());
     std::printf("grep:    grep -F -e Q %s | tail -n 200   (case-sensitive, no metadata)\n", f.FlatPath().c_str());
+    std::printf("fzf:     fzf --filter Q --exact --no-sort < %s | tail -n 200   ('-' when fzf is not installed)\n",
+                f.FlatPath().c_str());
     std::printf("ratio = sqlite3 p50 / tb p50 (> 1: tb faster)\n");
     auto wal_files = [&]() {
       size_t n = 0;
@@ -933,9 +969,9 @@ int Main(int argc, char** argv) {
     std::vector<double> floor_ms;
     for (int rep = 0; rep < 11; ++rep) floor_ms.push_back(RunProcess({TB_BINARY, "--version"}, envp.data()).wall_s * 1e3);
     std::printf("process floor: `tb --version` p50 %.1f ms (exec, dynamic linking, no store)\n", Pct(floor_ms, 50));
-    std::vector<int> PW = {26, 7, 8, 8, 9, 9, 9, 7};
-    Row({"query", "class", "tb p50", "tb max", "sqlite p50", "sqlite max", "grep p50", "ratio"}, PW);
-    std::vector<double> tb50, tbmax, sq50, gr50;
+    std::vector<int> PW = {26, 7, 8, 8, 9, 9, 9, 9, 7};
+    Row({"query", "class", "tb p50", "tb max", "sqlite p50", "sqlite max", "grep p50", "fzf p50", "ratio"}, PW);
+    std::vector<double> tb50, tbmax, sq50, gr50, fz50;
     long tb_rss = 0;
     int bad_exit = 0;
     for (const Query& q : queries) {
@@ -947,30 +983,36 @@ int Main(int argc, char** argv) {
       }
       std::string sql = q.text.empty() ? AtuinSqlite::ListSql(200) : AtuinSqlite::SearchSql(q.text, 200, false);
       std::vector<std::string> sq_argv = {"sqlite3", f.SqlitePath(), sql};
-      std::vector<double> a, b, c;
+      std::vector<double> a, b, c, d;
       auto q0 = Clock::now();
       // At most proc_reps runs; a query whose runs are very slow stops after
       // 3 runs once 8 s were spent on it (keeps the whole run under 10 min).
       for (int rep = 0; rep <= f.proc_reps && (rep <= 3 || Since(q0) < 8.0); ++rep) {
         ProcRun t = RunProcess(tb_argv, envp.data());
         ProcRun s = RunProcess(sq_argv, envp.data());
-        ProcRun g = q.text.empty() ? ProcRun{} : RunGrepTail(q.text, f.FlatPath(), 200, envp.data());
+        ProcRun g = q.text.empty() ? ProcRun{} : RunPipeTail({"grep", "-F", "-e", q.text, f.FlatPath()}, "", 200, envp.data());
+        // fzf's exact (substring) mode, input order kept; lowercase = case-insensitive like tb.
+        ProcRun z = q.text.empty() ? ProcRun{}
+                                   : RunPipeTail({"fzf", "--filter", q.text, "--exact", "--no-sort"}, f.FlatPath(), 200,
+                                                 envp.data());
         if (t.exit_code != 0) bad_exit = t.exit_code;
         if (rep == 0) continue;
         tb_rss = std::max(tb_rss, t.maxrss_kb);
         a.push_back(t.wall_s * 1e3);
         b.push_back(s.wall_s * 1e3);
         if (!q.text.empty()) c.push_back(g.wall_s * 1e3);
+        if (!q.text.empty() && !std::isnan(z.wall_s)) d.push_back(z.wall_s * 1e3);
       }
       tb50.push_back(Pct(a, 50)), tbmax.push_back(Pct(a, 100)), sq50.push_back(Pct(b, 50));
       if (!c.empty()) gr50.push_back(Pct(c, 50));
+      if (!d.empty()) fz50.push_back(Pct(d, 50));
       Row({Shown(q).substr(0, 26), q.klass, Fmt("%.1f", Pct(a, 50)), Fmt("%.1f", Pct(a, 100)), Fmt("%.1f", Pct(b, 50)),
-           Fmt("%.1f", Pct(b, 100)), Fmt("%.1f", Pct(c, 50)), Ratio(Pct(b, 50), Pct(a, 50))}, PW);
+           Fmt("%.1f", Pct(b, 100)), Fmt("%.1f", Pct(c, 50)), Fmt("%.1f", Pct(d, 50)), Ratio(Pct(b, 50), Pct(a, 50))}, PW);
     }
     Row({"median over queries", "", Fmt("%.1f", Pct(tb50, 50)), Fmt("%.1f", Pct(tbmax, 50)), Fmt("%.1f", Pct(sq50, 50)),
-         "", Fmt("%.1f", Pct(gr50, 50)), Ratio(Pct(sq50, 50), Pct(tb50, 50))}, PW);
+         "", Fmt("%.1f", Pct(gr50, 50)), Fmt("%.1f", Pct(fz50, 50)), Ratio(Pct(sq50, 50), Pct(tb50, 50))}, PW);
     Row({"worst query", "", Fmt("%.1f", Pct(tb50, 100)), Fmt("%.1f", Pct(tbmax, 100)), Fmt("%.1f", Pct(sq50, 100)),
-         "", Fmt("%.1f", Pct(gr50, 100)), Ratio(Pct(sq50, 100), Pct(tb50, 100))}, PW);
+         "", Fmt("%.1f", Pct(gr50, 100)), Fmt("%.1f", Pct(fz50, 100)), Ratio(Pct(sq50, 100), Pct(tb50, 100))}, PW);
     if (bad_exit != 0) std::printf("WARNING: tb exited with status %d in some runs\n", bad_exit);
     std::printf("WAL files (*.log) in the store: %zu before these runs, %zu after (each read-write open of an idle\n"
                 "store leaves one more empty WAL that the next open must recover)\n", wal_before, wal_files());
@@ -991,6 +1033,7 @@ int Main(int argc, char** argv) {
     fs::remove_all(f.TbDir(), ec);
     for (const char* suffix : {"", "-wal", "-shm"}) std::remove((f.SqlitePath() + suffix).c_str());
     std::remove(f.FlatPath().c_str());
+    std::remove(f.CommandsPath().c_str());
   }
   return 0;
 }

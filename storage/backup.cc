@@ -3,6 +3,8 @@
 // Backup app metadata (one JSON object; unknown keys are ignored):
 //   {"termbrain_backup":1,"store_id":"<32 hex>","format":1,"head":N,
 //    "floor":N,"time_ns":N,"note":"..."}
+#include <sys/stat.h>
+
 #include <rocksdb/utilities/backup_engine.h>
 
 #include <algorithm>

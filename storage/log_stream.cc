@@ -390,8 +390,13 @@ Status Replay(const ReplayOptions& o, ReplayStats* out) {
     });
     if (s.ok()) s = inner;
     if (s.ok()) s = flush();
-    // One synced empty append makes the WAL durable before the rename.
-    if (s.ok()) s = dst->Append(std::span<Event>(), true);
+    // Where the store came from, recorded in meta with a synced write that
+    // also makes the WAL durable before the rename. (No event is appended:
+    // the new log is exactly the source's.)
+    Json origin{{"source", o.from_file.empty() ? o.from_data_dir : o.from_file},
+                {"source_store_id", out->source_store_id}, {"events", out->events},
+                {"first_seq", out->first_seq}, {"last_seq", out->last_seq}};
+    if (s.ok()) s = dst->AppendWithCheckpoint(std::span<Event>(), true, "replay/origin", origin.dump());
   }
   dst.reset();
   if (s.ok() && fs::exists(o.into, ec)) fs::remove(o.into, ec);  // the empty target directory

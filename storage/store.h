@@ -92,7 +92,7 @@ struct StoreInfo {
   int format = 0;
   uint64_t head = 0;
   uint64_t events = 0;  // estimate from RocksDB for the log
-  uint64_t disk_bytes = 0;
+  uint64_t disk_bytes = 0;  // size of DIR/db (log + views + RocksDB metadata)
   bool read_only = false;
   std::string lock_holder;  // another process holding the write lock; "" when free
 };

@@ -391,7 +391,7 @@ Status StoreImpl::Info(StoreInfo* out) {
   out->head = head_;
   out->read_only = read_only_;
   out->lock_holder = read_only_ ? ReadLockHolder(options_.data_dir) : "";
-  out->disk_bytes = DirectorySize(options_.data_dir);
+  out->disk_bytes = DirectorySize(db_path_);  // the store itself, not backups or snapshots
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), log_cf_));
   it->SeekToFirst();
   uint64_t first = 0;

@@ -207,8 +207,14 @@ Status CmdInit(Context& ctx, const Argv& args) {
 }
 
 Status CmdOffOn(Context& ctx, const Argv& args) {
-  (void)args;
   const std::string& what = ctx.command_name;  // "off" or "on"
+  if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
+    WriteOut("usage: tb " + what + "\n\n" + (what == "off" ? "Pauses" : "Resumes") +
+             " recording in the current shell. The shell function 'tb' that 'tb init' defines\n"
+             "handles it; the binary alone cannot change the shell it was started from.\n"
+             "TERMBRAIN_DISABLED=1 disables recording wherever it is set.\n");
+    return Status::OK();
+  }
   return Status::InvalidArgument(
       "'tb " + what + "' works only in a shell with the TermBrain integration, where the shell function "
       "'tb' " + (what == "off" ? "pauses" : "resumes") +

@@ -75,9 +75,9 @@ Status ResolveTarget(const Context& ctx, const Args& a, Target* t) {
   return Status::OK();
 }
 
-// The binary as a shell word: "$HOME/..." when under HOME (dotfiles that
-// travel between machines keep working), else single-quoted.
-std::string BinaryWord(const Context& ctx) {
+// The binary as a word of `shell`: "$HOME/..." when under HOME (dotfiles
+// that travel between machines keep working), else single-quoted.
+std::string BinaryWord(const Context& ctx, const std::string& shell) {
   std::error_code ec;
   std::string bin = fs::read_symlink("/proc/self/exe", ec).string();
   if (ec || bin.empty()) return "tb";
@@ -85,7 +85,16 @@ std::string BinaryWord(const Context& ctx) {
   bool plain = bin.find_first_of("\"\\$`'\n") == std::string::npos;
   if (plain && !home.empty() && bin.starts_with(home + "/")) return "\"$HOME" + bin.substr(home.size()) + "\"";
   std::string out = "'";
-  for (char c : bin) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  for (char c : bin) {
+    if (shell == "fish" && (c == '\'' || c == '\\')) {
+      out += '\\';
+      out += c;
+    } else if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
   return out + "'";
 }
 
@@ -226,7 +235,7 @@ Status CmdInstall(Context& ctx, const Argv& args) {
   bool exists = false;
   mode_t mode = 0644;
   TB_RETURN_IF_ERROR(ReadFile(path, &text, &exists, &mode));
-  std::string bin = BinaryWord(ctx);
+  std::string bin = BinaryWord(ctx, t.shell);
   std::string line = InstallLine(t.shell, bin);
 
   // Already there (maybe an older form of the line): nothing, or update it.

@@ -13,6 +13,9 @@ namespace tb {
 using Argv = std::vector<std::string>;
 
 Status CmdRecord(Context& ctx, const Argv& args);
+Status CmdImport(Context& ctx, const Argv& args);  // cmd_import.cc
+Status CmdExport(Context& ctx, const Argv& args);  // cmd_export.cc
+Status CmdForget(Context& ctx, const Argv& args);  // cmd_forget.cc
 Status CmdHistory(Context& ctx, const Argv& args);
 Status CmdSearch(Context& ctx, const Argv& args);
 Status CmdStatus(Context& ctx, const Argv& args);
@@ -28,6 +31,26 @@ Status CmdInit(Context& ctx, const Argv& args);
 Status CmdOffOn(Context& ctx, const Argv& args);  // outside the integration: an error
 Status CmdInstall(Context& ctx, const Argv& args);
 Status CmdUninstall(Context& ctx, const Argv& args);
+
+// Backups, snapshots, log export and replay, rollback, retention, audit
+// (cmd_backup.cc).
+Status CmdBackupCreate(Context& ctx, const Argv& args);
+Status CmdBackupList(Context& ctx, const Argv& args);
+Status CmdBackupVerify(Context& ctx, const Argv& args);
+Status CmdBackupRestore(Context& ctx, const Argv& args);
+Status CmdBackupPrune(Context& ctx, const Argv& args);
+Status CmdSnapshotCreate(Context& ctx, const Argv& args);
+Status CmdSnapshotList(Context& ctx, const Argv& args);
+Status CmdSnapshotDelete(Context& ctx, const Argv& args);
+Status CmdSnapshotRestore(Context& ctx, const Argv& args);
+Status CmdLogExport(Context& ctx, const Argv& args);
+Status CmdReplay(Context& ctx, const Argv& args);
+Status CmdRollback(Context& ctx, const Argv& args);
+Status CmdRetentionApply(Context& ctx, const Argv& args);
+Status CmdAudit(Context& ctx, const Argv& args);
+// Automatic retention (at most daily) and backups (backup.interval), run by
+// Context::OpenStore on a writable store; failures are logged, not returned.
+void RunAutoMaintenance(Context& ctx, Store& store);
 
 // Current UTC time in ns (tools/ is where the real clock is read).
 int64_t NowNs();

@@ -15,6 +15,7 @@
 #include "core/record_policy.h"
 #include "storage/data_dir.h"
 #include "storage/spool.h"
+#include "tools/commands.h"
 #include "tools/logging.h"
 
 namespace tb {
@@ -49,7 +50,9 @@ Status Context::OpenStore(StoreOptions::Access access, std::unique_ptr<Store>* o
   Status log = SetupLogging(config, data_dir, false);
   if (!log.ok()) spdlog::warn("file log disabled: {}", log.message());
   if ((*out)->read_only()) return Status::OK();
-  return DrainSpoolInto(**out);
+  TB_RETURN_IF_ERROR(DrainSpoolInto(**out));
+  RunAutoMaintenance(*this, **out);  // tools/cmd_backup.cc
+  return Status::OK();
 }
 
 Status Context::DrainSpoolInto(Store& store) const {

@@ -299,7 +299,7 @@ TEST_F(ConfigTest, UnknownSection) {
   Status s = Load("[storage]\nblock_cache_mb = 64\n\n[storgae]\nx = 1\n");
   EXPECT_TRUE(s.IsInvalidArgument());
   EXPECT_EQ(s.message(), "unknown config section '[storgae]' (" + path_ +
-                             ":4). Known sections: storage, record, secrets, log");
+                             ":4). Known sections: storage, record, secrets, log, backup, retention");
 }
 
 TEST_F(ConfigTest, UnknownKey) {
@@ -314,7 +314,7 @@ TEST_F(ConfigTest, KeyOutsideASection) {
   Status s = Load("level = \"debug\"\n");
   EXPECT_TRUE(s.IsInvalidArgument());
   EXPECT_EQ(s.message(), "unknown config key 'level' (" + path_ +
-                             ":1). Keys belong in a section: storage, record, secrets, log");
+                             ":1). Keys belong in a section: storage, record, secrets, log, backup, retention");
 }
 
 TEST_F(ConfigTest, SectionThatIsNotATable) {

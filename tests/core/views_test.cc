@@ -141,7 +141,7 @@ TEST(ViewRegistryTest, NamesOrderAndLookup) {
   std::vector<std::string> names;
   for (const View* v : AllViews()) names.emplace_back(v->name());
   EXPECT_EQ(names, (std::vector<std::string>{"ids", "history", "by_cwd", "by_session", "by_command",
-                                             "commands"}));
+                                             "commands", "batches"}));
   for (const View* v : AllViews()) {
     EXPECT_EQ(FindView(v->name()), v);
     EXPECT_GE(v->version(), 1u);

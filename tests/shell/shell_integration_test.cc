@@ -62,6 +62,8 @@ class Typist {
     return ::testing::AssertionSuccess();
   }
   void Cd(const std::string& dir) { cwd_ = dir; }
+  // A command that ended the shell.
+  void Exited(const std::string& line, int exit) { Add({line}, exit, 0, 20000); }
   const std::vector<Expected>& expected() const { return expected_; }
 
  private:
@@ -141,10 +143,14 @@ TEST_P(ShellIntegrationTest, RecordsEveryCommandAsTyped) {
   const std::string begin = UtcNow(-1);
   ShellSandbox sb;
   // Hooks of the user's own, which must keep working next to ours.
+  // The integration is loaded under the user's strict options.
   sb.AddRcLines("bash",
-                "__user_dbg=0\ntrap '(( __user_dbg += 1 ))' DEBUG\n"
+                "set -u\n__user_dbg=0\ntrap '(( __user_dbg += 1 ))' DEBUG\n"
+                "trap 'echo user-exit-trap >> \"$HOME/exit-trap.log\"' EXIT\n"
                 "PROMPT_COMMAND=('__user_pc=$(( ${__user_pc:-0} + 1 ))')\n");
-  sb.AddRcLines("zsh", "__user_pc=0\n__user_precmd() { (( __user_pc += 1 )) }\nprecmd_functions+=(__user_precmd)\n");
+  sb.AddRcLines("zsh",
+                "setopt NO_UNSET NO_CLOBBER SH_WORD_SPLIT\n"
+                "__user_pc=0\n__user_precmd() { (( __user_pc += 1 )) }\nprecmd_functions+=(__user_precmd)\n");
   std::string error;
   ASSERT_TRUE(sb.Start(shell, "w", &error)) << error;
   Typist t(sb, "w");
@@ -222,6 +228,13 @@ TEST_P(ShellIntegrationTest, RecordsEveryCommandAsTyped) {
     ASSERT_TRUE(t.Cmd("echo \"ps=$pipestatus\"", 0));
   }
   ASSERT_TRUE(t.Cmd("echo done", 0));
+  // `exit` ends the shell before any prompt: the exit hooks finish it.
+  sb.Line("w", "exit 3");
+  ASSERT_TRUE(sb.WaitExited("w")) << sb.Dump();
+  t.Exited("exit 3", 3);
+  if (shell == "bash") {
+    EXPECT_EQ(SlurpFile(sb.home() + "/exit-trap.log"), "user-exit-trap\n") << "the user's EXIT trap did not run";
+  }
 
   std::string screen = sb.Screen("w");
   std::string session = SessionOnScreen(screen);

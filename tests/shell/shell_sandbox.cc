@@ -250,6 +250,16 @@ bool ShellSandbox::RunLines(const std::string& name, const std::vector<std::stri
   return WaitPrompts(name, n + 1, timeout);
 }
 
+bool ShellSandbox::WaitExited(const std::string& name, std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  while (Clock::now() < deadline) {
+    RunResult r = Tmux({"display-message", "-p", "-t", std::string(kSession) + ":" + name, "#{pane_dead}"});
+    if (Trim(r.out) == "1") return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
 pid_t ShellSandbox::ShellPid(const std::string& name) {
   RunResult r = Tmux({"display-message", "-p", "-t", std::string(kSession) + ":" + name, "#{pane_pid}"});
   return static_cast<pid_t>(std::atoi(r.out.c_str()));

@@ -82,6 +82,8 @@ class ShellSandbox {
   // `comm` (e.g. "sleep"). False on timeout.
   bool WaitChild(const std::string& name, const std::string& comm,
                  std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // Waits until the shell of window `name` has exited (the pane stays, dead).
+  bool WaitExited(const std::string& name, std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // The pid of the shell in window `name`.
   pid_t ShellPid(const std::string& name);
 

@@ -1093,8 +1093,9 @@ TEST_F(StoreTest, InfoAndViewsCounts) {
                                                       {"by_cwd", 30},
                                                       {"by_session", 30},
                                                       {"by_command", 30},
-                                                      {"commands", 25}}));
-  ASSERT_EQ(views.size(), 6u);
+                                                      {"commands", 25},
+                                                      {"batches", 0}}));
+  ASSERT_EQ(views.size(), 7u);
   EXPECT_EQ(views[0].name, "ids");
   EXPECT_EQ(views[5].name, "commands");
 

@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
 const char* const kViewNames[] = {"ids",        "history",    "by_cwd",
-                                  "by_session", "by_command", "commands"};
+                                  "by_session", "by_command", "commands", "batches"};
 
 class CliAdmin : public CliTest {
  protected:
@@ -58,7 +58,7 @@ TEST_F(CliAdmin, StatusTable) {
       << lines[5];
   EXPECT_EQ(lines[6], "lock         free");
   EXPECT_EQ(lines[7],
-            "views        ids v1 history v1 by_cwd v1 by_session v1 by_command v1 commands v1");
+            "views        ids v1 history v1 by_cwd v1 by_session v1 by_command v1 commands v1 batches v1");
 }
 
 TEST_F(CliAdmin, StatusJson) {
@@ -77,8 +77,8 @@ TEST_F(CliAdmin, StatusJson) {
   EXPECT_TRUE(j["disk_bytes"].is_number_unsigned());
   EXPECT_GT(j["disk_bytes"].get<uint64_t>(), 0u);
   EXPECT_TRUE(j["lock_holder"].is_null());
-  ASSERT_EQ(j["views"].size(), 6u);
-  for (size_t i = 0; i < 6; ++i) {
+  ASSERT_EQ(j["views"].size(), 7u);
+  for (size_t i = 0; i < 7; ++i) {
     EXPECT_EQ(j["views"][i]["name"], kViewNames[i]);
     EXPECT_EQ(j["views"][i]["version"], 1);
     EXPECT_EQ(j["views"][i]["applied_seq"], 3);
@@ -95,13 +95,14 @@ TEST_F(CliAdmin, ViewsTableAndJson) {
             "by_cwd      1        3            3\n"
             "by_session  1        3            3\n"
             "by_command  1        3            3\n"
-            "commands    1        3            3\n");
+            "commands    1        3            3\n"
+            "batches     1        3            0\n");
   RunResult r = Tb({"views", "--format", "json"});
   EXPECT_EXIT_CODE(r, 0);
   Json j = Json::parse(r.out);
   ASSERT_TRUE(j.is_array());
-  ASSERT_EQ(j.size(), 6u);
-  for (size_t i = 0; i < 6; ++i) {
+  ASSERT_EQ(j.size(), 7u);
+  for (size_t i = 0; i < 7; ++i) {
     std::vector<std::string> keys;
     for (const auto& [k, v] : j[i].items()) keys.push_back(k);
     EXPECT_EQ(keys, (std::vector<std::string>{"name", "version", "code_version", "applied_seq",
@@ -109,7 +110,7 @@ TEST_F(CliAdmin, ViewsTableAndJson) {
     EXPECT_EQ(j[i]["name"], kViewNames[i]);
     EXPECT_EQ(j[i]["version"], j[i]["code_version"]);
     EXPECT_EQ(j[i]["applied_seq"], 3);
-    EXPECT_EQ(j[i]["entries"], 3);
+    EXPECT_EQ(j[i]["entries"], kViewNames[i] == std::string("batches") ? 0 : 3);  // no imports
   }
 }
 

@@ -144,7 +144,7 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{{"rebuild", "--view", "nope"},
                   2,
                   "unknown view 'nope' (tb rebuild). Known views: ids, history, by_cwd, "
-                  "by_session, by_command, commands"},
+                  "by_session, by_command, commands, batches"},
         ErrorCase{{"rebuild", "--view"},
                   2,
                   "the required argument for option '--view' is missing (tb rebuild). Run 'tb "
@@ -156,7 +156,7 @@ INSTANTIATE_TEST_SUITE_P(
                   "tb log dump: invalid value 'x' for --from: " + kIntRange},
         ErrorCase{{"log"},
                   2,
-                  "'tb log' needs a subcommand: 'tb log verify' or 'tb log dump'. Run 'tb help' "
+                  "'tb log' needs a subcommand: 'tb log verify', 'tb log dump' or 'tb log export'. Run 'tb help' "
                   "for the list of commands"},
         ErrorCase{{"config", "--format", "json"},
                   2,
@@ -168,11 +168,11 @@ INSTANTIATE_TEST_SUITE_P(
                   "the list of commands"},
         ErrorCase{{"log", "frob"},
                   2,
-                  "unknown command 'log frob': expected 'tb log verify' or 'tb log dump'. Run 'tb "
+                  "unknown command 'log frob': expected 'tb log verify', 'tb log dump' or 'tb log export'. Run 'tb "
                   "help' for the list of commands"},
         ErrorCase{{"Log", "dump"},
                   2,
-                  "unknown command 'Log'. Did you mean 'tb log verify' or 'tb log dump'? Run 'tb "
+                  "unknown command 'Log'. Did you mean 'tb log verify', 'tb log dump' or 'tb log export'? Run 'tb "
                   "help' for the list of commands"},
         ErrorCase{{"config", "show", "--format", "yaml"},
                   2,

@@ -168,7 +168,17 @@ __tb_precmd() {
   return "$st"
 }
 
-# Restores $? for a chained DEBUG trap (see __tb_hook_debug).
+# EXIT trap: the shell ends during a command (`exit`, closed terminal):
+# finish it, or it would stay "running" in history.
+__tb_exit() {
+  __tb_st=$?
+  if [[ $BASHPID == "$__tb_pid" && -n $__tb_run ]]; then
+    __tb_end "$__tb_st" "${EPOCHREALTIME/[.,]/}"
+  fi
+  return 0
+}
+
+# Restores $? for a chained trap (see __tb_hook_trap).
 __tb_ret() { return "$__tb_st"; }
 
 # Each line readline accepts (Enter, C-j, C-o) passes through here first.
@@ -184,27 +194,27 @@ __tb_rl() {
 
 # --- installation (idempotent) ----------------------------------------------
 
-# __tb_hook_debug "$(trap -p DEBUG)": puts our DEBUG trap in place, chaining
-# the one already there. (The caller reads it: inside a function bash hides
-# the DEBUG trap.)
-__tb_hook_debug() {
+# __tb_hook_trap FUNCTION SIGNAL "$(trap -p SIGNAL)": makes FUNCTION the
+# SIGNAL (DEBUG, EXIT) trap, chaining the trap already there, which then
+# sees the real $? and $_ (a status returned in a condition is harmless
+# under `set -e` and extdebug). The caller reads the current trap: inside a
+# function bash hides the DEBUG trap.
+__tb_hook_trap() {
   local cur=
-  if [[ -n ${1-} ]]; then
-    __tb_trap_arg() { cur=$2; }
-    eval "__tb_trap_arg ${1#trap }"
+  if [[ ${3-} == *[![:space:]]* ]]; then
+    __tb_trap_arg() { cur=${2-}; }
+    eval "__tb_trap_arg ${3#trap }"
     unset -f __tb_trap_arg
   fi
-  [[ $cur == *__tb_debug* ]] && return 0
+  [[ $cur == *"$1"* ]] && return 0
   if [[ -n $cur ]]; then
-    # The chained trap sees the real $? and $_; under `set -e` or extdebug a
-    # status returned in a condition is harmless.
-    builtin trap -- "__tb_debug \"\$_\"; if __tb_ret \"\$_\"; then
+    builtin trap -- "$1 \"\$_\"; if __tb_ret \"\$_\"; then
 $cur
 else
 $cur
-fi" DEBUG
+fi" "$2"
   else
-    builtin trap -- '__tb_debug "$_"' DEBUG
+    builtin trap -- "$1 \"\$_\"" "$2"
   fi
   return 0
 }
@@ -235,20 +245,12 @@ __tb_hook_ps0() {
   return 0
 }
 
-# Wraps accept-line (and operate-and-get-next) in every keymap where Enter
-# still runs it, so __tb_rl sees the line first. Keys bound to anything else
-# are left alone.
+# __tb_hook_readline "$(__tb_bindings)": wraps accept-line (and
+# operate-and-get-next) in every keymap where Enter still runs it, so
+# __tb_rl sees the line first. Keys bound to anything else are left alone.
 __tb_hook_readline() {
   [[ -o emacs || -o vi ]] || return 0
-  local km key fn seg q
-  # What runs accept-line and operate-and-get-next now, in every keymap
-  # (one fork, at load time).
-  q=$(for km in emacs vi-insert vi-command; do
-        for fn in accept-line operate-and-get-next; do
-          builtin bind -m "$km" -q "$fn" 2>/dev/null
-          builtin echo ' ;;'
-        done
-      done)
+  local km key fn seg q=${1-}
   for km in emacs vi-insert vi-command; do
     builtin bind -m "$km" -x '"\C-x\C-_\C-t": __tb_rl "$_"' 2>/dev/null || :
     for fn in accept-line operate-and-get-next; do
@@ -309,9 +311,22 @@ __tb_file=$__tb_spool/$__tb_sid.spool
 __tb_tmp=$__tb_spool/.$__tb_sid.tmp
 export TERMBRAIN_SESSION=$__tb_sid TERMBRAIN_SHELL=bash
 if __tb_spool_ok; then
-  __tb_hook_debug "$(builtin trap -p DEBUG)"
+  # What is in place now: the DEBUG and EXIT traps (read here, at top level:
+  # inside a function bash hides the DEBUG trap) and what runs accept-line
+  # and operate-and-get-next in each keymap. One fork, at load time only.
+  __tb_out=$(builtin trap -p DEBUG; builtin echo ' ;;'; builtin trap -p EXIT; builtin echo ' ;;'
+             if [[ -o emacs || -o vi ]]; then
+               for __tb_x in emacs vi-insert vi-command; do
+                 builtin bind -m "$__tb_x" -q accept-line 2>/dev/null; builtin echo ' ;;'
+                 builtin bind -m "$__tb_x" -q operate-and-get-next 2>/dev/null; builtin echo ' ;;'
+               done
+             fi)
+  __tb_hook_trap __tb_debug DEBUG "${__tb_out%%' ;;'*}"
+  __tb_out=${__tb_out#*' ;;'$'\n'}
+  __tb_hook_trap __tb_exit EXIT "${__tb_out%%' ;;'*}"
+  __tb_hook_readline "${__tb_out#*' ;;'$'\n'}"
+  __tb_out= __tb_x=
   __tb_hook_prompt
-  __tb_hook_readline
   __tb_hook_ps0
 else
   builtin printf 'tb: error: cannot use the spool directory (%s): not a directory owned by you. Recording is off in this shell\n' "$__tb_spool" >&2

@@ -49,13 +49,13 @@ if status is-interactive; and test -r /proc/uptime
     # every 100 commands. Started frame: counter <run>0, finished: <run>1.
     # Escaping only runs when there is something to escape.
     function __tb_preexec --on-event fish_preexec
-        switch "$__tb_off$TERMBRAIN_DISABLED"
-            case '' 0
+        # One switch (cheaper than tests): "<off><disabled>:<ignore-space><command>".
+        switch "$__tb_off$TERMBRAIN_DISABLED:$__tb_ign_space$argv[1]"
+            case ':1 *' '0:1 *'
+                return 0  # leading space
+            case ':*' '0:*'
             case '*'
-                return 0
-        end
-        if test "$__tb_ign_space" = 1; and string match -q -- ' *' $argv[1]
-            return 0
+                return 0  # paused (tb off) or TERMBRAIN_DISABLED
         end
         test -d $__tb_spool; or __tb_spool_ok; or return 0
         read -l up _ </proc/uptime
@@ -73,6 +73,7 @@ if status is-interactive; and test -r /proc/uptime
             set d (__tb_esc $d)
         end
         printf 'TB1\tS\t%s\t%s0\t%s\t%s\tfish\t%s\t%s\t.\n' "$__tb_sid" "$__tb_run" "$t" "$__tb_sid" "$d" "$c" >>$__tb_file
+        set -g __tb_t $t
         return 0
     end
 
@@ -83,6 +84,19 @@ if status is-interactive; and test -r /proc/uptime
         read -l up _ </proc/uptime
         math -s3 $__tb_clock_off + $up | read -l t
         printf 'TB1\tF\t%s\t%s1\t%s\t%s\t%s000\t%s0\t.\n' "$__tb_sid" "$__tb_run" "$t" "$st" "$CMD_DURATION" "$__tb_run" >>$__tb_file
+        set -g __tb_run ''
+        return 0
+    end
+
+    # fish ends during a command (`exit`, closed terminal): finish it, or it
+    # would stay "running" in history.
+    function __tb_exit --on-event fish_exit
+        set -l st $status
+        test -n "$__tb_run"; and test -d $__tb_spool; or return 0
+        read -l up _ </proc/uptime
+        math -s3 $__tb_clock_off + $up | read -l t
+        math -s0 "max(0, ($t - $__tb_t) * 1000000)" | read -l us
+        printf 'TB1\tF\t%s\t%s1\t%s\t%s\t%s\t%s0\t.\n' "$__tb_sid" "$__tb_run" "$t" "$st" "$us" "$__tb_run" >>$__tb_file
         set -g __tb_run ''
         return 0
     end
@@ -111,6 +125,7 @@ if status is-interactive; and test -r /proc/uptime
         # starts its own session).
         set -g __tb_sid ''
         set -g __tb_run ''
+        set -g __tb_t 0
         set -g __tb_off ''
         set -g __tb_blk 0
         set -g __tb_seq_all
@@ -146,7 +161,7 @@ if status is-interactive; and test -r /proc/uptime
     set -gx TERMBRAIN_SHELL fish
     if not __tb_spool_ok
         echo "tb: error: cannot use the spool directory ($__tb_spool): not a directory owned by you. Recording is off in this shell" >&2
-        functions -e __tb_preexec __tb_postexec
+        functions -e __tb_preexec __tb_postexec __tb_exit
     end
 end
 true

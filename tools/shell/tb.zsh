@@ -98,6 +98,17 @@ __tb_precmd() {
   return 0
 }
 
+# The shell ends during a command (`exit`, closed terminal): finish it, or
+# it would stay "running" in history.
+__tb_zshexit() {
+  local st=$?
+  emulate -L zsh
+  [[ -n $__tb_run ]] || return 0
+  local r=$EPOCHREALTIME
+  __tb_finish "$st" "${r%.*}${${r#*.}[1,6]}"
+  return 0
+}
+
 # The shell-level `tb`: off/on act on this shell, the rest goes to the binary.
 # (`function tb`, not `tb()`: an alias named tb must not break the definition.)
 function tb {
@@ -140,6 +151,7 @@ function tb {
     autoload -Uz add-zsh-hook
     add-zsh-hook preexec __tb_preexec
     add-zsh-hook precmd __tb_precmd
+    add-zsh-hook zshexit __tb_zshexit
   else
     builtin print -ru2 -- "tb: error: cannot use the spool directory ($__tb_spool): not a directory owned by you. Recording is off in this shell"
   fi

@@ -1,0 +1,45 @@
+// LineReader: lines of a file, streamed through a fixed buffer.
+//
+// A line is the bytes up to LF (excluded); a CR before the LF is removed
+// (CRLF files). The last line may lack its LF (a truncated file): it is
+// returned all the same and last_unterminated() becomes true.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace tb {
+
+class LineReader {
+ public:
+  // Takes ownership of `fd` (closed by the destructor).
+  explicit LineReader(int fd, size_t buffer_bytes = 1 << 20);
+  ~LineReader();
+  LineReader(const LineReader&) = delete;
+  LineReader& operator=(const LineReader&) = delete;
+
+  // The next line, valid until the next call; false at the end or on error.
+  bool Next(std::string_view* line);
+  uint64_t line_number() const { return lineno_; }  // of the last line returned
+  uint64_t line_offset() const { return line_start_; }  // file offset of the last line returned
+  bool last_unterminated() const { return unterminated_; }
+  const Status& status() const { return status_; }
+
+ private:
+  bool Fill();
+  int fd_;
+  std::string buf_;
+  size_t begin_ = 0, end_ = 0;
+  bool eof_ = false;
+  bool unterminated_ = false;
+  uint64_t lineno_ = 0;
+  uint64_t base_ = 0;        // file offset of buf_[0]
+  uint64_t line_start_ = 0;
+  std::string long_line_;  // a line longer than the buffer
+  Status status_;
+};
+
+}  // namespace tb

@@ -1,0 +1,55 @@
+// Import sources: each parser turns one history file (or database) into a
+// stream of commands. Streaming and memory-bounded: a source holds at most
+// one entry (and a read buffer) at a time, whatever the file size.
+//
+// A source never writes anything: tools/cmd_import.cc applies the record
+// policy, de-duplicates, gives synthetic timestamps and appends the batch.
+// Thread safety: one source per thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/event.h"
+#include "core/status.h"
+
+namespace tb {
+
+struct ImportedCommand {
+  Event ev;                 // kind kRecorded: command, cwd, shell, exit, duration, time...
+  bool has_time = false;    // false: ev.time_ns is to be made up (file order kept)
+  uint64_t line = 0;        // 1-based line (or row) where the entry starts
+  // ndjson only: the record's own id and seq, kept on import when possible.
+  bool keep_id = false;
+  uint64_t want_seq = 0;
+};
+
+// A malformed entry: where, and why (one line, no trailing period).
+using ProblemFn = std::function<void(uint64_t line, const std::string& why)>;
+
+class ImportSource {
+ public:
+  virtual ~ImportSource() = default;
+  // The next command; false at the end or on an I/O error (see status()).
+  // Malformed entries are reported through the ProblemFn and skipped.
+  virtual bool Next(ImportedCommand* out) = 0;
+  virtual Status status() const = 0;
+};
+
+struct SourceOptions {
+  ProblemFn problem;  // never null when opened through OpenImportSource
+};
+
+// The importer names OpenImportSource accepts for text files.
+bool IsTextSource(std::string_view source);
+
+// Opens `path` as history of kind `source` ("bash", "zsh", "fish",
+// "ndjson"). NotFound / IOError / InvalidArgument (a directory, a binary
+// file) as one-line messages naming the path.
+Status OpenImportSource(std::string_view source, const std::string& path, const SourceOptions& options,
+                        std::unique_ptr<ImportSource>* out);
+
+}  // namespace tb

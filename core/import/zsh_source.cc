@@ -1,0 +1,99 @@
+#include "core/import/zsh_source.h"
+
+#include <cstring>
+
+#include "core/import/line_reader.h"
+
+namespace tb {
+
+void Unmetafy(std::string* s) {
+  size_t w = 0;
+  for (size_t r = 0; r < s->size(); ++r) {
+    char c = (*s)[r];
+    if (static_cast<unsigned char>(c) == 0x83 && r + 1 < s->size()) c = static_cast<char>((*s)[++r] ^ 0x20);
+    (*s)[w++] = c;
+  }
+  s->resize(w);
+}
+
+namespace {
+
+bool Digits(std::string_view* in, int64_t* v) {
+  size_t i = 0;
+  int64_t x = 0;
+  while (i < in->size() && i < 18 && (*in)[i] >= '0' && (*in)[i] <= '9') x = x * 10 + ((*in)[i++] - '0');
+  if (i == 0) return false;
+  in->remove_prefix(i);
+  *v = x;
+  return true;
+}
+
+class ZshSource final : public ImportSource {
+ public:
+  ZshSource(int fd, const SourceOptions& o) : reader_(fd), options_(o) {}
+
+  bool Next(ImportedCommand* out) override {
+    std::string_view line;
+    while (reader_.Next(&line)) {
+      uint64_t first = reader_.line_number();
+      ImportedCommand c;
+      c.ev.kind = EventKind::kRecorded;
+      c.ev.shell = "zsh";
+      c.line = first;
+      bool bad = false;
+      if (line.size() >= 3 && line[0] == ':' && line[1] == ' ' && line[2] >= '0' && line[2] <= '9') {
+        std::string_view rest = line.substr(2);
+        int64_t start = 0, elapsed = 0;
+        if (Digits(&rest, &start) && !rest.empty() && rest[0] == ':') {
+          rest.remove_prefix(1);
+          if (Digits(&rest, &elapsed) && !rest.empty() && rest[0] == ';') {
+            rest.remove_prefix(1);
+            c.has_time = true;
+            c.ev.time_ns = start * 1000000000LL;
+            c.ev.duration_ns = elapsed * 1000000000LL;
+            line = rest;
+          } else {
+            bad = true;
+          }
+        } else {
+          bad = true;
+        }
+      }
+      c.ev.command.assign(line);
+      // Continuation lines: "\" LF inside a command.
+      while (!c.ev.command.empty() && c.ev.command.back() == '\\') {
+        std::string_view next;
+        if (!reader_.Next(&next)) break;  // a truncated last entry: keep what we have
+        c.ev.command.back() = '\n';
+        c.ev.command.append(next);
+      }
+      if (bad) {
+        options_.problem(first, "not an extended history entry (expected ': <start>:<elapsed>;<command>')");
+        continue;
+      }
+      if (std::memchr(c.ev.command.data(), '\0', c.ev.command.size()) != nullptr) {
+        options_.problem(first, "a NUL byte (is this a binary file?)");
+        continue;
+      }
+      Unmetafy(&c.ev.command);
+      if (c.ev.command.find_first_not_of(" \t\n") == std::string::npos) continue;
+      *out = std::move(c);
+      return true;
+    }
+    return false;
+  }
+
+  Status status() const override { return reader_.status(); }
+
+ private:
+  LineReader reader_;
+  SourceOptions options_;
+};
+
+}  // namespace
+
+std::unique_ptr<ImportSource> NewZshSource(int fd, const SourceOptions& options) {
+  return std::make_unique<ZshSource>(fd, options);
+}
+
+}  // namespace tb

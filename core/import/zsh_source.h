@@ -1,0 +1,23 @@
+// zsh history (HISTFILE), plain or EXTENDED_HISTORY:
+//
+//   entry    := (": " start ":" elapsed ";")? text
+//   text     := line ("\" LF line)*      a line ending in "\" continues
+//   start, elapsed := digit+             (epoch seconds; seconds)
+// Bytes are metafied: 0x83 followed by c stands for c ^ 0x20 (zsh's Meta).
+// A line that starts with ": <digit>" but is not a valid extended header is
+// malformed. Times: start (elapsed becomes the duration), else synthetic.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/import/source.h"
+
+namespace tb {
+
+std::unique_ptr<ImportSource> NewZshSource(int fd, const SourceOptions& options);
+
+// Undoes zsh's metafication in place.
+void Unmetafy(std::string* s);
+
+}  // namespace tb

@@ -1,0 +1,227 @@
+// End-to-end tests of tb import / export / forget (issue 5; issue 6 point 6):
+// per-format fixtures (tests/fixtures/import), idempotence, undo, strict
+// mode, bad input, the export -> import round trip, and forget leaving no
+// trace while views and the log still verify.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/import/fish_source.h"
+#include "core/import/zsh_source.h"
+#include "tests/tools/cli_fixture.h"
+
+namespace tb::testing {
+namespace {
+
+std::string Fixture(const std::string& name) { return std::string(TB_SOURCE_DIR) + "/tests/fixtures/import/" + name; }
+
+class ImportTest : public CliTest {
+ protected:
+  RunResult Import(const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"import"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Tb(args);
+  }
+  void ExpectViewsVerify() {
+    RunResult r = Tb({"views", "verify"});
+    EXPECT_EXIT_CODE(r, 0);
+    RunResult l = Tb({"log", "verify"});
+    EXPECT_EXIT_CODE(l, 0);
+  }
+  std::string HistoryNdjson(const std::string& dir = "") {
+    TbCall c;
+    if (!dir.empty()) c.data_dir = false;
+    std::vector<std::string> args = {"history", "--format", "ndjson"};
+    if (!dir.empty()) args.insert(args.begin(), {"--data-dir", dir});
+    RunResult r = Tb(args, c);
+    EXPECT_EXIT_CODE(r, 0);
+    return r.out;
+  }
+};
+
+TEST(ImportParsersTest, UnmetafyAndFishEscapes) {
+  std::string s = "\xe2\x83\xa6\x83\xb2";  // "→" (E2 86 92) as zsh stores it
+  Unmetafy(&s);
+  EXPECT_EQ(s, "\xe2\x86\x92");
+  EXPECT_EQ(UnescapeFish("a\\nb\\\\c"), "a\nb\\c");
+}
+
+TEST_F(ImportTest, BashWithTimestampsKeepsMultiLineEntriesAndTimes) {
+  RunResult r = Import({"bash", Fixture("bash_timestamps.history")});
+  ASSERT_EXIT_CODE(r, 0);
+  EXPECT_NE(r.out.find("4 imported, 0 duplicates, 0 malformed"), std::string::npos) << r.out;
+  std::string h = HistoryNdjson();
+  EXPECT_NE(h.find("\"command\":\"for i in 1 2; do\\n  echo $i\\ndone\",\"cwd\":\"\",\"exit_code\":null,"
+                   "\"duration_ms\":null,\"started_at\":\"2023-11-14T22:13:30.000Z\""),
+            std::string::npos)
+      << h;
+  // Out-of-order timestamps are kept as they are (history sorts by time);
+  // a truncated last line (no LF) is still imported.
+  EXPECT_NE(h.find("\"echo out of order\",\"cwd\":\"\",\"exit_code\":null,\"duration_ms\":null,"
+                   "\"started_at\":\"2023-11-14T22:13:10.000Z\""),
+            std::string::npos);
+  EXPECT_NE(h.find("\"make test\""), std::string::npos);
+  ExpectViewsVerify();
+}
+
+TEST_F(ImportTest, BashPlainKeepsFileOrderAndUnicode) {
+  ASSERT_EXIT_CODE(Import({"bash", Fixture("bash_plain.history")}), 0);
+  // Newest first: the file's order reversed.
+  EXPECT_EQ(Commands(), (std::vector<std::string>{"echo \"h\xc3\xa9llo w\xc3\xb6rld\"", "git status", "cd /tmp", "ls -la"}));
+}
+
+TEST_F(ImportTest, ZshExtendedMetafiedContinuationCrlfAndMalformed) {
+  RunResult r = Import({"zsh", Fixture("zsh_extended.history")});
+  ASSERT_EXIT_CODE(r, 0);
+  EXPECT_NE(r.out.find("6 imported, 0 duplicates, 1 malformed"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("zsh_extended.history:6:"), std::string::npos) << r.err;
+  std::vector<std::string> cmds = Commands();
+  ASSERT_EQ(cmds.size(), 7u);  // "echo first\nsecond line" is two plain lines
+  EXPECT_EQ(cmds[0], "tail -f log");
+  EXPECT_EQ(cmds[1], "echo \xe2\x86\x92 caf\xc3\xa9");
+  std::string h = HistoryNdjson();
+  EXPECT_NE(h.find("\"command\":\"make -j4\",\"cwd\":\"\",\"exit_code\":null,\"duration_ms\":3000,"
+                   "\"started_at\":\"2023-11-14T22:13:25.000Z\""),
+            std::string::npos)
+      << h;
+  EXPECT_NE(h.find("\"echo first \\nsecond line\""), std::string::npos) << h;
+}
+
+TEST_F(ImportTest, FishEntriesWithEscapes) {
+  RunResult r = Import({"fish", Fixture("fish.history")});
+  ASSERT_EXIT_CODE(r, 0);
+  EXPECT_NE(r.out.find("4 imported, 0 duplicates, 1 malformed"), std::string::npos) << r.out;
+  std::string h = HistoryNdjson();
+  EXPECT_NE(h.find("\"git commit -m \\\"multi\\nline\\\"\""), std::string::npos) << h;
+  EXPECT_NE(h.find("\"echo back\\\\slash\""), std::string::npos) << h;
+}
+
+TEST_F(ImportTest, ReimportAddsNothing) {
+  for (const char* f : {"bash_timestamps.history", "zsh_extended.history", "fish.history", "bash_plain.history"}) {
+    std::string src = std::string(f).starts_with("bash") ? "bash" : std::string(f).starts_with("zsh") ? "zsh" : "fish";
+    ASSERT_EXIT_CODE(Import({src, Fixture(f)}), 0);
+    std::string before = HistoryNdjson();
+    RunResult r = Import({src, Fixture(f)});
+    ASSERT_EXIT_CODE(r, 0);
+    EXPECT_NE(r.out.find(": 0 imported"), std::string::npos) << r.out;
+    EXPECT_EQ(HistoryNdjson(), before) << f;
+  }
+  ExpectViewsVerify();
+}
+
+TEST_F(ImportTest, UndoRemovesExactlyThatBatchFromEveryView) {
+  Record("before", {"--exit", "1"});
+  ASSERT_EXIT_CODE(Import({"bash", Fixture("bash_timestamps.history")}), 0);
+  std::string after_first = HistoryNdjson();
+  ASSERT_EXIT_CODE(Import({"zsh", Fixture("zsh_extended.history")}), 0);
+  Record("ls", {"--exit", "2"});  // shares a command with the zsh batch
+  RunResult list = Import({"--list"});
+  ASSERT_EXIT_CODE(list, 0);
+  // The zsh batch id is the seq of its first record: 1 record + 4 bash + ImportCompleted + 1.
+  EXPECT_NE(list.out.find("\n7 "), std::string::npos) << list.out;
+  ASSERT_EXIT_CODE(Import({"--undo", "7"}), 0);
+  ExpectViewsVerify();
+  std::vector<std::string> cmds = Commands();
+  EXPECT_EQ(cmds.front(), "ls");
+  EXPECT_EQ(std::count(cmds.begin(), cmds.end(), std::string("ls")), 1);
+  EXPECT_EQ(std::find(cmds.begin(), cmds.end(), "tail -f log"), cmds.end());
+  EXPECT_NE(Import({"--list"}).out.find("undone"), std::string::npos);
+  RunResult again = Import({"--undo", "7"});
+  EXPECT_EXIT_CODE(again, 2);
+  EXPECT_EXIT_CODE(Import({"--undo", "999"}), 1);
+  // Search through the commands view still finds the surviving "ls".
+  RunResult s = Tb({"search", "ls", "--format", "plain"});
+  EXPECT_EQ(s.out, "ls\nls -la\n");
+  // A rebuild from the log gives the same views.
+  ASSERT_EXIT_CODE(Tb({"rebuild"}), 0);
+  ExpectViewsVerify();
+  (void)after_first;
+}
+
+TEST_F(ImportTest, StrictStopsAtTheFirstProblemAndWritesNothing) {
+  RunResult r = Import({"zsh", Fixture("zsh_extended.history"), "--strict"});
+  EXPECT_EXIT_CODE(r, 2);
+  EXPECT_NE(r.err.find("zsh_extended.history:6:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("nothing was imported"), std::string::npos) << r.err;
+  EXPECT_EQ(HistoryNdjson(), "");
+  ASSERT_EXIT_CODE(Import({"bash", Fixture("bash_plain.history"), "--strict"}), 0);
+}
+
+TEST_F(ImportTest, BadInputIsOneLineErrorOrZeroImported) {
+  RunResult missing = Import({"bash", root() + "/nope"});
+  EXPECT_EXIT_CODE(missing, 1);
+  EXPECT_EQ(std::count(missing.err.begin(), missing.err.end(), '\n'), 1) << missing.err;
+  RunResult dir = Import({"bash", root()});
+  EXPECT_EXIT_CODE(dir, 2);
+  EXPECT_NE(dir.err.find("directory"), std::string::npos);
+  WriteFile(root() + "/bin", std::string("\x7f" "ELF\0\0\0", 7));
+  RunResult bin = Import({"zsh", root() + "/bin"});
+  EXPECT_EXIT_CODE(bin, 2);
+  EXPECT_NE(bin.err.find("binary"), std::string::npos);
+  WriteFile(root() + "/empty", "");
+  RunResult empty = Import({"fish", root() + "/empty"});
+  EXPECT_EXIT_CODE(empty, 0);
+  EXPECT_NE(empty.out.find("0 imported"), std::string::npos);
+  EXPECT_EXIT_CODE(Import({"nosuchshell", root() + "/empty"}), 2);
+}
+
+TEST_F(ImportTest, ExportImportRoundTripIsByteIdentical) {
+  Record("first", {"--exit", "0", "--duration-ms", "1.234567", "--cwd", "/tmp/\xff\xfe", "--session", "s1"});
+  Record(std::string("bad \xc3\x28 bytes"), {"--exit", "3", "--started-at", "2024-01-02T03:04:05.123456Z"});
+  ASSERT_EXIT_CODE(Import({"zsh", Fixture("zsh_extended.history")}), 0);
+  Record("last", {"--exit", "1"});
+  std::string out = root() + "/export.ndjson";
+  ASSERT_EXIT_CODE(Tb({"export", "-o", out}), 0);
+  EXPECT_NE(ReadFile(out).find("\"cwd_b64\":\"L3RtcC///g==\""), std::string::npos) << ReadFile(out);
+  std::string other = root() + "/other";
+  TbCall c;
+  c.data_dir = false;
+  RunResult imp = Tb({"--data-dir", other, "import", "ndjson", out}, c);
+  ASSERT_EXIT_CODE(imp, 0);
+  EXPECT_EQ(HistoryNdjson(other), HistoryNdjson());
+  RunResult plain_a = Tb({"history", "--format", "plain"});
+  RunResult plain_b = Tb({"--data-dir", other, "history", "--format", "plain"}, c);
+  EXPECT_EQ(plain_a.out, plain_b.out);  // bytes, not just their UTF-8 form
+  RunResult again = Tb({"--data-dir", other, "import", "ndjson", out}, c);
+  EXPECT_NE(again.out.find("0 imported"), std::string::npos) << again.out;
+  EXPECT_EXIT_CODE(Tb({"--data-dir", other, "views", "verify"}, c), 0);
+  for (const char* f : {"json", "csv", "markdown"}) {
+    RunResult e = Tb({"export", "--format", f});
+    EXPECT_EXIT_CODE(e, 0);
+    EXPECT_NE(e.out.find("last"), std::string::npos) << f;
+  }
+}
+
+TEST_F(ImportTest, ForgetLeavesNoTraceAndViewsVerify) {
+  ASSERT_EXIT_CODE(Import({"bash", Fixture("bash_timestamps.history")}), 0);
+  Record("curl -H 'X-Api: SECRETXYZ123' https://example.com", {"--exit", "1"});
+  Record("echo keep me");
+  Record("echo SECRETXYZ123 again");
+  RunResult dry = Tb({"forget", "--match", "SECRETXYZ123", "--dry-run"});
+  ASSERT_EXIT_CODE(dry, 0);
+  EXPECT_NE(dry.out.find("2 command(s) would be forgotten"), std::string::npos);
+  EXPECT_EXIT_CODE(Tb({"forget", "--match", "SECRETXYZ123"}), 2);  // no --yes, no terminal
+  RunResult f = Tb({"forget", "--match", "SECRETXYZ123", "--yes"});
+  ASSERT_EXIT_CODE(f, 0);
+  ExpectViewsVerify();
+  for (const auto& [path, entry] : Snapshot(data_dir())) {
+    EXPECT_EQ(entry.content.find("SECRETXYZ123"), std::string::npos) << path;
+  }
+  std::vector<std::string> cmds = Commands();
+  EXPECT_EQ(cmds.front(), "echo keep me");
+  // The Forgotten event holds seqs only.
+  RunResult dump = Tb({"log", "dump"});
+  EXPECT_EQ(dump.out.find("SECRETXYZ"), std::string::npos);
+  // Forget by id.
+  RunResult nd = Tb({"history", "-n", "1", "--format", "ndjson"});
+  std::string id = nd.out.substr(nd.out.find("\"id\":\"") + 6);
+  id = id.substr(0, id.find('"'));
+  ASSERT_EXIT_CODE(Tb({"forget", id, "--yes"}), 0);
+  EXPECT_EQ(Commands().front(), "make test");
+  ExpectViewsVerify();
+  ASSERT_EXIT_CODE(Tb({"rebuild"}), 0);
+  ExpectViewsVerify();
+}
+
+}  // namespace
+}  // namespace tb::testing

@@ -1,0 +1,647 @@
+// tb backup / snapshot / rollback / retention / replay / log export / audit:
+// the administrative commands (storage/admin.h), each recorded in the log
+// as an AdminAction event (the audit trail), plus the automatic backups and
+// retention run when a command opens the store for writing.
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/duration.h"
+#include "core/timefmt.h"
+#include "core/utf8.h"
+#include "storage/admin.h"
+#include "tools/args.h"
+#include "tools/commands.h"
+
+namespace tb {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
+
+constexpr int64_t kDayNs = 86400LL * 1'000'000'000LL;
+constexpr std::string_view kCkptLastBackup = "admin/last_backup_ns";
+constexpr std::string_view kCkptRetentionChecked = "admin/retention_checked_ns";
+
+std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+std::string Pad(std::string s, size_t n) {
+  if (s.size() < n) s.resize(n, ' ');
+  return s + " ";
+}
+
+std::string HumanBytes(uint64_t b) {
+  char buf[32];
+  if (b < 1024) {
+    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(b));
+  } else if (b < (1ull << 20)) {
+    std::snprintf(buf, sizeof buf, "%.1f KiB", static_cast<double>(b) / 1024);
+  } else if (b < (1ull << 30)) {
+    std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(b) / (1 << 20));
+  } else {
+    std::snprintf(buf, sizeof buf, "%.2f GiB", static_cast<double>(b) / (1 << 30));
+  }
+  return buf;
+}
+
+std::string BackupDir(const Context& ctx) {
+  return ctx.config.backup.dir.empty() ? ctx.data_dir + "/backups" : ctx.config.backup.dir;
+}
+
+std::string Holder(const Context& ctx) {
+  return "pid " + std::to_string(::getpid()) + " (tb " + ctx.command_name + ")";
+}
+
+// The AdminAction event of an administrative command.
+Event AuditEvent(const Context& ctx, const std::string& action, const Json& detail) {
+  Event ev;
+  ev.kind = EventKind::kAdminAction;
+  ev.time_ns = NowNs();
+  ev.host = HostName();
+  ev.user = ctx.UserName();
+  ev.session = ctx.Env("TERMBRAIN_SESSION");
+  ev.source = action;
+  ev.detail = Dump(detail);
+  return ev;
+}
+
+Status Audit(const Context& ctx, Store& store, const std::string& action, const Json& detail,
+             std::string_view ckpt_key = {}, std::string_view ckpt_value = {}) {
+  std::vector<Event> evs{AuditEvent(ctx, action, detail)};
+  if (!ckpt_key.empty()) return store.AppendWithCheckpoint(evs, true, ckpt_key, ckpt_value);
+  return store.Append(evs, true);
+}
+
+Status OpenWritable(Context& ctx, std::unique_ptr<Store>* store) {
+  return ctx.OpenStore(StoreOptions::Access::kReadWrite, store);
+}
+
+// "SEQ" (digits) or a time ParseTime() understands.
+Status ParseSeqOrTime(const std::string& flag, const std::string& text, std::optional<uint64_t>* seq,
+                      std::optional<int64_t>* time) {
+  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
+    int64_t v;
+    TB_RETURN_IF_ERROR(ParseIntFlag(flag, text, 0, INT64_MAX, &v));
+    *seq = static_cast<uint64_t>(v);
+    return Status::OK();
+  }
+  int64_t ns;
+  TB_RETURN_IF_ERROR(ParseTime(text, NowNs(), &ns).WithContext(flag));
+  *time = ns;
+  return Status::OK();
+}
+
+Status ParseTableJson(Args& a, const Argv& args, bool* help, bool* json) {
+  a.opts().add_options()("format", po::value<std::string>()->default_value("table")->value_name("F"),
+                         "output format: table or json");
+  TB_RETURN_IF_ERROR(a.Parse(args, help));
+  std::string f = a.Str("format");
+  if (f != "table" && f != "json") {
+    return Status::InvalidArgument("unknown format '" + f + "' for tb " + a.cmd() + ": expected table or json");
+  }
+  *json = f == "json";
+  return Status::OK();
+}
+
+Json BackupJson(const BackupEntry& e) {
+  return Json{{"id", e.id},
+              {"time", FormatRfc3339Millis(e.meta.time_ns)},
+              {"head_seq", e.meta.head},
+              {"floor_seq", e.meta.floor},
+              {"format", e.meta.format},
+              {"store_id", e.meta.store_id},
+              {"size_bytes", e.size},
+              {"files", e.files},
+              {"note", e.meta.note}};
+}
+
+Status PrintSnapshotUndo(const std::string& snapshot) {
+  if (snapshot.empty()) return Status::OK();
+  WriteOut("the previous state is saved as snapshot " + snapshot + "; undo with: tb snapshot restore " +
+           snapshot + "\n");
+  return Status::OK();
+}
+
+}  // namespace
+
+// ---- backups ---------------------------------------------------------------------
+
+Status CmdBackupCreate(Context& ctx, const Argv& args) {
+  Args a("backup create", "backup create [--note TEXT]");
+  a.opts().add_options()("note", po::value<std::string>()->value_name("TEXT"), "a note stored with the backup");
+  bool help;
+  TB_RETURN_IF_ERROR(a.Parse(args, &help));
+  if (help) return WriteOut(a.HelpText()), Status::OK();
+  std::unique_ptr<Store> store;
+  TB_RETURN_IF_ERROR(OpenWritable(ctx, &store));
+  BackupEntry e;
+  int64_t now = NowNs();
+  TB_RETURN_IF_ERROR(CreateBackup(*store, BackupDir(ctx), a.Str("note"), now, &e));
+  TB_RETURN_IF_ERROR(Audit(ctx, *store, "backup.create",
+                           Json{{"id", e.id}, {"dir", BackupDir(ctx)}, {"head_seq", e.meta.head}, {"note", e.meta.note}},
+                           kCkptLastBackup, std::to_string(now)));
+  WriteOut("created backup " + std::to_string(e.id) + " (head seq " + std::to_string(e.meta.head) + ", " +
+           std::to_string(e.files) + " files, " + HumanBytes(e.size) + ") in " + BackupDir(ctx) + "\n");
+  return Status::OK();
+}
+
+Status CmdBackupList(Context& ctx, const Argv& args) {
+  Args a("backup list", "backup list [--format table|json]");
+  bool help, json;
+  TB_RETURN_IF_ERROR(ParseTableJson(a, args, &help, &json));
+  if (help) return WriteOut(a.HelpText()), Status::OK();
+  std::vector<BackupEntry> all;
+  std::vector<uint32_t> corrupt;
+  TB_RETURN_IF_ERROR(ListBackups(BackupDir(ctx), &all, &corrupt));
+  if (json) {
+    Json j = Json::array();
+    for (const auto& e : all) j.push_back(BackupJson(e));
+    return WriteOut(Dump(j) + "\n"), Status::OK();
+  }
+  std::string out = Pad("ID", 5) + Pad("TIME", 20) + Pad("HEAD SEQ", 10) + Pad("SIZE", 10) + Pad("FILES", 6) + "NOTE\n";
+  for (const auto& e : all) {
+    out += Pad(std::to_string(e.id), 5) + Pad(FormatLocalTime(e.meta.time_ns), 20) +
+           Pad(std::to_string(e.meta.head), 10) + Pad(HumanBytes(e.size), 10) + Pad(std::to_string(e.files), 6) +
+           ToValidUtf8(e.meta.note) + "\n";
+  }
+  for (uint32_t id : corrupt) out += Pad(std::to_string(id), 5) + "(damaged: its metadata does not parse)\n";
+  if (all.empty() && corrupt.empty()) out = "no backups in " + BackupDir(ctx) + "\n";
+  return WriteOut(out), Status::OK();
+}
+
+Status CmdBackupVerify(Context& ctx, const Argv& args) {
+  Args a("backup verify", "backup verify ID|latest");
+  a.Positional("id");
+  bool help;
+  TB_RETURN_IF_ERROR(a.Parse(args, &help));
+  if (help) return WriteOut(a.HelpText()), Status::OK();
+  if (!a.Has("id")) return Status::InvalidArgument("missing ID (tb backup verify). Run 'tb backup list'");
+  BackupEntry e;
+  TB_RETURN_IF_ERROR(FindBackup(BackupDir(ctx), a.Str("id"), &e));
+  TB_RETURN_IF_ERROR(VerifyBackup(BackupDir(ctx), e.id));
+  WriteOut("ok: backup " + std::to_string(e.id) + " verified (" + std::to_string(e.files) + " files, " +
+           HumanBytes(e.size) + ", every checksum matches)\n");
+  return Status::OK();
+}
+
+Status CmdBackupRestore(Context& ctx, const Argv& args) {
+  Args a("backup restore", "backup restore ID|latest [--to DIR]");
+  a.Positional("id");
+  a.opts().add_options()("to", po::value<std::string>()->value_name("DIR"),
+                         "restore into a new data dir instead of over the live store");
+  bool help;
+  TB_RETURN_IF_ERROR(a.Parse(args, &help));
+  if (help) return WriteOut(a.HelpText()), Status::OK();
+  if (!a.Has("id")) return Status::InvalidArgument("missing ID (tb backup restore). Run 'tb backup list'");
+  BackupEntry e;
+  TB_RETURN_IF_ERROR(FindBackup(BackupDir(ctx), a.Str("id"), &e));
+  Json detail{{"id", e.id}, {"dir", BackupDir(ctx)}, {"head_seq", e.meta.head}};
+  if (a.Has("to")) {
+    std::string to = a.Str("to");
+    TB_RETURN_IF_ERROR(RestoreBackupTo(BackupDir(ctx), e.id, to));
+    Context other = ctx;
+    other.data_dir = to;
+    std::unique_ptr<Store> store;
+    TB_RETURN_IF_ERROR(OpenWritable(other, &store));
+    detail["to"] = to;
+    TB_RETURN_IF_ERROR(Audit(ctx, *store, "backup.restore", detail));
+    WriteOut("restored backup " + std::to_string(e.id) + " (head seq " + std::to_string(e.meta.head) +
+             ") into a new data dir " + to + "\n");
+    return Status::OK();
+  }
+  ReplaceOptions ro;
+  ro.data_dir = ctx.data_dir;
+  ro.holder = Holder(ctx);
+  ro.lock_wait_ms = ctx.config.storage.lock_wait_ms;
+  ro.now_ns = NowNs();
+  DbSource src;
+  src.backup_dir = BackupDir(ctx);
+  src.backup_id = e.id;
+  std::string safety;
+  TB_RETURN_IF_ERROR(ReplaceDatabase(ro, src, &safety));
+  std::unique_ptr<Store> store;
+  TB_RETURN_IF_ERROR(OpenWritable(ctx, &store));
+  detail["safety_snapshot"] = safety;
+  TB_RETURN_IF_ERROR(Audit(ctx, *store, "backup.restore", detail));
+  WriteOut("restored backup " + std::to_string(e.id) + " (head seq " + std::to_string(e.meta.head) + ") into " +
+           ctx.data_dir + "\n");
+  return PrintSnapshotUndo(safety);
+}
+
+Status CmdBackupPrune(Context& ctx, const Argv& args) {
+  Args a("backup prune", "backup prune --keep N");
+  a.opts().add_options()("keep", po::value<std::string>()->value_name("N"), "how many of the newest backups to keep");
+  bool help;
+  TB_RETURN_IF_ERROR(a.Parse(args, &help));
+  if (help) return WriteOut(a.HelpText()), Status::OK();
+  std::optional<int64_t> keep;
+  TB_RETURN_IF_ERROR(a.Int("keep", 1, 1000000, &keep));
+  if (!keep) return Status::InvalidArgument("missing --keep N (tb backup prune)");
+  std::unique_ptr<Store> store;
+  TB_RETURN_IF_ERROR(OpenWritable(ctx, &store));
+  std::vector<uint32_t> deleted;
+  TB_RETURN_IF_ERROR(PruneBackups(BackupDir(ctx), static_cast<uint32_t>(*keep), &deleted));
+  TB_RETURN_IF_ERROR(Audit(ctx, *store, "backup.prune", Json{{"keep", *keep}, {"deleted", deleted}}));
+  std::string ids;
+  for (uint32_t id : deleted) ids += (ids.empty() ? "" : ", ") + std::to_string(id);
+  WriteOut("deleted " + std::to_string(deleted.size()) + " backup(s)" + (ids.empty() ? "" : " (" + ids + ")") +
+           ", kept the newest " + std::to_string(*keep) + "\n");
+  return Status::OK();
+}
+
+// ---- snapshots --------------------------------------------------------------------
+
+Status CmdSnapshotCreate(Context& ctx, const Argv& args) {
+  Args a("snapshot create", "snapshot create [NAME]");
+  a.Positional("name");
+  bool help;
+  TB_RETURN_IF_ERROR(a.Parse(args, &help));
+  if (help) return WriteOut(a.HelpText()), Status::OK();
+  std::unique_ptr<Store> store;
+  TB_RETURN_IF_ERROR(OpenWritable(ctx, &store));
+  SnapshotEntry s;
+  TB_RETURN_IF_ERROR(CreateSnapshot(*store, a.Str("name"), "manual", NowNs(), &s));
+  TB_RETURN_IF_ERROR(Audit(ctx, *store, "snapshot.create", Json{{"name", s.name}, {"head_seq", s.head}}));
+  WriteOut("created snapshot " + s.name + " (head seq " + std::to_string(s.head) + ") at " + s.path + "\n");
+  return Status::OK();
+}
+
+Status CmdSnapshotList(Context& ctx, const Argv& args) {
+  Args a("snapshot list", "snapshot list [--format table|json]");
+  bool help, json;
+  TB_RETURN_IF_ERROR(ParseTableJson(a, args, &help, &json));
+  if (help) return WriteOut(a.HelpText()), Status::OK();
+  std::vector<SnapshotEntry> all;
+  TB_RETURN_IF_ERROR(ListSnapshots(ctx.data_dir, &all));
+  if (json) {
+    Json j = Json::array();
+    for (const auto& s : all) {
+      j.push_back({{"name", s.name}, {"time", FormatRfc3339Millis(s.time_ns)}, {"head_seq", s.head},
+                   {"reason", s.reason}, {"path", s.path}});
+    }
+    return WriteOut(Dump(j) + "\n"), Status::OK();
+  }
+  std::string out = Pad("NAME", 40) + Pad("TIME", 20) + Pad("HEAD SEQ", 10) + "REASON\n";
+  for (const auto& s : all) {
+    out += Pad(s.name, 40) + Pad(FormatLocalTime(s.time_ns), 20) + Pad(std::to_string(s.head), 10) + s.reason + "\n";
+  }
+  if (all.empty()) out = "no snapshots in " + SnapshotsDir(ctx.data_dir) + "\n";
+  return WriteOut(out), Status::OK();
+}
+
+Status CmdSnapshotDelete(Context& ctx, const Argv& args) {
+  Args a("snapshot delete", "snapshot delete NAME");
+  a.Positional("name");
+  bool help;
+  TB_RETURN_IF_ERROR(a.Parse(args, &help));
+  if (help) return WriteOut(a.HelpText()), Status::OK();
+  if (!a.Has("name")) return Status::InvalidArgument("missing NAME (tb snapshot delete). Run 'tb snapshot list'");
+  std::unique_ptr<Store> store;
+  TB_RETURN_IF_ERROR(OpenWritable(ctx, &store));
+  TB_RETURN_IF_ERROR(DeleteSnapshot(ctx.data_dir, a.Str("name")));
+  TB_RETURN_IF_ERROR(Audit(ctx, *store, "snapshot.delete", Json{{"name", a.Str("name")}}));
+  WriteOut("deleted snapshot " + a.Str("name") + "\n");
+  return Status::OK();
+}
+
+Status CmdSnapshotRestore(Context& ctx, const Argv& args) {
+  Args a("snapshot restore", "snapshot restore NAME");
+  a.Positional("name");
+  bool help;
+  TB_RETURN_IF_ERROR(a.Parse(args, &help));
+  if (help) return WriteOut(a.HelpText()), Status::OK();
+  if (!a.Has("name")) return Status::InvalidArgument("missing NAME (tb snapshot restore). Run 'tb snapshot list'");
+  ReplaceOptions ro;
+  ro.data_dir = ctx.data_dir;
+  ro.holder = Holder(ctx);
+  ro.lock_wait_ms = ctx.config.storage.lock_wait_ms;
+  ro.now_ns = NowNs();
+  DbSource src;
+  src.snapshot = a.Str("name");
+  std::string safety;
+  TB_RETURN_IF_ERROR(ReplaceDatabase(ro, src, &safety));
+  std::unique_ptr<Store> store;
+  TB_RETURN_IF_ERROR(OpenWritable(ctx, &store));
+  TB_RETURN_IF_ERROR(Audit(ctx, *store, "snapshot.restore", Json{{"name", src.snapshot}, {"safety_snapshot", safety}}));
+  WriteOut("restored snapshot " + src.snapshot + " into " + ctx.data_dir + " (head seq " +
+           std::to_string(store->head() - 1) + ")\n");
+  return PrintSnapshotUndo(safety);
+}
+
+// ---- log export / replay ------------------------------------------------------------
+
+Status CmdLogExport(Context& ctx, const Argv& args) {
+  Args a("log export", "log export -o FILE [--from SEQ] [--to SEQ]");
+  a.opts().add_options()("output,o", po::value<std::string>()->value_name("FILE"), "the file to write")(
+      "from", po::value<std::string>()->value_name("SEQ"), "first sequence number (default: the first)")(
+      "to", po::value<std::string>()->value_name("SEQ"), "last sequence number (default: head)");
+  bool help;
+  TB_RETURN_IF_ERROR(a.Parse(args, &help));
+  if (help) return WriteOut(a.HelpText()), Status::OK();
+  if (!a.Has("output")) return Status::InvalidArgument("missing -o FILE (tb log export)");
+  std::optional<int64_t> from, to;
+  TB_RETURN_IF_ERROR(a.Int("from", 0, INT64_MAX, &from));
+  TB_RETURN_IF_ERROR(a.Int("to", 0, INT64_MAX, &to));
+  if (from && to && *from > *to) return Status::InvalidArgument("--from is after --to (tb log export)");
+  std::unique_ptr<Store> store;
+  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
+  ExportStats st;
+  auto t0 = std::chrono::steady_clock::now();
+  TB_RETURN_IF_ERROR(ExportLog(*store, a.Str("output"), static_cast<uint64_t>(from.value_or(0)),
+                               static_cast<uint64_t>(to.value_or(INT64_MAX)), NowNs(), &st));
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  char rate[64];
+  std::snprintf(rate, sizeof rate, "%.2f s, %.0f events/s", secs, secs > 0 ? static_cast<double>(st.events) / secs : 0.0);
+  WriteOut("exported " + std::to_string(st.events) + " events (seq " + std::to_string(st.first_seq) + ".." +
+           std::to_string(st.last_seq) + ", " + HumanBytes(st.bytes) + ") to " + a.Str("output") + " in " + rate + "\n");
+  return Status::OK();
+}
+
+Status CmdReplay(Context& ctx, const Argv& args) {
+  Args a("replay", "replay --from FILE|--data-dir DIR [--until SEQ|TIME] --into NEWDIR");
+  a.opts().add_options()("from", po::value<std::string>()->value_name("FILE"), "a file written by 'tb log export'")(
+      "data-dir", po::value<std::string>()->value_name("DIR"), "a data dir to replay (default: this store)")(
+      "until", po::value<std::string>()->value_name("SEQ|TIME"), "stop after this seq or time")(
+      "into", po::value<std::string>()->value_name("NEWDIR"), "the new data dir to build (missing or empty)");
+  bool help;
+  TB_RETURN_IF_ERROR(a.Parse(args, &help));
+  if (help) return WriteOut(a.HelpText()), Status::OK();
+  if (!a.Has("into")) return Status::InvalidArgument("missing --into NEWDIR (tb replay)");
+  if (a.Has("from") && a.Has("data-dir")) {
+    return Status::InvalidArgument("--from and --data-dir exclude each other (tb replay)");
+  }
+  ReplayOptions o;
+  o.from_file = a.Str("from");
+  if (o.from_file.empty()) o.from_data_dir = a.Has("data-dir") ? a.Str("data-dir") : ctx.data_dir;
+  if (auto u = a.OptStr("until")) TB_RETURN_IF_ERROR(ParseSeqOrTime("--until", *u, &o.until_seq, &o.until_time_ns));
+  o.into = a.Str("into");
+  o.store.block_cache_bytes = static_cast<uint64_t>(ctx.config.storage.block_cache_mb) << 20;
+  o.store.write_buffer_bytes = static_cast<uint64_t>(ctx.config.storage.write_buffer_mb) << 20;
+  auto t0 = std::chrono::steady_clock::now();
+  if (ctx.stderr_tty) {
+    o.progress = [&](uint64_t done, uint64_t total) {
+      double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::fprintf(stderr, "\rtb: replaying: %llu/%llu events (%.0f events/s)",
+                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
+                   s > 0 ? static_cast<double>(done) / s : 0.0);
+      std::fflush(stderr);
+    };
+  }
+  ReplayStats st;
+  Status s = Replay(o, &st);
+  if (ctx.stderr_tty) std::fprintf(stderr, "\n");
+  TB_RETURN_IF_ERROR(s);
+  char rate[96];
+  std::snprintf(rate, sizeof rate, "%.2f s (%.0f events/s)", st.seconds,
+                st.seconds > 0 ? static_cast<double>(st.events) / st.seconds : 0.0);
+  WriteOut("replayed " + std::to_string(st.events) + " events (seq " + std::to_string(st.first_seq) + ".." +
+           std::to_string(st.last_seq) + ") into " + o.into + " in " + rate + "\n");
+  return Status::OK();
+}
+
+// ---- rollback / retention ----------------------------------------------------------------
+
+Status CmdRollback(Context& ctx, const Argv& args) {
+  Args a("rollback", "rollback --to SEQ|TIME [--yes]");
+  a.opts().add_options()("to", po::value<std::string>()->value_name("SEQ|TIME"),
+                         "keep the events up to this seq, or up to this time")("yes", "do it without asking");
+  bool help;
+  TB_RETURN_IF_ERROR(a.Parse(args, &help));
+  if (help) return WriteOut(a.HelpText()), Status::OK();
+  if (!a.Has("to")) return Status::InvalidArgument("missing --to SEQ|TIME (tb rollback)");
+  std::optional<uint64_t> seq;
+  std::optional<int64_t> time;
+  TB_RETURN_IF_ERROR(ParseSeqOrTime("--to", a.Str("to"), &seq, &time));
+  std::unique_ptr<Store> store;
+  TB_RETURN_IF_ERROR(OpenWritable(ctx, &store));
+  uint64_t to = 0;
+  if (seq) {
+    to = *seq;
+  } else {
+    TB_RETURN_IF_ERROR(SeqAtTime(*store, *time, &to));
+  }
+  if (to >= store->head()) {
+    WriteOut("nothing to roll back: the log ends at seq " + std::to_string(store->head()) + "\n");
+    return Status::OK();
+  }
+  uint64_t n = store->head() - to;
+  if (!a.Has("yes")) {
+    bool confirmed = false;
+    if (::isatty(STDIN_FILENO)) {
+      std::fprintf(stderr, "tb: remove %llu event(s) after seq %llu (a snapshot is taken first)? [y/N] ",
+                   static_cast<unsigned long long>(n), static_cast<unsigned long long>(to));
+      std::string answer;
+      std::getline(std::cin, answer);
+      confirmed = answer == "y" || answer == "Y" || answer == "yes";
+    }
+    if (!confirmed) {
+      return Status::InvalidArgument("rollback would remove " + std::to_string(n) + " event(s) (seq " +
+                                     std::to_string(to + 1) + ".." + std::to_string(store->head()) +
+                                     "); nothing was changed. Add --yes to do it");
+    }
+  }
+  RollbackResult r;
+  TB_RETURN_IF_ERROR(Rollback(*store, to, NowNs(), &r));
+  TB_RETURN_IF_ERROR(Audit(ctx, *store, "rollback",
+                           Json{{"to", a.Str("to")}, {"to_seq", to}, {"removed", r.removed}, {"old_head", r.old_head},
+                                {"safety_snapshot", r.safety.name}}));
+  WriteOut("rolled back to seq " + std::to_string(r.new_head) + ": removed " + std::to_string(r.removed) +
+           " event(s) (seq " + std::to_string(r.new_head + 1) + ".." + std::to_string(r.old_head) + ")\n");
+  return PrintSnapshotUndo(r.safety.name);
+}
+
+namespace {
+
+Status Policy(const Context& ctx, RetentionPolicy* p) {
+  if (!ParseDuration(ctx.config.retention.max_age, &p->max_age_ns)) {
+    return Status::InvalidArgument("retention.max_age is not a duration");
+  }
+  p->max_events = static_cast<uint64_t>(ctx.config.retention.max_events);
+  return Status::OK();
+}
+
+std::string PlanText(const Context& ctx, const RetentionPlan& plan) {
+  std::string s = std::to_string(plan.remove()) + " event(s)";
+  if (plan.remove() > 0) s += " (seq " + std::to_string(plan.floor_before + 1) + ".." + std::to_string(plan.floor_after) + ")";
+  s += ": " + std::to_string(plan.by_age) + " older than " + ctx.config.retention.max_age + ", " +
+       std::to_string(plan.by_count) + " beyond max_events " + std::to_string(ctx.config.retention.max_events);
+  return s;
+}
+
+Json PlanJson(const RetentionPlan& plan, bool automatic) {
+  return Json{{"removed", plan.remove()}, {"floor_before", plan.floor_before}, {"floor_after", plan.floor_after},
+              {"by_age", plan.by_age},    {"by_count", plan.by_count},         {"automatic", automatic}};
+}
+
+}  // namespace
+
+Status CmdRetentionApply(Context& ctx, const Argv& args) {
+  Args a("retention apply", "retention apply [--dry-run]");
+  a.opts().add_options()("dry-run", "show what would be removed; change nothing");
+  bool help;
+  TB_RETURN_IF_ERROR(a.Parse(args, &help));
+  if (help) return WriteOut(a.HelpText()), Status::OK();
+  RetentionPolicy p;
+  TB_RETURN_IF_ERROR(Policy(ctx, &p));
+  if (p.max_age_ns == 0 && p.max_events == 0) {
+    WriteOut("retention is off: set retention.max_age or retention.max_events (tb config show)\n");
+    return Status::OK();
+  }
+  std::unique_ptr<Store> store;
+  TB_RETURN_IF_ERROR(a.Has("dry-run") ? ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store)
+                                      : OpenWritable(ctx, &store));
+  int64_t now = NowNs();
+  RetentionPlan plan;
+  TB_RETURN_IF_ERROR(PlanRetention(*store, p, now, &plan));
+  if (a.Has("dry-run")) {
+    WriteOut("would remove " + PlanText(ctx, plan) + "\n");
+    return Status::OK();
+  }
+  TB_RETURN_IF_ERROR(ApplyRetention(*store, plan));
+  TB_RETURN_IF_ERROR(Audit(ctx, *store, "retention.apply", PlanJson(plan, false), kCkptRetentionChecked,
+                           std::to_string(now)));
+  WriteOut("removed " + PlanText(ctx, plan) + "\n");
+  return Status::OK();
+}
+
+// ---- audit -------------------------------------------------------------------------------
+
+Status CmdAudit(Context& ctx, const Argv& args) {
+  Args a("audit", "audit [--since T] [--format table|json|ndjson]");
+  a.opts().add_options()("since", po::value<std::string>()->value_name("T"), "only actions at or after T")(
+      "format", po::value<std::string>()->default_value("table")->value_name("F"), "table, json or ndjson");
+  bool help;
+  TB_RETURN_IF_ERROR(a.Parse(args, &help));
+  if (help) return WriteOut(a.HelpText()), Status::OK();
+  std::string format = a.Str("format");
+  if (format != "table" && format != "json" && format != "ndjson") {
+    return Status::InvalidArgument("unknown format '" + format + "' for tb audit: expected table, json or ndjson");
+  }
+  int64_t since = INT64_MIN;
+  if (auto t = a.OptStr("since")) TB_RETURN_IF_ERROR(ParseTime(*t, NowNs(), &since).WithContext("--since"));
+  std::unique_ptr<Store> store;
+  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
+  std::vector<Json> rows;
+  TB_RETURN_IF_ERROR(store->ScanLog(0, UINT64_MAX, true, nullptr, [&](const Event& ev, std::string_view) {
+    if (ev.time_ns < since) return true;
+    std::string action;
+    Json detail;
+    switch (ev.kind) {
+      case EventKind::kAdminAction:
+        action = ev.source;
+        detail = Json::parse(ev.detail, nullptr, false);
+        if (detail.is_discarded()) detail = ToValidUtf8(ev.detail);
+        break;
+      case EventKind::kImportCompleted:
+        action = "import";
+        detail = Json{{"batch", ev.batch}, {"source", ToValidUtf8(ev.source)}, {"file", ToValidUtf8(ev.detail)},
+                      {"imported", ev.imported}, {"duplicates", ev.duplicates}, {"malformed", ev.malformed}};
+        break;
+      case EventKind::kBatchReverted:
+        action = "undo";
+        detail = Json{{"batch", ev.batch}};
+        break;
+      case EventKind::kForgotten:
+        action = "forget";
+        detail = Json{{"records", ev.targets.size()}};
+        break;
+      default:
+        return true;
+    }
+    rows.push_back(Json{{"seq", ev.seq}, {"time", FormatRfc3339Millis(ev.time_ns)}, {"user", ToValidUtf8(ev.user)},
+                        {"host", ToValidUtf8(ev.host)}, {"action", action}, {"detail", detail}});
+    rows.back()["time_ns"] = ev.time_ns;
+    return true;
+  }));
+  std::string out;
+  if (format == "json") {
+    Json j = Json::array();
+    for (auto& r : rows) {
+      r.erase("time_ns");
+      j.push_back(r);
+    }
+    out = Dump(j) + "\n";
+  } else if (format == "ndjson") {
+    for (auto& r : rows) {
+      r.erase("time_ns");
+      out += Dump(r) + "\n";
+    }
+  } else {
+    out = Pad("SEQ", 8) + Pad("TIME", 20) + Pad("USER@HOST", 24) + Pad("ACTION", 18) + "DETAILS\n";
+    for (const auto& r : rows) {
+      std::string details;
+      if (r["detail"].is_object()) {
+        for (const auto& [k, v] : r["detail"].items()) {
+          details += (details.empty() ? "" : " ") + k + "=" + (v.is_string() ? v.get<std::string>() : Dump(v));
+        }
+      } else {
+        details = Dump(r["detail"]);
+      }
+      out += Pad(std::to_string(r["seq"].get<uint64_t>()), 8) + Pad(FormatLocalTime(r["time_ns"].get<int64_t>()), 20) +
+             Pad(r["user"].get<std::string>() + "@" + r["host"].get<std::string>(), 24) +
+             Pad(r["action"].get<std::string>(), 18) + details + "\n";
+    }
+  }
+  WriteOut(out);
+  return Status::OK();
+}
+
+// ---- automatic maintenance -----------------------------------------------------------------
+
+void RunAutoMaintenance(Context& ctx, Store& store) {
+  if (store.read_only()) return;
+  const std::string& cmd = ctx.command_name;
+  for (const char* skip : {"backup", "snapshot", "rollback", "retention", "replay", "log export", "views verify"}) {
+    if (cmd.starts_with(skip)) return;
+  }
+  const int64_t now = NowNs();
+  auto last = [&](std::string_view key) -> int64_t {
+    std::string v;
+    if (!store.GetCheckpoint(key, &v).ok()) return INT64_MIN;
+    try {
+      return std::stoll(v);
+    } catch (...) {
+      return INT64_MIN;
+    }
+  };
+  RetentionPolicy p;
+  if (Policy(ctx, &p).ok() && (p.max_age_ns > 0 || p.max_events > 0)) {
+    int64_t checked = last(kCkptRetentionChecked);
+    if (checked == INT64_MIN || now - checked >= kDayNs || checked > now) {
+      RetentionPlan plan;
+      Status s = PlanRetention(store, p, now, &plan);
+      if (s.ok() && plan.remove() > 0) s = ApplyRetention(store, plan);
+      if (s.ok()) {
+        s = plan.remove() > 0 ? Audit(ctx, store, "retention.apply", PlanJson(plan, true), kCkptRetentionChecked,
+                                      std::to_string(now))
+                              : store.AppendWithCheckpoint({}, true, kCkptRetentionChecked, std::to_string(now));
+      }
+      if (!s.ok()) spdlog::warn("automatic retention failed: {}", s.message());
+      if (s.ok() && plan.remove() > 0) spdlog::info("retention removed {} old event(s)", plan.remove());
+    }
+  }
+  int64_t interval = 0;
+  if (ParseDuration(ctx.config.backup.interval, &interval) && interval > 0) {
+    int64_t prev = last(kCkptLastBackup);
+    if (prev == INT64_MIN || now - prev >= interval || prev > now) {
+      BackupEntry e;
+      Status s = CreateBackup(store, BackupDir(ctx), "automatic", now, &e);
+      if (s.ok()) {
+        s = Audit(ctx, store, "backup.create",
+                  Json{{"id", e.id}, {"dir", BackupDir(ctx)}, {"head_seq", e.meta.head}, {"automatic", true}},
+                  kCkptLastBackup, std::to_string(now));
+      }
+      if (!s.ok()) spdlog::warn("automatic backup failed: {}", s.message());
+    }
+  }
+}
+
+}  // namespace tb

@@ -1,0 +1,421 @@
+// tb import SOURCE [FILE] | auto | --list | --undo BATCH (issue 5).
+//
+// One import is one batch: its CommandRecorded events carry the batch id
+// (the seq of the batch's first event) and an ImportCompleted closes it.
+// Records are appended in chunks (memory stays bounded); a failure part way
+// appends a BatchReverted for the partial batch, and a crash part way leaves
+// a batch without ImportCompleted that the next import reverts first. With
+// --strict the file is checked completely before anything is written.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+#include "core/import/source.h"
+#include "core/keycode.h"
+#include "core/record_policy.h"
+#include "core/timefmt.h"
+#include "core/views/batches_view.h"
+#include "core/views/field_index_view.h"
+#include "core/views/ids_view.h"
+#include "tools/args.h"
+#include "tools/commands.h"
+#include "core/import/sqlite/sqlite_sources.h"
+
+namespace tb {
+namespace {
+
+constexpr size_t kChunk = 16384;
+constexpr int kShownProblems = 10;
+
+struct Counts {
+  uint64_t imported = 0, duplicates = 0, malformed = 0;
+};
+
+std::string U64Key(uint64_t v) {
+  std::string s;
+  PutU64BE(&s, v);
+  return s;
+}
+
+// Lines in the file (for synthetic timestamps that end at its mtime).
+uint64_t CountLines(const std::string& path) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return 0;
+  static char buf[1 << 16];
+  uint64_t n = 1;
+  size_t got;
+  while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) {
+    for (const char* p = buf; (p = static_cast<const char*>(std::memchr(p, '\n', buf + got - p))); ++p) ++n;
+  }
+  std::fclose(f);
+  return n;
+}
+
+bool IsSqliteSource(std::string_view s) { return s == "atuin" || s == "histdb" || s == "termbrain-legacy"; }
+
+Status OpenSource(std::string_view source, const std::string& path, const SourceOptions& o,
+                  std::unique_ptr<ImportSource>* out) {
+  if (IsSqliteSource(source)) return OpenSqliteImportSource(source, path, o, out);
+  return OpenImportSource(source, path, o, out);
+}
+
+// Batches with records but neither ImportCompleted nor a revert: an import
+// that crashed part way. Reverted so nothing half-imported stays visible.
+Status RevertIncomplete(Store& store) {
+  std::unique_ptr<KvCursor> c = store.reader().NewViewCursor("batches");
+  if (c == nullptr) return Status::OK();
+  std::vector<uint64_t> incomplete;
+  for (c->SeekToFirst(); c->Valid();) {
+    uint64_t batch = 0, seq = 0;
+    char kind = 0;
+    if (!ParseBatchKey(c->key(), &batch, &kind, &seq)) break;
+    std::string v;
+    bool done = store.reader().GetViewValue("batches", BatchInfoKey(batch), &v).ok() ||
+                store.reader().GetViewValue("batches", BatchRevertKey(batch), &v).ok();
+    if (!done) incomplete.push_back(batch);
+    c->Seek(U64Key(batch + 1));
+  }
+  TB_RETURN_IF_ERROR(c->status());
+  for (uint64_t b : incomplete) {
+    Event ev;
+    ev.kind = EventKind::kBatchReverted;
+    ev.batch = b;
+    TB_RETURN_IF_ERROR(store.Append(std::span<Event>(&ev, 1), true));
+    std::fprintf(stderr, "tb: note: reverted incomplete import batch %llu (interrupted earlier)\n",
+                 static_cast<unsigned long long>(b));
+  }
+  return Status::OK();
+}
+
+// True when a record with this content was in the store before the import
+// (seq <= before): same command and start time (by_command), or, for
+// records that keep their id, the same id.
+bool Duplicate(Store& store, KvCursor* by_command, const ImportedCommand& c, uint64_t before) {
+  if (before == 0) return false;
+  if (c.keep_id) {
+    std::string v;
+    if (store.reader().GetViewValue("ids", IdKey(c.ev.id), &v).ok()) return true;
+  }
+  std::string prefix = FieldIndexPrefix(c.ev.command);
+  PutI64Key(&prefix, c.ev.time_ns);
+  for (by_command->Seek(prefix); by_command->Valid() && by_command->key().starts_with(prefix); by_command->Next()) {
+    std::string_view k = by_command->key().substr(prefix.size());
+    uint64_t seq = 0;
+    if (GetU64BE(&k, &seq) && seq <= before) return true;
+  }
+  return false;
+}
+
+struct ImportJob {
+  std::string source, path;
+  bool strict = false;
+  bool quiet_problems = false;
+};
+
+Status RunImport(Context& ctx, Store& store, const ImportJob& job, Counts* counts, uint64_t* batch_out) {
+  *counts = Counts{};
+  int shown = 0;
+  SourceOptions so;
+  so.problem = [&](uint64_t line, const std::string& why) {
+    counts->malformed++;
+    if (shown++ < kShownProblems) {
+      std::fprintf(stderr, "tb: warning: %s:%llu: %s (skipped)\n", job.path.c_str(),
+                   static_cast<unsigned long long>(line), why.c_str());
+    }
+  };
+  if (job.strict) {
+    // Check everything first: the first problem stops the import before
+    // anything is written.
+    Status first;
+    SourceOptions check;
+    check.problem = [&](uint64_t line, const std::string& why) {
+      if (first.ok()) {
+        first = Status::InvalidArgument(job.path + ":" + std::to_string(line) + ": " + why +
+                                        " (--strict: nothing was imported)");
+      }
+    };
+    std::unique_ptr<ImportSource> src;
+    TB_RETURN_IF_ERROR(OpenSource(job.source, job.path, check, &src));
+    ImportedCommand c;
+    while (first.ok() && src->Next(&c)) {
+    }
+    TB_RETURN_IF_ERROR(src->status().WithContext(job.path));
+    TB_RETURN_IF_ERROR(first);
+  }
+  std::unique_ptr<ImportSource> src;
+  TB_RETURN_IF_ERROR(OpenSource(job.source, job.path, so, &src));
+  TB_RETURN_IF_ERROR(RevertIncomplete(store));
+
+  std::unique_ptr<RecordPolicy> policy;
+  TB_RETURN_IF_ERROR(RecordPolicy::Create(ctx.config, &policy));
+  struct stat st{};
+  int64_t mtime_ns = NowNs();
+  if (::stat(job.path.c_str(), &st) == 0) mtime_ns = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+  uint64_t lines = IsTextSource(job.source) ? CountLines(job.path) : 0;
+  const int64_t anchor = mtime_ns - static_cast<int64_t>(lines + 1) * 1000;
+  const uint64_t before = store.head();
+  const uint64_t batch = before + 1;
+  *batch_out = batch;
+  std::unique_ptr<KvCursor> by_command = store.reader().NewViewCursor("by_command");
+  std::string host = HostName(), user = ctx.UserName();
+
+  std::vector<Event> chunk;
+  chunk.reserve(kChunk + 1);
+  bool wrote = false;
+  auto revert = [&](const Status& why) -> Status {
+    if (wrote) {
+      Event ev;
+      ev.kind = EventKind::kBatchReverted;
+      ev.batch = batch;
+      Status s = store.Append(std::span<Event>(&ev, 1), true);
+      if (!s.ok()) return why.WithContext("import failed and its partial batch could not be reverted (" + s.message() + ")");
+    }
+    return why;
+  };
+  auto flush = [&](bool sync) -> Status {
+    if (chunk.empty()) return Status::OK();
+    Status s = store.Append(chunk, sync);
+    if (!s.ok()) return s;
+    wrote = true;
+    chunk.clear();
+    return Status::OK();
+  };
+  int64_t last_real = 0;
+  uint64_t since_real = 0;
+  bool have_real = false;
+  ImportedCommand c;
+  uint64_t seen = 0;
+  while (src->Next(&c)) {
+    Event& ev = c.ev;
+    if (c.has_time) {
+      last_real = ev.time_ns;
+      since_real = 0;
+      have_real = true;
+    } else if (have_real) {
+      ev.time_ns = last_real + static_cast<int64_t>(++since_real) * 1000;
+    } else {
+      ev.time_ns = anchor + static_cast<int64_t>(c.line) * 1000;
+    }
+    if (!c.keep_id) {
+      if (ev.host.empty()) ev.host = host;
+      if (ev.user.empty()) ev.user = user;
+      ev.id = EventId{};
+    }
+    ev.kind = EventKind::kRecorded;
+    ev.batch = batch;
+    policy->Prepare(&ev);
+    ++seen;
+    if (ctx.stderr_tty && seen % 100000 == 0) {
+      std::fprintf(stderr, "\rtb: importing %s: %llu commands", job.path.c_str(), static_cast<unsigned long long>(seen));
+    }
+    if (by_command && Duplicate(store, by_command.get(), c, before)) {
+      counts->duplicates++;
+      continue;
+    }
+    // Keep the record's seq when the store has not gone past it yet (an
+    // import into an empty store): the seqs in between are padding events.
+    uint64_t next = store.head() + chunk.size() + 1;
+    if (c.want_seq > next && c.want_seq - next < (1u << 20)) {
+      while (next < c.want_seq) {
+        Event pad;
+        pad.kind = EventKind::kAdminAction;
+        pad.source = "import.pad";
+        pad.time_ns = ev.time_ns;
+        chunk.push_back(std::move(pad));
+        ++next;
+        if (chunk.size() >= kChunk) {
+          Status s = flush(false);
+          if (!s.ok()) return revert(s);
+          next = store.head() + 1;
+        }
+      }
+    }
+    chunk.push_back(std::move(ev));
+    counts->imported++;
+    if (chunk.size() >= kChunk) {
+      Status s = flush(false);
+      if (!s.ok()) return revert(s);
+    }
+  }
+  if (ctx.stderr_tty && seen >= 100000) std::fprintf(stderr, "\n");
+  if (!src->status().ok()) return revert(src->status().WithContext(job.path));
+  if (shown > kShownProblems) {
+    std::fprintf(stderr, "tb: warning: %s: %d more malformed entries skipped\n", job.path.c_str(),
+                 shown - kShownProblems);
+  }
+  Event done;
+  done.kind = EventKind::kImportCompleted;
+  done.batch = batch;
+  done.source = job.source;
+  done.detail = job.path;
+  done.time_ns = NowNs();
+  done.host = host;
+  done.user = user;
+  done.imported = counts->imported;
+  done.duplicates = counts->duplicates;
+  done.malformed = counts->malformed;
+  chunk.push_back(std::move(done));
+  Status s = flush(true);
+  if (!s.ok()) return revert(s);
+  return Status::OK();
+}
+
+// Known history files of the current user: (source, path).
+std::vector<std::pair<std::string, std::string>> KnownFiles(const Context& ctx) {
+  std::string home = ctx.Env("HOME");
+  std::string xdg = ctx.Env("XDG_DATA_HOME");
+  if (xdg.empty()) xdg = home + "/.local/share";
+  std::string histfile = ctx.Env("HISTFILE");
+  std::vector<std::pair<std::string, std::string>> c = {
+      {"bash", home + "/.bash_history"},
+      {"zsh", home + "/.zsh_history"},
+      {"zsh", home + "/.histfile"},
+      {"fish", xdg + "/fish/fish_history"},
+      {"atuin", xdg + "/atuin/history.db"},
+      {"histdb", home + "/.histdb/zsh-history.db"},
+      {"termbrain-legacy", home + "/.termbrain/termbrain.db"},
+  };
+  std::vector<std::pair<std::string, std::string>> out;
+  for (auto& [s, p] : c) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(p, ec)) out.emplace_back(s, p);
+  }
+  return out;
+}
+
+std::string DefaultFile(const Context& ctx, const std::string& source) {
+  for (auto& [s, p] : KnownFiles(ctx)) {
+    if (s == source) return p;
+  }
+  return "";
+}
+
+Status List(Context& ctx) {
+  std::unique_ptr<Store> store;
+  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
+  std::unique_ptr<KvCursor> c = store->reader().NewViewCursor("batches");
+  std::string out = "BATCH     TIME                  SOURCE   IMPORTED  DUPLICATES  MALFORMED  STATE     FILE\n";
+  if (c != nullptr) {
+    for (c->SeekToFirst(); c->Valid();) {
+      uint64_t batch = 0, seq = 0;
+      char kind = 0;
+      if (!ParseBatchKey(c->key(), &batch, &kind, &seq)) break;
+      std::string v, r;
+      Event ev;
+      bool have = store->reader().GetViewValue("batches", BatchInfoKey(batch), &v).ok();
+      bool reverted = store->reader().GetViewValue("batches", BatchRevertKey(batch), &r).ok();
+      uint64_t info_seq = 0;
+      std::string_view sv = v;
+      if (have && GetU64BE(&sv, &info_seq) && store->reader().GetEvent(info_seq, &ev).ok()) {
+        char line[512];
+        std::snprintf(line, sizeof line, "%-9llu %-21s %-8s %9llu %11llu %10llu  %-8s  ",
+                      static_cast<unsigned long long>(batch), FormatLocalTime(ev.time_ns).c_str(),
+                      ev.source.c_str(), static_cast<unsigned long long>(ev.imported),
+                      static_cast<unsigned long long>(ev.duplicates), static_cast<unsigned long long>(ev.malformed),
+                      reverted ? "undone" : "active");
+        out += line + ev.detail + "\n";
+      } else if (!have) {
+        char line[256];
+        std::snprintf(line, sizeof line, "%-9llu %-21s %-8s %9s %11s %10s  %-8s\n", static_cast<unsigned long long>(batch),
+                      "-", "-", "-", "-", "-", reverted ? "undone" : "partial");
+        out += line;
+      }
+      c->Seek(U64Key(batch + 1));
+    }
+    TB_RETURN_IF_ERROR(c->status());
+  }
+  WriteOut(out);
+  return Status::OK();
+}
+
+Status Undo(Context& ctx, const std::string& text) {
+  int64_t batch = 0;
+  TB_RETURN_IF_ERROR(ParseIntFlag("--undo", text, 1, INT64_MAX, &batch));
+  std::unique_ptr<Store> store;
+  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadWrite, &store));
+  std::string v;
+  auto b = static_cast<uint64_t>(batch);
+  if (store->reader().GetViewValue("batches", BatchRevertKey(b), &v).ok()) {
+    return Status::InvalidArgument("import batch " + text + " is already undone. See tb import --list");
+  }
+  Event info;
+  bool have = store->reader().GetViewValue("batches", BatchInfoKey(b), &v).ok();
+  std::unique_ptr<KvCursor> c = store->reader().NewViewCursor("batches");
+  c->Seek(BatchMemberPrefix(b));
+  bool members = c->Valid() && c->key().starts_with(BatchMemberPrefix(b));
+  if (!have && !members) {
+    return Status::NotFound("no import batch " + text + ". See tb import --list");
+  }
+  Event ev;
+  ev.kind = EventKind::kBatchReverted;
+  ev.batch = b;
+  ev.time_ns = NowNs();
+  ev.host = HostName();
+  ev.user = ctx.UserName();
+  TB_RETURN_IF_ERROR(store->Append(std::span<Event>(&ev, 1), true));
+  WriteOut("undid import batch " + text + "\n");
+  return Status::OK();
+}
+
+}  // namespace
+
+Status CmdImport(Context& ctx, const Argv& args) {
+  Args a("import", "import SOURCE [FILE] [--strict] | import auto | import --list | import --undo BATCH");
+  a.opts().add_options()
+      ("strict", "stop at the first malformed entry and import nothing")
+      ("list", "list import batches")
+      ("undo", po::value<std::string>()->value_name("BATCH"), "undo import batch BATCH");
+  a.Positional("source");
+  a.Positional("file");
+  bool help;
+  TB_RETURN_IF_ERROR(a.Parse(args, &help));
+  if (help) {
+    WriteOut(a.HelpText() +
+             "\nSources: bash, zsh, fish, ndjson (tb export), atuin (history.db), histdb (zsh-histdb),\n"
+             "termbrain-legacy (older TermBrain SQLite), auto (every known file of this user)\n");
+    return Status::OK();
+  }
+  if (a.Has("list")) return List(ctx);
+  if (a.Has("undo")) return Undo(ctx, a.Str("undo"));
+  if (!a.Has("source")) return Status::InvalidArgument("missing SOURCE (tb import). Run 'tb help import'");
+  std::string source = a.Str("source");
+  std::vector<ImportJob> jobs;
+  if (source == "auto") {
+    if (a.Has("file")) return Status::InvalidArgument("tb import auto takes no FILE");
+    for (auto& [s, p] : KnownFiles(ctx)) jobs.push_back({s, p, a.Has("strict")});
+    if (jobs.empty()) {
+      WriteOut("no known history files found: 0 imported\n");
+      return Status::OK();
+    }
+  } else {
+    if (!IsTextSource(source) && !IsSqliteSource(source)) {
+      return Status::InvalidArgument("unknown import source '" + source +
+                                     "': expected bash, zsh, fish, ndjson, atuin, histdb, termbrain-legacy or auto");
+    }
+    std::string path = a.Has("file") ? a.Str("file") : DefaultFile(ctx, source);
+    if (path.empty()) {
+      return Status::InvalidArgument("no FILE given and no default " + source + " history found (tb import " + source + " FILE)");
+    }
+    jobs.push_back({source, path, a.Has("strict")});
+  }
+  std::unique_ptr<Store> store;
+  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadWrite, &store));
+  for (const ImportJob& job : jobs) {
+    Counts counts;
+    uint64_t batch = 0;
+    Status s = RunImport(ctx, *store, job, &counts, &batch);
+    if (!s.ok()) return s;
+    char line[512];
+    std::snprintf(line, sizeof line, "%s: %llu imported, %llu duplicates, %llu malformed (%s, batch %llu)\n",
+                  job.path.c_str(), static_cast<unsigned long long>(counts.imported),
+                  static_cast<unsigned long long>(counts.duplicates), static_cast<unsigned long long>(counts.malformed),
+                  job.source.c_str(), static_cast<unsigned long long>(batch));
+    WriteOut(line);
+  }
+  return Status::OK();
+}
+
+}  // namespace tb
