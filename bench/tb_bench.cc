@@ -2,7 +2,7 @@
 // generated history (bench/history_gen.h), against the budgets of DESIGN.md.
 //
 //   tb_bench [--n 1000000] [--dir /tmp/tbbench] [--only shape,append,size,rebuild,search,process]
-//            [--pairs 0.0] [--batch 10000] [--proc-reps 15] [--query-secs 1.0]
+//            [--pairs 0.0] [--batch 10000] [--proc-reps 10] [--query-secs 1.0]
 //            [--no-rebuild-breakdown] [--keep] [--skip-peers]
 //
 // Every measured part runs in its own forked child so that its peak RSS
@@ -65,7 +65,7 @@ struct Flags {
   std::set<std::string> only;  // empty = everything
   double pairs = 0.0;
   size_t batch = 10000;
-  int proc_reps = 15;
+  int proc_reps = 10;
   double query_secs = 1.0;
   bool rebuild_breakdown = true;
   bool keep = false;
@@ -986,8 +986,8 @@ int Main(int argc, char** argv) {
       std::vector<double> a, b, c, d;
       auto q0 = Clock::now();
       // At most proc_reps runs; a query whose runs are very slow stops after
-      // 3 runs once 8 s were spent on it (keeps the whole run under 10 min).
-      for (int rep = 0; rep <= f.proc_reps && (rep <= 3 || Since(q0) < 8.0); ++rep) {
+      // 3 runs once 5 s were spent on it (keeps the whole run under 10 min).
+      for (int rep = 0; rep <= f.proc_reps && (rep <= 3 || Since(q0) < 5.0); ++rep) {
         ProcRun t = RunProcess(tb_argv, envp.data());
         ProcRun s = RunProcess(sq_argv, envp.data());
         ProcRun g = q.text.empty() ? ProcRun{} : RunPipeTail({"grep", "-F", "-e", q.text, f.FlatPath()}, "", 200, envp.data());

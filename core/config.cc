@@ -582,7 +582,7 @@ std::string RenderText(const Config& cfg, const ConfigOrigins& origins) {
   for (const ConfigKey& k : kKeys) {
     if (k.section != section) {
       if (!out.empty()) out += "\n";
-      out += "[" + std::string(k.section) + "]\n";
+      out += std::string("[") + std::string(k.section) + "]\n";
       section = k.section;
     }
     std::string value;

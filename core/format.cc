@@ -292,7 +292,7 @@ std::string RecordFormatter::DisplayDirectory(const std::string& cwd) const {
   // /home/alice into ~ice. A home of "/" would turn every path into ~...
   if (!home.empty() && home != "/" && dir.substr(0, home.size()) == home &&
       (dir.size() == home.size() || dir[home.size()] == '/')) {
-    shown = "~" + EscapeForTerminal(dir.substr(home.size()));
+    shown = std::string("~") + EscapeForTerminal(dir.substr(home.size()));
   } else {
     shown = EscapeForTerminal(dir);
   }

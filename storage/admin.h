@@ -56,6 +56,11 @@ Status FindBackup(const std::string& backup_dir, const std::string& which, Backu
 Status VerifyBackup(const std::string& backup_dir, uint32_t id);
 // Deletes all but the newest `keep` backups (and their unshared files).
 Status PruneBackups(const std::string& backup_dir, uint32_t keep, std::vector<uint32_t>* deleted);
+// Deletes the backups `ids`, then garbage-collects the backup dir so every
+// shared or private file that only they referenced (and the bytes in it)
+// leaves the disk. An id that does not exist is NotFound; the ones before
+// it in `ids` are already deleted then. Used by `tb forget --purge-backups`.
+Status DeleteBackups(const std::string& backup_dir, const std::vector<uint32_t>& ids);
 // Restores backup `id` into `target`, which must be missing or empty: a
 // complete data dir (db/ and TERMBRAIN with the backup's store id) is made.
 // The backup is verified first; a damaged one is refused (Corruption).
@@ -78,6 +83,11 @@ Status CreateSnapshot(Store& store, const std::string& name, const std::string& 
                       SnapshotEntry* out);
 Status ListSnapshots(const std::string& data_dir, std::vector<SnapshotEntry>* out);
 Status DeleteSnapshot(const std::string& data_dir, const std::string& name);
+// The last seq snapshot `s` holds: s.head when its SNAPSHOT file records
+// one (> 0); otherwise (the safety snapshots taken before a restore record
+// 0, an old or damaged SNAPSHOT none) the head stored in the snapshot's own
+// database, opened read-only (no file is written).
+Status SnapshotHead(const SnapshotEntry& s, uint64_t* head);
 
 // ---- replacing the live database (restore) -------------------------------------
 

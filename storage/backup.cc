@@ -188,6 +188,21 @@ Status PruneBackups(const std::string& backup_dir, uint32_t keep, std::vector<ui
   return Status::OK();
 }
 
+Status DeleteBackups(const std::string& backup_dir, const std::vector<uint32_t>& ids) {
+  if (ids.empty()) return Status::OK();
+  std::unique_ptr<rocksdb::BackupEngine> be;
+  TB_RETURN_IF_ERROR(OpenWritable(backup_dir, &be));
+  for (uint32_t id : ids) {
+    rocksdb::IOStatus s = be->DeleteBackup(id);
+    if (s.IsNotFound()) return Status::NotFound("no backup " + std::to_string(id) + " in " + backup_dir);
+    TB_RETURN_IF_ERROR(FromRocks(s, "cannot delete backup " + std::to_string(id) + " in " + backup_dir));
+  }
+  // DeleteBackup already drops the files whose reference count fell to 0;
+  // GarbageCollect also removes what an interrupted earlier deletion left
+  // (files no remaining backup references), so the bytes are really gone.
+  return FromRocks(be->GarbageCollect(), "cannot garbage-collect the backup directory (" + backup_dir + ")");
+}
+
 // Restores the database files of backup `id` into `db_dir` (new).
 Status RestoreDbFiles(const std::string& backup_dir, uint32_t id, const std::string& db_dir, BackupMeta* meta) {
   BackupEntry e;

@@ -131,7 +131,9 @@ Status StoreImpl::OpenDb(bool create) {
   tuning_.block_cache_bytes = options_.block_cache_bytes;
   tuning_.write_buffer_bytes = options_.write_buffer_bytes;
   tuning_.read_only = read_only_;
-  cache_ = rocksdb::NewLRUCache(tuning_.block_cache_bytes);
+  // One shard: tb reads from one thread, and with the default 64 shards a
+  // large index or filter block is bigger than a shard and never stays cached.
+  cache_ = rocksdb::NewLRUCache(tuning_.block_cache_bytes, /*num_shard_bits=*/0);
   rocksdb::DBOptions dbo = MakeDBOptions(tuning_, cache_);
   std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName, "log", "meta"};
   for (const View* v : AllViews()) names.push_back(std::string(kViewPrefix) + std::string(v->name()));

@@ -17,6 +17,7 @@
 #include "core/keycode.h"
 #include "core/record_policy.h"
 #include "core/timefmt.h"
+#include "core/utf8.h"
 #include "core/views/batches_view.h"
 #include "core/views/field_index_view.h"
 #include "core/views/ids_view.h"
@@ -276,6 +277,8 @@ std::vector<std::pair<std::string, std::string>> KnownFiles(const Context& ctx) 
       {"fish", xdg + "/fish/fish_history"},
       {"atuin", xdg + "/atuin/history.db"},
       {"histdb", home + "/.histdb/zsh-history.db"},
+      // The older TermBrain kept its database under $TERMBRAIN_HOME/data.
+      {"termbrain-legacy", home + "/.termbrain/data/termbrain.db"},
       {"termbrain-legacy", home + "/.termbrain/termbrain.db"},
   };
   std::vector<std::pair<std::string, std::string>> out;
@@ -293,39 +296,87 @@ std::string DefaultFile(const Context& ctx, const std::string& source) {
   return "";
 }
 
-Status List(Context& ctx) {
+// One row of tb import --list.
+struct BatchRow {
+  uint64_t batch = 0;
+  bool have_info = false;  // ImportCompleted found (else a partial batch)
+  bool reverted = false;
+  Event info;
+};
+
+Status List(Context& ctx, bool json) {
   std::unique_ptr<Store> store;
   TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
   std::unique_ptr<KvCursor> c = store->reader().NewViewCursor("batches");
-  std::string out = "BATCH     TIME                  SOURCE   IMPORTED  DUPLICATES  MALFORMED  STATE     FILE\n";
+  std::vector<BatchRow> rows;
   if (c != nullptr) {
     for (c->SeekToFirst(); c->Valid();) {
       uint64_t batch = 0, seq = 0;
       char kind = 0;
       if (!ParseBatchKey(c->key(), &batch, &kind, &seq)) break;
       std::string v, r;
-      Event ev;
+      BatchRow row;
+      row.batch = batch;
       bool have = store->reader().GetViewValue("batches", BatchInfoKey(batch), &v).ok();
-      bool reverted = store->reader().GetViewValue("batches", BatchRevertKey(batch), &r).ok();
+      row.reverted = store->reader().GetViewValue("batches", BatchRevertKey(batch), &r).ok();
       uint64_t info_seq = 0;
       std::string_view sv = v;
-      if (have && GetU64BE(&sv, &info_seq) && store->reader().GetEvent(info_seq, &ev).ok()) {
-        char line[512];
-        std::snprintf(line, sizeof line, "%-9llu %-21s %-8s %9llu %11llu %10llu  %-8s  ",
-                      static_cast<unsigned long long>(batch), FormatLocalTime(ev.time_ns).c_str(),
-                      ev.source.c_str(), static_cast<unsigned long long>(ev.imported),
-                      static_cast<unsigned long long>(ev.duplicates), static_cast<unsigned long long>(ev.malformed),
-                      reverted ? "undone" : "active");
-        out += line + ev.detail + "\n";
+      if (have && GetU64BE(&sv, &info_seq) && store->reader().GetEvent(info_seq, &row.info).ok()) {
+        row.have_info = true;
+        rows.push_back(std::move(row));
       } else if (!have) {
-        char line[256];
-        std::snprintf(line, sizeof line, "%-9llu %-21s %-8s %9s %11s %10s  %-8s\n", static_cast<unsigned long long>(batch),
-                      "-", "-", "-", "-", "-", reverted ? "undone" : "partial");
-        out += line;
+        rows.push_back(std::move(row));
       }
       c->Seek(U64Key(batch + 1));
     }
     TB_RETURN_IF_ERROR(c->status());
+  }
+  if (json) {
+    // [{"batch","time","source","file","imported","duplicates","malformed",
+    //   "state"}]: time RFC 3339 UTC; a partial batch (interrupted, no
+    // ImportCompleted) has null time/source/file/counts.
+    std::string out = "[";
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const BatchRow& b = rows[i];
+      out += i == 0 ? "\n" : ",\n";
+      out += "  {\"batch\": " + std::to_string(b.batch) + ", \"time\": ";
+      if (b.have_info) {
+        out += "\"";
+        AppendRfc3339Millis(b.info.time_ns, &out);
+        out += "\", \"source\": ";
+        AppendJsonString(&out, b.info.source);
+        out += ", \"file\": ";
+        AppendJsonString(&out, b.info.detail);
+        out += ", \"imported\": " + std::to_string(b.info.imported) +
+               ", \"duplicates\": " + std::to_string(b.info.duplicates) +
+               ", \"malformed\": " + std::to_string(b.info.malformed);
+      } else {
+        out += "null, \"source\": null, \"file\": null, \"imported\": null, \"duplicates\": null, "
+               "\"malformed\": null";
+      }
+      out += std::string(", \"state\": \"") + (b.reverted ? "undone" : b.have_info ? "active" : "partial") + "\"}";
+    }
+    out += rows.empty() ? "]\n" : "\n]\n";
+    WriteOut(out);
+    return Status::OK();
+  }
+  std::string out = "BATCH     TIME                  SOURCE   IMPORTED  DUPLICATES  MALFORMED  STATE     FILE\n";
+  for (const BatchRow& b : rows) {
+    if (b.have_info) {
+      const Event& ev = b.info;
+      char line[512];
+      std::snprintf(line, sizeof line, "%-9llu %-21s %-8s %9llu %11llu %10llu  %-8s  ",
+                    static_cast<unsigned long long>(b.batch), FormatLocalTime(ev.time_ns).c_str(),
+                    ev.source.c_str(), static_cast<unsigned long long>(ev.imported),
+                    static_cast<unsigned long long>(ev.duplicates), static_cast<unsigned long long>(ev.malformed),
+                    b.reverted ? "undone" : "active");
+      out += line + ev.detail + "\n";
+    } else {
+      char line[256];
+      std::snprintf(line, sizeof line, "%-9llu %-21s %-8s %9s %11s %10s  %-8s\n", static_cast<unsigned long long>(b.batch),
+                    "-", "-", "-", "-", "-", b.reverted ? "undone" : "partial");
+      out += line;
+    }
   }
   WriteOut(out);
   return Status::OK();
@@ -363,10 +414,12 @@ Status Undo(Context& ctx, const std::string& text) {
 }  // namespace
 
 Status CmdImport(Context& ctx, const Argv& args) {
-  Args a("import", "import SOURCE [FILE] [--strict] | import auto | import --list | import --undo BATCH");
+  Args a("import", "import SOURCE [FILE] [--strict] | import auto | import --list [--format table|json] | import --undo BATCH");
   a.opts().add_options()
       ("strict", "stop at the first malformed entry and import nothing")
       ("list", "list import batches")
+      ("format", po::value<std::string>()->value_name("F"),
+       "output format of --list: table (default) or json")
       ("undo", po::value<std::string>()->value_name("BATCH"), "undo import batch BATCH");
   a.Positional("source");
   a.Positional("file");
@@ -378,7 +431,14 @@ Status CmdImport(Context& ctx, const Argv& args) {
              "termbrain-legacy (older TermBrain SQLite), auto (every known file of this user)\n");
     return Status::OK();
   }
-  if (a.Has("list")) return List(ctx);
+  std::string format = a.Has("format") ? a.Str("format") : "table";
+  if (format != "table" && format != "json") {
+    return Status::InvalidArgument("unknown format '" + format + "' for tb import --list: expected table or json");
+  }
+  if (a.Has("list")) return List(ctx, format == "json");
+  if (a.Has("format")) {
+    return Status::InvalidArgument("--format applies to tb import --list only");
+  }
   if (a.Has("undo")) return Undo(ctx, a.Str("undo"));
   if (!a.Has("source")) return Status::InvalidArgument("missing SOURCE (tb import). Run 'tb help import'");
   std::string source = a.Str("source");

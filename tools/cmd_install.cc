@@ -71,7 +71,12 @@ Status ResolveTarget(const Context& ctx, const Args& a, Target* t) {
     if (xdg.empty() || xdg[0] != '/') xdg = home + "/.config";
     t->rc = xdg + "/fish/config.fish";
   }
-  t->display = t->rc.starts_with(home + "/") ? "~" + t->rc.substr(home.size()) : t->rc;
+  // (Built with append: GCC 12's -Wrestrict misfires on "~" + substr at -O3.)
+  t->display = t->rc;
+  if (t->rc.size() > home.size() && t->rc.compare(0, home.size(), home) == 0 && t->rc[home.size()] == '/') {
+    t->display = "~";
+    t->display.append(t->rc, home.size(), std::string::npos);
+  }
   return Status::OK();
 }
 

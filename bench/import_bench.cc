@@ -1,0 +1,274 @@
+// import_bench: `tb import zsh FILE` of a generated 1,000,000-line zsh
+// EXTENDED_HISTORY file into an empty store (issue 5 point 4; DESIGN.md
+// budget: at least 500,000 commands/s), beside SQLite with atuin's schema
+// doing the same import.
+//
+//   import_bench [--commands N] [--dir DIR] [--chunk ROWS]
+//
+// * The file: HistoryGenerator's commands (bench/history_gen.h, the same
+//   deterministic history every benchmark uses) written as zsh writes them,
+//   `: <start s>:<elapsed s>;<command>`, metafied (0x83 escapes) and with
+//   backslash-newline for multi-line commands. Generation is not timed.
+// * tb: the real `tb` binary built beside this bench (TB_BINARY), run as
+//   `tb --data-dir DIR import zsh FILE` -- exactly the CLI's code path,
+//   fsync at the end included. Wall time and peak RSS from wait4.
+// * SQLite: a forked child parses the same file with the same zsh parser
+//   (core/import, so parsing costs the same on both sides) and inserts every
+//   command through AtuinSqlite (bench/peers/atuin_sqlite.h: atuin's schema,
+//   pragmas -- WAL, synchronous=NORMAL -- indexes and `insert or ignore`),
+//   one transaction per --chunk rows (default 16384, tb's own chunk size),
+//   then checkpoints the WAL. The row is what atuin stores for an imported
+//   zsh line: cwd "unknown", exit -1, duration from the elapsed field,
+//   hostname "host:user", a UUIDv7 id.
+// Both sides start from an empty directory; the page cache is warm for both
+// (the file was just written).
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "bench/history_gen.h"
+#include "bench/peers/atuin_sqlite.h"
+#include "core/import/source.h"
+
+extern char** environ;
+
+using namespace tb;
+using namespace tb::bench;
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+std::string LoadAvg() {
+  std::ifstream f("/proc/loadavg");
+  std::string a, b, c;
+  f >> a >> b >> c;
+  return a + " " + b + " " + c;
+}
+
+uint64_t DirBytes(const std::string& dir) {
+  uint64_t n = 0;
+  std::error_code ec;
+  for (auto& e : fs::recursive_directory_iterator(dir, ec)) {
+    if (e.is_regular_file(ec)) n += e.file_size(ec);
+  }
+  return n;
+}
+
+// zsh's history encoding of one command: metafied bytes, and a newline
+// inside the command written as backslash-newline.
+void AppendZshLine(const GenCommand& c, std::string* out) {
+  int64_t start = c.time_ns / 1000000000LL;
+  int64_t elapsed = c.duration_ns / 1000000000LL;
+  *out += ": " + std::to_string(start) + ":" + std::to_string(elapsed) + ";";
+  for (unsigned char ch : c.command) {
+    if (ch == '\n') {
+      *out += "\\\n";
+    } else if (ch == 0 || (ch >= 0x83 && ch <= 0x9f)) {
+      out->push_back(static_cast<char>(0x83));
+      out->push_back(static_cast<char>(ch ^ 0x20));
+    } else {
+      out->push_back(static_cast<char>(ch));
+    }
+  }
+  out->push_back('\n');
+}
+
+struct Run {
+  bool ok = false;
+  double wall_s = 0, user_s = 0, sys_s = 0;
+  long maxrss_kb = 0;
+};
+
+Run Wait(pid_t pid, Clock::time_point t0) {
+  Run r;
+  int status = 0;
+  struct rusage ru {};
+  ::wait4(pid, &status, 0, &ru);
+  r.wall_s = Since(t0);
+  r.maxrss_kb = ru.ru_maxrss;
+  r.user_s = static_cast<double>(ru.ru_utime.tv_sec) + static_cast<double>(ru.ru_utime.tv_usec) / 1e6;
+  r.sys_s = static_cast<double>(ru.ru_stime.tv_sec) + static_cast<double>(ru.ru_stime.tv_usec) / 1e6;
+  r.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  return r;
+}
+
+// The SQLite side, in a forked child: parse + insert; the count goes to
+// `count_file`.
+int SqliteImport(const std::string& file, const std::string& db_path, size_t chunk, const std::string& count_file) {
+  std::string error;
+  std::unique_ptr<AtuinSqlite> db = AtuinSqlite::Open(db_path, &error);
+  if (db == nullptr) {
+    std::fprintf(stderr, "import_bench: sqlite: %s\n", error.c_str());
+    return 1;
+  }
+  SourceOptions so;
+  uint64_t malformed = 0;
+  so.problem = [&](uint64_t, const std::string&) { ++malformed; };
+  std::unique_ptr<ImportSource> src;
+  Status s = OpenImportSource("zsh", file, so, &src);
+  if (!s.ok()) {
+    std::fprintf(stderr, "import_bench: sqlite: %s\n", s.ToString().c_str());
+    return 1;
+  }
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  const char* user = std::getenv("USER");
+  std::vector<GenCommand> rows(chunk);
+  size_t n = 0;
+  uint64_t total = 0;
+  ImportedCommand c;
+  while (src->Next(&c)) {
+    GenCommand& g = rows[n++];
+    g.command = std::move(c.ev.command);
+    g.cwd = "unknown";
+    g.session.assign(32, '0');
+    g.host = host;
+    g.user = user ? user : "";
+    g.shell = "zsh";
+    g.time_ns = c.ev.time_ns;
+    g.exit_code = -1;
+    g.duration_ns = c.ev.duration_ns.value_or(-1);
+    g.index = total++;
+    if (n == chunk) {
+      if (!db->InsertBatch(std::span<const GenCommand>(rows.data(), n))) {
+        std::fprintf(stderr, "import_bench: sqlite: %s\n", db->error().c_str());
+        return 1;
+      }
+      n = 0;
+    }
+  }
+  if (n > 0 && !db->InsertBatch(std::span<const GenCommand>(rows.data(), n))) {
+    std::fprintf(stderr, "import_bench: sqlite: %s\n", db->error().c_str());
+    return 1;
+  }
+  if (!src->status().ok() || !db->Checkpoint()) return 1;
+  std::ofstream(count_file) << total << " " << malformed << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  size_t n = 1'000'000, chunk = 16384;
+  std::string dir = "/tmp/tb-import-bench";
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--commands")) n = std::stoull(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
+    if (!std::strcmp(argv[i], "--chunk")) chunk = std::stoull(argv[i + 1]);
+  }
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  fs::create_directories(dir + "/home");
+  fs::create_directories(dir + "/config");
+  const std::string file = dir + "/zsh_history", tb_dir = dir + "/tb", db = dir + "/atuin/history.db";
+  fs::create_directories(dir + "/atuin");
+
+  std::printf("import_bench: %zu commands, %ld online CPUs, load average before: %s\n", n, sysconf(_SC_NPROCESSORS_ONLN),
+              LoadAvg().c_str());
+  // --- the file (not timed) ---
+  auto t = Clock::now();
+  uint64_t bytes = 0, lines = 0, multiline = 0;
+  {
+    GenOptions go;
+    go.commands = n;
+    HistoryGenerator gen(go);
+    std::FILE* f = std::fopen(file.c_str(), "wb");
+    if (f == nullptr) return std::perror("fopen"), 1;
+    std::string buf;
+    while (!gen.done()) {
+      const GenCommand& c = gen.Next();
+      AppendZshLine(c, &buf);
+      if (c.command.find('\n') != std::string::npos) ++multiline;
+      if (buf.size() > (1 << 20)) {
+        std::fwrite(buf.data(), 1, buf.size(), f);
+        bytes += buf.size();
+        buf.clear();
+      }
+    }
+    std::fwrite(buf.data(), 1, buf.size(), f);
+    bytes += buf.size();
+    std::fclose(f);
+    lines = n + multiline;
+  }
+  std::printf("file: %s, %.1f MiB, %llu lines, %llu multi-line commands (generated in %.2f s, not timed)\n",
+              file.c_str(), static_cast<double>(bytes) / (1 << 20), static_cast<unsigned long long>(lines),
+              static_cast<unsigned long long>(multiline), Since(t));
+
+  // --- tb: the real binary ---
+  std::string out_file = dir + "/tb.out", err_file = dir + "/tb.err";
+  std::fflush(stdout);
+  t = Clock::now();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    std::freopen(out_file.c_str(), "w", stdout);
+    std::freopen(err_file.c_str(), "w", stderr);
+    std::string home = "HOME=" + dir + "/home", xdg = "XDG_CONFIG_HOME=" + dir + "/config",
+                data = "XDG_DATA_HOME=" + dir + "/home", run = "XDG_RUNTIME_DIR=" + dir + "/home";
+    const char* user = std::getenv("USER");
+    std::string u = std::string("USER=") + (user ? user : "bench");
+    char* envp[] = {home.data(), xdg.data(), data.data(), run.data(), u.data(), const_cast<char*>("TZ=UTC"), nullptr};
+    std::vector<std::string> args = {TB_BINARY, "--data-dir", tb_dir, "import", "zsh", file};
+    std::vector<char*> av;
+    for (auto& a : args) av.push_back(a.data());
+    av.push_back(nullptr);
+    ::execve(TB_BINARY, av.data(), envp);
+    std::perror("execve");
+    ::_exit(127);
+  }
+  Run tbr = Wait(pid, t);
+  std::ifstream tbo(out_file);
+  std::string tb_line;
+  std::getline(tbo, tb_line);
+  if (!tbr.ok) {
+    std::ifstream e(err_file);
+    std::string msg((std::istreambuf_iterator<char>(e)), std::istreambuf_iterator<char>());
+    std::fprintf(stderr, "import_bench: tb import failed: %s\n", msg.c_str());
+    return 1;
+  }
+  unsigned long long tb_imported = 0;
+  size_t colon = tb_line.rfind(": ");
+  if (colon != std::string::npos) tb_imported = std::strtoull(tb_line.c_str() + colon + 2, nullptr, 10);
+
+  // --- SQLite with atuin's schema ---
+  std::string count_file = dir + "/sqlite.count";
+  std::fflush(stdout);
+  t = Clock::now();
+  pid = ::fork();
+  if (pid == 0) ::_exit(SqliteImport(file, db, chunk, count_file));
+  Run sq = Wait(pid, t);
+  if (!sq.ok) {
+    std::fprintf(stderr, "import_bench: the SQLite import failed\n");
+    return 1;
+  }
+  unsigned long long sq_rows = 0, sq_malformed = 0;
+  std::ifstream(count_file) >> sq_rows >> sq_malformed;
+
+  double tb_rate = static_cast<double>(tb_imported) / tbr.wall_s;
+  double sq_rate = static_cast<double>(sq_rows) / sq.wall_s;
+  std::printf("\n%-34s %18s %18s\n", "", "tb import zsh", "SQLite (atuin)");
+  std::printf("%-34s %18llu %18llu\n", "commands imported", tb_imported, sq_rows);
+  std::printf("%-34s %18.2f %18.2f\n", "wall time (s)", tbr.wall_s, sq.wall_s);
+  std::printf("%-34s %18.2f %18.2f\n", "cpu user + sys (s)", tbr.user_s + tbr.sys_s, sq.user_s + sq.sys_s);
+  std::printf("%-34s %18.0f %18.0f\n", "commands/s", tb_rate, sq_rate);
+  std::printf("%-34s %18.1f %18.1f\n", "peak RSS (MiB)", static_cast<double>(tbr.maxrss_kb) / 1024,
+              static_cast<double>(sq.maxrss_kb) / 1024);
+  std::printf("%-34s %18.1f %18.1f\n", "on disk after import (MiB)", static_cast<double>(DirBytes(tb_dir)) / (1 << 20),
+              static_cast<double>(DirBytes(dir + "/atuin")) / (1 << 20));
+  std::printf("\ntb / SQLite throughput ratio: %.2fx (budget: tb >= 500000 commands/s: %s)\n", tb_rate / sq_rate,
+              tb_rate >= 500000 ? "met" : "NOT met");
+  std::printf("tb said: %s\n", tb_line.c_str());
+  std::printf("load average after: %s\n", LoadAvg().c_str());
+  return 0;
+}
