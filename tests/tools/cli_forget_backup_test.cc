@@ -4,7 +4,6 @@
 // or the backup dir holds the forgotten text.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <regex>
 
 #include "tests/tools/cli_fixture.h"
@@ -48,13 +47,6 @@ class CliForgetBackups : public CliTest {
     EXPECT_EXIT_CODE(T({"views", "verify"}), 0);
   }
   EnvVars env_;
-  void TearDown() override {  // DEBUG-TEMP
-    if (HasFailure()) {
-      std::error_code ec;
-      std::filesystem::copy(root(), "/tmp/fgfail", std::filesystem::copy_options::recursive, ec);
-    }
-    CliTest::TearDown();
-  }
 };
 
 TEST_F(CliForgetBackups, ForgetListsBackupsAndSnapshotsThatStillHoldTheRecords) {
