@@ -11,27 +11,6 @@
 #include "storage/store_impl.h"
 
 namespace tb {
-namespace {
-
-class Cursor final : public KvCursor {
- public:
-  explicit Cursor(rocksdb::Iterator* it) : it_(it) {}
-  void Seek(std::string_view t) override { it_->Seek(ToSlice(t)); }
-  void SeekForPrev(std::string_view t) override { it_->SeekForPrev(ToSlice(t)); }
-  void SeekToFirst() override { it_->SeekToFirst(); }
-  void SeekToLast() override { it_->SeekToLast(); }
-  bool Valid() const override { return it_->Valid(); }
-  void Next() override { it_->Next(); }
-  void Prev() override { it_->Prev(); }
-  std::string_view key() const override { return ToView(it_->key()); }
-  std::string_view value() const override { return ToView(it_->value()); }
-  Status status() const override { return FromRocks(it_->status(), "reading a view"); }
-
- private:
-  std::unique_ptr<rocksdb::Iterator> it_;
-};
-
-}  // namespace
 
 Status ViewsResolver::FindStart(const EventId& id, uint64_t* seq, Event* start) {
   IdsResolver ids(db_, ids_, reader_);
@@ -49,7 +28,7 @@ Status ViewsResolver::Get(std::string_view view, std::string_view key, std::stri
 std::unique_ptr<KvCursor> ViewsResolver::Cursor(std::string_view view) {
   auto it = families_.find(view);
   if (it == families_.end()) return nullptr;
-  return std::make_unique<tb::Cursor>(db_->NewIterator(rocksdb::ReadOptions(), it->second));
+  return std::make_unique<RocksCursor>(db_->NewIterator(rocksdb::ReadOptions(), it->second));
 }
 
 FamilyMap StoreImpl::Families(const std::vector<const View*>& views,
@@ -72,15 +51,32 @@ Status StoreImpl::PurgeLogEntries(std::span<const uint64_t> seqs) {
   // the tombstones, whose keys in views can be the text itself); the forced
   // bottommost compaction rewrites every SST file (and the zstd dictionary
   // trained from their contents) without them.
-  rocksdb::FlushOptions fo;
-  TB_RETURN_IF_ERROR(FromRocks(db_->Flush(fo, handles_), "flushing after a purge"));
+  // Automatic compactions are paused meanwhile: one triggered by the flush
+  // could move the files holding the bytes to the bottom level unchanged
+  // (a trivial move), leaving the forced compaction nothing to rewrite.
+  for (auto* h : handles_) {
+    TB_RETURN_IF_ERROR(FromRocks(db_->SetOptions(h, {{"disable_auto_compactions", "true"}}),
+                                 "pausing compactions for a purge"));
+  }
+  Status s = FlushAndCompactAll();
+  for (auto* h : handles_) {
+    Status r = FromRocks(db_->SetOptions(h, {{"disable_auto_compactions", "false"}}),
+                         "resuming compactions after a purge");
+    if (s.ok()) s = r;
+  }
+  TB_RETURN_IF_ERROR(s);
+  return FromRocks(db_->FlushWAL(true), "syncing the WAL");
+}
+
+Status StoreImpl::FlushAndCompactAll() {
+  TB_RETURN_IF_ERROR(FromRocks(db_->Flush(rocksdb::FlushOptions(), handles_), "flushing after a purge"));
   rocksdb::CompactRangeOptions co;
   co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
   co.exclusive_manual_compaction = true;
   for (auto* h : handles_) {
     TB_RETURN_IF_ERROR(FromRocks(db_->CompactRange(co, h, nullptr, nullptr), "compacting after a purge"));
   }
-  return FromRocks(db_->FlushWAL(true), "syncing the WAL");
+  return Status::OK();
 }
 
 Status StoreImpl::ForgottenSeqs(std::unordered_set<uint64_t>* out) {

@@ -9,6 +9,7 @@
 #include <rocksdb/options.h>
 
 #include "core/status.h"
+#include "core/store_reader.h"
 #include "core/view.h"
 
 namespace tb {
@@ -34,6 +35,25 @@ rocksdb::DBOptions MakeDBOptions(const RocksTuning& t, const std::shared_ptr<roc
 rocksdb::ColumnFamilyOptions MakeCFOptions(const RocksTuning& t,
                                            const std::shared_ptr<rocksdb::Cache>& cache,
                                            const View* view);
+
+// A KvCursor (core/store_reader.h) over a RocksDB iterator it owns.
+class RocksCursor final : public KvCursor {
+ public:
+  explicit RocksCursor(rocksdb::Iterator* it) : it_(it) {}
+  void Seek(std::string_view t) override { it_->Seek(ToSlice(t)); }
+  void SeekForPrev(std::string_view t) override { it_->SeekForPrev(ToSlice(t)); }
+  void SeekToFirst() override { it_->SeekToFirst(); }
+  void SeekToLast() override { it_->SeekToLast(); }
+  bool Valid() const override { return it_->Valid(); }
+  void Next() override { it_->Next(); }
+  void Prev() override { it_->Prev(); }
+  std::string_view key() const override { return ToView(it_->key()); }
+  std::string_view value() const override { return ToView(it_->value()); }
+  Status status() const override { return FromRocks(it_->status(), "reading a view"); }
+
+ private:
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
 
 // Writes a view's mutations into a WriteBatch under one column family.
 class BatchViewWriter final : public ViewWriter {

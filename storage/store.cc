@@ -17,25 +17,6 @@ namespace {
 constexpr std::string_view kViewPrefix = "view_";
 constexpr std::string_view kScratchPrefix = "scratch_";
 
-// A KvCursor over a RocksDB iterator.
-class RocksCursor final : public KvCursor {
- public:
-  explicit RocksCursor(rocksdb::Iterator* it) : it_(it) {}
-  void Seek(std::string_view t) override { it_->Seek(ToSlice(t)); }
-  void SeekForPrev(std::string_view t) override { it_->SeekForPrev(ToSlice(t)); }
-  void SeekToFirst() override { it_->SeekToFirst(); }
-  void SeekToLast() override { it_->SeekToLast(); }
-  bool Valid() const override { return it_->Valid(); }
-  void Next() override { it_->Next(); }
-  void Prev() override { it_->Prev(); }
-  std::string_view key() const override { return ToView(it_->key()); }
-  std::string_view value() const override { return ToView(it_->value()); }
-  Status status() const override { return FromRocks(it_->status(), "reading a view"); }
-
- private:
-  std::unique_ptr<rocksdb::Iterator> it_;
-};
-
 uint64_t RandomOrigin() {
   std::random_device rd;
   uint64_t v = (static_cast<uint64_t>(rd()) << 32) ^ rd();

@@ -76,6 +76,9 @@ class StoreImpl final : public Store, public StoreReader {
   Status GetMeta(std::string_view key, std::string* value);
   rocksdb::ColumnFamilyHandle* ViewFamily(std::string_view name) const;
   Status CheckWritable() const;
+  // Flushes every memtable and rewrites every SST file (forced bottommost
+  // compaction); used by the purge of forgotten records.
+  Status FlushAndCompactAll();
   // Removal (storage/removal.cc): the families a resolver reads, `targets`
   // standing in for `views`; the seqs named by Forgotten events.
   FamilyMap Families(const std::vector<const View*>& views,

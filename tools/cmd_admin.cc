@@ -6,6 +6,7 @@
 #include "core/views/registry.h"
 #include "tools/args.h"
 #include "tools/commands.h"
+#include "tools/output.h"
 
 namespace tb {
 namespace {
@@ -14,20 +15,6 @@ using Json = nlohmann::ordered_json;
 
 std::string Dump(const Json& j) {
   return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
-}
-
-std::string HumanBytes(uint64_t b) {
-  char buf[32];
-  if (b < 1024) {
-    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(b));
-  } else if (b < (1ull << 20)) {
-    std::snprintf(buf, sizeof buf, "%.1f KiB", static_cast<double>(b) / 1024);
-  } else if (b < (1ull << 30)) {
-    std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(b) / (1 << 20));
-  } else {
-    std::snprintf(buf, sizeof buf, "%.2f GiB", static_cast<double>(b) / (1 << 30));
-  }
-  return buf;
 }
 
 // --format table|json for the admin listings.

@@ -20,6 +20,7 @@
 #include "storage/admin.h"
 #include "tools/args.h"
 #include "tools/commands.h"
+#include "tools/output.h"
 
 namespace tb {
 namespace {
@@ -36,20 +37,6 @@ std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_hand
 std::string Pad(std::string s, size_t n) {
   if (s.size() < n) s.resize(n, ' ');
   return s + " ";
-}
-
-std::string HumanBytes(uint64_t b) {
-  char buf[32];
-  if (b < 1024) {
-    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(b));
-  } else if (b < (1ull << 20)) {
-    std::snprintf(buf, sizeof buf, "%.1f KiB", static_cast<double>(b) / 1024);
-  } else if (b < (1ull << 30)) {
-    std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(b) / (1 << 20));
-  } else {
-    std::snprintf(buf, sizeof buf, "%.2f GiB", static_cast<double>(b) / (1 << 30));
-  }
-  return buf;
 }
 
 std::string BackupDir(const Context& ctx) {
