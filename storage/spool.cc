@@ -52,7 +52,11 @@ Status KeepRejected(const SpoolDrainOptions& o, const std::string& file, const S
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0) return Status::IOError("cannot keep rejected spool lines (" + path + "): " + std::strerror(errno));
   std::string data;
-  for (size_t i = 0; i < p.rejected.size(); ++i) data += "# " + p.reasons[i] + "\n" + p.rejected[i] + "\n";
+  for (size_t i = 0; i < p.rejected.size(); ++i) {
+    std::string line = p.rejected[i];
+    if (o.mask_rejected) o.mask_rejected(&line);
+    data += "# " + p.reasons[i] + "\n" + line + "\n";
+  }
   bool ok = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size()) && ::fsync(fd) == 0;
   ::close(fd);
   return ok ? Status::OK() : Status::IOError("cannot write " + path);

@@ -31,6 +31,9 @@ struct SpoolDrainOptions {
   // truncation, ignore rules). Return false to drop the event (its frame
   // still counts as consumed).
   std::function<bool(Event*)> prepare;
+  // Applied to every rejected line before it is kept on disk (secret
+  // masking: a line that does not parse may still hold a credential).
+  std::function<void(std::string*)> mask_rejected;
   // Writers that opened a live file just before it was renamed finish
   // within microseconds; the drainer waits this long before reading.
   int settle_ms = 5;

@@ -87,6 +87,17 @@ Status Context::DrainSpoolInto(Store& store) const {
     }
     return true;
   };
+  d.mask_rejected = [&](std::string* line) {
+    if (!policy_tried) {
+      policy_tried = true;
+      policy_status = RecordPolicy::Create(config, &policy);
+    }
+    if (policy != nullptr) {
+      policy->masker().Mask(line);
+    } else {
+      line->assign("(withheld: the secret masker is unavailable)");
+    }
+  };
   DrainReport r;
   TB_RETURN_IF_ERROR(DrainSpool(store, d, &r));
   TB_RETURN_IF_ERROR(policy_status);
