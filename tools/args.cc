@@ -110,6 +110,19 @@ void AddFilterOptions(po::options_description& opts) {
       ("until", po::value<std::string>()->value_name("T"), "started at or before T");
 }
 
+Status ParseTableOrJson(Args& a, const std::vector<std::string>& args, bool* help, bool* json) {
+  a.opts().add_options()("format", po::value<std::string>()->default_value("table")->value_name("F"),
+                         "output format: table or json");
+  TB_RETURN_IF_ERROR(a.Parse(args, help));
+  std::string f = a.Str("format");
+  if (f != "table" && f != "json") {
+    return Status::InvalidArgument("unknown format '" + f + "' for tb " + a.cmd() +
+                                   ": expected table or json");
+  }
+  *json = f == "json";
+  return Status::OK();
+}
+
 void AddFormatOption(po::options_description& opts, const char* def) {
   opts.add_options()("format", po::value<std::string>()->default_value(def)->value_name("F"),
                      "output format: table, json, ndjson, csv or plain");

@@ -55,6 +55,9 @@ Status ParseIntFlag(const std::string& flag, const std::string& text, int64_t lo
 void AddFilterOptions(po::options_description& opts);
 // Fills `f` from the parsed filters; `now_ns` resolves relative times.
 Status FilterFromArgs(const Args& a, int64_t now_ns, HistoryFilter* f);
+// Adds `--format table|json` (default table), parses, and sets *json.
+// Another value: InvalidArgument naming the command.
+Status ParseTableOrJson(Args& a, const std::vector<std::string>& args, bool* help, bool* json);
 // Adds --format (default `def`).
 void AddFormatOption(po::options_description& opts, const char* def);
 

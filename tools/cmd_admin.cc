@@ -17,19 +17,6 @@ std::string Dump(const Json& j) {
   return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
-// --format table|json for the admin listings.
-Status ParseAdmin(Args& a, const Argv& args, bool* help, bool* json) {
-  a.opts().add_options()("format", po::value<std::string>()->default_value("table")->value_name("F"),
-                         "output format: table or json");
-  TB_RETURN_IF_ERROR(a.Parse(args, help));
-  std::string f = a.Str("format");
-  if (f != "table" && f != "json") {
-    return Status::InvalidArgument("unknown format '" + f + "' for tb " + a.cmd() + ": expected table or json");
-  }
-  *json = f == "json";
-  return Status::OK();
-}
-
 std::string Pad(std::string s, size_t n) {
   if (s.size() < n) s.resize(n, ' ');
   return s;
@@ -40,7 +27,7 @@ std::string Pad(std::string s, size_t n) {
 Status CmdStatus(Context& ctx, const Argv& args) {
   Args a("status", "status [--format table|json]");
   bool help, json;
-  TB_RETURN_IF_ERROR(ParseAdmin(a, args, &help, &json));
+  TB_RETURN_IF_ERROR(ParseTableOrJson(a, args, &help, &json));
   if (help) return WriteOut(a.HelpText()), Status::OK();
   std::unique_ptr<Store> store;
   TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
@@ -79,7 +66,7 @@ Status CmdStatus(Context& ctx, const Argv& args) {
 Status CmdViews(Context& ctx, const Argv& args) {
   Args a("views", "views [--format table|json]");
   bool help, json;
-  TB_RETURN_IF_ERROR(ParseAdmin(a, args, &help, &json));
+  TB_RETURN_IF_ERROR(ParseTableOrJson(a, args, &help, &json));
   if (help) return WriteOut(a.HelpText()), Status::OK();
   std::unique_ptr<Store> store;
   TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));

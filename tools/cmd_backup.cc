@@ -86,18 +86,6 @@ Status ParseSeqOrTime(const std::string& flag, const std::string& text, std::opt
   return Status::OK();
 }
 
-Status ParseTableJson(Args& a, const Argv& args, bool* help, bool* json) {
-  a.opts().add_options()("format", po::value<std::string>()->default_value("table")->value_name("F"),
-                         "output format: table or json");
-  TB_RETURN_IF_ERROR(a.Parse(args, help));
-  std::string f = a.Str("format");
-  if (f != "table" && f != "json") {
-    return Status::InvalidArgument("unknown format '" + f + "' for tb " + a.cmd() + ": expected table or json");
-  }
-  *json = f == "json";
-  return Status::OK();
-}
-
 Json BackupJson(const BackupEntry& e) {
   return Json{{"id", e.id},
               {"time", FormatRfc3339Millis(e.meta.time_ns)},
@@ -143,7 +131,7 @@ Status CmdBackupCreate(Context& ctx, const Argv& args) {
 Status CmdBackupList(Context& ctx, const Argv& args) {
   Args a("backup list", "backup list [--format table|json]");
   bool help, json;
-  TB_RETURN_IF_ERROR(ParseTableJson(a, args, &help, &json));
+  TB_RETURN_IF_ERROR(ParseTableOrJson(a, args, &help, &json));
   if (help) return WriteOut(a.HelpText()), Status::OK();
   std::vector<BackupEntry> all;
   std::vector<uint32_t> corrupt;
@@ -264,7 +252,7 @@ Status CmdSnapshotCreate(Context& ctx, const Argv& args) {
 Status CmdSnapshotList(Context& ctx, const Argv& args) {
   Args a("snapshot list", "snapshot list [--format table|json]");
   bool help, json;
-  TB_RETURN_IF_ERROR(ParseTableJson(a, args, &help, &json));
+  TB_RETURN_IF_ERROR(ParseTableOrJson(a, args, &help, &json));
   if (help) return WriteOut(a.HelpText()), Status::OK();
   std::vector<SnapshotEntry> all;
   TB_RETURN_IF_ERROR(ListSnapshots(ctx.data_dir, &all));
