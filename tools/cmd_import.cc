@@ -6,6 +6,15 @@
 // appends a BatchReverted for the partial batch, and a crash part way leaves
 // a batch without ImportCompleted that the next import reverts first. With
 // --strict the file is checked completely before anything is written.
+//
+// De-duplication against earlier imports: an entry with a timestamp (and
+// an entry without one that follows a timestamped entry: its time is the
+// stamp's plus 1 us per entry) is a duplicate when a record with the same
+// text and start time was in the store before; ndjson records that keep
+// their id also when that id is. Plain entries (no timestamp, none before
+// them in the file) follow core/import/plain_dedup.h: text counts against
+// the newest records of the earlier batches of the same source and file,
+// and new ones are timed 1 ms apart after those records.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +22,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "core/import/plain_dedup.h"
 #include "core/import/source.h"
 #include "core/keycode.h"
 #include "core/record_policy.h"
@@ -41,7 +51,8 @@ std::string U64Key(uint64_t v) {
   return s;
 }
 
-// Lines in the file (for synthetic timestamps that end at its mtime).
+// Lines in the file (bounds the entries, for synthetic times that end at its
+// mtime).
 uint64_t CountLines(const std::string& path) {
   FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) return 0;
@@ -61,6 +72,22 @@ Status OpenSource(std::string_view source, const std::string& path, const Source
                   std::unique_ptr<ImportSource>* out) {
   if (IsSqliteSource(source)) return OpenSqliteImportSource(source, path, o, out);
   return OpenImportSource(source, path, o, out);
+}
+
+// The entries of the file when the first one has no timestamp (the window
+// of core/import/plain_dedup.h), else 0: then the file has no plain entries.
+Status CountPlainWindow(const std::string& source, const std::string& path, uint64_t* entries) {
+  *entries = 0;
+  SourceOptions quiet;
+  quiet.problem = [](uint64_t, const std::string&) {};
+  std::unique_ptr<ImportSource> src;
+  TB_RETURN_IF_ERROR(OpenSource(source, path, quiet, &src));
+  ImportedCommand c;
+  while (src->Next(&c)) {
+    if (*entries == 0 && c.has_time) break;
+    ++*entries;
+  }
+  return src->status().WithContext(path);
 }
 
 // Batches with records but neither ImportCompleted nor a revert: an import
@@ -156,7 +183,15 @@ Status RunImport(Context& ctx, Store& store, const ImportJob& job, Counts* count
   int64_t mtime_ns = NowNs();
   if (::stat(job.path.c_str(), &st) == 0) mtime_ns = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
   uint64_t lines = IsTextSource(job.source) ? CountLines(job.path) : 0;
-  const int64_t anchor = mtime_ns - static_cast<int64_t>(lines + 1) * 1000;
+  std::vector<uint64_t> prior;
+  TB_RETURN_IF_ERROR(FindImportBatches(store.reader(), job.source, job.path, &prior));
+  PlainDedup plain;
+  if (!prior.empty()) {
+    uint64_t window = 0;
+    TB_RETURN_IF_ERROR(CountPlainWindow(job.source, job.path, &window));
+    if (window > 0) TB_RETURN_IF_ERROR(plain.Load(store.reader(), prior, window));
+  }
+  SyntheticClock clock(plain.newest(), mtime_ns, lines);
   const uint64_t before = store.head();
   const uint64_t batch = before + 1;
   *batch_out = batch;
@@ -191,14 +226,13 @@ Status RunImport(Context& ctx, Store& store, const ImportJob& job, Counts* count
   uint64_t seen = 0;
   while (src->Next(&c)) {
     Event& ev = c.ev;
+    const bool plain_entry = !c.has_time && !have_real;
     if (c.has_time) {
       last_real = ev.time_ns;
       since_real = 0;
       have_real = true;
     } else if (have_real) {
       ev.time_ns = last_real + static_cast<int64_t>(++since_real) * 1000;
-    } else {
-      ev.time_ns = anchor + static_cast<int64_t>(c.line) * 1000;
     }
     if (!c.keep_id) {
       if (ev.host.empty()) ev.host = host;
@@ -212,10 +246,11 @@ Status RunImport(Context& ctx, Store& store, const ImportJob& job, Counts* count
     if (ctx.stderr_tty && seen % 100000 == 0) {
       std::fprintf(stderr, "\rtb: importing %s: %llu commands", job.path.c_str(), static_cast<unsigned long long>(seen));
     }
-    if (by_command && Duplicate(store, by_command.get(), c, before)) {
+    if (plain_entry ? plain.Duplicate(ev.command) : by_command && Duplicate(store, by_command.get(), c, before)) {
       counts->duplicates++;
       continue;
     }
+    if (plain_entry) ev.time_ns = clock.Next();  // new: after what was imported before
     // Keep the record's seq when the store has not gone past it yet (an
     // import into an empty store): the seqs in between are padding events.
     uint64_t next = store.head() + chunk.size() + 1;

@@ -18,6 +18,14 @@ void Unmetafy(std::string* s) {
 
 namespace {
 
+// zsh (5.9) writes one extra space after a command that ends in a backslash
+// and optional spaces, so that the backslash does not continue the line;
+// reading, it drops that space again.
+void DropGuardSpace(std::string* s) {
+  size_t text = s->find_last_not_of(' ');
+  if (text != std::string::npos && text + 1 < s->size() && (*s)[text] == '\\') s->pop_back();
+}
+
 bool Digits(std::string_view* in, int64_t* v) {
   size_t i = 0;
   int64_t x = 0;
@@ -58,6 +66,8 @@ class ZshSource final : public ImportSource {
         } else {
           bad = true;
         }
+      } else if (line.starts_with("\\:")) {
+        line.remove_prefix(1);  // plain files escape a leading ':' as "\:"
       }
       c.ev.command.assign(line);
       // Continuation lines: "\" LF inside a command.
@@ -67,6 +77,7 @@ class ZshSource final : public ImportSource {
         c.ev.command.back() = '\n';
         c.ev.command.append(next);
       }
+      DropGuardSpace(&c.ev.command);
       if (bad) {
         options_.problem(first, "not an extended history entry (expected ': <start>:<elapsed>;<command>')");
         continue;

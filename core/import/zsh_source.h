@@ -3,6 +3,10 @@
 //   entry    := (": " start ":" elapsed ";")? text
 //   text     := line ("\" LF line)*      a line ending in "\" continues
 //   start, elapsed := digit+             (epoch seconds; seconds)
+// As zsh reads its own file: a plain entry starting "\:" is a command
+// starting ':' (the backslash is dropped); a guard space after a final
+// backslash (and optional spaces) is dropped: zsh writes "echo a\\ " for
+// the command "echo a\\" so that it does not continue.
 // Bytes are metafied: 0x83 followed by c stands for c ^ 0x20 (zsh's Meta).
 // A line that starts with ": <digit>" but is not a valid extended header is
 // malformed. Times: start (elapsed becomes the duration), else synthetic.

@@ -1,0 +1,88 @@
+// Text import sources (core/import/*_source.*) on the byte sequences the
+// real shells write, found by tests/shell/shell_import_test.cc: what zsh 5.9
+// writes for a command ending in a backslash, and for one starting with ':'
+// in a plain file.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "core/import/source.h"
+
+namespace tb {
+namespace {
+
+struct Parsed {
+  std::vector<std::string> commands;
+  std::vector<int64_t> times;  // -1 where the entry has no time
+  std::vector<std::string> problems;
+};
+
+// Writes `bytes` to a temp file and reads it back through `source`.
+Parsed Parse(const std::string& source, const std::string& bytes) {
+  char path[] = "/tmp/tb-import-source-XXXXXX";
+  int fd = ::mkstemp(path);
+  EXPECT_GE(fd, 0);
+  EXPECT_EQ(::write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+  ::close(fd);
+  Parsed p;
+  SourceOptions o;
+  o.problem = [&](uint64_t line, const std::string& why) { p.problems.push_back(std::to_string(line) + ": " + why); };
+  std::unique_ptr<ImportSource> src;
+  Status s = OpenImportSource(source, path, o, &src);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  ImportedCommand c;
+  while (s.ok() && src->Next(&c)) {
+    p.commands.push_back(c.ev.command);
+    p.times.push_back(c.has_time ? c.ev.time_ns / 1000000000 : -1);
+  }
+  if (s.ok()) {
+    EXPECT_TRUE(src->status().ok()) << src->status().ToString();
+  }
+  ::unlink(path);
+  return p;
+}
+
+TEST(ImportSourceTest, ZshDropsTheGuardSpaceAfterAFinalBackslash) {
+  // zsh writes "echo trail\\ " for `echo trail\\` (and one more space after
+  // a backslash followed by spaces); a space after anything else is the
+  // command's own.
+  Parsed p = Parse("zsh",
+                   ": 10:0;echo trail\\\\ \n"
+                   ": 11:0;echo bs\\  \n"
+                   ": 12:0;echo sp \n"
+                   ": 13:0;echo one\\ \n"
+                   ": 14:0;two\\\n"
+                   "lines\\\\ \n");
+  EXPECT_EQ(p.commands, (std::vector<std::string>{"echo trail\\\\", "echo bs\\ ", "echo sp ", "echo one\\",
+                                                  "two\nlines\\\\"}));
+  EXPECT_EQ(p.times, (std::vector<int64_t>{10, 11, 12, 13, 14}));
+  EXPECT_TRUE(p.problems.empty());
+}
+
+TEST(ImportSourceTest, ZshPlainLeadingColonIsEscaped) {
+  // Plain files escape a leading ':' as "\:" (so it is not read as an
+  // extended header); only at the start of an entry.
+  Parsed p = Parse("zsh",
+                   "\\: colon first\n"
+                   "\\: 1:0;not a header\n"
+                   "echo \\: kept\n"
+                   "echo a \\\\\n"
+                   "\\: continued\n");
+  EXPECT_EQ(p.commands, (std::vector<std::string>{": colon first", ": 1:0;not a header", "echo \\: kept",
+                                                  "echo a \\\n\\: continued"}));
+  EXPECT_EQ(p.times, (std::vector<int64_t>{-1, -1, -1, -1}));
+  EXPECT_TRUE(p.problems.empty());
+}
+
+TEST(ImportSourceTest, ZshExtendedKeepsAColonAfterTheHeader) {
+  Parsed p = Parse("zsh", ": 20:3;: colon first\n: 21:0;\\: as typed\n");
+  EXPECT_EQ(p.commands, (std::vector<std::string>{": colon first", "\\: as typed"}));
+  EXPECT_EQ(p.times, (std::vector<int64_t>{20, 21}));
+}
+
+}  // namespace
+}  // namespace tb
