@@ -42,7 +42,9 @@
 #include "bench/history_gen.h"
 #include "bench/peers/atuin_sqlite.h"
 #include "core/history_query.h"
+#include "core/search/search.h"
 #include "core/views/registry.h"
+#include "storage/search_cache.h"
 #include "storage/store.h"
 
 extern char** environ;
@@ -674,23 +676,23 @@ bool PhaseTbSearch(const Flags& f, const std::vector<Query>& queries, Reporter& 
   o.access = StoreOptions::Access::kAuto;  // what `tb search` does
   std::unique_ptr<Store> store;
   Status s = Store::Open(o, &store);
+  std::unique_ptr<SearchCache> cache;
+  if (s.ok()) s = SearchCache::Load(*store, f.TbDir(), {}, &cache);  // built once, as the first search does
   if (!s.ok()) {
     std::fprintf(stderr, "tb open: %s\n", s.ToString().c_str());
     return false;
   }
+  Searcher searcher(cache->index(), &cache->overlay());
   for (size_t i = 0; i < queries.size(); ++i) {
-    HistoryFilter filter;
-    filter.limit = 200;
-    if (!queries[i].text.empty()) filter.text = queries[i].text;
+    SearchRequest req;
+    req.filter.limit = 200;
+    req.query = queries[i].text;
     std::vector<double> ms, cpu_ms;
     long results = 0;
     bool ok = Sample(f.query_secs, [&]() -> long {
-      long n = 0;
-      Status qs = QueryHistory(store->reader(), filter, [&](const HistoryRecord& rec) {
-        n += rec.command.empty() ? 0 : 1;
-        return true;
-      });
-      return qs.ok() ? n : -1;
+      SearchResult res;
+      Status qs = searcher.Search(req, &res);
+      return qs.ok() ? static_cast<long>(res.hits.size()) : -1;
     }, &ms, &cpu_ms, &results);
     if (!ok) {
       std::fprintf(stderr, "tb query '%s' failed\n", queries[i].text.c_str());
@@ -903,7 +905,7 @@ int Main(int argc, char** argv) {
     }
     std::printf("== search inside the process: limit 200, warm, store/connection opened once ==   [load %s]\n",
                 LoadAvg().c_str());
-    std::printf("tb: QueryHistory(text=Q, limit=200), every record loaded. SQLite: atuin's FullText search SQL\n"
+    std::printf("tb: Searcher::Search(Q, limit=200) on the search index. SQLite: atuin's FullText search SQL\n"
                 "(tokens ANDed as LIKE '%%tok%%'), prepared once, every column of every row read.\n"
                 "  'all' = --include-duplicates (same result semantics as tb search);\n"
                 "  'dedup' = atuin's default (newest row per distinct command, NOT EXISTS).\n"

@@ -63,6 +63,17 @@ flatbuffers::Offset<void> EncodePayload(flatbuffers::FlatBufferBuilder& b, const
       auto detail = Bytes(b, ev.detail);
       return fb::CreateAdminAction(b, action, detail).Union();
     }
+    case EventKind::kWorkflowSaved: {
+      *type = fb::Payload::WorkflowSaved;
+      auto name = b.CreateString(ev.name);
+      auto steps = b.CreateVectorOfStrings(ev.steps);
+      return fb::CreateWorkflowSaved(b, name, steps).Union();
+    }
+    case EventKind::kWorkflowDeleted: {
+      *type = fb::Payload::WorkflowDeleted;
+      auto name = b.CreateString(ev.name);
+      return fb::CreateWorkflowDeleted(b, name).Union();
+    }
   }
   *type = fb::Payload::NONE;
   return 0;
@@ -151,6 +162,8 @@ Status DecodeEvent(std::string_view bytes, Event* out) {
   out->detail.clear();
   out->imported = out->duplicates = out->malformed = 0;
   out->targets.clear();
+  out->name.clear();
+  out->steps.clear();
   // The verifier accepts a union whose value is absent whatever its type
   // tag says; a tag without a table is a damaged event, not a null deref.
   if (e->payload_type() != fb::Payload::NONE && e->payload() == nullptr) {
@@ -222,6 +235,24 @@ Status DecodeEvent(std::string_view bytes, Event* out) {
       AssignBytes(p->detail(), &out->detail);
       return Status::OK();
     }
+    case fb::Payload::WorkflowSaved: {
+      const auto* p = e->payload_as_WorkflowSaved();
+      out->kind = EventKind::kWorkflowSaved;
+      ClearCommand(out);
+      AssignString(p->name(), &out->name);
+      if (const auto* st = p->steps()) {
+        for (const auto* step : *st) {
+          out->steps.emplace_back();
+          AssignString(step, &out->steps.back());
+        }
+      }
+      return Status::OK();
+    }
+    case fb::Payload::WorkflowDeleted:
+      out->kind = EventKind::kWorkflowDeleted;
+      ClearCommand(out);
+      AssignString(e->payload_as_WorkflowDeleted()->name(), &out->name);
+      return Status::OK();
     case fb::Payload::NONE:
       return Status::Corruption("event has no payload");
   }

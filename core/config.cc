@@ -19,22 +19,7 @@
 #include "core/secrets.h"
 #include "core/utf8.h"
 
-// toml++ 3.3 setup. We want toml::parse_result (no exceptions), i.e.
-// TOML_EXCEPTIONS 0, which puts the parser in the ABI namespace
-// toml::v3::noex. Debian's libtomlplusplus.so is built with exceptions and
-// exports only toml::v3::ex::parse*, and its CMake target adds
-// -DTOML_HEADER_ONLY=0 -DTOML_SHARED_LIB=1 (which forces non-header-only), so
-// a noex build against it would not link. We therefore compile the noex
-// parser header-only here: all definitions are inline and scoped to this TU.
-// This is the only file that may include toml++ (the settings must agree in
-// every TU that includes it).
-#undef TOML_SHARED_LIB
-#define TOML_SHARED_LIB 0
-#undef TOML_HEADER_ONLY
-#define TOML_HEADER_ONLY 1
-#undef TOML_EXCEPTIONS
-#define TOML_EXCEPTIONS 0
-#include <toml++/toml.h>
+#include "core/toml_noex.h"
 
 namespace tb {
 namespace {
@@ -47,6 +32,9 @@ constexpr std::string_view kEnvFix = "Fix or unset the variable";
 constexpr size_t kMaxConfigBytes = 4u << 20;
 
 constexpr std::string_view kLogLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
+constexpr std::string_view kSearchModes[] = {"substring", "prefix", "fuzzy", "regex", "exact"};
+constexpr std::string_view kSearchRanks[] = {"recent", "frecency"};
+constexpr std::string_view kSearchScopes[] = {"global", "host", "session", "directory", "workspace"};
 
 // One line per key. The macros stringify the field names so the key name and
 // the Config member can never disagree.
@@ -105,6 +93,14 @@ const ConfigKey kKeys[] = {
     TB_CHECKED_STRING_KEY(retention, max_age, DurationProblem,
                           "remove events older than this (e.g. 365d); 0 = off"),
     TB_INT_KEY(retention, max_events, 0, 2147483647, "keep at most this many events; 0 = off"),
+    TB_INT_KEY(search, inline_height, 0, 1000,
+               "interactive search: lines drawn under the prompt; 0 = full screen"),
+    TB_BOOL_KEY(search, enter_runs, "interactive search: Enter runs the chosen command at once"),
+    TB_BOOL_KEY(search, up_arrow, "tb init also binds the Up arrow to the interactive search"),
+    TB_INT_KEY(search, deadline_ms, 0, 600000, "a search stops after this long, ms; 0 = no deadline"),
+    TB_STRING_KEY(search, mode, kSearchModes, "default search mode"),
+    TB_STRING_KEY(search, rank, kSearchRanks, "default ranking: recent or frecency"),
+    TB_STRING_KEY(search, scope, kSearchScopes, "interactive search: the scope it opens with"),
 };
 
 #undef TB_INT_KEY

@@ -77,6 +77,15 @@ struct Config {
     std::string max_age = "0";  // events older than this are removed (a duration); "0" = off
     int max_events = 0;         // keep at most this many events; 0 = off
   } retention;
+  struct Search {
+    int inline_height = 12;       // interactive UI: lines under the prompt; 0 = full screen
+    bool enter_runs = false;      // interactive UI: Enter runs the command at once
+    bool up_arrow = false;        // tb init also binds the Up arrow to the UI
+    int deadline_ms = 2000;       // a search stops after this long; 0 = no deadline
+    std::string mode = "substring";  // substring|prefix|fuzzy|regex|exact
+    std::string rank = "recent";     // recent|frecency
+    std::string scope = "global";    // interactive UI: global|host|session|directory|workspace
+  } search;
 };
 
 // Describes one configuration key. Exactly one of int_field / string_field /

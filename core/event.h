@@ -42,6 +42,8 @@ enum class EventKind : uint8_t {
   kBatchReverted = 5,    // import `batch` undone
   kForgotten = 6,        // records at `targets` forgotten
   kAdminAction = 7,      // administrative action `source` with `detail` (audit trail)
+  kWorkflowSaved = 8,    // workflow `name` saved with `steps`
+  kWorkflowDeleted = 9,  // workflow `name` deleted
 };
 
 // Started and recorded events are commands: the records history shows.
@@ -78,6 +80,10 @@ struct Event {
   uint64_t malformed = 0;
   // kForgotten: seqs of the forgotten records
   std::vector<uint64_t> targets;
+  // kWorkflowSaved / kWorkflowDeleted: the workflow's name; kWorkflowSaved:
+  // its steps (one shell command line each)
+  std::string name;
+  std::vector<std::string> steps;
 
   bool operator==(const Event&) const = default;
 };

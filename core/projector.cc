@@ -100,6 +100,7 @@ Status Projector::Apply(std::span<const Event> events, std::span<const View* con
                         std::span<ViewWriter* const> writers, StartResolver& resolver,
                         std::span<const uint64_t> skip_through) {
   batch_starts_.clear();
+  sessions_.BeginBatch();
   for (size_t i = 0; i < events.size(); ++i) {
     const Event& ev = events[i];
     if (IsRemoval(ev.kind)) {
@@ -131,9 +132,22 @@ Status Projector::Apply(std::span<const Event> events, std::span<const View* con
         }
       }
     }
+    if (ev.kind == EventKind::kRecorded) {
+      TB_RETURN_IF_ERROR(sessions_.Complete(ev, ev.seq, ev.exit_code, ev.seq, resolver.lookup(), &completion_));
+      in.completion = &completion_;
+    } else if (ev.kind == EventKind::kFinished && in.start != nullptr) {
+      TB_RETURN_IF_ERROR(sessions_.Complete(*in.start, in.start_seq, ev.exit_code, ev.seq, resolver.lookup(),
+                                            &completion_));
+      in.completion = &completion_;
+    }
     for (size_t v = 0; v < views.size(); ++v) {
       if (!skip_through.empty() && ev.seq <= skip_through[v]) continue;
       views[v]->Apply(in, *writers[v]);
+    }
+    if (IsCommand(ev.kind)) {
+      sessions_.OnRecord(ev, ev.seq);
+    } else if (ev.kind == EventKind::kFinished && in.start != nullptr) {
+      sessions_.OnFinish(in.start_seq, *in.start, ev.exit_code.value_or(0));
     }
   }
   return Status::OK();

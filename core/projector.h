@@ -3,6 +3,8 @@
 // It joins each CommandFinished to the CommandStarted it completes: first
 // among the starts of the same batch, then through a StartResolver (storage
 // looks the id up in the `ids` view and reads the start from the log).
+// It also hands every completion (a recorded command, or a finish joined to
+// its start) to the views with its session context (core/view.h).
 // Thread safety: one Projector per thread.
 #pragma once
 
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "core/event.h"
+#include "core/session_context.h"
 #include "core/status.h"
 #include "core/view.h"
 
@@ -50,6 +53,9 @@ class Projector {
   // Starts seen in the current batch (cleared per call).
   std::unordered_map<EventId, size_t, EventIdHash> batch_starts_;
   Event resolved_;  // scratch for a start read through the resolver
+  // Session context of completions (core/session_context.h).
+  SessionTracker sessions_;
+  Completion completion_;
   Status ApplyRemoval(const Event& ev, std::span<const View* const> views,
                       std::span<ViewWriter* const> writers, ViewLookup& lookup,
                       std::span<const uint64_t> skip_through);

@@ -52,6 +52,15 @@ size_t DecodeOne(const unsigned char* p, size_t n, char32_t* cp) {
   return len;
 }
 
+}  // namespace
+
+size_t DecodeUtf8At(std::string_view s, size_t i, char32_t* cp) {
+  if (i >= s.size()) return 0;
+  return DecodeOne(reinterpret_cast<const unsigned char*>(s.data()) + i, s.size() - i, cp);
+}
+
+namespace {
+
 const unsigned char* Bytes(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
 }

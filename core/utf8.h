@@ -47,6 +47,10 @@ std::string EscapeForTerminal(std::string_view bytes);
 // Deliberately simpler than wcwidth(): combining marks and controls count 1.
 int CodePointWidth(char32_t cp);
 
+// Length of the well-formed UTF-8 sequence at s[i] (1-4), its code point
+// in *cp; 0 when the bytes there are not well-formed (or i is past the end).
+size_t DecodeUtf8At(std::string_view s, size_t i, char32_t* cp);
+
 // Sum of CodePointWidth() over the code points of `utf8`; each invalid byte
 // counts 1 (it would be shown as one U+FFFD).
 int DisplayWidth(std::string_view utf8);

@@ -35,6 +35,35 @@ class ViewWriter {
   virtual void Merge(std::string_view key, std::string_view operand) = 0;
 };
 
+// Session context (docs/architecture.md, "Session context"): a command of
+// the same session as a record that just completed, as it stood when that
+// record completed.
+struct SessionEntry {
+  uint64_t seq = 0;                  // its started/recorded event
+  int64_t time_ns = 0;               // its start time
+  std::optional<int32_t> exit_code;  // nullopt: running or unknown
+  std::string_view command;
+  std::string_view tmpl;  // CommandTemplate(command)
+  std::string_view cwd;
+};
+
+// How many earlier commands of the session a completion carries.
+inline constexpr size_t kSessionContext = 3;
+
+// A command record became complete: a CommandRecorded was appended, or a
+// CommandFinished joined its start. `before` holds the (up to)
+// kSessionContext commands of the same session that precede it in
+// (start time, seq) order among the records present at that point of the
+// log, oldest first; empty when the session is "". Analytics views learn
+// from completions (patterns, fixes).
+struct Completion {
+  const Event* record = nullptr;  // the started/recorded event (never null)
+  uint64_t seq = 0;               // its seq
+  std::optional<int32_t> exit_code;
+  std::string_view tmpl;  // CommandTemplate(record->command)
+  std::span<const SessionEntry> before;
+};
+
 // One event as the views see it, after the projector joined a finish to the
 // command it completes.
 struct ViewInput {
@@ -44,6 +73,8 @@ struct ViewInput {
   // null when the start is unknown (views then ignore the finish).
   const Event* start = nullptr;
   uint64_t start_seq = 0;
+  // Set for a kRecorded event and for a kFinished event joined to its start.
+  const Completion* completion = nullptr;
 };
 
 // Removal (docs/architecture.md, "Removal"): a BatchReverted or Forgotten

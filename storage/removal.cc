@@ -2,6 +2,7 @@
 // the physical purge of forgotten log entries, and the set of forgotten
 // seqs that `tb log verify` accepts as gaps.
 #include "storage/removal.h"
+#include "storage/search_cache.h"
 
 #include <rocksdb/write_batch.h>
 
@@ -40,6 +41,9 @@ FamilyMap StoreImpl::Families(const std::vector<const View*>& views,
 
 Status StoreImpl::PurgeLogEntries(std::span<const uint64_t> seqs) {
   TB_RETURN_IF_ERROR(CheckWritable());
+  // The search index holds copies of the texts: it goes too (rebuilt by the
+  // next search without them).
+  TB_RETURN_IF_ERROR(RemoveSearchCache(options_.data_dir));
   rocksdb::WriteBatch b;
   for (uint64_t seq : seqs) {
     TB_RETURN_IF_ERROR(FromRocks(b.Delete(log_cf_, SeqKey(seq)), "building a purge"));

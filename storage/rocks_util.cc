@@ -69,6 +69,13 @@ rocksdb::DBOptions MakeDBOptions(const RocksTuning& t, const std::shared_ptr<roc
   // One thread opens table files: a query process otherwise spawns ~140
   // short-lived threads across the column families on every start.
   o.max_file_opening_threads = 1;
+  if (t.read_only) {
+    // A query touches a few families: open table files when first read
+    // rather than every file of every family at open, and skip the table
+    // statistics a read-only instance never uses.
+    o.max_open_files = 256;
+    o.skip_stats_update_on_db_open = true;
+  }
   o.keep_log_file_num = 2;
   o.max_log_file_size = 1 << 20;
   o.max_manifest_file_size = 4 << 20;

@@ -14,6 +14,7 @@
 #include "core/keycode.h"
 #include "core/views/registry.h"
 #include "storage/admin.h"
+#include "storage/search_cache.h"
 #include "storage/store_impl.h"
 
 namespace tb {
@@ -109,6 +110,7 @@ Status Rollback(Store& store, uint64_t to_seq, int64_t now_ns, RollbackResult* o
   }
   TB_RETURN_IF_ERROR(CreateSnapshot(store, "", "before-rollback", now_ns, &out->safety));
   TB_RETURN_IF_ERROR(store.TruncateLogAfter(to_seq));
+  TB_RETURN_IF_ERROR(RemoveSearchCache(store.data_dir()));
   out->new_head = store.head();
   out->removed = out->old_head - out->new_head;
   return Status::OK();
@@ -136,7 +138,8 @@ Status PlanRetention(Store& store, const RetentionPolicy& policy, int64_t now_ns
 
 Status ApplyRetention(Store& store, const RetentionPlan& plan) {
   if (plan.floor_after <= store.log_floor()) return Status::OK();
-  return store.DropLogThrough(plan.floor_after);
+  TB_RETURN_IF_ERROR(store.DropLogThrough(plan.floor_after));
+  return RemoveSearchCache(store.data_dir());  // it holds copies of the removed texts
 }
 
 }  // namespace tb

@@ -34,6 +34,7 @@
 #include "storage/admin.h"
 #include "tools/args.h"
 #include "tools/commands.h"
+#include "tools/search_backend.h"
 
 namespace tb {
 namespace {
@@ -153,6 +154,21 @@ Status PurgeHolders(const Context& ctx, Store& store, const std::vector<Holder>&
 
 }  // namespace
 
+Status ForgetSeqs(Context& ctx, const std::vector<uint64_t>& targets, std::unique_ptr<Store>* store) {
+  Event ev;
+  ev.kind = EventKind::kForgotten;
+  ev.time_ns = NowNs();
+  ev.host = HostName();
+  ev.user = ctx.UserName();
+  ev.targets = targets;
+  TB_RETURN_IF_ERROR((*store)->Append(std::span<Event>(&ev, 1), true));
+  TB_RETURN_IF_ERROR((*store)->PurgeLogEntries(targets));
+  // Reopening writes a fresh MANIFEST (the old one can hold SST boundary
+  // keys, i.e. command text) and deletes the old one.
+  store->reset();
+  return ctx.OpenStore(StoreOptions::Access::kReadWrite, store);
+}
+
 Status CmdForget(Context& ctx, const Argv& args) {
   Args a("forget",
          "forget ID... | forget --match QUERY [--dry-run] [--yes] [--purge-backups] | "
@@ -270,20 +286,10 @@ Status CmdForget(Context& ctx, const Argv& args) {
     }
   }
   if (!found.empty()) {
-    Event ev;
-    ev.kind = EventKind::kForgotten;
-    ev.time_ns = NowNs();
-    ev.host = HostName();
-    ev.user = ctx.UserName();
-    for (const auto& r : found) ev.targets.push_back(r.seq);
-    std::vector<uint64_t> targets = ev.targets;
+    std::vector<uint64_t> targets;
+    for (const auto& r : found) targets.push_back(r.seq);
     found.clear();
-    TB_RETURN_IF_ERROR(store->Append(std::span<Event>(&ev, 1), true));
-    TB_RETURN_IF_ERROR(store->PurgeLogEntries(targets));
-    // Reopening writes a fresh MANIFEST (the old one can hold SST boundary
-    // keys, i.e. command text) and deletes the old one.
-    store.reset();
-    TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadWrite, &store));
+    TB_RETURN_IF_ERROR(ForgetSeqs(ctx, targets, &store));
     out = "forgot " + std::to_string(targets.size()) + " command(s); their bytes were purged from the data dir\n";
   }
   std::vector<Holder> holders;

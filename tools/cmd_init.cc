@@ -80,6 +80,7 @@ struct ShellInitSettings {
   std::string binary;
   std::string spool_dir;
   bool ignore_space = true;
+  bool up_arrow = false;           // search.up_arrow: Up opens the interactive search
   int64_t clock_offset_us = 0;     // fish: CLOCK_REALTIME - CLOCK_BOOTTIME (+ 5 ms)
   int64_t clock_generated_us = 0;  // fish: CLOCK_BOOTTIME when measured
   std::string boot_id;             // fish: the boot it was measured in
@@ -128,11 +129,13 @@ std::string RenderShellInit(const std::string& shell, const ShellInitSettings& s
   if (shell == "bash" || shell == "zsh") {
     script = shell == "bash" ? shell_scripts::k_bash : shell_scripts::k_zsh;
     settings = "__tb_bin=" + QuotePosix(s.binary) + "\n__tb_spool=" + QuotePosix(s.spool_dir) +
-               "\n__tb_ign_space=" + (s.ignore_space ? "1" : "0") + "\n";
+               "\n__tb_ign_space=" + (s.ignore_space ? "1" : "0") + "\n__tb_up_arrow=" +
+               (s.up_arrow ? "1" : "") + "\n";
   } else {
     script = shell_scripts::k_fish;
     settings = "set -g __tb_bin " + QuoteFish(s.binary) + "\nset -g __tb_spool " +
                QuoteFish(s.spool_dir) + "\nset -g __tb_ign_space " + (s.ignore_space ? "1" : "0") +
+               "\nset -g __tb_up_arrow " + (s.up_arrow ? "1" : "0") +
                "\nset -g __tb_clock_off " + Seconds(s.clock_offset_us) +
                "\nset -g __tb_clock_gen " + Seconds(s.clock_generated_us) +
                "\nset -g __tb_clock_boot " + QuoteFish(s.boot_id) + "\n";
@@ -183,6 +186,7 @@ Status CmdInit(Context& ctx, const Argv& args) {
   s.binary = SelfPath();
   s.spool_dir = ctx.SpoolDir();
   s.ignore_space = ctx.config.record.ignore_space;
+  s.up_arrow = ctx.config.search.up_arrow;
   TB_RETURN_IF_ERROR(EnsureSpoolDir(s.spool_dir));
   // Frames hold commands before their secrets are masked (at the drain):
   // they belong in memory. Say so when tb had to fall back to the data dir

@@ -16,6 +16,8 @@ const char* KindName(EventKind k) {
     case EventKind::kBatchReverted: return "batch_reverted";
     case EventKind::kForgotten: return "forgotten";
     case EventKind::kAdminAction: return "admin_action";
+    case EventKind::kWorkflowSaved: return "workflow_saved";
+    case EventKind::kWorkflowDeleted: return "workflow_deleted";
   }
   return "unknown";
 }
@@ -81,6 +83,18 @@ void DumpEvent(const Event& ev, std::string* out) {
     case EventKind::kAdminAction:
       Field(out, "action", ev.source);
       Field(out, "detail", ev.detail);
+      break;
+    case EventKind::kWorkflowSaved:
+      Field(out, "name", ev.name);
+      out->append(",\"steps\":[");
+      for (size_t i = 0; i < ev.steps.size(); ++i) {
+        if (i) out->append(",");
+        AppendJsonString(out, ev.steps[i]);
+      }
+      out->append("]");
+      break;
+    case EventKind::kWorkflowDeleted:
+      Field(out, "name", ev.name);
       break;
   }
   out->append("}\n");

@@ -1,5 +1,4 @@
-// tb history / tb search: filtered listings in every output format.
-#include <sys/ioctl.h>
+// tb history: filtered listings in every output format.
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -11,20 +10,10 @@
 #include "storage/admin.h"
 #include "tools/args.h"
 #include "tools/commands.h"
+#include "tools/search_request.h"
 
 namespace tb {
 namespace {
-
-FormatOptions TerminalOptions(const Context& ctx) {
-  FormatOptions o;
-  o.home_dir = ctx.Env("HOME");
-  if (ctx.stdout_tty) {
-    winsize ws{};
-    if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) o.terminal_width = ws.ws_col;
-    o.color = ctx.Env("NO_COLOR").empty() && ctx.Env("TERM") != "dumb";
-  }
-  return o;
-}
 
 // Removes a temporary directory when it goes out of scope.
 struct TempDirGuard {
@@ -67,7 +56,7 @@ Status Print(Context& ctx, const HistoryFilter& f, OutputFormat format, std::opt
   } else {
     TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
   }
-  RecordFormatter fmt(format, TerminalOptions(ctx));
+  RecordFormatter fmt(format, TerminalFormatOptions(ctx));
   std::string buf;
   fmt.Begin(&buf);
   bool open = true;
@@ -86,29 +75,22 @@ Status Print(Context& ctx, const HistoryFilter& f, OutputFormat format, std::opt
   return Status::OK();
 }
 
-Status Run(Context& ctx, const Argv& args, bool search) {
-  Args a(search ? "search" : "history",
-         search ? "search QUERY... [filters] [--format F]" : "history [filters] [--format F]");
+}  // namespace
+
+Status CmdHistory(Context& ctx, const Argv& args) {
+  Args a("history", "history [filters] [--as-of T] [--format F]");
   AddFilterOptions(a.opts());
   AddFormatOption(a.opts(), "table");
-  if (search) a.Positional("query", /*many=*/true);
-  if (!search) {
-    a.opts().add_options()("as-of", po::value<std::string>()->value_name("T"),
-                           "the history as it was at time T (replays the log up to T; the store is not changed)");
-  }
+  a.opts().add_options()("as-of", po::value<std::string>()->value_name("T"),
+                         "the history as it was at time T (replays the log up to T; the store is not changed)");
   bool help;
   TB_RETURN_IF_ERROR(a.Parse(args, &help));
   if (help) return WriteOut(a.HelpText()), Status::OK();
   HistoryFilter f;
   TB_RETURN_IF_ERROR(FilterFromArgs(a, NowNs(), &f));
+  TB_RETURN_IF_ERROR(ResolveCurrentFilters(ctx, &f));
   OutputFormat format;
   TB_RETURN_IF_ERROR(ParseOutputFormat(a.Str("format"), &format).WithContext("--format"));
-  if (search) {
-    std::string q;
-    for (const auto& w : a.Strs("query")) q += (q.empty() ? "" : " ") + w;
-    if (q.empty()) return Status::InvalidArgument("missing QUERY (tb search). Run 'tb help search'");
-    f.text = q;
-  }
   std::optional<int64_t> as_of;
   if (auto t = a.OptStr("as-of")) {
     int64_t ns;
@@ -117,10 +99,5 @@ Status Run(Context& ctx, const Argv& args, bool search) {
   }
   return Print(ctx, f, format, as_of);
 }
-
-}  // namespace
-
-Status CmdHistory(Context& ctx, const Argv& args) { return Run(ctx, args, false); }
-Status CmdSearch(Context& ctx, const Argv& args) { return Run(ctx, args, true); }
 
 }  // namespace tb

@@ -11,6 +11,8 @@ const std::vector<CommandSpec>& Commands() {
       {"import", "import history: bash, zsh, fish, atuin, histdb, ndjson, auto; --list, --undo BATCH", CmdImport},
       {"export", "export history: --format ndjson|json|csv|markdown, -o FILE, filters", CmdExport},
       {"forget", "forget commands for good: tb forget ID... | --match QUERY [--dry-run] [--yes]", CmdForget},
+      {"stats", "summarise the history: top commands, failures, durations, busiest hours (--period, --top)", CmdStats},
+      {"context", "write a markdown brief of this project's commands for an AI assistant (TOPIC, --for, -o)", CmdContext},
       {"status", "show the store: location, size, events, lock holder", CmdStatus},
       {"views", "list the views with version, progress and entries", CmdViews},
       {"views verify", "check every view against a fresh replay of the log", CmdViewsVerify},
@@ -38,6 +40,15 @@ const std::vector<CommandSpec>& Commands() {
       {"uninstall", "remove the integration line from your shell's rc file", CmdUninstall},
       {"off", "pause recording in the current shell (shell integration)", CmdOffOn},
       {"on", "resume recording in the current shell (shell integration)", CmdOffOn},
+      {"patterns", "frequent command sequences with support and confidence (--min-support N, filters)", CmdPatterns},
+      {"fixes", "learned fixes: X failed -> fixed by Y (tb fixes [QUERY])", CmdFixes},
+      {"suggest", "likely next commands for this session and directory (-n N)", CmdSuggest},
+      {"workflow create", "save a workflow: NAME (--from-last N | --from-session ID | -- CMD...)", CmdWorkflowCreate},
+      {"workflow list", "list saved workflows", CmdWorkflowList},
+      {"workflow show", "show a workflow's steps (NAME)", CmdWorkflowShow},
+      {"workflow run", "run a workflow's steps in $SHELL here, stopping at the first failure (NAME [--dry-run] [--yes])", CmdWorkflowRun},
+      {"workflow delete", "delete a workflow (NAME)", CmdWorkflowDelete},
+      {"workflow suggest", "propose workflows from frequent command sequences", CmdWorkflowSuggest},
   };
   return kCommands;
 }

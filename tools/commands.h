@@ -18,6 +18,9 @@ Status CmdExport(Context& ctx, const Argv& args);  // cmd_export.cc
 Status CmdForget(Context& ctx, const Argv& args);  // cmd_forget.cc
 Status CmdHistory(Context& ctx, const Argv& args);
 Status CmdSearch(Context& ctx, const Argv& args);
+// tb search -i/--interactive: the interactive UI (cmd_search_ui.cc); `args`
+// are the search arguments as given (-i included).
+Status CmdSearchInteractive(Context& ctx, const Argv& args);
 Status CmdStatus(Context& ctx, const Argv& args);
 Status CmdViews(Context& ctx, const Argv& args);
 Status CmdViewsVerify(Context& ctx, const Argv& args);
@@ -26,6 +29,9 @@ Status CmdLogVerify(Context& ctx, const Argv& args);
 Status CmdLogDump(Context& ctx, const Argv& args);
 Status CmdConfigShow(Context& ctx, const Argv& args);
 Status CmdConfigCheck(Context& ctx, const Argv& args);
+// Analytics: tb stats (cmd_stats.cc), tb context (cmd_context.cc).
+Status CmdStats(Context& ctx, const Argv& args);
+Status CmdContext(Context& ctx, const Argv& args);
 // Shell integration (cmd_init.cc, cmd_install.cc).
 Status CmdInit(Context& ctx, const Argv& args);
 Status CmdOffOn(Context& ctx, const Argv& args);  // outside the integration: an error
@@ -51,6 +57,17 @@ Status CmdAudit(Context& ctx, const Argv& args);
 // Automatic retention (at most daily) and backups (backup.interval), run by
 // Context::OpenStore on a writable store; failures are logged, not returned.
 void RunAutoMaintenance(Context& ctx, Store& store);
+
+// What the history has learned (cmd_brain.cc) and workflows (cmd_workflow.cc).
+Status CmdPatterns(Context& ctx, const Argv& args);
+Status CmdFixes(Context& ctx, const Argv& args);
+Status CmdSuggest(Context& ctx, const Argv& args);
+Status CmdWorkflowCreate(Context& ctx, const Argv& args);
+Status CmdWorkflowList(Context& ctx, const Argv& args);
+Status CmdWorkflowShow(Context& ctx, const Argv& args);
+Status CmdWorkflowRun(Context& ctx, const Argv& args);
+Status CmdWorkflowDelete(Context& ctx, const Argv& args);
+Status CmdWorkflowSuggest(Context& ctx, const Argv& args);
 
 // Current UTC time in ns (tools/ is where the real clock is read).
 int64_t NowNs();

@@ -5,6 +5,9 @@
 #include "core/views/field_index_view.h"
 #include "core/views/history_view.h"
 #include "core/views/ids_view.h"
+#include "core/views/sequences_view.h"
+#include "core/views/workflows_view.h"
+#include "core/views/stats_view.h"
 
 namespace tb {
 
@@ -16,8 +19,14 @@ std::span<const View* const> AllViews() {
   static const FieldIndexView by_command(IndexedField::kCommand);
   static const CommandsView commands;
   static const BatchesView batches;
+  static const StatsView stats;
+  static const SequencesView sequences;
+  static const FixesView fixes;
+  static const WorkflowsView workflows;
   static const View* const kViews[] = {&ids,        &history,  &by_cwd, &by_session,
-                                       &by_command, &commands, &batches};
+                                       &by_command, &commands, &batches,
+                                       &stats,
+                                       &sequences, &fixes, &workflows};
   return kViews;
 }
 

@@ -100,7 +100,7 @@ TEST(ConfigKeysTest, DefaultsAreValidAndNamesUnique) {
       }
     }
   }
-  EXPECT_EQ(dotted.size(), 17u);
+  EXPECT_EQ(dotted.size(), 24u);
 }
 
 TEST(ConfigKeysTest, NamesAndSections) {
@@ -108,7 +108,7 @@ TEST(ConfigKeysTest, NamesAndSections) {
   EXPECT_EQ(first.DottedName(), "storage.block_cache_mb");
   EXPECT_EQ(first.EnvName(), "TERMBRAIN_STORAGE_BLOCK_CACHE_MB");
   std::vector<std::string_view> sections = ConfigSections();
-  EXPECT_EQ(sections, (std::vector<std::string_view>{"storage", "record", "secrets", "log", "backup", "retention"}));
+  EXPECT_EQ(sections, (std::vector<std::string_view>{"storage", "record", "secrets", "log", "backup", "retention", "search"}));
 }
 
 // --- loading -------------------------------------------------------------------
@@ -299,7 +299,7 @@ TEST_F(ConfigTest, UnknownSection) {
   Status s = Load("[storage]\nblock_cache_mb = 64\n\n[storgae]\nx = 1\n");
   EXPECT_TRUE(s.IsInvalidArgument());
   EXPECT_EQ(s.message(), "unknown config section '[storgae]' (" + path_ +
-                             ":4). Known sections: storage, record, secrets, log, backup, retention");
+                             ":4). Known sections: storage, record, secrets, log, backup, retention, search");
 }
 
 TEST_F(ConfigTest, UnknownKey) {
@@ -314,7 +314,7 @@ TEST_F(ConfigTest, KeyOutsideASection) {
   Status s = Load("level = \"debug\"\n");
   EXPECT_TRUE(s.IsInvalidArgument());
   EXPECT_EQ(s.message(), "unknown config key 'level' (" + path_ +
-                             ":1). Keys belong in a section: storage, record, secrets, log, backup, retention");
+                             ":1). Keys belong in a section: storage, record, secrets, log, backup, retention, search");
 }
 
 TEST_F(ConfigTest, SectionThatIsNotATable) {
@@ -753,7 +753,16 @@ TEST(ConfigRenderTest, DefaultsAsText) {
             "\n"
             "[retention]\n"
             "max_age = \"0\"  # default\n"
-            "max_events = 0  # default\n");
+            "max_events = 0  # default\n"
+            "\n"
+            "[search]\n"
+            "inline_height = 12  # default\n"
+            "enter_runs = false  # default\n"
+            "up_arrow = false  # default\n"
+            "deadline_ms = 2000  # default\n"
+            "mode = \"substring\"  # default\n"
+            "rank = \"recent\"  # default\n"
+            "scope = \"global\"  # default\n");
 }
 
 // A config with one value from a file, one from env and an awkward string.
@@ -804,7 +813,16 @@ TEST(ConfigRenderTest, MixedAsText) {
             "\n"
             "[retention]\n"
             "max_age = \"0\"  # default\n"
-            "max_events = 0  # default\n");
+            "max_events = 0  # default\n"
+            "\n"
+            "[search]\n"
+            "inline_height = 12  # default\n"
+            "enter_runs = false  # default\n"
+            "up_arrow = false  # default\n"
+            "deadline_ms = 2000  # default\n"
+            "mode = \"substring\"  # default\n"
+            "rank = \"recent\"  # default\n"
+            "scope = \"global\"  # default\n");
 }
 
 TEST(ConfigRenderTest, MixedAsJson) {
@@ -836,7 +854,15 @@ TEST(ConfigRenderTest, MixedAsJson) {
             "\"interval\":{\"value\":\"0\",\"source\":\"default\"}},"
             "\"retention\":{"
             "\"max_age\":{\"value\":\"0\",\"source\":\"default\"},"
-            "\"max_events\":{\"value\":0,\"source\":\"default\"}}}\n");
+            "\"max_events\":{\"value\":0,\"source\":\"default\"}},"
+            "\"search\":{"
+            "\"inline_height\":{\"value\":12,\"source\":\"default\"},"
+            "\"enter_runs\":{\"value\":false,\"source\":\"default\"},"
+            "\"up_arrow\":{\"value\":false,\"source\":\"default\"},"
+            "\"deadline_ms\":{\"value\":2000,\"source\":\"default\"},"
+            "\"mode\":{\"value\":\"substring\",\"source\":\"default\"},"
+            "\"rank\":{\"value\":\"recent\",\"source\":\"default\"},"
+            "\"scope\":{\"value\":\"global\",\"source\":\"default\"}}}\n");
 }
 
 TEST_F(ConfigTest, BackupAndRetentionKeys) {

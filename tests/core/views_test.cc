@@ -141,11 +141,13 @@ TEST(ViewRegistryTest, NamesOrderAndLookup) {
   std::vector<std::string> names;
   for (const View* v : AllViews()) names.emplace_back(v->name());
   EXPECT_EQ(names, (std::vector<std::string>{"ids", "history", "by_cwd", "by_session", "by_command",
-                                             "commands", "batches"}));
+                                             "commands", "batches", "stats", "sequences", "fixes",
+                                             "workflows"}));
   for (const View* v : AllViews()) {
     EXPECT_EQ(FindView(v->name()), v);
     EXPECT_GE(v->version(), 1u);
-    EXPECT_EQ(v->HasMerge(), v->name() == "commands") << v->name();
+    bool merge = v->name() == "commands" || v->name() == "stats" || v->name() == "sequences";
+    EXPECT_EQ(v->HasMerge(), merge) << v->name();
   }
   EXPECT_EQ(FindView("nope"), nullptr);
   EXPECT_EQ(FindView(""), nullptr);

@@ -471,8 +471,12 @@ TEST_F(StoreMaintenanceTest, InfoAndViewsCounts) {
                                                       {"by_session", 30},
                                                       {"by_command", 30},
                                                       {"commands", 25},
-                                                      {"batches", 0}}));
-  ASSERT_EQ(views.size(), 7u);
+                                                      {"batches", 0},
+                                                      {"stats", 26},
+                                                      {"sequences", 117},
+                                                      {"fixes", 0},
+                                                      {"workflows", 0}}));
+  ASSERT_EQ(views.size(), 11u);
   EXPECT_EQ(views[0].name, "ids");
   EXPECT_EQ(views[5].name, "commands");
 

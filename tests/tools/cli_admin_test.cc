@@ -16,8 +16,11 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
-const char* const kViewNames[] = {"ids",        "history",    "by_cwd",
-                                  "by_session", "by_command", "commands", "batches"};
+const char* const kViewNames[] = {"ids",      "history", "by_cwd",    "by_session", "by_command", "commands",
+                                  "batches",  "stats",   "sequences", "fixes",      "workflows"};
+// Entries after the fixture's 3 recorded commands (no import, no fix, no
+// workflow; stats: group, hour x host and directory keys; sequences: n-grams).
+const int kViewEntries[] = {3, 3, 3, 3, 3, 3, 0, 8, 7, 0, 0};
 
 class CliAdmin : public CliTest {
  protected:
@@ -58,7 +61,8 @@ TEST_F(CliAdmin, StatusTable) {
       << lines[5];
   EXPECT_EQ(lines[6], "lock         free");
   EXPECT_EQ(lines[7],
-            "views        ids v1 history v1 by_cwd v1 by_session v1 by_command v1 commands v1 batches v1");
+            "views        ids v1 history v1 by_cwd v1 by_session v1 by_command v1 commands v1 batches v1 "
+            "stats v1 sequences v1 fixes v1 workflows v1");
 }
 
 TEST_F(CliAdmin, StatusJson) {
@@ -77,8 +81,8 @@ TEST_F(CliAdmin, StatusJson) {
   EXPECT_TRUE(j["disk_bytes"].is_number_unsigned());
   EXPECT_GT(j["disk_bytes"].get<uint64_t>(), 0u);
   EXPECT_TRUE(j["lock_holder"].is_null());
-  ASSERT_EQ(j["views"].size(), 7u);
-  for (size_t i = 0; i < 7; ++i) {
+  ASSERT_EQ(j["views"].size(), std::size(kViewNames));
+  for (size_t i = 0; i < std::size(kViewNames); ++i) {
     EXPECT_EQ(j["views"][i]["name"], kViewNames[i]);
     EXPECT_EQ(j["views"][i]["version"], 1);
     EXPECT_EQ(j["views"][i]["applied_seq"], 3);
@@ -96,13 +100,17 @@ TEST_F(CliAdmin, ViewsTableAndJson) {
             "by_session  1        3            3\n"
             "by_command  1        3            3\n"
             "commands    1        3            3\n"
-            "batches     1        3            0\n");
+            "batches     1        3            0\n"
+            "stats       1        3            8\n"
+            "sequences   1        3            7\n"
+            "fixes       1        3            0\n"
+            "workflows   1        3            0\n");
   RunResult r = Tb({"views", "--format", "json"});
   EXPECT_EXIT_CODE(r, 0);
   Json j = Json::parse(r.out);
   ASSERT_TRUE(j.is_array());
-  ASSERT_EQ(j.size(), 7u);
-  for (size_t i = 0; i < 7; ++i) {
+  ASSERT_EQ(j.size(), std::size(kViewNames));
+  for (size_t i = 0; i < std::size(kViewNames); ++i) {
     std::vector<std::string> keys;
     for (const auto& [k, v] : j[i].items()) keys.push_back(k);
     EXPECT_EQ(keys, (std::vector<std::string>{"name", "version", "code_version", "applied_seq",
@@ -110,7 +118,7 @@ TEST_F(CliAdmin, ViewsTableAndJson) {
     EXPECT_EQ(j[i]["name"], kViewNames[i]);
     EXPECT_EQ(j[i]["version"], j[i]["code_version"]);
     EXPECT_EQ(j[i]["applied_seq"], 3);
-    EXPECT_EQ(j[i]["entries"], kViewNames[i] == std::string("batches") ? 0 : 3);  // no imports
+    EXPECT_EQ(j[i]["entries"], kViewEntries[i]);
   }
 }
 

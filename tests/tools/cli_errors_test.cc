@@ -144,7 +144,7 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{{"rebuild", "--view", "nope"},
                   2,
                   "unknown view 'nope' (tb rebuild). Known views: ids, history, by_cwd, "
-                  "by_session, by_command, commands, batches"},
+                  "by_session, by_command, commands, batches, stats, sequences, fixes, workflows"},
         ErrorCase{{"rebuild", "--view"},
                   2,
                   "the required argument for option '--view' is missing (tb rebuild). Run 'tb "
@@ -359,7 +359,7 @@ TEST_F(CliHelp, TopLevelHelp) {
 TEST_F(CliHelp, CommandHelp) {
   RunResult a = NoStore({"help", "history"});
   EXPECT_EXIT_CODE(a, 0);
-  EXPECT_EQ(a.out.rfind("usage: tb history [filters] [--format F]\n\nOptions:\n", 0), 0u) << a.out;
+  EXPECT_EQ(a.out.rfind("usage: tb history [filters] [--as-of T] [--format F]\n\nOptions:\n", 0), 0u) << a.out;
   for (const char* opt : {"--limit", "--cwd DIR", "--session ID", "--host H", "--exit N",
                           "--failed", "--succeeded", "--since T", "--until T", "--format F"}) {
     EXPECT_NE(a.out.find(opt), std::string::npos) << opt;

@@ -117,12 +117,13 @@ TEST_F(CliFilters, RelativeTimes) {
   EXPECT_EQ(Commands({"--until", "2 hours ago", "-n", "1"}), (Lines{"kill -9 1"}));
 }
 
-TEST_F(CliFilters, SearchIsCaseInsensitive) {
+TEST_F(CliFilters, SearchIsSmartCase) {
   EXPECT_EQ(Search({"git"}), (Lines{"Git status", "git PUSH origin"}));
-  EXPECT_EQ(Search({"GIT"}), (Lines{"Git status", "git PUSH origin"}));
+  EXPECT_EQ(Search({"GIT"}), Lines{}) << "uppercase makes the query case-sensitive";
+  EXPECT_EQ(Search({"Git"}), (Lines{"Git status"}));
   EXPECT_EQ(Search({"push"}), (Lines{"git PUSH origin"}));
-  EXPECT_EQ(Search({"git", "status"}), (Lines{"Git status"})) << "words form one phrase";
-  EXPECT_EQ(Search({"status git"}), Lines{});
+  EXPECT_EQ(Search({"git", "status"}), (Lines{"Git status"})) << "every word must match";
+  EXPECT_EQ(Search({"status git"}), (Lines{"Git status"}));
   EXPECT_EQ(Search({"--", "-la"}), (Lines{"ls -la"})) << "after --, a query may start with '-'";
 }
 

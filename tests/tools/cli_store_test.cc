@@ -104,7 +104,7 @@ TEST_F(CliRebuild, RebuildKeepsHistoryByteIdentical) {
 
   RunResult v = Tb({"views", "verify"});
   EXPECT_EXIT_CODE(v, 0);
-  EXPECT_EQ(v.out, "ok: 7 views match a fresh replay of 3 events\n");
+  EXPECT_EQ(v.out, "ok: 11 views match a fresh replay of 3 events\n");
   EXPECT_EQ(v.err, "");
 }
 

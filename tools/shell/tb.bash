@@ -286,6 +286,45 @@ function tb {
   fi
 }
 
+# --- interactive search (Ctrl-R) -------------------------------------------
+
+# Runs `tb search -i` on the current line (the UI draws on /dev/tty; stdout
+# is "run|edit\nCOMMAND", or nothing when cancelled, see
+# docs/shell-integration.md). An accepted command replaces the line; "run"
+# also rebinds the second key of the Ctrl-R macro to Enter, so the line runs
+# through the normal Enter path (and is recorded like a typed one).
+__tb_search() {
+  builtin bind '"\C-x\C-_\C-v": ""' 2>/dev/null
+  local out
+  if [[ -x $__tb_bin ]]; then
+    out=$(command "$__tb_bin" search -i --action-line --shell-line "$READLINE_LINE")
+  else
+    out=$(command tb search -i --action-line --shell-line "$READLINE_LINE")
+  fi
+  [[ $out == *$'\n'* ]] || return 0
+  READLINE_LINE=${out#*$'\n'}
+  READLINE_POINT=${#READLINE_LINE}
+  if [[ ${out%%$'\n'*} == run ]]; then
+    builtin bind '"\C-x\C-_\C-v": "\C-m"' 2>/dev/null
+  fi
+  return 0
+}
+
+# Ctrl-R (and Up when search.up_arrow is on) in every keymap: a macro that
+# calls __tb_search, then the key it leaves bound to nothing or Enter.
+__tb_bind_search() {
+  [[ -o emacs || -o vi ]] || return 0
+  local km key
+  for km in emacs vi-insert vi-command; do
+    builtin bind -m "$km" -x '"\C-x\C-_\C-r": __tb_search' 2>/dev/null || :
+    builtin bind -m "$km" '"\C-x\C-_\C-v": ""' 2>/dev/null || :
+    for key in '\C-r' ${__tb_up_arrow:+'\e[A' '\eOA'}; do
+      builtin bind -m "$km" "\"$key\": \"\\C-x\\C-_\\C-r\\C-x\\C-_\\C-v\"" 2>/dev/null || :
+    done
+  done
+  return 0
+}
+
 if [[ -z ${__tb_sid-} ]]; then
   # First load in this shell (not inherited: none of this is exported).
   if [[ -n ${SRANDOM-} ]]; then
@@ -325,6 +364,7 @@ if __tb_spool_ok; then
   __tb_out=${__tb_out#*' ;;'$'\n'}
   __tb_hook_trap __tb_exit EXIT "${__tb_out%%' ;;'*}"
   __tb_hook_readline "${__tb_out#*' ;;'$'\n'}"
+  __tb_bind_search
   __tb_out= __tb_x=
   __tb_hook_prompt
   __tb_hook_ps0

@@ -120,6 +120,32 @@ if status is-interactive; and test -r /proc/uptime
         end
     end
 
+    # Ctrl-R: the interactive search (`tb search -i`, drawn on /dev/tty;
+    # stdout is "run|edit\nCOMMAND", or nothing when cancelled). An accepted
+    # command replaces the command line; "run" also executes it.
+    function __tb_search_widget
+        set -l line (string join \n -- (commandline))
+        set -l bin tb
+        test -x "$__tb_bin"; and set bin $__tb_bin
+        set -l out (command $bin search -i --action-line --shell-line "$line" | string collect)
+        if string match -q -- '*'\n'*' "$out"
+            set -l parts (string split -m1 \n -- $out)
+            commandline -r -- $parts[2]
+            commandline -f end-of-buffer
+            if test "$parts[1]" = run
+                commandline -f execute
+            end
+        end
+        commandline -f repaint
+    end
+    for mode in default insert
+        bind -M $mode \cr __tb_search_widget
+        if test "$__tb_up_arrow" = 1
+            bind -M $mode \e\[A __tb_search_widget
+            bind -M $mode \eOA __tb_search_widget
+        end
+    end
+
     if not set -q __tb_sid
         # First load in this shell (globals, not exported: a child fish
         # starts its own session).

@@ -129,6 +129,30 @@ function tb {
   fi
 }
 
+# Ctrl-R: the interactive search (`tb search -i`, drawn on /dev/tty; stdout
+# is "run|edit\nCOMMAND", or nothing when cancelled). An accepted command
+# replaces the buffer; "run" also accepts the line.
+__tb_search_widget() {
+  emulate -L zsh
+  local out
+  if [[ -x $__tb_bin ]]; then
+    out=$(command "$__tb_bin" search -i --action-line --shell-line "$BUFFER")
+  else
+    out=$(command tb search -i --action-line --shell-line "$BUFFER")
+  fi
+  if [[ $out == *$'\n'* ]]; then
+    BUFFER=${out#*$'\n'}
+    CURSOR=$#BUFFER
+    if [[ ${out%%$'\n'*} == run ]]; then
+      zle reset-prompt
+      zle accept-line
+      return 0
+    fi
+  fi
+  zle reset-prompt
+  return 0
+}
+
 # Load-time work runs under zsh's default options, whatever the user's.
 () {
   emulate -L zsh
@@ -152,6 +176,13 @@ function tb {
     add-zsh-hook preexec __tb_preexec
     add-zsh-hook precmd __tb_precmd
     add-zsh-hook zshexit __tb_zshexit
+    zle -N __tb_search_widget
+    local km key
+    for km in emacs viins vicmd; do
+      for key in '^R' ${__tb_up_arrow:+'^[[A'} ${__tb_up_arrow:+'^[OA'}; do
+        bindkey -M $km $key __tb_search_widget
+      done
+    done
   else
     builtin print -ru2 -- "tb: error: cannot use the spool directory ($__tb_spool): not a directory owned by you. Recording is off in this shell"
   fi

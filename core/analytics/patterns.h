@@ -1,0 +1,76 @@
+// Frequent command sequences (issue 7, point 3) and the counter sources
+// they are read from: the `sequences` view (all history), or counters
+// mined in memory from a filtered listing (scope filters, benchmarks).
+//
+// A pattern is a run of 2-4 templates (core/analytics/templates.h) of
+// consecutive commands of one session. support = how often the run
+// occurred; confidence = support / how often its prefix (the run without
+// its last template) occurred.
+//
+// Thread safety: a source is used from one thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/record.h"
+#include "core/status.h"
+#include "core/store_reader.h"
+
+namespace tb {
+
+// Counters with the `sequences` key layout (core/analytics/learning.h).
+class CounterSource {
+ public:
+  virtual ~CounterSource() = default;
+  // Visits every counter whose key starts with `prefix`, in key order;
+  // `visit` returns false to stop.
+  virtual Status Scan(std::string_view prefix,
+                      const std::function<bool(std::string_view key, uint64_t count)>& visit) = 0;
+  // 0 when absent.
+  virtual Status Get(std::string_view key, uint64_t* count) = 0;
+};
+
+// The `sequences` view of a store.
+std::unique_ptr<CounterSource> ViewCounters(StoreReader& reader);
+
+// Counters in memory, e.g. mined from a listing.
+class MemoryCounters final : public CounterSource {
+ public:
+  Status Scan(std::string_view prefix,
+              const std::function<bool(std::string_view key, uint64_t count)>& visit) override;
+  Status Get(std::string_view key, uint64_t* count) override;
+  // Learns the records (any order): each session's records in (start time,
+  // seq) order give their completions, as the views learn them.
+  void Learn(std::vector<HistoryRecord> records);
+  std::map<std::string, uint64_t, std::less<>>& counters() { return counters_; }
+
+ private:
+  std::map<std::string, uint64_t, std::less<>> counters_;
+};
+
+struct Pattern {
+  std::vector<std::string> templates;  // 2..4
+  uint64_t support = 0;
+  double confidence = 0;  // 0..1
+  bool operator==(const Pattern&) const = default;
+};
+
+struct PatternQuery {
+  uint64_t min_support = 2;
+  double min_confidence = 0;
+  size_t limit = 20;  // 0 = all
+};
+
+// Patterns meeting the query, by support (desc), then length (desc), then
+// confidence (desc), then templates (bytewise).
+Status ListPatterns(CounterSource& src, const PatternQuery& q, std::vector<Pattern>* out);
+
+// "a -> b -> c".
+std::string JoinPattern(const std::vector<std::string>& templates);
+
+}  // namespace tb

@@ -1,0 +1,54 @@
+// StatsCounters: the additive counters the `stats` view keeps per key, and
+// their encoding (docs/formats.md, "stats view").
+//
+//   counters := varint(uses) varint(exits) varint(failures) varint(timed)
+//               varint(duration_ms_sum) varint(n) { varint(bucket_delta) varint(count) }*n
+//   uses      commands counted (finished or recorded)
+//   exits     of which the exit status is known
+//   failures  of which the exit status is non-zero
+//   timed     of which the duration is known; duration_ms_sum their total
+//   buckets   duration histogram (ms): 0..3 exact, then 4 linear buckets per
+//             power of two (BucketOf); listed ascending, counts > 0, the first
+//             delta from 0, each next one from the previous bucket
+// The encoding is canonical (one byte string per value), so a replay and an
+// exact removal give identical bytes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace tb {
+
+struct StatsCounters {
+  uint64_t uses = 0;
+  uint64_t exits = 0;
+  uint64_t failures = 0;
+  uint64_t timed = 0;
+  uint64_t duration_ms_sum = 0;
+  std::vector<std::pair<uint32_t, uint64_t>> buckets;  // ascending, counts > 0
+
+  // One command with this outcome (duration clamped at 0, floored to ms).
+  static StatsCounters One(std::optional<int32_t> exit, std::optional<int64_t> duration_ns);
+  void Add(const StatsCounters& o);
+  // Subtracts `o` (saturating at 0; buckets that reach 0 disappear).
+  void Subtract(const StatsCounters& o);
+  // Mean duration in ms; nullopt when nothing is timed.
+  std::optional<double> MeanMs() const;
+  // The largest whole ms of the bucket holding quantile q (0 < q <= 1) of
+  // the timed commands; nullopt when nothing is timed.
+  std::optional<uint64_t> QuantileMs(double q) const;
+  bool operator==(const StatsCounters&) const = default;
+};
+
+// Histogram bucket of a duration in ms, and the largest ms in bucket `b`.
+uint32_t BucketOf(uint64_t ms);
+uint64_t BucketMaxMs(uint32_t b);
+
+void EncodeStatsCounters(const StatsCounters& c, std::string* out);
+bool DecodeStatsCounters(std::string_view v, StatsCounters* c);
+
+}  // namespace tb

@@ -1,0 +1,69 @@
+// Next-command suggestions (issue 7, point 5): a sequence model over
+// command templates, read from sequence counters (core/analytics/patterns.h,
+// CounterSource), with Witten-Bell interpolation of four levels:
+//   global    P0(t) = c(t) / (N + D)
+//   directory P1(t) = (c_dir(t)  + D_dir  P0(t)) / (N_dir  + D_dir)
+//   bigram    P2(t) = (c_last(t) + D_last P1(t)) / (N_last + D_last)
+//   trigram   P3(t) = (c_two(t)  + D_two  P2(t)) / (N_two  + D_two)
+// (c: the count of t after that context, N: their total, D: the number of
+// distinct templates seen after it, times `sequence_caution` for the two
+// sequence levels; a level without data is skipped).
+// The score is the highest level's P; `source` names the highest level
+// where t was seen. Ties go to the higher count, then the template bytes.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/analytics/patterns.h"
+
+namespace tb {
+
+// A level's candidates: the k most frequent templates under a prefix
+// (ties at the k-th count included) and the total count under it.
+struct TopCounts {
+  uint64_t total = 0;
+  uint64_t distinct = 0;  // templates under the prefix (before the cut)
+  std::vector<std::pair<std::string, uint64_t>> top;  // any order
+};
+// `prefix`: DirPrefix(cwd) or NgramPrefix(n, leading); k = 0: all.
+Status TopTemplates(CounterSource& src, std::string_view prefix, size_t k, TopCounts* out);
+
+struct SuggestInput {
+  std::vector<std::string> recent;  // templates of the session's last commands, oldest first
+  std::string cwd;                  // "" = unknown
+  size_t limit = 5;  // 0 = all candidates
+  // Precomputed levels (TopTemplates with k >= max(4 limit, 20), or 0), e.g. for many
+  // predictions over one model; null: read from the source.
+  const TopCounts* dir = nullptr;
+  const TopCounts* global = nullptr;
+  // Weight of a sequence context's distinct count D in the interpolation
+  // (1 = plain Witten-Bell): sparse contexts defer to the levels below.
+  // Chosen on the benchmark history (bench/suggest_bench.cc --caution).
+  double sequence_caution = 16.0;
+};
+
+struct Suggestion {
+  std::string tmpl;
+  double score = 0;
+  uint64_t count = 0;   // the count behind the score
+  std::string source;   // "trigram", "bigram", "directory", "global"
+  bool operator==(const Suggestion&) const = default;
+};
+
+Status Suggest(CounterSource& src, const SuggestInput& in, std::vector<Suggestion>* out);
+
+}  // namespace tb
+
+namespace tb {
+
+// For each template in `templates`, the most recent command with that
+// template: first among the newest `dir_scan` commands run in `cwd` (when
+// not empty), then among the newest `global_scan` commands. Templates
+// without one are absent from *out.
+Status InstantiateTemplates(StoreReader& reader, const std::string& cwd, const std::vector<std::string>& templates,
+                            std::map<std::string, std::string>* out, size_t dir_scan = 2000,
+                            size_t global_scan = 5000);
+
+}  // namespace tb

@@ -1,0 +1,42 @@
+#include "core/analytics/workflows.h"
+
+#include "core/views/workflows_view.h"
+
+namespace tb {
+
+Status ValidateWorkflowName(std::string_view name) {
+  bool ok = !name.empty() && name.size() <= 64;
+  for (char c : name) {
+    bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                   c == '_' || c == '-';
+    if (!allowed) ok = false;
+  }
+  if (ok) return Status::OK();
+  return Status::InvalidArgument("invalid workflow name '" + std::string(name.substr(0, 80)) +
+                                 "': use 1-64 letters, digits, '.', '_' or '-'");
+}
+
+Status ListWorkflows(StoreReader& reader, std::vector<Workflow>* out) {
+  out->clear();
+  std::unique_ptr<KvCursor> c = reader.NewViewCursor("workflows");
+  if (c == nullptr) return Status::OK();
+  for (c->SeekToFirst(); c->Valid(); c->Next()) {
+    Workflow w;
+    if (!DecodeWorkflow(c->key(), c->value(), &w)) return Status::Corruption("view workflows: malformed entry");
+    out->push_back(std::move(w));
+  }
+  return c->status();
+}
+
+Status GetWorkflow(StoreReader& reader, std::string_view name, Workflow* out) {
+  std::string v;
+  Status s = reader.GetViewValue("workflows", name, &v);
+  if (s.IsNotFound()) {
+    return Status::NotFound("no workflow '" + std::string(name) + "'. List them with 'tb workflow list'");
+  }
+  TB_RETURN_IF_ERROR(s);
+  if (!DecodeWorkflow(name, v, out)) return Status::Corruption("view workflows: malformed entry");
+  return Status::OK();
+}
+
+}  // namespace tb

@@ -1,0 +1,36 @@
+// Saved workflows (issue 7, point 6): named lists of shell commands, stored
+// as WorkflowSaved / WorkflowDeleted events and read from the `workflows`
+// view (core/views/workflows_view.h).
+//
+// Thread safety: functions are reentrant; one call per StoreReader at a time.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "core/store_reader.h"
+
+namespace tb {
+
+struct Workflow {
+  std::string name;
+  std::vector<std::string> steps;  // each step one shell command line
+  int64_t saved_ns = 0;            // when it was (last) saved
+  uint64_t seq = 0;                // the WorkflowSaved event
+  bool operator==(const Workflow&) const = default;
+};
+
+// All saved workflows, by name (bytewise).
+Status ListWorkflows(StoreReader& reader, std::vector<Workflow>* out);
+// The workflow `name`: NotFound ("no workflow 'x'. List them with 'tb
+// workflow list'") when absent.
+Status GetWorkflow(StoreReader& reader, std::string_view name, Workflow* out);
+
+// Names are 1-64 characters of [A-Za-z0-9._-]. InvalidArgument otherwise,
+// e.g. "invalid workflow name 'a b': use 1-64 letters, digits, '.', '_' or '-'".
+Status ValidateWorkflowName(std::string_view name);
+
+}  // namespace tb

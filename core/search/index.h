@@ -1,0 +1,143 @@
+// SearchIndex: a columnar copy of the history (every record of the
+// `history` view, newest first) that `tb search` and the interactive UI
+// scan in memory. It is a cache derived from the views, never a source of
+// truth: storage/search_cache.h keeps it in a file next to the store, tags
+// it with the log head it reflects, and rebuilds it when it cannot be
+// brought up to date (docs/architecture.md, "Search"; layout in
+// docs/formats.md, "Search index").
+//
+// Rows are sorted newest first (started_at desc, seq desc). Strings are
+// interned per column (commands, directories, sessions, hosts, users,
+// shells); per command the index keeps its uses, failures and latest row.
+//
+// Thread safety: immutable after construction except for the cached
+// CheckRows() marks (call CheckRows(kAllColumns) before sharing across threads). The
+// bytes it was read from must outlive it (`owner` keeps them alive).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/record.h"
+#include "core/search/string_table.h"
+#include "core/status.h"
+
+namespace tb {
+
+// What the index reflects: the log head when it was built.
+struct IndexStamp {
+  std::string store_id;  // 32 hex digits
+  uint64_t head_seq = 0;
+  int64_t head_time_ns = 0;
+  EventId head_id;
+  bool operator==(const IndexStamp&) const = default;
+};
+
+enum RowFlags : uint8_t { kRowHasExit = 1, kRowHasDuration = 2, kRowRunning = 4, kRowTruncated = 8 };
+
+// A base row replaced by a newer state (a finish seen after the index was
+// built) and the records added after it: what storage/search_cache.h
+// layers over a stale index instead of rewriting it for every command.
+struct IndexOverlay {
+  std::vector<HistoryRecord> records;                   // seq > stamp.head_seq, newest first
+  std::vector<std::pair<uint32_t, HistoryRecord>> patched;  // base row -> its current record
+  bool empty() const { return records.empty() && patched.empty(); }
+};
+
+class SearchIndex {
+ public:
+  // Reads an index serialized by IndexBuilder::Serialize. `bytes` must be
+  // 8-byte aligned and stay valid while `owner` lives. Corruption when the
+  // layout is inconsistent (wrong magic, format, sizes, ids out of range).
+  static Status Open(std::string_view bytes, std::shared_ptr<const void> owner,
+                     std::unique_ptr<SearchIndex>* out);
+
+  const IndexStamp& stamp() const { return stamp_; }
+  size_t rows() const { return time_.size(); }
+
+  int64_t time(size_t r) const { return time_[r]; }
+  uint64_t seq(size_t r) const { return seq_[r]; }
+  uint32_t cmd(size_t r) const { return cmd_[r]; }
+  uint32_t cwd(size_t r) const { return cwd_[r]; }
+  uint32_t session(size_t r) const { return session_[r]; }
+  uint32_t host(size_t r) const { return host_[r]; }
+  uint8_t flags(size_t r) const { return flags_[r]; }
+  int32_t exit(size_t r) const { return exit_[r]; }
+  std::span<const uint32_t> cmd_column() const { return cmd_; }
+  std::span<const uint32_t> cwd_column() const { return cwd_; }
+  std::span<const int64_t> time_column() const { return time_; }
+
+  const StringTable& commands() const { return tables_[0]; }
+  const StringTable& cwds() const { return tables_[1]; }
+  const StringTable& sessions() const { return tables_[2]; }
+  const StringTable& hosts() const { return tables_[3]; }
+  // The commands blob with ASCII letters lowercased (same offsets).
+  std::string_view commands_folded() const { return folded_; }
+
+  uint32_t uses(uint32_t c) const { return uses_[c]; }
+  uint32_t failures(uint32_t c) const { return failures_[c]; }
+  uint32_t last_row(uint32_t c) const { return last_row_[c]; }
+  // Rows still running when the index was built, ascending by seq.
+  std::span<const uint64_t> running_seqs() const { return running_seq_; }
+  std::span<const uint32_t> running_rows() const { return running_row_; }
+
+  // The row columns' string ids are checked lazily (they are most of the
+  // file, and most searches touch few rows): CheckRows(columns) checks the
+  // named columns once (Corruption when an id is past its table); RowOk(r)
+  // checks one row. Callers check before using ids of a row.
+  static constexpr uint32_t kCmdColumn = 1, kCwdColumn = 2, kSessionColumn = 4, kHostColumn = 8, kAllColumns = 63;
+  Status CheckRows(uint32_t columns) const;
+  bool RowOk(size_t r) const;
+
+  // The full record of row `r` (precondition: RowOk(r)).
+  HistoryRecord Record(size_t r) const;
+
+ private:
+  friend class IndexReader;
+  IndexStamp stamp_;
+  std::shared_ptr<const void> owner_;
+  std::span<const int64_t> time_, duration_;
+  std::span<const uint64_t> seq_, origin_, counter_, running_seq_;
+  std::span<const uint32_t> cmd_, cwd_, session_, host_, user_, shell_, uses_, failures_, last_row_,
+      running_row_;
+  std::span<const int32_t> exit_;
+  std::span<const uint8_t> flags_;
+  StringTable tables_[6];  // commands, cwds, sessions, hosts, users, shells
+  std::string_view folded_;
+  mutable uint32_t checked_ = 0;  // columns CheckRows() found sound
+};
+
+// Collects records (any order; newest first avoids a sort) and serializes
+// the index. Memory: about 70 bytes per record plus the distinct strings.
+class IndexBuilder {
+ public:
+  explicit IndexBuilder(IndexStamp stamp) : stamp_(std::move(stamp)) {}
+  void Add(const HistoryRecord& r);
+  size_t size() const { return time_.size(); }
+  // Sorts and writes the whole index through `sink` (called with
+  // consecutive pieces; 8-byte aligned sections, docs/formats.md).
+  void Serialize(const std::function<void(const char*, size_t)>& sink);
+  void Serialize(std::string* out);
+
+ private:
+  void SortNewestFirst();
+  IndexStamp stamp_;
+  std::vector<int64_t> time_, duration_;
+  std::vector<uint64_t> seq_, origin_, counter_;
+  std::vector<uint32_t> cols_[6];  // commands, cwds, sessions, hosts, users, shells
+  std::vector<int32_t> exit_;
+  std::vector<uint8_t> flags_;
+  StringTableBuilder tables_[6];
+};
+
+// Appends the rows of `index` (with `overlay` applied) to `builder`: the
+// compaction of an overlay into a new index without reading the store.
+// Corruption when the index's rows are damaged.
+Status AddIndexRecords(const SearchIndex& index, const IndexOverlay& overlay, IndexBuilder* builder);
+
+}  // namespace tb

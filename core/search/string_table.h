@@ -1,0 +1,72 @@
+// StringTable: an immutable set of byte strings with dense ids 0..size-1
+// and a hash lookup, laid out so it can be read in place from a mapped file
+// (docs/formats.md, "Search index").
+//
+//   offsets : u64[size + 1]   string i is blob[offsets[i], offsets[i+1])
+//   blob    : bytes
+//   slots   : u32[capacity]   open addressing (linear probing) by Hash();
+//                             0 = empty, else id + 1; capacity a power of two
+//
+// Thread safety: immutable; any number of readers.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace tb {
+
+// FNV-1a 64 (stable: it reaches disk through the slot layout).
+uint64_t StringTableHash(std::string_view s);
+
+class StringTable {
+ public:
+  StringTable() = default;
+  StringTable(std::span<const uint64_t> offsets, std::string_view blob, std::span<const uint32_t> slots)
+      : offsets_(offsets), blob_(blob), slots_(slots) {}
+  // Checks the layout invariants (offsets monotonic and inside the blob,
+  // slots in range, capacity a power of two). Corruption otherwise.
+  Status Validate() const;
+
+  size_t size() const { return offsets_.empty() ? 0 : offsets_.size() - 1; }
+  std::string_view Get(uint32_t id) const {
+    return blob_.substr(offsets_[id], offsets_[id + 1] - offsets_[id]);
+  }
+  std::optional<uint32_t> Find(std::string_view s) const;
+  std::string_view blob() const { return blob_; }
+  std::span<const uint64_t> offsets() const { return offsets_; }
+  std::span<const uint32_t> slots() const { return slots_; }
+
+ private:
+  std::span<const uint64_t> offsets_;
+  std::string_view blob_;
+  std::span<const uint32_t> slots_;
+};
+
+// Collects strings and assigns ids in first-seen order. The hash slots are
+// kept as strings arrive (no second copy of the strings in a map).
+class StringTableBuilder {
+ public:
+  uint32_t Intern(std::string_view s);
+  size_t size() const { return offsets_.size() - 1; }
+  std::string_view Get(uint32_t id) const {
+    return std::string_view(blob_).substr(offsets_[id], offsets_[id + 1] - offsets_[id]);
+  }
+  const std::vector<uint64_t>& offsets() const { return offsets_; }
+  const std::string& blob() const { return blob_; }
+  const std::vector<uint32_t>& slots() const { return slots_; }
+  StringTable View() const { return StringTable(offsets_, blob_, slots_); }
+
+ private:
+  void Grow();
+  std::vector<uint64_t> offsets_{0};
+  std::string blob_;
+  std::vector<uint32_t> slots_ = std::vector<uint32_t>(16, 0);
+};
+
+}  // namespace tb

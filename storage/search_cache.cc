@@ -1,0 +1,264 @@
+#include "storage/search_cache.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "core/history_query.h"
+#include "core/views/history_view.h"
+#include "core/keycode.h"
+#include "core/views/ids_view.h"
+#include "storage/data_dir.h"
+
+namespace tb {
+namespace {
+
+// A read-only mapping, unmapped when the last SearchIndex using it goes.
+struct Mapping {
+  void* addr = MAP_FAILED;
+  size_t size = 0;
+  ~Mapping() {
+    if (addr != MAP_FAILED) ::munmap(addr, size);
+  }
+};
+
+Status MapFile(const std::string& path, std::shared_ptr<Mapping>* out, std::string_view* bytes) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno == ENOENT ? Status::NotFound(path) : Status::IOError(path + ": " + std::strerror(errno));
+  struct stat st {};
+  auto m = std::make_shared<Mapping>();
+  if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+    m->size = static_cast<size_t>(st.st_size);
+    m->addr = ::mmap(nullptr, m->size, PROT_READ, MAP_PRIVATE, fd, 0);
+  }
+  int err = errno;
+  ::close(fd);
+  if (m->addr == MAP_FAILED) return Status::IOError(path + ": cannot map: " + std::strerror(err));
+  *bytes = std::string_view(static_cast<const char*>(m->addr), m->size);
+  *out = std::move(m);
+  return Status::OK();
+}
+
+// Serializes `b` into `path` (temp file + rename, 0600; no fsync: a torn
+// cache fails validation and is rebuilt).
+Status WriteIndexFile(const std::string& path, IndexBuilder& b) {
+  std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::IOError(tmp + ": " + std::strerror(errno));
+  std::FILE* f = ::fdopen(fd, "wb");
+  if (f == nullptr) {
+    ::close(fd);
+    return Status::IOError(tmp + ": " + std::strerror(errno));
+  }
+  std::setvbuf(f, nullptr, _IOFBF, 1 << 20);
+  bool ok = true;
+  b.Serialize([&](const char* p, size_t n) { ok = ok && std::fwrite(p, 1, n, f) == n; });
+  int err = ok ? 0 : errno;
+  if (std::fclose(f) != 0 && ok) ok = false, err = errno;
+  if (ok && ::rename(tmp.c_str(), path.c_str()) != 0) ok = false, err = errno;
+  if (!ok) {
+    ::unlink(tmp.c_str());
+    return Status::IOError(path + ": " + std::strerror(err));
+  }
+  return Status::OK();
+}
+
+// Admin actions that leave every record as it was.
+bool KeepsRecords(const Event& ev) {
+  return ev.source == "import.pad" || ev.source.starts_with("backup.") || ev.source.starts_with("snapshot.") ||
+         ev.source == "forget.purge_backups";
+}
+
+}  // namespace
+
+class SearchCacheLoader {
+ public:
+  SearchCacheLoader(Store& store, const std::string& dir, const SearchCacheOptions& o)
+      : store_(store), dir_(dir), o_(o) {}
+
+  Status Load(std::unique_ptr<SearchCache>* out) {
+    auto cache = std::unique_ptr<SearchCache>(new SearchCache());
+    TB_RETURN_IF_ERROR(CurrentStamp(&stamp_));
+    std::shared_ptr<Mapping> map;
+    std::string_view bytes;
+    bool usable = MapFile(SearchCachePath(dir_), &map, &bytes).ok() &&
+                  SearchIndex::Open(bytes, map, &cache->index_).ok() && Compatible(cache->index_->stamp());
+    if (usable) {
+      bool rebuild = false;
+      TB_RETURN_IF_ERROR(ReadTail(*cache->index_, &cache->overlay_, &rebuild));
+      if (!rebuild) {
+        cache->action_ = cache->overlay_.empty() ? SearchCacheAction::kFresh : SearchCacheAction::kOverlay;
+        // A compaction that finds damaged rows falls back to a rebuild.
+        if (tail_events_ <= o_.max_overlay || Compact(cache.get()).ok()) {
+          *out = std::move(cache);
+          return Status::OK();
+        }
+      }
+    }
+    cache->overlay_ = IndexOverlay{};
+    TB_RETURN_IF_ERROR(Rebuild(cache.get()));
+    *out = std::move(cache);
+    return Status::OK();
+  }
+
+ private:
+  Status CurrentStamp(IndexStamp* s) {
+    bool exists = false;
+    StoreIdentity id;
+    TB_RETURN_IF_ERROR(InspectDataDir(dir_, &exists, &id));
+    s->store_id = id.store_id;
+    s->head_seq = store_.head();
+    return EventStamp(s->head_seq, &s->head_time_ns, &s->head_id);
+  }
+  Status EventStamp(uint64_t seq, int64_t* time, EventId* id) {
+    *time = 0, *id = EventId{};
+    if (seq == 0) return Status::OK();
+    Event ev;
+    Status s = store_.reader().GetEvent(seq, &ev);
+    if (s.IsNotFound()) return Status::OK();
+    TB_RETURN_IF_ERROR(s);
+    *time = ev.time_ns, *id = ev.id;
+    return Status::OK();
+  }
+  // The index is of this store and its head event is still in the log.
+  bool Compatible(const IndexStamp& ix) {
+    if (ix.store_id != stamp_.store_id || ix.head_seq > stamp_.head_seq) return false;
+    if (ix.head_seq == stamp_.head_seq) return ix == stamp_;
+    int64_t t;
+    EventId id;
+    return EventStamp(ix.head_seq, &t, &id).ok() && t == ix.head_time_ns && id == ix.head_id;
+  }
+
+  // Reads the events after the index's head into `ov`; *rebuild when one of
+  // them cannot be layered (a removal or an unknown administrative action).
+  Status ReadTail(const SearchIndex& ix, IndexOverlay* ov, bool* rebuild) {
+    uint64_t from = ix.stamp().head_seq + 1;
+    if (from > stamp_.head_seq) return Status::OK();
+    std::vector<Event> starts;  // started/recorded events of the tail
+    std::vector<uint64_t> finished_base;  // base seqs finished in the tail
+    Status st = store_.ScanLog(from, stamp_.head_seq, true, nullptr, [&](const Event& ev, std::string_view) {
+      ++tail_events_;
+      switch (ev.kind) {
+        case EventKind::kStarted:
+        case EventKind::kRecorded:
+          starts.push_back(ev);
+          return true;
+        case EventKind::kFinished:
+          return FinishedBase(ix, ev, &finished_base);
+        case EventKind::kImportCompleted:
+          return true;
+        case EventKind::kAdminAction:
+          if (KeepsRecords(ev)) return true;
+          [[fallthrough]];
+        default:
+          *rebuild = true;
+          return false;
+      }
+    });
+    TB_RETURN_IF_ERROR(st);
+    if (*rebuild) return Status::OK();
+    for (const Event& ev : starts) {
+      HistoryRecord rec;
+      bool present = false;
+      TB_RETURN_IF_ERROR(LoadCurrent(ev.seq, ev.time_ns, &rec, &present));
+      if (present) ov->records.push_back(std::move(rec));
+    }
+    std::sort(ov->records.begin(), ov->records.end(), [](const HistoryRecord& a, const HistoryRecord& b) {
+      return a.started_at_ns != b.started_at_ns ? a.started_at_ns > b.started_at_ns : a.seq > b.seq;
+    });
+    auto seqs = ix.running_seqs();
+    for (uint64_t seq : finished_base) {
+      auto it = std::lower_bound(seqs.begin(), seqs.end(), seq);
+      uint32_t row = ix.running_rows()[it - seqs.begin()];
+      HistoryRecord rec;
+      bool present = false;
+      TB_RETURN_IF_ERROR(LoadCurrent(seq, ix.time(row), &rec, &present));
+      if (present) ov->patched.push_back({row, std::move(rec)});
+    }
+    return Status::OK();
+  }
+  // A finish of a command the index shows as running: remember its seq.
+  bool FinishedBase(const SearchIndex& ix, const Event& ev, std::vector<uint64_t>* out) {
+    std::string v;
+    if (!store_.reader().GetViewValue("ids", IdKey(ev.start), &v).ok()) return true;
+    std::string_view in = v;
+    uint64_t seq = 0;
+    if (!GetVarint(&in, &seq) || seq > ix.stamp().head_seq) return true;
+    auto seqs = ix.running_seqs();
+    if (std::binary_search(seqs.begin(), seqs.end(), seq)) out->push_back(seq);
+    return true;
+  }
+  Status LoadCurrent(uint64_t seq, int64_t time, HistoryRecord* rec, bool* present) {
+    std::string state;
+    Status s = store_.reader().GetViewValue("history", HistoryKey(time, seq), &state);
+    if (s.IsNotFound()) return *present = false, Status::OK();
+    TB_RETURN_IF_ERROR(s);
+    *present = true;
+    return LoadRecord(store_.reader(), seq, state, rec);
+  }
+
+  Status Rebuild(SearchCache* cache) {
+    IndexBuilder b(stamp_);
+    TB_RETURN_IF_ERROR(QueryHistory(store_.reader(), HistoryFilter{}, [&](const HistoryRecord& r) {
+      b.Add(r);
+      return true;
+    }));
+    cache->action_ = SearchCacheAction::kRebuilt;
+    return Install(b, cache);
+  }
+  Status Compact(SearchCache* cache) {
+    IndexBuilder b(stamp_);
+    TB_RETURN_IF_ERROR(AddIndexRecords(*cache->index_, cache->overlay_, &b));
+    cache->overlay_ = IndexOverlay{};
+    cache->action_ = SearchCacheAction::kCompacted;
+    return Install(b, cache);
+  }
+  // Writes the new index to the file and maps it; when the file cannot be
+  // written (read-only data dir, full disk) the index lives in memory.
+  Status Install(IndexBuilder& b, SearchCache* cache) {
+    std::unique_ptr<SearchIndex> ix;
+    std::string path = SearchCachePath(dir_);
+    if (o_.write && WriteIndexFile(path, b).ok()) {
+      std::shared_ptr<Mapping> map;
+      std::string_view bytes;
+      if (MapFile(path, &map, &bytes).ok() && SearchIndex::Open(bytes, map, &ix).ok()) {
+        cache->index_ = std::move(ix);
+        return Status::OK();
+      }
+    }
+    auto bytes = std::make_shared<std::string>();
+    b.Serialize(bytes.get());
+    TB_RETURN_IF_ERROR(SearchIndex::Open(*bytes, bytes, &ix));
+    cache->index_ = std::move(ix);
+    return Status::OK();
+  }
+
+  Store& store_;
+  std::string dir_;
+  SearchCacheOptions o_;
+  IndexStamp stamp_;
+  size_t tail_events_ = 0;
+};
+
+SearchCache::~SearchCache() = default;
+
+Status SearchCache::Load(Store& store, const std::string& data_dir, const SearchCacheOptions& options,
+                         std::unique_ptr<SearchCache>* out) {
+  return SearchCacheLoader(store, data_dir, options).Load(out);
+}
+
+std::string SearchCachePath(const std::string& data_dir) { return data_dir + "/search.idx"; }
+
+Status RemoveSearchCache(const std::string& data_dir) {
+  std::string p = SearchCachePath(data_dir);
+  if (::unlink(p.c_str()) != 0 && errno != ENOENT) return Status::IOError(p + ": " + std::strerror(errno));
+  return Status::OK();
+}
+
+}  // namespace tb

@@ -1,0 +1,138 @@
+// End-to-end: `tb search` with the query language, modes, scopes and
+// ranking of issue 4, on a small fixed history.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "tests/tools/cli_fixture.h"
+
+namespace tb::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using Lines = std::vector<std::string>;
+
+class CliSearch : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    repo_ = root() + "/w/repo";
+    fs::create_directories(repo_ + "/.git");
+    fs::create_directories(repo_ + "/src");
+    auto rec = [&](const std::string& cmd, const std::string& cwd, const std::string& session,
+                   const std::string& exit, const std::string& at) {
+      Record(cmd, {"--cwd", cwd, "--session", session, "--exit", exit, "--started-at", at});
+    };
+    rec("git status", repo_, "sA", "0", "2026-03-01T10:00:00Z");
+    rec("git commit -m 'Fix'", repo_ + "/src", "sA", "1", "2026-03-02T10:00:00Z");
+    rec("git commit -m 'Fix'", repo_ + "/src", "sA", "0", "2026-03-03T10:00:00Z");
+    rec("make test", repo_, "sB", "2", "2026-03-04T10:00:00Z");
+    rec("ls -la", "/tmp", "sB", "0", "2026-03-05T10:00:00Z");
+    rec("grep -r TODO .", root() + "/w/other", "sC", "0", "2026-03-06T10:00:00Z");
+  }
+  Lines Search(const std::vector<std::string>& args, const TbCall& call = {}) {
+    std::vector<std::string> full{"search", "--format", "plain"};
+    full.insert(full.end(), args.begin(), args.end());
+    RunResult r = Tb(full, call);
+    EXPECT_EXIT_CODE(r, 0);
+    EXPECT_EQ(r.err, "");
+    return SplitLines(r.out);
+  }
+  TbCall In(const std::string& dir) {
+    TbCall c;
+    c.cwd = dir;
+    c.env = {{"PWD", dir}};
+    return c;
+  }
+  std::string repo_;
+};
+
+const std::string kCommit = "git commit -m 'Fix'";
+
+TEST_F(CliSearch, SubstringAndUnique) {
+  EXPECT_EQ(Search({"git"}), (Lines{kCommit, kCommit, "git status"}));
+  EXPECT_EQ(Search({"git", "--unique"}), (Lines{kCommit, "git status"}));
+  EXPECT_EQ(Search({"-u", "git", "-n", "1"}), (Lines{kCommit}));
+  EXPECT_EQ(Search({"status", "git"}), (Lines{"git status"})) << "every word must match, in any order";
+}
+
+TEST_F(CliSearch, OperatorsAndSmartCase) {
+  EXPECT_EQ(Search({"^git !commit"}), (Lines{"git status"}));
+  EXPECT_EQ(Search({"ls | make"}), (Lines{"ls -la", "make test"}));
+  EXPECT_EQ(Search({"test$"}), (Lines{"make test"}));
+  EXPECT_EQ(Search({"'TODO"}), (Lines{"grep -r TODO ."}));
+  EXPECT_EQ(Search({"fix", "-u"}), (Lines{kCommit}));
+  EXPECT_EQ(Search({"Fix", "-u"}), (Lines{kCommit}));
+  EXPECT_EQ(Search({"FIX"}), Lines{}) << "uppercase makes the query case-sensitive";
+}
+
+TEST_F(CliSearch, Modes) {
+  EXPECT_EQ(Search({"--mode", "prefix", "git c"}), (Lines{kCommit, kCommit}));
+  EXPECT_EQ(Search({"--mode", "exact", "ls -la"}), (Lines{"ls -la"}));
+  EXPECT_EQ(Search({"--mode", "exact", "ls"}), Lines{});
+  EXPECT_EQ(Search({"--mode", "regex", "^(ls|make) "}), (Lines{"ls -la", "make test"}));
+  EXPECT_EQ(Search({"--mode", "fuzzy", "gst", "-u"}), (Lines{"git status"}));
+  EXPECT_EQ(Search({"--mode=fuzzy", "gcm", "-u"}), (Lines{kCommit}));
+}
+
+TEST_F(CliSearch, FrecencyRanking) {
+  EXPECT_EQ(Search({"g", "-u"}), (Lines{"grep -r TODO .", kCommit, "git status"}));
+  // Two uses (one failed) outweigh one; equal scores go to the newer.
+  EXPECT_EQ(Search({"g", "-u", "--rank", "frecency"}), (Lines{kCommit, "grep -r TODO .", "git status"}));
+}
+
+TEST_F(CliSearch, WorkspaceAndCurrentScopes) {
+  EXPECT_EQ(Search({"t", "--workspace", "-u"}, In(repo_ + "/src")), (Lines{"make test", kCommit, "git status"}));
+  RunResult r = Tb({"search", "t", "--workspace"}, In(root()));
+  EXPECT_EXIT_CODE(r, 2);
+  EXPECT_EQ(r.err, "tb: error: --workspace: " + root() +
+                       " is not inside a git work tree. Run it from a repository, or use --cwd DIR\n");
+  TbCall sb;
+  sb.env = {{"TERMBRAIN_SESSION", "sB"}};
+  EXPECT_EQ(Search({"a", "--session", "current"}, sb), (Lines{"ls -la", "make test"}));
+  EXPECT_EQ(Commands({"--session", "current"}, sb), (Lines{"ls -la", "make test"}));
+  r = Tb({"search", "a", "--session", "current"});
+  EXPECT_EXIT_CODE(r, 2);
+  EXPECT_EQ(r.err,
+            "tb: error: --session current: this shell has no TermBrain session (TERMBRAIN_SESSION is not set). "
+            "Run it in a shell with the integration (tb init), or give the session id\n");
+  EXPECT_EQ(Search({"git", "--host", "current", "-u"}), (Lines{kCommit, "git status"}));
+  EXPECT_EQ(Search({"git", "--host", "elsewhere"}), Lines{});
+  EXPECT_EQ(Search({"git", "--failed"}), (Lines{kCommit}));
+  EXPECT_EQ(Search({"git", "--cwd", repo_ + "/src", "--succeeded"}), (Lines{kCommit}));
+}
+
+TEST_F(CliSearch, BadInputIsAUsageError) {
+  RunResult r = Tb({"search", "--mode", "regex", "a("});
+  EXPECT_EXIT_CODE(r, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "tb: error: tb search: invalid regex: missing ): a(\n");
+  r = Tb({"search", "--mode", "glob", "a"});
+  EXPECT_EXIT_CODE(r, 2);
+  EXPECT_EQ(r.err, "tb: error: --mode: unknown search mode 'glob': expected substring, prefix, fuzzy, regex or exact\n");
+  r = Tb({"search", "--rank", "best", "a"});
+  EXPECT_EXIT_CODE(r, 2);
+  EXPECT_EQ(r.err, "tb: error: --rank: unknown ranking 'best': expected recent or frecency\n");
+  r = Tb({"search"});
+  EXPECT_EXIT_CODE(r, 2);
+  EXPECT_EQ(r.err, "tb: error: missing QUERY (tb search). Run 'tb help search'\n");
+}
+
+TEST_F(CliSearch, IndexFileIsPrivateAndForgetRemovesIt) {
+  EXPECT_EQ(Search({"grep"}), (Lines{"grep -r TODO ."}));
+  struct stat st {};
+  ASSERT_EQ(::stat((data_dir() + "/search.idx").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  RunResult r = Tb({"forget", "--match", "TODO", "--yes"});
+  EXPECT_EXIT_CODE(r, 0);
+  EXPECT_FALSE(fs::exists(data_dir() + "/search.idx"));
+  EXPECT_EQ(Search({"grep"}), Lines{});
+  EXPECT_EQ(ReadFile(data_dir() + "/search.idx").find("TODO"), std::string::npos);
+  // A new command reaches the next search (the index is brought up to date).
+  Record("grep again", {"--cwd", "/tmp"});
+  EXPECT_EQ(Search({"grep"}), (Lines{"grep again"}));
+}
+
+}  // namespace
+}  // namespace tb::testing

@@ -1,0 +1,80 @@
+#include "tools/search_request.h"
+
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/search/scan.h"
+#include "core/timefmt.h"
+#include "tools/commands.h"
+#include "tools/workspace.h"
+
+namespace tb {
+
+void AddSearchOptions(po::options_description& opts) {
+  opts.add_options()
+      ("mode", po::value<std::string>()->value_name("M"), "substring (default), prefix, fuzzy, regex or exact")
+      ("rank", po::value<std::string>()->value_name("R"), "recent (default: newest first) or frecency")
+      ("unique,u", "one row per command text: its most recent use")
+      ("workspace", "only commands run in the git work tree of the current directory (and below)");
+}
+
+std::string CurrentDir(const Context& ctx) {
+  std::string pwd = ctx.Env("PWD");
+  struct stat a {}, b {};
+  if (!pwd.empty() && pwd[0] == '/' && ::stat(pwd.c_str(), &a) == 0 && ::stat(".", &b) == 0 &&
+      a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+    return pwd;
+  char buf[4096];
+  return ::getcwd(buf, sizeof buf) ? std::string(buf) : std::string();
+}
+
+Status ResolveCurrentFilters(const Context& ctx, HistoryFilter* f) {
+  if (f->session == "current") {
+    std::string s = ctx.Env("TERMBRAIN_SESSION");
+    if (s.empty())
+      return Status::InvalidArgument(
+          "--session current: this shell has no TermBrain session (TERMBRAIN_SESSION is not set). "
+          "Run it in a shell with the integration (tb init), or give the session id");
+    f->session = s;
+  }
+  if (f->host == "current") f->host = HostName();
+  return Status::OK();
+}
+
+Status SearchRequestFromArgs(Context& ctx, const Args& a, SearchRequest* req) {
+  req->now_ns = NowNs();
+  TB_RETURN_IF_ERROR(FilterFromArgs(a, req->now_ns, &req->filter));
+  TB_RETURN_IF_ERROR(ResolveCurrentFilters(ctx, &req->filter));
+  // Defaults from the configuration (validated when it was loaded).
+  (void)ParseSearchMode(ctx.config.search.mode, &req->mode);
+  (void)ParseRankMode(ctx.config.search.rank, &req->rank);
+  if (auto m = a.OptStr("mode")) TB_RETURN_IF_ERROR(ParseSearchMode(*m, &req->mode).WithContext("--mode"));
+  if (auto r = a.OptStr("rank")) TB_RETURN_IF_ERROR(ParseRankMode(*r, &req->rank).WithContext("--rank"));
+  req->unique = a.Has("unique");
+  req->current_cwd = CurrentDir(ctx);
+  if (auto ws = FindWorkspace(req->current_cwd)) req->current_workspace = *ws;
+  if (a.Has("workspace")) {
+    if (req->current_workspace.empty())
+      return Status::InvalidArgument("--workspace: " + req->current_cwd +
+                                     " is not inside a git work tree. Run it from a repository, or use --cwd DIR");
+    req->under_dir = req->current_workspace;
+  }
+  for (const auto& w : a.Strs("query")) req->query += (req->query.empty() ? "" : " ") + w;
+  int64_t deadline_ms = ctx.config.search.deadline_ms;
+  if (deadline_ms > 0) req->deadline_mono_ns = search_internal::MonoNs() + deadline_ms * 1000000;
+  return Status::OK();
+}
+
+FormatOptions TerminalFormatOptions(const Context& ctx) {
+  FormatOptions o;
+  o.home_dir = ctx.Env("HOME");
+  if (ctx.stdout_tty) {
+    winsize ws{};
+    if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) o.terminal_width = ws.ws_col;
+    o.color = ctx.Env("NO_COLOR").empty() && ctx.Env("TERM") != "dumb";
+  }
+  return o;
+}
+
+}  // namespace tb

@@ -1,0 +1,33 @@
+// Building a SearchRequest (core/search/search.h) from the command line and
+// the environment; shared by `tb search` and `tb search -i`.
+#pragma once
+
+#include "core/format.h"
+#include "core/search/search.h"
+#include "tools/args.h"
+#include "tools/context.h"
+
+namespace tb {
+
+// --mode, --rank, --unique, --workspace.
+void AddSearchOptions(po::options_description& opts);
+
+// The filters (AddFilterOptions, with `--session current` = this shell's
+// session and `--host current` = this host), the search options, the query
+// (positional words joined by spaces), the current directory and
+// workspace, the time and the deadline (search.deadline_ms).
+// InvalidArgument for a bad value; `--session current` outside a shell
+// with the integration and `--workspace` outside a git work tree are errors.
+Status SearchRequestFromArgs(Context& ctx, const Args& a, SearchRequest* req);
+
+// `current` in --session / --host resolved (also used by tb history).
+Status ResolveCurrentFilters(const Context& ctx, HistoryFilter* f);
+
+// The directory the user is in: $PWD when it names the current directory
+// (the shell's logical path), else getcwd().
+std::string CurrentDir(const Context& ctx);
+
+// Table options for the terminal on stdout (width, colour, HOME).
+FormatOptions TerminalFormatOptions(const Context& ctx);
+
+}  // namespace tb
