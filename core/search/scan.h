@@ -78,11 +78,13 @@ bool IsUnder(std::string_view cwd, std::string_view dir);
 // Walks index rows and overlay records newest first within the filter's
 // time range. `overlay_cmds[i]` is the unified id of overlay record i.
 // `want(cmd, row)` is a cheap pre-check done before a Row is built (row is
-// SIZE_MAX for overlay records); `visit(row)` returns false to stop. Returns false when the
-// deadline passed.
+// SIZE_MAX for overlay records); `visit(row)` returns false to stop. Stops
+// with kCapped after `max_rows` index rows, kDeadline past the deadline.
+enum class WalkEnd { kDone, kDeadline, kCapped };
 template <typename Want, typename Visit>
-bool WalkRows(const SearchIndex& ix, const IndexOverlay* ov, const std::vector<uint32_t>& overlay_cmds,
-              const HistoryFilter& f, int64_t deadline, const Want& want, const Visit& visit) {
+WalkEnd WalkRows(const SearchIndex& ix, const IndexOverlay* ov, const std::vector<uint32_t>& overlay_cmds,
+                 const HistoryFilter& f, int64_t deadline, const Want& want, const Visit& visit,
+                 size_t max_rows = SIZE_MAX) {
   const int64_t since = f.since_ns.value_or(INT64_MIN), until = f.until_ns.value_or(INT64_MAX);
   auto times = ix.time_column();
   auto cmds = ix.cmd_column();
@@ -99,6 +101,7 @@ bool WalkRows(const SearchIndex& ix, const IndexOverlay* ov, const std::vector<u
   std::sort(patched.begin(), patched.end());
   size_t p = 0;
   size_t next_check = r + 0x10000;
+  const size_t cap = max_rows == SIZE_MAX || max_rows > end - std::min(r, end) ? SIZE_MAX : r + max_rows;
   for (;;) {
     bool have_ov = oi < o.records.size() && o.records[oi].started_at_ns >= since;
     // Overlay records are few: compare only when one is pending.
@@ -106,15 +109,16 @@ bool WalkRows(const SearchIndex& ix, const IndexOverlay* ov, const std::vector<u
                     (o.records[oi].started_at_ns == times[r] && o.records[oi].seq > ix.seq(r)))) {
       const HistoryRecord& rec = o.records[oi];
       uint32_t c = overlay_cmds[oi++];
-      if (want(c, SIZE_MAX) && !visit(Row{rec.started_at_ns, rec.seq, c, UINT32_MAX, &rec})) return true;
+      if (want(c, SIZE_MAX) && !visit(Row{rec.started_at_ns, rec.seq, c, UINT32_MAX, &rec})) return WalkEnd::kDone;
       continue;
     }
-    if (r >= end) return true;
-    size_t stop = end;
+    if (r >= end) return WalkEnd::kDone;
+    if (r >= cap) return WalkEnd::kCapped;
+    size_t stop = std::min(end, cap);
     if (have_ov) stop = r + 1;  // one row, then compare with the overlay again
     for (; r < stop; ++r) {
       if (r == next_check) {
-        if (deadline && MonoNs() >= deadline) return false;
+        if (deadline && MonoNs() >= deadline) return WalkEnd::kDeadline;
         next_check += 0x10000;
       }
       uint32_t c = cmds[r];
@@ -122,7 +126,7 @@ bool WalkRows(const SearchIndex& ix, const IndexOverlay* ov, const std::vector<u
       Row row{times[r], ix.seq(r), c, static_cast<uint32_t>(r), nullptr};
       while (p < patched.size() && patched[p].first < r) ++p;
       if (p < patched.size() && patched[p].first == r) row.rec = patched[p].second;
-      if (!visit(row)) return true;
+      if (!visit(row)) return WalkEnd::kDone;
     }
   }
 }

@@ -16,7 +16,12 @@ namespace tb {
 using search_internal::MonoNs;
 using search_internal::Row;
 using search_internal::Scope;
+using search_internal::WalkEnd;
 using search_internal::WalkRows;
+
+// Index rows the first, text-by-text pass looks at before matching every
+// text at once (core/search/search.cc, Search).
+constexpr size_t kLazyRows = 8192;
 
 Status ParseSearchMode(std::string_view s, SearchMode* out) {
   static const std::pair<std::string_view, SearchMode> kModes[] = {
@@ -251,23 +256,6 @@ Status Searcher::Search(const SearchRequest& req, SearchResult* out) const {
   const uint32_t base = static_cast<uint32_t>(index_.commands().size());
   const size_t total = base + extra_->texts.size();
   const bool fuzzy = req.mode == SearchMode::kFuzzy;
-  CmdState st;
-  st.all = m.empty();
-  if (!st.all) {
-    st.match.assign(total, 0);
-    if (fuzzy) st.fuzzy.assign(total, 0);
-    if (!MatchIndexCommands(index_, m, dl, &st)) return out->deadline_exceeded = true, Status::OK();
-    for (size_t k = 0; k < extra_->texts.size(); ++k) {
-      int score = 0;
-      if (m.Match(extra_->texts[k], fuzzy ? &score : nullptr, nullptr)) {
-        st.match[base + k] = 1;
-        ++st.matched;
-        if (fuzzy) st.fuzzy[base + k] = score;
-      }
-    }
-  }
-  if (!st.all && st.matched == 0) return Status::OK();
-  auto matches = [&](uint32_t c) { return st.all || st.match[c]; };
   Scope scope(index_, req);
   const size_t limit = req.filter.limit ? req.filter.limit : SIZE_MAX;
   Status row_error;
@@ -295,31 +283,79 @@ Status Searcher::Search(const SearchRequest& req, SearchResult* out) const {
   };
   const bool ranked = fuzzy || req.rank == RankMode::kFrecency;
   const bool from_totals = req.unique && !scope.filtered();  // per-command totals suffice
+  const HistoryFilter& f = req.filter;
+  const uint32_t filter_cols = (f.cwd || req.under_dir ? SearchIndex::kCwdColumn : 0) |
+                               (f.session ? SearchIndex::kSessionColumn : 0) |
+                               (f.host ? SearchIndex::kHostColumn : 0);
+  // Newest first, one row per use (or per text when unique), up to the limit.
+  std::vector<uint8_t> seen;
+  auto recent_visit = [&](const Row& row) {
+    if (!scope.Accepts(index_, row)) return true;
+    if (req.unique) {
+      if (seen[row.cmd]) return true;
+      seen[row.cmd] = 1;
+    }
+    uint32_t u, fl;
+    global_uses(row.cmd, &u, &fl);
+    emit(row, u, fl, 0);
+    return row_error.ok() && out->hits.size() < limit;
+  };
+  if (!ranked && !m.empty() && limit != SIZE_MAX) {
+    // Common texts fill the page within the newest rows: test the commands
+    // met there one by one (remembered per text) and stop at the limit.
+    // Only when that does not fill the page is every text matched below.
+    TB_RETURN_IF_ERROR(index_.CheckRows(SearchIndex::kCmdColumn | filter_cols));
+    std::vector<uint8_t> memo(total, 0);  // 0 unknown, 1 matches, 2 does not
+    std::string_view folded = index_.commands_folded();
+    auto offs = index_.commands().offsets();
+    auto lazy = [&](uint32_t c, size_t r) {
+      if (r != SIZE_MAX && !scope.BaseAccepts(index_, r)) return false;
+      if (memo[c] == 0) {
+        bool hit = c < base ? m.MatchFolded(index_.commands().Get(c), folded.substr(offs[c], offs[c + 1] - offs[c]),
+                                            nullptr, nullptr)
+                            : m.Match(extra_->texts[c - base], nullptr, nullptr);
+        memo[c] = hit ? 1 : 2;
+      }
+      return memo[c] == 1;
+    };
+    seen.assign(req.unique ? total : 0, 0);
+    WalkEnd end = WalkRows(index_, overlay_, extra_->rec_cmd, f, dl, lazy, recent_visit, kLazyRows);
+    if (end != WalkEnd::kCapped) {
+      out->deadline_exceeded = end == WalkEnd::kDeadline;
+      return row_error;
+    }
+    out->hits.clear();
+  }
+  CmdState st;
+  st.all = m.empty();
+  if (!st.all) {
+    st.match.assign(total, 0);
+    if (fuzzy) st.fuzzy.assign(total, 0);
+    if (!MatchIndexCommands(index_, m, dl, &st)) return out->deadline_exceeded = true, Status::OK();
+    for (size_t k = 0; k < extra_->texts.size(); ++k) {
+      int score = 0;
+      if (m.Match(extra_->texts[k], fuzzy ? &score : nullptr, nullptr)) {
+        st.match[base + k] = 1;
+        ++st.matched;
+        if (fuzzy) st.fuzzy[base + k] = score;
+      }
+    }
+    if (st.matched == 0) return Status::OK();
+  }
+  auto matches = [&](uint32_t c) { return st.all || st.match[c]; };
   auto want = [&](uint32_t c, size_t r) { return matches(c) && (r == SIZE_MAX || scope.BaseAccepts(index_, r)); };
   const bool walk_recent = !ranked && (!from_totals || WalkIsCheaper(index_, st, limit));
   {
     // The row columns the walk or the boosts read.
-    const HistoryFilter& f = req.filter;
     bool boosts = ranked && (!req.current_cwd.empty() || !req.current_workspace.empty());
-    uint32_t cols = (walk_recent || !from_totals || boosts ? SearchIndex::kCmdColumn : 0) |
-                    (f.cwd || req.under_dir || boosts ? SearchIndex::kCwdColumn : 0) |
-                    (f.session ? SearchIndex::kSessionColumn : 0) | (f.host ? SearchIndex::kHostColumn : 0);
+    uint32_t cols = (walk_recent || !from_totals || boosts ? SearchIndex::kCmdColumn : 0) | filter_cols |
+                    (boosts ? SearchIndex::kCwdColumn : 0);
     TB_RETURN_IF_ERROR(index_.CheckRows(cols));
   }
   if (walk_recent) {
-    std::vector<uint8_t> seen(req.unique ? total : 0, 0);
-    bool done = WalkRows(index_, overlay_, extra_->rec_cmd, req.filter, dl, want, [&](const Row& row) {
-      if (!scope.Accepts(index_, row)) return true;
-      if (req.unique) {
-        if (seen[row.cmd]) return true;
-        seen[row.cmd] = 1;
-      }
-      uint32_t u, f;
-      global_uses(row.cmd, &u, &f);
-      emit(row, u, f, 0);
-      return row_error.ok() && out->hits.size() < limit;
-    });
-    out->deadline_exceeded = !done;
+    seen.assign(req.unique ? total : 0, 0);
+    WalkEnd end = WalkRows(index_, overlay_, extra_->rec_cmd, f, dl, want, recent_visit);
+    out->deadline_exceeded = end == WalkEnd::kDeadline;
     return row_error;
   }
   // Aggregate the matching rows in scope per command.
@@ -329,7 +365,7 @@ Status Searcher::Search(const SearchRequest& req, SearchResult* out) const {
   if (from_totals) {
     AggregateFromIndex(index_, overlay_, extra_->rec_cmd, req, matches, ranked, &ag);
   } else {
-    done = WalkRows(index_, overlay_, extra_->rec_cmd, req.filter, dl, want, [&](const Row& row) {
+    done = WalkEnd::kDeadline != WalkRows(index_, overlay_, extra_->rec_cmd, f, dl, want, [&](const Row& row) {
       if (!scope.Accepts(index_, row)) return true;
       Agg& a = ag.Get(row.cmd);
       if (a.uses++ == 0) a.latest = row;

@@ -326,6 +326,34 @@ TEST_F(SearchTest, DeadlineStopsAndSaysSo) {
   EXPECT_FALSE(res.deadline_exceeded);
 }
 
+TEST_F(SearchTest, NewestRowsFirstThenEveryText) {
+  // 70,000 rows: a common text fills a page from the newest rows; a text
+  // only in the oldest row is found after the first pass gives up.
+  std::vector<HistoryRecord> many;
+  many.push_back(Rec(1, "the needle", "/", 0, "s", "h", 1000));
+  for (uint64_t i = 2; i <= 70000; ++i) many.push_back(Rec(i, "cmd " + std::to_string(i % 50), "/", 0, "s", "h", 1000 + i));
+  std::string bytes;
+  auto ix = Build(many, &bytes);
+  Searcher s(*ix);
+  SearchRequest r;
+  r.query = "cmd 1";
+  r.unique = true;
+  r.filter.limit = 3;
+  SearchResult res;
+  ASSERT_TRUE(s.Search(r, &res).ok());
+  std::vector<std::string> texts;
+  for (const auto& h : res.hits) texts.push_back(h.record.command);
+  EXPECT_EQ(texts, (std::vector<std::string>{"cmd 41", "cmd 31", "cmd 21"})) << "both words, in any order";
+  r.query = "needle";
+  ASSERT_TRUE(s.Search(r, &res).ok());
+  ASSERT_EQ(res.hits.size(), 1u);
+  EXPECT_EQ(res.hits[0].record.seq, 1u);
+  r.unique = false;
+  r.query = "Needle";
+  ASSERT_TRUE(s.Search(r, &res).ok());
+  EXPECT_TRUE(res.hits.empty());
+}
+
 TEST_F(SearchTest, Details) {
   Searcher s(*ix_);
   CommandDetails d;
