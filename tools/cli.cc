@@ -39,9 +39,11 @@ std::string HelpText() {
       "tb " + std::string(kVersion) +
       " - TermBrain, your terminal command memory\n\n"
       "usage: tb [--data-dir DIR] [--config FILE] COMMAND [ARGS...]\n\ncommands:\n";
+  size_t width = 0;  // the longest name and a space
+  for (const auto& c : Commands()) width = std::max(width, std::string_view(c.name).size() + 1);
   for (const auto& c : Commands()) {
     std::string name = c.name;
-    name.resize(std::max<size_t>(name.size(), 16), ' ');
+    name.resize(width, ' ');
     out += "  " + name + c.summary + "\n";
   }
   out +=
