@@ -114,7 +114,7 @@ int Main(int argc, char** argv) {
   (void)RemoveSearchCache(data);
   auto t0 = Clock::now();
   std::unique_ptr<SearchCache> cache;
-  s = SearchCache::Load(*store, data, {}, &cache);
+  s = SearchCache::Load(*store, {}, &cache);
   auto t1 = Clock::now();
   if (!s.ok()) return std::fprintf(stderr, "index: %s\n", s.ToString().c_str()), 1;
   const SearchIndex& ix = cache->index();
@@ -124,7 +124,7 @@ int Main(int argc, char** argv) {
               static_cast<double>(std::filesystem::file_size(SearchCachePath(data))) / static_cast<double>(ix.rows()));
   auto loads = Sample(secs, [&] {
     std::unique_ptr<SearchCache> c;
-    if (!SearchCache::Load(*store, data, {}, &c).ok() || c->action() != SearchCacheAction::kFresh) std::abort();
+    if (!SearchCache::Load(*store, {}, &c).ok() || c->action() != SearchCacheAction::kFresh) std::abort();
   });
   std::printf("load (map + validate + stamp check): p50 %.2f ms, p99 %.2f ms\n\n", Pct(loads, 50), Pct(loads, 99));
 

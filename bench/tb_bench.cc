@@ -677,7 +677,7 @@ bool PhaseTbSearch(const Flags& f, const std::vector<Query>& queries, Reporter& 
   std::unique_ptr<Store> store;
   Status s = Store::Open(o, &store);
   std::unique_ptr<SearchCache> cache;
-  if (s.ok()) s = SearchCache::Load(*store, f.TbDir(), {}, &cache);  // built once, as the first search does
+  if (s.ok()) s = SearchCache::Load(*store, {}, &cache);  // built once, as the first search does
   if (!s.ok()) {
     std::fprintf(stderr, "tb open: %s\n", s.ToString().c_str());
     return false;

@@ -8,9 +8,6 @@
 #include "core/views/history_view.h"
 
 namespace tb {
-namespace {
-
-}  // namespace
 
 Status ReadSessionBackward(ViewLookup& lookup, const std::string& session, const std::string* before_key,
                            size_t max, const std::function<bool(uint64_t seq)>& accept,
@@ -72,7 +69,7 @@ void SessionTracker::OnRecord(const Event& ev, uint64_t seq) {
   e.cwd = ev.cwd;
   e.tmpl = CommandTemplate(ev.command);
   auto& list = batch_[ev.session];
-  auto [it, inserted] = list.insert_or_assign(Key{ev.time_ns, seq}, std::move(e));
+  auto it = list.insert_or_assign(Key{ev.time_ns, seq}, std::move(e)).first;
   batch_index_[seq] = &it->second;
 }
 

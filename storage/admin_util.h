@@ -18,15 +18,15 @@ Status WriteIdentity(const std::string& dir, const StoreIdentity& id);
 // Copies a closed RocksDB directory: SST and blob files are hard-linked
 // (immutable), everything else is copied and fsynced. `dst` must not exist.
 Status CopyDbOffline(const std::string& src, const std::string& dst);
-// "2024-05-01T10-00-00Z" (file-name safe UTC time).
+// "20240501T100000Z" (file-name safe UTC time).
 std::string FileTime(int64_t ns);
-// Restores backup `id` of `backup_dir` into the new directory `db_dir`
-// after a full verification (storage/backup.cc).
 // errno text with context.
 std::string Errno(const std::string& what, const std::string& path);
 
 }  // namespace tb::admin
 
 namespace tb {
+// Restores backup `id` of `backup_dir` into the new directory `db_dir`
+// after a full verification; *meta is its metadata (storage/backup.cc).
 Status RestoreDbFiles(const std::string& backup_dir, uint32_t id, const std::string& db_dir, BackupMeta* meta);
 }  // namespace tb

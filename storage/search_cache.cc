@@ -14,7 +14,6 @@
 #include "core/views/history_view.h"
 #include "core/keycode.h"
 #include "core/views/ids_view.h"
-#include "storage/data_dir.h"
 
 namespace tb {
 namespace {
@@ -79,8 +78,7 @@ bool KeepsRecords(const Event& ev) {
 
 class SearchCacheLoader {
  public:
-  SearchCacheLoader(Store& store, const std::string& dir, const SearchCacheOptions& o)
-      : store_(store), dir_(dir), o_(o) {}
+  SearchCacheLoader(Store& store, const SearchCacheOptions& o) : store_(store), dir_(store.data_dir()), o_(o) {}
 
   Status Load(std::unique_ptr<SearchCache>* out) {
     auto cache = std::unique_ptr<SearchCache>(new SearchCache());
@@ -109,10 +107,7 @@ class SearchCacheLoader {
 
  private:
   Status CurrentStamp(IndexStamp* s) {
-    bool exists = false;
-    StoreIdentity id;
-    TB_RETURN_IF_ERROR(InspectDataDir(dir_, &exists, &id));
-    s->store_id = id.store_id;
+    s->store_id = store_.store_id();
     s->head_seq = store_.head();
     return EventStamp(s->head_seq, &s->head_time_ns, &s->head_id);
   }
@@ -181,6 +176,8 @@ class SearchCacheLoader {
       TB_RETURN_IF_ERROR(LoadCurrent(seq, ix.time(row), &rec, &present));
       if (present) ov->patched.push_back({row, std::move(rec)});
     }
+    std::sort(ov->patched.begin(), ov->patched.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });  // the overlay's contract
     return Status::OK();
   }
   // A finish of a command the index shows as running: remember its seq.
@@ -248,9 +245,8 @@ class SearchCacheLoader {
 
 SearchCache::~SearchCache() = default;
 
-Status SearchCache::Load(Store& store, const std::string& data_dir, const SearchCacheOptions& options,
-                         std::unique_ptr<SearchCache>* out) {
-  return SearchCacheLoader(store, data_dir, options).Load(out);
+Status SearchCache::Load(Store& store, const SearchCacheOptions& options, std::unique_ptr<SearchCache>* out) {
+  return SearchCacheLoader(store, options).Load(out);
 }
 
 std::string SearchCachePath(const std::string& data_dir) { return data_dir + "/search.idx"; }

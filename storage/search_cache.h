@@ -39,8 +39,8 @@ enum class SearchCacheAction { kFresh, kOverlay, kCompacted, kRebuilt };
 class SearchCache {
  public:
   ~SearchCache();
-  static Status Load(Store& store, const std::string& data_dir, const SearchCacheOptions& options,
-                     std::unique_ptr<SearchCache>* out);
+  // The index of `store` (in store.data_dir()), up to date with its log.
+  static Status Load(Store& store, const SearchCacheOptions& options, std::unique_ptr<SearchCache>* out);
   const SearchIndex& index() const { return *index_; }
   const IndexOverlay& overlay() const { return overlay_; }
   SearchCacheAction action() const { return action_; }

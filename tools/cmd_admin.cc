@@ -13,10 +13,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::string Dump(const Json& j) {
-  return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
-}
-
 std::string Pad(std::string s, size_t n) {
   if (s.size() < n) s.resize(n, ' ');
   return s;
@@ -45,7 +41,7 @@ Status CmdStatus(Context& ctx, const Argv& args) {
                     {"entries", v.entries}});
     }
     j["views"] = jv;
-    return WriteOut(Dump(j)), Status::OK();
+    return WriteOut(JsonText(j)), Status::OK();
   }
   std::string out;
   out += "data dir     " + info.data_dir + "\n";
@@ -78,7 +74,7 @@ Status CmdViews(Context& ctx, const Argv& args) {
       j.push_back({{"name", v.name}, {"version", v.stored_version}, {"code_version", v.code_version},
                    {"applied_seq", v.applied_seq}, {"entries", v.entries}});
     }
-    return WriteOut(Dump(j)), Status::OK();
+    return WriteOut(JsonText(j)), Status::OK();
   }
   std::string out = "NAME        VERSION  APPLIED SEQ  ENTRIES\n";
   for (const auto& v : views) {

@@ -7,9 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -25,7 +23,6 @@
 namespace tb {
 namespace {
 
-namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
 constexpr int64_t kDayNs = 86400LL * 1'000'000'000LL;
@@ -39,36 +36,27 @@ std::string Pad(std::string s, size_t n) {
   return s + " ";
 }
 
-std::string BackupDir(const Context& ctx) {
-  return ctx.config.backup.dir.empty() ? ctx.data_dir + "/backups" : ctx.config.backup.dir;
-}
-
-std::string Holder(const Context& ctx) {
-  return "pid " + std::to_string(::getpid()) + " (tb " + ctx.command_name + ")";
-}
-
-// The AdminAction event of an administrative command.
-Event AuditEvent(const Context& ctx, const std::string& action, const Json& detail) {
-  Event ev;
-  ev.kind = EventKind::kAdminAction;
-  ev.time_ns = NowNs();
-  ev.host = HostName();
-  ev.user = ctx.UserName();
-  ev.session = ctx.Env("TERMBRAIN_SESSION");
-  ev.source = action;
-  ev.detail = Dump(detail);
-  return ev;
-}
-
 Status Audit(const Context& ctx, Store& store, const std::string& action, const Json& detail,
              std::string_view ckpt_key = {}, std::string_view ckpt_value = {}) {
-  std::vector<Event> evs{AuditEvent(ctx, action, detail)};
+  std::vector<Event> evs{AuditEvent(ctx, action, Dump(detail))};
   if (!ckpt_key.empty()) return store.AppendWithCheckpoint(evs, true, ckpt_key, ckpt_value);
   return store.Append(evs, true);
 }
 
 Status OpenWritable(Context& ctx, std::unique_ptr<Store>* store) {
   return ctx.OpenStore(StoreOptions::Access::kReadWrite, store);
+}
+
+// Swaps `src` in for the live database (under the store lock, keeping a
+// safety snapshot named in *safety), then opens the result writable.
+Status ReplaceAndReopen(Context& ctx, const DbSource& src, std::string* safety, std::unique_ptr<Store>* store) {
+  ReplaceOptions ro;
+  ro.data_dir = ctx.data_dir;
+  ro.holder = "pid " + std::to_string(::getpid()) + " (tb " + ctx.command_name + ")";
+  ro.lock_wait_ms = ctx.config.storage.lock_wait_ms;
+  ro.now_ns = NowNs();
+  TB_RETURN_IF_ERROR(ReplaceDatabase(ro, src, safety));
+  return OpenWritable(ctx, store);
 }
 
 // "SEQ" (digits) or a time ParseTime() understands.
@@ -106,6 +94,22 @@ Status PrintSnapshotUndo(const std::string& snapshot) {
 }
 
 }  // namespace
+
+std::string BackupDir(const Context& ctx) {
+  return ctx.config.backup.dir.empty() ? ctx.data_dir + "/backups" : ctx.config.backup.dir;
+}
+
+Event AuditEvent(const Context& ctx, const std::string& action, std::string detail) {
+  Event ev;
+  ev.kind = EventKind::kAdminAction;
+  ev.time_ns = NowNs();
+  ev.host = HostName();
+  ev.user = ctx.UserName();
+  ev.session = ctx.Env("TERMBRAIN_SESSION");
+  ev.source = action;
+  ev.detail = std::move(detail);
+  return ev;
+}
 
 // ---- backups ---------------------------------------------------------------------
 
@@ -192,18 +196,12 @@ Status CmdBackupRestore(Context& ctx, const Argv& args) {
              ") into a new data dir " + to + "\n");
     return Status::OK();
   }
-  ReplaceOptions ro;
-  ro.data_dir = ctx.data_dir;
-  ro.holder = Holder(ctx);
-  ro.lock_wait_ms = ctx.config.storage.lock_wait_ms;
-  ro.now_ns = NowNs();
   DbSource src;
   src.backup_dir = BackupDir(ctx);
   src.backup_id = e.id;
   std::string safety;
-  TB_RETURN_IF_ERROR(ReplaceDatabase(ro, src, &safety));
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(OpenWritable(ctx, &store));
+  TB_RETURN_IF_ERROR(ReplaceAndReopen(ctx, src, &safety, &store));
   detail["safety_snapshot"] = safety;
   TB_RETURN_IF_ERROR(Audit(ctx, *store, "backup.restore", detail));
   WriteOut("restored backup " + std::to_string(e.id) + " (head seq " + std::to_string(e.meta.head) + ") into " +
@@ -294,17 +292,11 @@ Status CmdSnapshotRestore(Context& ctx, const Argv& args) {
   TB_RETURN_IF_ERROR(a.Parse(args, &help));
   if (help) return WriteOut(a.HelpText()), Status::OK();
   if (!a.Has("name")) return Status::InvalidArgument("missing NAME (tb snapshot restore). Run 'tb snapshot list'");
-  ReplaceOptions ro;
-  ro.data_dir = ctx.data_dir;
-  ro.holder = Holder(ctx);
-  ro.lock_wait_ms = ctx.config.storage.lock_wait_ms;
-  ro.now_ns = NowNs();
   DbSource src;
   src.snapshot = a.Str("name");
   std::string safety;
-  TB_RETURN_IF_ERROR(ReplaceDatabase(ro, src, &safety));
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(OpenWritable(ctx, &store));
+  TB_RETURN_IF_ERROR(ReplaceAndReopen(ctx, src, &safety, &store));
   TB_RETURN_IF_ERROR(Audit(ctx, *store, "snapshot.restore", Json{{"name", src.snapshot}, {"safety_snapshot", safety}}));
   WriteOut("restored snapshot " + src.snapshot + " into " + ctx.data_dir + " (head seq " +
            std::to_string(store->head() - 1) + ")\n");

@@ -4,7 +4,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 
 #include "core/analytics/fixes.h"
 #include "core/analytics/patterns.h"
@@ -15,13 +14,14 @@
 #include "core/utf8.h"
 #include "tools/args.h"
 #include "tools/commands.h"
+#include "tools/output.h"
+#include "tools/search_request.h"
 
 namespace tb {
 namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::string Dump(const Json& j) { return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n"; }
 double Round4(double x) { return std::round(x * 10000.0) / 10000.0; }
 
 std::string Fixed2(double x) {
@@ -48,14 +48,6 @@ Status ParseFraction(const Args& a, const char* name, double lo, double hi, doub
   }
   *out = v;
   return Status::OK();
-}
-
-std::string CurrentDirectory(const Context& ctx) {
-  std::string pwd = ctx.Env("PWD");
-  std::error_code ec;
-  if (!pwd.empty() && pwd[0] == '/' && std::filesystem::equivalent(pwd, ".", ec)) return pwd;
-  auto cwd = std::filesystem::current_path(ec);
-  return ec ? std::string() : cwd.string();
 }
 
 }  // namespace
@@ -104,7 +96,7 @@ Status CmdPatterns(Context& ctx, const Argv& args) {
       j.push_back({{"pattern", ToValidUtf8(JoinPattern(p.templates))}, {"templates", t}, {"length", p.templates.size()},
                    {"support", p.support}, {"confidence", Round4(p.confidence)}});
     }
-    return WriteOut(Dump(j)), Status::OK();
+    return WriteOut(JsonText(j)), Status::OK();
   }
   if (patterns.empty()) {
     return WriteOut("no patterns with support >= " + std::to_string(q.min_support) + "\n"), Status::OK();
@@ -139,7 +131,7 @@ Status CmdFixes(Context& ctx, const Argv& args) {
       j.push_back({{"failed", ToValidUtf8(f.failed)}, {"exit_code", f.exit_code}, {"fix", ToValidUtf8(f.fix)},
                    {"count", f.count}, {"last_at", FormatRfc3339Millis(f.last_time_ns)}});
     }
-    return WriteOut(Dump(j)), Status::OK();
+    return WriteOut(JsonText(j)), Status::OK();
   }
   if (fixes.empty()) {
     return WriteOut(q.text.empty() ? "no fixes learned yet\n" : "no fixes match '" + q.text + "'\n"), Status::OK();
@@ -162,7 +154,7 @@ Status CmdSuggest(Context& ctx, const Argv& args) {
   std::optional<int64_t> n;
   TB_RETURN_IF_ERROR(a.Int("limit", 1, 100, &n));
   if (n) in.limit = static_cast<size_t>(*n);
-  in.cwd = a.Has("cwd") ? a.Str("cwd") : CurrentDirectory(ctx);
+  in.cwd = a.Has("cwd") ? a.Str("cwd") : CurrentDir(ctx);
   std::string session = a.Has("session") ? a.Str("session") : ctx.Env("TERMBRAIN_SESSION");
   std::unique_ptr<Store> store;
   TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
@@ -199,7 +191,7 @@ Status CmdSuggest(Context& ctx, const Argv& args) {
       j.push_back({{"command", ToValidUtf8(command_of(s))}, {"template", ToValidUtf8(s.tmpl)},
                    {"score", Round4(s.score)}, {"source", s.source}, {"count", s.count}});
     }
-    return WriteOut(Dump(j)), Status::OK();
+    return WriteOut(JsonText(j)), Status::OK();
   }
   if (sugg.empty()) return WriteOut("no suggestions yet: record some commands first\n"), Status::OK();
   std::string out = " #  SCORE  SOURCE     COMMAND\n";

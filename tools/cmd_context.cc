@@ -1,9 +1,4 @@
 // tb context [TOPIC] [--for claude|cursor|copilot|generic] [-o FILE] [--max-bytes N]
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 
 #include "core/analytics/context_brief.h"
@@ -11,42 +6,9 @@
 #include "core/secrets.h"
 #include "tools/args.h"
 #include "tools/commands.h"
+#include "tools/output.h"
 
 namespace tb {
-namespace {
-
-// Writes `data` to `path` atomically: a temp file beside it, fsync,
-// rename, fsync of the directory; the temp file is removed on failure.
-Status WriteFileAtomically(const std::string& path, const std::string& data) {
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  auto fail = [&](int fd) {
-    std::string why = std::strerror(errno);
-    if (fd >= 0) ::close(fd);
-    ::unlink(tmp.c_str());
-    return Status::IOError("cannot write " + path + ": " + why + ". Check the directory exists and is writable");
-  };
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return fail(-1);
-  std::string_view rest = data;
-  while (!rest.empty()) {
-    ssize_t n = ::write(fd, rest.data(), rest.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail(fd);
-    rest.remove_prefix(static_cast<size_t>(n));
-  }
-  if (::fsync(fd) != 0) return fail(fd);
-  if (::close(fd) != 0) return fail(-1);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return fail(-1);
-  std::string dir = std::filesystem::path(path).parent_path().string();
-  int d = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (d >= 0) {
-    ::fsync(d);
-    ::close(d);
-  }
-  return Status::OK();
-}
-
-}  // namespace
 
 Status CmdContext(Context& ctx, const Argv& args) {
   Args a("context", "context [TOPIC] [--for claude|cursor|copilot|generic] [-o FILE] [--max-bytes N]");

@@ -1,66 +1,11 @@
 // tb export [--format ndjson|json|csv|markdown] [-o FILE] [filters]
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-
 #include "core/export.h"
 #include "core/history_query.h"
 #include "tools/args.h"
 #include "tools/commands.h"
+#include "tools/output.h"
 
 namespace tb {
-namespace {
-
-// Writes to FILE atomically: a temp file beside it, fsync, rename, fsync
-// of the directory. Nothing is left behind on failure.
-class AtomicFile {
- public:
-  Status Open(const std::string& path) {
-    path_ = path;
-    tmp_ = path + ".tmp." + std::to_string(::getpid());
-    fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd_ < 0) return Status::IOError("cannot write " + path + ": " + std::strerror(errno));
-    return Status::OK();
-  }
-  Status Write(std::string_view data) {
-    while (!data.empty()) {
-      ssize_t n = ::write(fd_, data.data(), data.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return Status::IOError("cannot write " + path_ + ": " + std::strerror(errno));
-      data.remove_prefix(static_cast<size_t>(n));
-    }
-    return Status::OK();
-  }
-  Status Commit() {
-    if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
-      fd_ = -1;
-      return Status::IOError("cannot write " + path_ + ": " + std::strerror(errno));
-    }
-    fd_ = -1;
-    if (::rename(tmp_.c_str(), path_.c_str()) != 0) return Status::IOError("cannot write " + path_ + ": " + std::strerror(errno));
-    tmp_.clear();
-    std::string dir = std::filesystem::path(path_).parent_path().string();
-    int d = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (d >= 0) {
-      ::fsync(d);
-      ::close(d);
-    }
-    return Status::OK();
-  }
-  ~AtomicFile() {
-    if (fd_ >= 0) ::close(fd_);
-    if (!tmp_.empty()) ::unlink(tmp_.c_str());
-  }
-
- private:
-  std::string path_, tmp_;
-  int fd_ = -1;
-};
-
-}  // namespace
 
 Status CmdExport(Context& ctx, const Argv& args) {
   Args a("export", "export [--format ndjson|json|csv|markdown] [-o FILE] [filters]");

@@ -67,17 +67,13 @@ bool Holds(uint64_t head, uint64_t floor, int64_t time_ns, const std::vector<For
   return false;
 }
 
-std::string BackupDirOf(const Context& ctx) {
-  return ctx.config.backup.dir.empty() ? ctx.data_dir + "/backups" : ctx.config.backup.dir;
-}
-
 // The backups (of this store) and snapshots holding records forgotten by
 // the Forgotten events in the log, plus `pending` (a dry run's forget, not
 // appended; may be null).
 Status FindHolders(const Context& ctx, Store& store, const ForgetMark* pending, std::vector<Holder>* out) {
   out->clear();
   std::vector<BackupEntry> backups;
-  TB_RETURN_IF_ERROR(ListBackups(BackupDirOf(ctx), &backups));
+  TB_RETURN_IF_ERROR(ListBackups(BackupDir(ctx), &backups));
   std::erase_if(backups, [&](const BackupEntry& b) { return b.meta.store_id != store.store_id(); });
   std::vector<SnapshotEntry> snaps;
   TB_RETURN_IF_ERROR(ListSnapshots(ctx.data_dir, &snaps));
@@ -136,17 +132,11 @@ Status PurgeHolders(const Context& ctx, Store& store, const std::vector<Holder>&
   std::vector<uint32_t> ids;
   std::vector<std::string> names;
   for (const auto& h : hs) h.backup ? ids.push_back(h.id) : names.push_back(h.name);
-  TB_RETURN_IF_ERROR(DeleteBackups(BackupDirOf(ctx), ids));
+  TB_RETURN_IF_ERROR(DeleteBackups(BackupDir(ctx), ids));
   for (const auto& n : names) TB_RETURN_IF_ERROR(DeleteSnapshot(ctx.data_dir, n));
-  Event ev;
-  ev.kind = EventKind::kAdminAction;
-  ev.time_ns = NowNs();
-  ev.host = HostName();
-  ev.user = ctx.UserName();
-  ev.session = ctx.Env("TERMBRAIN_SESSION");
-  ev.source = "forget.purge_backups";
-  nlohmann::ordered_json detail{{"dir", BackupDirOf(ctx)}, {"backups", ids}, {"snapshots", names}};
-  ev.detail = detail.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  nlohmann::ordered_json detail{{"dir", BackupDir(ctx)}, {"backups", ids}, {"snapshots", names}};
+  Event ev = AuditEvent(ctx, "forget.purge_backups",
+                        detail.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
   TB_RETURN_IF_ERROR(store.Append(std::span<Event>(&ev, 1), true));
   *out = "deleted " + Count(hs) + " that held forgotten commands:\n" + Lines(hs);
   return Status::OK();
@@ -203,8 +193,7 @@ Status CmdForget(Context& ctx, const Argv& args) {
     HistoryFilter f;
     f.text = a.Str("match");
     TB_RETURN_IF_ERROR(QueryHistory(store->reader(), f, [&](const HistoryRecord& r) {
-      HistoryRecord light = r;
-      found.push_back(std::move(light));
+      found.push_back(r);
       return true;
     }));
   } else {
@@ -257,10 +246,12 @@ Status CmdForget(Context& ctx, const Argv& args) {
   }
   std::string out;
   if (found.empty() && !only_backups) out = "nothing to forget: 0 commands matched\n";
+  std::vector<Holder> holders;
+  bool holders_found = false;  // FindHolders ran on the store as it is now
   if (found.empty() && purge) {
     // Only copies of earlier forgets to delete: ask about those.
-    std::vector<Holder> holders;
     TB_RETURN_IF_ERROR(FindHolders(ctx, *store, nullptr, &holders));
+    holders_found = true;
     if (holders.empty()) {
       WriteOut(out + "no backup or snapshot holds forgotten commands\n");
       return Status::OK();
@@ -292,8 +283,7 @@ Status CmdForget(Context& ctx, const Argv& args) {
     TB_RETURN_IF_ERROR(ForgetSeqs(ctx, targets, &store));
     out = "forgot " + std::to_string(targets.size()) + " command(s); their bytes were purged from the data dir\n";
   }
-  std::vector<Holder> holders;
-  TB_RETURN_IF_ERROR(FindHolders(ctx, *store, nullptr, &holders));
+  if (!holders_found) TB_RETURN_IF_ERROR(FindHolders(ctx, *store, nullptr, &holders));
   if (purge) {
     std::string purged = "no backup or snapshot holds forgotten commands\n";
     if (!holders.empty()) {

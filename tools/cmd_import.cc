@@ -1,4 +1,5 @@
-// tb import SOURCE [FILE] | auto | --list | --undo BATCH (issue 5).
+// tb import SOURCE [FILE] | auto | --list | --undo BATCH (issue 5); --list
+// and --undo are in cmd_import_batches.cc.
 //
 // One import is one batch: its CommandRecorded events carry the batch id
 // (the seq of the batch's first event) and an ImportCompleted closes it.
@@ -26,8 +27,6 @@
 #include "core/import/source.h"
 #include "core/keycode.h"
 #include "core/record_policy.h"
-#include "core/timefmt.h"
-#include "core/utf8.h"
 #include "core/views/batches_view.h"
 #include "core/views/field_index_view.h"
 #include "core/views/ids_view.h"
@@ -44,12 +43,6 @@ constexpr int kShownProblems = 10;
 struct Counts {
   uint64_t imported = 0, duplicates = 0, malformed = 0;
 };
-
-std::string U64Key(uint64_t v) {
-  std::string s;
-  PutU64BE(&s, v);
-  return s;
-}
 
 // Lines in the file (bounds the entries, for synthetic times that end at its
 // mtime).
@@ -90,28 +83,27 @@ Status CountPlainWindow(const std::string& source, const std::string& path, uint
   return src->status().WithContext(path);
 }
 
+// Appends the BatchReverted of `batch` (synced).
+Status AppendRevert(Store& store, uint64_t batch) {
+  Event ev;
+  ev.kind = EventKind::kBatchReverted;
+  ev.batch = batch;
+  return store.Append(std::span<Event>(&ev, 1), true);
+}
+
 // Batches with records but neither ImportCompleted nor a revert: an import
 // that crashed part way. Reverted so nothing half-imported stays visible.
 Status RevertIncomplete(Store& store) {
-  std::unique_ptr<KvCursor> c = store.reader().NewViewCursor("batches");
-  if (c == nullptr) return Status::OK();
   std::vector<uint64_t> incomplete;
-  for (c->SeekToFirst(); c->Valid();) {
-    uint64_t batch = 0, seq = 0;
-    char kind = 0;
-    if (!ParseBatchKey(c->key(), &batch, &kind, &seq)) break;
+  TB_RETURN_IF_ERROR(ForEachImportBatch(store.reader(), [&](uint64_t batch) {
     std::string v;
     bool done = store.reader().GetViewValue("batches", BatchInfoKey(batch), &v).ok() ||
                 store.reader().GetViewValue("batches", BatchRevertKey(batch), &v).ok();
     if (!done) incomplete.push_back(batch);
-    c->Seek(U64Key(batch + 1));
-  }
-  TB_RETURN_IF_ERROR(c->status());
+    return Status::OK();
+  }));
   for (uint64_t b : incomplete) {
-    Event ev;
-    ev.kind = EventKind::kBatchReverted;
-    ev.batch = b;
-    TB_RETURN_IF_ERROR(store.Append(std::span<Event>(&ev, 1), true));
+    TB_RETURN_IF_ERROR(AppendRevert(store, b));
     std::fprintf(stderr, "tb: note: reverted incomplete import batch %llu (interrupted earlier)\n",
                  static_cast<unsigned long long>(b));
   }
@@ -203,10 +195,7 @@ Status RunImport(Context& ctx, Store& store, const ImportJob& job, Counts* count
   bool wrote = false;
   auto revert = [&](const Status& why) -> Status {
     if (wrote) {
-      Event ev;
-      ev.kind = EventKind::kBatchReverted;
-      ev.batch = batch;
-      Status s = store.Append(std::span<Event>(&ev, 1), true);
+      Status s = AppendRevert(store, batch);
       if (!s.ok()) return why.WithContext("import failed and its partial batch could not be reverted (" + s.message() + ")");
     }
     return why;
@@ -331,121 +320,6 @@ std::string DefaultFile(const Context& ctx, const std::string& source) {
   return "";
 }
 
-// One row of tb import --list.
-struct BatchRow {
-  uint64_t batch = 0;
-  bool have_info = false;  // ImportCompleted found (else a partial batch)
-  bool reverted = false;
-  Event info;
-};
-
-Status List(Context& ctx, bool json) {
-  std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
-  std::unique_ptr<KvCursor> c = store->reader().NewViewCursor("batches");
-  std::vector<BatchRow> rows;
-  if (c != nullptr) {
-    for (c->SeekToFirst(); c->Valid();) {
-      uint64_t batch = 0, seq = 0;
-      char kind = 0;
-      if (!ParseBatchKey(c->key(), &batch, &kind, &seq)) break;
-      std::string v, r;
-      BatchRow row;
-      row.batch = batch;
-      bool have = store->reader().GetViewValue("batches", BatchInfoKey(batch), &v).ok();
-      row.reverted = store->reader().GetViewValue("batches", BatchRevertKey(batch), &r).ok();
-      uint64_t info_seq = 0;
-      std::string_view sv = v;
-      if (have && GetU64BE(&sv, &info_seq) && store->reader().GetEvent(info_seq, &row.info).ok()) {
-        row.have_info = true;
-        rows.push_back(std::move(row));
-      } else if (!have) {
-        rows.push_back(std::move(row));
-      }
-      c->Seek(U64Key(batch + 1));
-    }
-    TB_RETURN_IF_ERROR(c->status());
-  }
-  if (json) {
-    // [{"batch","time","source","file","imported","duplicates","malformed",
-    //   "state"}]: time RFC 3339 UTC; a partial batch (interrupted, no
-    // ImportCompleted) has null time/source/file/counts.
-    std::string out = "[";
-    for (size_t i = 0; i < rows.size(); ++i) {
-      const BatchRow& b = rows[i];
-      out += i == 0 ? "\n" : ",\n";
-      out += "  {\"batch\": " + std::to_string(b.batch) + ", \"time\": ";
-      if (b.have_info) {
-        out += "\"";
-        AppendRfc3339Millis(b.info.time_ns, &out);
-        out += "\", \"source\": ";
-        AppendJsonString(&out, b.info.source);
-        out += ", \"file\": ";
-        AppendJsonString(&out, b.info.detail);
-        out += ", \"imported\": " + std::to_string(b.info.imported) +
-               ", \"duplicates\": " + std::to_string(b.info.duplicates) +
-               ", \"malformed\": " + std::to_string(b.info.malformed);
-      } else {
-        out += "null, \"source\": null, \"file\": null, \"imported\": null, \"duplicates\": null, "
-               "\"malformed\": null";
-      }
-      out += std::string(", \"state\": \"") + (b.reverted ? "undone" : b.have_info ? "active" : "partial") + "\"}";
-    }
-    out += rows.empty() ? "]\n" : "\n]\n";
-    WriteOut(out);
-    return Status::OK();
-  }
-  std::string out = "BATCH     TIME                  SOURCE   IMPORTED  DUPLICATES  MALFORMED  STATE     FILE\n";
-  for (const BatchRow& b : rows) {
-    if (b.have_info) {
-      const Event& ev = b.info;
-      char line[512];
-      std::snprintf(line, sizeof line, "%-9llu %-21s %-8s %9llu %11llu %10llu  %-8s  ",
-                    static_cast<unsigned long long>(b.batch), FormatLocalTime(ev.time_ns).c_str(),
-                    ev.source.c_str(), static_cast<unsigned long long>(ev.imported),
-                    static_cast<unsigned long long>(ev.duplicates), static_cast<unsigned long long>(ev.malformed),
-                    b.reverted ? "undone" : "active");
-      out += line + ev.detail + "\n";
-    } else {
-      char line[256];
-      std::snprintf(line, sizeof line, "%-9llu %-21s %-8s %9s %11s %10s  %-8s\n", static_cast<unsigned long long>(b.batch),
-                    "-", "-", "-", "-", "-", b.reverted ? "undone" : "partial");
-      out += line;
-    }
-  }
-  WriteOut(out);
-  return Status::OK();
-}
-
-Status Undo(Context& ctx, const std::string& text) {
-  int64_t batch = 0;
-  TB_RETURN_IF_ERROR(ParseIntFlag("--undo", text, 1, INT64_MAX, &batch));
-  std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadWrite, &store));
-  std::string v;
-  auto b = static_cast<uint64_t>(batch);
-  if (store->reader().GetViewValue("batches", BatchRevertKey(b), &v).ok()) {
-    return Status::InvalidArgument("import batch " + text + " is already undone. See tb import --list");
-  }
-  Event info;
-  bool have = store->reader().GetViewValue("batches", BatchInfoKey(b), &v).ok();
-  std::unique_ptr<KvCursor> c = store->reader().NewViewCursor("batches");
-  c->Seek(BatchMemberPrefix(b));
-  bool members = c->Valid() && c->key().starts_with(BatchMemberPrefix(b));
-  if (!have && !members) {
-    return Status::NotFound("no import batch " + text + ". See tb import --list");
-  }
-  Event ev;
-  ev.kind = EventKind::kBatchReverted;
-  ev.batch = b;
-  ev.time_ns = NowNs();
-  ev.host = HostName();
-  ev.user = ctx.UserName();
-  TB_RETURN_IF_ERROR(store->Append(std::span<Event>(&ev, 1), true));
-  WriteOut("undid import batch " + text + "\n");
-  return Status::OK();
-}
-
 }  // namespace
 
 Status CmdImport(Context& ctx, const Argv& args) {
@@ -470,11 +344,11 @@ Status CmdImport(Context& ctx, const Argv& args) {
   if (format != "table" && format != "json") {
     return Status::InvalidArgument("unknown format '" + format + "' for tb import --list: expected table or json");
   }
-  if (a.Has("list")) return List(ctx, format == "json");
+  if (a.Has("list")) return ImportList(ctx, format == "json");
   if (a.Has("format")) {
     return Status::InvalidArgument("--format applies to tb import --list only");
   }
-  if (a.Has("undo")) return Undo(ctx, a.Str("undo"));
+  if (a.Has("undo")) return ImportUndo(ctx, a.Str("undo"));
   if (!a.Has("source")) return Status::InvalidArgument("missing SOURCE (tb import). Run 'tb help import'");
   std::string source = a.Str("source");
   std::vector<ImportJob> jobs;

@@ -142,8 +142,8 @@ std::string RenderShellInit(const std::string& shell, const ShellInitSettings& s
   }
   const std::string_view marker = "# @TB_SETTINGS@\n";
   size_t at = script.find(marker);
-  std::string out;
   if (at == std::string_view::npos) return std::string(script);
+  std::string out;
   out.reserve(script.size() + settings.size());
   out.append(script.substr(0, at));
   out.append(settings);

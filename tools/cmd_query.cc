@@ -10,6 +10,7 @@
 #include "storage/admin.h"
 #include "tools/args.h"
 #include "tools/commands.h"
+#include "tools/record_printer.h"
 #include "tools/search_request.h"
 
 namespace tb {
@@ -56,22 +57,9 @@ Status Print(Context& ctx, const HistoryFilter& f, OutputFormat format, std::opt
   } else {
     TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
   }
-  RecordFormatter fmt(format, TerminalFormatOptions(ctx));
-  std::string buf;
-  fmt.Begin(&buf);
-  bool open = true;
-  Status s = QueryHistory(store->reader(), f, [&](const HistoryRecord& r) {
-    fmt.Add(r, &buf);
-    if (buf.size() > (256 << 10)) {
-      open = WriteOut(buf);
-      buf.clear();
-    }
-    return open;  // the reader went away (e.g. `| head`): stop quietly
-  });
-  TB_RETURN_IF_ERROR(s);
-  if (!open) return Status::OK();
-  fmt.End(&buf);
-  WriteOut(buf);
+  RecordPrinter out(ctx, format);
+  TB_RETURN_IF_ERROR(QueryHistory(store->reader(), f, [&](const HistoryRecord& r) { return out.Add(r); }));
+  out.Finish();
   return Status::OK();
 }
 

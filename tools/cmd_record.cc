@@ -40,16 +40,6 @@ Status ParseDurationMs(const std::string& text, int64_t* ns) {
   return Status::OK();
 }
 
-std::string CurrentDir(const Context& ctx) {
-  // Prefer the shell's logical $PWD (keeps symlinked paths as the user
-  // typed them) when it really is the current directory.
-  std::string pwd = ctx.Env("PWD");
-  std::error_code ec;
-  if (!pwd.empty() && pwd[0] == '/' && std::filesystem::equivalent(pwd, ".", ec)) return pwd;
-  auto cwd = std::filesystem::current_path(ec);
-  return ec ? std::string() : cwd.string();
-}
-
 Status BuildEvent(const Context& ctx, const Args& a, Event* ev) {
   ev->kind = EventKind::kRecorded;
   ev->command = a.Str("command");

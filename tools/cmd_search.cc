@@ -1,38 +1,16 @@
 // tb search: the query language, modes, scopes and ranking of
 // core/search/search.h, answered from the search index (storage/search_cache.h).
-#include <unistd.h>
-
 #include <cstdio>
 
 #include "core/format.h"
 #include "core/search/search.h"
-#include "core/timefmt.h"
-#include "storage/search_cache.h"
 #include "tools/args.h"
 #include "tools/commands.h"
+#include "tools/record_printer.h"
 #include "tools/search_backend.h"
 #include "tools/search_request.h"
 
 namespace tb {
-namespace {
-
-Status PrintHits(Context& ctx, const SearchResult& res, OutputFormat format) {
-  RecordFormatter fmt(format, TerminalFormatOptions(ctx));
-  std::string buf;
-  fmt.Begin(&buf);
-  for (const auto& h : res.hits) {
-    fmt.Add(h.record, &buf);
-    if (buf.size() > (256 << 10)) {
-      if (!WriteOut(buf)) return Status::OK();  // the reader went away (e.g. `| head`)
-      buf.clear();
-    }
-  }
-  fmt.End(&buf);
-  WriteOut(buf);
-  return Status::OK();
-}
-
-}  // namespace
 
 Status CmdSearch(Context& ctx, const Argv& args) {
   for (const auto& arg : args) {
@@ -55,12 +33,16 @@ Status CmdSearch(Context& ctx, const Argv& args) {
   std::unique_ptr<Store> store;
   TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
   SearchResult res;
-  TB_RETURN_IF_ERROR(SearchWithIndex(ctx, *store, req, &res).WithContext("tb search"));
+  TB_RETURN_IF_ERROR(SearchWithIndex(*store, req, &res).WithContext("tb search"));
   if (res.deadline_exceeded) {
     std::fprintf(stderr, "tb: warning: search stopped at its deadline (search.deadline_ms = %lld); results are partial\n",
                  static_cast<long long>(ctx.config.search.deadline_ms));
   }
-  return PrintHits(ctx, res, format);
+  RecordPrinter out(ctx, format);
+  for (const auto& h : res.hits)
+    if (!out.Add(h.record)) return Status::OK();
+  out.Finish();
+  return Status::OK();
 }
 
 }  // namespace tb

@@ -12,7 +12,6 @@
 //   error      "tb: error: ..." on stderr, exit 1 (no terminal, store
 //              busy...) or 2 (bad option)
 #include <signal.h>
-#include <unistd.h>
 
 #include "core/search/search.h"
 #include "tools/args.h"

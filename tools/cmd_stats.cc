@@ -9,6 +9,7 @@
 #include "core/views/stats_view.h"
 #include "tools/args.h"
 #include "tools/commands.h"
+#include "tools/record_printer.h"
 
 namespace tb {
 namespace {
@@ -76,7 +77,7 @@ Status CmdStats(Context& ctx, const Argv& args) {
     return Status::OK();
   }
   StatsRenderOptions o;
-  o.color = ctx.stdout_tty && ctx.Env("NO_COLOR").empty() && ctx.Env("TERM") != "dumb";
+  o.color = TerminalFormatOptions(ctx).color;
   WriteOut(RenderStatsTable(r, o));
   return Status::OK();
 }

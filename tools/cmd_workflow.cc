@@ -17,21 +17,14 @@
 #include "core/utf8.h"
 #include "tools/args.h"
 #include "tools/commands.h"
+#include "tools/output.h"
+#include "tools/search_request.h"
 
 namespace tb {
 namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::string Dump(const Json& j) { return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n"; }
-
-std::string WorkingDir(const Context& ctx) {
-  std::string pwd = ctx.Env("PWD");
-  std::error_code ec;
-  if (!pwd.empty() && pwd[0] == '/' && std::filesystem::equivalent(pwd, ".", ec)) return pwd;
-  auto cwd = std::filesystem::current_path(ec);
-  return ec ? std::string() : cwd.string();
-}
 
 Status NeedName(const Args& a, std::string* name) {
   if (!a.Has("name")) return Status::InvalidArgument("missing NAME (tb " + a.cmd() + "). Run 'tb help " + a.cmd() + "'");
@@ -47,6 +40,14 @@ Status AppendEvent(Context& ctx, Event ev) {
   std::unique_ptr<Store> store;
   TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadWrite, &store));
   return store->Append(std::span<Event>(&ev, 1), /*sync=*/true);
+}
+
+// The saved workflow `name` (NotFound when there is none); the store is
+// closed on return.
+Status LoadWorkflow(Context& ctx, const std::string& name, Workflow* w) {
+  std::unique_ptr<Store> store;
+  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
+  return GetWorkflow(store->reader(), name, w);
 }
 
 // Steps from the history: the newest `n` finished commands of the session
@@ -96,13 +97,8 @@ Status RecordStep(Context& ctx, const std::string& step, const std::string& cwd,
   ev.shell = std::filesystem::path(shell).filename().string();
   std::unique_ptr<RecordPolicy> policy;
   TB_RETURN_IF_ERROR(RecordPolicy::Create(ctx.config, &policy));
-  ev.session = ctx.Env("TERMBRAIN_SESSION");
-  ev.host = HostName();
-  ev.user = ctx.UserName();
   policy->Prepare(&ev);
-  std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadWrite, &store));
-  return store->Append(std::span<Event>(&ev, 1), /*sync=*/true);
+  return AppendEvent(ctx, std::move(ev));
 }
 
 // Single-quoted for a POSIX shell unless it needs no quoting.
@@ -157,10 +153,8 @@ Status CmdWorkflowCreate(Context& ctx, const Argv& all) {
   std::erase_if(steps, [](const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; });
   if (steps.empty()) return Status::InvalidArgument("workflow '" + name + "' would have no steps (tb workflow create)");
   if (!a.Has("force")) {
-    std::unique_ptr<Store> store;
-    TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
     Workflow w;
-    Status s = GetWorkflow(store->reader(), name, &w);
+    Status s = LoadWorkflow(ctx, name, &w);
     if (s.ok()) {
       return Status::InvalidArgument("workflow '" + name + "' exists. Use --force to replace it");
     }
@@ -192,7 +186,7 @@ Status CmdWorkflowList(Context& ctx, const Argv& args) {
       for (const auto& s : w.steps) steps.push_back(ToValidUtf8(s));
       j.push_back({{"name", w.name}, {"steps", steps}, {"saved_at", FormatRfc3339Millis(w.saved_ns)}});
     }
-    return WriteOut(Dump(j)), Status::OK();
+    return WriteOut(JsonText(j)), Status::OK();
   }
   if (list.empty()) return WriteOut("no workflows yet: tb workflow create NAME -- CMD...\n"), Status::OK();
   std::string out = "NAME                  STEPS  SAVED\n";
@@ -214,14 +208,12 @@ Status CmdWorkflowShow(Context& ctx, const Argv& args) {
   if (help) return WriteOut(a.HelpText()), Status::OK();
   std::string name;
   TB_RETURN_IF_ERROR(NeedName(a, &name));
-  std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
   Workflow w;
-  TB_RETURN_IF_ERROR(GetWorkflow(store->reader(), name, &w));
+  TB_RETURN_IF_ERROR(LoadWorkflow(ctx, name, &w));
   if (json) {
     Json steps = Json::array();
     for (const auto& s : w.steps) steps.push_back(ToValidUtf8(s));
-    return WriteOut(Dump({{"name", w.name}, {"steps", steps}, {"saved_at", FormatRfc3339Millis(w.saved_ns)}})),
+    return WriteOut(JsonText({{"name", w.name}, {"steps", steps}, {"saved_at", FormatRfc3339Millis(w.saved_ns)}})),
            Status::OK();
   }
   return WriteOut("workflow " + w.name + " (" + std::to_string(w.steps.size()) + " steps, saved " +
@@ -239,25 +231,21 @@ Status CmdWorkflowRun(Context& ctx, const Argv& args) {
   std::string name;
   TB_RETURN_IF_ERROR(NeedName(a, &name));
   Workflow w;
-  {
-    std::unique_ptr<Store> store;
-    TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
-    TB_RETURN_IF_ERROR(GetWorkflow(store->reader(), name, &w));
-  }  // closed: the steps may run tb themselves
+  TB_RETURN_IF_ERROR(LoadWorkflow(ctx, name, &w));  // closed: the steps may run tb themselves
   if (a.Has("dry-run")) return WriteOut(StepsText(w)), Status::OK();
+  std::string cwd = CurrentDir(ctx);
   if (!a.Has("yes")) {
     if (!ctx.stderr_tty || !::isatty(STDIN_FILENO)) {
       return Status::InvalidArgument("add --yes to run workflow '" + name + "' without a terminal (tb workflow run), or --dry-run to see its steps");
     }
     std::fprintf(stderr, "%s", StepsText(w).c_str());
-    std::fprintf(stderr, "tb: run these %zu step(s) in %s? [y/N] ", w.steps.size(), WorkingDir(ctx).c_str());
+    std::fprintf(stderr, "tb: run these %zu step(s) in %s? [y/N] ", w.steps.size(), cwd.c_str());
     char answer[16] = {};
     if (std::fgets(answer, sizeof answer, stdin) == nullptr || (answer[0] != 'y' && answer[0] != 'Y')) {
       return WriteOut("nothing run\n"), Status::OK();
     }
   }
   std::string shell = ctx.Env("SHELL").empty() ? "/bin/sh" : ctx.Env("SHELL");
-  std::string cwd = WorkingDir(ctx);
   for (size_t i = 0; i < w.steps.size(); ++i) {
     std::fprintf(stderr, "tb: [%zu/%zu] %s\n", i + 1, w.steps.size(), EscapeForTerminal(w.steps[i]).c_str());
     int64_t start = NowNs();
@@ -282,12 +270,8 @@ Status CmdWorkflowDelete(Context& ctx, const Argv& args) {
   if (help) return WriteOut(a.HelpText()), Status::OK();
   std::string name;
   TB_RETURN_IF_ERROR(NeedName(a, &name));
-  {
-    std::unique_ptr<Store> store;
-    TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
-    Workflow w;
-    TB_RETURN_IF_ERROR(GetWorkflow(store->reader(), name, &w));
-  }
+  Workflow w;
+  TB_RETURN_IF_ERROR(LoadWorkflow(ctx, name, &w));  // NotFound: nothing to delete
   Event ev;
   ev.kind = EventKind::kWorkflowDeleted;
   ev.name = name;
@@ -347,7 +331,7 @@ Status CmdWorkflowSuggest(Context& ctx, const Argv& args) {
     j.push_back({{"pattern", ToValidUtf8(JoinPattern(p.templates))}, {"support", p.support}, {"steps", js}});
     out += JoinPattern(p.templates) + "  (" + std::to_string(p.support) + " times)\n  " + EscapeForTerminal(cmdline) + "\n";
   }
-  if (json) return WriteOut(Dump(j)), Status::OK();
+  if (json) return WriteOut(JsonText(j)), Status::OK();
   if (chosen.empty()) out = "no frequent sequences yet (support >= " + std::to_string(q.min_support) + ")\n";
   return WriteOut(out), Status::OK();
 }

@@ -14,6 +14,9 @@ using Argv = std::vector<std::string>;
 
 Status CmdRecord(Context& ctx, const Argv& args);
 Status CmdImport(Context& ctx, const Argv& args);  // cmd_import.cc
+// tb import --list (table or json) and --undo BATCH (cmd_import_batches.cc).
+Status ImportList(Context& ctx, bool json);
+Status ImportUndo(Context& ctx, const std::string& batch);
 Status CmdExport(Context& ctx, const Argv& args);  // cmd_export.cc
 Status CmdForget(Context& ctx, const Argv& args);  // cmd_forget.cc
 Status CmdHistory(Context& ctx, const Argv& args);
@@ -54,6 +57,12 @@ Status CmdReplay(Context& ctx, const Argv& args);
 Status CmdRollback(Context& ctx, const Argv& args);
 Status CmdRetentionApply(Context& ctx, const Argv& args);
 Status CmdAudit(Context& ctx, const Argv& args);
+// The backup directory: backup.dir, else DATA_DIR/backups.
+std::string BackupDir(const Context& ctx);
+// The AdminAction event (the audit trail) of an administrative command:
+// `action` (e.g. "backup.create") and its JSON `detail`, now, this host,
+// user and $TERMBRAIN_SESSION.
+Event AuditEvent(const Context& ctx, const std::string& action, std::string detail);
 // Automatic retention (at most daily) and backups (backup.interval), run by
 // Context::OpenStore on a writable store; failures are logged, not returned.
 void RunAutoMaintenance(Context& ctx, Store& store);

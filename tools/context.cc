@@ -126,6 +126,14 @@ std::string HostName() {
   return buf;
 }
 
+std::string CurrentDir(const Context& ctx) {
+  std::string pwd = ctx.Env("PWD");
+  std::error_code ec;
+  if (!pwd.empty() && pwd[0] == '/' && std::filesystem::equivalent(pwd, ".", ec)) return pwd;
+  auto cwd = std::filesystem::current_path(ec);
+  return ec ? std::string() : cwd.string();
+}
+
 std::string Context::SpoolDir() const {
   std::string base = Env("TERMBRAIN_SPOOL_DIR");
   std::error_code ec;

@@ -49,6 +49,11 @@ struct Context {
 // This machine's host name ("" when unknown).
 std::string HostName();
 
+// The directory the user is in: $PWD when it names the current directory
+// (the shell's logical path keeps symlinks as typed), else the physical
+// current directory ("" when unknown).
+std::string CurrentDir(const Context& ctx);
+
 // Writes `data` to stdout; false when stdout is closed (EPIPE) or full.
 bool WriteOut(const std::string& data);
 

@@ -4,13 +4,13 @@
 
 namespace tb {
 
-Status SearchWithIndex(Context& ctx, Store& store, const SearchRequest& req, SearchResult* out) {
+Status SearchWithIndex(Store& store, const SearchRequest& req, SearchResult* out) {
   for (int attempt = 0;; ++attempt) {
     std::unique_ptr<SearchCache> cache;
-    TB_RETURN_IF_ERROR(SearchCache::Load(store, ctx.data_dir, SearchCacheOptions{}, &cache));
+    TB_RETURN_IF_ERROR(SearchCache::Load(store, SearchCacheOptions{}, &cache));
     Status s = Searcher(cache->index(), &cache->overlay()).Search(req, out);
     if (!s.IsCorruption() || attempt > 0) return s;
-    TB_RETURN_IF_ERROR(RemoveSearchCache(ctx.data_dir));
+    TB_RETURN_IF_ERROR(RemoveSearchCache(store.data_dir()));
   }
 }
 
@@ -30,7 +30,7 @@ Status IndexBackend::Load() {
   cache_.reset();
   std::unique_ptr<Store> store;
   TB_RETURN_IF_ERROR(ctx_.OpenStore(StoreOptions::Access::kReadPreferred, &store));
-  TB_RETURN_IF_ERROR(SearchCache::Load(*store, ctx_.data_dir, SearchCacheOptions{}, &cache_));
+  TB_RETURN_IF_ERROR(SearchCache::Load(*store, SearchCacheOptions{}, &cache_));
   searcher_ = std::make_unique<Searcher>(cache_->index(), &cache_->overlay());
   return Status::OK();
 }

@@ -26,7 +26,7 @@ Status ForgetSeqs(Context& ctx, const std::vector<uint64_t>& targets, std::uniqu
 // Loads the store's search index and runs `req`. The index is a cache: a
 // damaged one (Corruption) is deleted and rebuilt, and the search retried
 // once.
-Status SearchWithIndex(Context& ctx, Store& store, const SearchRequest& req, SearchResult* out);
+Status SearchWithIndex(Store& store, const SearchRequest& req, SearchResult* out);
 
 class IndexBackend : public SearchBackend {
  public:

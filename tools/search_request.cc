@@ -1,11 +1,5 @@
 #include "tools/search_request.h"
 
-#include <sys/ioctl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include "core/search/scan.h"
-#include "core/timefmt.h"
 #include "tools/commands.h"
 #include "tools/workspace.h"
 
@@ -17,16 +11,6 @@ void AddSearchOptions(po::options_description& opts) {
       ("rank", po::value<std::string>()->value_name("R"), "recent (default: newest first) or frecency")
       ("unique,u", "one row per command text: its most recent use")
       ("workspace", "only commands run in the git work tree of the current directory (and below)");
-}
-
-std::string CurrentDir(const Context& ctx) {
-  std::string pwd = ctx.Env("PWD");
-  struct stat a {}, b {};
-  if (!pwd.empty() && pwd[0] == '/' && ::stat(pwd.c_str(), &a) == 0 && ::stat(".", &b) == 0 &&
-      a.st_dev == b.st_dev && a.st_ino == b.st_ino)
-    return pwd;
-  char buf[4096];
-  return ::getcwd(buf, sizeof buf) ? std::string(buf) : std::string();
 }
 
 Status ResolveCurrentFilters(const Context& ctx, HistoryFilter* f) {
@@ -61,20 +45,8 @@ Status SearchRequestFromArgs(Context& ctx, const Args& a, SearchRequest* req) {
     req->under_dir = req->current_workspace;
   }
   for (const auto& w : a.Strs("query")) req->query += (req->query.empty() ? "" : " ") + w;
-  int64_t deadline_ms = ctx.config.search.deadline_ms;
-  if (deadline_ms > 0) req->deadline_mono_ns = search_internal::MonoNs() + deadline_ms * 1000000;
+  req->deadline_mono_ns = SearchDeadline(ctx.config.search.deadline_ms);
   return Status::OK();
-}
-
-FormatOptions TerminalFormatOptions(const Context& ctx) {
-  FormatOptions o;
-  o.home_dir = ctx.Env("HOME");
-  if (ctx.stdout_tty) {
-    winsize ws{};
-    if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) o.terminal_width = ws.ws_col;
-    o.color = ctx.Env("NO_COLOR").empty() && ctx.Env("TERM") != "dumb";
-  }
-  return o;
 }
 
 }  // namespace tb

@@ -2,7 +2,6 @@
 // the environment; shared by `tb search` and `tb search -i`.
 #pragma once
 
-#include "core/format.h"
 #include "core/search/search.h"
 #include "tools/args.h"
 #include "tools/context.h"
@@ -22,12 +21,5 @@ Status SearchRequestFromArgs(Context& ctx, const Args& a, SearchRequest* req);
 
 // `current` in --session / --host resolved (also used by tb history).
 Status ResolveCurrentFilters(const Context& ctx, HistoryFilter* f);
-
-// The directory the user is in: $PWD when it names the current directory
-// (the shell's logical path), else getcwd().
-std::string CurrentDir(const Context& ctx);
-
-// Table options for the terminal on stdout (width, colour, HOME).
-FormatOptions TerminalFormatOptions(const Context& ctx);
 
 }  // namespace tb

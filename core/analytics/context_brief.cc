@@ -102,18 +102,19 @@ void Fixes(const ContextData& d, std::string* out) {
   }
 }
 
+// "`a` -> `b` -> `c`".
+std::string Steps(const std::vector<std::string>& steps) {
+  std::string out;
+  for (const std::string& s : steps) out += (out.empty() ? "" : " -> ") + Code(s);
+  return out;
+}
+
 void Workflows(const ContextData& d, std::string* out) {
   if (d.workflows.empty() && d.patterns.empty()) return;
   *out += "\n## Workflows\n";
-  for (const Workflow& w : d.workflows) {
-    std::string steps;
-    for (const std::string& s : w.steps) steps += (steps.empty() ? "" : " -> ") + Code(s);
-    *out += "- saved " + Code(w.name) + ": " + steps + "\n";
-  }
+  for (const Workflow& w : d.workflows) *out += "- saved " + Code(w.name) + ": " + Steps(w.steps) + "\n";
   for (const Pattern& p : d.patterns) {
-    std::string steps;
-    for (const std::string& t : p.templates) steps += (steps.empty() ? "" : " -> ") + Code(t);
-    *out += "- frequent: " + steps + " (" + std::to_string(p.support) + " times, confidence " +
+    *out += "- frequent: " + Steps(p.templates) + " (" + std::to_string(p.support) + " times, confidence " +
             std::to_string(static_cast<int>(p.confidence * 100 + 0.5)) + "%)\n";
   }
 }
@@ -132,14 +133,6 @@ std::string Cut(const std::string& text, size_t max_bytes) {
     kept.resize(start);
   }
   return kept;
-}
-
-// Walks `f` newest first, calling fn for each record, for at most `limit`
-// records; fn returns false to stop.
-Status Walk(StoreReader& reader, HistoryFilter f, size_t limit,
-            const std::function<bool(const HistoryRecord&)>& fn) {
-  f.limit = limit;
-  return QueryHistory(reader, f, fn);
 }
 
 // Fixes, saved workflows and frequent sequences (the other analytics views).
@@ -177,13 +170,14 @@ Status ParseContextTarget(std::string_view text, ContextTarget* out) {
 
 Status GatherContext(StoreReader& reader, const ContextOptions& o, ContextData* d) {
   HistoryFilter recent;
+  recent.limit = o.scan_limit;
   if (o.topic) {
     recent.text = *o.topic;
   } else {
     recent.cwd = o.cwd;
   }
   std::unordered_set<std::string> seen;
-  TB_RETURN_IF_ERROR(Walk(reader, recent, o.scan_limit, [&](const HistoryRecord& r) {
+  TB_RETURN_IF_ERROR(QueryHistory(reader, recent, [&](const HistoryRecord& r) {
     if (seen.insert(r.command).second) d->recent.push_back(r);
     return d->recent.size() < o.recent;
   }));
@@ -199,7 +193,8 @@ Status GatherContext(StoreReader& reader, const ContextOptions& o, ContextData* 
   const Classifier& cl = Classifier::Default();
   HistoryFilter here;
   here.cwd = o.cwd;
-  TB_RETURN_IF_ERROR(Walk(reader, here, o.scan_limit, [&](const HistoryRecord& r) {
+  here.limit = o.scan_limit;
+  TB_RETURN_IF_ERROR(QueryHistory(reader, here, [&](const HistoryRecord& r) {
     if (r.exit_code && *r.exit_code != 0 && d->failures.size() < o.failures &&
         failed_seen.insert(r.command).second) {
       d->failures.push_back(r);

@@ -11,12 +11,6 @@
 namespace tb {
 namespace {
 
-std::string U64Key(uint64_t v) {
-  std::string s;
-  PutU64BE(&s, v);
-  return s;
-}
-
 // The path as the file system resolves it ("" when it cannot): a file
 // imported once as "~/.bash_history" (auto) and once as a relative path is
 // the same file.
@@ -45,16 +39,27 @@ Status ActiveInfo(StoreReader& reader, uint64_t batch, Event* info, bool* active
 
 }  // namespace
 
-Status FindImportBatches(StoreReader& reader, std::string_view source, const std::string& path,
-                         std::vector<uint64_t>* batches) {
-  batches->clear();
+Status ForEachImportBatch(StoreReader& reader, const std::function<Status(uint64_t batch)>& visit) {
   std::unique_ptr<KvCursor> c = reader.NewViewCursor("batches");
   if (c == nullptr) return Status::OK();
-  const std::string canonical = Canonical(path);
   for (c->SeekToFirst(); c->Valid();) {
     uint64_t batch = 0, seq = 0;
     char kind = 0;
     if (!ParseBatchKey(c->key(), &batch, &kind, &seq)) break;
+    TB_RETURN_IF_ERROR(visit(batch));
+    if (batch == std::numeric_limits<uint64_t>::max()) break;
+    std::string next;  // the first key of the next batch
+    PutU64BE(&next, batch + 1);
+    c->Seek(next);
+  }
+  return c->status();
+}
+
+Status FindImportBatches(StoreReader& reader, std::string_view source, const std::string& path,
+                         std::vector<uint64_t>* batches) {
+  batches->clear();
+  const std::string canonical = Canonical(path);
+  return ForEachImportBatch(reader, [&](uint64_t batch) {
     Event info;
     bool active = false;
     TB_RETURN_IF_ERROR(ActiveInfo(reader, batch, &info, &active));
@@ -62,10 +67,8 @@ Status FindImportBatches(StoreReader& reader, std::string_view source, const std
         (info.detail == path || (!canonical.empty() && Canonical(info.detail) == canonical))) {
       batches->push_back(batch);
     }
-    if (batch == std::numeric_limits<uint64_t>::max()) break;
-    c->Seek(U64Key(batch + 1));
-  }
-  return c->status();
+    return Status::OK();
+  });
 }
 
 Status PlainDedup::Load(StoreReader& reader, const std::vector<uint64_t>& batches, uint64_t window) {

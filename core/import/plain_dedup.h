@@ -26,6 +26,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +37,10 @@
 #include "core/store_reader.h"
 
 namespace tb {
+
+// Calls `visit` with each batch of the `batches` view (any state), in
+// ascending order, until it returns an error (returned).
+Status ForEachImportBatch(StoreReader& reader, const std::function<Status(uint64_t batch)>& visit);
 
 // The earlier batches of (source, path) that count: with an ImportCompleted
 // and without a BatchReverted, in ascending batch order.

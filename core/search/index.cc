@@ -4,6 +4,8 @@
 #include <cstring>
 #include <numeric>
 
+#include "core/history_query.h"
+
 namespace tb {
 namespace {
 
@@ -46,12 +48,9 @@ void PutFolded(const Sink& out, std::string_view blob) {
   PutPod(out, uint32_t{kFolded});
   PutPod(out, uint32_t{1});
   PutPod(out, static_cast<uint64_t>(blob.size()));
-  std::string buf;
   for (size_t i = 0; i < blob.size(); i += 65536) {
-    buf.assign(blob.substr(i, 65536));
-    for (char& ch : buf)
-      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-    out(buf.data(), buf.size());
+    std::string piece = AsciiLower(blob.substr(i, 65536));
+    out(piece.data(), piece.size());
   }
   out(kZeros, (8 - blob.size() % 8) % 8);
 }
@@ -302,12 +301,10 @@ void IndexBuilder::Serialize(const Sink& out) {
 Status AddIndexRecords(const SearchIndex& index, const IndexOverlay& overlay, IndexBuilder* builder) {
   TB_RETURN_IF_ERROR(index.CheckRows(SearchIndex::kAllColumns));
   size_t p = 0;
-  std::vector<std::pair<uint32_t, const HistoryRecord*>> patched;
-  for (const auto& [row, rec] : overlay.patched) patched.push_back({row, &rec});
-  std::sort(patched.begin(), patched.end());
+  const auto& patched = overlay.patched;  // ascending by row
   for (size_t r = 0; r < index.rows(); ++r) {
     if (p < patched.size() && patched[p].first == r) {
-      builder->Add(*patched[p++].second);
+      builder->Add(patched[p++].second);
       continue;
     }
     builder->Add(index.Record(r));

@@ -15,6 +15,7 @@
 // bytes it was read from must outlive it (`owner` keeps them alive).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -45,8 +46,14 @@ enum RowFlags : uint8_t { kRowHasExit = 1, kRowHasDuration = 2, kRowRunning = 4,
 // layers over a stale index instead of rewriting it for every command.
 struct IndexOverlay {
   std::vector<HistoryRecord> records;                   // seq > stamp.head_seq, newest first
-  std::vector<std::pair<uint32_t, HistoryRecord>> patched;  // base row -> its current record
+  std::vector<std::pair<uint32_t, HistoryRecord>> patched;  // base row -> its current record, by row
   bool empty() const { return records.empty() && patched.empty(); }
+  // The current record of base row `row`, or null when it is not patched.
+  const HistoryRecord* Patch(uint32_t row) const {
+    auto it = std::lower_bound(patched.begin(), patched.end(), row,
+                               [](const auto& p, uint32_t r) { return p.first < r; });
+    return it != patched.end() && it->first == row ? &it->second : nullptr;
+  }
 };
 
 class SearchIndex {
@@ -76,8 +83,13 @@ class SearchIndex {
   const StringTable& cwds() const { return tables_[1]; }
   const StringTable& sessions() const { return tables_[2]; }
   const StringTable& hosts() const { return tables_[3]; }
-  // The commands blob with ASCII letters lowercased (same offsets).
+  // The commands blob with ASCII letters lowercased (same offsets), and
+  // command `c` in it.
   std::string_view commands_folded() const { return folded_; }
+  std::string_view folded_command(uint32_t c) const {
+    auto offs = tables_[0].offsets();
+    return folded_.substr(offs[c], offs[c + 1] - offs[c]);
+  }
 
   uint32_t uses(uint32_t c) const { return uses_[c]; }
   uint32_t failures(uint32_t c) const { return failures_[c]; }

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/history_query.h"
+
 namespace tb {
 namespace {
 
@@ -84,18 +86,11 @@ void MergeRanges(MatchRanges* r) {
   *r = std::move(out);
 }
 
-}  // namespace
-
-std::string FoldAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 bool HasUpperAscii(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
+
+}  // namespace
 
 bool FuzzyMatch(std::string_view text, std::string_view pattern, int* score,
                 std::vector<uint32_t>* positions) {
@@ -152,7 +147,7 @@ Status Matcher::Parse(std::string_view query, SearchMode mode, Matcher* out) {
   Matcher m;
   m.mode_ = mode;
   m.case_sensitive_ = HasUpperAscii(query);
-  std::string q = m.case_sensitive_ ? std::string(query) : FoldAscii(query);
+  std::string q = m.case_sensitive_ ? std::string(query) : AsciiLower(query);
   switch (mode) {
     case SearchMode::kPrefix:
     case SearchMode::kExact:

@@ -46,16 +46,13 @@ class Matcher {
   // quality (higher is better; 0 outside fuzzy mode); `ranges` (may be
   // null) the matched byte ranges, sorted and merged.
   bool Match(std::string_view text, int* score, MatchRanges* ranges) const;
-  // The same with `folded` = FoldAscii(text) supplied by the caller (the
+  // The same with `folded` = AsciiLower(text) supplied by the caller (the
   // search index keeps a folded copy of every command).
   bool MatchFolded(std::string_view text, std::string_view folded, int* score, MatchRanges* ranges) const;
 
   bool empty() const { return empty_; }           // matches everything
   bool case_sensitive() const { return case_sensitive_; }
   SearchMode mode() const { return mode_; }
-  // The terms as groups: all groups must match (AND); one term of a group
-  // suffices (OR). Empty in prefix/exact/regex mode.
-  const std::vector<std::vector<QueryTerm>>& groups() const { return groups_; }
   // For an index pre-filter: a literal that every matching text contains
   // (in the folded form when !case_sensitive), or "" when there is none.
   const std::string& required_literal() const { return required_; }
@@ -84,8 +81,5 @@ class Matcher {
 bool FuzzyMatch(std::string_view text, std::string_view pattern, int* score,
                 std::vector<uint32_t>* positions);
 
-// ASCII lowercase copy.
-std::string FoldAscii(std::string_view s);
-bool HasUpperAscii(std::string_view s);
 
 }  // namespace tb

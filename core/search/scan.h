@@ -96,9 +96,7 @@ WalkEnd WalkRows(const SearchIndex& ix, const IndexOverlay* ov, const std::vecto
   const IndexOverlay& o = ov ? *ov : kEmpty;
   size_t oi = 0;
   while (oi < o.records.size() && o.records[oi].started_at_ns > until) ++oi;
-  std::vector<std::pair<uint32_t, const HistoryRecord*>> patched;
-  for (const auto& [row, rec] : o.patched) patched.push_back({row, &rec});
-  std::sort(patched.begin(), patched.end());
+  const auto& patched = o.patched;  // ascending by row
   size_t p = 0;
   size_t next_check = r + 0x10000;
   const size_t cap = max_rows == SIZE_MAX || max_rows > end - std::min(r, end) ? SIZE_MAX : r + max_rows;
@@ -125,7 +123,7 @@ WalkEnd WalkRows(const SearchIndex& ix, const IndexOverlay* ov, const std::vecto
       if (!want(c, r)) continue;
       Row row{times[r], ix.seq(r), c, static_cast<uint32_t>(r), nullptr};
       while (p < patched.size() && patched[p].first < r) ++p;
-      if (p < patched.size() && patched[p].first == r) row.rec = patched[p].second;
+      if (p < patched.size() && patched[p].first == r) row.rec = &patched[p].second;
       if (!visit(row)) return WalkEnd::kDone;
     }
   }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <span>
 #include <unordered_map>
 
 #include "core/search/index.h"
@@ -52,11 +53,15 @@ Status ParseRankMode(std::string_view s, RankMode* out) {
 
 std::string_view RankModeName(RankMode m) { return m == RankMode::kRecent ? "recent" : "frecency"; }
 
+int64_t SearchDeadline(int64_t ms) { return ms > 0 ? MonoNs() + ms * 1000000 : 0; }
+
 // Overlay records' commands as unified ids: a text already in the index
 // keeps its id, a new one gets index.size() + k.
 struct Searcher::OverlayCmds {
   std::vector<uint32_t> rec_cmd;          // per overlay record
   std::vector<std::string_view> texts;    // new texts, id = base + k
+  // Uses and failed uses per unified id among the overlay records.
+  std::unordered_map<uint32_t, std::pair<uint32_t, uint32_t>> counts;
 };
 
 Searcher::Searcher(const SearchIndex& index, const IndexOverlay* overlay)
@@ -73,13 +78,28 @@ Searcher::Searcher(const SearchIndex& index, const IndexOverlay* overlay)
     if (added) extra_->texts.push_back(rec.command);
     extra_->rec_cmd.push_back(it->second);
   }
+  for (size_t i = 0; i < overlay_->records.size(); ++i) {
+    auto& [uses, failures] = extra_->counts[extra_->rec_cmd[i]];
+    ++uses;
+    const auto& e = overlay_->records[i].exit_code;
+    if (e && *e != 0) ++failures;
+  }
 }
 
 Searcher::~Searcher() = default;
 
 namespace {
 
-// Per unified command id: matched?, fuzzy score, and aggregates.
+// Whether command `c` (a unified id: index texts, then `extra`) matches;
+// index texts are matched in their folded form from the index.
+bool MatchCommand(const SearchIndex& ix, std::span<const std::string_view> extra, const Matcher& m, uint32_t c,
+                  int* score) {
+  uint32_t base = static_cast<uint32_t>(ix.commands().size());
+  return c < base ? m.MatchFolded(ix.commands().Get(c), ix.folded_command(c), score, nullptr)
+                  : m.Match(extra[c - base], score, nullptr);
+}
+
+// Per unified command id: matched? and the fuzzy score.
 struct CmdState {
   std::vector<uint8_t> match;
   std::vector<int> fuzzy;
@@ -93,11 +113,10 @@ bool MatchIndexCommands(const SearchIndex& ix, const Matcher& m, int64_t deadlin
   const StringTable& t = ix.commands();
   size_t n = t.size();
   bool fuzzy = m.mode() == SearchMode::kFuzzy;
-  std::string_view folded = ix.commands_folded();
   auto offs = t.offsets();
   auto check = [&](uint32_t id) {
     int score = 0;
-    if (m.MatchFolded(t.Get(id), folded.substr(offs[id], offs[id + 1] - offs[id]), fuzzy ? &score : nullptr, nullptr)) {
+    if (MatchCommand(ix, {}, m, id, fuzzy ? &score : nullptr)) {
       ++st->matched;
       st->match[id] = 1;
       if (fuzzy) st->fuzzy[id] = score;
@@ -115,7 +134,7 @@ bool MatchIndexCommands(const SearchIndex& ix, const Matcher& m, int64_t deadlin
     }
     return true;
   }
-  std::string_view hay = m.case_sensitive() ? t.blob() : folded;
+  std::string_view hay = m.case_sensitive() ? t.blob() : ix.commands_folded();
   // A lone substring term is proven by the occurrence itself.
   const bool proven = m.single_substring();
   size_t pos = 0;
@@ -193,26 +212,18 @@ template <typename Matches>
 void AggregateFromIndex(const SearchIndex& ix, const IndexOverlay* ov, const std::vector<uint32_t>& ov_cmds,
                         const SearchRequest& req, const Matches& matches, bool boosts, Aggregates* ag) {
   uint32_t base = static_cast<uint32_t>(ix.commands().size());
-  std::vector<std::pair<uint32_t, const HistoryRecord*>> patched;
-  if (ov)
-    for (const auto& [row, rec] : ov->patched) patched.push_back({row, &rec});
-  std::sort(patched.begin(), patched.end());
-  auto patch_of = [&](uint32_t row) -> const HistoryRecord* {
-    auto it = std::lower_bound(patched.begin(), patched.end(), std::make_pair(row, (const HistoryRecord*)nullptr));
-    return it != patched.end() && it->first == row ? it->second : nullptr;
-  };
   for (uint32_t c = 0; c < base; ++c) {
     if (!matches(c)) continue;
     Agg& a = ag->Get(c);
     a.uses = ix.uses(c), a.failures = ix.failures(c);
     uint32_t r = ix.last_row(c);
-    a.latest = Row{ix.time(r), ix.seq(r), c, r, patch_of(r)};
-  }
-  for (const auto& [row, rec] : patched) {
-    uint32_t c = ix.cmd(row);
-    if (matches(c) && !(ix.flags(row) & kRowHasExit) && rec->exit_code && *rec->exit_code != 0) ++ag->Get(c).failures;
+    a.latest = Row{ix.time(r), ix.seq(r), c, r, ov ? ov->Patch(r) : nullptr};
   }
   if (ov) {
+    for (const auto& [row, rec] : ov->patched) {
+      uint32_t c = ix.cmd(row);
+      if (matches(c) && !(ix.flags(row) & kRowHasExit) && rec.exit_code && *rec.exit_code != 0) ++ag->Get(c).failures;
+    }
     for (size_t i = 0; i < ov->records.size(); ++i) {
       const HistoryRecord& rec = ov->records[i];
       uint32_t c = ov_cmds[i];
@@ -273,13 +284,7 @@ Status Searcher::Search(const SearchRequest& req, SearchResult* out) const {
   auto global_uses = [&](uint32_t c, uint32_t* u, uint32_t* f) {
     *u = c < base ? index_.uses(c) : 0;
     *f = c < base ? index_.failures(c) : 0;
-    if (!overlay_) return;
-    for (size_t i = 0; i < extra_->rec_cmd.size(); ++i) {
-      if (extra_->rec_cmd[i] != c) continue;
-      ++*u;
-      const auto& e = overlay_->records[i].exit_code;
-      if (e && *e != 0) ++*f;
-    }
+    if (auto it = extra_->counts.find(c); it != extra_->counts.end()) *u += it->second.first, *f += it->second.second;
   };
   const bool ranked = fuzzy || req.rank == RankMode::kFrecency;
   const bool from_totals = req.unique && !scope.filtered();  // per-command totals suffice
@@ -306,16 +311,9 @@ Status Searcher::Search(const SearchRequest& req, SearchResult* out) const {
     // Only when that does not fill the page is every text matched below.
     TB_RETURN_IF_ERROR(index_.CheckRows(SearchIndex::kCmdColumn | filter_cols));
     std::vector<uint8_t> memo(total, 0);  // 0 unknown, 1 matches, 2 does not
-    std::string_view folded = index_.commands_folded();
-    auto offs = index_.commands().offsets();
     auto lazy = [&](uint32_t c, size_t r) {
       if (r != SIZE_MAX && !scope.BaseAccepts(index_, r)) return false;
-      if (memo[c] == 0) {
-        bool hit = c < base ? m.MatchFolded(index_.commands().Get(c), folded.substr(offs[c], offs[c + 1] - offs[c]),
-                                            nullptr, nullptr)
-                            : m.Match(extra_->texts[c - base], nullptr, nullptr);
-        memo[c] = hit ? 1 : 2;
-      }
+      if (memo[c] == 0) memo[c] = MatchCommand(index_, extra_->texts, m, c, nullptr) ? 1 : 2;
       return memo[c] == 1;
     };
     seen.assign(req.unique ? total : 0, 0);
@@ -332,12 +330,12 @@ Status Searcher::Search(const SearchRequest& req, SearchResult* out) const {
     st.match.assign(total, 0);
     if (fuzzy) st.fuzzy.assign(total, 0);
     if (!MatchIndexCommands(index_, m, dl, &st)) return out->deadline_exceeded = true, Status::OK();
-    for (size_t k = 0; k < extra_->texts.size(); ++k) {
+    for (uint32_t c = base; c < total; ++c) {
       int score = 0;
-      if (m.Match(extra_->texts[k], fuzzy ? &score : nullptr, nullptr)) {
-        st.match[base + k] = 1;
+      if (MatchCommand(index_, extra_->texts, m, c, fuzzy ? &score : nullptr)) {
+        st.match[c] = 1;
         ++st.matched;
-        if (fuzzy) st.fuzzy[base + k] = score;
+        if (fuzzy) st.fuzzy[c] = score;
       }
     }
     if (st.matched == 0) return Status::OK();

@@ -62,6 +62,10 @@ struct SearchRequest {
   int64_t deadline_mono_ns = 0;
 };
 
+// The deadline_mono_ns of a search allowed to run `ms` milliseconds from
+// now (0 = no deadline).
+int64_t SearchDeadline(int64_t ms);
+
 struct SearchHit {
   HistoryRecord record;
   // Byte ranges [begin, end) of record.command that matched (for highlighting).

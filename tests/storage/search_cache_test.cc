@@ -21,7 +21,7 @@ class SearchCacheTest : public StoreTest {
     std::unique_ptr<SearchCache> c;
     SearchCacheOptions o;
     o.max_overlay = max_overlay;
-    Status s = SearchCache::Load(*store_, dir_, o, &c);
+    Status s = SearchCache::Load(*store_, o, &c);
     EXPECT_TRUE(s.ok()) << s.ToString();
     return c;
   }
@@ -142,7 +142,7 @@ TEST_F(SearchCacheTest, DamagedOrForeignFilesAreRebuilt) {
   }
   ASSERT_TRUE(other->Append(evs, false).ok());
   std::unique_ptr<SearchCache> oc;
-  ASSERT_TRUE(SearchCache::Load(*other, other_dir, {}, &oc).ok());
+  ASSERT_TRUE(SearchCache::Load(*other, {}, &oc).ok());
   std::filesystem::copy_file(SearchCachePath(other_dir), mine, std::filesystem::copy_options::overwrite_existing);
   EXPECT_EQ(Load()->action(), SearchCacheAction::kRebuilt);
 }
@@ -152,7 +152,7 @@ TEST_F(SearchCacheTest, ReadOnlyDirStillSearches) {
   std::unique_ptr<SearchCache> c;
   SearchCacheOptions o;
   o.write = false;
-  ASSERT_TRUE(SearchCache::Load(*store_, dir_, o, &c).ok());
+  ASSERT_TRUE(SearchCache::Load(*store_, o, &c).ok());
   EXPECT_EQ(c->action(), SearchCacheAction::kRebuilt);
   EXPECT_FALSE(std::filesystem::exists(SearchCachePath(dir_)));
   EXPECT_EQ(Engine(*c, {}), Views({}));

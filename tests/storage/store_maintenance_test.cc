@@ -1,5 +1,7 @@
 // Store tests: rebuild, verification, reopen, access (fixture in
 // store_fixture.h).
+#include <functional>
+
 #include "tests/storage/store_fixture.h"
 
 namespace tb {
@@ -7,7 +9,20 @@ namespace {
 
 // Its own suite name: gtest needs one fixture class per suite, and each
 // test file has its own copy of StoreTest.
-class StoreMaintenanceTest : public StoreTest {};
+class StoreMaintenanceTest : public StoreTest {
+ protected:
+  // Closes the store, lets `edit` change its RocksDB directly (the damage a
+  // test then looks for), and opens it again.
+  void EditClosed(const std::function<void(RawDb&)>& edit) {
+    Close();
+    {
+      RawDb raw(dir_);
+      ASSERT_TRUE(raw.status().ok()) << raw.status().ToString();
+      edit(raw);
+    }
+    Open();
+  }
+};
 
 // ------------------------------------------------------------ rebuild / verify
 
@@ -46,17 +61,13 @@ TEST_F(StoreMaintenanceTest, VerifyViewsNamesADamagedHistoryView) {
   std::vector<ViewDiff> diffs;
   ASSERT_TRUE(store_->VerifyViews(&diffs).ok());
   ASSERT_TRUE(diffs.empty());
-  Close();
   std::string victim;
-  {
-    RawDb raw(dir_);
-    ASSERT_TRUE(raw.status().ok()) << raw.status().ToString();
+  EditClosed([&](RawDb& raw) {
     auto entries = raw.Scan("view_history");
     ASSERT_EQ(entries.size(), 30u);
     victim = entries[7].first;
     ASSERT_TRUE(raw.Delete("view_history", victim).ok());
-  }
-  Open();
+  });
   ASSERT_TRUE(store_->VerifyViews(&diffs).ok());
   ASSERT_EQ(diffs.size(), 1u);
   EXPECT_EQ(diffs[0].view, "history");
@@ -72,10 +83,7 @@ TEST_F(StoreMaintenanceTest, VerifyViewsNamesADamagedHistoryView) {
 
 TEST_F(StoreMaintenanceTest, VerifyViewsNamesAnAlteredValueOrExtraKey) {
   BuildHistory();
-  Close();
-  {
-    RawDb raw(dir_);
-    ASSERT_TRUE(raw.status().ok()) << raw.status().ToString();
+  EditClosed([&](RawDb& raw) {
     std::string v;
     ASSERT_TRUE(raw.Get("view_commands", "make", &v).ok());
     CommandStats st;
@@ -86,8 +94,7 @@ TEST_F(StoreMaintenanceTest, VerifyViewsNamesAnAlteredValueOrExtraKey) {
     // And one key the log does not explain, in history (altering its state).
     auto entries = raw.Scan("view_history");
     ASSERT_TRUE(raw.Put("view_history", entries[0].first, EncodeHistoryState(HistoryState{42, 1, false})).ok());
-  }
-  Open();
+  });
   std::vector<ViewDiff> diffs;
   ASSERT_TRUE(store_->VerifyViews(&diffs).ok());
   ASSERT_EQ(diffs.size(), 2u);
@@ -140,13 +147,9 @@ TEST_F(StoreMaintenanceTest, VerifyLogOnAHealthyStore) {
 
 TEST_F(StoreMaintenanceTest, VerifyLogDetectsAGap) {
   BuildHistory();
-  Close();
-  {
-    RawDb raw(dir_);
-    ASSERT_TRUE(raw.status().ok());
+  EditClosed([&](RawDb& raw) {
     ASSERT_TRUE(raw.Delete("log", SeqKey(5)).ok());
-  }
-  Open();
+  });
   LogVerifyReport r;
   ASSERT_TRUE(store_->VerifyLog(&r).ok());
   EXPECT_FALSE(r.ok());
@@ -159,14 +162,10 @@ TEST_F(StoreMaintenanceTest, VerifyLogDetectsAGap) {
 
 TEST_F(StoreMaintenanceTest, VerifyLogDetectsMissingEnds) {
   BuildHistory();
-  Close();
-  {
-    RawDb raw(dir_);
-    ASSERT_TRUE(raw.status().ok());
+  EditClosed([&](RawDb& raw) {
     ASSERT_TRUE(raw.Delete("log", SeqKey(1)).ok());
     ASSERT_TRUE(raw.Delete("log", SeqKey(35)).ok());
-  }
-  Open();
+  });
   LogVerifyReport r;
   ASSERT_TRUE(store_->VerifyLog(&r).ok());
   EXPECT_FALSE(r.ok());
@@ -177,13 +176,9 @@ TEST_F(StoreMaintenanceTest, VerifyLogDetectsMissingEnds) {
 
 TEST_F(StoreMaintenanceTest, VerifyLogAndScanDetectABadPayload) {
   BuildHistory();
-  Close();
-  {
-    RawDb raw(dir_);
-    ASSERT_TRUE(raw.status().ok());
+  EditClosed([&](RawDb& raw) {
     ASSERT_TRUE(raw.Put("log", SeqKey(6), "garbage, not an event").ok());
-  }
-  Open();
+  });
   LogVerifyReport r;
   ASSERT_TRUE(store_->VerifyLog(&r).ok());
   EXPECT_FALSE(r.ok());
@@ -250,15 +245,11 @@ TEST_F(StoreMaintenanceTest, VerifyLogAndScanDetectABadPayload) {
 
 TEST_F(StoreMaintenanceTest, VerifyLogDetectsAnEnvelopeSeqMismatch) {
   BuildHistory();
-  Close();
-  {
-    RawDb raw(dir_);
-    ASSERT_TRUE(raw.status().ok());
+  EditClosed([&](RawDb& raw) {
     std::string v;
     ASSERT_TRUE(raw.Get("log", SeqKey(9), &v).ok());
     ASSERT_TRUE(raw.Put("log", SeqKey(8), v).ok());  // a valid event under the wrong key
-  }
-  Open();
+  });
   LogVerifyReport r;
   ASSERT_TRUE(store_->VerifyLog(&r).ok());
   EXPECT_FALSE(r.ok());
@@ -292,15 +283,11 @@ TEST_F(StoreMaintenanceTest, VerifyLogDetectsADuplicateId) {
 
 TEST_F(StoreMaintenanceTest, MalformedViewKeyIsReportedNotSkipped) {
   BuildHistory();
-  Close();
-  {
-    RawDb raw(dir_);
-    ASSERT_TRUE(raw.status().ok());
+  EditClosed([&](RawDb& raw) {
     // Sorts before every real key, so a newest-first walk meets it last.
     ASSERT_TRUE(raw.Put("view_history", "\x01\x02\x03"s, "\x00"s).ok());
     ASSERT_TRUE(raw.Put("view_by_cwd", FieldIndexPrefix("/tmp") + "xx", ""s).ok());
-  }
-  Open();
+  });
   std::vector<HistoryRecord> got;
   Status s = Query(store_->reader(), {}, &got);
   EXPECT_TRUE(s.IsCorruption()) << s.ToString() << " after " << got.size() << " records";
@@ -363,10 +350,7 @@ TEST_F(StoreMaintenanceTest, ChangedViewVersionIsRebuiltOnOpen) {
 // together, so every finish still finds its start.
 TEST_F(StoreMaintenanceTest, IdsBehindAnotherViewStillJoinsFinishes) {
   BuildHistory();
-  Close();
-  {
-    RawDb raw(dir_);
-    ASSERT_TRUE(raw.status().ok());
+  EditClosed([&](RawDb& raw) {
     std::string ids_meta, stale;
     PutU64BE(&ids_meta, 1);
     PutU64BE(&ids_meta, 2);
@@ -382,8 +366,7 @@ TEST_F(StoreMaintenanceTest, IdsBehindAnotherViewStillJoinsFinishes) {
     PutU64BE(&stale, 999);
     PutU64BE(&stale, 35);
     ASSERT_TRUE(raw.Put("meta", "view/commands", stale).ok());
-  }
-  Open();
+  });
   std::vector<ViewDiff> diffs;
   ASSERT_TRUE(store_->VerifyViews(&diffs).ok());
   for (const auto& d : diffs) {
@@ -394,13 +377,9 @@ TEST_F(StoreMaintenanceTest, IdsBehindAnotherViewStillJoinsFinishes) {
 
 TEST_F(StoreMaintenanceTest, MissingViewMetaRebuildsThatViewWithoutDoubleCounting) {
   BuildHistory();
-  Close();
-  {
-    RawDb raw(dir_);
-    ASSERT_TRUE(raw.status().ok());
+  EditClosed([&](RawDb& raw) {
     ASSERT_TRUE(raw.Delete("meta", "view/commands").ok());
-  }
-  Open();
+  });
   std::string v;
   ASSERT_TRUE(store_->reader().GetViewValue("commands", "make", &v).ok());
   CommandStats st;

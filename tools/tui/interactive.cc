@@ -5,8 +5,10 @@
 // applied before one search runs, so a fast typist or a paste costs one
 // search, not one per character. A key that reads the results (Enter, Up,
 // Ctrl-D...) first runs the search its preceding edits asked for.
-#include <time.h>
+#include <algorithm>
 
+#include "core/search/search.h"
+#include "tools/commands.h"
 #include "tools/tui/backend.h"
 #include "tools/tui/keys.h"
 #include "tools/tui/render.h"
@@ -17,12 +19,6 @@ namespace tb {
 namespace {
 
 constexpr int kEscapeDelayMs = 25;
-
-int64_t ClockNs(clockid_t id) {
-  timespec ts{};
-  ::clock_gettime(id, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
-}
 
 // Keys that only edit the query or the search settings: they need no
 // results, so a burst of them is searched once at the end.
@@ -98,7 +94,7 @@ class Loop {
     return true;
   }
 
-  int64_t Now() const { return o_.now_ns != 0 ? o_.now_ns : ClockNs(CLOCK_REALTIME); }
+  int64_t Now() const { return o_.now_ns != 0 ? o_.now_ns : NowNs(); }
 
   SearchRequest Request() const {
     SearchRequest r;
@@ -117,9 +113,7 @@ class Loop {
     r.current_cwd = o_.cwd;
     r.current_workspace = o_.workspace;
     r.now_ns = Now();
-    if (o_.deadline_ms > 0) {
-      r.deadline_mono_ns = ClockNs(CLOCK_MONOTONIC) + static_cast<int64_t>(o_.deadline_ms) * 1000000;
-    }
+    r.deadline_mono_ns = SearchDeadline(o_.deadline_ms);
     return r;
   }
 

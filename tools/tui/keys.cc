@@ -41,18 +41,22 @@ size_t DecodeUtf8(std::string_view s, bool* valid) {
   return n;
 }
 
-// The key of a complete CSI sequence "ESC [ params final".
-bool CsiKey(std::string_view params, char final_byte, Key* key) {
-  switch (final_byte) {
+// The cursor keys that end both CSI ("ESC [ A") and SS3 ("ESC O A") sequences.
+bool CursorKey(char c, Key* key) {
+  switch (c) {
     case 'A': *key = Key::Of(K::kUp); return true;
     case 'B': *key = Key::Of(K::kDown); return true;
     case 'C': *key = Key::Of(K::kRight); return true;
     case 'D': *key = Key::Of(K::kLeft); return true;
     case 'H': *key = Key::Of(K::kHome); return true;
     case 'F': *key = Key::Of(K::kEnd); return true;
-    case '~': break;
     default: return false;
   }
+}
+
+// The key of a complete CSI sequence "ESC [ params final".
+bool CsiKey(std::string_view params, char final_byte, Key* key) {
+  if (final_byte != '~') return CursorKey(final_byte, key);
   std::string_view first = params.substr(0, params.find(';'));
   if (first == "1" || first == "7") *key = Key::Of(K::kHome);
   else if (first == "4" || first == "8") *key = Key::Of(K::kEnd);
@@ -63,17 +67,11 @@ bool CsiKey(std::string_view params, char final_byte, Key* key) {
   return true;
 }
 
+// The key of an SS3 sequence "ESC O c" (keypad Enter is "ESC O M").
 bool Ss3Key(char c, Key* key) {
-  switch (c) {
-    case 'A': *key = Key::Of(K::kUp); return true;
-    case 'B': *key = Key::Of(K::kDown); return true;
-    case 'C': *key = Key::Of(K::kRight); return true;
-    case 'D': *key = Key::Of(K::kLeft); return true;
-    case 'H': *key = Key::Of(K::kHome); return true;
-    case 'F': *key = Key::Of(K::kEnd); return true;
-    case 'M': *key = Key::Of(K::kEnter); return true;
-    default: return false;
-  }
+  if (c != 'M') return CursorKey(c, key);
+  *key = Key::Of(K::kEnter);
+  return true;
 }
 
 // A control byte (< 0x20 or 0x7F, not ESC) as a key; false to drop it.

@@ -50,6 +50,35 @@ std::vector<Shown> Shape(std::string_view text, const std::vector<std::pair<uint
   return out;
 }
 
+int Width(const std::vector<Shown>& chars) {
+  int total = 0;
+  for (const auto& c : chars) total += c.width;
+  return total;
+}
+
+// RenderCommand() of already shaped text.
+std::string RenderShaped(const std::vector<Shown>& chars, int columns, const Styles& st,
+                         const std::string& restore) {
+  if (columns <= 0) return "";
+  int total = Width(chars);
+  int room = total > columns ? columns - 1 : columns;
+  std::string hl = st.match + st.bold;
+  std::string out;
+  bool in_hl = false;
+  int used = 0;
+  for (const auto& c : chars) {
+    if (used + c.width > room) break;
+    bool want = c.hl && !hl.empty();
+    if (want != in_hl) out += want ? hl : st.reset + restore;
+    in_hl = want;
+    out += c.text;
+    used += c.width;
+  }
+  if (in_hl) out += st.reset + restore;
+  if (total > columns) out += "…";
+  return out;
+}
+
 std::string Plain(std::string_view text) {
   std::string out;
   for (const auto& c : Shape(text, {})) out += c.text;
@@ -117,36 +146,10 @@ std::string ShortDirectory(std::string_view cwd, std::string_view home) {
   return std::string(cwd);
 }
 
-std::vector<std::pair<std::string, bool>> DisplayChars(
-    std::string_view text, const std::vector<std::pair<uint32_t, uint32_t>>& ranges) {
-  std::vector<std::pair<std::string, bool>> out;
-  for (auto& c : Shape(text, ranges)) out.emplace_back(std::move(c.text), c.hl);
-  return out;
-}
-
 std::string RenderCommand(std::string_view command,
                           const std::vector<std::pair<uint32_t, uint32_t>>& ranges, int columns,
                           const Styles& st, const std::string& restore) {
-  if (columns <= 0) return "";
-  std::vector<Shown> chars = Shape(command, ranges);
-  int total = 0;
-  for (const auto& c : chars) total += c.width;
-  int room = total > columns ? columns - 1 : columns;
-  std::string hl = st.match + st.bold;
-  std::string out;
-  bool in_hl = false;
-  int used = 0;
-  for (const auto& c : chars) {
-    if (used + c.width > room) break;
-    bool want = c.hl && !hl.empty();
-    if (want != in_hl) out += want ? hl : st.reset + restore;
-    in_hl = want;
-    out += c.text;
-    used += c.width;
-  }
-  if (in_hl) out += st.reset + restore;
-  if (total > columns) out += "…";
-  return out;
+  return RenderShaped(Shape(command, ranges), columns, st, restore);
 }
 
 std::string RenderRow(const SearchHit& hit, int digit, bool selected, const FrameContext& ctx) {
@@ -172,14 +175,11 @@ std::string RenderRow(const SearchHit& hit, int digit, bool selected, const Fram
   }
   out += ' ';
   used += 1;
-  std::string cmd = RenderCommand(r.command, hit.matches, ctx.width - used, st, restore);
-  out += cmd;
+  std::vector<Shown> chars = Shape(r.command, hit.matches);
+  out += RenderShaped(chars, ctx.width - used, st, restore);
   if (selected) {
     // Reverse video across the whole line.
-    std::vector<Shown> shown = Shape(r.command, {});
-    int w = 0;
-    for (const auto& c : shown) w += c.width;
-    int cmd_w = std::min(w, std::max(ctx.width - used, 0));
+    int cmd_w = std::min(Width(chars), std::max(ctx.width - used, 0));
     out += std::string(static_cast<size_t>(std::max(ctx.width - used - cmd_w, 0)), ' ');
     out += st.reset;
   }
@@ -278,8 +278,7 @@ std::vector<std::string> RenderFrame(const UiState& s, const FrameContext& ctx, 
 }
 
 std::string RenderDumbLine(const UiState& s, const FrameContext& ctx, int* cursor_col) {
-  FrameContext narrow = ctx;
-  std::string head = RenderQueryLine(s, narrow, cursor_col);
+  std::string head = RenderQueryLine(s, ctx, cursor_col);
   std::string tail = "  [" + std::string(SearchScopeName(s.scope)) + " " + std::string(SearchModeName(s.mode)) + " " +
                      std::to_string(s.hits.size()) + "]";
   if (!s.error.empty()) tail += " " + Plain(s.error);

@@ -18,7 +18,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -51,10 +50,6 @@ struct FrameContext {
 std::string FormatAgo(int64_t now_ns, int64_t then_ns);
 // "~" / "~/src" for `home` and below, else `cwd` unchanged.
 std::string ShortDirectory(std::string_view cwd, std::string_view home);
-// `text` made safe to show (see above), each character with a flag telling
-// whether its first byte is in one of `ranges`.
-std::vector<std::pair<std::string, bool>> DisplayChars(
-    std::string_view text, const std::vector<std::pair<uint32_t, uint32_t>>& ranges);
 // The command cut to `columns`, highlights wrapped in styles.match+bold ..
 // reset; `restore` is re-emitted after each reset (the row's own attributes).
 std::string RenderCommand(std::string_view command,

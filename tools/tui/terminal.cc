@@ -63,6 +63,16 @@ int64_t MonoMs() {
   return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
+// Raw input and output: no echo, no line editing, no signals or flow
+// control from keys, no CR/NL translation; read() returns each byte.
+void MakeRaw(termios* t) {
+  t->c_iflag &= ~static_cast<tcflag_t>(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
+  t->c_oflag &= ~static_cast<tcflag_t>(OPOST);
+  t->c_lflag &= ~static_cast<tcflag_t>(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
+  t->c_cc[VMIN] = 1;
+  t->c_cc[VTIME] = 0;
+}
+
 // Parses a cursor position report "ESC [ row ; col R" out of *buf (the
 // bytes around it stay); the 1-based column, or -1.
 int TakeCursorReport(std::string* buf) {
@@ -137,12 +147,8 @@ Status Terminal::Open(const Options& options) {
   }
   InstallSignals();
   termios raw = saved_;
-  raw.c_iflag &= ~static_cast<tcflag_t>(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
-  raw.c_oflag &= ~static_cast<tcflag_t>(OPOST);
-  raw.c_lflag &= ~static_cast<tcflag_t>(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
+  MakeRaw(&raw);
   raw.c_cflag |= CS8;
-  raw.c_cc[VMIN] = 1;
-  raw.c_cc[VTIME] = 0;
   // TCSANOW, not TCSAFLUSH: keys typed before the UI came up are kept.
   if (::tcsetattr(fd_, TCSANOW, &raw) != 0) {
     std::string why = std::strerror(errno);
@@ -301,11 +307,7 @@ void Terminal::Resized() {
 void Terminal::Continued() {
   termios raw{};
   if (::tcgetattr(fd_, &raw) != 0) return;
-  raw.c_iflag &= ~static_cast<tcflag_t>(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
-  raw.c_oflag &= ~static_cast<tcflag_t>(OPOST);
-  raw.c_lflag &= ~static_cast<tcflag_t>(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
-  raw.c_cc[VMIN] = 1;
-  raw.c_cc[VTIME] = 0;
+  MakeRaw(&raw);
   ::tcsetattr(fd_, TCSANOW, &raw);
 }
 
@@ -319,7 +321,7 @@ void Terminal::Restore() {
     } else if (mode_ == Mode::kInline && reserved_) {
       out = caps_.cursor_up + "\r" + caps_.Right(start_col_);
     } else {
-      out = caps_.cursor_up.empty() ? "" : caps_.cursor_up;
+      out = caps_.cursor_up;
     }
     WriteAll(out + caps_.cursor_visible);
     ::tcsetattr(fd_, TCSANOW, &saved_);

@@ -61,7 +61,6 @@ TermCaps LoadTermCaps(const std::string& term, int fd) {
   c.reset = Cap("sgr0");
   c.parm_up = Cap("cuu");
   c.parm_right = Cap("cuf");
-  c.cursor_report = !Cap("u7").empty();
   std::string setaf = Cap("setaf");
   if (!setaf.empty() && tigetnum("colors") >= 8) {
     c.red = Expand(setaf, 1);

@@ -26,7 +26,6 @@ struct TermCaps {
   // Attributes and colours.
   std::string bold, reverse, dim, reset;  // bold, rev, dim, sgr0
   std::string red, cyan;                  // setaf 1 / setaf 6 ("" without colours)
-  bool cursor_report = false;   // understands ESC [ 6 n (u7)
   // Parameterised strings expanded by Up(n)/Right(n) ("" when absent).
   std::string parm_up;     // cuu (template)
   std::string parm_right;  // cuf (template)

@@ -1,0 +1,125 @@
+// tb import --list [--format table|json] and tb import --undo BATCH: the
+// import batches (core/views/batches_view.h) and their reverts.
+#include <cstdio>
+
+#include "core/import/plain_dedup.h"
+#include "core/keycode.h"
+#include "core/timefmt.h"
+#include "core/utf8.h"
+#include "core/views/batches_view.h"
+#include "tools/args.h"
+#include "tools/commands.h"
+
+namespace tb {
+namespace {
+
+// One row of tb import --list.
+struct BatchRow {
+  uint64_t batch = 0;
+  bool have_info = false;  // ImportCompleted found (else a partial batch)
+  bool reverted = false;
+  Event info;
+};
+
+}  // namespace
+
+Status ImportList(Context& ctx, bool json) {
+  std::unique_ptr<Store> store;
+  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
+  std::vector<BatchRow> rows;
+  TB_RETURN_IF_ERROR(ForEachImportBatch(store->reader(), [&](uint64_t batch) {
+    std::string v, r;
+    BatchRow row;
+    row.batch = batch;
+    bool have = store->reader().GetViewValue("batches", BatchInfoKey(batch), &v).ok();
+    row.reverted = store->reader().GetViewValue("batches", BatchRevertKey(batch), &r).ok();
+    uint64_t info_seq = 0;
+    std::string_view sv = v;
+    if (have && GetU64BE(&sv, &info_seq) && store->reader().GetEvent(info_seq, &row.info).ok()) {
+      row.have_info = true;
+      rows.push_back(std::move(row));
+    } else if (!have) {
+      rows.push_back(std::move(row));
+    }
+    return Status::OK();
+  }));
+  if (json) {
+    // [{"batch","time","source","file","imported","duplicates","malformed",
+    //   "state"}]: time RFC 3339 UTC; a partial batch (interrupted, no
+    // ImportCompleted) has null time/source/file/counts.
+    std::string out = "[";
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const BatchRow& b = rows[i];
+      out += i == 0 ? "\n" : ",\n";
+      out += "  {\"batch\": " + std::to_string(b.batch) + ", \"time\": ";
+      if (b.have_info) {
+        out += "\"";
+        AppendRfc3339Millis(b.info.time_ns, &out);
+        out += "\", \"source\": ";
+        AppendJsonString(&out, b.info.source);
+        out += ", \"file\": ";
+        AppendJsonString(&out, b.info.detail);
+        out += ", \"imported\": " + std::to_string(b.info.imported) +
+               ", \"duplicates\": " + std::to_string(b.info.duplicates) +
+               ", \"malformed\": " + std::to_string(b.info.malformed);
+      } else {
+        out += "null, \"source\": null, \"file\": null, \"imported\": null, \"duplicates\": null, "
+               "\"malformed\": null";
+      }
+      out += std::string(", \"state\": \"") + (b.reverted ? "undone" : b.have_info ? "active" : "partial") + "\"}";
+    }
+    out += rows.empty() ? "]\n" : "\n]\n";
+    WriteOut(out);
+    return Status::OK();
+  }
+  std::string out = "BATCH     TIME                  SOURCE   IMPORTED  DUPLICATES  MALFORMED  STATE     FILE\n";
+  for (const BatchRow& b : rows) {
+    if (b.have_info) {
+      const Event& ev = b.info;
+      char line[512];
+      std::snprintf(line, sizeof line, "%-9llu %-21s %-8s %9llu %11llu %10llu  %-8s  ",
+                    static_cast<unsigned long long>(b.batch), FormatLocalTime(ev.time_ns).c_str(),
+                    ev.source.c_str(), static_cast<unsigned long long>(ev.imported),
+                    static_cast<unsigned long long>(ev.duplicates), static_cast<unsigned long long>(ev.malformed),
+                    b.reverted ? "undone" : "active");
+      out += line + ev.detail + "\n";
+    } else {
+      char line[256];
+      std::snprintf(line, sizeof line, "%-9llu %-21s %-8s %9s %11s %10s  %-8s\n", static_cast<unsigned long long>(b.batch),
+                    "-", "-", "-", "-", "-", b.reverted ? "undone" : "partial");
+      out += line;
+    }
+  }
+  WriteOut(out);
+  return Status::OK();
+}
+
+Status ImportUndo(Context& ctx, const std::string& text) {
+  int64_t batch = 0;
+  TB_RETURN_IF_ERROR(ParseIntFlag("--undo", text, 1, INT64_MAX, &batch));
+  std::unique_ptr<Store> store;
+  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadWrite, &store));
+  std::string v;
+  auto b = static_cast<uint64_t>(batch);
+  if (store->reader().GetViewValue("batches", BatchRevertKey(b), &v).ok()) {
+    return Status::InvalidArgument("import batch " + text + " is already undone. See tb import --list");
+  }
+  bool have = store->reader().GetViewValue("batches", BatchInfoKey(b), &v).ok();
+  std::unique_ptr<KvCursor> c = store->reader().NewViewCursor("batches");
+  c->Seek(BatchMemberPrefix(b));
+  bool members = c->Valid() && c->key().starts_with(BatchMemberPrefix(b));
+  if (!have && !members) {
+    return Status::NotFound("no import batch " + text + ". See tb import --list");
+  }
+  Event ev;
+  ev.kind = EventKind::kBatchReverted;
+  ev.batch = b;
+  ev.time_ns = NowNs();
+  ev.host = HostName();
+  ev.user = ctx.UserName();
+  TB_RETURN_IF_ERROR(store->Append(std::span<Event>(&ev, 1), true));
+  WriteOut("undid import batch " + text + "\n");
+  return Status::OK();
+}
+
+}  // namespace tb
