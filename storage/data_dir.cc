@@ -96,6 +96,14 @@ Status WriteFileAtomic(const std::string& path, const std::string& content) {
   return Status::OK();
 }
 
+// What a data dir may hold before its TERMBRAIN file exists: the lock a
+// creator takes first, the temp file of an identity write that was
+// interrupted, and what hooks and logging put there on their own.
+bool IsCreationLeftover(const std::string& name) {
+  return name == "lock" || name == "TERMBRAIN.tmp" || name == "logs" || name == "spool" ||
+         name == "spool-rejected";
+}
+
 }  // namespace
 
 Status InspectDataDir(const std::string& dir, bool* exists, StoreIdentity* identity) {
@@ -114,11 +122,15 @@ Status InspectDataDir(const std::string& dir, bool* exists, StoreIdentity* ident
     *exists = true;
     return ParseIdentity(id_path, identity);
   }
-  if (fs::is_empty(dir, ec) && !ec) {
+  bool only_leftovers = true;
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    if (!IsCreationLeftover(it->path().filename().string())) only_leftovers = false;
+  }
+  if (ec) return Status::IOError("cannot list data dir (" + dir + "): " + ec.message());
+  if (only_leftovers) {
     *exists = false;
     return Status::OK();
   }
-  if (ec) return Status::IOError("cannot list data dir (" + dir + "): " + ec.message());
   bool rocks = fs::exists(dir + "/CURRENT", ec) || fs::exists(dir + "/db/CURRENT", ec);
   return Status::Incompatible(
       std::string("not a TermBrain store (") + dir + "): " +
@@ -127,11 +139,16 @@ Status InspectDataDir(const std::string& dir, bool* exists, StoreIdentity* ident
       ". Nothing was changed; choose an empty or TermBrain --data-dir");
 }
 
-Status CreateDataDir(const std::string& dir, StoreIdentity* identity) {
+Status MakeDataDir(const std::string& dir) {
   std::error_code ec;
-  fs::create_directories(dir, ec);
+  bool made = fs::create_directories(dir, ec);
   if (ec) return Status::IOError("cannot create data dir (" + dir + "): " + ec.message());
-  ::chmod(dir.c_str(), 0700);
+  if (made) ::chmod(dir.c_str(), 0700);
+  return Status::OK();
+}
+
+Status CreateDataDir(const std::string& dir, StoreIdentity* identity) {
+  TB_RETURN_IF_ERROR(MakeDataDir(dir));
   identity->format = kStoreFormatVersion;
   identity->store_id = RandomHex32();
   std::ostringstream out;

@@ -24,14 +24,19 @@ struct StoreIdentity {
   std::string store_id;  // 32 lowercase hex digits
 };
 
-// Checks what DIR is: Ok + *exists=false when DIR is missing or empty (a new
-// store may be created); Ok + identity when it is a TermBrain store this
-// binary can open; Incompatible when it is something else or newer.
-// Never writes.
+// Checks what DIR is: Ok + *exists=false when DIR is missing, empty or holds
+// only what an interrupted creation leaves before the identity file exists
+// (lock, TERMBRAIN.tmp, logs/, spool/, spool-rejected/): a new store may be
+// created. Ok + identity when it is a TermBrain store this binary can open;
+// Incompatible when it is something else or newer. Never writes.
 Status InspectDataDir(const std::string& dir, bool* exists, StoreIdentity* identity);
 
+// Creates DIR (0700 when it is new); an existing directory is left as is.
+Status MakeDataDir(const std::string& dir);
+
 // Creates DIR (0700) and writes a fresh identity atomically (temp + fsync +
-// rename). Precondition: InspectDataDir said !exists.
+// rename): the identity file is what makes DIR a store. Precondition: the
+// caller holds DIR's lock and InspectDataDir (under it) said !exists.
 Status CreateDataDir(const std::string& dir, StoreIdentity* identity);
 
 // An exclusive, advisory, process-level lock on DIR/lock. Released by the

@@ -243,17 +243,16 @@ class StoreSource final : public Source {
 Status StoreImpl::AppendPreservingSeq(std::span<Event> events, bool sync) {
   TB_RETURN_IF_ERROR(CheckWritable());
   if (events.empty()) return Status::OK();
-  for (size_t i = 1; i < events.size(); ++i) {
-    if (events[i].seq != events[i - 1].seq + 1) {
-      return Status::InvalidArgument("replayed events are not contiguous at seq " + std::to_string(events[i].seq));
+  uint64_t prev = head_;
+  for (const Event& ev : events) {
+    if (ev.seq <= prev) {
+      return Status::InvalidArgument("replayed event " + std::to_string(ev.seq) + " does not follow " +
+                                     std::to_string(prev));
     }
+    prev = ev.seq;
   }
   const uint64_t first = events.front().seq;
-  if (first != head_ + 1) {
-    if (head_ != 0 || first == 0) {
-      return Status::InvalidArgument("replayed event " + std::to_string(first) + " does not follow head " +
-                                     std::to_string(head_));
-    }
+  if (head_ == 0 && first > 1) {
     // An empty store continuing a log that starts after a retention floor.
     rocksdb::WriteBatch b;
     rocksdb::Status rs = b.Put(meta_cf_, ToSlice(kMetaLogFloor), U64BE(first - 1));
@@ -265,7 +264,7 @@ Status StoreImpl::AppendPreservingSeq(std::span<Event> events, bool sync) {
     TB_RETURN_IF_ERROR(FromRocks(rs, "starting a replay"));
     head_ = first - 1;
   }
-  return AppendImpl(events, sync, nullptr, "");
+  return AppendImpl(events, sync, nullptr, "", /*preserve_seq=*/true);
 }
 
 Status ExportLog(Store& store, const std::string& path, uint64_t from, uint64_t to, int64_t now_ns,

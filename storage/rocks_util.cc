@@ -82,7 +82,13 @@ rocksdb::DBOptions MakeDBOptions(const RocksTuning& t, const std::shared_ptr<roc
   // Read-only opens replay the WAL: keep it short by flushing memtables
   // once the WAL passes a few MiB.
   o.max_total_wal_size = 8 << 20;
-  o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  // A torn last record (a write that never returned) is the end of the
+  // log; any other damage fails the open, so no acknowledged write is
+  // dropped silently (point-in-time recovery would stop at the first bad
+  // record and quietly lose everything after it). Salvage skips bad
+  // records and keeps the rest.
+  o.wal_recovery_mode = t.salvage ? rocksdb::WALRecoveryMode::kSkipAnyCorruptedRecords
+                                  : rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   o.write_buffer_manager =
       std::make_shared<rocksdb::WriteBufferManager>(t.write_buffer_bytes, cache, /*allow_stall=*/false);
   if (t.read_only) o.info_log = std::make_shared<NullLogger>();

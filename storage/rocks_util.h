@@ -24,6 +24,7 @@ struct RocksTuning {
   uint64_t block_cache_bytes = 32ull << 20;
   uint64_t write_buffer_bytes = 16ull << 20;
   bool read_only = false;
+  bool salvage = false;  // skip corrupted write-ahead log records (tb log salvage)
 };
 
 // DB-wide options: shared block cache, write buffer manager charged to it,

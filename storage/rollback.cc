@@ -44,6 +44,9 @@ Status StoreImpl::TruncateLogAfter(uint64_t seq) {
     return Status::InvalidArgument("cannot roll back to " + std::to_string(seq) + ": events up to " +
                                    std::to_string(floor) + " were removed by retention");
   }
+  // Lowered before the log is cut (storage/ack_head.h): a crash in between
+  // leaves a log longer than the record, never shorter.
+  TB_RETURN_IF_ERROR(LowerAckHead(seq));
   rocksdb::WriteBatch b;
   rocksdb::Status rs = b.DeleteRange(log_cf_, SeqKey(seq + 1), SeqKey(head_ + 1));
   if (rs.ok()) rs = b.Put(meta_cf_, ToSlice(kMetaHead), U64(seq));

@@ -4,11 +4,13 @@
 
 #include <filesystem>
 #include <random>
+#include <thread>
 
 #include "core/codec.h"
 #include "core/keycode.h"
 #include "core/views/ids_view.h"
 #include "core/views/registry.h"
+#include "storage/ack_head.h"
 #include "storage/store_impl.h"
 
 namespace tb {
@@ -29,7 +31,41 @@ std::string U64(uint64_t v) {
   return s;
 }
 
+// RocksDB's own lock (DIR/db/LOCK) held by another program (an `ldb`
+// session, a backup tool): tb's DIR/lock is ours, so this is not a tb.
+bool IsForeignDbLock(const rocksdb::Status& rs) {
+  return rs.IsIOError() && rs.ToString().find("lock") != std::string::npos &&
+         rs.ToString().find("/LOCK") != std::string::npos;
+}
+
+// A read-only open reads the MANIFEST, then opens the files it names; the
+// writer may compact and delete one in between. Such an open is retried
+// (bounded, with backoff): the store is fine, only the moment was bad.
+bool IsVanishedFile(const rocksdb::Status& rs) {
+  const std::string m = rs.ToString();
+  return (rs.IsIOError() || rs.IsCorruption() || rs.IsPathNotFound()) &&
+         (m.find("No such file") != std::string::npos || m.find("Can't access") != std::string::npos);
+}
+
+rocksdb::Status OpenReadOnlyRetrying(const rocksdb::DBOptions& dbo, const std::string& path,
+                                     const std::vector<rocksdb::ColumnFamilyDescriptor>& descs,
+                                     std::vector<rocksdb::ColumnFamilyHandle*>* handles, rocksdb::DB** db) {
+  rocksdb::Status rs;
+  for (int attempt = 0, delay_ms = 2; attempt < 8; ++attempt, delay_ms *= 2) {
+    rs = rocksdb::DB::OpenForReadOnly(dbo, path, descs, handles, db);
+    if (!IsVanishedFile(rs)) return rs;
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+  }
+  return rs;
+}
+
 }  // namespace
+
+bool IsVanishedFileError(const Status& s) {
+  if (s.code() != Status::Code::kIOError && !s.IsCorruption() && !s.IsNotFound()) return false;
+  const std::string& m = s.message();
+  return m.find("No such file") != std::string::npos || m.find("Can't access") != std::string::npos;
+}
 
 std::string ViewMetaKey(std::string_view view) { return "view/" + std::string(view); }
 
@@ -68,12 +104,12 @@ Status StoreImpl::OpenImpl(const StoreOptions& options, std::unique_ptr<Store>* 
   if (options.access == Access::kReadPreferred) {
     if (exists && std::filesystem::exists(s->db_path_ + "/CURRENT")) {
       s->read_only_ = true;
-      TB_RETURN_IF_ERROR(s->OpenDb(false));
-      TB_RETURN_IF_ERROR(s->LoadOrInitMeta(false));
-      if (s->ViewsCurrent()) {
+      Status st = s->OpenExisting(false);
+      if (st.ok() && s->ViewsCurrent()) {
         *out = std::move(s);
         return Status::OK();
       }
+      if (!st.ok() && !s->half_created_) return st;
     }
     StoreOptions writable = options;
     writable.access = Access::kAuto;
@@ -84,9 +120,14 @@ Status StoreImpl::OpenImpl(const StoreOptions& options, std::unique_ptr<Store>* 
       return Status::NotFound("no TermBrain store yet (" + options.data_dir +
                               "). Record a command first, e.g. tb record --command 'ls'");
     }
-    TB_RETURN_IF_ERROR(CreateDataDir(options.data_dir, &s->identity_));
-  }
-  if (options.access == Access::kReadOnly) {
+    // Created under the lock, so two first commands cannot both write an
+    // identity; the identity file comes first and the database is finished
+    // by whoever opens it next if this process dies (OpenExisting).
+    TB_RETURN_IF_ERROR(MakeDataDir(options.data_dir));
+    TB_RETURN_IF_ERROR(s->lock_.Acquire(options.data_dir, options.holder, options.lock_wait_ms));
+    TB_RETURN_IF_ERROR(InspectDataDir(options.data_dir, &exists, &s->identity_));
+    if (!exists) TB_RETURN_IF_ERROR(CreateDataDir(options.data_dir, &s->identity_));
+  } else if (options.access == Access::kReadOnly) {
     s->read_only_ = true;
   } else {
     int wait = options.access == Access::kAuto ? 0 : options.lock_wait_ms;
@@ -97,9 +138,16 @@ Status StoreImpl::OpenImpl(const StoreOptions& options, std::unique_ptr<Store>* 
       return ls;
     }
   }
-  bool fresh = !s->read_only_ && !std::filesystem::exists(s->db_path_ + "/CURRENT");
-  TB_RETURN_IF_ERROR(s->OpenDb(fresh));
-  TB_RETURN_IF_ERROR(s->LoadOrInitMeta(fresh));
+  Status st = s->OpenExisting(!s->read_only_ && !std::filesystem::exists(s->db_path_ + "/CURRENT"));
+  if (!st.ok() && s->half_created_ && s->read_only_ && options.access != Access::kReadOnly) {
+    // Another process is creating the store (or died doing it): wait for
+    // its lock, then open (and if need be finish) the store as a writer.
+    s.reset();
+    StoreOptions writer = options;
+    writer.access = Access::kReadWrite;
+    return OpenImpl(writer, out);
+  }
+  TB_RETURN_IF_ERROR(st);
   if (!s->read_only_) {
     TB_RETURN_IF_ERROR(s->DropScratchFamilies());
     TB_RETURN_IF_ERROR(s->CatchUpViews());
@@ -108,10 +156,44 @@ Status StoreImpl::OpenImpl(const StoreOptions& options, std::unique_ptr<Store>* 
   return Status::OK();
 }
 
+Status StoreImpl::OpenExisting(bool fresh) {
+  bool ack_present = false;
+  uint64_t acked = 0;
+  Status ack = options_.salvage ? Status::OK() : AckHeadFile::Read(db_path_, &ack_present, &acked);
+  TB_RETURN_IF_ERROR(OpenDb(fresh));
+  TB_RETURN_IF_ERROR(LoadOrInitMeta(fresh));
+  if (options_.salvage) return Status::OK();
+  // A damaged record is not believed: the writer rewrites it from the log.
+  if (!ack.ok() && !ack.IsCorruption()) return ack;
+  if (ack.ok() && ack_present && acked > head_ && read_only_) {
+    // A reader races the writer: an append raises the record after the
+    // log (so the value read before opening is <= the log's head), a
+    // rollback lowers it before cutting the log (so a value read now is).
+    // Lost events fail both.
+    bool again_present = false;
+    uint64_t again = 0;
+    if (AckHeadFile::Read(db_path_, &again_present, &again).ok() && again_present) {
+      acked = std::min(acked, again);
+    }
+  }
+  if (ack.ok() && ack_present && acked > head_) {
+    return Status::Corruption(
+        "acknowledged events are missing (" + db_path_ + "): the log ends at seq " + std::to_string(head_) +
+        " but seq " + std::to_string(acked) + " was acknowledged, so events " + std::to_string(head_ + 1) + ".." +
+        std::to_string(acked) + " were lost (a damaged write-ahead log?). Run 'tb log salvage' to keep every "
+        "readable event and record the loss, or restore a backup ('tb backup restore')");
+  }
+  if (read_only_) return Status::OK();
+  TB_RETURN_IF_ERROR(ack_.OpenForWrite(db_path_));
+  if (!ack.ok() || !ack_present || acked < head_) TB_RETURN_IF_ERROR(ack_.Write(head_));
+  return Status::OK();
+}
+
 Status StoreImpl::OpenDb(bool create) {
   tuning_.block_cache_bytes = options_.block_cache_bytes;
   tuning_.write_buffer_bytes = options_.write_buffer_bytes;
   tuning_.read_only = read_only_;
+  tuning_.salvage = options_.salvage;
   // One shard: tb reads from one thread, and with the default 64 shards a
   // large index or filter block is bigger than a shard and never stays cached.
   cache_ = rocksdb::NewLRUCache(tuning_.block_cache_bytes, /*num_shard_bits=*/0);
@@ -119,13 +201,16 @@ Status StoreImpl::OpenDb(bool create) {
   std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName, "log", "meta"};
   for (const View* v : AllViews()) names.push_back(std::string(kViewPrefix) + std::string(v->name()));
   if (!create) {
+    if (read_only_ && !std::filesystem::exists(db_path_ + "/CURRENT")) return HalfCreated();
     std::vector<std::string> existing;
     TB_RETURN_IF_ERROR(FromRocks(rocksdb::DB::ListColumnFamilies(dbo, db_path_, &existing),
                                  "cannot open the store (" + db_path_ + ")"));
     for (const auto& n : {std::string("log"), std::string("meta")}) {
-      if (std::find(existing.begin(), existing.end(), n) == existing.end()) {
-        return Status::Corruption("damaged store (" + db_path_ + "): column family '" + n +
-                                  "' is missing. Restore from a backup");
+      // A creation that died before RocksDB made every family: a writer
+      // makes them (create_missing_column_families) and LoadOrInitMeta
+      // decides whether the store is new or damaged.
+      if (std::find(existing.begin(), existing.end(), n) == existing.end() && read_only_) {
+        return HalfCreated();
       }
     }
     for (const auto& n : existing) {
@@ -149,11 +234,16 @@ Status StoreImpl::OpenDb(bool create) {
       std::erase_if(descs, [&](const auto& d) {
         return std::find(existing.begin(), existing.end(), d.name) == existing.end();
       });
-      rs = rocksdb::DB::OpenForReadOnly(dbo, db_path_, descs, &handles_, &db);
+      rs = OpenReadOnlyRetrying(dbo, db_path_, descs, &handles_, &db);
     }
   } else {
     rs = rocksdb::DB::Open(dbo, db_path_, descs, &handles_, &db);
+    if (IsForeignDbLock(rs)) {
+      return Status::Busy("the database is locked by another program (" + db_path_ +
+                          "/LOCK): " + rs.ToString() + ". Retry when it has finished");
+    }
   }
+  if (rs.IsCorruption()) return DamagedDb(rs);
   TB_RETURN_IF_ERROR(FromRocks(rs, "cannot open the store (" + db_path_ + ")"));
   db_.reset(db);
   for (size_t i = 0; i < descs.size(); ++i) {
@@ -191,6 +281,13 @@ Status StoreImpl::LoadOrInitMeta(bool fresh) {
   }
   std::string v;
   Status s = GetMeta(kMetaStoreId, &v);
+  if (s.IsNotFound() && LogEmpty()) {
+    // The identity file exists but the database was never initialised (a
+    // creation that died): nothing was ever acknowledged, so a writer
+    // finishes it as a new store.
+    if (read_only_) return HalfCreated();
+    return LoadOrInitMeta(true);
+  }
   if (s.IsNotFound()) {
     return Status::Incompatible("not a TermBrain store (" + db_path_ +
                                 "): the database has no store id. Nothing was changed");
@@ -209,6 +306,29 @@ Status StoreImpl::LoadOrInitMeta(bool fresh) {
     return Status::Corruption("damaged store metadata (" + db_path_ + "): head or origin is malformed");
   }
   return Status::OK();
+}
+
+Status StoreImpl::HalfCreated() {
+  half_created_ = true;
+  return Status::NotFound("the store is being created (" + options_.data_dir + ")");
+}
+
+bool StoreImpl::LogEmpty() {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), log_cf_));
+  it->SeekToFirst();
+  return !it->Valid() && it->status().ok();
+}
+
+Status StoreImpl::DamagedDb(const rocksdb::Status& rs) {
+  bool present = false;
+  uint64_t acked = 0;
+  std::string at_stake;
+  if (AckHeadFile::Read(db_path_, &present, &acked).ok() && present) {
+    at_stake = "; events up to seq " + std::to_string(acked) + " were acknowledged";
+  }
+  return Status::Corruption("damaged store (" + db_path_ + "): " + rs.ToString() + at_stake +
+                            ". Run 'tb log salvage' to keep every readable event and record what was lost, "
+                            "or restore a backup ('tb backup restore')");
 }
 
 bool StoreImpl::ViewsCurrent() {
@@ -274,14 +394,15 @@ Status StoreImpl::ListCheckpoints(std::string_view prefix, std::vector<std::stri
 }
 
 Status StoreImpl::AppendImpl(std::span<Event> events, bool sync, const std::string* ckpt_key,
-                             std::string_view ckpt_value) {
+                             std::string_view ckpt_value, bool preserve_seq) {
   TB_RETURN_IF_ERROR(CheckWritable());
   if (events.empty() && ckpt_key == nullptr) return Status::OK();
   rocksdb::WriteBatch batch;
   uint64_t seq = head_;
   std::string bytes;
   for (Event& ev : events) {
-    ev.seq = ++seq;
+    seq = preserve_seq ? ev.seq : seq + 1;
+    ev.seq = seq;
     if (ev.id.empty()) ev.id = EventId{origin_, ev.seq};
     EncodeEvent(ev, &bytes);
     TB_RETURN_IF_ERROR(FromRocks(batch.Put(log_cf_, SeqKey(ev.seq), bytes), "building a write"));
@@ -311,8 +432,14 @@ Status StoreImpl::AppendImpl(std::span<Event> events, bool sync, const std::stri
     return sticky_;
   }
   head_ = seq;
+  // After the log: the record never runs ahead of what is durable. A failure
+  // here only leaves the record behind (never a false alarm), so the
+  // append stands.
+  static_cast<void>(ack_.Write(seq));
   return Status::OK();
 }
+
+Status StoreImpl::LowerAckHead(uint64_t seq) { return ack_.Write(seq); }
 
 Status StoreImpl::GetEvent(uint64_t seq, Event* out) {
   rocksdb::PinnableSlice v;

@@ -52,6 +52,10 @@ struct StoreOptions {
   uint64_t write_buffer_bytes = 16ull << 20;  // total across column families
   int lock_wait_ms = 2000;                     // kReadWrite only
   std::string holder;                          // written to DIR/lock, e.g. "pid 12: tb record"
+  // Opens a damaged store for `tb log salvage`: write-ahead log records
+  // that fail their checksum are skipped (not fatal) and the acknowledged
+  // head is not checked. Never for normal use.
+  bool salvage = false;
   // Rebuild progress (events done, total). May be empty.
   std::function<void(std::string_view view, uint64_t done, uint64_t total)> progress;
 };
@@ -96,6 +100,11 @@ struct StoreInfo {
   bool read_only = false;
   std::string lock_holder;  // another process holding the write lock; "" when free
 };
+
+// True for the error a read-only store gives when a table file it was about
+// to read was deleted by the writer's compaction meanwhile (the store is
+// fine; reopening and reading again succeeds).
+bool IsVanishedFileError(const Status& s);
 
 class Store {
  public:
@@ -168,9 +177,10 @@ class Store {
   // in one WriteBatch, and an interrupted rebuild is redone on the next open.
   virtual Status TruncateLogAfter(uint64_t seq) = 0;
   virtual Status DropLogThrough(uint64_t seq) = 0;
-  // Appends events that already have seq and id (a replay): the first seq
-  // must be head+1, or any seq > 0 when the store is empty (the floor then
-  // becomes seq-1); seqs must be contiguous.
+  // Appends events that already have seq and id (a replay or a salvage):
+  // seqs must increase and lie above head; when the store is empty and the
+  // first is above 1, the floor becomes first-1. Gaps are kept as they are
+  // (a replay checks its source is contiguous; a salvage records its gaps).
   virtual Status AppendPreservingSeq(std::span<Event> events, bool sync) = 0;
 };
 

@@ -11,6 +11,7 @@
 #include <rocksdb/db.h>
 
 #include "core/projector.h"
+#include "storage/ack_head.h"
 #include "storage/data_dir.h"
 #include "storage/removal.h"
 #include "storage/rocks_util.h"
@@ -54,6 +55,12 @@ class StoreImpl final : public Store, public StoreReader {
   Status DropLogThrough(uint64_t seq) override;
   Status AppendPreservingSeq(std::span<Event> events, bool sync) override;
 
+  // Salvage (storage/salvage.cc): visits every log entry that can still be
+  // read, stepping over table blocks that fail their checksum (counted in
+  // *bad_blocks). `bound` is the highest seq worth seeking to.
+  Status SalvageScan(uint64_t bound, uint64_t* bad_blocks,
+                     const std::function<void(uint64_t seq, std::string_view raw)>& visit);
+
   // StoreReader
   Status GetEvent(uint64_t seq, Event* out) override;
   std::unique_ptr<KvCursor> NewViewCursor(std::string_view view) override;
@@ -62,7 +69,17 @@ class StoreImpl final : public Store, public StoreReader {
 
  private:
   StoreImpl() = default;
+  // Opens the database (creating it when `fresh`), loads meta and checks
+  // the log against the acknowledged head (storage/ack_head.h).
+  Status OpenExisting(bool fresh);
   Status OpenDb(bool create);
+  // Marks the store as not yet initialised (a creation in progress or
+  // interrupted); NotFound.
+  Status HalfCreated();
+  bool LogEmpty();
+  // A database RocksDB refuses to open as damaged: Corruption saying what
+  // was acknowledged and how to recover.
+  Status DamagedDb(const rocksdb::Status& rs);
   Status LoadOrInitMeta(bool fresh);
   Status CatchUpViews();
   // True when every view is of the code's version and applied up to head.
@@ -84,8 +101,12 @@ class StoreImpl final : public Store, public StoreReader {
   FamilyMap Families(const std::vector<const View*>& views,
                      const std::vector<rocksdb::ColumnFamilyHandle*>& targets) const;
   Status ForgottenSeqs(std::unordered_set<uint64_t>* out);
+  // Records a lower acknowledged head before the log is cut (rollback).
+  Status LowerAckHead(uint64_t seq);
+  // Appends `events` (seqs assigned from head+1, or kept as given when
+  // `preserve_seq`: increasing and above head, checked by the caller).
   Status AppendImpl(std::span<Event> events, bool sync, const std::string* ckpt_key,
-                    std::string_view ckpt_value);
+                    std::string_view ckpt_value, bool preserve_seq = false);
 
   StoreOptions options_;
   std::string db_path_;
@@ -102,6 +123,8 @@ class StoreImpl final : public Store, public StoreReader {
   uint64_t head_ = 0;
   uint64_t origin_ = 0;
   Status sticky_;  // first failed write; every later write returns it
+  bool half_created_ = false;
+  AckHeadFile ack_;  // writers only
   Projector projector_;
 };
 

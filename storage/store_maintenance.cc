@@ -7,6 +7,7 @@
 #include "core/codec.h"
 #include "core/keycode.h"
 #include "core/views/registry.h"
+#include "storage/salvage.h"
 #include "storage/store_impl.h"
 
 namespace tb {
@@ -138,6 +139,13 @@ Status StoreImpl::ReplayInto(const std::vector<const View*>& views,
 
 Status StoreImpl::ResetView(const View* view) {
   std::string name = std::string("view_") + std::string(view->name());
+  // "Nothing applied" is recorded before the contents go: a crash in
+  // between leaves a view that CatchUpViews empties again, never an empty
+  // view marked as applied.
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  TB_RETURN_IF_ERROR(FromRocks(db_->Put(wo, meta_cf_, ViewMetaKey(view->name()), EncodeViewMeta(view->version(), 0)),
+                               "resetting view " + name));
   auto it = view_cfs_.find(view->name());
   if (it != view_cfs_.end()) {
     auto hit = std::find(handles_.begin(), handles_.end(), it->second);
@@ -151,10 +159,7 @@ Status StoreImpl::ResetView(const View* view) {
       db_->CreateColumnFamily(MakeCFOptions(tuning_, cache_, view), name, &cf), "creating view " + name));
   handles_.push_back(cf);
   view_cfs_[std::string(view->name())] = cf;
-  rocksdb::WriteOptions wo;
-  wo.sync = true;
-  return FromRocks(db_->Put(wo, meta_cf_, ViewMetaKey(view->name()), EncodeViewMeta(view->version(), 0)),
-                   "resetting view " + name);
+  return Status::OK();
 }
 
 Status StoreImpl::CatchUpViews() {
@@ -173,7 +178,10 @@ Status StoreImpl::CatchUpViews() {
       return Status::Corruption("damaged store metadata: view " + std::string(v->name()));
     }
     if (!s.ok() && !s.IsNotFound()) return s;
-    if (s.IsNotFound() || version != v->version() || applied > head_ || ViewFamily(v->name()) == nullptr) {
+    // applied == 0 with a non-empty log: a reset or rebuild that did not
+    // finish; the family may still hold old contents, so it starts empty.
+    if (s.IsNotFound() || version != v->version() || applied > head_ || ViewFamily(v->name()) == nullptr ||
+        (applied == 0 && head_ > 0)) {
       TB_RETURN_IF_ERROR(ResetView(v));
       applied = 0;
     }
@@ -311,13 +319,25 @@ Status StoreImpl::VerifyLog(LogVerifyReport* r) {
     LogVerifyReport* r_;
     std::function<void(std::string)> p_;
   } reporter(r, problem);
-  // Seqs purged by `tb forget` are gaps the log itself explains.
+  // Seqs purged by `tb forget` and seqs a salvage recorded as lost are
+  // gaps the log itself explains.
   std::unordered_set<uint64_t> forgotten;
   TB_RETURN_IF_ERROR(ForgottenSeqs(&forgotten));
-  auto explained = [&](uint64_t from, uint64_t to) {  // [from, to] all forgotten
-    if (forgotten.empty()) return false;
+  std::vector<std::pair<uint64_t, uint64_t>> lost;
+  TB_RETURN_IF_ERROR(ScanLog(0, UINT64_MAX, false, nullptr, [&](const Event& ev, std::string_view) {
+    if (ev.kind == EventKind::kAdminAction && ev.source == kSalvageAction) {
+      auto ranges = SalvageLostRanges(ev.detail);
+      lost.insert(lost.end(), ranges.begin(), ranges.end());
+    }
+    return true;
+  }));
+  auto in_lost = [&](uint64_t q) {
+    return std::any_of(lost.begin(), lost.end(), [q](const auto& r) { return q >= r.first && q <= r.second; });
+  };
+  auto explained = [&](uint64_t from, uint64_t to) {  // [from, to] all forgotten or lost
+    if (forgotten.empty() && lost.empty()) return false;
     for (uint64_t q = from; q <= to; ++q) {
-      if (!forgotten.count(q)) return false;
+      if (!forgotten.count(q) && !in_lost(q)) return false;
     }
     return true;
   };

@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <chrono>
 #include <exception>
+#include <thread>
 
 #include "core/config.h"
 #include "storage/data_dir.h"
@@ -201,6 +203,21 @@ Status PrepareContext(const Globals& g, Context* ctx) {
   return Status::OK();
 }
 
+
+// A read-only store reads table files lazily while the writer may compact
+// and delete them: a read can then find its file gone. The store is fine,
+// only the moment was bad, so a command that failed that way before it
+// printed anything runs again from the start (bounded, with backoff). It
+// wrote nothing: the store it had open was read-only.
+Status RunRetryingVanishedFiles(const CommandSpec& cmd, Context& ctx, const std::vector<std::string>& args) {
+  for (int attempt = 0, delay_ms = 5;; ++attempt, delay_ms *= 2) {
+    const uint64_t printed = StdoutBytes();
+    Status s = cmd.run(ctx, args);
+    if (attempt == 5 || !IsVanishedFileError(s) || StdoutBytes() != printed) return s;
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+  }
+}
+
 Status Dispatch(std::vector<std::string> args, int* exit_code) {
   Globals g;
   TB_RETURN_IF_ERROR(ParseGlobals(&args, &g));
@@ -228,7 +245,7 @@ Status Dispatch(std::vector<std::string> args, int* exit_code) {
   Context ctx;
   ctx.command_name = cmd->name;
   TB_RETURN_IF_ERROR(PrepareContext(g, &ctx));
-  return cmd->run(ctx, args);
+  return RunRetryingVanishedFiles(*cmd, ctx, args);
 }
 
 }  // namespace

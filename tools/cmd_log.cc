@@ -1,6 +1,9 @@
-// tb log verify / tb log dump: the raw event log.
+// tb log verify / tb log dump / tb log salvage: the raw event log.
+#include <unistd.h>
+
 #include "core/timefmt.h"
 #include "core/utf8.h"
+#include "storage/salvage.h"
 #include "tools/args.h"
 #include "tools/commands.h"
 
@@ -119,7 +122,7 @@ Status CmdLogVerify(Context& ctx, const Argv& args) {
   WriteOut(out);
   if (!r.ok()) {
     return Status::Corruption("the log failed verification (" + ctx.data_dir +
-                              "). Restore from a backup or run 'tb log dump' to inspect it");
+                              "). Run 'tb log salvage' to keep every readable event, or restore a backup");
   }
   return Status::OK();
 }
@@ -155,6 +158,42 @@ Status CmdLogDump(Context& ctx, const Argv& args) {
                                       return open;
                                     }));
   if (open) WriteOut(buf);
+  return Status::OK();
+}
+
+namespace {
+
+std::string Ranges(const std::vector<std::pair<uint64_t, uint64_t>>& rs) {
+  std::string out;
+  uint64_t n = 0;
+  for (const auto& [a, b] : rs) {
+    out += (out.empty() ? "" : ", ") + std::to_string(a) + (a == b ? "" : ".." + std::to_string(b));
+    n += b - a + 1;
+  }
+  return std::to_string(n) + (n == 1 ? " event" : " events") + (out.empty() ? "" : " (seq " + out + ")");
+}
+
+}  // namespace
+
+Status CmdLogSalvage(Context& ctx, const Argv& args) {
+  Args a("log salvage", "log salvage");
+  bool help;
+  TB_RETURN_IF_ERROR(a.Parse(args, &help));
+  if (help) return WriteOut(a.HelpText()), Status::OK();
+  SalvageOptions o;
+  o.data_dir = ctx.data_dir;
+  o.holder = "pid " + std::to_string(::getpid()) + " (tb " + ctx.command_name + ")";
+  o.lock_wait_ms = ctx.config.storage.lock_wait_ms;
+  o.now_ns = NowNs();
+  o.store.block_cache_bytes = static_cast<uint64_t>(ctx.config.storage.block_cache_mb) << 20;
+  o.store.write_buffer_bytes = static_cast<uint64_t>(ctx.config.storage.write_buffer_mb) << 20;
+  SalvageReport r;
+  TB_RETURN_IF_ERROR(SalvageStore(o, &r));
+  WriteOut("salvaged " + ctx.data_dir + ": kept " + std::to_string(r.kept) + " events, lost " + Ranges(r.lost) +
+           "; skipped " + std::to_string(r.unreadable) + " unreadable records, " + std::to_string(r.bad_blocks) +
+           " damaged blocks, " + std::to_string(r.duplicates) + " duplicate ids; head " +
+           std::to_string(r.new_head) + "\nthe damaged database was kept in " + r.damaged_copy +
+           " (delete it once you are satisfied)\n");
   return Status::OK();
 }
 

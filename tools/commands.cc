@@ -19,6 +19,7 @@ const std::vector<CommandSpec>& Commands() {
       {"rebuild", "rebuild views from the log (--view NAME for one)", CmdRebuild},
       {"log verify", "verify every event: payloads, sequence, unique ids", CmdLogVerify},
       {"log dump", "print raw events as ndjson (--from SEQ --to SEQ)", CmdLogDump},
+      {"log salvage", "rebuild a damaged store from every readable event; say what was lost", CmdLogSalvage},
       {"log export", "write the log to a portable checksummed file (-o FILE [--from SEQ --to SEQ])", CmdLogExport},
       {"replay", "build a new store from a log export or a data dir (--into NEWDIR [--until SEQ|TIME])", CmdReplay},
       {"backup create", "back up the store (incremental; --note TEXT)", CmdBackupCreate},

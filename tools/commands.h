@@ -30,6 +30,7 @@ Status CmdViewsVerify(Context& ctx, const Argv& args);
 Status CmdRebuild(Context& ctx, const Argv& args);
 Status CmdLogVerify(Context& ctx, const Argv& args);
 Status CmdLogDump(Context& ctx, const Argv& args);
+Status CmdLogSalvage(Context& ctx, const Argv& args);
 Status CmdConfigShow(Context& ctx, const Argv& args);
 Status CmdConfigCheck(Context& ctx, const Argv& args);
 // Analytics: tb stats (cmd_stats.cc), tb context (cmd_context.cc).

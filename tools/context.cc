@@ -150,7 +150,14 @@ std::string Context::SpoolDir() const {
   return SpoolDirFor(base, data_dir);
 }
 
+namespace {
+uint64_t stdout_bytes = 0;
+}  // namespace
+
+uint64_t StdoutBytes() { return stdout_bytes; }
+
 bool WriteOut(const std::string& data) {
+  stdout_bytes += data.size();
   size_t off = 0;
   while (off < data.size()) {
     ssize_t n = ::write(STDOUT_FILENO, data.data() + off, data.size() - off);

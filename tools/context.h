@@ -56,6 +56,8 @@ std::string CurrentDir(const Context& ctx);
 
 // Writes `data` to stdout; false when stdout is closed (EPIPE) or full.
 bool WriteOut(const std::string& data);
+// Bytes passed to WriteOut so far in this process.
+uint64_t StdoutBytes();
 
 // A subcommand: receives its own arguments (after the subcommand name).
 using CommandFn = Status (*)(Context& ctx, const std::vector<std::string>& args);
