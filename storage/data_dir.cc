@@ -96,12 +96,26 @@ Status WriteFileAtomic(const std::string& path, const std::string& content) {
   return Status::OK();
 }
 
+// The first line of a file ("" when unreadable).
+std::string FirstLine(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
 // What a data dir may hold before its TERMBRAIN file exists: the lock a
-// creator takes first, the temp file of an identity write that was
-// interrupted, and what hooks and logging put there on their own.
-bool IsCreationLeftover(const std::string& name) {
-  return name == "lock" || name == "TERMBRAIN.tmp" || name == "logs" || name == "spool" ||
-         name == "spool-rejected";
+// creator takes first (empty for the instant between creating and writing
+// it, else naming a tb: "pid N (tb ...)"), the temp file of an identity
+// write that was interrupted, and the spool the shell hooks fall back to.
+// Anything else (a lock file of another program included) is not ours.
+bool IsCreationLeftover(const std::string& dir, const std::string& name) {
+  if (name == "lock") {
+    std::string line = FirstLine(dir + "/lock");
+    return line.empty() || (line.starts_with("pid ") && line.find(" (tb ") != std::string::npos);
+  }
+  if (name == "TERMBRAIN.tmp") return true;
+  return name == "spool" && fs::is_directory(dir + "/spool");
 }
 
 }  // namespace
@@ -124,7 +138,7 @@ Status InspectDataDir(const std::string& dir, bool* exists, StoreIdentity* ident
   }
   bool only_leftovers = true;
   for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
-    if (!IsCreationLeftover(it->path().filename().string())) only_leftovers = false;
+    if (!IsCreationLeftover(dir, it->path().filename().string())) only_leftovers = false;
   }
   if (ec) return Status::IOError("cannot list data dir (" + dir + "): " + ec.message());
   if (only_leftovers) {
@@ -141,9 +155,9 @@ Status InspectDataDir(const std::string& dir, bool* exists, StoreIdentity* ident
 
 Status MakeDataDir(const std::string& dir) {
   std::error_code ec;
-  bool made = fs::create_directories(dir, ec);
+  fs::create_directories(dir, ec);
   if (ec) return Status::IOError("cannot create data dir (" + dir + "): " + ec.message());
-  if (made) ::chmod(dir.c_str(), 0700);
+  ::chmod(dir.c_str(), 0700);
   return Status::OK();
 }
 

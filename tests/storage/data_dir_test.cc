@@ -179,11 +179,25 @@ TEST(DataDirTest, NonEmptyDirectoryWithoutIdentityIsRefusedUntouched) {
   WriteFile(dir + "/sub/more.bin", "\0\1\2"s);
   std::string msg = ExpectRefusedUntouched(dir);
   EXPECT_NE(msg.find("TERMBRAIN"), std::string::npos) << msg;
-  // Even a directory holding only a stray lock-like file is not ours.
+  // Even a directory holding only another program's lock file is not ours.
   std::string dir2 = tmp.Sub("lockonly");
   fs::create_directory(dir2);
-  WriteFile(dir2 + "/lock", "");
+  WriteFile(dir2 + "/lock", "held by some daemon\n");
   ExpectRefusedUntouched(dir2);
+}
+
+TEST(DataDirTest, WhatAnInterruptedCreationLeavesIsANewStore) {
+  TempDir tmp;
+  for (const std::string lock : {"", "pid 42 (tb record)\n"}) {
+    std::string dir = tmp.Sub("half" + std::to_string(lock.size()));
+    fs::create_directories(dir + "/spool");
+    WriteFile(dir + "/lock", lock);
+    WriteFile(dir + "/TERMBRAIN.tmp", "termbrain-st");
+    bool exists = true;
+    StoreIdentity id;
+    ASSERT_TRUE(InspectDataDir(dir, &exists, &id).ok());
+    EXPECT_FALSE(exists) << "lock '" << lock << "'";
+  }
 }
 
 TEST(DataDirTest, RegularFileIsRefused) {

@@ -148,6 +148,39 @@ TEST_F(CliTrustFault, WalByteFlipIsReportedNeverSilent) {
   EXPECT_GE(reported, 12) << harmless << " harmless";
 }
 
+// The same after an import: a flip in the write-ahead log holding its
+// batches never drops records with exit 0.
+TEST_F(CliTrustFault, WalByteFlipAfterImportIsReportedNeverSilent) {
+  const std::string pristine = root() + "/pristine";
+  std::string lines;
+  for (int i = 0; i < 2000; ++i) lines += "echo imported-" + std::to_string(i) + "\n";
+  std::ofstream(root() + "/bash_history") << lines;
+  ASSERT_EXIT_CODE(Tb({"--data-dir", pristine, "import", "bash", root() + "/bash_history"}, NoDir()), 0);
+  ASSERT_FALSE(WalFiles(pristine + "/db").empty());
+  std::mt19937_64 rng(0x1a2b0);
+  int reported = 0;
+  for (int trial = 0; trial < 10; ++trial) {
+    const std::string dir = root() + "/flip" + std::to_string(trial);
+    fs::copy(pristine, dir, fs::copy_options::recursive);
+    std::vector<std::string> wals = WalFiles(dir + "/db");
+    const std::string& wal = wals[rng() % wals.size()];
+    uint64_t offset = rng() % fs::file_size(wal);
+    FlipByte(wal, offset, static_cast<uint8_t>(1u << (rng() % 8)));
+    SCOPED_TRACE("trial " + std::to_string(trial) + ": " + wal + " offset " + std::to_string(offset));
+    RunResult r = Tb({"--data-dir", dir, "history", "--format", "plain", "-n", "100000"}, NoDir());
+    if (r.exit_code == 0) {
+      EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 2000) << "exit 0 must mean nothing was lost";
+    } else {
+      ++reported;
+      EXPECT_EXIT_CODE(r, 3);
+      ASSERT_EXIT_CODE(Tb({"--data-dir", dir, "log", "salvage"}, NoDir()), 0);
+      ASSERT_EXIT_CODE(Tb({"--data-dir", dir, "log", "verify"}, NoDir()), 0);
+    }
+    fs::remove_all(dir);
+  }
+  EXPECT_GE(reported, 5);
+}
+
 // The log losing its tail (the last acknowledged records gone, the rest of
 // the write-ahead log intact) is noticed through the acknowledged head.
 TEST_F(CliTrustFault, WalCutAfterAcknowledgedWritesIsReported) {
