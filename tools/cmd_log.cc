@@ -100,6 +100,21 @@ void DumpEvent(const Event& ev, std::string* out) {
   out->append("}\n");
 }
 
+// What `tb log verify` says when the log fails: duplicate ids alone have a
+// repair that loses nothing (salvage keeps the first occurrence of each id);
+// anything else needs a backup.
+Status VerifyFailure(const Context& ctx, const LogVerifyReport& r) {
+  if (r.bad_payloads == 0 && r.gaps == 0 && r.seq_mismatches == 0) {
+    return Status::Corruption("duplicate event ids in the log (" + ctx.data_dir + "): " +
+                              std::to_string(r.duplicate_ids) +
+                              " event(s) repeat the id of an earlier event. Run 'tb log salvage' to rewrite "
+                              "the log keeping the first event of each id");
+  }
+  std::string also = r.duplicate_ids == 0 ? "" : " ('tb log salvage' removes the duplicate ids)";
+  return Status::Corruption("the log failed verification (" + ctx.data_dir +
+                            "). Restore from a backup or run 'tb log dump' to inspect it" + also);
+}
+
 }  // namespace
 
 Status CmdLogVerify(Context& ctx, const Argv& args) {
@@ -117,10 +132,7 @@ Status CmdLogVerify(Context& ctx, const Argv& args) {
                     "\n";
   for (const auto& p : r.problems) out += "  " + p + "\n";
   WriteOut(out);
-  if (!r.ok()) {
-    return Status::Corruption("the log failed verification (" + ctx.data_dir +
-                              "). Restore from a backup or run 'tb log dump' to inspect it");
-  }
+  if (!r.ok()) return VerifyFailure(ctx, r);
   return Status::OK();
 }
 
