@@ -138,9 +138,13 @@ Status PrepareSpoolDir(const std::string& dir) {
     at /= part;
     Fd next;
     Status s = OpenOrMakeDir(cur.get(), part.string(), /*nofollow=*/false, &next, &st);
-    if (!s.ok()) return Status::IOError("cannot use the spool directory" + Where(at.string()) + ": " + s.message() + fix);
+    if (!s.ok()) {
+      return Status::IOError("cannot use the spool directory" + Where(at.string()) + ": " + s.message() + fix);
+    }
     std::string why = WhyUnsafeAncestor(st);
-    if (!why.empty()) return Status::IOError("unsafe spool directory" + Where(at.string()) + ": " + why + fix);
+    if (!why.empty()) {
+      return Status::IOError("unsafe spool directory" + Where(at.string()) + ": " + why + fix);
+    }
     cur = std::move(next);
   }
   // The base and the spool directory itself: ours alone.
