@@ -1,18 +1,23 @@
 #include "storage/spool.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "core/keycode.h"
 #include "core/spool_frame.h"
+#include "core/views/ids_view.h"
+#include "storage/spool_trust.h"
 
 namespace tb {
 namespace fs = std::filesystem;
@@ -22,11 +27,10 @@ namespace {
 constexpr std::string_view kLiveSuffix = ".spool";
 constexpr std::string_view kDraining = ".spool.draining.";
 
-Status ReadFrom(const std::string& path, uint64_t offset, std::string* out, int64_t* mtime_ms) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::IOError("cannot read spool file (" + path + "): " + std::strerror(errno));
+// Reads `fd` from `offset` to its end.
+Status ReadFrom(int fd, const std::string& path, uint64_t offset, std::string* out, int64_t* mtime_ms) {
   struct stat st {};
-  ::fstat(fd, &st);
+  if (::fstat(fd, &st) != 0) return Status::IOError("cannot read spool file (" + path + "): " + std::strerror(errno));
   *mtime_ms = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
   out->clear();
   if (static_cast<uint64_t>(st.st_size) > offset) {
@@ -35,13 +39,42 @@ Status ReadFrom(const std::string& path, uint64_t offset, std::string* out, int6
     while (got < out->size()) {
       ssize_t n = ::pread(fd, out->data() + got, out->size() - got, static_cast<off_t>(offset + got));
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
+      if (n < 0) return Status::IOError("cannot read spool file (" + path + "): " + std::strerror(errno));
+      if (n == 0) break;
       got += static_cast<size_t>(n);
     }
     out->resize(got);
   }
-  ::close(fd);
   return Status::OK();
+}
+
+// Records that `path` (a spool `what`) was not read, and why.
+void Refuse(DrainReport* r, std::string_view what, const std::string& path, const std::string& why) {
+  r->refused++;
+  r->warnings.push_back("spool " + std::string(what) + " refused (" + path + "): " + why +
+                        (what == "directory"
+                             ? ". Nothing in it was read; remove it, or set TERMBRAIN_SPOOL_DIR to a "
+                               "directory of yours"
+                             : ". It was not read; check what it holds and remove it"));
+}
+
+// Names in the directory open at `dir_fd`.
+std::vector<std::string> ListDir(int dir_fd) {
+  std::vector<std::string> names;
+  int fd = ::dup(dir_fd);
+  if (fd < 0) return names;
+  DIR* d = ::fdopendir(fd);
+  if (d == nullptr) {
+    ::close(fd);
+    return names;
+  }
+  ::rewinddir(d);
+  while (dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name != "." && name != "..") names.push_back(std::move(name));
+  }
+  ::closedir(d);
+  return names;
 }
 
 Status KeepRejected(const SpoolDrainOptions& o, const std::string& file, const SpoolParse& p) {
@@ -67,23 +100,67 @@ int64_t NowMs() {
              std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// Renames every non-empty live file so its shell starts a fresh one.
-std::vector<std::string> TakeOver(const std::string& dir) {
+// Renames every non-empty trusted live file so its shell starts a fresh
+// one; untrusted ones are refused and left where they are.
+std::vector<std::string> TakeOver(int dir_fd, const std::string& dir, DrainReport* r) {
   std::vector<std::string> names;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    std::string name = e.path().filename().string();
-    if (name.ends_with(kLiveSuffix) && e.file_size(ec) > 0) {
-      std::string to = name + ".draining." + std::to_string(NowMs()) + "-" + std::to_string(::getpid());
-      if (::rename((dir + "/" + name).c_str(), (dir + "/" + to).c_str()) == 0) names.push_back(to);
+  for (const std::string& name : ListDir(dir_fd)) {
+    if (!name.ends_with(kLiveSuffix)) continue;
+    Fd fd;
+    Status s = OpenTrusted(dir_fd, name, SpoolObject::kFile, &fd);
+    if (!s.ok()) {
+      Refuse(r, "file", dir + "/" + name, s.message());
+      continue;
     }
+    struct stat st {};
+    if (!fd.valid() || ::fstat(fd.get(), &st) != 0 || st.st_size == 0) continue;
+    std::string to = name + ".draining." + std::to_string(NowMs()) + "-" + std::to_string(::getpid());
+    if (::renameat(dir_fd, name.c_str(), dir_fd, to.c_str()) == 0) names.push_back(to);
   }
   return names;
 }
 
+// Drops the events whose id the log (or this drain, `seen`) already has;
+// one warning per file names the first of them.
+Status DropDuplicates(Store& store, const std::string& path, std::unordered_set<EventId, EventIdHash>* seen,
+                      std::vector<Event>* events, DrainReport* r) {
+  size_t kept = 0, dups = 0;
+  std::string first;
+  for (size_t i = 0; i < events->size(); ++i) {
+    const Event& ev = (*events)[i];
+    uint64_t seq = 0;
+    Status s = LookupId(store.reader(), ev.id, &seq);
+    if (!s.ok() && !s.IsNotFound()) return s;
+    const bool in_log = s.ok();
+    if (in_log || !seen->insert(ev.id).second) {
+      if (dups++ == 0) {
+        first = "id " + ev.id.ToString() + (in_log ? " is at seq " + std::to_string(seq) : " came twice");
+      }
+      continue;
+    }
+    if (kept != i) (*events)[kept] = std::move((*events)[i]);
+    kept++;
+  }
+  events->resize(kept);
+  if (dups == 0) return Status::OK();
+  r->duplicates += dups;
+  r->warnings.push_back("dropped " + std::to_string(dups) + " spooled event(s) already in the log (" + path +
+                        "): their ids were recorded before (" + first +
+                        "). Nothing to do: each command is kept once");
+  return Status::OK();
+}
+
 // Drains one taken-over file; deletes it when fully consumed.
-Status DrainFile(Store& store, const SpoolDrainOptions& o, const std::string& name, DrainReport* r) {
+Status DrainFile(Store& store, const SpoolDrainOptions& o, int dir_fd, const std::string& name,
+                 std::unordered_set<EventId, EventIdHash>* seen, DrainReport* r) {
   std::string path = o.spool_dir + "/" + name;
+  Fd fd;
+  Status trusted = OpenTrusted(dir_fd, name, SpoolObject::kFile, &fd);
+  if (!trusted.ok()) {
+    Refuse(r, "file", path, trusted.message());
+    return Status::OK();
+  }
+  if (!fd.valid()) return Status::OK();  // drained and deleted meanwhile
   std::string ckpt = "spool/" + name, value;
   uint64_t offset = 0;
   Status s = store.GetCheckpoint(ckpt, &value);
@@ -95,7 +172,7 @@ Status DrainFile(Store& store, const SpoolDrainOptions& o, const std::string& na
   }
   std::string data;
   int64_t mtime_ms = 0;
-  TB_RETURN_IF_ERROR(ReadFrom(path, offset, &data, &mtime_ms));
+  TB_RETURN_IF_ERROR(ReadFrom(fd.get(), path, offset, &data, &mtime_ms));
   SpoolParse p;
   ParseSpool(data, &p);
   bool torn = p.consumed < data.size();
@@ -106,6 +183,7 @@ Status DrainFile(Store& store, const SpoolDrainOptions& o, const std::string& na
     torn = false;
   }
   TB_RETURN_IF_ERROR(KeepRejected(o, name, p));
+  TB_RETURN_IF_ERROR(DropDuplicates(store, path, seen, &p.events, r));
   std::vector<Event> events;
   for (Event& ev : p.events) {
     ev.host = o.host;
@@ -123,10 +201,23 @@ Status DrainFile(Store& store, const SpoolDrainOptions& o, const std::string& na
   r->events += events.size();
   r->rejected += p.rejected.size();
   if (torn) return Status::OK();  // the rest arrives (or times out) later
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+  if (::unlinkat(dir_fd, name.c_str(), 0) != 0 && errno != ENOENT) {
     return Status::IOError("cannot delete drained spool file (" + path + "): " + std::strerror(errno));
   }
   return store.DeleteCheckpoint(ckpt);
+}
+
+// Opens the spool directory and its base, refusing either if untrusted.
+// *fd stays invalid when there is nothing to drain.
+void OpenSpoolDir(const std::string& dir, Fd* fd, DrainReport* r) {
+  const fs::path path(dir);
+  const std::string base = path.parent_path().string();
+  Fd base_fd;
+  Status s = OpenTrusted(AT_FDCWD, base.empty() ? "." : base, SpoolObject::kDirectory, &base_fd);
+  if (!s.ok()) return Refuse(r, "directory", base, s.message());
+  if (!base_fd.valid()) return;
+  s = OpenTrusted(base_fd.get(), path.filename().string(), SpoolObject::kDirectory, fd);
+  if (!s.ok()) Refuse(r, "directory", dir, s.message());
 }
 
 }  // namespace
@@ -144,22 +235,26 @@ std::string SpoolDirFor(const std::string& spool_base, const std::string& data_d
 
 Status DrainSpool(Store& store, const SpoolDrainOptions& o, DrainReport* r) {
   *r = DrainReport{};
-  std::error_code ec;
-  if (!fs::is_directory(o.spool_dir, ec)) return Status::OK();
-  std::vector<std::string> taken = TakeOver(o.spool_dir);
+  Fd dir;
+  OpenSpoolDir(o.spool_dir, &dir, r);
+  if (!dir.valid()) return Status::OK();
+  std::vector<std::string> taken = TakeOver(dir.get(), o.spool_dir, r);
   if (!taken.empty() && o.settle_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(o.settle_ms));
   std::vector<std::string> pending;
-  for (const auto& e : fs::directory_iterator(o.spool_dir, ec)) {
-    std::string name = e.path().filename().string();
-    if (name.find(kDraining) != std::string::npos) pending.push_back(name);
+  for (std::string& name : ListDir(dir.get())) {
+    if (name.find(kDraining) != std::string::npos) pending.push_back(std::move(name));
   }
   std::sort(pending.begin(), pending.end());
-  for (const auto& name : pending) TB_RETURN_IF_ERROR(DrainFile(store, o, name, r));
+  std::unordered_set<EventId, EventIdHash> seen;
+  for (const auto& name : pending) TB_RETURN_IF_ERROR(DrainFile(store, o, dir.get(), name, &seen, r));
   // Checkpoints whose file is gone (deleted after a crash) are stale.
   std::vector<std::string> keys;
   TB_RETURN_IF_ERROR(store.ListCheckpoints("spool/", &keys));
   for (const auto& k : keys) {
-    if (!fs::exists(o.spool_dir + "/" + k.substr(6), ec)) TB_RETURN_IF_ERROR(store.DeleteCheckpoint(k));
+    struct stat st {};
+    if (::fstatat(dir.get(), k.substr(6).c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT) {
+      TB_RETURN_IF_ERROR(store.DeleteCheckpoint(k));
+    }
   }
   return Status::OK();
 }

@@ -11,10 +11,26 @@
 // file is deleted only once everything in it is committed.
 // The spool directory is meant to be memory-backed ($XDG_RUNTIME_DIR): raw
 // frames may hold secrets, which are masked here, before the log.
+//
+// Trust: whatever is drained becomes the user's history, so only what the
+// running user (effective uid) alone could have written is read. The spool
+// directory and its parent (the spool base) must be directories owned by
+// that user, not symlinks, not writable by group or others; a spool file a
+// regular file owned by that user, not a symlink, not writable by group or
+// others. Each is opened with O_NOFOLLOW and judged by fstat on the opened
+// descriptor (never a separate stat of the path), and the files are reached
+// through the checked directory's descriptor, so nothing can be swapped in
+// between the check and the read. Anything else is refused: left untouched
+// and reported as one warning line.
+//
+// Ids: an event whose id is already in the log (the `ids` view), or earlier
+// in the same drain, is dropped and reported: a spool file appended again
+// (copied back, restored) never makes the log hold one id twice.
 #pragma once
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "core/event.h"
 #include "core/status.h"
@@ -45,11 +61,18 @@ struct SpoolDrainOptions {
 struct DrainReport {
   size_t files = 0;
   size_t events = 0;
-  size_t dropped = 0;
-  size_t rejected = 0;
+  size_t dropped = 0;     // dropped by `prepare` (record policy)
+  size_t rejected = 0;    // lines that did not parse, kept in rejected_dir
+  size_t refused = 0;     // spool directories and files not trusted (see above)
+  size_t duplicates = 0;  // events whose id the log (or this drain) already had
+  // One line per refused directory or file and per file with duplicates,
+  // "<what> (<where>): <why>. <what to do>", for the caller to show.
+  std::vector<std::string> warnings;
 };
 
-// Drains every spool file into `store` (which must be writable).
+// Drains every trusted spool file into `store` (which must be writable).
+// A missing spool directory is nothing to drain; an untrusted one is
+// refused (a warning, OK). Errors are I/O and store failures only.
 Status DrainSpool(Store& store, const SpoolDrainOptions& options, DrainReport* report);
 
 // The spool directory for a data dir: SPOOL_BASE/<16 hex of FNV-1a(data dir)>.

@@ -2,6 +2,7 @@
 // or walks the whole log rather than appending to it.
 #include <rocksdb/write_batch.h>
 
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/codec.h"
@@ -300,7 +301,7 @@ Status StoreImpl::VerifyViews(std::vector<ViewDiff>* diffs) {
 
 Status StoreImpl::VerifyLog(LogVerifyReport* r) {
   *r = LogVerifyReport{};
-  std::unordered_set<EventId, EventIdHash> ids;
+  std::unordered_map<EventId, uint64_t, EventIdHash> ids;  // id -> first seq
   uint64_t prev = 0;
   auto problem = [&](std::string p) {
     if (r->problems.size() < 20) r->problems.push_back(std::move(p));
@@ -372,9 +373,11 @@ Status StoreImpl::VerifyLog(LogVerifyReport* r) {
             (floor ? " (retention floor " + std::to_string(floor) + ")" : ""));
   }
   return ScanLog(0, UINT64_MAX, false, &reporter, [&](const Event& ev, std::string_view) {
-    if (!ids.insert(ev.id).second) {
+    auto [first, inserted] = ids.emplace(ev.id, ev.seq);
+    if (!inserted) {
       r->duplicate_ids++;
-      problem("duplicate id " + ev.id.ToString() + " at " + std::to_string(ev.seq));
+      problem("duplicate id " + ev.id.ToString() + " at seq " + std::to_string(ev.seq) + " (first at seq " +
+              std::to_string(first->second) + ")");
     }
     return true;
   });

@@ -103,6 +103,22 @@ void DumpEvent(const Event& ev, std::string* out) {
   out->append("}\n");
 }
 
+// What `tb log verify` says when the log fails: duplicate ids alone have a
+// repair that loses nothing (salvage keeps the first occurrence of each id);
+// anything else loses what cannot be read (salvage says what) unless a
+// backup holds it.
+Status VerifyFailure(const Context& ctx, const LogVerifyReport& r) {
+  if (r.bad_payloads == 0 && r.gaps == 0 && r.seq_mismatches == 0) {
+    return Status::Corruption("duplicate event ids in the log (" + ctx.data_dir + "): " +
+                              std::to_string(r.duplicate_ids) +
+                              " event(s) repeat the id of an earlier event. Run 'tb log salvage' to rewrite "
+                              "the log keeping the first event of each id");
+  }
+  return Status::Corruption("the log failed verification (" + ctx.data_dir +
+                            "). Run 'tb log salvage' to keep every readable event and record what was lost, "
+                            "or restore a backup");
+}
+
 }  // namespace
 
 Status CmdLogVerify(Context& ctx, const Argv& args) {
@@ -120,10 +136,7 @@ Status CmdLogVerify(Context& ctx, const Argv& args) {
                     "\n";
   for (const auto& p : r.problems) out += "  " + p + "\n";
   WriteOut(out);
-  if (!r.ok()) {
-    return Status::Corruption("the log failed verification (" + ctx.data_dir +
-                              "). Run 'tb log salvage' to keep every readable event, or restore a backup");
-  }
+  if (!r.ok()) return VerifyFailure(ctx, r);
   return Status::OK();
 }
 

@@ -101,6 +101,7 @@ Status Context::DrainSpoolInto(Store& store) const {
   DrainReport r;
   TB_RETURN_IF_ERROR(DrainSpool(store, d, &r));
   TB_RETURN_IF_ERROR(policy_status);
+  for (const std::string& w : r.warnings) spdlog::warn("{}", w);
   if (r.dropped > 0) spdlog::debug("{} spooled event(s) not recorded (record.ignore_*)", r.dropped);
   if (r.rejected > 0) {
     spdlog::warn("{} spool line(s) did not parse; kept in {}", r.rejected, d.rejected_dir);

@@ -16,6 +16,14 @@ bool ParseIdKey(std::string_view key, EventId* id) {
   return key.size() == 16 && GetU64BE(&key, &id->origin) && GetU64BE(&key, &id->counter);
 }
 
+Status LookupId(StoreReader& reader, const EventId& id, uint64_t* seq) {
+  std::string v;
+  TB_RETURN_IF_ERROR(reader.GetViewValue("ids", IdKey(id), &v));
+  std::string_view sv = v;
+  if (!GetVarint(&sv, seq)) return Status::Corruption("view ids: malformed entry for " + id.ToString());
+  return Status::OK();
+}
+
 void IdsView::Apply(const ViewInput& in, ViewWriter& out) const {
   std::string v;
   PutVarint(&v, in.seq);

@@ -9,12 +9,18 @@
 #include <string>
 #include <string_view>
 
+#include "core/store_reader.h"
 #include "core/view.h"
 
 namespace tb {
 
 std::string IdKey(const EventId& id);
 bool ParseIdKey(std::string_view key, EventId* id);
+
+// The seq of the event with `id` in the `ids` view of `reader`: NotFound
+// when there is none (never appended, or forgotten), Corruption when the
+// entry is malformed.
+Status LookupId(StoreReader& reader, const EventId& id, uint64_t* seq);
 
 class IdsView final : public View {
  public:

@@ -210,6 +210,8 @@ RunResult CliTest::Tb(const std::vector<std::string>& args, const TbCall& call) 
   o.cwd = call.cwd;
   o.stdin_data = call.in;
   o.timeout = call.timeout;
+  o.uid = call.uid;
+  o.gid = call.gid;
   RunResult r = RunProcess(argv, o);
   EXPECT_FALSE(r.timed_out) << "tb hung and was killed: " << ::testing::PrintToString(args);
   EXPECT_FALSE(r.spawn_failed) << r.err;

@@ -26,6 +26,8 @@ struct TbCall {
   std::optional<std::string> in;  // stdin contents
   bool data_dir = true;           // prepend --data-dir <data_dir()>
   std::chrono::milliseconds timeout{20000};
+  int uid = -1;  // run as this uid/gid (RunOptions::uid); -1 = the test's own
+  int gid = -1;
 };
 
 // One file or directory as a snapshot sees it.

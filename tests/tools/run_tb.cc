@@ -1,6 +1,7 @@
 #include "tests/tools/run_tb.h"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -49,8 +50,9 @@ struct ExecArgs {
 };
 
 // Only async-signal-safe calls from here to execve.
-[[noreturn]] void ChildAfterFork(const ExecArgs& ea, const char* cwd, int in_fd, int out_fd,
+[[noreturn]] void ChildAfterFork(const ExecArgs& ea, const RunOptions& o, int in_fd, int out_fd,
                                  int err_fd, int report_fd) {
+  const char* cwd = o.cwd.c_str();
   ::setpgid(0, 0);
   struct sigaction sa {};
   sa.sa_handler = SIG_DFL;
@@ -60,7 +62,9 @@ struct ExecArgs {
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
   int err = 0;
-  if (cwd[0] != '\0' && ::chdir(cwd) != 0) err = errno;
+  if (o.gid >= 0 && (::setgroups(0, nullptr) != 0 || ::setgid(static_cast<gid_t>(o.gid)) != 0)) err = errno;
+  if (err == 0 && o.uid >= 0 && ::setuid(static_cast<uid_t>(o.uid)) != 0) err = errno;
+  if (err == 0 && cwd[0] != '\0' && ::chdir(cwd) != 0) err = errno;
   if (err == 0 && (::dup2(in_fd, 0) < 0 || ::dup2(out_fd, 1) < 0 || ::dup2(err_fd, 2) < 0)) {
     err = errno;
   }
@@ -91,7 +95,7 @@ pid_t Spawn(const std::vector<std::string>& argv, const RunOptions& o, int in_fd
     ::close(report[1]);
     return -1;
   }
-  if (pid == 0) ChildAfterFork(ea, o.cwd.c_str(), in_fd, out_fd, err_fd, report[1]);
+  if (pid == 0) ChildAfterFork(ea, o, in_fd, out_fd, err_fd, report[1]);
   ::setpgid(pid, pid);  // also done by the child; whichever runs first wins
   ::close(report[1]);
   int child_errno = 0;

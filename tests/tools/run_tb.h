@@ -32,6 +32,10 @@ struct RunOptions {
   // immediately closed stdin (EOF).
   std::optional<std::string> stdin_data;
   std::chrono::milliseconds timeout{20000};
+  // Run as this uid and gid (no supplementary groups) instead of the test's
+  // own; needs root. -1 = unchanged.
+  int uid = -1;
+  int gid = -1;
 };
 
 struct RunResult {

@@ -33,19 +33,47 @@ __tb_esc() {
   __tb_x=${s//$'\r'/\\r}
 }
 
-# __tb_spool_ok: makes sure the spool directory exists, is ours and is not a
-# symlink (it is recreated after e.g. a logout emptied $XDG_RUNTIME_DIR).
+# __tb_spool_ok: makes sure the spool directory (and its parent, the spool
+# base) exists, is ours and is not a symlink. A missing level is recreated
+# (e.g. a logout emptied $XDG_RUNTIME_DIR) by one `sh`, level by level and
+# only inside a level already checked: ours, not a symlink, not writable by
+# group or others (the mode needs stat(1), so only on this rare path; `tb
+# init` and the drain check modes too).
 __tb_spool_ok() {
-  if [[ ! -d $__tb_spool ]]; then
-    (umask 077 && command mkdir -p -- "$__tb_spool") 2>/dev/null
+  if [[ ! -d $__tb_spool || ! -d ${__tb_spool%/*} ]]; then
+    command sh -c 'umask 077
+      for d; do
+        [ -e "$d" ] || [ -h "$d" ] || mkdir -- "$d" || exit 1
+        [ -d "$d" ] && [ ! -h "$d" ] && [ -O "$d" ] || exit 1
+        case $(stat -c %A -- "$d") in ?????w????|????????w?) exit 1 ;; esac
+      done' sh "${__tb_spool%/*}" "$__tb_spool" 2>/dev/null || return 1
   fi
-  [[ -d $__tb_spool && -O $__tb_spool && ! -L $__tb_spool ]]
+  [[ -d $__tb_spool && -O $__tb_spool && ! -L $__tb_spool &&
+     -O ${__tb_spool%/*} && ! -L ${__tb_spool%/*} ]]
+}
+
+# __tb_mkfile: creates this shell's spool file 0600 whatever the umask. The
+# drain renames the file away, so this runs once per shell after each drain
+# (the hooks test -e before each frame). No process: the umask is read from
+# /proc, set to 077 for the creation and put back.
+__tb_mkfile() {
+  local x= u=
+  { IFS= read -r x && IFS=$' \t' read -r x u; } </proc/$BASHPID/status 2>/dev/null || :
+  if [[ $x == Umask: && $u == [0-7][0-7][0-7][0-7] ]]; then
+    builtin umask 077
+    : 2>/dev/null >>"$__tb_file" || :
+    builtin umask "$u"
+  else
+    (builtin umask 077 && : >>"$__tb_file") 2>/dev/null
+  fi
+  return 0
 }
 
 # __tb_emit FORMAT ARGS...: appends one frame after a first attempt failed:
 # recreates the spool directory once and tries again.
 __tb_emit() {
   if __tb_spool_ok; then
+    [[ -e $__tb_file ]] || __tb_mkfile
     builtin printf "$@" 2>/dev/null >>"$__tb_file" || :
   fi
   return 0
@@ -99,6 +127,7 @@ __tb_begin() {
   (( __tb_n += 1 ))
   __tb_run=$__tb_n
   __tb_t=$t
+  [[ -e $__tb_file ]] || __tb_mkfile
   builtin printf 'TB1\tS\t%s\t%s\t%s.%s\t%s\tbash\t%s\t%s\t.\n' \
       "$__tb_sid" "$__tb_n" "${t%??????}" "${t: -6}" "$__tb_sid" "$d" "$c" 2>/dev/null >>"$__tb_file" ||
     __tb_emit 'TB1\tS\t%s\t%s\t%s.%s\t%s\tbash\t%s\t%s\t.\n' \
@@ -111,6 +140,7 @@ __tb_end() {
   local d=$(( $2 - __tb_t ))
   (( d >= 0 )) || d=0
   (( __tb_n += 1 ))
+  [[ -e $__tb_file ]] || __tb_mkfile
   builtin printf 'TB1\tF\t%s\t%s\t%s.%s\t%s\t%s\t%s\t.\n' \
       "$__tb_sid" "$__tb_n" "${2%??????}" "${2: -6}" "$1" "$d" "$__tb_run" 2>/dev/null >>"$__tb_file" ||
     __tb_emit 'TB1\tF\t%s\t%s\t%s.%s\t%s\t%s\t%s\t.\n' \

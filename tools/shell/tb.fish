@@ -34,13 +34,32 @@ if status is-interactive; and test -r /proc/uptime
         string join -- '\n' $s
     end
 
-    # The spool directory exists, is ours and is not a symlink (recreated
-    # once if a logout emptied $XDG_RUNTIME_DIR).
+    # The spool directory (and its parent, the spool base) exists, is ours
+    # and is not a symlink. A missing level is recreated by one `sh`, level
+    # by level and only inside a level already checked: ours, not a symlink,
+    # not writable by group or others (see tb.bash).
     function __tb_spool_ok
-        if not test -d $__tb_spool
-            command sh -c 'umask 077 && mkdir -p -- "$1"' sh $__tb_spool 2>/dev/null
+        set -l base (string replace -r -- '/[^/]*$' '' $__tb_spool)
+        if not test -d $__tb_spool; or not test -d "$base"
+            command sh -c 'umask 077
+              for d; do
+                [ -e "$d" ] || [ -h "$d" ] || mkdir -- "$d" || exit 1
+                [ -d "$d" ] && [ ! -h "$d" ] && [ -O "$d" ] || exit 1
+                case $(stat -c %A -- "$d") in ?????w????|????????w?) exit 1 ;; esac
+              done' sh "$base" $__tb_spool 2>/dev/null; or return 1
         end
         test -d $__tb_spool; and test -O $__tb_spool; and not test -L $__tb_spool
+        and test -O "$base"; and not test -L "$base"
+    end
+
+    # Creates this shell's spool file 0600 whatever the umask (the drain
+    # renames it away, so this runs again after each drain; the hooks test -e
+    # before each frame). fish's $umask sets the umask without a process.
+    function __tb_mkfile
+        set -l u $umask
+        set umask 0077
+        true 2>/dev/null >>$__tb_file
+        set umask $u
     end
 
     # fish has no arithmetic without a command substitution (~20 us each),
@@ -72,6 +91,7 @@ if status is-interactive; and test -r /proc/uptime
             set c (__tb_esc $c)
             set d (__tb_esc $d)
         end
+        test -e $__tb_file; or __tb_mkfile
         printf 'TB1\tS\t%s\t%s0\t%s\t%s\tfish\t%s\t%s\t.\n' "$__tb_sid" "$__tb_run" "$t" "$__tb_sid" "$d" "$c" >>$__tb_file
         set -g __tb_t $t
         return 0
@@ -83,6 +103,7 @@ if status is-interactive; and test -r /proc/uptime
         test -d $__tb_spool; or return 0
         read -l up _ </proc/uptime
         math -s3 $__tb_clock_off + $up | read -l t
+        test -e $__tb_file; or __tb_mkfile
         printf 'TB1\tF\t%s\t%s1\t%s\t%s\t%s000\t%s0\t.\n' "$__tb_sid" "$__tb_run" "$t" "$st" "$CMD_DURATION" "$__tb_run" >>$__tb_file
         set -g __tb_run ''
         return 0
@@ -96,6 +117,7 @@ if status is-interactive; and test -r /proc/uptime
         read -l up _ </proc/uptime
         math -s3 $__tb_clock_off + $up | read -l t
         math -s0 "max(0, ($t - $__tb_t) * 1000000)" | read -l us
+        test -e $__tb_file; or __tb_mkfile
         printf 'TB1\tF\t%s\t%s1\t%s\t%s\t%s\t%s0\t.\n' "$__tb_sid" "$__tb_run" "$t" "$st" "$us" "$__tb_run" >>$__tb_file
         set -g __tb_run ''
         return 0

@@ -16,6 +16,7 @@
 # @TB_SETTINGS@
 
 if [[ -o interactive ]] && zmodload zsh/datetime 2>/dev/null; then
+zmodload zsh/system 2>/dev/null  # sysopen, for __tb_mkfile
 
 # __tb_esc TEXT: escapes TEXT for a frame field into __tb_x.
 __tb_esc() {
@@ -25,19 +26,44 @@ __tb_esc() {
   __tb_x=${s//$'\r'/\\r}
 }
 
-# Makes sure the spool directory exists, is ours and is not a symlink.
+# Makes sure the spool directory (and its parent, the spool base) exists, is
+# ours and is not a symlink. A missing level is recreated by one `sh`,
+# level by level and only inside a level already checked: ours, not a
+# symlink, not writable by group or others (see tb.bash).
 __tb_spool_ok() {
-  if [[ ! -d $__tb_spool ]]; then
-    (umask 077 && command mkdir -p -- "$__tb_spool") 2>/dev/null
+  if [[ ! -d $__tb_spool || ! -d ${__tb_spool%/*} ]]; then
+    command sh -c 'umask 077
+      for d; do
+        [ -e "$d" ] || [ -h "$d" ] || mkdir -- "$d" || exit 1
+        [ -d "$d" ] && [ ! -h "$d" ] && [ -O "$d" ] || exit 1
+        case $(stat -c %A -- "$d") in ?????w????|????????w?) exit 1 ;; esac
+      done' sh "${__tb_spool%/*}" "$__tb_spool" 2>/dev/null || return 1
   fi
-  [[ -d $__tb_spool && -O $__tb_spool && ! -L $__tb_spool ]]
+  [[ -d $__tb_spool && -O $__tb_spool && ! -L $__tb_spool &&
+     -O ${__tb_spool%/*} && ! -L ${__tb_spool%/*} ]]
+}
+
+# Creates this shell's spool file 0600 whatever the umask (the drain renames
+# it away, so this runs again after each drain; the hooks test -e before
+# each frame). zsh/system's sysopen gives the mode, no process needed.
+__tb_mkfile() {
+  local fd
+  if zmodload -e zsh/system; then
+    sysopen -a -o creat -m 600 -u fd $__tb_file 2>/dev/null && exec {fd}>&-
+  else
+    (umask 077 && : >>| $__tb_file) 2>/dev/null
+  fi
+  return 0
 }
 
 # __tb_emit FORMAT ARGS...: appends one frame to the spool file, recreating
 # the spool directory once if it is gone.
 __tb_emit() {
+  [[ -e $__tb_file ]] || __tb_mkfile
   builtin printf "$@" 2>/dev/null >>|$__tb_file && return 0
-  __tb_spool_ok && builtin printf "$@" 2>/dev/null >>|$__tb_file
+  __tb_spool_ok || return 0
+  __tb_mkfile
+  builtin printf "$@" 2>/dev/null >>|$__tb_file
   return 0
 }
 
@@ -63,6 +89,7 @@ __tb_preexec() {
   fi
   (( __tb_n += 1 ))
   __tb_run=$__tb_n __tb_t=$us
+  [[ -e $__tb_file ]] || __tb_mkfile
   builtin printf 'TB1\tS\t%s\t%s\t%s\t%s\tzsh\t%s\t%s\t.\n' \
       $__tb_sid $__tb_n "${r%.*}.${${r#*.}[1,6]}" $__tb_sid "$d" "$c" 2>/dev/null >>|$__tb_file ||
     __tb_emit 'TB1\tS\t%s\t%s\t%s\t%s\tzsh\t%s\t%s\t.\n' \
@@ -90,6 +117,7 @@ __tb_precmd() {
   local d=$(( us - __tb_t ))
   (( d >= 0 )) || d=0
   (( __tb_n += 1 ))
+  [[ -e $__tb_file ]] || __tb_mkfile
   builtin printf 'TB1\tF\t%s\t%s\t%s\t%s\t%s\t%s\t.\n' \
       $__tb_sid $__tb_n "${r%.*}.${${r#*.}[1,6]}" $st $d $__tb_run 2>/dev/null >>|$__tb_file ||
     __tb_emit 'TB1\tF\t%s\t%s\t%s\t%s\t%s\t%s\t.\n' \
