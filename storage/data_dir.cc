@@ -120,7 +120,7 @@ bool IsCreationLeftover(const std::string& dir, const std::string& name) {
 
 }  // namespace
 
-Status InspectDataDir(const std::string& dir, bool* exists, StoreIdentity* identity) {
+Status InspectDataDir(const std::string& dir, bool* exists, StoreIdentity* identity, bool own_lock) {
   std::error_code ec;
   auto st = fs::status(dir, ec);
   if (ec || !fs::exists(st)) {
@@ -138,7 +138,8 @@ Status InspectDataDir(const std::string& dir, bool* exists, StoreIdentity* ident
   }
   bool only_leftovers = true;
   for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
-    if (!IsCreationLeftover(dir, it->path().filename().string())) only_leftovers = false;
+    std::string name = it->path().filename().string();
+    if (!(own_lock && name == "lock") && !IsCreationLeftover(dir, name)) only_leftovers = false;
   }
   if (ec) return Status::IOError("cannot list data dir (" + dir + "): " + ec.message());
   if (only_leftovers) {

@@ -29,7 +29,8 @@ struct StoreIdentity {
 // (tb's lock, TERMBRAIN.tmp, the hooks' spool/): a new store may be
 // created. Ok + identity when it is a TermBrain store this binary can open;
 // Incompatible when it is something else or newer. Never writes.
-Status InspectDataDir(const std::string& dir, bool* exists, StoreIdentity* identity);
+// `own_lock`: the caller holds DIR/lock (whatever holder text it wrote).
+Status InspectDataDir(const std::string& dir, bool* exists, StoreIdentity* identity, bool own_lock = false);
 
 // Creates DIR (0700 when it is new); an existing directory is left as is.
 Status MakeDataDir(const std::string& dir);

@@ -156,7 +156,7 @@ INSTANTIATE_TEST_SUITE_P(
                   "tb log dump: invalid value 'x' for --from: " + kIntRange},
         ErrorCase{{"log"},
                   2,
-                  "'tb log' needs a subcommand: 'tb log verify', 'tb log dump' or 'tb log export'. Run 'tb help' "
+                  "'tb log' needs a subcommand: 'tb log verify', 'tb log dump', 'tb log export' or 'tb log salvage'. Run 'tb help' "
                   "for the list of commands"},
         ErrorCase{{"config", "--format", "json"},
                   2,
@@ -168,11 +168,11 @@ INSTANTIATE_TEST_SUITE_P(
                   "the list of commands"},
         ErrorCase{{"log", "frob"},
                   2,
-                  "unknown command 'log frob': expected 'tb log verify', 'tb log dump' or 'tb log export'. Run 'tb "
+                  "unknown command 'log frob': expected 'tb log verify', 'tb log dump', 'tb log export' or 'tb log salvage'. Run 'tb "
                   "help' for the list of commands"},
         ErrorCase{{"Log", "dump"},
                   2,
-                  "unknown command 'Log'. Did you mean 'tb log verify', 'tb log dump' or 'tb log export'? Run 'tb "
+                  "unknown command 'Log'. Did you mean 'tb log verify', 'tb log dump', 'tb log export' or 'tb log salvage'? Run 'tb "
                   "help' for the list of commands"},
         ErrorCase{{"config", "show", "--format", "yaml"},
                   2,

@@ -17,6 +17,7 @@
 #include <set>
 #include <thread>
 
+#include "tests/storage/store_test_util.h"
 #include "tests/tools/cli_fixture.h"
 
 namespace tb::testing {
@@ -331,6 +332,34 @@ TEST_F(CliTrustFault, ReadersBesideEightWritersNeverFail) {
   for (const auto& c : Commands({"-n", "1000000"})) stored.insert(c);
   for (const auto& w : written) {
     for (const auto& c : w) EXPECT_EQ(stored.count(c), 1u) << c;
+  }
+}
+
+// Another program holding RocksDB's own lock (DIR/db/LOCK): writes are
+// "busy" with a message that says so, reads still answer.
+using CliTrust = CliTest;
+TEST_F(CliTrust, ForeignDatabaseLockIsBusyNotAnIoError) {
+  Record("before");
+  tb::testutil::RawDb other(data_dir());
+  ASSERT_TRUE(other.status().ok()) << other.status().ToString();
+  RunResult w = Tb({"record", "--command", "while locked"});
+  if (w.exit_code == 0) {
+    // Recorded through the spool: it lands once the lock is gone.
+    EXPECT_NE(w.err.find("locked by another program"), std::string::npos) << w.err;
+  } else {
+    EXPECT_EXIT_CODE(w, 4);
+    EXPECT_NE(w.err.find("the database is locked by another program (" + data_dir() + "/db/LOCK)"),
+              std::string::npos)
+        << w.err;
+  }
+  EXPECT_EQ(std::count(w.err.begin(), w.err.end(), '\n'), 1) << w.err;
+  RunResult r = Tb({"history", "--format", "plain"});
+  EXPECT_EXIT_CODE(r, 0);
+  EXPECT_NE(r.out.find("before\n"), std::string::npos) << r.out;
+  other.Close();
+  std::vector<std::string> after = Commands();
+  if (w.exit_code == 0) {
+    EXPECT_EQ(std::count(after.begin(), after.end(), "while locked"), 1);
   }
 }
 
