@@ -18,6 +18,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -112,6 +113,26 @@ struct ReplaceOptions {
 // either the old or the new database, never neither. The source's store id
 // must equal the data dir's.
 Status ReplaceDatabase(const ReplaceOptions& options, const DbSource& source, std::string* safety);
+
+// ---- interrupted work ------------------------------------------------------------------
+
+// The checkpoint (Store::GetCheckpoint) holding the purge journal
+// (docs/formats.md, storage/removal.cc): present while a purge of forgotten
+// or retired records is pending.
+inline constexpr std::string_view kPurgeCheckpoint = "purge/pending";
+
+struct PendingPurge {
+  bool pending = false;
+  uint64_t records = 0;  // forgotten records whose bytes it purges
+};
+
+// Whether `store` has a purge pending (any open store: a read-only one too).
+Status FindPendingPurge(Store& store, PendingPurge* out);
+
+// Removes what interrupted restores and snapshots left in `data_dir`:
+// DIR/db.incoming, DIR/snapshots/.<name>.tmp and .<name>.deleting.
+// Precondition: the caller holds the store lock (none is being built).
+Status RemoveInterruptedLeftovers(const std::string& data_dir);
 
 // ---- log export and replay -------------------------------------------------------
 

@@ -1,17 +1,53 @@
 // Removal: the resolver used by the projector for BatchReverted/Forgotten,
-// the physical purge of forgotten log entries, and the set of forgotten
-// seqs that `tb log verify` accepts as gaps.
+// forgetting records (the Forgotten event and the physical purge of their
+// log entries, journaled so an interrupted purge is finished later), and
+// the set of forgotten seqs that `tb log verify` accepts as gaps.
+//
+// Purge journal (docs/formats.md): meta "ckpt/purge/pending" ->
+//   ""                       compact everything (retention removed a prefix)
+//   u64be(F)                 also delete the log entries that the Forgotten
+//                            event at seq F names (if F was committed)
+// It is written before the work starts and deleted only when the work is
+// complete: log entries deleted, every memtable flushed (the WAL holding
+// the bytes retired), every SST rewritten by a forced bottommost
+// compaction, the database reopened (a fresh MANIFEST: the old one can hold
+// SST boundary keys, i.e. command text) and DIR/search.idx removed. Every
+// step is idempotent, so a purge killed at any point is redone from the
+// start by the next writable open (FinishInterruptedWork).
+//
+// While a purge is pending, the progress record of view kPurgeSentinelView
+// says "stale" (version 0). Nothing else marks a pending purge for an open
+// that would otherwise be read-only (StoreOptions::Access::kReadPreferred
+// opens writable when a view is not current), so the next `tb history`
+// finishes an interrupted purge too; the price is a rebuild of that one
+// small view after an interruption. The mark is cleared with the journal.
 #include "storage/removal.h"
-#include "storage/search_cache.h"
 
 #include <rocksdb/write_batch.h>
 
 #include "core/codec.h"
 #include "core/keycode.h"
+#include "core/views/registry.h"
+#include "storage/admin.h"
 #include "storage/rocks_util.h"
+#include "storage/search_cache.h"
 #include "storage/store_impl.h"
 
 namespace tb {
+namespace {
+
+// A view with few entries (saved workflows), cheap to rebuild.
+constexpr std::string_view kPurgeSentinelView = "workflows";
+
+std::string JournalKey() { return "ckpt/" + std::string(kPurgeCheckpoint); }
+
+std::string U64(uint64_t v) {
+  std::string s;
+  PutU64BE(&s, v);
+  return s;
+}
+
+}  // namespace
 
 Status ViewsResolver::FindStart(const EventId& id, uint64_t* seq, Event* start) {
   IdsResolver ids(db_, ids_, reader_);
@@ -39,8 +75,94 @@ FamilyMap StoreImpl::Families(const std::vector<const View*>& views,
   return m;
 }
 
-Status StoreImpl::PurgeLogEntries(std::span<const uint64_t> seqs) {
+Status StoreImpl::AddPurgeJournal(rocksdb::WriteBatch* batch, std::string_view value) {
+  rocksdb::Status rs = batch->Put(meta_cf_, JournalKey(), ToSlice(value));
+  if (rs.ok()) rs = batch->Put(meta_cf_, ViewMetaKey(kPurgeSentinelView), EncodeViewMeta(0, 0));
+  return FromRocks(rs, "building a purge journal");
+}
+
+Status StoreImpl::AppendForgotten(Event* forgotten) {
   TB_RETURN_IF_ERROR(CheckWritable());
+  if (forgotten->kind != EventKind::kForgotten) return Status::InvalidArgument("not a Forgotten event");
+  // Normally none: the open finished it.
+  TB_RETURN_IF_ERROR(FinishInterruptedWork());
+  // 1. The journal names the seq the event is about to get; if the event
+  // never commits, the finish finds no Forgotten event there and deletes
+  // nothing.
+  rocksdb::WriteBatch journal;
+  TB_RETURN_IF_ERROR(AddPurgeJournal(&journal, U64(head_ + 1)));
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  TB_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &journal), "cannot start a purge (" + db_path_ + ")"));
+  // 2. The event and every view's update in one batch, as any append; its
+  // extra meta key keeps the sentinel's stale mark (the batch's last write
+  // of that key wins), so the mark and the journal stay in step.
+  const std::string sentinel = ViewMetaKey(kPurgeSentinelView);
+  TB_RETURN_IF_ERROR(AppendImpl(std::span<Event>(forgotten, 1), true, &sentinel, EncodeViewMeta(0, 0)));
+  // 3. The purge itself.
+  return FinishPendingPurge();
+}
+
+Status StoreImpl::FinishInterruptedWork() {
+  TB_RETURN_IF_ERROR(FinishPendingPurge());
+  // We hold the store lock, so no restore or snapshot is being built: what
+  // their temp directories hold is a leftover of an interrupted one.
+  return RemoveInterruptedLeftovers(options_.data_dir);
+}
+
+Status StoreImpl::PurgeTargets(std::string_view journal, std::vector<uint64_t>* seqs) {
+  seqs->clear();
+  if (journal.empty()) return Status::OK();
+  std::string_view v = journal;
+  uint64_t forgotten_seq = 0;
+  if (!GetU64BE(&v, &forgotten_seq) || !v.empty()) {
+    // A damaged journal: purging every forgotten record is always right.
+    std::unordered_set<uint64_t> all;
+    TB_RETURN_IF_ERROR(ForgottenSeqs(&all));
+    seqs->assign(all.begin(), all.end());
+    return Status::OK();
+  }
+  if (forgotten_seq > head_) return Status::OK();  // the event never committed
+  Event ev;
+  Status s = GetEvent(forgotten_seq, &ev);
+  if (s.IsNotFound()) return Status::OK();
+  TB_RETURN_IF_ERROR(s);
+  if (ev.kind == EventKind::kForgotten) *seqs = ev.targets;
+  return Status::OK();
+}
+
+Status StoreImpl::FinishPendingPurge() {
+  std::string journal;
+  Status s = GetMeta(JournalKey(), &journal);
+  if (s.IsNotFound()) return Status::OK();
+  TB_RETURN_IF_ERROR(s);
+  TB_RETURN_IF_ERROR(CheckWritable());
+  std::vector<uint64_t> seqs;
+  TB_RETURN_IF_ERROR(PurgeTargets(journal, &seqs));
+  Status done = PurgeLogEntries(seqs);
+  if (done.ok()) done = ReopenDb();
+  // A search that ran meanwhile (read-only, from another process) may have
+  // written the index back from the views as they were before the event.
+  if (done.ok()) done = RemoveSearchCache(options_.data_dir);
+  if (!done.ok()) {
+    // The journal stays: the next writable open tries again.
+    return done.WithContext("cannot finish purging removed records from the data dir (" + options_.data_dir + ")");
+  }
+  // Precondition met by every caller: the views are up to date with head
+  // (the sentinel's stale mark was the journal's, not a real one).
+  const View* sentinel = FindView(kPurgeSentinelView);
+  rocksdb::WriteBatch b;
+  rocksdb::Status rs = b.Delete(meta_cf_, JournalKey());
+  if (rs.ok() && sentinel != nullptr) {
+    rs = b.Put(meta_cf_, ViewMetaKey(kPurgeSentinelView), EncodeViewMeta(sentinel->version(), head_));
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  if (rs.ok()) rs = db_->Write(wo, &b);
+  return FromRocks(rs, "cannot close the purge journal (" + db_path_ + ")");
+}
+
+Status StoreImpl::PurgeLogEntries(std::span<const uint64_t> seqs) {
   // The search index holds copies of the texts: it goes too (rebuilt by the
   // next search without them).
   TB_RETURN_IF_ERROR(RemoveSearchCache(options_.data_dir));
@@ -72,6 +194,19 @@ Status StoreImpl::PurgeLogEntries(std::span<const uint64_t> seqs) {
   return FromRocks(db_->FlushWAL(true), "syncing the WAL");
 }
 
+Status StoreImpl::ReopenDb() {
+  for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  handles_.clear();
+  view_cfs_.clear();
+  log_cf_ = meta_cf_ = nullptr;
+  rocksdb::Status closed = db_->Close();
+  db_.reset();
+  Status s = FromRocks(closed, "closing the store (" + db_path_ + ")");
+  if (s.ok()) s = OpenDb(false);
+  if (!s.ok()) sticky_ = s;
+  return s;
+}
+
 Status StoreImpl::FlushAndCompactAll() {
   TB_RETURN_IF_ERROR(FromRocks(db_->Flush(rocksdb::FlushOptions(), handles_), "flushing after a purge"));
   rocksdb::CompactRangeOptions co;
@@ -79,6 +214,23 @@ Status StoreImpl::FlushAndCompactAll() {
   co.exclusive_manual_compaction = true;
   for (auto* h : handles_) {
     TB_RETURN_IF_ERROR(FromRocks(db_->CompactRange(co, h, nullptr, nullptr), "compacting after a purge"));
+  }
+  return Status::OK();
+}
+
+Status FindPendingPurge(Store& store, PendingPurge* out) {
+  *out = PendingPurge{};
+  std::string journal;
+  Status s = store.GetCheckpoint(kPurgeCheckpoint, &journal);
+  if (s.IsNotFound()) return Status::OK();
+  TB_RETURN_IF_ERROR(s);
+  out->pending = true;
+  std::string_view v = journal;
+  uint64_t forgotten_seq = 0;
+  Event ev;
+  if (GetU64BE(&v, &forgotten_seq) && v.empty() && forgotten_seq <= store.head() &&
+      store.reader().GetEvent(forgotten_seq, &ev).ok() && ev.kind == EventKind::kForgotten) {
+    out->records = ev.targets.size();
   }
   return Status::OK();
 }

@@ -9,6 +9,10 @@
 // ("stale": no view has version 0). A crash before the views are rebuilt
 // therefore leaves views that the next writable open drops and replays
 // (CatchUpViews resets a view whose version differs from the code's).
+// Retention also writes the purge journal (storage/removal.cc) in that
+// batch, so the compaction that takes the removed bytes off the disk (and
+// the removal of DIR/search.idx, whose stamp a prefix removal does not
+// change) is finished by the next writable open when interrupted.
 #include <rocksdb/write_batch.h>
 
 #include "core/keycode.h"
@@ -75,6 +79,7 @@ Status StoreImpl::DropLogThrough(uint64_t seq) {
                                    std::to_string(head_));
   }
   rocksdb::WriteBatch b;
+  TB_RETURN_IF_ERROR(AddPurgeJournal(&b, ""));
   rocksdb::Status rs = b.DeleteRange(log_cf_, SeqKey(0), SeqKey(seq + 1));
   if (rs.ok()) rs = b.Put(meta_cf_, ToSlice(kMetaLogFloor), U64(seq));
   for (const View* v : AllViews()) {
@@ -86,8 +91,8 @@ Status StoreImpl::DropLogThrough(uint64_t seq) {
   TB_RETURN_IF_ERROR(FromRocks(rs, "cannot remove old events (" + db_path_ + ")"));
   TB_RETURN_IF_ERROR(Rebuild(""));
   // The removed bytes leave the disk only when compaction rewrites the
-  // files that hold them (and the WAL that logged them is recycled).
-  return CompactAll();
+  // files that hold them (and the WAL that logged them is retired).
+  return FinishPendingPurge();
 }
 
 Status SeqAtTime(Store& store, int64_t t, uint64_t* seq) {
@@ -141,8 +146,8 @@ Status PlanRetention(Store& store, const RetentionPolicy& policy, int64_t now_ns
 
 Status ApplyRetention(Store& store, const RetentionPlan& plan) {
   if (plan.floor_after <= store.log_floor()) return Status::OK();
-  TB_RETURN_IF_ERROR(store.DropLogThrough(plan.floor_after));
-  return RemoveSearchCache(store.data_dir());  // it holds copies of the removed texts
+  // DropLogThrough also removes DIR/search.idx (copies of the removed texts).
+  return store.DropLogThrough(plan.floor_after);
 }
 
 }  // namespace tb

@@ -172,6 +172,24 @@ Status SnapshotHead(const SnapshotEntry& s, uint64_t* head) {
   return Status::OK();
 }
 
+Status RemoveInterruptedLeftovers(const std::string& data_dir) {
+  std::vector<std::string> doomed;
+  std::error_code ec;
+  if (fs::exists(data_dir + "/db.incoming", ec)) doomed.push_back(data_dir + "/db.incoming");
+  for (const auto& e : fs::directory_iterator(SnapshotsDir(data_dir), ec)) {
+    std::string n = e.path().filename().string();
+    if (n.starts_with(".") && (n.ends_with(".tmp") || n.ends_with(".deleting"))) doomed.push_back(e.path().string());
+  }
+  for (const auto& d : doomed) {
+    fs::remove_all(d, ec);
+    if (ec) {
+      return Status::IOError("cannot remove " + d + " (left by an interrupted restore or snapshot): " +
+                             ec.message() + ". Remove it by hand");
+    }
+  }
+  return Status::OK();
+}
+
 Status ReplaceDatabase(const ReplaceOptions& o, const DbSource& src, std::string* safety) {
   safety->clear();
   bool exists = false;

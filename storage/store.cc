@@ -151,6 +151,7 @@ Status StoreImpl::OpenImpl(const StoreOptions& options, std::unique_ptr<Store>* 
   if (!s->read_only_) {
     TB_RETURN_IF_ERROR(s->DropScratchFamilies());
     TB_RETURN_IF_ERROR(s->CatchUpViews());
+    TB_RETURN_IF_ERROR(s->FinishInterruptedWork());
   }
   *out = std::move(s);
   return Status::OK();

@@ -14,8 +14,9 @@
 // Processes: one writer at a time (DIR/lock). Access::kAuto gives a writable
 // store when the lock is free and a read-only one otherwise.
 // Access::kReadPreferred opens read-only (no lock, no file written: cheap
-// for queries) unless the store has work pending (it does not exist yet, or
-// a view is behind the log or of another version); then it behaves as kAuto.
+// for queries) unless the store has work pending (it does not exist yet, a
+// view is behind the log or of another version, or a purge is pending:
+// AppendForgotten); then it behaves as kAuto.
 //
 // Thread safety: a Store is used from one thread at a time. After a failed
 // write the store is in a sticky error state: every later write returns the
@@ -150,12 +151,17 @@ class Store {
   // Flushes memtables and compacts everything (used by benchmarks and
   // before measuring disk usage).
   virtual Status CompactAll() = 0;
-  // Deletes the log entries at `seqs` (the records a Forgotten event names,
-  // appended before) and purges their bytes from disk: every memtable is
-  // flushed (retiring the WAL that held them) and every column family is
-  // compacted through the bottom level. Reopening the store afterwards also
-  // rewrites the MANIFEST (which can hold SST boundary keys).
-  virtual Status PurgeLogEntries(std::span<const uint64_t> seqs) = 0;
+  // Forgets records (storage/removal.cc): appends `forgotten` (a Forgotten
+  // event naming their seqs; seq and id are assigned as by Append) so every
+  // view drops them, then purges their bytes from disk: their log entries
+  // are deleted, every memtable is flushed (retiring the WAL that held
+  // them), every column family is compacted through the bottom level, the
+  // database is reopened (a fresh MANIFEST: the old one can hold SST
+  // boundary keys) and DIR/search.idx is removed. Crash-safe: a purge
+  // journal is written first and cleared last; a purge interrupted at any
+  // point is finished by the next writable open (also one asked for with
+  // Access::kReadPreferred). After an error the store is unusable (reopen).
+  virtual Status AppendForgotten(Event* forgotten) = 0;
 
   // --- Administrative operations (storage/backup.cc, snapshot.cc,
   // rollback.cc, log_stream.cc; used through storage/admin.h) ---

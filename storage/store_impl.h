@@ -44,7 +44,7 @@ class StoreImpl final : public Store, public StoreReader {
   Status Views(std::vector<ViewInfo>* out) override;
   Status Info(StoreInfo* out) override;
   Status CompactAll() override;
-  Status PurgeLogEntries(std::span<const uint64_t> seqs) override;  // storage/removal.cc
+  Status AppendForgotten(Event* forgotten) override;  // storage/removal.cc
   const std::string& data_dir() const override { return options_.data_dir; }
   const std::string& store_id() const override { return identity_.store_id; }
   uint64_t log_floor() override;
@@ -101,6 +101,19 @@ class StoreImpl final : public Store, public StoreReader {
   FamilyMap Families(const std::vector<const View*>& views,
                      const std::vector<rocksdb::ColumnFamilyHandle*>& targets) const;
   Status ForgottenSeqs(std::unordered_set<uint64_t>* out);
+  // Interrupted work (storage/removal.cc): FinishInterruptedWork finishes a
+  // pending purge (the journal, docs/formats.md) and removes the leftovers
+  // of interrupted restores and snapshots; called by every writable open.
+  // Precondition of the purge: every view is up to date with head.
+  Status FinishInterruptedWork();
+  Status FinishPendingPurge();
+  Status PurgeTargets(std::string_view journal, std::vector<uint64_t>* seqs);
+  Status PurgeLogEntries(std::span<const uint64_t> seqs);
+  // Adds the purge journal (`value`) and its stale mark to `batch`.
+  Status AddPurgeJournal(rocksdb::WriteBatch* batch, std::string_view value);
+  // Closes and reopens the database (a fresh MANIFEST); on failure the
+  // store is unusable.
+  Status ReopenDb();
   // Records a lower acknowledged head before the log is cut (rollback).
   Status LowerAckHead(uint64_t seq);
   // Appends `events` (seqs assigned from head+1, or kept as given when

@@ -4,7 +4,9 @@
 // Appends one Forgotten event (seqs only: never the text or the query), so
 // every view drops the records, then purges their log entries and compacts
 // everything, and reopens the store (a fresh MANIFEST), so the bytes are
-// gone from every file of the data dir.
+// gone from every file of the data dir (Store::AppendForgotten). A forget
+// interrupted during the purge is finished by the next command that opens
+// the store; when that is the same forget again, it says so.
 //
 // Backups and snapshots are copies taken earlier: they keep the bytes. A
 // copy taken at head H (log floor L) holds a record forgotten at seq S by
@@ -151,13 +153,27 @@ Status ForgetSeqs(Context& ctx, const std::vector<uint64_t>& targets, std::uniqu
   ev.host = HostName();
   ev.user = ctx.UserName();
   ev.targets = targets;
-  TB_RETURN_IF_ERROR((*store)->Append(std::span<Event>(&ev, 1), true));
-  TB_RETURN_IF_ERROR((*store)->PurgeLogEntries(targets));
-  // Reopening writes a fresh MANIFEST (the old one can hold SST boundary
-  // keys, i.e. command text) and deletes the old one.
-  store->reset();
-  return ctx.OpenStore(StoreOptions::Access::kReadWrite, store);
+  return (*store)->AppendForgotten(&ev);
 }
+
+namespace {
+
+// The records whose purge an interrupted forget left pending (0 when none
+// or no store yet). Peeked read-only: the writable open that follows
+// finishes the purge before anything can be asked of it.
+Status PendingPurgeRecords(Context& ctx, uint64_t* records) {
+  *records = 0;
+  std::unique_ptr<Store> store;
+  Status s = ctx.OpenStore(StoreOptions::Access::kReadOnly, &store);
+  if (s.IsNotFound()) return Status::OK();
+  TB_RETURN_IF_ERROR(s);
+  PendingPurge p;
+  TB_RETURN_IF_ERROR(FindPendingPurge(*store, &p));
+  *records = p.records;
+  return Status::OK();
+}
+
+}  // namespace
 
 Status CmdForget(Context& ctx, const Argv& args) {
   Args a("forget",
@@ -185,6 +201,8 @@ Status CmdForget(Context& ctx, const Argv& args) {
   // Without --yes and without a terminal to ask on, nothing will change:
   // open like a dry run, so a refusal leaves every file as it was.
   const bool read_only = dry || (!yes && !can_ask);
+  uint64_t pending = 0;
+  if (!read_only && !only_backups) TB_RETURN_IF_ERROR(PendingPurgeRecords(ctx, &pending));
   std::unique_ptr<Store> store;
   TB_RETURN_IF_ERROR(
       ctx.OpenStore(read_only ? StoreOptions::Access::kReadPreferred : StoreOptions::Access::kReadWrite, &store));
@@ -245,7 +263,11 @@ Status CmdForget(Context& ctx, const Argv& args) {
     return Status::OK();
   }
   std::string out;
-  if (found.empty() && !only_backups) out = "nothing to forget: 0 commands matched\n";
+  if (found.empty() && !only_backups) {
+    out = pending > 0 ? "finished purging " + std::to_string(pending) +
+                            " command(s) forgotten by an interrupted tb forget; nothing else matched\n"
+                      : "nothing to forget: 0 commands matched\n";
+  }
   std::vector<Holder> holders;
   bool holders_found = false;  // FindHolders ran on the store as it is now
   if (found.empty() && purge) {
