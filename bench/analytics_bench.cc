@@ -1,4 +1,4 @@
-// analytics_bench: `tb stats` latency at 1M commands (issue 7, point 8).
+// analytics_bench: `tb stats` latency at 1M commands.
 // Builds a store from the generated history (bench/history_gen.h, 30 % of
 // commands as hook start + finish pairs), compacts it, then measures:
 //   * a rebuild of the `stats` view alone (events/s);

@@ -17,7 +17,7 @@
 //     without the integration (two shells, commands alternated so both see
 //     the same machine load). The difference is everything the integration
 //     costs (trap dispatch, readline wrapper, PS0, hooks, frames).
-// Budget (DESIGN.md): median < 0.3 ms and p99 < 1 ms per command.
+// Budget (docs/benchmarks.md): median < 0.3 ms and p99 < 1 ms per command.
 #include <fcntl.h>
 #include <poll.h>
 #include <pty.h>

@@ -1,6 +1,5 @@
 // import_bench: `tb import zsh FILE` of a generated 1,000,000-line zsh
-// EXTENDED_HISTORY file into an empty store (issue 5 point 4; DESIGN.md
-// budget: at least 500,000 commands/s), beside SQLite with atuin's schema
+// EXTENDED_HISTORY file into an empty store; budget: at least 500,000 commands/s), beside SQLite with atuin's schema
 // doing the same import.
 //
 //   import_bench [--commands N] [--dir DIR] [--chunk ROWS]

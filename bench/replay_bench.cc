@@ -1,5 +1,5 @@
 // replay_bench: `tb log export` + `tb replay` of a generated 1M-command
-// history (issue 6 acceptance): builds a store with the storage API, exports
+// history: builds a store with the storage API, exports
 // its log, replays the export into a new store, checks the result is
 // identical (every event byte-for-byte, views verify) and prints the
 // throughput of each step.

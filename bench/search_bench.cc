@@ -1,6 +1,6 @@
 // search_bench: `tb search` (core/search + storage/search_cache) on the
 // 1M-command benchmark history built by `tb_bench --keep`, against the
-// budgets of issue 4, beside SQLite with atuin's schema and SQL, `grep -F`
+// search budgets (docs/benchmarks.md), beside SQLite with atuin's schema and SQL, `grep -F`
 // on a flat history file and `fzf --filter`, as ratios (> 1: tb faster).
 //
 //   search_bench [--dir /tmp/tbbench] [--secs 0.5] [--reps 10]
@@ -238,7 +238,7 @@ int Main(int argc, char** argv) {
     std::printf("%-24s %8.1f %8.1f %8.1f %8.1f %9.1fx %9.1fx\n", q.c_str(), tb, grep, fzf, sq, grep / tb, fzf / tb);
     worst_proc = std::max(worst_proc, tb);
   }
-  std::printf("\n== budgets (issue 4) ==\n");
+  std::printf("\n== budgets ==\n");
   std::printf("substring/prefix/exact, unique, limit 200, p99 (worst)  %7.2f ms   < 5 ms    %s\n", worst[0], worst[0] < 5 ? "ok" : "MISSED");
   std::printf("fuzzy, p99 (worst)                                      %7.2f ms   < 30 ms   %s\n", worst[1], worst[1] < 30 ? "ok" : "MISSED");
   std::printf("filters / regex / frecency, p99 (worst)                 %7.2f ms   < 20 ms   %s\n", worst[2], worst[2] < 20 ? "ok" : "MISSED");

@@ -1,4 +1,4 @@
-// suggest_bench: the analytics of issue 7 on the benchmark history
+// suggest_bench: the analytics on the benchmark history
 // (bench/history_gen.h).
 //
 //   suggest_bench [--commands N] [--dir DIR] [--no-store]

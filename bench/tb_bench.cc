@@ -1,5 +1,5 @@
 // tb_bench: end-to-end benchmark of TermBrain against its peers on the same
-// generated history (bench/history_gen.h), against the budgets of DESIGN.md.
+// generated history (bench/history_gen.h), against the budgets (docs/benchmarks.md).
 //
 //   tb_bench [--n 1000000] [--dir /tmp/tbbench] [--only shape,append,size,rebuild,search,process]
 //            [--pairs 0.0] [--batch 10000] [--proc-reps 10] [--query-secs 1.0]
@@ -1025,7 +1025,7 @@ int Main(int argc, char** argv) {
   }
 
   // -- budgets
-  std::printf("== budgets (DESIGN.md) ==\n");
+  std::printf("== budgets ==\n");
   std::vector<int> BW = {42, 22, 16, 6};
   for (const auto& b : budgets) Row({b.what, b.figure, b.budget, b.ok ? "ok" : "MISSED"}, BW);
   std::printf("\ntotal benchmark time %.0f s (commands %.0f, events %.0f), load at end %s\n", Since(total0), commands,

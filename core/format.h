@@ -1,5 +1,5 @@
-// Output of history records in the formats of `--format` (DESIGN.md,
-// "Interface contract").
+// Output of history records in the formats of `--format` (the record keys
+// of json/ndjson are a stable interface: docs/formats.md).
 //
 // The formatter appends text to a caller-owned std::string; the library never
 // prints. Callers flush the buffer to stdout whenever they like (e.g. every

@@ -1,4 +1,4 @@
-// RecordPolicy: what is recorded, and in what form (issue 3, points 4 and 5).
+// RecordPolicy: what is recorded, and in what form.
 //
 // Two steps, applied to every event before it is appended to the log (spool
 // drain in tools/context.cc, `tb record` in tools/cmd_record.cc):

@@ -1,4 +1,4 @@
-// The markdown brief of `tb context` (issue 7, point 7): what an AI
+// The markdown brief of `tb context`: what an AI
 // assistant should know about the project in a directory, from the history.
 //
 // Sections, in this order (later ones are the first to go when the brief

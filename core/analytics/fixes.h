@@ -1,4 +1,4 @@
-// Learned fixes for failing commands (issue 7, point 4), read from the
+// Learned fixes for failing commands, read from the
 // `fixes` view (core/views/fixes_view.h).
 //
 // A fix is learned when a command F fails (exit known and non-zero) and,

@@ -1,4 +1,4 @@
-// Frequent command sequences (issue 7, point 3) and the counter sources
+// Frequent command sequences and the counter sources
 // they are read from: the `sequences` view (all history), or counters
 // mined in memory from a filtered listing (scope filters, benchmarks).
 //

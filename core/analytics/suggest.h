@@ -1,4 +1,4 @@
-// Next-command suggestions (issue 7, point 5): a sequence model over
+// Next-command suggestions: a sequence model over
 // command templates, read from sequence counters (core/analytics/patterns.h,
 // CounterSource), with Witten-Bell interpolation of four levels:
 //   global    P0(t) = c(t) / (N + D)

@@ -1,6 +1,6 @@
 // Command templates: a command with the arguments that vary between runs
 // abstracted, so `git commit -m "fix a"` and `git commit -m 'b'` count as
-// one pattern (issue 7, point 3). Pure functions, no state.
+// one pattern. Pure functions, no state.
 //
 // Rules (applied per shell word; words split on unquoted blanks, quotes and
 // backslash escapes respected):

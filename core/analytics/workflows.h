@@ -1,4 +1,4 @@
-// Saved workflows (issue 7, point 6): named lists of shell commands, stored
+// Saved workflows: named lists of shell commands, stored
 // as WorkflowSaved / WorkflowDeleted events and read from the `workflows`
 // view (core/views/workflows_view.h).
 //

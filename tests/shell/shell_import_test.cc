@@ -1,5 +1,4 @@
-// History files written by the real shells import exactly (issue 5,
-// acceptance 1): bash with HISTTIMEFORMAT (`#<epoch>` lines) and plain,
+// History files written by the real shells import exactly: bash with HISTTIMEFORMAT (`#<epoch>` lines) and plain,
 // zsh with EXTENDED_HISTORY (`: start:elapsed;cmd`) and plain, fish
 // (`- cmd:` / `when:`). Each test types tricky commands into the real shell
 // under tmux (unicode that zsh metafies, quotes, backslash-newline

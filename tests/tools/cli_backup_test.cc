@@ -1,5 +1,5 @@
 // End-to-end: tb backup / snapshot / log export / replay / rollback /
-// retention / audit / history --as-of (issue 6).
+// retention / audit / history --as-of.
 #include <gtest/gtest.h>
 
 #include <filesystem>

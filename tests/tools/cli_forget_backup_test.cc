@@ -1,5 +1,5 @@
 // End-to-end: tb forget and the backups and snapshots that still hold the
-// forgotten commands (issue 6, point 6): they are listed after a forget and
+// forgotten commands: they are listed after a forget and
 // in a dry run, and --purge-backups deletes them so no file of the data dir
 // or the backup dir holds the forgotten text.
 #include <gtest/gtest.h>

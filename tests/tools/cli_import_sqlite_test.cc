@@ -1,5 +1,5 @@
 // End-to-end tests of the SQLite importers (atuin, zsh-histdb, legacy
-// TermBrain), `tb import auto` and `tb import --list --format json` (issue 5).
+// TermBrain), `tb import auto` and `tb import --list --format json`.
 //
 // The databases are built at test time with the sqlite3 library, with each
 // tool's real schema (reproduced, not copied):

@@ -1,4 +1,4 @@
-// End-to-end tests of tb import / export / forget (issue 5; issue 6 point 6):
+// End-to-end tests of tb import / export / forget:
 // per-format fixtures (tests/fixtures/import), idempotence, undo, strict
 // mode, bad input, the export -> import round trip, and forget leaving no
 // trace while views and the log still verify.

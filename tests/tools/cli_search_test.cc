@@ -1,5 +1,5 @@
 // End-to-end: `tb search` with the query language, modes, scopes and
-// ranking of issue 4, on a small fixed history.
+// ranking, on a small fixed history.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
