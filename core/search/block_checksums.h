@@ -47,6 +47,11 @@ class BlockChecksums {
     return VerifySlow(off, len);
   }
   Status VerifyAll() const;
+  // Marks the file damaged for a value that passed its checksum but is
+  // inconsistent (out of range): a writer's bug, still never believed.
+  void MarkMalformed() const {
+    if (bad_block_ == SIZE_MAX) bad_block_ = state_.size();
+  }
   bool damaged() const { return bad_block_ != SIZE_MAX; }
   Status damage() const;
 
@@ -58,7 +63,7 @@ class BlockChecksums {
   size_t covered_ = 0;
   std::span<const uint64_t> sums_;
   mutable std::vector<uint8_t> state_;
-  mutable size_t bad_block_ = SIZE_MAX;  // the first block found bad
+  mutable size_t bad_block_ = SIZE_MAX;  // the first block found bad; size(): a malformed value
 };
 
 template <typename T>
@@ -83,6 +88,10 @@ class IndexColumn {
     return {};
   }
   std::span<const T> All() const { return Range(0, size()); }
+  // See BlockChecksums::MarkMalformed (no-op for trusted memory).
+  void MarkMalformed() const {
+    if (check_) check_->MarkMalformed();
+  }
 
  private:
   std::span<const T> data_;

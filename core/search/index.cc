@@ -197,10 +197,7 @@ bool BlockChecksums::VerifyBlock(size_t b) const {
 }
 
 bool BlockChecksums::VerifySlow(size_t off, size_t len) const {
-  if (off > covered_ || len > covered_ - off) {
-    if (bad_block_ == SIZE_MAX) bad_block_ = state_.size();  // a read outside the file: damaged layout
-    return false;
-  }
+  if (off > covered_ || len > covered_ - off) return MarkMalformed(), false;  // a read outside: damaged layout
   if (len == 0) return true;
   bool ok = true;
   for (size_t b = off >> kBlockShift, last = (off + len - 1) >> kBlockShift; b <= last; ++b) ok = VerifyBlock(b) && ok;
@@ -214,7 +211,7 @@ Status BlockChecksums::VerifyAll() const {
 
 Status BlockChecksums::damage() const {
   if (bad_block_ == SIZE_MAX) return Status::OK();
-  if (bad_block_ >= state_.size()) return Status::Corruption("search index read outside its checksummed bytes");
+  if (bad_block_ >= state_.size()) return Status::Corruption("search index holds a value out of range");
   return Status::Corruption("search index block " + std::to_string(bad_block_) + " (bytes " +
                             std::to_string(bad_block_ << kBlockShift) + "+) does not match its checksum");
 }
@@ -286,11 +283,11 @@ Status IndexReader::ReadTables(const Section* sec, SearchIndex* ix) {
   const char* names[kTables] = {"command", "cwd", "session", "host", "user", "shell"};
   for (uint32_t t = 0; t < kTables; ++t) {
     std::span<const uint64_t> offs;
-    std::span<const uint32_t> slots;
+    IndexColumn<uint32_t> slots;
     IndexColumn<char> blob;
     TB_RETURN_IF_ERROR(TakeVerified(sec[kTableBase + 3 * t], SIZE_MAX, names[t], ix->blocks_, &offs));
     TB_RETURN_IF_ERROR(Take(sec[kTableBase + 3 * t + 1], SIZE_MAX, names[t], &ix->blocks_, &blob));
-    TB_RETURN_IF_ERROR(TakeVerified(sec[kTableBase + 3 * t + 2], SIZE_MAX, names[t], ix->blocks_, &slots));
+    TB_RETURN_IF_ERROR(Take(sec[kTableBase + 3 * t + 2], SIZE_MAX, names[t], &ix->blocks_, &slots));
     ix->tables_[t] = StringTable(offs, blob, slots);
     TB_RETURN_IF_ERROR(ix->tables_[t].Validate());
   }
@@ -329,8 +326,8 @@ Status IndexReader::Read(std::string_view b, SearchIndex* ix) {
   size_t c = ix->commands().size();
   TB_RETURN_IF_ERROR(Take(sec[kUses], c, "uses", check, &ix->uses_));
   TB_RETURN_IF_ERROR(Take(sec[kFailures], c, "failures", check, &ix->failures_));
-  TB_RETURN_IF_ERROR(TakeVerified(sec[kLastRow], c, "last_row", *check, &ix->last_row_));
-  TB_RETURN_IF_ERROR(CheckIds(ix->last_row_, n, "last_row"));
+  TB_RETURN_IF_ERROR(Take(sec[kLastRow], c, "last_row", check, &ix->last_row_));  // checked as read
+  if (c > 0 && n == 0) return Malformed("last_row", "names rows of an empty index");
   TB_RETURN_IF_ERROR(TakeVerified(sec[kRunningSeq], SIZE_MAX, "running_seq", *check, &ix->running_seq_));
   TB_RETURN_IF_ERROR(TakeVerified(sec[kRunningRow], ix->running_seq_.size(), "running_row", *check, &ix->running_row_));
   TB_RETURN_IF_ERROR(CheckIds(ix->running_row_, n, "running_row"));

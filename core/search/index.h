@@ -20,7 +20,8 @@
 // AddIndexRecords) checks damaged() before believing what it computed.
 //
 // Thread safety: immutable after construction except for the lazy
-// verification state (call VerifyAll() before sharing across threads). The
+// verification state and the CheckRows() marks (call VerifyAll() and
+// CheckRows(kAllColumns) before sharing across threads). The
 // bytes it was read from must outlive it (`owner` keeps them alive).
 #pragma once
 
@@ -121,7 +122,14 @@ class SearchIndex {
 
   uint32_t uses(uint32_t c) const { return uses_[c]; }
   uint32_t failures(uint32_t c) const { return failures_[c]; }
-  uint32_t last_row(uint32_t c) const { return last_row_[c]; }
+  // Precondition: c < commands().size(); 0 (and damaged()) when the
+  // stored row is out of range.
+  uint32_t last_row(uint32_t c) const {
+    uint32_t r = last_row_[c];
+    if (r < rows()) return r;
+    last_row_.MarkMalformed();
+    return 0;
+  }
   // Rows still running when the index was built, ascending by seq.
   std::span<const uint64_t> running_seqs() const { return running_seq_; }
   std::span<const uint32_t> running_rows() const { return running_row_; }
@@ -146,13 +154,13 @@ class SearchIndex {
   // Verified lazily, per block:
   IndexColumn<int64_t> time_, duration_;
   IndexColumn<uint64_t> seq_, origin_, counter_;
-  IndexColumn<uint32_t> cmd_, cwd_, session_, host_, user_, shell_, uses_, failures_;
+  IndexColumn<uint32_t> cmd_, cwd_, session_, host_, user_, shell_, uses_, failures_, last_row_;
   IndexColumn<int32_t> exit_;
   IndexColumn<uint8_t> flags_;
   IndexColumn<char> folded_;
   // Verified by Open():
   std::span<const uint64_t> running_seq_;
-  std::span<const uint32_t> last_row_, running_row_;
+  std::span<const uint32_t> running_row_;
   StringTable tables_[6];  // commands, cwds, sessions, hosts, users, shells (blobs lazily)
   mutable uint32_t checked_ = 0;  // columns CheckRows() found sound
 };

@@ -9,8 +9,8 @@
 //
 // A table read from a mapped file checks its blob lazily against the file's
 // block checksums (core/search/block_checksums.h): a string in a damaged
-// block reads as empty and marks the file damaged. The offsets and slots
-// must be verified before the table is built.
+// block reads as empty and marks the file damaged; so are its hash slots.
+// The offsets must be verified before the table is built.
 //
 // Thread safety: immutable but for the lazy checks (see BlockChecksums).
 #pragma once
@@ -34,11 +34,14 @@ class StringTable {
  public:
   StringTable() = default;
   StringTable(std::span<const uint64_t> offsets, std::string_view blob, std::span<const uint32_t> slots)
-      : offsets_(offsets), blob_(std::span<const char>(blob.data(), blob.size()), 0, nullptr), slots_(slots) {}
-  StringTable(std::span<const uint64_t> offsets, IndexColumn<char> blob, std::span<const uint32_t> slots)
+      : offsets_(offsets), blob_(std::span<const char>(blob.data(), blob.size()), 0, nullptr),
+        slots_(slots, 0, nullptr) {}
+  StringTable(std::span<const uint64_t> offsets, IndexColumn<char> blob, IndexColumn<uint32_t> slots)
       : offsets_(offsets), blob_(blob), slots_(slots) {}
   // Checks the layout invariants (offsets monotonic and inside the blob,
-  // slots in range, capacity a power of two). Corruption otherwise.
+  // capacity a power of two). Corruption otherwise. A slot is checked when
+  // Find() reads it (one out of range reads as "absent" and marks a
+  // checked table damaged).
   Status Validate() const;
 
   size_t size() const { return offsets_.empty() ? 0 : offsets_.size() - 1; }
@@ -49,12 +52,12 @@ class StringTable {
   std::string_view blob() const { return AsText(blob_.All()); }
   size_t blob_size() const { return blob_.size(); }
   std::span<const uint64_t> offsets() const { return offsets_; }
-  std::span<const uint32_t> slots() const { return slots_; }
+  std::span<const uint32_t> slots() const { return slots_.All(); }
 
  private:
   std::span<const uint64_t> offsets_;
   IndexColumn<char> blob_;
-  std::span<const uint32_t> slots_;
+  IndexColumn<uint32_t> slots_;
 };
 
 // Collects strings and assigns ids in first-seen order. The hash slots are

@@ -376,6 +376,23 @@ TEST_F(SearchTest, DamagedIndexIsCorruption) {
   EXPECT_EQ(s.message(), "search index column command refers past its table");
   IndexBuilder nb(IndexStamp{});
   EXPECT_EQ(AddIndexRecords(*ix, {}, &nb).message(), "search index column command refers past its table");
+  // A latest row past the rows, with sound checksums: found when read.
+  // (After the id columns: exit 16+40, flags 16+16, uses and failures
+  // 16+32 each for the 8 commands.)
+  const size_t last_row = 16 + 5 * (16 + 80) + 6 * (16 + 40) + (16 + 40) + (16 + 16) + 2 * (16 + 32) + 16;
+  b = bytes_;
+  ASSERT_EQ(b[last_row + 1], 0);
+  b[last_row] = 100;
+  Reseal(&b);
+  ASSERT_TRUE(SearchIndex::Open(b, nullptr, &ix).ok());
+  {
+    Searcher searcher(*ix);
+    SearchRequest r;
+    r.unique = true;
+    r.rank = RankMode::kFrecency;
+    s = searcher.Search(r, &res);
+    EXPECT_EQ(s.message(), "search index holds a value out of range");
+  }
   // Resealing an unchanged file changes nothing (the test's reading of the format is the writer's).
   b = bytes_;
   Reseal(&b);
