@@ -25,19 +25,44 @@ void SyncDir(const std::string& dir) {
 }
 
 Status WriteFileAtomic(const std::string& path, const std::string& content) {
-  std::string tmp = path + ".tmp";
+  return WriteFileAtomic(path, [&content](const ContentWriter& write) { write(content.data(), content.size()); });
+}
+
+namespace {
+
+// Writes all of [p, p + n) to `fd` (short writes and EINTR retried).
+bool WriteFully(int fd, const char* p, size_t n) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    p += w, n -= static_cast<size_t>(w);
+  }
+  return true;
+}
+
+}  // namespace
+
+Status WriteFileAtomic(const std::string& path, const std::function<void(const ContentWriter&)>& produce) {
+  std::string tmp = path + ".tmp-" + std::to_string(::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Status::IOError(Errno("cannot create", tmp));
-  size_t off = 0;
+  // Small pieces are gathered so a file of many pieces is few syscalls.
+  std::string buf;
   bool ok = true;
-  while (ok && off < content.size()) {
-    ssize_t n = ::write(fd, content.data() + off, content.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0;
-    if (ok) off += static_cast<size_t>(n);
-  }
-  ok = ok && ::fsync(fd) == 0;
-  int saved = errno;
+  int saved = 0;  // errno of the first failure
+  auto fail = [&] { return ok = false, saved = errno, false; };
+  produce([&](const char* p, size_t n) {
+    if (!ok) return;
+    if (buf.size() + n > (1u << 20)) {
+      if (!WriteFully(fd, buf.data(), buf.size())) return (void)fail();
+      buf.clear();
+    }
+    if (n < (1u << 20)) buf.append(p, n);
+    else if (!WriteFully(fd, p, n)) fail();
+  });
+  if (ok && !WriteFully(fd, buf.data(), buf.size())) fail();
+  if (ok && ::fsync(fd) != 0) fail();
   ::close(fd);
   if (!ok) {
     errno = saved;
@@ -45,7 +70,11 @@ Status WriteFileAtomic(const std::string& path, const std::string& content) {
     ::unlink(tmp.c_str());
     return s;
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return Status::IOError(Errno("cannot rename", tmp));
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    Status s = Status::IOError(Errno("cannot rename", tmp));
+    ::unlink(tmp.c_str());
+    return s;
+  }
   SyncDir(fs::path(path).parent_path().string());
   return Status::OK();
 }

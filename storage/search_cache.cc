@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "core/history_query.h"
+#include "storage/admin_util.h"
 #include "core/views/history_view.h"
 #include "core/keycode.h"
 #include "core/views/ids_view.h"
@@ -44,30 +45,6 @@ Status MapFile(const std::string& path, std::shared_ptr<Mapping>* out, std::stri
   return Status::OK();
 }
 
-// Serializes `b` into `path` (temp file + rename, 0600; no fsync: a torn
-// cache fails validation and is rebuilt).
-Status WriteIndexFile(const std::string& path, IndexBuilder& b) {
-  std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::IOError(tmp + ": " + std::strerror(errno));
-  std::FILE* f = ::fdopen(fd, "wb");
-  if (f == nullptr) {
-    ::close(fd);
-    return Status::IOError(tmp + ": " + std::strerror(errno));
-  }
-  std::setvbuf(f, nullptr, _IOFBF, 1 << 20);
-  bool ok = true;
-  b.Serialize([&](const char* p, size_t n) { ok = ok && std::fwrite(p, 1, n, f) == n; });
-  int err = ok ? 0 : errno;
-  if (std::fclose(f) != 0 && ok) ok = false, err = errno;
-  if (ok && ::rename(tmp.c_str(), path.c_str()) != 0) ok = false, err = errno;
-  if (!ok) {
-    ::unlink(tmp.c_str());
-    return Status::IOError(path + ": " + std::strerror(err));
-  }
-  return Status::OK();
-}
-
 // Admin actions that leave every record as it was.
 bool KeepsRecords(const Event& ev) {
   return ev.source == "import.pad" || ev.source.starts_with("backup.") || ev.source.starts_with("snapshot.") ||
@@ -80,24 +57,16 @@ class SearchCacheLoader {
  public:
   SearchCacheLoader(Store& store, const SearchCacheOptions& o) : store_(store), dir_(store.data_dir()), o_(o) {}
 
-  Status Load(std::unique_ptr<SearchCache>* out) {
+  // `damage`: a search already found the loaded index damaged (rebuild).
+  Status Load(const Status* damage, std::unique_ptr<SearchCache>* out) {
     auto cache = std::unique_ptr<SearchCache>(new SearchCache());
     TB_RETURN_IF_ERROR(CurrentStamp(&stamp_));
-    std::shared_ptr<Mapping> map;
-    std::string_view bytes;
-    bool usable = MapFile(SearchCachePath(dir_), &map, &bytes).ok() &&
-                  SearchIndex::Open(bytes, map, &cache->index_).ok() && Compatible(cache->index_->stamp());
-    if (usable) {
-      bool rebuild = false;
-      TB_RETURN_IF_ERROR(ReadTail(*cache->index_, &cache->overlay_, &rebuild));
-      if (!rebuild) {
-        cache->action_ = cache->overlay_.empty() ? SearchCacheAction::kFresh : SearchCacheAction::kOverlay;
-        // A compaction that finds damaged rows falls back to a rebuild.
-        if (tail_events_ <= o_.max_overlay || Compact(cache.get()).ok()) {
-          *out = std::move(cache);
-          return Status::OK();
-        }
-      }
+    if (damage) Warn(*damage);
+    bool used = false;
+    if (!damage) TB_RETURN_IF_ERROR(UseFile(cache.get(), &used));
+    if (used) {
+      *out = std::move(cache);
+      return Status::OK();
     }
     cache->overlay_ = IndexOverlay{};
     TB_RETURN_IF_ERROR(Rebuild(cache.get()));
@@ -106,6 +75,36 @@ class SearchCacheLoader {
   }
 
  private:
+  // Maps the file and brings it up to date; *used false when it must be
+  // rebuilt (absent, of another format or store, stale in a way an overlay
+  // cannot express, or damaged: then warned). Errors are the store's.
+  Status UseFile(SearchCache* cache, bool* used) {
+    std::shared_ptr<Mapping> map;
+    std::string_view bytes;
+    if (!MapFile(SearchCachePath(dir_), &map, &bytes).ok()) return Status::OK();
+    Status s = SearchIndex::Open(bytes, map, &cache->index_);
+    if (s.IsCorruption()) Warn(s);
+    if (!s.ok() || !Compatible(cache->index_->stamp())) return Status::OK();
+    bool rebuild = false;
+    TB_RETURN_IF_ERROR(ReadTail(*cache->index_, &cache->overlay_, &rebuild));
+    if (cache->index_->damaged()) return Warn(cache->index_->damage()), Status::OK();
+    if (rebuild) return Status::OK();
+    cache->action_ = cache->overlay_.empty() ? SearchCacheAction::kFresh : SearchCacheAction::kOverlay;
+    if (tail_events_ > o_.max_overlay) {
+      s = Compact(cache);
+      if (!s.ok()) {  // a compaction that finds damaged rows falls back to a rebuild
+        if (s.IsCorruption()) Warn(s);
+        return Status::OK();
+      }
+    }
+    *used = true;
+    return Status::OK();
+  }
+  void Warn(const Status& why) {
+    if (o_.warn)
+      o_.warn("search index (" + SearchCachePath(dir_) + ") is damaged: " + why.message() + "; rebuilt from the store");
+  }
+
   Status CurrentStamp(IndexStamp* s) {
     s->store_id = store_.store_id();
     s->head_seq = store_.head();
@@ -221,7 +220,7 @@ class SearchCacheLoader {
   Status Install(IndexBuilder& b, SearchCache* cache) {
     std::unique_ptr<SearchIndex> ix;
     std::string path = SearchCachePath(dir_);
-    if (o_.write && WriteIndexFile(path, b).ok()) {
+    if (o_.write && admin::WriteFileAtomic(path, [&b](const admin::ContentWriter& w) { b.Serialize(w); }).ok()) {
       std::shared_ptr<Mapping> map;
       std::string_view bytes;
       if (MapFile(path, &map, &bytes).ok() && SearchIndex::Open(bytes, map, &ix).ok()) {
@@ -246,7 +245,21 @@ class SearchCacheLoader {
 SearchCache::~SearchCache() = default;
 
 Status SearchCache::Load(Store& store, const SearchCacheOptions& options, std::unique_ptr<SearchCache>* out) {
-  return SearchCacheLoader(store, options).Load(out);
+  return SearchCacheLoader(store, options).Load(nullptr, out);
+}
+
+Status SearchCache::Rebuild(Store& store, const SearchCacheOptions& options, const Status& why,
+                            std::unique_ptr<SearchCache>* out) {
+  return SearchCacheLoader(store, options).Load(&why, out);
+}
+
+Status SearchStore(Store& store, const SearchCacheOptions& options, const SearchRequest& req, SearchResult* out) {
+  std::unique_ptr<SearchCache> cache;
+  TB_RETURN_IF_ERROR(SearchCache::Load(store, options, &cache));
+  Status s = Searcher(cache->index(), &cache->overlay()).Search(req, out);
+  if (!s.IsCorruption()) return s;
+  TB_RETURN_IF_ERROR(SearchCache::Rebuild(store, options, s, &cache));
+  return Searcher(cache->index(), &cache->overlay()).Search(req, out);
 }
 
 std::string SearchCachePath(const std::string& data_dir) { return data_dir + "/search.idx"; }

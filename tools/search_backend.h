@@ -4,7 +4,8 @@
 // The store is open only while the index is loaded (the UI must not hold
 // the write lock while the user browses). Forget() takes the store for
 // writing (like `tb forget`), forgets every use of the command text,
-// purges the bytes, and reloads the index.
+// purges the bytes, and reloads the index. A search or detail view that
+// finds the index damaged rebuilds it and runs again.
 // Thread safety: one thread at a time.
 #pragma once
 
@@ -23,9 +24,9 @@ namespace tb {
 // log entries and reopens *store writable (tools/cmd_forget.cc).
 Status ForgetSeqs(Context& ctx, const std::vector<uint64_t>& targets, std::unique_ptr<Store>* store);
 
-// Loads the store's search index and runs `req`. The index is a cache: a
-// damaged one (Corruption) is deleted and rebuilt, and the search retried
-// once.
+// Loads the store's search index and runs `req` (SearchStore() of
+// storage/search_cache.h): a damaged index is rebuilt, with a warning in
+// the logs, and the search retried once.
 Status SearchWithIndex(Store& store, const SearchRequest& req, SearchResult* out);
 
 class IndexBackend : public SearchBackend {
@@ -38,7 +39,8 @@ class IndexBackend : public SearchBackend {
 
  private:
   explicit IndexBackend(Context& ctx) : ctx_(ctx) {}
-  Status Load();
+  // `damage`: what a search found wrong with the loaded index (rebuild it).
+  Status Load(const Status* damage);
   Context& ctx_;
   std::unique_ptr<SearchCache> cache_;
   std::unique_ptr<Searcher> searcher_;

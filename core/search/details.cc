@@ -26,6 +26,13 @@ std::vector<std::pair<std::string, uint32_t>> Top(const std::map<uint32_t, uint3
 }  // namespace
 
 Status Searcher::Details(std::string_view command, CommandDetails* out) const {
+  Status s = DetailsUnchecked(command, out);
+  if (!index_.damaged()) return s;
+  *out = CommandDetails{};
+  return index_.damage();
+}
+
+Status Searcher::DetailsUnchecked(std::string_view command, CommandDetails* out) const {
   *out = CommandDetails{};
   std::optional<uint32_t> id = index_.commands().Find(command);
   if (overlay_) {

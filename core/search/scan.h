@@ -75,6 +75,17 @@ class Scope {
 // True when `cwd` is `dir` or below it.
 bool IsUnder(std::string_view cwd, std::string_view dir);
 
+// The first row whose time is not newer than `t` (rows are newest first).
+inline size_t FirstNotNewer(const IndexColumn<int64_t>& times, int64_t t) {
+  size_t lo = 0, hi = times.size();
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (times[mid] > t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 // Walks index rows and overlay records newest first within the filter's
 // time range. `overlay_cmds[i]` is the unified id of overlay record i.
 // `want(cmd, row)` is a cheap pre-check done before a Row is built (row is
@@ -86,12 +97,12 @@ WalkEnd WalkRows(const SearchIndex& ix, const IndexOverlay* ov, const std::vecto
                  const HistoryFilter& f, int64_t deadline, const Want& want, const Visit& visit,
                  size_t max_rows = SIZE_MAX) {
   const int64_t since = f.since_ns.value_or(INT64_MIN), until = f.until_ns.value_or(INT64_MAX);
-  auto times = ix.time_column();
+  const IndexColumn<int64_t>& times = ix.time_column();
   auto cmds = ix.cmd_column();
+  if (cmds.size() != times.size()) return WalkEnd::kDone;  // damaged: the index reports it
   // Rows are sorted by time descending: skip those newer than `until`.
-  size_t r = std::lower_bound(times.begin(), times.end(), until, std::greater<int64_t>()) - times.begin();
-  const size_t end = since == INT64_MIN ? times.size()
-                     : std::lower_bound(times.begin(), times.end(), since - 1, std::greater<int64_t>()) - times.begin();
+  size_t r = FirstNotNewer(times, until);
+  const size_t end = since == INT64_MIN ? times.size() : FirstNotNewer(times, since - 1);
   static const IndexOverlay kEmpty;
   const IndexOverlay& o = ov ? *ov : kEmpty;
   size_t oi = 0;

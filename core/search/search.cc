@@ -222,7 +222,7 @@ void AggregateFromIndex(const SearchIndex& ix, const IndexOverlay* ov, const std
   if (ov) {
     for (const auto& [row, rec] : ov->patched) {
       uint32_t c = ix.cmd(row);
-      if (matches(c) && !(ix.flags(row) & kRowHasExit) && rec.exit_code && *rec.exit_code != 0) ++ag->Get(c).failures;
+      if (c < base && matches(c) && !(ix.flags(row) & kRowHasExit) && rec.exit_code && *rec.exit_code != 0) ++ag->Get(c).failures;
     }
     for (size_t i = 0; i < ov->records.size(); ++i) {
       const HistoryRecord& rec = ov->records[i];
@@ -246,7 +246,7 @@ void AggregateFromIndex(const SearchIndex& ix, const IndexOverlay* ov, const std
   if (!here && ws.empty()) return;
   auto cwds = ix.cwd_column();
   auto cmds = ix.cmd_column();
-  for (size_t r = 0; r < cwds.size(); ++r) {
+  for (size_t r = 0; r < std::min(cwds.size(), cmds.size()); ++r) {  // shorter only when damaged
     bool h = here && cwds[r] == *here, w = !ws.empty() && ws[cwds[r]];
     if (!h && !w) continue;
     uint32_t c = cmds[r];
@@ -259,6 +259,13 @@ void AggregateFromIndex(const SearchIndex& ix, const IndexOverlay* ov, const std
 }  // namespace
 
 Status Searcher::Search(const SearchRequest& req, SearchResult* out) const {
+  Status s = SearchUnchecked(req, out);
+  if (!index_.damaged()) return s;
+  *out = SearchResult{};  // computed from bytes that failed their checksum
+  return index_.damage();
+}
+
+Status Searcher::SearchUnchecked(const SearchRequest& req, SearchResult* out) const {
   out->hits.clear();
   out->deadline_exceeded = false;
   Matcher m;

@@ -104,12 +104,17 @@ class Searcher {
  public:
   explicit Searcher(const SearchIndex& index, const IndexOverlay* overlay = nullptr);
   ~Searcher();
-  // InvalidArgument for an invalid regex.
+  // InvalidArgument for an invalid regex. Corruption when the index is
+  // damaged (core/search/index.h): *out is then empty, never a result
+  // computed from damaged bytes.
   Status Search(const SearchRequest& req, SearchResult* out) const;
-  // NotFound when the command text is not in the history.
+  // NotFound when the command text is not in the history; Corruption as
+  // for Search().
   Status Details(std::string_view command, CommandDetails* out) const;
 
  private:
+  Status SearchUnchecked(const SearchRequest& req, SearchResult* out) const;
+  Status DetailsUnchecked(std::string_view command, CommandDetails* out) const;
   struct OverlayCmds;
   const SearchIndex& index_;
   const IndexOverlay* overlay_;

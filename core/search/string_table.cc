@@ -21,8 +21,6 @@ Status StringTable::Validate() const {
     if (offsets_[i] < offsets_[i - 1]) return Status::Corruption("string table offsets decrease");
   if (!std::has_single_bit(slots_.size()) || slots_.size() < size())
     return Status::Corruption("string table hash capacity is wrong");
-  for (uint32_t v : slots_)
-    if (v > size()) return Status::Corruption("string table hash slot out of range");
   return Status::OK();
 }
 
@@ -32,6 +30,7 @@ std::optional<uint32_t> StringTable::Find(std::string_view s) const {
   for (size_t i = StringTableHash(s) & mask, n = 0; n < slots_.size(); i = (i + 1) & mask, ++n) {
     uint32_t v = slots_[i];
     if (v == 0) return std::nullopt;
+    if (v > size()) return slots_.MarkMalformed(), std::nullopt;
     if (Get(v - 1) == s) return v - 1;
   }
   return std::nullopt;

@@ -7,7 +7,12 @@
 //   slots   : u32[capacity]   open addressing (linear probing) by Hash();
 //                             0 = empty, else id + 1; capacity a power of two
 //
-// Thread safety: immutable; any number of readers.
+// A table read from a mapped file checks its blob lazily against the file's
+// block checksums (core/search/block_checksums.h): a string in a damaged
+// block reads as empty and marks the file damaged; so are its hash slots.
+// The offsets must be verified before the table is built.
+//
+// Thread safety: immutable but for the lazy checks (see BlockChecksums).
 #pragma once
 
 #include <cstdint>
@@ -17,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/search/block_checksums.h"
 #include "core/status.h"
 
 namespace tb {
@@ -28,24 +34,30 @@ class StringTable {
  public:
   StringTable() = default;
   StringTable(std::span<const uint64_t> offsets, std::string_view blob, std::span<const uint32_t> slots)
+      : offsets_(offsets), blob_(std::span<const char>(blob.data(), blob.size()), 0, nullptr),
+        slots_(slots, 0, nullptr) {}
+  StringTable(std::span<const uint64_t> offsets, IndexColumn<char> blob, IndexColumn<uint32_t> slots)
       : offsets_(offsets), blob_(blob), slots_(slots) {}
   // Checks the layout invariants (offsets monotonic and inside the blob,
-  // slots in range, capacity a power of two). Corruption otherwise.
+  // capacity a power of two). Corruption otherwise. A slot is checked when
+  // Find() reads it (one out of range reads as "absent" and marks a
+  // checked table damaged).
   Status Validate() const;
 
   size_t size() const { return offsets_.empty() ? 0 : offsets_.size() - 1; }
-  std::string_view Get(uint32_t id) const {
-    return blob_.substr(offsets_[id], offsets_[id + 1] - offsets_[id]);
-  }
+  // Precondition: id < size().
+  std::string_view Get(uint32_t id) const { return AsText(blob_.Range(offsets_[id], offsets_[id + 1] - offsets_[id])); }
   std::optional<uint32_t> Find(std::string_view s) const;
-  std::string_view blob() const { return blob_; }
+  // The whole blob (empty when damaged).
+  std::string_view blob() const { return AsText(blob_.All()); }
+  size_t blob_size() const { return blob_.size(); }
   std::span<const uint64_t> offsets() const { return offsets_; }
-  std::span<const uint32_t> slots() const { return slots_; }
+  std::span<const uint32_t> slots() const { return slots_.All(); }
 
  private:
   std::span<const uint64_t> offsets_;
-  std::string_view blob_;
-  std::span<const uint32_t> slots_;
+  IndexColumn<char> blob_;
+  IndexColumn<uint32_t> slots_;
 };
 
 // Collects strings and assigns ids in first-seen order. The hash slots are

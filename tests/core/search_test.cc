@@ -3,6 +3,9 @@
 #include "core/search/search.h"
 
 #include <gtest/gtest.h>
+#include <xxhash.h>
+
+#include <cstring>
 
 #include "core/search/index.h"
 #include "core/search/matcher.h"
@@ -280,33 +283,120 @@ TEST_F(SearchTest, OverlayAddsRecordsAndFinishes) {
   EXPECT_TRUE(compact->running_seqs().empty());
 }
 
+// Recomputes the checksums of a serialized index as docs/formats.md
+// ("Search index") describes them, so a test can craft a file whose
+// checksums are sound but whose values are not (a writer's bug).
+void Reseal(std::string* b) {
+  const size_t footer = b->size() - 112;
+  uint64_t covered;
+  std::memcpy(&covered, b->data() + footer + 80, 8);
+  for (size_t i = 0, k = 0; i < covered; i += 4096, ++k) {
+    uint64_t h = XXH3_64bits(b->data() + i, std::min<size_t>(4096, covered - i));
+    std::memcpy(b->data() + covered + 8 * k, &h, 8);
+  }
+  uint64_t sums = XXH3_64bits(b->data() + covered, footer - covered);
+  std::memcpy(b->data() + footer + 96, &sums, 8);
+  std::string covered_by_footer = b->substr(0, 16) + b->substr(footer, 104);
+  uint64_t f = XXH3_64bits(covered_by_footer.data(), covered_by_footer.size());
+  std::memcpy(b->data() + footer + 104, &f, 8);
+}
+
 TEST_F(SearchTest, DamagedIndexIsCorruption) {
   std::unique_ptr<SearchIndex> ix;
   std::string b = bytes_;
   EXPECT_EQ(SearchIndex::Open(std::string_view(b).substr(0, b.size() - 8), nullptr, &ix).message(),
-            "search index is truncated");
+            "search index footer does not match its checksum (truncated or damaged)");
   b[0] = 'X';
   EXPECT_EQ(SearchIndex::Open(b, nullptr, &ix).message(), "not a search index (bad magic)");
   b = bytes_;
-  b[8] = 2;
-  EXPECT_EQ(SearchIndex::Open(b, nullptr, &ix).message(), "search index format 2 is not 1");
-  // A command id past the command table (the cmd column follows the five
-  // 8-byte columns of 10 rows, each behind a 16-byte section header).
+  b[8] = 1;
+  Status s = SearchIndex::Open(b, nullptr, &ix);
+  EXPECT_TRUE(s.IsIncompatible()) << s.ToString();
+  EXPECT_EQ(s.message(), "search index format 1 is not 2");
+  // A flipped stamp byte: the footer's checksum.
   b = bytes_;
-  size_t cmd_col = 96 + 5 * (16 + 80) + 16;
+  b[b.size() - 112 + 8] ^= 1;
+  EXPECT_EQ(SearchIndex::Open(b, nullptr, &ix).message(),
+            "search index footer does not match its checksum (truncated or damaged)");
+  // A flipped block checksum.
+  b = bytes_;
+  b[b.size() - 112 - 3] ^= 0x40;
+  EXPECT_EQ(SearchIndex::Open(b, nullptr, &ix).message(), "search index block checksums do not match their checksum");
+  // A command id changed in the command column (after the prefix and the
+  // five 8-byte columns of 10 rows, each behind a 16-byte section header):
+  // its block also holds section headers, which are verified at open.
+  const size_t cmd_col = 16 + 5 * (16 + 80) + 16;
+  b = bytes_;
+  b[cmd_col] = 1;
+  EXPECT_EQ(SearchIndex::Open(b, nullptr, &ix).message(),
+            "search index block 0 (bytes 0+) does not match its checksum");
+  {
+    // Rows are verified when first read, not at open: a flip in the time
+    // of row 1000 of a larger index (block 1 holds only times).
+    std::vector<HistoryRecord> many;
+    for (uint64_t i = 1; i <= 2000; ++i) many.push_back(Rec(i, "cmd " + std::to_string(i % 37), "/d", 0, "s", "h", 1000 + i));
+    std::string big;
+    Build(many, &big);
+    big[16 + 16 + 8 * 1000] ^= 0x01;
+    ASSERT_TRUE(SearchIndex::Open(big, nullptr, &ix).ok());
+    EXPECT_FALSE(ix->damaged());
+    EXPECT_TRUE(ix->RowOk(10));
+    EXPECT_NE(ix->time(10), 0);
+    EXPECT_EQ(ix->time(1000), 0) << "a damaged block reads as zeros";
+    EXPECT_TRUE(ix->damaged());
+    EXPECT_FALSE(ix->RowOk(10)) << "damage is for good";
+    EXPECT_EQ(ix->damage().message(), "search index block 1 (bytes 4096+) does not match its checksum");
+    ASSERT_TRUE(SearchIndex::Open(big, nullptr, &ix).ok());
+    Searcher searcher(*ix);
+    SearchRequest r;
+    r.query = "cmd 1";
+    SearchResult res;
+    s = searcher.Search(r, &res);
+    EXPECT_TRUE(s.IsCorruption()) << s.ToString();
+    EXPECT_TRUE(res.hits.empty()) << "nothing computed from a damaged index is returned";
+    ASSERT_TRUE(SearchIndex::Open(big, nullptr, &ix).ok());
+    IndexBuilder nb(IndexStamp{});
+    EXPECT_TRUE(AddIndexRecords(*ix, {}, &nb).IsCorruption());
+    ASSERT_TRUE(SearchIndex::Open(big, nullptr, &ix).ok());
+    EXPECT_TRUE(ix->VerifyAll().IsCorruption());
+  }
+  // The same change with sound checksums (a writer's bug): an id past the
+  // command table is still refused before it is used.
   b[cmd_col] = 100;
-  // Row ids are checked when rows are first used, not at open.
+  Reseal(&b);
   ASSERT_TRUE(SearchIndex::Open(b, nullptr, &ix).ok());
+  EXPECT_TRUE(ix->VerifyAll().ok());
   EXPECT_FALSE(ix->RowOk(0));
   EXPECT_TRUE(ix->RowOk(1));
   Searcher searcher(*ix);
   SearchRequest r;
   SearchResult res;
-  Status s = searcher.Search(r, &res);
+  s = searcher.Search(r, &res);
   EXPECT_TRUE(s.IsCorruption());
   EXPECT_EQ(s.message(), "search index column command refers past its table");
   IndexBuilder nb(IndexStamp{});
   EXPECT_EQ(AddIndexRecords(*ix, {}, &nb).message(), "search index column command refers past its table");
+  // A latest row past the rows, with sound checksums: found when read.
+  // (After the id columns: exit 16+40, flags 16+16, uses and failures
+  // 16+32 each for the 8 commands.)
+  const size_t last_row = 16 + 5 * (16 + 80) + 6 * (16 + 40) + (16 + 40) + (16 + 16) + 2 * (16 + 32) + 16;
+  b = bytes_;
+  ASSERT_EQ(b[last_row + 1], 0);
+  b[last_row] = 100;
+  Reseal(&b);
+  ASSERT_TRUE(SearchIndex::Open(b, nullptr, &ix).ok());
+  {
+    Searcher searcher(*ix);
+    SearchRequest r;
+    r.unique = true;
+    r.rank = RankMode::kFrecency;
+    s = searcher.Search(r, &res);
+    EXPECT_EQ(s.message(), "search index holds a value out of range");
+  }
+  // Resealing an unchanged file changes nothing (the test's reading of the format is the writer's).
+  b = bytes_;
+  Reseal(&b);
+  EXPECT_EQ(b, bytes_);
 }
 
 TEST_F(SearchTest, DeadlineStopsAndSaysSo) {

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "tests/tools/cli_fixture.h"
 
@@ -132,6 +133,26 @@ TEST_F(CliSearch, IndexFileIsPrivateAndForgetRemovesIt) {
   // A new command reaches the next search (the index is brought up to date).
   Record("grep again", {"--cwd", "/tmp"});
   EXPECT_EQ(Search({"grep"}), (Lines{"grep again"}));
+}
+
+TEST_F(CliSearch, DamagedIndexIsRebuiltWithAWarning) {
+  const Lines expected = Search({"t"});
+  ASSERT_EQ(expected.size(), 5u);
+  std::string path = data_dir() + "/search.idx";
+  std::string bytes = ReadFile(path);
+  ASSERT_GT(bytes.size(), 200u);
+  bytes[bytes.size() / 2] ^= 0x04;
+  {
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    f << bytes;
+  }
+  RunResult r = Tb({"search", "--format", "plain", "t"});
+  EXPECT_EXIT_CODE(r, 0);
+  EXPECT_EQ(SplitLines(r.out), expected);
+  EXPECT_TRUE(r.err.starts_with("tb: warning: search index (" + path + ") is damaged: ")) << r.err;
+  EXPECT_TRUE(r.err.ends_with("; rebuilt from the store\n")) << r.err;
+  EXPECT_NE(ReadFile(path), bytes) << "the damaged file is replaced";
+  EXPECT_EQ(Search({"t"}), expected);  // quietly, from the rebuilt file
 }
 
 }  // namespace
