@@ -43,7 +43,11 @@ Status ParseDurationMs(const std::string& text, int64_t* ns) {
 Status BuildEvent(const Context& ctx, const Args& a, Event* ev) {
   ev->kind = EventKind::kRecorded;
   ev->command = a.Str("command");
-  if (ev->command.empty()) return Status::InvalidArgument("--command is empty (tb record): nothing to record");
+  if (IsBlankCommand(ev->command)) {
+    return Status::InvalidArgument(std::string("--command is ") +
+                                   (ev->command.empty() ? "empty" : "only whitespace") +
+                                   " (tb record): nothing to record");
+  }
   ev->cwd = a.Has("cwd") ? a.Str("cwd") : CurrentDir(ctx);
   std::optional<int64_t> exit;
   TB_RETURN_IF_ERROR(a.Int("exit", INT32_MIN, INT32_MAX, &exit));
