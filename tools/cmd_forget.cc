@@ -151,6 +151,8 @@ Status ForgetSeqs(Context& ctx, const std::vector<uint64_t>& targets, std::uniqu
   ev.host = HostName();
   ev.user = ctx.UserName();
   ev.targets = targets;
+  // The purge compacts everything: check before the event is appended.
+  TB_RETURN_IF_ERROR(ctx.CheckSpaceToRewrite(**store));
   TB_RETURN_IF_ERROR((*store)->Append(std::span<Event>(&ev, 1), true));
   TB_RETURN_IF_ERROR((*store)->PurgeLogEntries(targets));
   // Reopening writes a fresh MANIFEST (the old one can hold SST boundary

@@ -241,6 +241,9 @@ Status RunImport(Context& ctx, Store& store, const ImportJob& job, Counts* count
   };
   auto flush = [&](bool sync) -> Status {
     if (chunk.empty()) return Status::OK();
+    // Before every chunk: a disk that filled up meanwhile stops the import
+    // here (and its partial batch is reverted) rather than in RocksDB.
+    TB_RETURN_IF_ERROR(ctx.CheckSpace(0));
     Status s = store.Append(chunk, sync);
     if (!s.ok()) return s;
     wrote = true;
@@ -328,6 +331,20 @@ Status RunImport(Context& ctx, Store& store, const ImportJob& job, Counts* count
   return Status::OK();
 }
 
+// What importing `jobs` may add to the data dir before compaction: the log,
+// the views and the WAL hold each command several times over (measured:
+// about 7 bytes per byte of a bash history file).
+uint64_t ImportSpace(const std::vector<ImportJob>& jobs) {
+  constexpr uint64_t kBytesPerInputByte = 8;
+  uint64_t total = 0;
+  for (const ImportJob& job : jobs) {
+    std::error_code ec;
+    uint64_t size = std::filesystem::file_size(job.path, ec);
+    if (!ec) total += size * kBytesPerInputByte;
+  }
+  return total;
+}
+
 // Known history files of the current user: (source, path).
 std::vector<std::pair<std::string, std::string>> KnownFiles(const Context& ctx) {
   std::string home = ctx.Env("HOME");
@@ -412,6 +429,7 @@ Status CmdImport(Context& ctx, const Argv& args) {
   }
   std::unique_ptr<Store> store;
   TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadWrite, &store));
+  TB_RETURN_IF_ERROR(ctx.CheckSpace(ImportSpace(jobs)));
   for (const ImportJob& job : jobs) {
     Counts counts;
     uint64_t batch = 0;
