@@ -72,6 +72,9 @@ const ConfigKey kKeys[] = {
     TB_INT_KEY(storage, write_buffer_mb, 1, 4096, "RocksDB write buffer (memtable) size, MiB"),
     TB_INT_KEY(storage, lock_wait_ms, 0, 600000,
                "how long a write waits for a store held by another process, ms"),
+    TB_INT_KEY(storage, reserve_mb, 0, 1048576,
+               "free space a write needs on the data dir's file system before it starts, MiB "
+               "(0 = no check)"),
     TB_INT_KEY(record, max_command_bytes, 256, 16777216,
                "longer commands are truncated when recorded, bytes"),
     TB_BOOL_KEY(record, ignore_space, "commands that start with a space are not recorded"),

@@ -50,6 +50,9 @@ struct Config {
     int block_cache_mb = 32;   // RocksDB block cache, MiB
     int write_buffer_mb = 16;  // RocksDB write buffer (memtable), MiB
     int lock_wait_ms = 2000;   // how long a write waits for a store held by another process
+    // Free space a write needs to find on the data dir's file system before
+    // it starts (bigger writes add their own estimate); 0 = no check.
+    int reserve_mb = 8;
   } storage;
   struct Record {
     int max_command_bytes = 65536;  // longer commands are truncated on record

@@ -54,11 +54,11 @@ bool Matches(const std::vector<std::unique_ptr<RE2>>& patterns, std::string_view
                      [&](const std::unique_ptr<RE2>& re) { return RE2::PartialMatch(piece, *re); });
 }
 
-bool Blank(std::string_view s) {
-  return s.find_first_not_of(" \t\n\r\f\v") == std::string_view::npos;
-}
-
 }  // namespace
+
+bool IsBlankCommand(std::string_view command) {
+  return command.find_first_not_of(" \t\n\r\f\v") == std::string_view::npos;
+}
 
 std::string IgnorePatternProblem(std::string_view pattern) {
   return PatternProblem(pattern, "command");
@@ -87,7 +87,7 @@ Status RecordPolicy::Create(const Config& config, std::unique_ptr<RecordPolicy>*
 bool RecordPolicy::ShouldRecord(const Event& event) const {
   if (event.kind == EventKind::kFinished) return true;
   const std::string& cmd = event.command;
-  if (Blank(cmd)) return false;
+  if (IsBlankCommand(cmd)) return false;
   // Like HISTCONTROL=ignorespace / HIST_IGNORE_SPACE: a space only, not a tab.
   if (ignore_space_ && cmd[0] == ' ') return false;
   if (Matches(ignore_patterns_, cmd)) return false;

@@ -33,6 +33,11 @@ class RE2;
 
 namespace tb {
 
+// True when `command` is empty or only whitespace (space, tab, LF, CR, FF,
+// VT): never a command. `tb record` refuses it, the spool drain drops it
+// (ShouldRecord) and every importer counts it as malformed.
+bool IsBlankCommand(std::string_view command);
+
 // Config checks for one list item (see ConfigKey::check_item): "" when
 // acceptable, else the end of a sentence about the quoted item.
 std::string IgnorePatternProblem(std::string_view pattern);  // record.ignore_patterns

@@ -7,6 +7,16 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_buffer_manager.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
 #include <vector>
 
 namespace tb {
@@ -43,7 +53,67 @@ class NullLogger final : public rocksdb::Logger {
   void Logv(const char*, va_list) override {}
 };
 
+class InfoLogFile final : public rocksdb::Logger {
+ public:
+  InfoLogFile(std::string path, uint64_t max_bytes) : path_(std::move(path)), max_bytes_(max_bytes) {
+    Open();
+  }
+  ~InfoLogFile() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    char line[4096];
+    size_t n = Prefix(line, sizeof line);
+    int m = std::vsnprintf(line + n, sizeof line - n - 1, format, ap);
+    if (m < 0) return;
+    n = std::min(n + static_cast<size_t>(m), sizeof line - 2);
+    if (line[n - 1] != '\n') line[n++] = '\n';
+    std::lock_guard<std::mutex> lock(mu_);
+    if (fd_ < 0) Open();  // the db directory did not exist yet
+    if (size_ + n > max_bytes_) Roll();
+    if (fd_ < 0) return;
+    // One write per line (O_APPEND); a short or failed write loses the
+    // line, never the process.
+    ssize_t w = ::write(fd_, line, n);
+    if (w > 0) size_ += static_cast<uint64_t>(w);
+  }
+
+ private:
+  // "2026/05/01-09:00:00.123456 " in local time, like RocksDB's own log.
+  static size_t Prefix(char* buf, size_t cap) {
+    struct timeval tv {};
+    ::gettimeofday(&tv, nullptr);
+    struct tm t {};
+    ::localtime_r(&tv.tv_sec, &t);
+    int n = std::snprintf(buf, cap, "%04d/%02d/%02d-%02d:%02d:%02d.%06ld ", t.tm_year + 1900,
+                          t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec,
+                          static_cast<long>(tv.tv_usec));
+    return n > 0 ? static_cast<size_t>(n) : 0;
+  }
+  void Open() {
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    struct stat st {};
+    size_ = fd_ >= 0 && ::fstat(fd_, &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+  }
+  void Roll() {
+    if (fd_ >= 0) ::close(fd_);
+    (void)::rename(path_.c_str(), (path_ + ".old").c_str());
+    Open();
+  }
+
+  const std::string path_;
+  const uint64_t max_bytes_;
+  std::mutex mu_;
+  int fd_ = -1;
+  uint64_t size_ = 0;
+};
+
 }  // namespace
+
+std::shared_ptr<rocksdb::Logger> NewInfoLogFile(const std::string& path, uint64_t max_bytes) {
+  return std::make_shared<InfoLogFile>(path, max_bytes);
+}
 
 Status FromRocks(const rocksdb::Status& s, std::string_view context) {
   if (s.ok()) return Status::OK();
@@ -91,7 +161,11 @@ rocksdb::DBOptions MakeDBOptions(const RocksTuning& t, const std::shared_ptr<roc
                                   : rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   o.write_buffer_manager =
       std::make_shared<rocksdb::WriteBufferManager>(t.write_buffer_bytes, cache, /*allow_stall=*/false);
-  if (t.read_only) o.info_log = std::make_shared<NullLogger>();
+  if (t.read_only || t.db_path.empty()) {
+    o.info_log = std::make_shared<NullLogger>();
+  } else {
+    o.info_log = NewInfoLogFile(t.db_path + "/LOG", o.max_log_file_size);
+  }
   return o;
 }
 

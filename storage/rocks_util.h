@@ -25,17 +25,31 @@ struct RocksTuning {
   uint64_t write_buffer_bytes = 16ull << 20;
   bool read_only = false;
   bool salvage = false;  // skip corrupted write-ahead log records (tb log salvage)
+  // The database directory: RocksDB's info log goes to <db_path>/LOG
+  // (through InfoLogFile below). Empty = no info log.
+  std::string db_path;
 };
 
 // DB-wide options: shared block cache, write buffer manager charged to it,
 // atomic flush (views and meta never diverge across a crash when the WAL is
-// skipped during a rebuild), quiet info log for read-only opens.
+// skipped during a rebuild), quiet info log for read-only opens, and for
+// writable ones an info log that never aborts on a full disk (InfoLogFile).
 rocksdb::DBOptions MakeDBOptions(const RocksTuning& t, const std::shared_ptr<rocksdb::Cache>& cache);
 // Per column family: LZ4 on upper levels, zstd with a trained dictionary at
 // the bottom level, bloom filters, the view's merge operator when it has one.
 rocksdb::ColumnFamilyOptions MakeCFOptions(const RocksTuning& t,
                                            const std::shared_ptr<rocksdb::Cache>& cache,
                                            const View* view);
+
+// RocksDB's info log as a plain file: <path> (rolled to <path>.old past
+// `max_bytes`), one line per message, written with write(2). A line that
+// cannot be written (disk full) is dropped. RocksDB's own file logger writes
+// through a WritableFileWriter, which asserts when used again after a failed
+// write: with an assert-enabled librocksdb a full disk then aborts the
+// process at the next log line (docs/operations.md, "Disk full").
+// Thread safety: Logv may be called from any thread (RocksDB's background
+// threads log too).
+std::shared_ptr<rocksdb::Logger> NewInfoLogFile(const std::string& path, uint64_t max_bytes);
 
 // A KvCursor (core/store_reader.h) over a RocksDB iterator it owns.
 class RocksCursor final : public KvCursor {

@@ -13,6 +13,7 @@
 
 #include "core/config.h"
 #include "storage/data_dir.h"
+#include "storage/disk_space.h"
 #include "tools/context.h"
 #include "tools/logging.h"
 
@@ -144,6 +145,37 @@ Status UnknownCommand(const std::vector<std::string>& args) {
   return Status::InvalidArgument(msg + kHelp);
 }
 
+// `tb ARGS...` as a shell would take it back: words with characters other
+// than these are single-quoted.
+std::string ShellLine(const std::vector<std::string>& args) {
+  std::string out = "tb";
+  for (const std::string& a : args) {
+    out += ' ';
+    bool plain = !a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                   "0123456789_./=:,+@%-") == std::string::npos;
+    if (plain) {
+      out += a;
+      continue;
+    }
+    out += '\'';
+    for (char c : a) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    out += '\'';
+  }
+  return out;
+}
+
+// A write that ran out of space part way (RocksDB's NoSpace, after the
+// free-space check passed) is reported like the check's own refusal: one
+// line saying how much is free and what to rerun. RocksDB's detail goes to
+// the debug log.
+Status ExplainNoSpace(const Context& ctx, const Status& s) {
+  if (s.code() != Status::Code::kNoSpace || s.message().starts_with("disk full:")) return s;
+  spdlog::debug("no space: {}", s.message());
+  DiskSpace space;
+  if (!FreeSpaceOf(ctx.data_dir, &space).ok()) space.mount = ctx.data_dir;
+  return Status::NoSpace(DiskFullMessage(space, 0, "", ctx.command_line));
+}
+
 struct Globals {
   std::string data_dir;
   std::string config;
@@ -219,6 +251,7 @@ Status RunRetryingVanishedFiles(const CommandSpec& cmd, Context& ctx, const std:
 }
 
 Status Dispatch(std::vector<std::string> args, int* exit_code) {
+  const std::string line = ShellLine(args);
   Globals g;
   TB_RETURN_IF_ERROR(ParseGlobals(&args, &g));
   if (g.version) {
@@ -244,8 +277,9 @@ Status Dispatch(std::vector<std::string> args, int* exit_code) {
   args.erase(args.begin(), args.begin() + static_cast<long>(used));
   Context ctx;
   ctx.command_name = cmd->name;
+  ctx.command_line = line;
   TB_RETURN_IF_ERROR(PrepareContext(g, &ctx));
-  return RunRetryingVanishedFiles(*cmd, ctx, args);
+  return ExplainNoSpace(ctx, RunRetryingVanishedFiles(*cmd, ctx, args));
 }
 
 }  // namespace

@@ -91,6 +91,7 @@ Status CmdViewsVerify(Context& ctx, const Argv& args) {
   if (help) return WriteOut(a.HelpText()), Status::OK();
   std::unique_ptr<Store> store;
   TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadWrite, &store));
+  TB_RETURN_IF_ERROR(ctx.CheckSpaceToRewrite(*store));  // scratch copies of every view
   std::vector<ViewDiff> diffs;
   TB_RETURN_IF_ERROR(store->VerifyViews(&diffs));
   if (diffs.empty()) {
@@ -122,6 +123,7 @@ Status CmdRebuild(Context& ctx, const Argv& args) {
   }
   std::unique_ptr<Store> store;
   TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadWrite, &store));
+  TB_RETURN_IF_ERROR(ctx.CheckSpaceToRewrite(*store));
   TB_RETURN_IF_ERROR(store->Rebuild(view));
   WriteOut("rebuilt " + (view.empty() ? std::string("all views") : "view " + view) + " from " +
            std::to_string(store->head()) + " events\n");

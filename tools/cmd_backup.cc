@@ -121,6 +121,7 @@ Status CmdBackupCreate(Context& ctx, const Argv& args) {
   if (help) return WriteOut(a.HelpText()), Status::OK();
   std::unique_ptr<Store> store;
   TB_RETURN_IF_ERROR(OpenWritable(ctx, &store));
+  TB_RETURN_IF_ERROR(ctx.CheckSpaceToRewrite(*store, BackupDir(ctx)));
   BackupEntry e;
   int64_t now = NowNs();
   TB_RETURN_IF_ERROR(CreateBackup(*store, BackupDir(ctx), a.Str("note"), now, &e));
@@ -240,6 +241,8 @@ Status CmdSnapshotCreate(Context& ctx, const Argv& args) {
   if (help) return WriteOut(a.HelpText()), Status::OK();
   std::unique_ptr<Store> store;
   TB_RETURN_IF_ERROR(OpenWritable(ctx, &store));
+  // Hard links, after a flush of the memtables.
+  TB_RETURN_IF_ERROR(ctx.CheckSpace(static_cast<uint64_t>(ctx.config.storage.write_buffer_mb) << 20));
   SnapshotEntry s;
   TB_RETURN_IF_ERROR(CreateSnapshot(*store, a.Str("name"), "manual", NowNs(), &s));
   TB_RETURN_IF_ERROR(Audit(ctx, *store, "snapshot.create", Json{{"name", s.name}, {"head_seq", s.head}}));
@@ -416,6 +419,7 @@ Status CmdRollback(Context& ctx, const Argv& args) {
     }
   }
   RollbackResult r;
+  TB_RETURN_IF_ERROR(ctx.CheckSpaceToRewrite(*store));
   TB_RETURN_IF_ERROR(Rollback(*store, to, NowNs(), &r));
   TB_RETURN_IF_ERROR(Audit(ctx, *store, "rollback",
                            Json{{"to", a.Str("to")}, {"to_seq", to}, {"removed", r.removed}, {"old_head", r.old_head},
@@ -472,6 +476,7 @@ Status CmdRetentionApply(Context& ctx, const Argv& args) {
     WriteOut("would remove " + PlanText(ctx, plan) + "\n");
     return Status::OK();
   }
+  TB_RETURN_IF_ERROR(ctx.CheckSpaceToRewrite(*store));
   TB_RETURN_IF_ERROR(ApplyRetention(*store, plan));
   TB_RETURN_IF_ERROR(Audit(ctx, *store, "retention.apply", PlanJson(plan, false), kCkptRetentionChecked,
                            std::to_string(now)));

@@ -153,6 +153,8 @@ Status ForgetSeqs(Context& ctx, const std::vector<uint64_t>& targets, std::uniqu
   ev.host = HostName();
   ev.user = ctx.UserName();
   ev.targets = targets;
+  // The purge compacts everything: check before the event is appended.
+  TB_RETURN_IF_ERROR(ctx.CheckSpaceToRewrite(**store));
   return (*store)->AppendForgotten(&ev);
 }
 

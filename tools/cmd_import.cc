@@ -24,6 +24,7 @@
 #include <filesystem>
 
 #include "core/import/plain_dedup.h"
+#include "core/import/seq_padding.h"
 #include "core/import/source.h"
 #include "core/keycode.h"
 #include "core/record_policy.h"
@@ -129,6 +130,33 @@ bool Duplicate(Store& store, KvCursor* by_command, const ImportedCommand& c, uin
   return false;
 }
 
+// The one-line error of a refused seq padding (core/import/seq_padding.h).
+Status SeqPaddingError(const std::string& path, uint64_t line, const Status& why) {
+  return Status::InvalidArgument(
+      "cannot keep the seqs of " + path + " (line " + std::to_string(line) + "): " +
+      why.message() + ". Nothing was imported; remove the \"seq\" keys (jq -c 'del(.seq)') " +
+      "to import the records with new seqs");
+}
+
+// An import into an empty store keeps the records' seqs: checks the whole
+// file's padding, from the source's index, before anything is written.
+Status CheckSeqPadding(const ImportSource& src, const std::string& path) {
+  uint64_t records = 0;
+  TB_RETURN_IF_ERROR(src.ForEachWantedSeq([&](uint64_t, uint64_t) {
+    ++records;
+    return Status::OK();
+  }));
+  SeqPadding padding(records);
+  uint64_t next = 1;
+  return src.ForEachWantedSeq([&](uint64_t seq, uint64_t line) {
+    uint64_t pads = 0;
+    Status s = padding.Before(seq, next, &pads);
+    if (!s.ok()) return SeqPaddingError(path, line, s);
+    next += pads + 1;
+    return Status::OK();
+  });
+}
+
 struct ImportJob {
   std::string source, path;
   bool strict = false;
@@ -168,6 +196,17 @@ Status RunImport(Context& ctx, Store& store, const ImportJob& job, Counts* count
   std::unique_ptr<ImportSource> src;
   TB_RETURN_IF_ERROR(OpenSource(job.source, job.path, so, &src));
   TB_RETURN_IF_ERROR(RevertIncomplete(store));
+  // Seqs are kept only in an empty store (core/import/seq_padding.h).
+  const bool keep_seqs = store.head() == 0 && store.log_floor() == 0;
+  uint64_t records = 0;
+  if (keep_seqs) {
+    TB_RETURN_IF_ERROR(CheckSeqPadding(*src, job.path));
+    TB_RETURN_IF_ERROR(src->ForEachWantedSeq([&](uint64_t, uint64_t) {
+      ++records;
+      return Status::OK();
+    }));
+  }
+  SeqPadding padding(records);
 
   std::unique_ptr<RecordPolicy> policy;
   TB_RETURN_IF_ERROR(RecordPolicy::Create(ctx.config, &policy));
@@ -202,6 +241,9 @@ Status RunImport(Context& ctx, Store& store, const ImportJob& job, Counts* count
   };
   auto flush = [&](bool sync) -> Status {
     if (chunk.empty()) return Status::OK();
+    // Before every chunk: a disk that filled up meanwhile stops the import
+    // here (and its partial batch is reverted) rather than in RocksDB.
+    TB_RETURN_IF_ERROR(ctx.CheckSpace(0));
     Status s = store.Append(chunk, sync);
     if (!s.ok()) return s;
     wrote = true;
@@ -240,22 +282,23 @@ Status RunImport(Context& ctx, Store& store, const ImportJob& job, Counts* count
       continue;
     }
     if (plain_entry) ev.time_ns = clock.Next();  // new: after what was imported before
-    // Keep the record's seq when the store has not gone past it yet (an
-    // import into an empty store): the seqs in between are padding events.
-    uint64_t next = store.head() + chunk.size() + 1;
-    if (c.want_seq > next && c.want_seq - next < (1u << 20)) {
-      while (next < c.want_seq) {
-        Event pad;
-        pad.kind = EventKind::kAdminAction;
-        pad.source = "import.pad";
-        pad.time_ns = ev.time_ns;
-        chunk.push_back(std::move(pad));
-        ++next;
-        if (chunk.size() >= kChunk) {
-          Status s = flush(false);
-          if (!s.ok()) return revert(s);
-          next = store.head() + 1;
-        }
+    // Into an empty store the record keeps its seq: the seqs in between
+    // are padding events. The whole file was checked above; this check
+    // only catches lines that parse differently from their index entry.
+    uint64_t pads = 0;
+    if (keep_seqs) {
+      Status s = padding.Before(c.want_seq, store.head() + chunk.size() + 1, &pads);
+      if (!s.ok()) return revert(SeqPaddingError(job.path, c.line, s));
+    }
+    for (; pads > 0; --pads) {
+      Event pad;
+      pad.kind = EventKind::kAdminAction;
+      pad.source = "import.pad";
+      pad.time_ns = ev.time_ns;
+      chunk.push_back(std::move(pad));
+      if (chunk.size() >= kChunk) {
+        Status s = flush(false);
+        if (!s.ok()) return revert(s);
       }
     }
     chunk.push_back(std::move(ev));
@@ -286,6 +329,20 @@ Status RunImport(Context& ctx, Store& store, const ImportJob& job, Counts* count
   Status s = flush(true);
   if (!s.ok()) return revert(s);
   return Status::OK();
+}
+
+// What importing `jobs` may add to the data dir before compaction: the log,
+// the views and the WAL hold each command several times over (measured:
+// about 7 bytes per byte of a bash history file).
+uint64_t ImportSpace(const std::vector<ImportJob>& jobs) {
+  constexpr uint64_t kBytesPerInputByte = 8;
+  uint64_t total = 0;
+  for (const ImportJob& job : jobs) {
+    std::error_code ec;
+    uint64_t size = std::filesystem::file_size(job.path, ec);
+    if (!ec) total += size * kBytesPerInputByte;
+  }
+  return total;
 }
 
 // Known history files of the current user: (source, path).
@@ -372,6 +429,7 @@ Status CmdImport(Context& ctx, const Argv& args) {
   }
   std::unique_ptr<Store> store;
   TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadWrite, &store));
+  TB_RETURN_IF_ERROR(ctx.CheckSpace(ImportSpace(jobs)));
   for (const ImportJob& job : jobs) {
     Counts counts;
     uint64_t batch = 0;

@@ -1,15 +1,23 @@
 // tb record: one complete command from a script or test.
+//
+// When the store cannot be written (disk full, or held by another process
+// past storage.lock_wait_ms), the command is not lost: it goes to the spool
+// as the shell hooks would write it (core/spool_frame.h), and the next `tb`
+// that opens the store for writing drains it, exactly once.
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <climits>
 #include <filesystem>
+#include <random>
 
 #include "core/record_policy.h"
+#include "core/spool_frame.h"
 #include "core/timefmt.h"
 #include "tools/args.h"
 #include "tools/commands.h"
+#include "tools/output.h"
 
 namespace tb {
 namespace {
@@ -43,7 +51,11 @@ Status ParseDurationMs(const std::string& text, int64_t* ns) {
 Status BuildEvent(const Context& ctx, const Args& a, Event* ev) {
   ev->kind = EventKind::kRecorded;
   ev->command = a.Str("command");
-  if (ev->command.empty()) return Status::InvalidArgument("--command is empty (tb record): nothing to record");
+  if (IsBlankCommand(ev->command)) {
+    return Status::InvalidArgument(std::string("--command is ") +
+                                   (ev->command.empty() ? "empty" : "only whitespace") +
+                                   " (tb record): nothing to record");
+  }
   ev->cwd = a.Has("cwd") ? a.Str("cwd") : CurrentDir(ctx);
   std::optional<int64_t> exit;
   TB_RETURN_IF_ERROR(a.Int("exit", INT32_MIN, INT32_MAX, &exit));
@@ -76,6 +88,50 @@ Status BuildEvent(const Context& ctx, const Args& a, Event* ev) {
   return Status::OK();
 }
 
+// The frames of `ev` as a shell hook writes them: a start and, when the
+// exit is known, its finish (a record without an exit stays "running", as
+// its exit_code and duration_ms are null either way). The drain fills host
+// and user and applies the record policy again (masking is idempotent).
+std::string SpoolFrames(const Event& ev) {
+  std::random_device rd;
+  Event start;
+  start.kind = EventKind::kStarted;
+  start.id = EventId{(static_cast<uint64_t>(rd()) << 32 | rd()) | 1, 1};
+  start.time_ns = ev.time_ns;
+  start.session = ev.session;
+  start.shell = ev.shell;
+  start.cwd = ev.cwd;
+  start.command = ev.command;
+  std::string frames = EncodeSpoolFrame(start);
+  if (ev.exit_code) {
+    Event finish;
+    finish.kind = EventKind::kFinished;
+    finish.id = EventId{start.id.origin, 2};
+    finish.start = start.id;
+    finish.time_ns = ev.time_ns + ev.duration_ns.value_or(0);
+    finish.exit_code = ev.exit_code;
+    finish.duration_ns = ev.duration_ns.value_or(0);
+    frames += EncodeSpoolFrame(finish);
+  }
+  return frames;
+}
+
+// The store could not take `ev` (`why`: NoSpace or Busy): spools it in a
+// file of its own (mode 0600, renamed into place complete) and says so on
+// stderr. Returns `why` when the spool cannot be written either.
+Status SpoolInstead(const Context& ctx, const Event& ev, const Status& why) {
+  const std::string dir = ctx.SpoolDir();
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);  // 0700 under tb's umask
+  const std::string path = dir + "/record-" + std::to_string(::getpid()) + "-" +
+                           std::to_string(ev.time_ns) + ".spool";
+  if (ec || !WriteFileAtomically(path, SpoolFrames(ev)).ok()) return why;
+  std::fprintf(stderr, "tb: note: the store cannot be written now (%s); the command was spooled "
+               "and the next tb that opens the store records it\n",
+               why.IsBusy() ? "it is in use by another process" : "the disk is full");
+  return Status::OK();
+}
+
 }  // namespace
 
 int64_t NowNs() {
@@ -105,8 +161,10 @@ Status CmdRecord(Context& ctx, const Argv& args) {
   Event ev;
   TB_RETURN_IF_ERROR(BuildEvent(ctx, a, &ev));
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadWrite, &store));
-  return store->Append(std::span<Event>(&ev, 1), /*sync=*/true);
+  Status s = ctx.OpenStore(StoreOptions::Access::kReadWrite, &store);
+  if (s.ok()) s = store->Append(std::span<Event>(&ev, 1), /*sync=*/true);
+  if (s.code() == Status::Code::kNoSpace || s.IsBusy()) return SpoolInstead(ctx, ev, s);
+  return s;
 }
 
 }  // namespace tb

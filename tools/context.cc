@@ -14,6 +14,7 @@
 
 #include "core/record_policy.h"
 #include "storage/data_dir.h"
+#include "storage/disk_space.h"
 #include "storage/spool.h"
 #include "tools/commands.h"
 #include "tools/logging.h"
@@ -32,6 +33,18 @@ Status Context::OpenStore(StoreOptions::Access access, std::unique_ptr<Store>* o
   o.data_dir = data_dir;
   o.access = access;
   if (access == StoreOptions::Access::kReadPreferred && SpoolPending()) o.access = StoreOptions::Access::kAuto;
+  if (o.access == StoreOptions::Access::kReadWrite || o.access == StoreOptions::Access::kAuto) {
+    Status space = CheckSpace(0);
+    if (!space.ok() && o.access == StoreOptions::Access::kReadWrite) return space;
+    if (!space.ok()) {
+      // A query still answers from what is stored; the spool keeps the rest.
+      if (SpoolPending()) {
+        spdlog::warn("{}; the store was opened read-only and spooled commands wait in the spool",
+                     space.message().substr(0, space.message().find(';')));
+      }
+      o.access = StoreOptions::Access::kReadOnly;
+    }
+  }
   o.block_cache_bytes = static_cast<uint64_t>(config.storage.block_cache_mb) << 20;
   o.write_buffer_bytes = static_cast<uint64_t>(config.storage.write_buffer_mb) << 20;
   o.lock_wait_ms = config.storage.lock_wait_ms;
@@ -108,6 +121,19 @@ Status Context::DrainSpoolInto(Store& store) const {
   }
   if (r.events > 0) spdlog::debug("drained {} event(s) from {} spool file(s)", r.events, r.files);
   return Status::OK();
+}
+
+Status Context::CheckSpace(uint64_t extra_bytes, const std::string& path) const {
+  if (config.storage.reserve_mb <= 0) return Status::OK();
+  const uint64_t need = (static_cast<uint64_t>(config.storage.reserve_mb) << 20) + extra_bytes;
+  return CheckFreeSpace(path.empty() ? data_dir : path, need, "tb " + command_name, command_line);
+}
+
+Status Context::CheckSpaceToRewrite(Store& store, const std::string& path) const {
+  if (config.storage.reserve_mb <= 0) return Status::OK();
+  StoreInfo info;
+  TB_RETURN_IF_ERROR(store.Info(&info));
+  return CheckSpace(info.disk_bytes, path);
 }
 
 bool Context::SpoolPending() const {

@@ -21,11 +21,16 @@ struct Context {
   ConfigOrigins origins;
   std::vector<std::pair<std::string, std::string>> env;
   std::string command_name;  // e.g. "history", for messages and the lock holder
+  std::string command_line;  // "tb import bash FILE" as typed (shell-quoted), to say what to rerun
   bool stdout_tty = false;
   bool stderr_tty = false;
 
   // Opens the store. kAuto: writable when free, read-only when another
   // process holds it. kReadWrite waits storage.lock_wait_ms, then Busy.
+  // Free space (storage/disk_space.h): a writable open first needs
+  // storage.reserve_mb free on the data dir's file system; below it
+  // kReadWrite fails with NoSpace ("disk full: ...") and the other accesses
+  // open read-only (with a warning when spooled commands must wait).
   // The file log starts once the store is open: never before, so nothing is
   // written into a directory that turns out not to be a TermBrain store.
   // A writable store first drains the shell hooks' spool (storage/spool.h).
@@ -33,6 +38,13 @@ struct Context {
   // right after a command shows it.
   Status OpenStore(StoreOptions::Access access, std::unique_ptr<Store>* out);
   Status DrainSpoolInto(Store& store) const;
+  // NoSpace ("disk full: ...", naming command_line to rerun) unless the file
+  // system holding `path` (the data dir when empty) has storage.reserve_mb
+  // plus `extra_bytes` free. OK when storage.reserve_mb is 0.
+  Status CheckSpace(uint64_t extra_bytes, const std::string& path = "") const;
+  // CheckSpace for a write that may rewrite the whole database (view
+  // rebuild, full compaction, a backup's copy): extra = the database size.
+  Status CheckSpaceToRewrite(Store& store, const std::string& path = "") const;
   // True when the spool directory holds any file (frames to drain).
   bool SpoolPending() const;
   // Value of environment variable `name` ("" when unset).

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "core/record_policy.h"
+
 namespace tb {
 
 bool ParseBashStamp(std::string_view line, int64_t* seconds) {
@@ -54,7 +56,8 @@ class BashSource final : public ImportSource {
         entry_.ev.command.append(line);
         continue;
       }
-      if (line.find_first_not_of(" \t") == std::string_view::npos) {
+      if (IsBlankCommand(line)) {
+        if (!line.empty()) options_.problem(reader_.line_number(), kBlankCommandProblem);
         continue;
       }
       if (have_entry_) {

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "core/import/line_reader.h"
+#include "core/record_policy.h"
 
 namespace tb {
 
@@ -98,7 +99,8 @@ class FishSource final : public ImportSource {
       have_ = false;
       return false;
     }
-    if (entry_.ev.command.find_first_not_of(" \t\n") == std::string::npos) {
+    if (IsBlankCommand(entry_.ev.command)) {
+      options_.problem(entry_.line, kBlankCommandProblem);
       have_ = false;
       return false;
     }

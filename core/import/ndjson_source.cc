@@ -9,6 +9,7 @@
 
 #include "core/base64.h"
 #include "core/import/line_reader.h"
+#include "core/record_policy.h"
 #include "core/timefmt.h"
 
 namespace tb {
@@ -35,6 +36,7 @@ Status ParseNdjsonRecord(std::string_view line, ImportedCommand* out) {
     return Status::OK();
   };
   TB_RETURN_IF_ERROR(text("command", "command_b64", &ev.command, true));
+  if (IsBlankCommand(ev.command)) return Status::InvalidArgument(kBlankCommandProblem);
   TB_RETURN_IF_ERROR(text("cwd", "cwd_b64", &ev.cwd, false));
   TB_RETURN_IF_ERROR(text("session", "session_b64", &ev.session, false));
   TB_RETURN_IF_ERROR(text("host", "host_b64", &ev.host, false));
@@ -117,6 +119,11 @@ class NdjsonSource final : public ImportSource {
     return false;
   }
   Status status() const override { return status_; }
+  Status ForEachWantedSeq(
+      const std::function<Status(uint64_t seq, uint64_t line)>& visit) const override {
+    for (const Entry& e : index_) TB_RETURN_IF_ERROR(visit(e.seq, e.line));
+    return Status::OK();
+  }
 
  private:
   struct Entry {

@@ -28,6 +28,10 @@ struct ImportedCommand {
 };
 
 // A malformed entry: where, and why (one line, no trailing period).
+// Every source reports an entry whose command is empty or only whitespace
+// (IsBlankCommand, core/record_policy.h) with this reason; empty lines
+// between entries are not entries and are skipped silently.
+inline constexpr const char* kBlankCommandProblem = "empty or whitespace-only command";
 using ProblemFn = std::function<void(uint64_t line, const std::string& why)>;
 
 class ImportSource {
@@ -37,6 +41,16 @@ class ImportSource {
   // Malformed entries are reported through the ProblemFn and skipped.
   virtual bool Next(ImportedCommand* out) = 0;
   virtual Status status() const = 0;
+  // Sources whose records ask for a seq (ndjson) visit (seq, line) of every
+  // record in the order Next() returns them (seq 0: none), from an index
+  // built when the source was opened, before any record is parsed: an
+  // import can check its seq padding (core/import/seq_padding.h) before it
+  // writes anything. The others visit nothing. Stops at the first error.
+  virtual Status ForEachWantedSeq(
+      const std::function<Status(uint64_t seq, uint64_t line)>& visit) const {
+    (void)visit;
+    return Status::OK();
+  }
 };
 
 struct SourceOptions {

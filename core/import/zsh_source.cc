@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "core/import/line_reader.h"
+#include "core/record_policy.h"
 
 namespace tb {
 
@@ -44,6 +45,7 @@ class ZshSource final : public ImportSource {
     std::string_view line;
     while (reader_.Next(&line)) {
       uint64_t first = reader_.line_number();
+      const bool empty_line = line.empty();
       ImportedCommand c;
       c.ev.kind = EventKind::kRecorded;
       c.ev.shell = "zsh";
@@ -87,7 +89,10 @@ class ZshSource final : public ImportSource {
         continue;
       }
       Unmetafy(&c.ev.command);
-      if (c.ev.command.find_first_not_of(" \t\n") == std::string::npos) continue;
+      if (IsBlankCommand(c.ev.command)) {
+        if (!empty_line) options_.problem(first, kBlankCommandProblem);
+        continue;
+      }
       *out = std::move(c);
       return true;
     }

@@ -180,7 +180,7 @@ TEST_F(SqliteImportTest, AtuinKeepsEveryFieldSkipsDeletedAndCountsMalformed) {
   ASSERT_EXIT_CODE(r, 0);
   EXPECT_EQ(r.out, path + ": 4 imported, 0 duplicates, 2 malformed (atuin, batch 1)\n");
   EXPECT_NE(r.err.find(path + ":6: invalid timestamp 'yesterday' (skipped)"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find(path + ":7: empty command (skipped)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(path + ":7: empty or whitespace-only command (skipped)"), std::string::npos) << r.err;
   std::vector<Want> want = {
       {"git status", "/home/alex/src", 0, 1500.0, "2023-11-14T22:13:20.123Z", "0190a1b2c3d4e5f60718293a4b5c0001",
        "laptop", "alex", "zsh"},
@@ -339,7 +339,7 @@ TEST_F(SqliteImportTest, LegacyTermbrainKeepsEveryFieldAndCountsBadTimestamps) {
   EXPECT_EQ(r.out, path + ": 5 imported, 0 duplicates, 3 malformed (termbrain-legacy, batch 1)\n");
   EXPECT_NE(r.err.find(path + ":6: invalid timestamp 'yesterday' (skipped)"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find(path + ":7: invalid timestamp 'not a time' (skipped)"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find(path + ":8: empty command (skipped)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(path + ":8: empty or whitespace-only command (skipped)"), std::string::npos) << r.err;
   std::string host = ThisHost(), user = ThisUser();
   std::vector<Want> want = {
       {"npm test", "/home/alex/app", 1, 2500.0, "2024-03-01T12:00:00.000Z", "session-1709294400-4242", host, user,

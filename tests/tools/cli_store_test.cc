@@ -322,23 +322,27 @@ TEST_F(CliLock, ReadsWorkWritesGiveUpNamingTheHolder) {
             std::string::npos)
       << st.out;
 
-  // A write waits storage.lock_wait_ms, then gives up with exit 4.
-  RunResult rec = TbEnv({"record", "--command", "x"}, {{"TERMBRAIN_STORAGE_LOCK_WAIT_MS", "300"}});
-  EXPECT_EXIT_CODE(rec, 4);
-  EXPECT_EQ(rec.out, "");
-  ExpectOneErrorLine(rec, "the store is in use by " + pid + " (cli test holder) (" + data_dir() +
-                              "); gave up after 300 ms");
-  EXPECT_GE(rec.elapsed.count(), 300);
-  EXPECT_LT(rec.elapsed.count(), 3000);
-
-  RunResult rb = TbEnv({"rebuild"}, {{"TERMBRAIN_STORAGE_LOCK_WAIT_MS", "0"}});
+  // A write waits storage.lock_wait_ms, then gives up with exit 4 naming
+  // the holder...
+  RunResult rb = TbEnv({"rebuild"}, {{"TERMBRAIN_STORAGE_LOCK_WAIT_MS", "300"}});
   EXPECT_EXIT_CODE(rb, 4);
-  ExpectOneErrorLine(rb, "the store is in use by " + pid);
+  EXPECT_EQ(rb.out, "");
+  ExpectOneErrorLine(rb, "the store is in use by " + pid + " (cli test holder) (" + data_dir() +
+                             "); gave up after 300 ms");
+  EXPECT_GE(rb.elapsed.count(), 300);
+  EXPECT_LT(rb.elapsed.count(), 3000);
 
-  // Nothing was recorded while the store was held; once free, writes work.
+  // ...except tb record, which then spools the command (exit 0, one note).
+  RunResult rec = TbEnv({"record", "--command", "x"}, {{"TERMBRAIN_STORAGE_LOCK_WAIT_MS", "0"}});
+  EXPECT_EXIT_CODE(rec, 0);
+  EXPECT_EQ(rec.err, "tb: note: the store cannot be written now (it is in use by another "
+                     "process); the command was spooled and the next tb that opens the store "
+                     "records it\n");
+
+  // Once free, writes work and the spooled command is recorded.
   EXPECT_EQ(holder.Finish(std::chrono::seconds(10)), 0);
   Record("third", {"--cwd", "/tmp"});
-  EXPECT_EQ(Commands(), (std::vector<std::string>{"third", "second", "first"}));
+  EXPECT_EQ(Commands(), (std::vector<std::string>{"third", "x", "second", "first"}));
 }
 
 TEST_F(CliLock, AWriteWaitsForTheHolderToFinish) {

@@ -1,5 +1,7 @@
 #include "tests/tools/run_tb.h"
 
+#include <cstdlib>
+
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
@@ -135,7 +137,12 @@ int MillisLeft(Clock::time_point deadline) {
 
 }  // namespace
 
-const char* TbBinary() { return TB_BINARY; }
+// $TB_TEST_BINARY runs the end-to-end tests against another build of tb
+// (e.g. to see a new test fail on the code before a change).
+const char* TbBinary() {
+  const char* other = std::getenv("TB_TEST_BINARY");
+  return other != nullptr && *other != '\0' ? other : TB_BINARY;
+}
 
 std::string RunResult::Describe() const {
   std::string s = "exit " + std::to_string(exit_code);

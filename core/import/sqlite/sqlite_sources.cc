@@ -28,6 +28,8 @@
 
 #include <sqlite3.h>
 
+#include "core/record_policy.h"
+
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -229,8 +231,8 @@ class SqliteSource final : public ImportSource {
       ev.user = Text(st_, 7);
       ev.shell = Text(st_, 8);
     }
-    if (ev.command.empty()) {
-      *why = "empty command";
+    if (IsBlankCommand(ev.command)) {
+      *why = kBlankCommandProblem;
       return false;
     }
     if (std::memchr(ev.command.data(), '\0', ev.command.size()) != nullptr) {
