@@ -147,6 +147,14 @@ Status StoreImpl::OpenImpl(const StoreOptions& options, std::unique_ptr<Store>* 
     writer.access = Access::kReadWrite;
     return OpenImpl(writer, out);
   }
+  if (!st.ok() && s->foreign_db_lock_ && options.access == Access::kAuto) {
+    // Another program holds RocksDB's own lock: a query still answers from
+    // a read-only instance (the spool waits for a writer).
+    s.reset();
+    StoreOptions reader = options;
+    reader.access = Access::kReadOnly;
+    return OpenImpl(reader, out);
+  }
   TB_RETURN_IF_ERROR(st);
   if (!s->read_only_) {
     TB_RETURN_IF_ERROR(s->DropScratchFamilies());
@@ -241,6 +249,7 @@ Status StoreImpl::OpenDb(bool create) {
   } else {
     rs = rocksdb::DB::Open(dbo, db_path_, descs, &handles_, &db);
     if (IsForeignDbLock(rs)) {
+      foreign_db_lock_ = true;
       return Status::Busy("the database is locked by another program (" + db_path_ +
                           "/LOCK): " + rs.ToString() + ". Retry when it has finished");
     }

@@ -137,6 +137,7 @@ class StoreImpl final : public Store, public StoreReader {
   uint64_t origin_ = 0;
   Status sticky_;  // first failed write; every later write returns it
   bool half_created_ = false;
+  bool foreign_db_lock_ = false;  // another program holds DIR/db/LOCK
   AckHeadFile ack_;  // writers only
   Projector projector_;
 };
