@@ -283,7 +283,7 @@ TEST_F(CliTrustFault, RebuildKilledAtRandomPointsResumes) {
     for (size_t i = 0; i < queries.size(); ++i) EXPECT_EQ(Tb(queries[i]).out, before[i]) << queries[i][0];
   }
   ASSERT_EXIT_CODE(Tb({"views", "verify"}), 0);
-  EXPECT_GE(killed, 25);
+  EXPECT_GE(killed, 15) << "too few runs were killed before they finished to prove anything";
 }
 
 // Readers beside 8 writer loops: no reader ever fails, every write lands
