@@ -52,7 +52,7 @@ std::string HelpText() {
       "\nglobal options (before COMMAND):\n"
       "  --data-dir DIR   store location (else $TERMBRAIN_DATA_DIR, else $XDG_DATA_HOME/termbrain)\n"
       "  --config FILE    config file (else $TERMBRAIN_CONFIG, else $XDG_CONFIG_HOME/termbrain/config.toml)\n"
-      "  --version        print the version\n"
+      "  --version, -v    print the version (also 'tb version')\n"
       "  -h, --help       this help; 'tb help COMMAND' for a command's options\n"
       "\nexit codes: 0 ok, 1 error, 2 usage, 3 data corruption or foreign store, 4 store busy\n";
   return out;
@@ -94,6 +94,39 @@ std::string CommandsStartingWith(const std::string& first) {
   return out;
 }
 
+// "usage: tb backup SUBCOMMAND ..." and the group's commands with their
+// summaries: the help of a word that only starts two-word commands.
+std::string GroupHelpText(const std::string& group) {
+  std::vector<const CommandSpec*> members;
+  size_t width = 0;
+  for (const auto& c : Commands()) {
+    std::string_view name = c.name;
+    if (!name.starts_with(group + " ")) continue;
+    members.push_back(&c);
+    width = std::max(width, name.size() + 1);
+  }
+  std::string out = "usage: tb " + group + " SUBCOMMAND [ARGS...]\n\ncommands:\n";
+  for (const CommandSpec* c : members) {
+    std::string name = c->name;
+    name.resize(width, ' ');
+    out += "  " + name + c->summary + "\n";
+  }
+  return out + "\n'tb help " + group + " SUBCOMMAND' for a command's options\n";
+}
+
+// What a first word can be: the commands' first words (each once), and the
+// words Dispatch() answers itself.
+std::vector<std::string> FirstWords() {
+  std::vector<std::string> out;
+  for (const auto& c : Commands()) {
+    std::string first = std::string(c.name).substr(0, std::string(c.name).find(' '));
+    if (std::find(out.begin(), out.end(), first) == out.end()) out.push_back(first);
+  }
+  out.push_back("help");
+  out.push_back("version");
+  return out;
+}
+
 // `args` named no command. Words like "log" only start two-word commands,
 // so they get the list of those rather than "did you mean 'tb log'".
 Status UnknownCommand(const std::vector<std::string>& args) {
@@ -124,20 +157,30 @@ Status UnknownCommand(const std::vector<std::string>& args) {
     return Status::InvalidArgument("unknown command '" + typed + "'. Did you mean " + best + "?" +
                                    kHelp);
   }
+  // A prefix of exactly one command ("hist") is the surest guess; else the
+  // closest name within two edits.
+  const std::vector<std::string> words = FirstWords();
   std::string best;
-  size_t best_d = 3;
-  for (const auto& c : Commands()) {
-    std::string first = std::string(c.name).substr(0, std::string(c.name).find(' '));
-    size_t d = EditDistance(word, first);
+  for (const auto& w : words) {
+    if (word.empty() || !w.starts_with(word)) continue;
+    if (!best.empty()) {
+      best.clear();  // a prefix of several
+      break;
+    }
+    best = w;
+  }
+  size_t best_d = best.empty() ? 3 : 0;
+  for (const auto& w : words) {
+    size_t d = EditDistance(word, w);
     if (d < best_d) {
       best_d = d;
-      best = first;
+      best = w;
     }
   }
   std::string msg = "unknown command '" + word + "'.";
   if (!best.empty()) {
     // A command of that name, else the group it starts ("tb log verify or ...").
-    bool single = false;
+    bool single = best == "help" || best == "version";
     for (const auto& c : Commands()) single |= best == c.name;
     msg += " Did you mean " + (single ? "'tb " + best + "'" : CommandsStartingWith(best)) + "?";
   }
@@ -174,7 +217,7 @@ Status ParseGlobals(std::vector<std::string>* args, Globals* g) {
       TB_RETURN_IF_ERROR(value("--config", &g->config));
     } else if (a == "--help" || a == "-h") {
       g->help = true;
-    } else if (a == "--version" || a == "-V") {
+    } else if (a == "--version" || a == "-V" || a == "-v") {
       g->version = true;
     } else if (a.starts_with("-")) {
       return Status::InvalidArgument("unknown global option '" + a + "'. Run 'tb help'");
@@ -221,6 +264,7 @@ Status RunRetryingVanishedFiles(const CommandSpec& cmd, Context& ctx, const std:
 Status Dispatch(std::vector<std::string> args, int* exit_code) {
   Globals g;
   TB_RETURN_IF_ERROR(ParseGlobals(&args, &g));
+  if (!args.empty() && args[0] == "version") g.version = true;  // as --version
   if (g.version) {
     WriteOut("tb " + std::string(kVersion) + " (store format " + std::to_string(kStoreFormatVersion) + ")\n");
     return Status::OK();
@@ -240,6 +284,11 @@ Status Dispatch(std::vector<std::string> args, int* exit_code) {
   }
   size_t used = 0;
   const CommandSpec* cmd = FindCommand(args, &used);
+  if (cmd == nullptr && args.size() == 2 && (args[1] == "--help" || args[1] == "-h") &&
+      !CommandsStartingWith(args[0]).empty()) {
+    WriteOut(GroupHelpText(args[0]));  // tb help backup, tb backup --help
+    return Status::OK();
+  }
   if (cmd == nullptr) return UnknownCommand(args);
   args.erase(args.begin(), args.begin() + static_cast<long>(used));
   Context ctx;
