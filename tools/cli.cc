@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <chrono>
 #include <exception>
+#include <filesystem>
 #include <thread>
 
 #include "core/config.h"
@@ -229,6 +230,37 @@ Status ParseGlobals(std::vector<std::string>* args, Globals* g) {
   return Status::OK();
 }
 
+// The data dir, absolute. A relative --data-dir is taken from the current
+// directory, as any path on a command line. A relative $TERMBRAIN_DATA_DIR
+// is refused: set once in a profile, it would make a new, empty store in
+// whatever directory tb runs from. A relative $XDG_DATA_HOME is ignored, as
+// the XDG base directory spec says (DefaultDataDir in core/config.h).
+Status ResolveDataDir(const Globals& g, Context* ctx) {
+  std::string dir = g.data_dir;
+  if (dir.empty()) {
+    std::string env = ctx->Env("TERMBRAIN_DATA_DIR");
+    if (!env.empty() && env[0] != '/') {
+      return Status::InvalidArgument("relative data directory (TERMBRAIN_DATA_DIR=" + env +
+                                     "): it would name a different store in every directory. Make it an "
+                                     "absolute path, or pass --data-dir DIR");
+    }
+    dir = DefaultDataDir(ctx->env);
+    if (dir.empty()) {
+      return Status::InvalidArgument("no data directory: HOME is not set. Pass --data-dir DIR or set TERMBRAIN_DATA_DIR");
+    }
+  }
+  if (dir[0] != '/') {
+    std::string cwd = CurrentDir(*ctx);
+    if (cwd.empty()) {
+      return Status::InvalidArgument("relative data directory (--data-dir " + dir +
+                                     "): the current directory is unknown. Pass an absolute path");
+    }
+    dir = (std::filesystem::path(cwd) / dir).lexically_normal().string();
+  }
+  ctx->data_dir = dir;
+  return Status::OK();
+}
+
 Status PrepareContext(const Globals& g, Context* ctx) {
   ctx->env = EnvFromEnviron(environ);
   ctx->stdout_tty = ::isatty(STDOUT_FILENO);
@@ -238,10 +270,7 @@ Status PrepareContext(const Globals& g, Context* ctx) {
   ctx->config_path = src.path;
   ctx->config_explicit = src.explicit_path;
   TB_RETURN_IF_ERROR(LoadConfig(src.path, src.explicit_path, ctx->env, &ctx->config, &ctx->origins));
-  ctx->data_dir = g.data_dir.empty() ? DefaultDataDir(ctx->env) : g.data_dir;
-  if (ctx->data_dir.empty()) {
-    return Status::InvalidArgument("no data directory: HOME is not set. Pass --data-dir DIR or set TERMBRAIN_DATA_DIR");
-  }
+  TB_RETURN_IF_ERROR(ResolveDataDir(g, ctx));
   while (ctx->data_dir.size() > 1 && ctx->data_dir.back() == '/') ctx->data_dir.pop_back();
   return Status::OK();
 }
