@@ -293,11 +293,9 @@ Status RunRetryingVanishedFiles(const CommandSpec& cmd, Context& ctx, const std:
 Status Dispatch(std::vector<std::string> args, int* exit_code) {
   Globals g;
   TB_RETURN_IF_ERROR(ParseGlobals(&args, &g));
-  if (!args.empty() && args[0] == "version") g.version = true;  // as --version
-  if (g.version) {
-    WriteOut("tb " + std::string(kVersion) + " (store format " + std::to_string(kStoreFormatVersion) + ")\n");
-    return Status::OK();
-  }
+  const std::string version =
+      "tb " + std::string(kVersion) + " (store format " + std::to_string(kStoreFormatVersion) + ")\n";
+  if (g.version) return WriteOut(version), Status::OK();
   if (args.empty()) {
     WriteOut(HelpText());
     if (!g.help) *exit_code = 2;
@@ -305,12 +303,13 @@ Status Dispatch(std::vector<std::string> args, int* exit_code) {
   }
   if (args[0] == "help") {
     args.erase(args.begin());
-    if (args.empty()) {
+    if (args.empty() || args[0] == "help") {
       WriteOut(HelpText());
       return Status::OK();
     }
     args.push_back("--help");
   }
+  if (args[0] == "version") return WriteOut(version), Status::OK();  // as --version
   size_t used = 0;
   const CommandSpec* cmd = FindCommand(args, &used);
   if (cmd == nullptr && args.size() == 2 && (args[1] == "--help" || args[1] == "-h") &&

@@ -411,11 +411,14 @@ TEST_F(CliHelp, Version) {
 }
 
 TEST_F(CliHelp, VersionWordAndShortFlag) {
-  for (const auto& args : std::vector<std::vector<std::string>>{{"version"}, {"-v"}}) {
+  for (const auto& args : std::vector<std::vector<std::string>>{{"version"}, {"-v"}, {"help", "version"}}) {
     RunResult r = NoStore(args);
     EXPECT_EXIT_CODE(r, 0);
-    EXPECT_EQ(r.out, "tb 0.1.0 (store format 1)\n") << args[0];
+    EXPECT_EQ(r.out, "tb 0.1.0 (store format 1)\n") << ::testing::PrintToString(args);
   }
+  RunResult help = NoStore({"help", "help"});
+  EXPECT_EXIT_CODE(help, 0);
+  EXPECT_EQ(help.out, NoStore({"help"}).out);
 }
 
 TEST_F(CliHelp, GroupHelpListsTheSubcommands) {
