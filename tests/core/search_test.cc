@@ -167,6 +167,18 @@ TEST_F(SearchTest, LeavesOutTheCallersOwnRunningLine) {
   EXPECT_EQ(Seqs(r, &ov), V{9});
   r.exclude_self.reset();
   EXPECT_EQ(Seqs(r, &ov), (V{11, 9}));
+  // The left-out line's text was used before: unique results keep that use.
+  IndexOverlay again;
+  again.records.push_back(Rec(12, "docker ps", "/home/u", std::nullopt, "s3", "h1", 1096));
+  r = {};
+  r.query = "docker";
+  r.unique = true;
+  r.exclude_self = SearchRequest::Self{"s3", {"docker"}};
+  EXPECT_EQ(Seqs(r, &again), V{9});
+  r.rank = RankMode::kFrecency;
+  EXPECT_EQ(Seqs(r, &again), V{9});
+  r.unique = false;
+  EXPECT_EQ(Seqs(r, &again), V{9});
 }
 
 TEST_F(SearchTest, InvalidRegex) {
