@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <chrono>
 #include <exception>
+#include <filesystem>
 #include <thread>
 
 #include "core/config.h"
@@ -53,7 +54,7 @@ std::string HelpText() {
       "\nglobal options (before COMMAND):\n"
       "  --data-dir DIR   store location (else $TERMBRAIN_DATA_DIR, else $XDG_DATA_HOME/termbrain)\n"
       "  --config FILE    config file (else $TERMBRAIN_CONFIG, else $XDG_CONFIG_HOME/termbrain/config.toml)\n"
-      "  --version        print the version\n"
+      "  --version, -v    print the version (also 'tb version')\n"
       "  -h, --help       this help; 'tb help COMMAND' for a command's options\n"
       "\nexit codes: 0 ok, 1 error, 2 usage, 3 data corruption or foreign store, 4 store busy\n";
   return out;
@@ -95,6 +96,39 @@ std::string CommandsStartingWith(const std::string& first) {
   return out;
 }
 
+// "usage: tb backup SUBCOMMAND ..." and the group's commands with their
+// summaries: the help of a word that only starts two-word commands.
+std::string GroupHelpText(const std::string& group) {
+  std::vector<const CommandSpec*> members;
+  size_t width = 0;
+  for (const auto& c : Commands()) {
+    std::string_view name = c.name;
+    if (!name.starts_with(group + " ")) continue;
+    members.push_back(&c);
+    width = std::max(width, name.size() + 1);
+  }
+  std::string out = "usage: tb " + group + " SUBCOMMAND [ARGS...]\n\ncommands:\n";
+  for (const CommandSpec* c : members) {
+    std::string name = c->name;
+    name.resize(width, ' ');
+    out += "  " + name + c->summary + "\n";
+  }
+  return out + "\n'tb help " + group + " SUBCOMMAND' for a command's options\n";
+}
+
+// What a first word can be: the commands' first words (each once), and the
+// words Dispatch() answers itself.
+std::vector<std::string> FirstWords() {
+  std::vector<std::string> out;
+  for (const auto& c : Commands()) {
+    std::string first = std::string(c.name).substr(0, std::string(c.name).find(' '));
+    if (std::find(out.begin(), out.end(), first) == out.end()) out.push_back(first);
+  }
+  out.push_back("help");
+  out.push_back("version");
+  return out;
+}
+
 // `args` named no command. Words like "log" only start two-word commands,
 // so they get the list of those rather than "did you mean 'tb log'".
 Status UnknownCommand(const std::vector<std::string>& args) {
@@ -125,20 +159,30 @@ Status UnknownCommand(const std::vector<std::string>& args) {
     return Status::InvalidArgument("unknown command '" + typed + "'. Did you mean " + best + "?" +
                                    kHelp);
   }
+  // A prefix of exactly one command ("hist") is the surest guess; else the
+  // closest name within two edits.
+  const std::vector<std::string> words = FirstWords();
   std::string best;
-  size_t best_d = 3;
-  for (const auto& c : Commands()) {
-    std::string first = std::string(c.name).substr(0, std::string(c.name).find(' '));
-    size_t d = EditDistance(word, first);
+  for (const auto& w : words) {
+    if (word.empty() || !w.starts_with(word)) continue;
+    if (!best.empty()) {
+      best.clear();  // a prefix of several
+      break;
+    }
+    best = w;
+  }
+  size_t best_d = best.empty() ? 3 : 0;
+  for (const auto& w : words) {
+    size_t d = EditDistance(word, w);
     if (d < best_d) {
       best_d = d;
-      best = first;
+      best = w;
     }
   }
   std::string msg = "unknown command '" + word + "'.";
   if (!best.empty()) {
     // A command of that name, else the group it starts ("tb log verify or ...").
-    bool single = false;
+    bool single = best == "help" || best == "version";
     for (const auto& c : Commands()) single |= best == c.name;
     msg += " Did you mean " + (single ? "'tb " + best + "'" : CommandsStartingWith(best)) + "?";
   }
@@ -206,7 +250,7 @@ Status ParseGlobals(std::vector<std::string>* args, Globals* g) {
       TB_RETURN_IF_ERROR(value("--config", &g->config));
     } else if (a == "--help" || a == "-h") {
       g->help = true;
-    } else if (a == "--version" || a == "-V") {
+    } else if (a == "--version" || a == "-V" || a == "-v") {
       g->version = true;
     } else if (a.starts_with("-")) {
       return Status::InvalidArgument("unknown global option '" + a + "'. Run 'tb help'");
@@ -215,6 +259,37 @@ Status ParseGlobals(std::vector<std::string>* args, Globals* g) {
     }
   }
   args->erase(args->begin(), args->begin() + static_cast<long>(i));
+  return Status::OK();
+}
+
+// The data dir, absolute. A relative --data-dir is taken from the current
+// directory, as any path on a command line. A relative $TERMBRAIN_DATA_DIR
+// is refused: set once in a profile, it would make a new, empty store in
+// whatever directory tb runs from. A relative $XDG_DATA_HOME is ignored, as
+// the XDG base directory spec says (DefaultDataDir in core/config.h).
+Status ResolveDataDir(const Globals& g, Context* ctx) {
+  std::string dir = g.data_dir;
+  if (dir.empty()) {
+    std::string env = ctx->Env("TERMBRAIN_DATA_DIR");
+    if (!env.empty() && env[0] != '/') {
+      return Status::InvalidArgument("relative data directory (TERMBRAIN_DATA_DIR=" + env +
+                                     "): it would name a different store in every directory. Make it an "
+                                     "absolute path, or pass --data-dir DIR");
+    }
+    dir = DefaultDataDir(ctx->env);
+    if (dir.empty()) {
+      return Status::InvalidArgument("no data directory: HOME is not set. Pass --data-dir DIR or set TERMBRAIN_DATA_DIR");
+    }
+  }
+  if (dir[0] != '/') {
+    std::string cwd = CurrentDir(*ctx);
+    if (cwd.empty()) {
+      return Status::InvalidArgument("relative data directory (--data-dir " + dir +
+                                     "): the current directory is unknown. Pass an absolute path");
+    }
+    dir = (std::filesystem::path(cwd) / dir).lexically_normal().string();
+  }
+  ctx->data_dir = dir;
   return Status::OK();
 }
 
@@ -227,10 +302,7 @@ Status PrepareContext(const Globals& g, Context* ctx) {
   ctx->config_path = src.path;
   ctx->config_explicit = src.explicit_path;
   TB_RETURN_IF_ERROR(LoadConfig(src.path, src.explicit_path, ctx->env, &ctx->config, &ctx->origins));
-  ctx->data_dir = g.data_dir.empty() ? DefaultDataDir(ctx->env) : g.data_dir;
-  if (ctx->data_dir.empty()) {
-    return Status::InvalidArgument("no data directory: HOME is not set. Pass --data-dir DIR or set TERMBRAIN_DATA_DIR");
-  }
+  TB_RETURN_IF_ERROR(ResolveDataDir(g, ctx));
   while (ctx->data_dir.size() > 1 && ctx->data_dir.back() == '/') ctx->data_dir.pop_back();
   return Status::OK();
 }
@@ -254,10 +326,9 @@ Status Dispatch(std::vector<std::string> args, int* exit_code) {
   const std::string line = ShellLine(args);
   Globals g;
   TB_RETURN_IF_ERROR(ParseGlobals(&args, &g));
-  if (g.version) {
-    WriteOut("tb " + std::string(kVersion) + " (store format " + std::to_string(kStoreFormatVersion) + ")\n");
-    return Status::OK();
-  }
+  const std::string version =
+      "tb " + std::string(kVersion) + " (store format " + std::to_string(kStoreFormatVersion) + ")\n";
+  if (g.version) return WriteOut(version), Status::OK();
   if (args.empty()) {
     WriteOut(HelpText());
     if (!g.help) *exit_code = 2;
@@ -265,14 +336,20 @@ Status Dispatch(std::vector<std::string> args, int* exit_code) {
   }
   if (args[0] == "help") {
     args.erase(args.begin());
-    if (args.empty()) {
+    if (args.empty() || args[0] == "help") {
       WriteOut(HelpText());
       return Status::OK();
     }
     args.push_back("--help");
   }
+  if (args[0] == "version") return WriteOut(version), Status::OK();  // as --version
   size_t used = 0;
   const CommandSpec* cmd = FindCommand(args, &used);
+  if (cmd == nullptr && args.size() == 2 && (args[1] == "--help" || args[1] == "-h") &&
+      !CommandsStartingWith(args[0]).empty()) {
+    WriteOut(GroupHelpText(args[0]));  // tb help backup, tb backup --help
+    return Status::OK();
+  }
   if (cmd == nullptr) return UnknownCommand(args);
   args.erase(args.begin(), args.begin() + static_cast<long>(used));
   Context ctx;

@@ -7,7 +7,7 @@ const std::vector<CommandSpec>& Commands() {
   static const std::vector<CommandSpec> kCommands = {
       {"record", "record one complete command", CmdRecord},
       {"history", "list recorded commands, newest first", CmdHistory},
-      {"search", "find commands (words, ^pre suf$ !not a|b; --mode, --rank, -u; -i interactive)", CmdSearch},
+      {"search", "find commands (words, ^pre suf$ !not a | b; --mode, --rank, -u; -i interactive; tb search --help)", CmdSearch},
       {"import", "import history: bash, zsh, fish, atuin, histdb, ndjson, auto; --list, --undo BATCH", CmdImport},
       {"export", "export history: --format ndjson|json|csv|markdown, -o FILE, filters", CmdExport},
       {"forget", "forget commands for good: tb forget ID... | --match QUERY [--dry-run] [--yes]", CmdForget},

@@ -68,7 +68,7 @@ Status IndexBackend::Forget(const HistoryRecord& record) {
   TB_RETURN_IF_ERROR(searcher_->Search(req, &res));
   std::vector<uint64_t> targets;
   for (const auto& h : res.hits)
-    if (h.record.command == record.command) targets.push_back(h.record.seq);  // exact mode folds case
+    if (h.record.command == record.command) targets.push_back(h.record.seq);  // byte for byte
   if (targets.empty()) return Status::NotFound("the command is no longer in the history");
   {
     std::unique_ptr<Store> store;

@@ -138,6 +138,26 @@ bool FuzzyMatch(std::string_view text, std::string_view pattern, int* score,
   return true;
 }
 
+std::string SpacedOrQuery(std::string_view q) {
+  auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  const size_t first = q.find_first_not_of(" \t"), last = q.find_last_not_of(" \t");
+  std::string out;
+  bool changed = false;
+  for (size_t i = 0; i < q.size(); ++i) {
+    const char c = q[i];
+    const bool single = c == '|' && (i == 0 || q[i - 1] != '|') && (i + 1 == q.size() || q[i + 1] != '|');
+    if (!single || i <= first || i >= last) {
+      out += c;
+      continue;
+    }
+    const bool before = !blank(q[i - 1]), after = !blank(q[i + 1]);
+    out += before ? " | " : "| ";
+    if (!after) out.pop_back();
+    changed |= before || after;
+  }
+  return changed ? out : std::string();
+}
+
 Matcher::Matcher() = default;
 Matcher::~Matcher() = default;
 Matcher::Matcher(Matcher&&) noexcept = default;
@@ -146,7 +166,9 @@ Matcher& Matcher::operator=(Matcher&&) noexcept = default;
 Status Matcher::Parse(std::string_view query, SearchMode mode, Matcher* out) {
   Matcher m;
   m.mode_ = mode;
-  m.case_sensitive_ = HasUpperAscii(query);
+  // Exact means exact: `--mode exact 'git status'` must not list `GIT
+  // status`. The other modes search, so they keep smart case.
+  m.case_sensitive_ = mode == SearchMode::kExact || HasUpperAscii(query);
   std::string q = m.case_sensitive_ ? std::string(query) : AsciiLower(query);
   switch (mode) {
     case SearchMode::kPrefix:

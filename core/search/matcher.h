@@ -81,5 +81,10 @@ class Matcher {
 bool FuzzyMatch(std::string_view text, std::string_view pattern, int* score,
                 std::vector<uint32_t>* positions);
 
+// `query` with spaces put around every single `|` that touches a word
+// (`docker|make` -> `docker | make`, the OR of the query language), or ""
+// when it has none. `||` and a `|` at either end are left as they are.
+std::string SpacedOrQuery(std::string_view query);
+
 
 }  // namespace tb

@@ -256,6 +256,35 @@ void AggregateFromIndex(const SearchIndex& ix, const IndexOverlay* ov, const std
   }
 }
 
+// The request's own running line (SearchRequest::exclude_self): the newest
+// row of its session, when that row is running and its text holds every
+// word.
+std::optional<Row> SelfRow(const SearchIndex& ix, const IndexOverlay* ov, const std::vector<uint32_t>& ov_cmds,
+                                const SearchRequest& req) {
+  if (!req.exclude_self || req.exclude_self->session.empty()) return std::nullopt;
+  const std::string& session = req.exclude_self->session;
+  bool anywhere = ix.sessions().Find(session).has_value();
+  for (size_t i = 0; ov && !anywhere && i < ov->records.size(); ++i) anywhere = ov->records[i].session == session;
+  if (!anywhere) return std::nullopt;  // no walk over every row for nothing
+  SearchRequest own;
+  own.filter.session = session;
+  Scope scope(ix, own);
+  std::optional<Row> newest;
+  WalkRows(
+      ix, ov, ov_cmds, own.filter, 0, [&](uint32_t, size_t r) { return r == SIZE_MAX || scope.BaseAccepts(ix, r); },
+      [&](const Row& row) {
+        if (!scope.Accepts(ix, row)) return true;
+        newest = row;
+        return false;
+      });
+  if (!newest || (!newest->rec && !ix.RowOk(newest->base_row))) return std::nullopt;
+  HistoryRecord rec = newest->Record(ix);
+  if (!rec.running) return std::nullopt;
+  for (const std::string& w : req.exclude_self->words)
+    if (rec.command.find(w) == std::string::npos) return std::nullopt;
+  return newest;
+}
+
 }  // namespace
 
 Status Searcher::Search(const SearchRequest& req, SearchResult* out) const {
@@ -294,6 +323,8 @@ Status Searcher::SearchUnchecked(const SearchRequest& req, SearchResult* out) co
     if (auto it = extra_->counts.find(c); it != extra_->counts.end()) *u += it->second.first, *f += it->second.second;
   };
   const bool ranked = fuzzy || req.rank == RankMode::kFrecency;
+  const std::optional<Row> self_row = SelfRow(index_, overlay_, extra_->rec_cmd, req);
+  const std::optional<uint64_t> self = self_row ? std::optional<uint64_t>(self_row->seq) : std::nullopt;
   const bool from_totals = req.unique && !scope.filtered();  // per-command totals suffice
   const HistoryFilter& f = req.filter;
   const uint32_t filter_cols = (f.cwd || req.under_dir ? SearchIndex::kCwdColumn : 0) |
@@ -302,7 +333,7 @@ Status Searcher::SearchUnchecked(const SearchRequest& req, SearchResult* out) co
   // Newest first, one row per use (or per text when unique), up to the limit.
   std::vector<uint8_t> seen;
   auto recent_visit = [&](const Row& row) {
-    if (!scope.Accepts(index_, row)) return true;
+    if (row.seq == self || !scope.Accepts(index_, row)) return true;
     if (req.unique) {
       if (seen[row.cmd]) return true;
       seen[row.cmd] = 1;
@@ -369,9 +400,29 @@ Status Searcher::SearchUnchecked(const SearchRequest& req, SearchResult* out) co
   bool done = true;
   if (from_totals) {
     AggregateFromIndex(index_, overlay_, extra_->rec_cmd, req, matches, ranked, &ag);
+    if (self_row && ag.slot[self_row->cmd] != UINT32_MAX) {
+      // The totals count the left-out row (running: not as a failure). Its
+      // command's latest use is then the one before it: a pass over the
+      // command column that stops there.
+      const uint32_t slot = ag.slot[self_row->cmd];
+      Agg& a = ag.list[slot];
+      bool latest = a.latest.seq == *self;
+      if (--a.uses > 0 && latest) {
+        HistoryFilter all;
+        WalkRows(
+            index_, overlay_, extra_->rec_cmd, all, 0, [&](uint32_t c, size_t) { return c == a.cmd; },
+            [&](const Row& row) {
+              if (row.seq == *self) return true;
+              a.latest = row;
+              return false;
+            });
+      }
+      // No other use: the text is no result (slots are not used below).
+      if (a.uses == 0) ag.list.erase(ag.list.begin() + slot);
+    }
   } else {
     done = WalkEnd::kDeadline != WalkRows(index_, overlay_, extra_->rec_cmd, f, dl, want, [&](const Row& row) {
-      if (!scope.Accepts(index_, row)) return true;
+      if (row.seq == self || !scope.Accepts(index_, row)) return true;
       Agg& a = ag.Get(row.cmd);
       if (a.uses++ == 0) a.latest = row;
       std::optional<int32_t> e = row.Exit(index_);

@@ -15,8 +15,12 @@
 //   exact                the whole query equals the command
 //   regex                the whole query is an RE2 pattern (partial match)
 // Smart case: a query without uppercase letters matches case-insensitively
-// (ASCII folding); any uppercase letter makes it case-sensitive.
+// (ASCII folding); any uppercase letter makes it case-sensitive. Exact mode
+// is always case-sensitive.
 // An empty query matches everything.
+// A `|` glued to a word (`docker|make`) is part of the word, as in fzf:
+// commands contain pipes (`ps aux|grep x`). SpacedOrQuery() in
+// core/search/matcher.h gives the spaced form for a hint.
 //
 // Thread safety: a Searcher is used from one thread at a time.
 #pragma once
@@ -60,6 +64,15 @@ struct SearchRequest {
   // Absolute CLOCK_MONOTONIC time in ns after which the search stops and
   // reports deadline_exceeded; 0 = no deadline.
   int64_t deadline_mono_ns = 0;
+  // The caller's own command line, left out of the results: a shell hook
+  // records a line as it starts, so a search typed at the prompt would find
+  // itself, still running. When set, the newest record of `session` is left
+  // out if it is still running and its text contains each of `words`.
+  struct Self {
+    std::string session;
+    std::vector<std::string> words;
+  };
+  std::optional<Self> exclude_self;
 };
 
 // The deadline_mono_ns of a search allowed to run `ms` milliseconds from

@@ -69,7 +69,8 @@ TEST(Matcher, PrefixExactRegexModes) {
   EXPECT_TRUE(M("git st", "git status", SearchMode::kPrefix));
   EXPECT_FALSE(M("st", "git status", SearchMode::kPrefix));
   EXPECT_TRUE(M("git status", "git status", SearchMode::kExact));
-  EXPECT_TRUE(M("git status", "Git Status", SearchMode::kExact)) << "smart case applies";
+  EXPECT_FALSE(M("git status", "Git Status", SearchMode::kExact)) << "exact mode is case-sensitive";
+  EXPECT_FALSE(M("git status", "GIT status", SearchMode::kExact));
   EXPECT_FALSE(M("git", "git status", SearchMode::kExact));
   EXPECT_TRUE(M("^(ls|make) ", "make test", SearchMode::kRegex));
   EXPECT_FALSE(M("^(ls|make) ", "cmake .", SearchMode::kRegex));
@@ -120,6 +121,35 @@ TEST(Matcher, Ranges) {
   EXPECT_EQ(Ranges("gst", "git status", SearchMode::kFuzzy), (MatchRanges{{0, 1}, {4, 6}}));
   EXPECT_EQ(Ranges("t.t", "cat tot", SearchMode::kRegex), (MatchRanges{{2, 5}}));
   EXPECT_EQ(Ranges("GIT", "GIT x", SearchMode::kPrefix), (MatchRanges{{0, 3}}));
+}
+
+TEST(Matcher, ExactModeIsCaseSensitiveAndUsesTheWholeText) {
+  Matcher m;
+  ASSERT_TRUE(Matcher::Parse("git status", SearchMode::kExact, &m).ok());
+  EXPECT_TRUE(m.case_sensitive());
+  EXPECT_EQ(m.required_literal(), "git status");
+  EXPECT_TRUE(m.Match("git status", nullptr, nullptr));
+  EXPECT_FALSE(m.Match("GIT status", nullptr, nullptr));
+}
+
+TEST(Matcher, SpacedOrQuery) {
+  EXPECT_EQ(SpacedOrQuery("docker|make"), "docker | make");
+  EXPECT_EQ(SpacedOrQuery("docker| make"), "docker | make");
+  EXPECT_EQ(SpacedOrQuery("docker |make"), "docker | make");
+  EXPECT_EQ(SpacedOrQuery("^git !push a|b$"), "^git !push a | b$");
+  EXPECT_EQ(SpacedOrQuery("a|b|c"), "a | b | c");
+  EXPECT_EQ(SpacedOrQuery("docker | make"), "") << "already spaced";
+  EXPECT_EQ(SpacedOrQuery("make||true"), "") << "|| is a shell operator, searched as typed";
+  EXPECT_EQ(SpacedOrQuery("|grep"), "");
+  EXPECT_EQ(SpacedOrQuery("grep| "), "");
+  EXPECT_EQ(SpacedOrQuery(""), "");
+  // The spaced form is the OR of the two words.
+  Matcher m;
+  ASSERT_TRUE(Matcher::Parse(SpacedOrQuery("docker|make"), SearchMode::kSubstring, &m).ok());
+  EXPECT_TRUE(m.Match("make test", nullptr, nullptr));
+  EXPECT_TRUE(m.Match("docker ps", nullptr, nullptr));
+  EXPECT_FALSE(M("docker|make", "make test")) << "glued, the bar is part of the word";
+  EXPECT_TRUE(M("aux|grep", "ps aux|grep x"));
 }
 
 TEST(Matcher, RequiredLiteral) {

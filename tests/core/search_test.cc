@@ -139,6 +139,51 @@ TEST_F(SearchTest, Modes) {
   EXPECT_EQ(Q("gc", SearchMode::kFuzzy), (V{3, 2, 7}));
 }
 
+// A search typed in a shell finds its own line, recorded and still running:
+// seq 9 ("docker ps", running) is the newest record of session s3.
+TEST_F(SearchTest, LeavesOutTheCallersOwnRunningLine) {
+  SearchRequest r;
+  r.exclude_self = SearchRequest::Self{"s3", {"docker"}};
+  EXPECT_EQ(Seqs(r), (V{10, 8, 7, 6, 5, 4, 3, 2, 1}));
+  r.query = "d";
+  EXPECT_EQ(Seqs(r), (V{10, 7}));
+  r.filter.limit = 1;
+  EXPECT_EQ(Seqs(r), V{10}) << "the left-out row does not take a place";
+  r.filter.limit = 0;
+  r.unique = true;
+  EXPECT_EQ(Seqs(r), (V{10, 7})) << "also when unique results come from per-command totals";
+  r.rank = RankMode::kFrecency;
+  EXPECT_EQ(Seqs(r).size(), 2u);
+  r = {};
+  r.query = "docker";
+  r.exclude_self = SearchRequest::Self{"s3", {"search"}};
+  EXPECT_EQ(Seqs(r), V{9}) << "a running line that does not name the words stays";
+  r.exclude_self = SearchRequest::Self{"s1", {}};
+  EXPECT_EQ(Seqs(r), V{9}) << "the newest record of s1 has finished";
+  r.exclude_self = SearchRequest::Self{"nope", {}};
+  EXPECT_EQ(Seqs(r), V{9});
+  // Through the overlay: a newer running line of s3 is left out, and seq 9
+  // is then not the newest any more.
+  IndexOverlay ov;
+  ov.records.push_back(Rec(11, "tb search docker", "/home/u", std::nullopt, "s3", "h1", 1095));
+  r.exclude_self = SearchRequest::Self{"s3", {"search", "docker"}};
+  EXPECT_EQ(Seqs(r, &ov), V{9});
+  r.exclude_self.reset();
+  EXPECT_EQ(Seqs(r, &ov), (V{11, 9}));
+  // The left-out line's text was used before: unique results keep that use.
+  IndexOverlay again;
+  again.records.push_back(Rec(12, "docker ps", "/home/u", std::nullopt, "s3", "h1", 1096));
+  r = {};
+  r.query = "docker";
+  r.unique = true;
+  r.exclude_self = SearchRequest::Self{"s3", {"docker"}};
+  EXPECT_EQ(Seqs(r, &again), V{9});
+  r.rank = RankMode::kFrecency;
+  EXPECT_EQ(Seqs(r, &again), V{9});
+  r.unique = false;
+  EXPECT_EQ(Seqs(r, &again), V{9});
+}
+
 TEST_F(SearchTest, InvalidRegex) {
   Searcher s(*ix_);
   SearchRequest r;

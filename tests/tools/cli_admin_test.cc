@@ -262,6 +262,53 @@ TEST_F(CliLocations, DataDirComesFromFlagEnvOrXdg) {
   EXPECT_TRUE(fs::exists(home() + "/.local/share/termbrain/TERMBRAIN"));
 }
 
+// A flag is read where it is typed: a relative --data-dir names a
+// directory under the current one, and tb works with its absolute path.
+TEST_F(CliLocations, RelativeDataDirFlagIsTakenFromTheCurrentDirectory) {
+  fs::create_directories(root() + "/work/sub");
+  TbCall in_work;
+  in_work.data_dir = false;
+  in_work.cwd = root() + "/work/sub";
+  RunResult rec = Tb({"--data-dir", "../store/./here", "record", "--command", "ls", "--cwd", "/tmp"}, in_work);
+  EXPECT_EXIT_CODE(rec, 0);
+  EXPECT_TRUE(fs::exists(root() + "/work/store/here/TERMBRAIN"));
+  RunResult show = Tb({"--data-dir=../store/here/", "config", "show"}, in_work);
+  EXPECT_EXIT_CODE(show, 0);
+  EXPECT_NE(show.out.find("# data dir: " + root() + "/work/store/here\n"), std::string::npos) << show.out;
+  RunResult hist = Tb({"--data-dir", "../store/here", "history", "--format", "plain"}, in_work);
+  EXPECT_EQ(hist.out, "ls\n");
+}
+
+// The environment applies in every directory: a relative
+// TERMBRAIN_DATA_DIR would make a new store wherever tb runs. Refused; a
+// relative XDG_DATA_HOME is ignored, as the XDG spec says.
+TEST_F(CliLocations, RelativeDataDirFromTheEnvironment) {
+  TbCall call;
+  call.data_dir = false;
+  call.cwd = root();
+  call.env = {{"TERMBRAIN_DATA_DIR", "rel/tb"}};
+  const TreeSnapshot before = Snapshot(root());
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"record", "--command", "ls", "--cwd", "/tmp"}, {"history"}, {"config", "show"}}) {
+    RunResult r = Tb(args, call);
+    EXPECT_EXIT_CODE(r, 2);
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err,
+              "tb: error: relative data directory (TERMBRAIN_DATA_DIR=rel/tb): it would name a different "
+              "store in every directory. Make it an absolute path, or pass --data-dir DIR\n");
+  }
+  EXPECT_EQ(DiffSnapshots(before, Snapshot(root())), "") << "nothing created";
+  // --data-dir still wins over the environment.
+  RunResult flag = Tb({"--data-dir", data_dir(), "history"}, call);
+  EXPECT_EXIT_CODE(flag, 0);
+
+  TbCall xdg = call;
+  xdg.env = {{"XDG_DATA_HOME", "rel/xdg"}};
+  Record("in home", {"--cwd", "/tmp"}, xdg);
+  EXPECT_TRUE(fs::exists(home() + "/.local/share/termbrain/TERMBRAIN"));
+  EXPECT_FALSE(fs::exists(root() + "/rel"));
+}
+
 TEST_F(CliLocations, PrivatePermissions) {
   Record("git status", {"--cwd", "/tmp", "--exit", "0"});
   Record("ls", {"--cwd", "/tmp", "--exit", "0"});

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "storage/spool.h"
 #include "tests/tools/cli_fixture.h"
 
 namespace tb::testing {
@@ -115,9 +116,106 @@ TEST_F(CliSearch, BadInputIsAUsageError) {
   r = Tb({"search", "--rank", "best", "a"});
   EXPECT_EXIT_CODE(r, 2);
   EXPECT_EQ(r.err, "tb: error: --rank: unknown ranking 'best': expected recent or frecency\n");
-  r = Tb({"search"});
-  EXPECT_EXIT_CODE(r, 2);
-  EXPECT_EQ(r.err, "tb: error: missing QUERY (tb search). Run 'tb help search'\n");
+}
+
+TEST_F(CliSearch, NoQueryListsLikeHistory) {
+  EXPECT_EQ(Search({}), Commands());
+  EXPECT_EQ(Search({}), (Lines{"grep -r TODO .", "ls -la", "make test", kCommit, kCommit, "git status"}));
+  EXPECT_EQ(Search({"--failed"}), Commands({"--failed"}));
+  EXPECT_EQ(Search({"-n", "2", "--cwd", repo_}), Commands({"-n", "2", "--cwd", repo_}));
+  EXPECT_EQ(Search({"--session", "sA", "-u"}), (Lines{kCommit, "git status"}));
+  RunResult search = Tb({"search", "--format", "json"});
+  RunResult history = Tb({"history", "--format", "json"});
+  EXPECT_EXIT_CODE(search, 0);
+  EXPECT_EQ(search.err, "");
+  EXPECT_EQ(search.out, history.out);
+}
+
+TEST_F(CliSearch, ExactModeIsCaseSensitive) {
+  Record("GIT status", {"--cwd", "/tmp", "--exit", "0", "--started-at", "2026-03-07T10:00:00Z"});
+  EXPECT_EQ(Search({"--mode", "exact", "git status"}), (Lines{"git status"}));
+  EXPECT_EQ(Search({"--mode", "exact", "GIT status"}), (Lines{"GIT status"}));
+  EXPECT_EQ(Search({"--mode", "exact", "git Status"}), Lines{});
+  EXPECT_EQ(Search({"git status"}), (Lines{"GIT status", "git status"})) << "substring mode keeps smart case";
+}
+
+TEST_F(CliSearch, GluedBarIsPartOfTheWordAndAHintSaysSo) {
+  RunResult r = Tb({"search", "--format", "plain", "ls|make"});
+  EXPECT_EXIT_CODE(r, 0);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "tb: hint: no match for 'ls|make'; '|' means OR only between spaces: tb search 'ls | make'\n");
+  r = Tb({"search", "--format", "plain", "--mode", "fuzzy", "^git", "ls|mk"});
+  EXPECT_EXIT_CODE(r, 0);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "tb: hint: no match for '^git ls|mk'; '|' means OR only between spaces: tb search '^git ls | mk'\n");
+  EXPECT_EQ(Search({"ls | make"}), (Lines{"ls -la", "make test"}));
+  EXPECT_EQ(Search({"--mode", "regex", "ls|make"}), (Lines{"ls -la", "make test"})) << "regex has its own |";
+  Record("ps aux|grep tb", {"--cwd", "/tmp", "--exit", "0", "--started-at", "2026-03-07T10:00:00Z"});
+  EXPECT_EQ(Search({"aux|grep"}), (Lines{"ps aux|grep tb"})) << "found as typed, no hint";
+}
+
+TEST_F(CliSearch, LeavesOutItsOwnRunningCommandLine) {
+  // What the bash hook spools as `tb search git` starts in session sZ.
+  const std::string spool = SpoolDirFor(runtime_dir() + "/termbrain", data_dir());
+  fs::create_directories(spool);
+  std::ofstream(spool + "/sZ.spool", std::ios::binary)
+      << "TB1\tS\tabc\t1\t1772877600.000000\tsZ\tbash\t/tmp\ttb search git\t.\n";
+  TbCall in_shell;
+  in_shell.env = {{"TERMBRAIN_SESSION", "sZ"}};
+  EXPECT_EQ(Search({"git"}, in_shell), (Lines{kCommit, kCommit, "git status"}));
+  EXPECT_EQ(Search({"git", "-u", "-n", "1"}, in_shell), (Lines{kCommit}));
+  EXPECT_EQ(Search({"git", "--rank", "frecency", "-u"}, in_shell), (Lines{kCommit, "git status"}));
+  Lines all = Commands();
+  ASSERT_EQ(all.front(), "tb search git") << "history shows the running line";
+  EXPECT_EQ(Search({}, in_shell), Lines(all.begin() + 1, all.end()));
+  // From another shell it is a running command like any other.
+  TbCall other;
+  other.env = {{"TERMBRAIN_SESSION", "sOther"}};
+  EXPECT_EQ(Search({"git"}, other), (Lines{"tb search git", kCommit, kCommit, "git status"}));
+  EXPECT_EQ(Search({"git"}), (Lines{"tb search git", kCommit, kCommit, "git status"}));
+}
+
+TEST_F(CliSearch, HelpDocumentsTheQueryLanguage) {
+  TbCall no_store;
+  no_store.data_dir = false;
+  RunResult r = Tb({"search", "--help"}, no_store);
+  EXPECT_EXIT_CODE(r, 0);
+  EXPECT_EQ(r.err, "");
+  EXPECT_TRUE(r.out.starts_with("usage: tb search [QUERY...] [--mode M] [--rank R] [--unique] [--workspace] "
+                                "[filters] [--format F] | search -i [QUERY]\n\nOptions:\n"))
+      << r.out;
+  const std::string kLanguage = R"(
+Query (substring mode, the default; quote it for the shell):
+  docker compose   every word must match, in any order (AND)
+  docker | podman  either word: '|' is OR between spaces ('a|b' is one word)
+  ^git             starts with git
+  .tar.gz$         ends with .tar.gz
+  ^make$           the whole command is make
+  'ls              contains ls (an exact substring, also in fuzzy mode)
+  !sudo            does not contain sudo (also !^word, !word$)
+  git\ st          a literal space inside a word
+  Smart case: a query in lowercase ignores case; any uppercase letter makes
+  it case-sensitive. No query: every command, newest first, as tb history.
+
+Modes (--mode; default: search.mode in the config):
+  substring  the words and operators above
+  fuzzy      as substring, but a plain word matches its letters in order
+             (gco finds git checkout); best match first, then frecency
+  prefix     the command starts with the whole query
+  exact      the command is the whole query, case included
+  regex      the query is an RE2 regular expression (partial match)
+
+Examples:
+  tb search docker --cwd .
+  tb search '^git !push' -u --workspace
+  tb search 'make | ninja' --failed --since yesterday
+  tb search --mode fuzzy gco --rank frecency
+  tb search --mode exact 'git status' -n 1 --format json
+  tb search -i                     interactive (Ctrl-R in a shell with tb init)
+)";
+  EXPECT_TRUE(r.out.ends_with(kLanguage)) << r.out;
+  EXPECT_EQ(Tb({"help", "search"}, no_store).out, r.out);
+  EXPECT_FALSE(fs::exists(xdg_data())) << "help never touches a store";
 }
 
 TEST_F(CliSearch, IndexFileIsPrivateAndForgetRemovesIt) {
