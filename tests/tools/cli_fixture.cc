@@ -212,6 +212,18 @@ RunResult CliTest::Tb(const std::vector<std::string>& args, const TbCall& call) 
   o.timeout = call.timeout;
   o.uid = call.uid;
   o.gid = call.gid;
+  if (call.uid >= 0) {
+    // A coverage build's tb writes its counters next to the objects, which
+    // another user may not: point them at a directory of that user's
+    // (their counts are dropped) instead of a "profiling: Cannot open" line
+    // per file on stderr.
+    std::string gcov = root_ + "/gcov-" + std::to_string(call.uid);
+    ::mkdir(gcov.c_str(), 0700);
+    if (::chown(gcov.c_str(), static_cast<uid_t>(call.uid), static_cast<gid_t>(call.gid)) != 0) {
+      ADD_FAILURE() << "cannot chown " << gcov;
+    }
+    o.env.emplace_back("GCOV_PREFIX", gcov);
+  }
   RunResult r = RunProcess(argv, o);
   EXPECT_FALSE(r.timed_out) << "tb hung and was killed: " << ::testing::PrintToString(args);
   EXPECT_FALSE(r.spawn_failed) << r.err;

@@ -57,6 +57,17 @@ TbCall Long() {
   return c;
 }
 
+// Copies data dir `from` to `to` and flips one random bit of one of its
+// write-ahead log files; returns "<file> offset <n>" for the trace.
+std::string CopyWithFlippedWalByte(const std::string& from, const std::string& to, std::mt19937_64* rng) {
+  fs::copy(from, to, fs::copy_options::recursive);
+  std::vector<std::string> wals = WalFiles(to + "/db");
+  const std::string& wal = wals[(*rng)() % wals.size()];
+  uint64_t offset = (*rng)() % fs::file_size(wal);
+  FlipByte(wal, offset, static_cast<uint8_t>(1u << ((*rng)() % 8)));
+  return wal + " offset " + std::to_string(offset);
+}
+
 class CliTrustFault : public CliTest {
  protected:
   // Runs `tb args` and sends `sig` after `delay` unless it finished first.
@@ -103,12 +114,7 @@ TEST_F(CliTrustFault, WalByteFlipIsReportedNeverSilent) {
   int reported = 0, harmless = 0;
   for (int trial = 0; trial < 25; ++trial) {
     const std::string dir = root() + "/flip" + std::to_string(trial);
-    fs::copy(pristine, dir, fs::copy_options::recursive);
-    std::vector<std::string> wals = WalFiles(dir + "/db");
-    const std::string& wal = wals[rng() % wals.size()];
-    uint64_t offset = rng() % fs::file_size(wal);
-    FlipByte(wal, offset, static_cast<uint8_t>(1u << (rng() % 8)));
-    SCOPED_TRACE("trial " + std::to_string(trial) + ": " + wal + " offset " + std::to_string(offset));
+    SCOPED_TRACE("trial " + std::to_string(trial) + ": " + CopyWithFlippedWalByte(pristine, dir, &rng));
 
     RunResult st = Tb({"--data-dir", dir, "history", "--format", "plain", "-n", "100"}, NoDir());
     if (st.exit_code == 0) {
@@ -162,12 +168,7 @@ TEST_F(CliTrustFault, WalByteFlipAfterImportIsReportedNeverSilent) {
   int reported = 0;
   for (int trial = 0; trial < 10; ++trial) {
     const std::string dir = root() + "/flip" + std::to_string(trial);
-    fs::copy(pristine, dir, fs::copy_options::recursive);
-    std::vector<std::string> wals = WalFiles(dir + "/db");
-    const std::string& wal = wals[rng() % wals.size()];
-    uint64_t offset = rng() % fs::file_size(wal);
-    FlipByte(wal, offset, static_cast<uint8_t>(1u << (rng() % 8)));
-    SCOPED_TRACE("trial " + std::to_string(trial) + ": " + wal + " offset " + std::to_string(offset));
+    SCOPED_TRACE("trial " + std::to_string(trial) + ": " + CopyWithFlippedWalByte(pristine, dir, &rng));
     RunResult r = Tb({"--data-dir", dir, "history", "--format", "plain", "-n", "100000"}, NoDir());
     if (r.exit_code == 0) {
       EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 2000) << "exit 0 must mean nothing was lost";
