@@ -1,4 +1,4 @@
-// tb import SOURCE [FILE] | auto | --list | --undo BATCH (issue 5); --list
+// tb import SOURCE [FILE] | auto | --list | --undo BATCH; --list
 // and --undo are in cmd_import_batches.cc.
 //
 // One import is one batch: its CommandRecorded events carry the batch id
