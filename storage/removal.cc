@@ -15,12 +15,9 @@
 // step is idempotent, so a purge killed at any point is redone from the
 // start by the next writable open (FinishInterruptedWork).
 //
-// While a purge is pending, the progress record of view kPurgeSentinelView
-// says "stale" (version 0). Nothing else marks a pending purge for an open
-// that would otherwise be read-only (StoreOptions::Access::kReadPreferred
-// opens writable when a view is not current), so the next `tb history`
-// finishes an interrupted purge too; the price is a rebuild of that one
-// small view after an interruption. The mark is cleared with the journal.
+// A pending purge also makes a read-preferred open writable
+// (StoreImpl::PurgePending), so the next `tb history` finishes an
+// interrupted purge too.
 #include "storage/removal.h"
 
 #include <rocksdb/write_batch.h>
@@ -35,9 +32,6 @@
 
 namespace tb {
 namespace {
-
-// A view with few entries (saved workflows), cheap to rebuild.
-constexpr std::string_view kPurgeSentinelView = "workflows";
 
 std::string JournalKey() { return "ckpt/" + std::string(kPurgeCheckpoint); }
 
@@ -76,9 +70,7 @@ FamilyMap StoreImpl::Families(const std::vector<const View*>& views,
 }
 
 Status StoreImpl::AddPurgeJournal(rocksdb::WriteBatch* batch, std::string_view value) {
-  rocksdb::Status rs = batch->Put(meta_cf_, JournalKey(), ToSlice(value));
-  if (rs.ok()) rs = batch->Put(meta_cf_, ViewMetaKey(kPurgeSentinelView), EncodeViewMeta(0, 0));
-  return FromRocks(rs, "building a purge journal");
+  return FromRocks(batch->Put(meta_cf_, JournalKey(), ToSlice(value)), "building a purge journal");
 }
 
 Status StoreImpl::AppendForgotten(Event* forgotten) {
@@ -94,11 +86,8 @@ Status StoreImpl::AppendForgotten(Event* forgotten) {
   rocksdb::WriteOptions wo;
   wo.sync = true;
   TB_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &journal), "cannot start a purge (" + db_path_ + ")"));
-  // 2. The event and every view's update in one batch, as any append; its
-  // extra meta key keeps the sentinel's stale mark (the batch's last write
-  // of that key wins), so the mark and the journal stay in step.
-  const std::string sentinel = ViewMetaKey(kPurgeSentinelView);
-  TB_RETURN_IF_ERROR(AppendImpl(std::span<Event>(forgotten, 1), true, &sentinel, EncodeViewMeta(0, 0)));
+  // 2. The event and every view's update in one batch, as any append.
+  TB_RETURN_IF_ERROR(AppendImpl(std::span<Event>(forgotten, 1), true, nullptr, ""));
   // 3. The purge itself.
   return FinishPendingPurge();
 }
@@ -148,18 +137,14 @@ Status StoreImpl::FinishPendingPurge() {
     // The journal stays: the next writable open tries again.
     return done.WithContext("cannot finish purging removed records from the data dir (" + options_.data_dir + ")");
   }
-  // Precondition met by every caller: the views are up to date with head
-  // (the sentinel's stale mark was the journal's, not a real one).
-  const View* sentinel = FindView(kPurgeSentinelView);
-  rocksdb::WriteBatch b;
-  rocksdb::Status rs = b.Delete(meta_cf_, JournalKey());
-  if (rs.ok() && sentinel != nullptr) {
-    rs = b.Put(meta_cf_, ViewMetaKey(kPurgeSentinelView), EncodeViewMeta(sentinel->version(), head_));
-  }
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  if (rs.ok()) rs = db_->Write(wo, &b);
-  return FromRocks(rs, "cannot close the purge journal (" + db_path_ + ")");
+  return FromRocks(db_->Delete(wo, meta_cf_, JournalKey()), "cannot close the purge journal (" + db_path_ + ")");
+}
+
+bool StoreImpl::PurgePending() {
+  std::string journal;
+  return GetMeta(JournalKey(), &journal).ok();
 }
 
 Status StoreImpl::PurgeLogEntries(std::span<const uint64_t> seqs) {

@@ -105,7 +105,8 @@ Status StoreImpl::OpenImpl(const StoreOptions& options, std::unique_ptr<Store>* 
     if (exists && std::filesystem::exists(s->db_path_ + "/CURRENT")) {
       s->read_only_ = true;
       Status st = s->OpenExisting(false);
-      if (st.ok() && s->ViewsCurrent()) {
+      // A pending purge is finished by a writer, so it cannot wait.
+      if (st.ok() && s->ViewsCurrent() && !s->PurgePending()) {
         *out = std::move(s);
         return Status::OK();
       }

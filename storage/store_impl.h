@@ -84,6 +84,8 @@ class StoreImpl final : public Store, public StoreReader {
   Status CatchUpViews();
   // True when every view is of the code's version and applied up to head.
   bool ViewsCurrent();
+  // True when a purge journal is pending (storage/removal.cc).
+  bool PurgePending();
   Status DropScratchFamilies();
   Status ReplayInto(const std::vector<const View*>& views,
                     const std::vector<rocksdb::ColumnFamilyHandle*>& targets,
@@ -109,7 +111,7 @@ class StoreImpl final : public Store, public StoreReader {
   Status FinishPendingPurge();
   Status PurgeTargets(std::string_view journal, std::vector<uint64_t>* seqs);
   Status PurgeLogEntries(std::span<const uint64_t> seqs);
-  // Adds the purge journal (`value`) and its stale mark to `batch`.
+  // Adds the purge journal (`value`) to `batch`.
   Status AddPurgeJournal(rocksdb::WriteBatch* batch, std::string_view value);
   // Closes and reopens the database (a fresh MANIFEST); on failure the
   // store is unusable.
