@@ -134,7 +134,7 @@ class Emitter {
   // Offer for index views: the history state is looked up first.
   bool OfferIndexed(const Pos& p) {
     std::string state;
-    status_ = reader_.GetViewValue("history", HistoryKey(p.time, p.seq), &state);
+    status_ = reader_.GetViewValue(kHistoryViewName, HistoryKey(p.time, p.seq), &state);
     if (status_.IsNotFound()) {
       status_ = Status::OK();  // index ahead of history cannot happen; skip defensively
       return true;
@@ -161,7 +161,7 @@ Status WalkView(StoreReader& reader, std::string_view view, std::string prefix,
                 const HistoryFilter& f, Emitter& out) {
   auto cursor = reader.NewViewCursor(view);
   if (!cursor) return Status::Corruption("view " + std::string(view) + " is missing");
-  bool indexed = view != "history";
+  bool indexed = view != kHistoryViewName;
   TimeWalker w(std::move(cursor), std::move(prefix), f);
   for (; w.Valid(); w.Next()) {
     bool more = indexed ? out.OfferIndexed(w.pos()) : out.Offer(w.pos().seq, w.value());
@@ -182,7 +182,7 @@ struct Candidate {
 // Finds the unique commands containing the needle; *total_uses counts all.
 Status FindCandidates(StoreReader& reader, const std::string& needle, const HistoryFilter& f,
                       std::vector<Candidate>* out, uint64_t* total_uses) {
-  auto c = reader.NewViewCursor("commands");
+  auto c = reader.NewViewCursor(kCommandsViewName);
   if (!c) return Status::Corruption("view commands is missing");
   CommandStats st;
   for (c->SeekToFirst(); c->Valid(); c->Next()) {
@@ -206,7 +206,7 @@ Status MergeCandidates(StoreReader& reader, std::vector<Candidate>& cands, const
   size_t next = 0;
   while (true) {
     while (next < cands.size() && (heap.empty() || cands[next].last >= walkers[heap.top()]->pos())) {
-      auto cursor = reader.NewViewCursor("by_command");
+      auto cursor = reader.NewViewCursor(kByCommandViewName);
       if (!cursor) return Status::Corruption("view by_command is missing");
       walkers.push_back(std::make_unique<TimeWalker>(std::move(cursor), FieldIndexPrefix(cands[next].text), f));
       ++next;
@@ -234,7 +234,7 @@ Status SearchText(StoreReader& reader, const HistoryFilter& f, Emitter& out) {
   double density = static_cast<double>(matching_uses) / static_cast<double>(std::max<uint64_t>(total, 1));
   double walk_cost = f.limit == 0 ? static_cast<double>(total) : std::min<double>(total, f.limit / density);
   double merge_cost = 20.0 * static_cast<double>(std::min<size_t>(cands.size(), f.limit == 0 ? cands.size() : f.limit + 1));
-  if (cands.size() > 4096 || walk_cost < merge_cost) return WalkView(reader, "history", "", f, out);
+  if (cands.size() > 4096 || walk_cost < merge_cost) return WalkView(reader, kHistoryViewName, "", f, out);
   return MergeCandidates(reader, cands, f, out);
 }
 
@@ -300,10 +300,10 @@ Status LoadRecord(StoreReader& reader, uint64_t seq, std::string_view state_valu
 Status QueryHistory(StoreReader& reader, const HistoryFilter& f,
                     const std::function<bool(const HistoryRecord&)>& emit) {
   Emitter out(reader, f, emit);
-  if (f.cwd) return WalkView(reader, "by_cwd", FieldIndexPrefix(*f.cwd), f, out);
-  if (f.session) return WalkView(reader, "by_session", FieldIndexPrefix(*f.session), f, out);
+  if (f.cwd) return WalkView(reader, kByCwdViewName, FieldIndexPrefix(*f.cwd), f, out);
+  if (f.session) return WalkView(reader, kBySessionViewName, FieldIndexPrefix(*f.session), f, out);
   if (f.text && !f.text->empty()) return SearchText(reader, f, out);
-  return WalkView(reader, "history", "", f, out);
+  return WalkView(reader, kHistoryViewName, "", f, out);
 }
 
 }  // namespace tb

@@ -12,7 +12,7 @@ namespace {
 // The seq of batch `batch`'s first revert, 0 when it was never reverted.
 Status RevertSeq(ViewLookup& lookup, uint64_t batch, uint64_t* seq) {
   std::string v;
-  Status s = lookup.Get("batches", BatchRevertKey(batch), &v);
+  Status s = lookup.Get(kBatchesViewName, BatchRevertKey(batch), &v);
   *seq = 0;
   if (s.IsNotFound()) return Status::OK();
   TB_RETURN_IF_ERROR(s);
@@ -38,7 +38,7 @@ Status Projector::ApplyRemoval(const Event& ev, std::span<const View* const> vie
     uint64_t first = 0;
     TB_RETURN_IF_ERROR(RevertSeq(lookup, ev.batch, &first));
     if (first != 0 && first < ev.seq) return Status::OK();  // reverted already: nothing to do
-    std::unique_ptr<KvCursor> c = lookup.Cursor("batches");
+    std::unique_ptr<KvCursor> c = lookup.Cursor(kBatchesViewName);
     if (c == nullptr) return Status::OK();
     std::string prefix = BatchMemberPrefix(ev.batch);
     for (c->Seek(prefix); c->Valid() && c->key().starts_with(prefix); c->Next()) {
@@ -72,7 +72,7 @@ Status Projector::ApplyRemoval(const Event& ev, std::span<const View* const> vie
     r.seq = seq;
     if (rec.kind == EventKind::kStarted) {
       std::string v;
-      s = lookup.Get("history", HistoryKey(rec.time_ns, seq), &v);
+      s = lookup.Get(kHistoryViewName, HistoryKey(rec.time_ns, seq), &v);
       if (s.IsNotFound()) continue;
       TB_RETURN_IF_ERROR(s);
       HistoryState st;

@@ -13,7 +13,7 @@ Status ReadSessionBackward(ViewLookup& lookup, const std::string& session, const
                            size_t max, const std::function<bool(uint64_t seq)>& accept,
                            std::vector<SessionTracker::Entry>* out) {
   out->clear();
-  std::unique_ptr<KvCursor> c = lookup.Cursor("by_session");
+  std::unique_ptr<KvCursor> c = lookup.Cursor(kBySessionViewName);
   if (c == nullptr) return Status::OK();
   std::string prefix = FieldIndexPrefix(session);
   if (before_key != nullptr) {
@@ -36,7 +36,7 @@ Status ReadSessionBackward(ViewLookup& lookup, const std::string& session, const
     e.seq = seq;
     e.time_ns = time_ns;
     std::string hv;
-    s = lookup.Get("history", HistoryKey(time_ns, seq), &hv);
+    s = lookup.Get(kHistoryViewName, HistoryKey(time_ns, seq), &hv);
     if (s.ok()) {
       HistoryState h;
       if (!DecodeHistoryState(hv, &h)) return Status::Corruption("view history: malformed entry");

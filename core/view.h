@@ -132,6 +132,16 @@ class View {
   // *out = existing (may be null) folded with operands in order. Returns
   // false when an operand or the existing value is malformed.
   virtual bool HasMerge() const { return false; }
+  // Folds `operands` (in order, at least two) into one operand with the
+  // same effect on any existing value: FullMerge(e, {folded}) equals
+  // FullMerge(e, operands) for every e, absent included. Storage writes one
+  // operand per key per batch this way. False: they cannot be folded (bad
+  // input, or a view without folding); they are then written as they are.
+  virtual bool PartialMerge(std::span<const std::string_view> operands, std::string* out) const {
+    (void)operands;
+    (void)out;
+    return false;
+  }
   virtual bool FullMerge(const std::string_view* existing,
                          std::span<const std::string_view> operands, std::string* out) const {
     (void)existing;

@@ -1,5 +1,8 @@
 #include "storage/rocks_util.h"
 
+#include "core/views/commands_view.h"
+#include "core/views/ids_view.h"
+
 #include <rocksdb/cache.h>
 #include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
@@ -111,6 +114,55 @@ class InfoLogFile final : public rocksdb::Logger {
 
 }  // namespace
 
+void BatchViewWriter::WriteHeldFor(std::string_view k) {
+  if (held_.empty()) return;
+  auto it = held_.find(std::string(k));
+  if (it == held_.end()) return;
+  WriteHeld(it->first, &it->second);
+  held_.erase(it);
+}
+
+void BatchViewWriter::Put(std::string_view k, std::string_view v) {
+  WriteHeldFor(k);
+  rocksdb::Status s = batch_->Put(cf_, ToSlice(k), ToSlice(v));
+  if (status_.ok()) status_ = s;
+}
+
+void BatchViewWriter::Delete(std::string_view k) {
+  WriteHeldFor(k);
+  rocksdb::Status s = batch_->Delete(cf_, ToSlice(k));
+  if (status_.ok()) status_ = s;
+}
+
+void BatchViewWriter::Merge(std::string_view k, std::string_view v) {
+  if (!view_->HasMerge()) {
+    rocksdb::Status s = batch_->Merge(cf_, ToSlice(k), ToSlice(v));
+    if (status_.ok()) status_ = s;
+    return;
+  }
+  held_[std::string(k)].emplace_back(v);
+}
+
+void BatchViewWriter::WriteHeld(const std::string& key, std::vector<std::string>* ops) {
+  std::string folded;
+  if (ops->size() > 1) {
+    std::vector<std::string_view> views(ops->begin(), ops->end());
+    if (view_->PartialMerge(views, &folded)) {
+      ops->assign(1, std::move(folded));
+    }
+  }
+  for (const std::string& op : *ops) {
+    rocksdb::Status s = batch_->Merge(cf_, ToSlice(key), ToSlice(op));
+    if (status_.ok()) status_ = s;
+  }
+}
+
+rocksdb::Status BatchViewWriter::Finish() {
+  for (auto& [key, ops] : held_) WriteHeld(key, &ops);
+  held_.clear();
+  return status_;
+}
+
 std::shared_ptr<rocksdb::Logger> NewInfoLogFile(const std::string& path, uint64_t max_bytes) {
   return std::make_shared<InfoLogFile>(path, max_bytes);
 }
@@ -196,7 +248,7 @@ rocksdb::ColumnFamilyOptions MakeCFOptions(const RocksTuning& t,
   // Bloom filters only where lookups miss (ids: duplicate detection;
   // commands: unknown texts). The log and the ordered views are read at keys
   // that exist, and a 1M-key filter does not stay in the cache anyway.
-  if (view != nullptr && (view->name() == "ids" || view->name() == "commands")) {
+  if (view != nullptr && (view->name() == kIdsViewName || view->name() == kCommandsViewName)) {
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   }
   table.format_version = 5;

@@ -4,6 +4,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
@@ -71,19 +73,31 @@ class RocksCursor final : public KvCursor {
 };
 
 // Writes a view's mutations into a WriteBatch under one column family.
+// A view with a merge operator gets its operands held until Finish() (or a
+// Put/Delete of the same key, which must come after them) and written one
+// per key, folded by View::PartialMerge: a batch of 16,384 imported
+// commands writes a few hundred `stats` operands instead of 49,152.
 class BatchViewWriter final : public ViewWriter {
  public:
-  BatchViewWriter(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* cf)
-      : batch_(batch), cf_(cf) {}
-  void Put(std::string_view k, std::string_view v) override { status_ = batch_->Put(cf_, ToSlice(k), ToSlice(v)); }
-  void Delete(std::string_view k) override { status_ = batch_->Delete(cf_, ToSlice(k)); }
-  void Merge(std::string_view k, std::string_view v) override { status_ = batch_->Merge(cf_, ToSlice(k), ToSlice(v)); }
-  // WriteBatch only fails on absurd sizes; the last failure is kept here.
-  const rocksdb::Status& status() const { return status_; }
+  BatchViewWriter(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* cf, const View* view)
+      : batch_(batch), cf_(cf), view_(view) {}
+  void Put(std::string_view k, std::string_view v) override;
+  void Delete(std::string_view k) override;
+  void Merge(std::string_view k, std::string_view v) override;
+  // Writes the held operands; returns the first failure of any write (a
+  // WriteBatch only fails on absurd sizes). Call once, before the batch is
+  // written.
+  rocksdb::Status Finish();
 
  private:
+  // Writes the operands held for `key` (folded when the view can).
+  void WriteHeld(const std::string& key, std::vector<std::string>* ops);
+  void WriteHeldFor(std::string_view key);
+
   rocksdb::WriteBatch* batch_;
   rocksdb::ColumnFamilyHandle* cf_;
+  const View* view_;
+  std::unordered_map<std::string, std::vector<std::string>> held_;
   rocksdb::Status status_;
 };
 

@@ -181,18 +181,15 @@ class SearchCacheLoader {
   }
   // A finish of a command the index shows as running: remember its seq.
   bool FinishedBase(const SearchIndex& ix, const Event& ev, std::vector<uint64_t>* out) {
-    std::string v;
-    if (!store_.reader().GetViewValue("ids", IdKey(ev.start), &v).ok()) return true;
-    std::string_view in = v;
     uint64_t seq = 0;
-    if (!GetVarint(&in, &seq) || seq > ix.stamp().head_seq) return true;
+    if (!LookupId(store_.reader(), ev.start, &seq).ok() || seq > ix.stamp().head_seq) return true;
     auto seqs = ix.running_seqs();
     if (std::binary_search(seqs.begin(), seqs.end(), seq)) out->push_back(seq);
     return true;
   }
   Status LoadCurrent(uint64_t seq, int64_t time, HistoryRecord* rec, bool* present) {
     std::string state;
-    Status s = store_.reader().GetViewValue("history", HistoryKey(time, seq), &state);
+    Status s = store_.reader().GetViewValue(kHistoryViewName, HistoryKey(time, seq), &state);
     if (s.IsNotFound()) return *present = false, Status::OK();
     TB_RETURN_IF_ERROR(s);
     *present = true;

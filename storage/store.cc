@@ -18,6 +18,8 @@ namespace {
 
 constexpr std::string_view kViewPrefix = "view_";
 constexpr std::string_view kScratchPrefix = "scratch_";
+// Past this many bytes appended, closing flushes the memtables (~StoreImpl).
+constexpr uint64_t kFlushOnCloseBytes = 1 << 20;
 
 uint64_t RandomOrigin() {
   std::random_device rd;
@@ -88,6 +90,15 @@ Status Store::Open(const StoreOptions& options, std::unique_ptr<Store>* out) {
 }
 
 StoreImpl::~StoreImpl() {
+  // Whatever stays in the memtables is in the write-ahead log, and every
+  // read-only open replays that log into memtables of its own: after a
+  // large write (an import, a replay, a long drain) the next queries would
+  // each pay for it. A flush retires the log once, here. Failure only
+  // leaves the log in place (the data is durable in it either way).
+  if (db_ && !read_only_ && sticky_.ok() && wal_bytes_ > kFlushOnCloseBytes) {
+    rocksdb::FlushOptions fo;
+    db_->Flush(fo, handles_).PermitUncheckedError();
+  }
   if (db_) {
     for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
     db_->Close().PermitUncheckedError();
@@ -423,16 +434,17 @@ Status StoreImpl::AppendImpl(std::span<Event> events, bool sync, const std::stri
   std::vector<BatchViewWriter> writers;
   std::vector<ViewWriter*> wptrs;
   writers.reserve(views.size());
-  for (const View* v : views) writers.emplace_back(&batch, ViewFamily(v->name()));
+  for (const View* v : views) writers.emplace_back(&batch, ViewFamily(v->name()), v);
   for (auto& w : writers) wptrs.push_back(&w);
-  ViewsResolver resolver(db_.get(), ViewFamily("ids"), this, Families({}, {}));
+  ViewsResolver resolver(db_.get(), ViewFamily(kIdsViewName), this, Families({}, {}));
   TB_RETURN_IF_ERROR(projector_.Apply(events, views, wptrs, resolver));
   rocksdb::Status rs = batch.Put(meta_cf_, ToSlice(kMetaHead), U64(seq));
   for (const View* v : views) {
     if (rs.ok()) rs = batch.Put(meta_cf_, ViewMetaKey(v->name()), EncodeViewMeta(v->version(), seq));
   }
   for (auto& w : writers) {
-    if (rs.ok()) rs = w.status();
+    rocksdb::Status ws = w.Finish();
+    if (rs.ok()) rs = ws;
   }
   if (rs.ok() && ckpt_key != nullptr) rs = batch.Put(meta_cf_, *ckpt_key, ToSlice(ckpt_value));
   rocksdb::WriteOptions wo;
@@ -444,6 +456,7 @@ Status StoreImpl::AppendImpl(std::span<Event> events, bool sync, const std::stri
     return sticky_;
   }
   head_ = seq;
+  wal_bytes_ += batch.GetDataSize();
   // After the log: the record never runs ahead of what is durable. A failure
   // here only leaves the record behind (never a false alarm), so the
   // append stands.

@@ -138,6 +138,8 @@ class StoreImpl final : public Store, public StoreReader {
   uint64_t head_ = 0;
   uint64_t origin_ = 0;
   Status sticky_;  // first failed write; every later write returns it
+  // Bytes appended through the write-ahead log since open (see ~StoreImpl).
+  uint64_t wal_bytes_ = 0;
   bool half_created_ = false;
   bool foreign_db_lock_ = false;  // another program holds DIR/db/LOCK
   AckHeadFile ack_;  // writers only

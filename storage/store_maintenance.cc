@@ -7,6 +7,7 @@
 
 #include "core/codec.h"
 #include "core/keycode.h"
+#include "core/views/ids_view.h"
 #include "core/views/registry.h"
 #include "storage/salvage.h"
 #include "storage/store_impl.h"
@@ -90,11 +91,15 @@ Status StoreImpl::ReplayInto(const std::vector<const View*>& views,
     std::vector<BatchViewWriter> writers;
     std::vector<ViewWriter*> wptrs;
     writers.reserve(views.size());
-    for (auto* cf : targets) writers.emplace_back(&wb, cf);
+    for (size_t i = 0; i < targets.size(); ++i) writers.emplace_back(&wb, targets[i], views[i]);
     for (auto& w : writers) wptrs.push_back(&w);
     TB_RETURN_IF_ERROR(projector_.Apply(batch_events, views, wptrs, resolver, applied));
     uint64_t last = batch_events.back().seq;
     rocksdb::Status rs;
+    for (auto& w : writers) {
+      rocksdb::Status ws = w.Finish();
+      if (rs.ok()) rs = ws;
+    }
     if (record_progress) {
       for (size_t i = 0; i < views.size(); ++i) {
         uint64_t progress = applied.empty() ? last : std::max(last, applied[i]);
@@ -195,7 +200,7 @@ Status StoreImpl::CatchUpViews() {
   uint64_t from = *std::min_element(applied_by_view.begin(), applied_by_view.end()) + 1;
   std::vector<rocksdb::ColumnFamilyHandle*> targets;
   for (const View* v : behind) targets.push_back(ViewFamily(v->name()));
-  return ReplayInto(behind, targets, ViewFamily("ids"), from, true, applied_by_view);
+  return ReplayInto(behind, targets, ViewFamily(kIdsViewName), from, true, applied_by_view);
 }
 
 Status StoreImpl::DropScratchFamilies() {
@@ -228,7 +233,7 @@ Status StoreImpl::Rebuild(std::string_view view) {
     TB_RETURN_IF_ERROR(ResetView(v));
     targets.push_back(ViewFamily(v->name()));
   }
-  return ReplayInto(views, targets, ViewFamily("ids"), 1, true);
+  return ReplayInto(views, targets, ViewFamily(kIdsViewName), 1, true);
 }
 
 namespace {
@@ -283,7 +288,7 @@ Status StoreImpl::VerifyViews(std::vector<ViewDiff>* diffs) {
                                  "creating a scratch family"));
     handles_.push_back(cf);
     scratch.push_back(cf);
-    if (v->name() == "ids") scratch_ids = cf;
+    if (v->name() == kIdsViewName) scratch_ids = cf;
   }
   // The replay resolves finishes through its own fresh ids, so a damaged
   // live ids view cannot hide damage elsewhere.

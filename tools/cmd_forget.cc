@@ -220,13 +220,10 @@ Status CmdForget(Context& ctx, const Argv& args) {
     for (const std::string& text : ids) {
       EventId id;
       if (!EventId::Parse(text, &id)) return Status::InvalidArgument("invalid id '" + text + "' (tb forget): expected <16 hex>-<number>");
-      std::string v;
-      Status s = store->reader().GetViewValue("ids", IdKey(id), &v);
+      uint64_t seq = 0;
+      Status s = LookupId(store->reader(), id, &seq);
       if (s.IsNotFound()) return Status::NotFound("no command with id " + text + " (tb forget)");
       TB_RETURN_IF_ERROR(s);
-      std::string_view sv = v;
-      uint64_t seq = 0;
-      if (!GetVarint(&sv, &seq)) return Status::Corruption("view ids: malformed entry for " + text);
       HistoryRecord r;
       Event ev;
       TB_RETURN_IF_ERROR(store->reader().GetEvent(seq, &ev));

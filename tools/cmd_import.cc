@@ -23,14 +23,12 @@
 #include <cstring>
 #include <filesystem>
 
+#include "core/import/existing_records.h"
 #include "core/import/plain_dedup.h"
 #include "core/import/seq_padding.h"
 #include "core/import/source.h"
-#include "core/keycode.h"
 #include "core/record_policy.h"
 #include "core/views/batches_view.h"
-#include "core/views/field_index_view.h"
-#include "core/views/ids_view.h"
 #include "tools/args.h"
 #include "tools/commands.h"
 #include "core/import/sqlite/sqlite_sources.h"
@@ -97,10 +95,9 @@ Status AppendRevert(Store& store, uint64_t batch) {
 Status RevertIncomplete(Store& store) {
   std::vector<uint64_t> incomplete;
   TB_RETURN_IF_ERROR(ForEachImportBatch(store.reader(), [&](uint64_t batch) {
-    std::string v;
-    bool done = store.reader().GetViewValue("batches", BatchInfoKey(batch), &v).ok() ||
-                store.reader().GetViewValue("batches", BatchRevertKey(batch), &v).ok();
-    if (!done) incomplete.push_back(batch);
+    BatchStatus st;
+    TB_RETURN_IF_ERROR(GetBatchStatus(store.reader(), batch, &st));
+    if (st.completed_seq == 0 && !st.reverted) incomplete.push_back(batch);
     return Status::OK();
   }));
   for (uint64_t b : incomplete) {
@@ -111,23 +108,52 @@ Status RevertIncomplete(Store& store) {
   return Status::OK();
 }
 
-// True when a record with this content was in the store before the import
-// (seq <= before): same command and start time (by_command), or, for
-// records that keep their id, the same id.
-bool Duplicate(Store& store, KvCursor* by_command, const ImportedCommand& c, uint64_t before) {
-  if (before == 0) return false;
-  if (c.keep_id) {
-    std::string v;
-    if (store.reader().GetViewValue("ids", IdKey(c.ev.id), &v).ok()) return true;
+// What a chunk entry is, for de-duplication.
+enum class Role : uint8_t {
+  kUnchecked,  // padding, the closing event, a plain entry (core/import/plain_dedup.h)
+  kRecord,     // checked by text and start time (core/import/existing_records.h)
+  kKeptId,     // also by its own id
+};
+
+// Takes the records the store already has out of `chunk` and counts them as
+// duplicates. With kept seqs a duplicate becomes padding instead, so the
+// seqs after it stay where the file put them.
+Status DropExisting(StoreReader& reader, uint64_t before, bool keep_seqs, std::vector<Event>* chunk,
+                    std::vector<Role>* roles, Counts* counts) {
+  std::vector<ChunkRecord> records;
+  std::vector<size_t> at;
+  for (size_t i = 0; i < chunk->size(); ++i) {
+    if ((*roles)[i] == Role::kUnchecked) continue;
+    records.push_back(ChunkRecord{&(*chunk)[i], (*roles)[i] == Role::kKeptId});
+    at.push_back(i);
   }
-  std::string prefix = FieldIndexPrefix(c.ev.command);
-  PutI64Key(&prefix, c.ev.time_ns);
-  for (by_command->Seek(prefix); by_command->Valid() && by_command->key().starts_with(prefix); by_command->Next()) {
-    std::string_view k = by_command->key().substr(prefix.size());
-    uint64_t seq = 0;
-    if (GetU64BE(&k, &seq) && seq <= before) return true;
+  std::vector<bool> existing;
+  TB_RETURN_IF_ERROR(FindExisting(reader, before, records, &existing));
+  std::vector<bool> drop(chunk->size(), false);
+  for (size_t r = 0; r < records.size(); ++r) {
+    if (!existing[r]) continue;
+    counts->duplicates++;
+    counts->imported--;
+    Event& ev = (*chunk)[at[r]];
+    if (keep_seqs) {
+      Event pad;
+      pad.kind = EventKind::kAdminAction;
+      pad.source = "import.pad";
+      pad.time_ns = ev.time_ns;
+      ev = std::move(pad);
+    } else {
+      drop[at[r]] = true;
+    }
   }
-  return false;
+  size_t out = 0;
+  for (size_t i = 0; i < chunk->size(); ++i) {
+    if (drop[i]) continue;
+    if (out != i) (*chunk)[out] = std::move((*chunk)[i]);
+    ++out;
+  }
+  chunk->resize(out);
+  roles->clear();
+  return Status::OK();
 }
 
 // The one-line error of a refused seq padding (core/import/seq_padding.h).
@@ -226,10 +252,10 @@ Status RunImport(Context& ctx, Store& store, const ImportJob& job, Counts* count
   const uint64_t before = store.head();
   const uint64_t batch = before + 1;
   *batch_out = batch;
-  std::unique_ptr<KvCursor> by_command = store.reader().NewViewCursor("by_command");
   std::string host = HostName(), user = ctx.UserName();
 
   std::vector<Event> chunk;
+  std::vector<Role> roles;
   chunk.reserve(kChunk + 1);
   bool wrote = false;
   auto revert = [&](const Status& why) -> Status {
@@ -244,11 +270,15 @@ Status RunImport(Context& ctx, Store& store, const ImportJob& job, Counts* count
     // Before every chunk: a disk that filled up meanwhile stops the import
     // here (and its partial batch is reverted) rather than in RocksDB.
     TB_RETURN_IF_ERROR(ctx.CheckSpace(0));
+    roles.resize(chunk.size(), Role::kUnchecked);
+    TB_RETURN_IF_ERROR(DropExisting(store.reader(), before, keep_seqs, &chunk, &roles, counts));
     Status s = store.Append(chunk, sync);
     if (!s.ok()) return s;
     wrote = true;
     chunk.clear();
-    return Status::OK();
+    // Commands recorded meanwhile were spooled (the store is ours): they go
+    // in between chunks, not after the whole import. Kept seqs leave no room.
+    return keep_seqs ? Status::OK() : ctx.DrainSpoolInto(store);
   };
   int64_t last_real = 0;
   uint64_t since_real = 0;
@@ -277,7 +307,7 @@ Status RunImport(Context& ctx, Store& store, const ImportJob& job, Counts* count
     if (ctx.stderr_tty && seen % 100000 == 0) {
       std::fprintf(stderr, "\rtb: importing %s: %llu commands", job.path.c_str(), static_cast<unsigned long long>(seen));
     }
-    if (plain_entry ? plain.Duplicate(ev.command) : by_command && Duplicate(store, by_command.get(), c, before)) {
+    if (plain_entry && plain.Duplicate(ev.command)) {
       counts->duplicates++;
       continue;
     }
@@ -296,12 +326,14 @@ Status RunImport(Context& ctx, Store& store, const ImportJob& job, Counts* count
       pad.source = "import.pad";
       pad.time_ns = ev.time_ns;
       chunk.push_back(std::move(pad));
+      roles.push_back(Role::kUnchecked);
       if (chunk.size() >= kChunk) {
         Status s = flush(false);
         if (!s.ok()) return revert(s);
       }
     }
     chunk.push_back(std::move(ev));
+    roles.push_back(plain_entry ? Role::kUnchecked : c.keep_id ? Role::kKeptId : Role::kRecord);
     counts->imported++;
     if (chunk.size() >= kChunk) {
       Status s = flush(false);
@@ -314,6 +346,9 @@ Status RunImport(Context& ctx, Store& store, const ImportJob& job, Counts* count
     std::fprintf(stderr, "tb: warning: %s: %d more malformed entries skipped\n", job.path.c_str(),
                  shown - kShownProblems);
   }
+  // The counts the closing event holds are final only once the last
+  // records were checked against the store.
+  if (Status s = flush(false); !s.ok()) return revert(s);
   Event done;
   done.kind = EventKind::kImportCompleted;
   done.batch = batch;
@@ -328,7 +363,7 @@ Status RunImport(Context& ctx, Store& store, const ImportJob& job, Counts* count
   chunk.push_back(std::move(done));
   Status s = flush(true);
   if (!s.ok()) return revert(s);
-  return Status::OK();
+  return keep_seqs ? ctx.DrainSpoolInto(store) : Status::OK();
 }
 
 // What importing `jobs` may add to the data dir before compaction: the log,

@@ -28,17 +28,15 @@ Status ImportList(Context& ctx, bool json) {
   TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
   std::vector<BatchRow> rows;
   TB_RETURN_IF_ERROR(ForEachImportBatch(store->reader(), [&](uint64_t batch) {
-    std::string v, r;
     BatchRow row;
     row.batch = batch;
-    bool have = store->reader().GetViewValue("batches", BatchInfoKey(batch), &v).ok();
-    row.reverted = store->reader().GetViewValue("batches", BatchRevertKey(batch), &r).ok();
-    uint64_t info_seq = 0;
-    std::string_view sv = v;
-    if (have && GetU64BE(&sv, &info_seq) && store->reader().GetEvent(info_seq, &row.info).ok()) {
+    BatchStatus st;
+    TB_RETURN_IF_ERROR(GetBatchStatus(store->reader(), batch, &st));
+    row.reverted = st.reverted;
+    if (st.completed_seq != 0 && store->reader().GetEvent(st.completed_seq, &row.info).ok()) {
       row.have_info = true;
       rows.push_back(std::move(row));
-    } else if (!have) {
+    } else if (st.completed_seq == 0) {
       rows.push_back(std::move(row));
     }
     return Status::OK();
@@ -99,16 +97,15 @@ Status ImportUndo(Context& ctx, const std::string& text) {
   TB_RETURN_IF_ERROR(ParseIntFlag("--undo", text, 1, INT64_MAX, &batch));
   std::unique_ptr<Store> store;
   TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadWrite, &store));
-  std::string v;
   auto b = static_cast<uint64_t>(batch);
-  if (store->reader().GetViewValue("batches", BatchRevertKey(b), &v).ok()) {
+  BatchStatus st;
+  TB_RETURN_IF_ERROR(GetBatchStatus(store->reader(), b, &st));
+  if (st.reverted) {
     return Status::InvalidArgument("import batch " + text + " is already undone. See tb import --list");
   }
-  bool have = store->reader().GetViewValue("batches", BatchInfoKey(b), &v).ok();
-  std::unique_ptr<KvCursor> c = store->reader().NewViewCursor("batches");
-  c->Seek(BatchMemberPrefix(b));
-  bool members = c->Valid() && c->key().starts_with(BatchMemberPrefix(b));
-  if (!have && !members) {
+  bool members = false;
+  TB_RETURN_IF_ERROR(HasBatchMembers(store->reader(), b, &members));
+  if (st.completed_seq == 0 && !members) {
     return Status::NotFound("no import batch " + text + ". See tb import --list");
   }
   Event ev;

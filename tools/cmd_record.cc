@@ -1,12 +1,13 @@
 // tb record: one complete command from a script or test.
 //
 // When the store cannot be written (disk full, or held by another process
-// past storage.lock_wait_ms), the command is not lost: it goes to the spool
+// for more than 250 ms), the command is not lost: it goes to the spool
 // as the shell hooks would write it (core/spool_frame.h), and the next `tb`
 // that opens the store for writing drains it, exactly once.
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <climits>
 #include <filesystem>
@@ -21,6 +22,10 @@
 
 namespace tb {
 namespace {
+
+// How long `tb record` waits for a store another process holds before it
+// spools the command instead (at most storage.lock_wait_ms).
+constexpr int kRecordLockWaitMs = 250;
 
 // "12", "1.5", "0.001": non-negative milliseconds, up to ns precision.
 Status ParseDurationMs(const std::string& text, int64_t* ns) {
@@ -160,6 +165,10 @@ Status CmdRecord(Context& ctx, const Argv& args) {
   }
   Event ev;
   TB_RETURN_IF_ERROR(BuildEvent(ctx, a, &ev));
+  // A script's record is never turned away: a store held by another
+  // process (an import, a backup) takes it through the spool rather than
+  // after a long wait.
+  ctx.config.storage.lock_wait_ms = std::min(ctx.config.storage.lock_wait_ms, kRecordLockWaitMs);
   std::unique_ptr<Store> store;
   Status s = ctx.OpenStore(StoreOptions::Access::kReadWrite, &store);
   if (s.ok()) s = store->Append(std::span<Event>(&ev, 1), /*sync=*/true);

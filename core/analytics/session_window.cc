@@ -32,7 +32,7 @@ Status LoadItem(ViewLookup& lookup, int64_t time_ns, uint64_t seq, const Removed
     out->removed = false;
     TB_RETURN_IF_ERROR(lookup.GetEvent(seq, &out->event));
     std::string hv;
-    Status s = lookup.Get("history", HistoryKey(time_ns, seq), &hv);
+    Status s = lookup.Get(kHistoryViewName, HistoryKey(time_ns, seq), &hv);
     if (s.ok()) {
       HistoryState h;
       if (!DecodeHistoryState(hv, &h)) return Status::Corruption("view history: malformed entry");
@@ -62,7 +62,7 @@ OwnedCompletion Make(const Item& it, std::vector<SessionTracker::Entry> context)
 // record, kSessionContext kept records before it and after it.
 Status CollectRange(ViewLookup& lookup, const std::string& session, const std::vector<const RemovedRecord*>& recs,
                     const RemovedBySeq& removed, std::vector<std::vector<Item>>* ranges) {
-  std::unique_ptr<KvCursor> c = lookup.Cursor("by_session");
+  std::unique_ptr<KvCursor> c = lookup.Cursor(kBySessionViewName);
   if (c == nullptr) return Status::OK();
   std::string prefix = FieldIndexPrefix(session);
   std::vector<std::pair<std::string, std::string>> spans;  // [first key, last key]

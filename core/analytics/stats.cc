@@ -53,7 +53,7 @@ void LocalWeekdayHour(int64_t utc_seconds, int* weekday, int* hour) {
 
 Status ReadStatsFromView(StoreReader& reader, std::optional<int64_t> from_day, StatsAggregate* out) {
   *out = StatsAggregate{};
-  std::unique_ptr<KvCursor> c = reader.NewViewCursor("stats");
+  std::unique_ptr<KvCursor> c = reader.NewViewCursor(kStatsViewName);
   if (c == nullptr) return Status::Corruption("view stats is missing");
   if (from_day) {
     c->Seek(StatsDayPrefix(*from_day));
@@ -83,7 +83,7 @@ Status ReadStatsFromView(StoreReader& reader, std::optional<int64_t> from_day, S
   }
   TB_RETURN_IF_ERROR(c->status());
   // Unique commands: entries of `commands` last used in the period.
-  std::unique_ptr<KvCursor> cmds = reader.NewViewCursor("commands");
+  std::unique_ptr<KvCursor> cmds = reader.NewViewCursor(kCommandsViewName);
   if (cmds == nullptr) return Status::Corruption("view commands is missing");
   int64_t from_ns = from_day ? *from_day * 86400 * kNsPerSec : INT64_MIN;
   CommandStats cs;

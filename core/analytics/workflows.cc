@@ -18,7 +18,7 @@ Status ValidateWorkflowName(std::string_view name) {
 
 Status ListWorkflows(StoreReader& reader, std::vector<Workflow>* out) {
   out->clear();
-  std::unique_ptr<KvCursor> c = reader.NewViewCursor("workflows");
+  std::unique_ptr<KvCursor> c = reader.NewViewCursor(kWorkflowsViewName);
   if (c == nullptr) return Status::OK();
   for (c->SeekToFirst(); c->Valid(); c->Next()) {
     Workflow w;
@@ -30,7 +30,7 @@ Status ListWorkflows(StoreReader& reader, std::vector<Workflow>* out) {
 
 Status GetWorkflow(StoreReader& reader, std::string_view name, Workflow* out) {
   std::string v;
-  Status s = reader.GetViewValue("workflows", name, &v);
+  Status s = reader.GetViewValue(kWorkflowsViewName, name, &v);
   if (s.IsNotFound()) {
     return Status::NotFound("no workflow '" + std::string(name) + "'. List them with 'tb workflow list'");
   }

@@ -23,14 +23,11 @@ std::string Canonical(const std::string& path) {
 // The ImportCompleted of `batch`, if it committed and was not undone.
 Status ActiveInfo(StoreReader& reader, uint64_t batch, Event* info, bool* active) {
   *active = false;
-  std::string v;
-  if (reader.GetViewValue("batches", BatchRevertKey(batch), &v).ok()) return Status::OK();
-  Status s = reader.GetViewValue("batches", BatchInfoKey(batch), &v);
-  if (!s.ok()) return Status::OK();  // partial: reverted before any import runs
-  std::string_view sv = v;
-  uint64_t seq = 0;
-  if (!GetU64BE(&sv, &seq)) return Status::Corruption("batches view: bad value for batch " + std::to_string(batch));
-  s = reader.GetEvent(seq, info);
+  BatchStatus st;
+  TB_RETURN_IF_ERROR(GetBatchStatus(reader, batch, &st));
+  // Not completed: partial, reverted before any import runs.
+  if (st.reverted || st.completed_seq == 0) return Status::OK();
+  Status s = reader.GetEvent(st.completed_seq, info);
   if (s.IsNotFound()) return Status::OK();
   TB_RETURN_IF_ERROR(s);
   *active = info->kind == EventKind::kImportCompleted;
@@ -40,7 +37,7 @@ Status ActiveInfo(StoreReader& reader, uint64_t batch, Event* info, bool* active
 }  // namespace
 
 Status ForEachImportBatch(StoreReader& reader, const std::function<Status(uint64_t batch)>& visit) {
-  std::unique_ptr<KvCursor> c = reader.NewViewCursor("batches");
+  std::unique_ptr<KvCursor> c = NewBatchesCursor(reader);
   if (c == nullptr) return Status::OK();
   for (c->SeekToFirst(); c->Valid();) {
     uint64_t batch = 0, seq = 0;
@@ -72,7 +69,7 @@ Status FindImportBatches(StoreReader& reader, std::string_view source, const std
 }
 
 Status PlainDedup::Load(StoreReader& reader, const std::vector<uint64_t>& batches, uint64_t window) {
-  std::unique_ptr<KvCursor> c = reader.NewViewCursor("batches");
+  std::unique_ptr<KvCursor> c = NewBatchesCursor(reader);
   if (c == nullptr) return Status::OK();
   for (auto b = batches.rbegin(); b != batches.rend() && loaded_ < window; ++b) {
     const std::string prefix = BatchMemberPrefix(*b);

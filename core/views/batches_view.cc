@@ -3,6 +3,34 @@
 #include "core/keycode.h"
 
 namespace tb {
+
+Status GetBatchStatus(StoreReader& reader, uint64_t batch, BatchStatus* out) {
+  *out = BatchStatus{};
+  std::string v;
+  Status s = reader.GetViewValue(kBatchesViewName, BatchRevertKey(batch), &v);
+  if (!s.ok() && !s.IsNotFound()) return s;
+  out->reverted = s.ok();
+  s = reader.GetViewValue(kBatchesViewName, BatchInfoKey(batch), &v);
+  if (s.IsNotFound()) return Status::OK();
+  TB_RETURN_IF_ERROR(s);
+  std::string_view sv = v;
+  if (!GetU64BE(&sv, &out->completed_seq) || out->completed_seq == 0) {
+    return Status::Corruption("view batches: bad value for batch " + std::to_string(batch));
+  }
+  return Status::OK();
+}
+
+Status HasBatchMembers(StoreReader& reader, uint64_t batch, bool* any) {
+  *any = false;
+  std::unique_ptr<KvCursor> c = NewBatchesCursor(reader);
+  if (c == nullptr) return Status::OK();
+  const std::string prefix = BatchMemberPrefix(batch);
+  c->Seek(prefix);
+  *any = c->Valid() && c->key().starts_with(prefix);
+  return c->status();
+}
+
+std::unique_ptr<KvCursor> NewBatchesCursor(StoreReader& reader) { return reader.NewViewCursor(kBatchesViewName); }
 namespace {
 std::string U64(uint64_t v) {
   std::string s;

@@ -51,6 +51,63 @@ bool ApplyEnd(std::string_view op, CommandStats* s) {
   return true;
 }
 
+// A folded batch ('a'): the counts and last use of its uses, and the ends
+// that did not end its own last use.
+struct Folded {
+  CommandStats s;
+  std::vector<std::pair<uint64_t, int32_t>> ends;  // (start seq, exit)
+};
+
+// Makes `use` the last use of `s` when it is not older (or the first one).
+void TakeLast(CommandStats* s, const CommandStats& use) {
+  if (s->uses == 0 || use.last_time_ns > s->last_time_ns ||
+      (use.last_time_ns == s->last_time_ns && use.last_seq >= s->last_seq)) {
+    s->last_time_ns = use.last_time_ns;
+    s->last_seq = use.last_seq;
+    s->last_exit = use.last_exit;
+  }
+}
+
+bool DecodeFolded(std::string_view op, Folded* f) {
+  *f = Folded{};
+  if (!GetVarint(&op, &f->s.uses) || !GetVarint(&op, &f->s.failures)) return false;
+  if (f->s.uses > 0) {
+    if (!GetZigzag(&op, &f->s.last_time_ns) || !GetVarint(&op, &f->s.last_seq) || op.empty()) return false;
+    bool has_exit = op[0] != 0;
+    op.remove_prefix(1);
+    if (has_exit) {
+      int32_t e;
+      if (!GetExit(&op, &e)) return false;
+      f->s.last_exit = e;
+    }
+  }
+  uint64_t n = 0;
+  if (!GetVarint(&op, &n) || n > op.size()) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    uint64_t seq;
+    int32_t exit;
+    if (!GetVarint(&op, &seq) || !GetExit(&op, &exit)) return false;
+    f->ends.emplace_back(seq, exit);
+  }
+  return op.empty();
+}
+
+// Applies a folded batch to `s`: its ends to the last use from before it,
+// then its counts and last use.
+bool ApplyFolded(std::string_view op, CommandStats* s) {
+  Folded f;
+  if (!DecodeFolded(op, &f)) return false;
+  for (const auto& [seq, exit] : f.ends) {
+    if (seq == s->last_seq) s->last_exit = exit;  // as ApplyEnd
+  }
+  s->failures += f.s.failures;
+  if (f.s.uses > 0) {
+    TakeLast(s, f.s);
+    s->uses += f.s.uses;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string EncodeCommandStats(const CommandStats& s) {
@@ -109,10 +166,52 @@ bool CommandsView::FullMerge(const std::string_view* existing,
     if (op.empty()) return false;
     char kind = op[0];
     op.remove_prefix(1);
-    bool ok = kind == 'u' ? ApplyUse(op, &s) : kind == 'x' ? ApplyEnd(op, &s) : false;
+    bool ok = kind == 'u'   ? ApplyUse(op, &s)
+              : kind == 'x' ? ApplyEnd(op, &s)
+              : kind == 'a' ? ApplyFolded(op, &s)
+                            : false;
     if (!ok) return false;
   }
   *out = EncodeCommandStats(s);
+  return true;
+}
+
+bool CommandsView::PartialMerge(std::span<const std::string_view> operands, std::string* out) const {
+  Folded f;
+  for (std::string_view op : operands) {
+    if (op.empty()) return false;
+    char kind = op[0];
+    op.remove_prefix(1);
+    if (kind == 'u') {
+      if (!ApplyUse(op, &f.s)) return false;
+    } else if (kind == 'x') {
+      uint64_t seq;
+      int32_t exit;
+      if (!GetVarint(&op, &seq) || !GetExit(&op, &exit) || !op.empty()) return false;
+      if (exit != 0) f.s.failures++;
+      if (seq == f.s.last_seq) {
+        f.s.last_exit = exit;
+      } else {
+        f.ends.emplace_back(seq, exit);  // may end the last use from before the batch
+      }
+    } else {
+      return false;  // only a batch's own operands are folded
+    }
+  }
+  out->assign(1, 'a');
+  PutVarint(out, f.s.uses);
+  PutVarint(out, f.s.failures);
+  if (f.s.uses > 0) {
+    PutZigzag(out, f.s.last_time_ns);
+    PutVarint(out, f.s.last_seq);
+    out->push_back(f.s.last_exit ? 1 : 0);
+    if (f.s.last_exit) PutZigzag(out, *f.s.last_exit);
+  }
+  PutVarint(out, f.ends.size());
+  for (const auto& [seq, exit] : f.ends) {
+    PutVarint(out, seq);
+    PutZigzag(out, exit);
+  }
   return true;
 }
 

@@ -6,10 +6,20 @@
 //              u8(has_last_exit) [zigzag(last_exit)]
 //   operand := 'u' zigzag(time_ns) varint(seq) u8(has_exit) [zigzag(exit)]   one use
 //            | 'x' varint(start_seq) zigzag(exit)                            a use ended
+//            | 'a' varint(uses) varint(failures)                             a folded batch
+//                  [zigzag(last_time_ns) varint(last_seq) u8(has_last_exit)
+//                   [zigzag(last_exit)]]                   (when uses > 0)
+//                  varint(n) (varint(start_seq) zigzag(exit)){n}
 // Updates are merge operands (no read on the write path); FullMerge folds
 // them: a use adds 1 (and a failure when its exit is non-zero) and becomes
-// the last use when (time, seq) is not older; an end adds a failure when
-// non-zero and sets the last exit when it ends the last use.
+// the last use when (time, seq) is not older (the first use always); an
+// end adds a failure when non-zero and sets the last exit when it ends the
+// last use. PartialMerge folds a batch's 'u' and 'x' operands of one
+// command into one 'a': its counts and last use, and the ends that may
+// concern a use from before the batch (applied to the existing value's last
+// use first; their failures are in the counts already). The result equals
+// applying the operands one by one, because the last use is the maximum by
+// (time, seq) and seqs are unique.
 #pragma once
 
 #include <optional>
@@ -19,6 +29,8 @@
 #include "core/view.h"
 
 namespace tb {
+
+inline constexpr std::string_view kCommandsViewName = "commands";
 
 struct CommandStats {
   uint64_t uses = 0;
@@ -34,7 +46,7 @@ bool DecodeCommandStats(std::string_view v, CommandStats* s);
 
 class CommandsView final : public View {
  public:
-  std::string_view name() const override { return "commands"; }
+  std::string_view name() const override { return kCommandsViewName; }
   uint32_t version() const override { return 1; }
   void Apply(const ViewInput& in, ViewWriter& out) const override;
   // Read-modify-write: subtracts the records' uses and failures; when the
@@ -44,6 +56,7 @@ class CommandsView final : public View {
   bool HasMerge() const override { return true; }
   bool FullMerge(const std::string_view* existing, std::span<const std::string_view> operands,
                  std::string* out) const override;
+  bool PartialMerge(std::span<const std::string_view> operands, std::string* out) const override;
 };
 
 }  // namespace tb

@@ -27,9 +27,9 @@ bool ParseFieldIndexKey(std::string_view key, std::string_view* value, int64_t* 
 
 std::string_view FieldIndexView::name() const {
   switch (field_) {
-    case IndexedField::kCwd: return "by_cwd";
-    case IndexedField::kSession: return "by_session";
-    case IndexedField::kCommand: return "by_command";
+    case IndexedField::kCwd: return kByCwdViewName;
+    case IndexedField::kSession: return kBySessionViewName;
+    case IndexedField::kCommand: return kByCommandViewName;
   }
   return "";
 }

@@ -15,6 +15,10 @@ namespace tb {
 
 enum class IndexedField { kCwd, kSession, kCommand };
 
+inline constexpr std::string_view kByCwdViewName = "by_cwd";
+inline constexpr std::string_view kBySessionViewName = "by_session";
+inline constexpr std::string_view kByCommandViewName = "by_command";
+
 // The key prefix of all entries whose field equals `value`.
 std::string FieldIndexPrefix(std::string_view value);
 std::string FieldIndexKey(std::string_view value, int64_t time_ns, uint64_t seq);

@@ -12,6 +12,14 @@ std::string HistoryKey(int64_t time_ns, uint64_t seq) {
   return k;
 }
 
+std::string HistoryTimePrefix(int64_t time_ns) {
+  std::string k;
+  PutI64Key(&k, time_ns);
+  return k;
+}
+
+std::unique_ptr<KvCursor> NewHistoryCursor(StoreReader& reader) { return reader.NewViewCursor(kHistoryViewName); }
+
 bool ParseHistoryKey(std::string_view key, int64_t* time_ns, uint64_t* seq) {
   return key.size() == 16 && GetI64Key(&key, time_ns) && GetU64BE(&key, seq);
 }

@@ -23,14 +23,20 @@ struct HistoryState {
   bool operator==(const HistoryState&) const = default;
 };
 
+inline constexpr std::string_view kHistoryViewName = "history";
+
 std::string HistoryKey(int64_t time_ns, uint64_t seq);
+// The prefix shared by the keys of every record started at `time_ns`.
+std::string HistoryTimePrefix(int64_t time_ns);
 bool ParseHistoryKey(std::string_view key, int64_t* time_ns, uint64_t* seq);
+// A cursor over the history view of `reader`; null when it has none.
+std::unique_ptr<KvCursor> NewHistoryCursor(StoreReader& reader);
 std::string EncodeHistoryState(const HistoryState& s);
 bool DecodeHistoryState(std::string_view v, HistoryState* s);
 
 class HistoryView final : public View {
  public:
-  std::string_view name() const override { return "history"; }
+  std::string_view name() const override { return kHistoryViewName; }
   uint32_t version() const override { return 1; }
   void Apply(const ViewInput& in, ViewWriter& out) const override;
   Status ApplyRemoval(const RemovalInput& in, ViewLookup& lookup, ViewWriter& out) const override;

@@ -16,11 +16,14 @@ bool ParseIdKey(std::string_view key, EventId* id) {
   return key.size() == 16 && GetU64BE(&key, &id->origin) && GetU64BE(&key, &id->counter);
 }
 
+std::unique_ptr<KvCursor> NewIdsCursor(StoreReader& reader) { return reader.NewViewCursor(kIdsViewName); }
+
+bool ParseIdsValue(std::string_view value, uint64_t* seq) { return GetVarint(&value, seq); }
+
 Status LookupId(StoreReader& reader, const EventId& id, uint64_t* seq) {
   std::string v;
-  TB_RETURN_IF_ERROR(reader.GetViewValue("ids", IdKey(id), &v));
-  std::string_view sv = v;
-  if (!GetVarint(&sv, seq)) return Status::Corruption("view ids: malformed entry for " + id.ToString());
+  TB_RETURN_IF_ERROR(reader.GetViewValue(kIdsViewName, IdKey(id), &v));
+  if (!ParseIdsValue(v, seq)) return Status::Corruption("view ids: malformed entry for " + id.ToString());
   return Status::OK();
 }
 

@@ -14,6 +14,8 @@
 
 namespace tb {
 
+inline constexpr std::string_view kIdsViewName = "ids";
+
 std::string IdKey(const EventId& id);
 bool ParseIdKey(std::string_view key, EventId* id);
 
@@ -21,10 +23,14 @@ bool ParseIdKey(std::string_view key, EventId* id);
 // when there is none (never appended, or forgotten), Corruption when the
 // entry is malformed.
 Status LookupId(StoreReader& reader, const EventId& id, uint64_t* seq);
+// A cursor over the ids view of `reader` (null when it has none), and the
+// seq held by one of its values (false when malformed).
+std::unique_ptr<KvCursor> NewIdsCursor(StoreReader& reader);
+bool ParseIdsValue(std::string_view value, uint64_t* seq);
 
 class IdsView final : public View {
  public:
-  std::string_view name() const override { return "ids"; }
+  std::string_view name() const override { return kIdsViewName; }
   uint32_t version() const override { return 1; }
   void Apply(const ViewInput& in, ViewWriter& out) const override;
   Status ApplyRemoval(const RemovalInput& in, ViewLookup& lookup, ViewWriter& out) const override;

@@ -36,6 +36,8 @@
 
 namespace tb {
 
+inline constexpr std::string_view kStatsViewName = "stats";
+
 enum class StatsDim : char { kGroup = 'g', kHourHost = 'h', kDirectory = 'd' };
 
 // floor(time_ns / 1 day).
@@ -53,13 +55,17 @@ class StatsView final : public View {
   // a test fails when data/categories.toml's [grouping] changes without a
   // bump of version().
   static constexpr uint64_t kGroupingFingerprint = 966625617529074140ull;
-  std::string_view name() const override { return "stats"; }
+  std::string_view name() const override { return kStatsViewName; }
   uint32_t version() const override { return 1; }
   void Apply(const ViewInput& in, ViewWriter& out) const override;
   Status ApplyRemoval(const RemovalInput& in, ViewLookup& lookup, ViewWriter& out) const override;
   bool HasMerge() const override { return true; }
   bool FullMerge(const std::string_view* existing, std::span<const std::string_view> operands,
                  std::string* out) const override;
+  // Operands and values share one encoding: the folded operand is the sum.
+  bool PartialMerge(std::span<const std::string_view> operands, std::string* out) const override {
+    return FullMerge(nullptr, operands, out);
+  }
 };
 
 }  // namespace tb

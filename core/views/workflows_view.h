@@ -11,12 +11,14 @@
 
 namespace tb {
 
+inline constexpr std::string_view kWorkflowsViewName = "workflows";
+
 std::string EncodeWorkflow(const Workflow& w);
 bool DecodeWorkflow(std::string_view key, std::string_view value, Workflow* out);
 
 class WorkflowsView final : public View {
  public:
-  std::string_view name() const override { return "workflows"; }
+  std::string_view name() const override { return kWorkflowsViewName; }
   uint32_t version() const override { return 1; }
   void Apply(const ViewInput& in, ViewWriter& out) const override;
 };
