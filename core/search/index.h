@@ -104,6 +104,8 @@ class SearchIndex {
   int32_t exit(size_t r) const { return exit_[r]; }
   // Whole id columns, verified at once (empty when damaged).
   std::span<const uint32_t> cmd_column() const { return cmd_.All(); }
+  // The same column read a range at a time (verifies only the blocks read).
+  const IndexColumn<uint32_t>& cmd_ids() const { return cmd_; }
   std::span<const uint32_t> cwd_column() const { return cwd_.All(); }
   // The time column, verified lazily element by element (walks touch few).
   const IndexColumn<int64_t>& time_column() const { return time_; }

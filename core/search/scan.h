@@ -98,8 +98,12 @@ WalkEnd WalkRows(const SearchIndex& ix, const IndexOverlay* ov, const std::vecto
                  size_t max_rows = SIZE_MAX) {
   const int64_t since = f.since_ns.value_or(INT64_MIN), until = f.until_ns.value_or(INT64_MAX);
   const IndexColumn<int64_t>& times = ix.time_column();
-  auto cmds = ix.cmd_column();
-  if (cmds.size() != times.size()) return WalkEnd::kDone;  // damaged: the index reports it
+  // Command ids are read 1024 rows (one checksum block) at a time, so a walk
+  // that stops early verifies only what it read.
+  const IndexColumn<uint32_t>& cmd_ids = ix.cmd_ids();
+  if (cmd_ids.size() != times.size()) return WalkEnd::kDone;  // damaged: the index reports it
+  std::span<const uint32_t> cmds;
+  size_t cmds_from = 0;
   // Rows are sorted by time descending: skip those newer than `until`.
   size_t r = FirstNotNewer(times, until);
   const size_t end = since == INT64_MIN ? times.size() : FirstNotNewer(times, since - 1);
@@ -130,7 +134,12 @@ WalkEnd WalkRows(const SearchIndex& ix, const IndexOverlay* ov, const std::vecto
         if (deadline && MonoNs() >= deadline) return WalkEnd::kDeadline;
         next_check += 0x10000;
       }
-      uint32_t c = cmds[r];
+      if (r < cmds_from || r - cmds_from >= cmds.size()) {
+        cmds_from = r;
+        cmds = cmd_ids.Range(r, std::min<size_t>(1024, cmd_ids.size() - r));
+        if (cmds.empty()) return WalkEnd::kDone;  // damaged: the index reports it
+      }
+      uint32_t c = cmds[r - cmds_from];
       if (!want(c, r)) continue;
       Row row{times[r], ix.seq(r), c, static_cast<uint32_t>(r), nullptr};
       while (p < patched.size() && patched[p].first < r) ++p;

@@ -271,7 +271,8 @@ std::optional<Row> SelfRow(const SearchIndex& ix, const IndexOverlay* ov, const 
   Scope scope(ix, own);
   std::optional<Row> newest;
   WalkRows(
-      ix, ov, ov_cmds, own.filter, 0, [&](uint32_t, size_t r) { return r == SIZE_MAX || scope.BaseAccepts(ix, r); },
+      ix, ov, ov_cmds, own.filter, 0,
+      [&](uint32_t, size_t r) { return r == SIZE_MAX || (ix.RowOk(r) && scope.BaseAccepts(ix, r)); },
       [&](const Row& row) {
         if (!scope.Accepts(ix, row)) return true;
         newest = row;
@@ -347,9 +348,13 @@ Status Searcher::SearchUnchecked(const SearchRequest& req, SearchResult* out) co
     // Common texts fill the page within the newest rows: test the commands
     // met there one by one (remembered per text) and stop at the limit.
     // Only when that does not fill the page is every text matched below.
-    TB_RETURN_IF_ERROR(index_.CheckRows(SearchIndex::kCmdColumn | filter_cols));
+    // Each row's ids are checked as it is met (RowOk), not whole columns.
     std::vector<uint8_t> memo(total, 0);  // 0 unknown, 1 matches, 2 does not
     auto lazy = [&](uint32_t c, size_t r) {
+      if (r != SIZE_MAX && !index_.RowOk(r)) {
+        if (row_error.ok()) row_error = Status::Corruption("search index row " + std::to_string(r) + " is damaged");
+        return false;
+      }
       if (r != SIZE_MAX && !scope.BaseAccepts(index_, r)) return false;
       if (memo[c] == 0) memo[c] = MatchCommand(index_, extra_->texts, m, c, nullptr) ? 1 : 2;
       return memo[c] == 1;
