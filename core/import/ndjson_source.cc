@@ -178,7 +178,8 @@ Status FromFields(const Fields& f, ImportedCommand* out) {
   }
   if (f[kTruncated].type == Value::kBool) ev.truncated = f[kTruncated].b;
   if (const Value& v = f[kId]; v.type == Value::kString) {
-    if (!EventId::Parse(v.s, &ev.id)) return Status::InvalidArgument("invalid 'id'");
+    if (v.s.empty()) return Status::InvalidArgument("invalid 'id'");
+    if (!EventId::Parse(v.s, &ev.id)) ev.id = ForeignEventId(v.s);
     out->keep_id = true;
   }
   if (f[kSeq].non_negative_integer()) out->want_seq = f[kSeq].AsUint64();

@@ -5,6 +5,11 @@
 // records without one), so an import into an empty store can keep every
 // id and seq; the file is indexed first (24 bytes per record) and each
 // record re-read with pread, so memory stays bounded.
+//
+// An `id` that is not EventId's text form (core/event.h) is another tool's
+// id: the record keeps ForeignEventId(id), so importing the same file again
+// finds it by id. An empty `id` is invalid; an `id` that is not a string is
+// ignored (the record gets a new id).
 #pragma once
 
 #include <memory>

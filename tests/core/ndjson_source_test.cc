@@ -1,11 +1,13 @@
 // The ndjson record parser (core/import/ndjson_source.h): tb's own export
 // lines field by field, the lines only nlohmann::json reads (simdjson
-// refuses them, the parser must still take them), and the exact problem
-// messages.
+// refuses them, the parser must still take them), the exact problem
+// messages, and ids: tb's own kept, other tools' mapped to
+// ForeignEventId (core/event.h).
 #include <gtest/gtest.h>
 
 #include <string>
 
+#include "core/event.h"
 #include "core/import/ndjson_source.h"
 
 namespace tb {
@@ -136,6 +138,31 @@ TEST(NdjsonRecordParserTest, NumbersAsNlohmannJsonTypesThem) {
   EXPECT_EQ(c.want_seq, 0u);
   EXPECT_FALSE(c.has_time);
   EXPECT_FALSE(c.ev.truncated);
+}
+
+TEST(NdjsonRecordParserTest, ForeignIdsMapToAFixedOriginAndTheirHash) {
+  NdjsonRecordParser p;
+  ImportedCommand c;
+  // Pinned: these ids are stored, so the mapping must never change.
+  const std::pair<std::string, EventId> kCases[] = {
+      {"gen-1", {kForeignIdOrigin, 18440075313148275124ull}},
+      {"gen-2", {kForeignIdOrigin, 8020647319395219075ull}},
+      {"550e8400-e29b-41d4-a716-446655440000", {kForeignIdOrigin, 421870232619748035ull}},
+      // Not tb's canonical form (upper-case hex): foreign too.
+      {"0123456789ABCDEF-1", {kForeignIdOrigin, 17108039010689407182ull}},
+  };
+  for (const auto& [text, id] : kCases) {
+    Status s = p.Parse(R"({"command":"x","id":")" + text + "\"}", &c);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    EXPECT_TRUE(c.keep_id) << text;
+    EXPECT_EQ(c.ev.id, id) << text;
+    EXPECT_EQ(ForeignEventId(text), id) << text;
+  }
+  EXPECT_EQ(ForeignEventId("gen-1").ToString(), "ffffffffffffffff-18440075313148275124");
+  // An id that is not a string is no id: the record gets a new one.
+  Status s = p.Parse(R"({"command":"x","id":42})", &c);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_FALSE(c.keep_id);
 }
 
 }  // namespace
