@@ -29,11 +29,23 @@ constexpr std::string_view kKeyNames[kKeyCount] = {
     "command", "command_b64", "cwd", "cwd_b64", "session", "session_b64", "host", "host_b64", "user", "user_b64",
     "shell", "shell_b64", "exit_code", "duration_ms", "started_at_ns", "started_at", "truncated", "id", "seq"};
 
+// The Key named `name`, or -1. Candidates by length first: this runs for
+// every key of every record.
 int KeyOf(std::string_view name) {
-  for (int k = 0; k < kKeyCount; ++k) {
-    if (kKeyNames[k] == name) return k;
+  auto is = [&](Key k) { return name == kKeyNames[k]; };
+  switch (name.size()) {
+    case 2: return is(kId) ? kId : -1;
+    case 3: return is(kCwd) ? kCwd : is(kSeq) ? kSeq : -1;
+    case 4: return is(kHost) ? kHost : is(kUser) ? kUser : -1;
+    case 5: return is(kShell) ? kShell : -1;
+    case 7: return is(kCommand) ? kCommand : is(kSession) ? kSession : is(kCwdB64) ? kCwdB64 : -1;
+    case 8: return is(kHostB64) ? kHostB64 : is(kUserB64) ? kUserB64 : -1;
+    case 9: return is(kExitCode) ? kExitCode : is(kTruncated) ? kTruncated : is(kShellB64) ? kShellB64 : -1;
+    case 10: return is(kStartedAt) ? kStartedAt : -1;
+    case 11: return is(kDurationMs) ? kDurationMs : is(kCommandB64) ? kCommandB64 : is(kSessionB64) ? kSessionB64 : -1;
+    case 13: return is(kStartedAtNs) ? kStartedAtNs : -1;
+    default: return -1;
   }
-  return -1;
 }
 
 // One value as JSON typed it. Integers are kInt unless they only fit a
@@ -245,6 +257,8 @@ class NdjsonSource final : public ImportSource {
     }
     status_ = reader.status();
     std::stable_sort(index_.begin(), index_.end(), [](const Entry& a, const Entry& b) { return a.seq < b.seq; });
+    in_file_order_ = std::is_sorted(index_.begin(), index_.end(),
+                                    [](const Entry& a, const Entry& b) { return a.offset < b.offset; });
   }
   ~NdjsonSource() override {
     if (fd_ >= 0) ::close(fd_);
@@ -253,13 +267,12 @@ class NdjsonSource final : public ImportSource {
   bool Next(ImportedCommand* out) override {
     while (status_.ok() && next_ < index_.size()) {
       const Entry& e = index_[next_++];
-      buf_.resize(e.length);
-      ssize_t n = ::pread(fd_, buf_.data(), e.length, static_cast<off_t>(e.offset));
-      if (n != static_cast<ssize_t>(e.length)) {
+      std::string_view line;
+      if (!Read(e, &line)) {
         status_ = Status::IOError("the file changed while it was imported");
         return false;
       }
-      Status s = parser_.Parse(buf_, out);
+      Status s = parser_.Parse(line, out);
       if (!s.ok()) {
         options_.problem(e.line, s.message());
         continue;
@@ -283,11 +296,33 @@ class NdjsonSource final : public ImportSource {
     uint32_t length = 0;
     uint32_t line = 0;
   };
+  // Records read in file order (an export lists them by seq) come from
+  // reads of kReadAhead bytes; otherwise each record is one pread.
+  static constexpr size_t kReadAhead = 1 << 20;
+
+  // The bytes of `e` in *line (valid until the next call); false when the
+  // file is shorter than the index says.
+  bool Read(const Entry& e, std::string_view* line) {
+    if (e.offset < buf_offset_ || e.offset + e.length > buf_offset_ + buf_bytes_) {
+      size_t want = in_file_order_ ? std::max<size_t>(kReadAhead, e.length) : e.length;
+      buf_.resize(want);
+      ssize_t n = ::pread(fd_, buf_.data(), want, static_cast<off_t>(e.offset));
+      buf_offset_ = e.offset;
+      buf_bytes_ = n > 0 ? static_cast<size_t>(n) : 0;
+      if (buf_bytes_ < e.length) return false;
+    }
+    *line = std::string_view(buf_.data() + (e.offset - buf_offset_), e.length);
+    return true;
+  }
+
   int fd_;
   SourceOptions options_;
   std::vector<Entry> index_;
+  bool in_file_order_ = false;
   size_t next_ = 0;
-  std::string buf_;
+  std::string buf_;  // file bytes from buf_offset_ on, buf_bytes_ of them
+  uint64_t buf_offset_ = 0;
+  size_t buf_bytes_ = 0;
   NdjsonRecordParser parser_;
   Status status_;
 };

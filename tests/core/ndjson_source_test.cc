@@ -61,6 +61,22 @@ TEST(NdjsonRecordParserTest, ReadsEveryKeyOfTheExport) {
   EXPECT_EQ(c.want_seq, 0u);
 }
 
+TEST(NdjsonRecordParserTest, EveryB64KeyCarriesBytes) {
+  NdjsonRecordParser p;
+  ImportedCommand c;
+  // "/w==" is 0xff, "AP4=" 0x00 0xfe.
+  Status s = p.Parse(R"({"command":"?","command_b64":"/w==","cwd_b64":"AP4=","session_b64":"/w==",)"
+                     R"("host_b64":"AP4=","user_b64":"/w==","shell_b64":"AP4="})",
+                     &c);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(c.ev.command, "\xff");
+  EXPECT_EQ(c.ev.cwd, "\0\xfe"s);
+  EXPECT_EQ(c.ev.session, "\xff");
+  EXPECT_EQ(c.ev.host, "\0\xfe"s);
+  EXPECT_EQ(c.ev.user, "\xff");
+  EXPECT_EQ(c.ev.shell, "\0\xfe"s);
+}
+
 TEST(NdjsonRecordParserTest, ProblemsNameTheKey) {
   NdjsonRecordParser p;
   EXPECT_EQ(Problem(p, R"({"cwd":"/"})"), "missing 'command'");
