@@ -1,24 +1,31 @@
-// import_bench: `tb import zsh FILE` of a generated 1,000,000-line zsh
-// EXTENDED_HISTORY file into an empty store; budget: at least 500,000 commands/s), beside SQLite with atuin's schema
-// doing the same import.
+// import_bench: `tb import FORMAT FILE` of a generated 1,000,000-command
+// history file into an empty store; budget: at least 500,000 commands/s),
+// beside SQLite with atuin's schema doing the same import.
 //
-//   import_bench [--commands N] [--dir DIR] [--chunk ROWS]
+//   import_bench [--format zsh|ndjson] [--foreign-ids] [--commands N] [--dir DIR] [--chunk ROWS]
 //
 // * The file: HistoryGenerator's commands (bench/history_gen.h, the same
-//   deterministic history every benchmark uses) written as zsh writes them,
-//   `: <start s>:<elapsed s>;<command>`, metafied (0x83 escapes) and with
-//   backslash-newline for multi-line commands. Generation is not timed.
+//   deterministic history every benchmark uses), not timed, written
+//   - zsh (default): as zsh writes them, `: <start s>:<elapsed s>;<command>`,
+//     metafied (0x83 escapes) and with backslash-newline for multi-line
+//     commands;
+//   - ndjson: as `tb export` writes them (core/export.h): one record per
+//     line with id, seq 1..N, every contract key, and `started_at_ns` where
+//     the start is not a whole millisecond. With --foreign-ids each id is
+//     another tool's ("gen-<n>") instead of tb's own text form.
+// * Parser alone: the file read in this process through the same source
+//   (core/import) that tb uses, every entry parsed, nothing stored.
 // * tb: the real `tb` binary built beside this bench (TB_BINARY), run as
-//   `tb --data-dir DIR import zsh FILE` -- exactly the CLI's code path,
+//   `tb --data-dir DIR import FORMAT FILE` -- exactly the CLI's code path,
 //   fsync at the end included. Wall time and peak RSS from wait4.
-// * SQLite: a forked child parses the same file with the same zsh parser
+// * SQLite: a forked child parses the same file with the same parser
 //   (core/import, so parsing costs the same on both sides) and inserts every
 //   command through AtuinSqlite (bench/peers/atuin_sqlite.h: atuin's schema,
 //   pragmas -- WAL, synchronous=NORMAL -- indexes and `insert or ignore`),
 //   one transaction per --chunk rows (default 16384, tb's own chunk size),
 //   then checkpoints the WAL. The row is what atuin stores for an imported
 //   zsh line: cwd "unknown", exit -1, duration from the elapsed field,
-//   hostname "host:user", a UUIDv7 id.
+//   hostname "host:user", a UUIDv7 id; for ndjson the record's own fields.
 // Both sides start from an empty directory; the page cache is warm for both
 // (the file was just written).
 #include <sys/resource.h>
@@ -36,6 +43,7 @@
 
 #include "bench/history_gen.h"
 #include "bench/peers/atuin_sqlite.h"
+#include "core/export.h"
 #include "core/import/source.h"
 
 extern char** environ;
@@ -84,6 +92,48 @@ void AppendZshLine(const GenCommand& c, std::string* out) {
   out->push_back('\n');
 }
 
+// `tb export`'s ndjson line of one command: the record a store that ran
+// it would hold (id and seq as tb numbers them, or another tool's id).
+void AppendNdjsonLine(const GenCommand& c, bool foreign_ids, ExportFormatter* fmt, std::string* out) {
+  constexpr uint64_t kOrigin = 0x5eed0f7e4b2a1c9dull;
+  HistoryRecord r;
+  r.id = EventId{kOrigin, c.index + 1};
+  r.seq = c.index + 1;
+  r.command = c.command;
+  r.cwd = c.cwd;
+  r.exit_code = c.exit_code;
+  r.duration_ns = c.duration_ns;
+  r.started_at_ns = c.time_ns;
+  r.session = c.session;
+  r.host = c.host;
+  r.user = c.user;
+  r.shell = c.shell;
+  size_t at = out->size();
+  fmt->Add(r, out);
+  if (foreign_ids) {
+    // The id is the first key: `{"id":"<16 hex>-<n>"` becomes `{"id":"gen-<n>"`.
+    std::string id = r.id.ToString();
+    out->replace(at + 7, id.size(), "gen-" + std::to_string(c.index + 1));
+  }
+}
+
+// The parser alone, in this process: every entry of `file` read through
+// the import source tb uses. Returns the entries parsed.
+uint64_t ParseOnly(const std::string& format, const std::string& file, uint64_t* malformed) {
+  SourceOptions so;
+  so.problem = [&](uint64_t, const std::string&) { ++*malformed; };
+  std::unique_ptr<ImportSource> src;
+  Status s = OpenImportSource(format, file, so, &src);
+  if (!s.ok()) {
+    std::fprintf(stderr, "import_bench: %s\n", s.ToString().c_str());
+    return 0;
+  }
+  uint64_t n = 0;
+  ImportedCommand c;
+  while (src->Next(&c)) ++n;
+  return n;
+}
+
 struct Run {
   bool ok = false;
   double wall_s = 0, user_s = 0, sys_s = 0;
@@ -105,7 +155,7 @@ Run Wait(pid_t pid, Clock::time_point t0) {
 
 // The SQLite side, in a forked child: parse + insert; the count goes to
 // `count_file`.
-int SqliteImport(const std::string& file, const std::string& db_path, size_t chunk, const std::string& count_file) {
+int SqliteImport(const std::string& format, const std::string& file, const std::string& db_path, size_t chunk, const std::string& count_file) {
   std::string error;
   std::unique_ptr<AtuinSqlite> db = AtuinSqlite::Open(db_path, &error);
   if (db == nullptr) {
@@ -116,7 +166,7 @@ int SqliteImport(const std::string& file, const std::string& db_path, size_t chu
   uint64_t malformed = 0;
   so.problem = [&](uint64_t, const std::string&) { ++malformed; };
   std::unique_ptr<ImportSource> src;
-  Status s = OpenImportSource("zsh", file, so, &src);
+  Status s = OpenImportSource(format, file, so, &src);
   if (!s.ok()) {
     std::fprintf(stderr, "import_bench: sqlite: %s\n", s.ToString().c_str());
     return 1;
@@ -131,15 +181,24 @@ int SqliteImport(const std::string& file, const std::string& db_path, size_t chu
   while (src->Next(&c)) {
     GenCommand& g = rows[n++];
     g.command = std::move(c.ev.command);
-    g.cwd = "unknown";
-    g.session.assign(32, '0');
-    g.host = host;
-    g.user = user ? user : "";
-    g.shell = "zsh";
     g.time_ns = c.ev.time_ns;
-    g.exit_code = -1;
     g.duration_ns = c.ev.duration_ns.value_or(-1);
     g.index = total++;
+    if (format == "zsh") {
+      g.cwd = "unknown";
+      g.session.assign(32, '0');
+      g.host = host;
+      g.user = user ? user : "";
+      g.shell = "zsh";
+      g.exit_code = -1;
+    } else {
+      g.cwd = std::move(c.ev.cwd);
+      g.session = std::move(c.ev.session);
+      g.host = std::move(c.ev.host);
+      g.user = std::move(c.ev.user);
+      g.shell = std::move(c.ev.shell);
+      g.exit_code = c.ev.exit_code.value_or(-1);
+    }
     if (n == chunk) {
       if (!db->InsertBatch(std::span<const GenCommand>(rows.data(), n))) {
         std::fprintf(stderr, "import_bench: sqlite: %s\n", db->error().c_str());
@@ -161,21 +220,33 @@ int SqliteImport(const std::string& file, const std::string& db_path, size_t chu
 
 int main(int argc, char** argv) {
   size_t n = 1'000'000, chunk = 16384;
-  std::string dir = "/tmp/tb-import-bench";
-  for (int i = 1; i + 1 < argc; i += 2) {
+  std::string dir = "/tmp/tb-import-bench", format = "zsh";
+  bool foreign_ids = false;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--foreign-ids")) {
+      foreign_ids = true;
+      continue;
+    }
+    if (i + 1 >= argc) break;
     if (!std::strcmp(argv[i], "--commands")) n = std::stoull(argv[i + 1]);
     if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
     if (!std::strcmp(argv[i], "--chunk")) chunk = std::stoull(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--format")) format = argv[i + 1];
+    ++i;
+  }
+  if (format != "zsh" && format != "ndjson") {
+    std::fprintf(stderr, "import_bench: --format zsh|ndjson\n");
+    return 2;
   }
   std::error_code ec;
   fs::remove_all(dir, ec);
   fs::create_directories(dir + "/home");
   fs::create_directories(dir + "/config");
-  const std::string file = dir + "/zsh_history", tb_dir = dir + "/tb", db = dir + "/atuin/history.db";
+  const std::string file = dir + (format == "zsh" ? "/zsh_history" : "/history.ndjson"), tb_dir = dir + "/tb", db = dir + "/atuin/history.db";
   fs::create_directories(dir + "/atuin");
 
-  std::printf("import_bench: %zu commands, %ld online CPUs, load average before: %s\n", n, sysconf(_SC_NPROCESSORS_ONLN),
-              LoadAvg().c_str());
+  std::printf("import_bench: %zu commands, format %s%s, %ld online CPUs, load average before: %s\n", n,
+              format.c_str(), foreign_ids ? " (foreign ids)" : "", sysconf(_SC_NPROCESSORS_ONLN), LoadAvg().c_str());
   // --- the file (not timed) ---
   auto t = Clock::now();
   uint64_t bytes = 0, lines = 0, multiline = 0;
@@ -186,10 +257,15 @@ int main(int argc, char** argv) {
     std::FILE* f = std::fopen(file.c_str(), "wb");
     if (f == nullptr) return std::perror("fopen"), 1;
     std::string buf;
+    ExportFormatter fmt(ExportFormat::kNdjson);
     while (!gen.done()) {
       const GenCommand& c = gen.Next();
-      AppendZshLine(c, &buf);
-      if (c.command.find('\n') != std::string::npos) ++multiline;
+      if (format == "zsh") {
+        AppendZshLine(c, &buf);
+        if (c.command.find('\n') != std::string::npos) ++multiline;
+      } else {
+        AppendNdjsonLine(c, foreign_ids, &fmt, &buf);
+      }
       if (buf.size() > (1 << 20)) {
         std::fwrite(buf.data(), 1, buf.size(), f);
         bytes += buf.size();
@@ -205,6 +281,15 @@ int main(int argc, char** argv) {
               file.c_str(), static_cast<double>(bytes) / (1 << 20), static_cast<unsigned long long>(lines),
               static_cast<unsigned long long>(multiline), Since(t));
 
+  // --- the parser alone, in process ---
+  t = Clock::now();
+  uint64_t parse_malformed = 0;
+  uint64_t parsed = ParseOnly(format, file, &parse_malformed);
+  double parse_s = Since(t);
+  std::printf("parser alone (in process): %llu entries, %llu malformed, %.2f s, %.0f entries/s\n",
+              static_cast<unsigned long long>(parsed), static_cast<unsigned long long>(parse_malformed), parse_s,
+              static_cast<double>(parsed) / parse_s);
+
   // --- tb: the real binary ---
   std::string out_file = dir + "/tb.out", err_file = dir + "/tb.err";
   std::fflush(stdout);
@@ -218,7 +303,7 @@ int main(int argc, char** argv) {
     const char* user = std::getenv("USER");
     std::string u = std::string("USER=") + (user ? user : "bench");
     char* envp[] = {home.data(), xdg.data(), data.data(), run.data(), u.data(), const_cast<char*>("TZ=UTC"), nullptr};
-    std::vector<std::string> args = {TB_BINARY, "--data-dir", tb_dir, "import", "zsh", file};
+    std::vector<std::string> args = {TB_BINARY, "--data-dir", tb_dir, "import", format, file};
     std::vector<char*> av;
     for (auto& a : args) av.push_back(a.data());
     av.push_back(nullptr);
@@ -245,7 +330,7 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
   t = Clock::now();
   pid = ::fork();
-  if (pid == 0) ::_exit(SqliteImport(file, db, chunk, count_file));
+  if (pid == 0) ::_exit(SqliteImport(format, file, db, chunk, count_file));
   Run sq = Wait(pid, t);
   if (!sq.ok) {
     std::fprintf(stderr, "import_bench: the SQLite import failed\n");
@@ -256,7 +341,7 @@ int main(int argc, char** argv) {
 
   double tb_rate = static_cast<double>(tb_imported) / tbr.wall_s;
   double sq_rate = static_cast<double>(sq_rows) / sq.wall_s;
-  std::printf("\n%-34s %18s %18s\n", "", "tb import zsh", "SQLite (atuin)");
+  std::printf("\n%-34s %18s %18s\n", "", ("tb import " + format).c_str(), "SQLite (atuin)");
   std::printf("%-34s %18llu %18llu\n", "commands imported", tb_imported, sq_rows);
   std::printf("%-34s %18.2f %18.2f\n", "wall time (s)", tbr.wall_s, sq.wall_s);
   std::printf("%-34s %18.2f %18.2f\n", "cpu user + sys (s)", tbr.user_s + tbr.sys_s, sq.user_s + sq.sys_s);

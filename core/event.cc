@@ -1,5 +1,7 @@
 #include "core/event.h"
 
+#include <xxhash.h>
+
 #include <charconv>
 #include <cstdio>
 
@@ -28,6 +30,10 @@ bool EventId::Parse(std::string_view text, EventId* out) {
   if (r2.ec != std::errc() || r2.ptr != e) return false;
   *out = id;
   return true;
+}
+
+EventId ForeignEventId(std::string_view text) {
+  return EventId{kForeignIdOrigin, XXH3_64bits(text.data(), text.size())};
 }
 
 }  // namespace tb

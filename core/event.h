@@ -28,6 +28,17 @@ struct EventId {
   auto operator<=>(const EventId&) const = default;
 };
 
+// The origin of the ids an import gives to records that carry another
+// tool's id (an ndjson "id" that is not the text form above, e.g. "gen-5" or
+// a UUID): (kForeignIdOrigin, XXH3-64 of the id's bytes). The same foreign
+// id always maps to the same EventId, so importing a file again finds its
+// records by id. No store takes this value as its origin
+// (storage/store.cc, RandomOrigin). docs/formats.md, "Import sources".
+inline constexpr uint64_t kForeignIdOrigin = 0xffffffffffffffffull;
+
+// The EventId of a foreign id: {kForeignIdOrigin, XXH3_64bits(text), seed 0}.
+EventId ForeignEventId(std::string_view text);
+
 struct EventIdHash {
   size_t operator()(const EventId& id) const {
     return static_cast<size_t>(id.origin * 0x9E3779B97F4A7C15ull ^ id.counter);

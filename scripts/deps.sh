@@ -8,7 +8,7 @@ pkgs=(cmake ninja-build g++ pkg-config
       librocksdb-dev libflatbuffers-dev flatbuffers-compiler
       libboost-program-options-dev libspdlog-dev libfmt-dev libzstd-dev
       libtomlplusplus-dev nlohmann-json3-dev libre2-dev libsqlite3-dev libncurses-dev
-      libxxhash-dev)
+      libxxhash-dev libsimdjson-dev)
 if [ "${1:-}" = "--test" ]; then
   pkgs+=(libgtest-dev libgmock-dev googletest libbenchmark-dev gcovr tmux sqlite3 zsh fish)
 fi

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/codec.h"
+#include "core/event.h"
 #include "core/keycode.h"
 #include "core/views/ids_view.h"
 #include "core/views/registry.h"
@@ -21,10 +22,13 @@ constexpr std::string_view kScratchPrefix = "scratch_";
 // Past this many bytes appended, closing flushes the memtables (~StoreImpl).
 constexpr uint64_t kFlushOnCloseBytes = 1 << 20;
 
+// Never 0 (an empty id) nor kForeignIdOrigin (core/event.h: the ids of
+// imported records that carry another tool's id).
 uint64_t RandomOrigin() {
   std::random_device rd;
-  uint64_t v = (static_cast<uint64_t>(rd()) << 32) ^ rd();
-  return v == 0 ? 1 : v;
+  uint64_t v = 0;
+  while (v == 0 || v == kForeignIdOrigin) v = (static_cast<uint64_t>(rd()) << 32) ^ rd();
+  return v;
 }
 
 std::string U64(uint64_t v) {

@@ -84,5 +84,25 @@ TEST(ImportSourceTest, ZshExtendedKeepsAColonAfterTheHeader) {
   EXPECT_EQ(p.times, (std::vector<int64_t>{20, 21}));
 }
 
+TEST(ImportSourceTest, NdjsonReturnsRecordsBySeqAcrossReadAheadBlocks) {
+  // In file order, records come from 1 MiB reads: 3 MiB of records cross
+  // block boundaries. Out of file order, each record is read on its own.
+  std::string in_order, out_of_order;
+  std::vector<std::string> want;
+  const std::string pad(1000, 'x');
+  for (int i = 1; i <= 3000; ++i) {
+    std::string cmd = "echo " + std::to_string(i) + " " + pad;
+    want.push_back(cmd);
+    in_order += R"({"seq":)" + std::to_string(i) + R"(,"command":")" + cmd + "\"}\n";
+  }
+  Parsed p = Parse("ndjson", in_order + "\n  \n");
+  EXPECT_EQ(p.commands, want);
+  EXPECT_TRUE(p.problems.empty());
+  p = Parse("ndjson", "{\"seq\":3,\"command\":\"c\"}\nnot json\n{\"seq\":1,\"command\":\"a\"}\n"
+                      "{\"seq\":2,\"command\":\"b\"}\n");
+  EXPECT_EQ(p.commands, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(p.problems, (std::vector<std::string>{"2: not a JSON object"}));
+}
+
 }  // namespace
 }  // namespace tb

@@ -192,6 +192,48 @@ TEST_F(ImportTest, ExportImportRoundTripIsByteIdentical) {
   }
 }
 
+TEST_F(ImportTest, NdjsonWithOtherToolsIdsImportsOnceAndKeepsTheMappedIds) {
+  const std::string file = root() + "/other-tool.ndjson";
+  WriteFile(file,
+            R"({"id":"gen-1","command":"make","cwd":"/src","exit_code":0,"duration_ms":1500,)"
+            R"("started_at":"2024-05-01T10:00:00.000Z","session":"a","host":"h","user":"u","shell":"bash"})"
+            "\n"
+            R"({"id":"gen-2","command":"make test","started_at":"2024-05-01T10:00:05.000Z"})"
+            "\n"
+            R"({"id":"550e8400-e29b-41d4-a716-446655440000","command":"ls","started_at":"2024-05-01T10:01:00.000Z"})"
+            "\n");
+  RunResult first = Import({"ndjson", file});
+  ASSERT_EXIT_CODE(first, 0);
+  EXPECT_EQ(first.out, file + ": 3 imported, 0 duplicates, 0 malformed (ndjson, batch 1)\n");
+  EXPECT_EQ(first.err, "");
+  // The ids are (ffffffffffffffff, XXH3-64 of the foreign id), docs/formats.md.
+  std::string h = HistoryNdjson();
+  EXPECT_NE(h.find(R"({"id":"ffffffffffffffff-18440075313148275124","seq":1,"command":"make","cwd":"/src",)"
+                   R"("exit_code":0,"duration_ms":1500,"started_at":"2024-05-01T10:00:00.000Z","session":"a",)"
+                   R"("host":"h","user":"u","shell":"bash"})"),
+            std::string::npos)
+      << h;
+  EXPECT_NE(h.find(R"({"id":"ffffffffffffffff-8020647319395219075","seq":2,"command":"make test",)"), std::string::npos)
+      << h;
+  EXPECT_NE(h.find(R"({"id":"ffffffffffffffff-421870232619748035","seq":3,"command":"ls",)"), std::string::npos) << h;
+
+  RunResult again = Import({"ndjson", file});
+  ASSERT_EXIT_CODE(again, 0);
+  EXPECT_EQ(again.out, file + ": 0 imported, 3 duplicates, 0 malformed (ndjson, batch 5)\n");
+  EXPECT_EQ(again.err, "");
+  EXPECT_EQ(HistoryNdjson(), h);
+  ExpectViewsVerify();
+
+  // A file of malformed records only imports nothing and still exits 0.
+  const std::string bad = root() + "/bad.ndjson";
+  WriteFile(bad, "{\"id\":\"\",\"command\":\"x\"}\nnot json\n");
+  RunResult none = Import({"ndjson", bad});
+  EXPECT_EXIT_CODE(none, 0);
+  EXPECT_EQ(none.out, bad + ": 0 imported, 0 duplicates, 2 malformed (ndjson, batch 6)\n");
+  EXPECT_EQ(none.err, "tb: warning: " + bad + ":1: invalid 'id' (skipped)\ntb: warning: " + bad +
+                          ":2: not a JSON object (skipped)\n");
+}
+
 TEST_F(ImportTest, ForgetLeavesNoTraceAndViewsVerify) {
   ASSERT_EXIT_CODE(Import({"bash", Fixture("bash_timestamps.history")}), 0);
   Record("curl -H 'X-Api: SECRETXYZ123' https://example.com", {"--exit", "1"});
