@@ -132,11 +132,16 @@ class View {
   // *out = existing (may be null) folded with operands in order. Returns
   // false when an operand or the existing value is malformed.
   virtual bool HasMerge() const { return false; }
+  // Views whose keys repeat within a batch (counters per command text, per
+  // day) fold: storage holds their operands until the batch is complete and
+  // writes one per key (PartialMerge). Holding costs a hash lookup and a
+  // copy per operand, so views whose keys are mostly distinct per batch
+  // do not fold.
+  virtual bool FoldsOperands() const { return false; }
   // Folds `operands` (in order, at least two) into one operand with the
   // same effect on any existing value: FullMerge(e, {folded}) equals
-  // FullMerge(e, operands) for every e, absent included. Storage writes one
-  // operand per key per batch this way. False: they cannot be folded (bad
-  // input, or a view without folding); they are then written as they are.
+  // FullMerge(e, operands) for every e, absent included. False: they
+  // cannot be folded (bad input); they are then written as they are.
   virtual bool PartialMerge(std::span<const std::string_view> operands, std::string* out) const {
     (void)operands;
     (void)out;

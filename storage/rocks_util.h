@@ -73,9 +73,9 @@ class RocksCursor final : public KvCursor {
 };
 
 // Writes a view's mutations into a WriteBatch under one column family.
-// A view with a merge operator gets its operands held until Finish() (or a
-// Put/Delete of the same key, which must come after them) and written one
-// per key, folded by View::PartialMerge: a batch of 16,384 imported
+// A view that folds (View::FoldsOperands) gets its merge operands held until
+// Finish() (or a Put/Delete of the same key, which must come after them) and
+// written one per key, folded by View::PartialMerge: a batch of 16,384 imported
 // commands writes a few hundred `stats` operands instead of 49,152.
 class BatchViewWriter final : public ViewWriter {
  public:

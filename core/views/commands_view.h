@@ -56,6 +56,7 @@ class CommandsView final : public View {
   bool HasMerge() const override { return true; }
   bool FullMerge(const std::string_view* existing, std::span<const std::string_view> operands,
                  std::string* out) const override;
+  bool FoldsOperands() const override { return true; }
   bool PartialMerge(std::span<const std::string_view> operands, std::string* out) const override;
 };
 

@@ -23,10 +23,6 @@ class SequencesView final : public View {
   bool HasMerge() const override { return true; }
   bool FullMerge(const std::string_view* existing, std::span<const std::string_view> operands,
                  std::string* out) const override;
-  // Operands and values are both counts: the folded operand is the sum.
-  bool PartialMerge(std::span<const std::string_view> operands, std::string* out) const override {
-    return FullMerge(nullptr, operands, out);
-  }
 };
 
 // The `fixes` view: one entry per learned fix (core/analytics/fixes.h; key

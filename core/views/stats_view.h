@@ -63,6 +63,7 @@ class StatsView final : public View {
   bool FullMerge(const std::string_view* existing, std::span<const std::string_view> operands,
                  std::string* out) const override;
   // Operands and values share one encoding: the folded operand is the sum.
+  bool FoldsOperands() const override { return true; }
   bool PartialMerge(std::span<const std::string_view> operands, std::string* out) const override {
     return FullMerge(nullptr, operands, out);
   }
