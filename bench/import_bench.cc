@@ -4,6 +4,10 @@
 //
 //   import_bench [--format zsh|ndjson] [--foreign-ids] [--commands N] [--dir DIR] [--chunk ROWS]
 //
+// After both imports: the first `tb history -n 5` on the store as the import
+// left it, then a second generated history (another seed, same time span)
+// imported into the now used store, timed against the first import.
+//
 // * The file: HistoryGenerator's commands (bench/history_gen.h, the same
 //   deterministic history every benchmark uses), not timed, written
 //   - zsh (default): as zsh writes them, `: <start s>:<elapsed s>;<command>`,
@@ -216,6 +220,81 @@ int SqliteImport(const std::string& format, const std::string& file, const std::
   return 0;
 }
 
+// Writes the generated history of `n` commands (generator seed `seed`) as
+// `format` to `path`.
+bool WriteHistoryFile(const std::string& format, bool foreign_ids, uint64_t seed, size_t n, const std::string& path,
+                      uint64_t* bytes, uint64_t* multiline) {
+  *bytes = *multiline = 0;
+  GenOptions go;
+  go.commands = n;
+  go.seed = seed;
+  HistoryGenerator gen(go);
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) return std::perror("fopen"), false;
+  std::string buf;
+  ExportFormatter fmt(ExportFormat::kNdjson);
+  while (!gen.done()) {
+    const GenCommand& c = gen.Next();
+    if (format == "zsh") {
+      AppendZshLine(c, &buf);
+      if (c.command.find('\n') != std::string::npos) ++*multiline;
+    } else {
+      AppendNdjsonLine(c, foreign_ids, &fmt, &buf);
+    }
+    if (buf.size() > (1 << 20)) {
+      std::fwrite(buf.data(), 1, buf.size(), f);
+      *bytes += buf.size();
+      buf.clear();
+    }
+  }
+  std::fwrite(buf.data(), 1, buf.size(), f);
+  *bytes += buf.size();
+  return std::fclose(f) == 0;
+}
+
+// Runs `tb --data-dir TB_DIR ARGS...` as the user would (own environment
+// under `dir`); its first stdout line goes to *first_line.
+Run RunTb(const std::string& dir, const std::string& tb_dir, const std::vector<std::string>& tb_args,
+          std::string* first_line) {
+  std::string out_file = dir + "/tb.out", err_file = dir + "/tb.err";
+  std::fflush(stdout);
+  auto t = Clock::now();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    std::freopen(out_file.c_str(), "w", stdout);
+    std::freopen(err_file.c_str(), "w", stderr);
+    std::string home = "HOME=" + dir + "/home", xdg = "XDG_CONFIG_HOME=" + dir + "/config",
+                data = "XDG_DATA_HOME=" + dir + "/home", run = "XDG_RUNTIME_DIR=" + dir + "/home";
+    const char* user = std::getenv("USER");
+    std::string u = std::string("USER=") + (user ? user : "bench");
+    char* envp[] = {home.data(), xdg.data(), data.data(), run.data(), u.data(), const_cast<char*>("TZ=UTC"), nullptr};
+    std::vector<std::string> args = {TB_BINARY, "--data-dir", tb_dir};
+    args.insert(args.end(), tb_args.begin(), tb_args.end());
+    std::vector<char*> av;
+    for (auto& a : args) av.push_back(a.data());
+    av.push_back(nullptr);
+    ::execve(TB_BINARY, av.data(), envp);
+    std::perror("execve");
+    ::_exit(127);
+  }
+  Run r = Wait(pid, t);
+  std::ifstream tbo(out_file);
+  first_line->clear();
+  std::getline(tbo, *first_line);
+  if (!r.ok) {
+    std::ifstream e(err_file);
+    std::string msg((std::istreambuf_iterator<char>(e)), std::istreambuf_iterator<char>());
+    std::fprintf(stderr, "import_bench: tb failed: %s\n", msg.c_str());
+  }
+  return r;
+}
+
+// "FILE: 1000000 imported, ..." -> 1000000.
+unsigned long long ImportedCount(const std::string& line) {
+  size_t colon = line.rfind(": ");
+  return colon == std::string::npos ? 0 : std::strtoull(line.c_str() + colon + 2, nullptr, 10);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -249,34 +328,9 @@ int main(int argc, char** argv) {
               format.c_str(), foreign_ids ? " (foreign ids)" : "", sysconf(_SC_NPROCESSORS_ONLN), LoadAvg().c_str());
   // --- the file (not timed) ---
   auto t = Clock::now();
-  uint64_t bytes = 0, lines = 0, multiline = 0;
-  {
-    GenOptions go;
-    go.commands = n;
-    HistoryGenerator gen(go);
-    std::FILE* f = std::fopen(file.c_str(), "wb");
-    if (f == nullptr) return std::perror("fopen"), 1;
-    std::string buf;
-    ExportFormatter fmt(ExportFormat::kNdjson);
-    while (!gen.done()) {
-      const GenCommand& c = gen.Next();
-      if (format == "zsh") {
-        AppendZshLine(c, &buf);
-        if (c.command.find('\n') != std::string::npos) ++multiline;
-      } else {
-        AppendNdjsonLine(c, foreign_ids, &fmt, &buf);
-      }
-      if (buf.size() > (1 << 20)) {
-        std::fwrite(buf.data(), 1, buf.size(), f);
-        bytes += buf.size();
-        buf.clear();
-      }
-    }
-    std::fwrite(buf.data(), 1, buf.size(), f);
-    bytes += buf.size();
-    std::fclose(f);
-    lines = n + multiline;
-  }
+  uint64_t bytes = 0, multiline = 0;
+  if (!WriteHistoryFile(format, foreign_ids, GenOptions().seed, n, file, &bytes, &multiline)) return 1;
+  uint64_t lines = n + multiline;
   std::printf("file: %s, %.1f MiB, %llu lines, %llu multi-line commands (generated in %.2f s, not timed)\n",
               file.c_str(), static_cast<double>(bytes) / (1 << 20), static_cast<unsigned long long>(lines),
               static_cast<unsigned long long>(multiline), Since(t));
@@ -291,45 +345,16 @@ int main(int argc, char** argv) {
               static_cast<double>(parsed) / parse_s);
 
   // --- tb: the real binary ---
-  std::string out_file = dir + "/tb.out", err_file = dir + "/tb.err";
-  std::fflush(stdout);
-  t = Clock::now();
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    std::freopen(out_file.c_str(), "w", stdout);
-    std::freopen(err_file.c_str(), "w", stderr);
-    std::string home = "HOME=" + dir + "/home", xdg = "XDG_CONFIG_HOME=" + dir + "/config",
-                data = "XDG_DATA_HOME=" + dir + "/home", run = "XDG_RUNTIME_DIR=" + dir + "/home";
-    const char* user = std::getenv("USER");
-    std::string u = std::string("USER=") + (user ? user : "bench");
-    char* envp[] = {home.data(), xdg.data(), data.data(), run.data(), u.data(), const_cast<char*>("TZ=UTC"), nullptr};
-    std::vector<std::string> args = {TB_BINARY, "--data-dir", tb_dir, "import", format, file};
-    std::vector<char*> av;
-    for (auto& a : args) av.push_back(a.data());
-    av.push_back(nullptr);
-    ::execve(TB_BINARY, av.data(), envp);
-    std::perror("execve");
-    ::_exit(127);
-  }
-  Run tbr = Wait(pid, t);
-  std::ifstream tbo(out_file);
   std::string tb_line;
-  std::getline(tbo, tb_line);
-  if (!tbr.ok) {
-    std::ifstream e(err_file);
-    std::string msg((std::istreambuf_iterator<char>(e)), std::istreambuf_iterator<char>());
-    std::fprintf(stderr, "import_bench: tb import failed: %s\n", msg.c_str());
-    return 1;
-  }
-  unsigned long long tb_imported = 0;
-  size_t colon = tb_line.rfind(": ");
-  if (colon != std::string::npos) tb_imported = std::strtoull(tb_line.c_str() + colon + 2, nullptr, 10);
+  Run tbr = RunTb(dir, tb_dir, {"import", format, file}, &tb_line);
+  if (!tbr.ok) return 1;
+  unsigned long long tb_imported = ImportedCount(tb_line);
 
   // --- SQLite with atuin's schema ---
   std::string count_file = dir + "/sqlite.count";
   std::fflush(stdout);
   t = Clock::now();
-  pid = ::fork();
+  pid_t pid = ::fork();
   if (pid == 0) ::_exit(SqliteImport(format, file, db, chunk, count_file));
   Run sq = Wait(pid, t);
   if (!sq.ok) {
@@ -353,6 +378,25 @@ int main(int argc, char** argv) {
   std::printf("\ntb / SQLite throughput ratio: %.2fx (budget: tb >= 500000 commands/s: %s)\n", tb_rate / sq_rate,
               tb_rate >= 500000 ? "met" : "NOT met");
   std::printf("tb said: %s\n", tb_line.c_str());
+
+  // --- what the import left: a query right after it, as a user would ---
+  std::string ignored;
+  Run first = RunTb(dir, tb_dir, {"history", "-n", "5"}, &ignored);
+  std::printf("first `tb history -n 5` after the import: %.1f ms\n", first.wall_s * 1000);
+
+  // --- a second history (another seed, the same time span) into the used store ---
+  const std::string file2 = file + ".2";
+  uint64_t bytes2 = 0, multiline2 = 0;
+  if (!WriteHistoryFile(format, foreign_ids, GenOptions().seed + 1, n, file2, &bytes2, &multiline2)) return 1;
+  std::string tb_line2;
+  Run used = RunTb(dir, tb_dir, {"import", format, file2}, &tb_line2);
+  if (!used.ok) return 1;
+  double used_rate = static_cast<double>(ImportedCount(tb_line2)) / used.wall_s;
+  std::printf("into the store holding %llu commands: %.0f commands/s (%.2f s wall, %.2f s cpu, peak RSS %.1f MiB); "
+              "time %.2fx the import into an empty store (budget: <= 1.5x)\n",
+              tb_imported, used_rate, used.wall_s, used.user_s + used.sys_s, static_cast<double>(used.maxrss_kb) / 1024,
+              used.wall_s / tbr.wall_s);
+  std::printf("tb said: %s\n", tb_line2.c_str());
   std::printf("load average after: %s\n", LoadAvg().c_str());
   return 0;
 }
