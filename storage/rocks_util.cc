@@ -257,6 +257,13 @@ rocksdb::ColumnFamilyOptions MakeCFOptions(const RocksTuning& t,
   table.format_version = 5;
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   if (view != nullptr && view->HasMerge()) o.merge_operator = std::make_shared<ViewMergeOperator>(view);
+  if (t.bulk) {
+    o.disable_auto_compactions = true;
+    o.level0_slowdown_writes_trigger = 1 << 30;
+    o.level0_stop_writes_trigger = 1 << 30;
+    o.soft_pending_compaction_bytes_limit = 0;  // 0: no limit
+    o.hard_pending_compaction_bytes_limit = 0;
+  }
   return o;
 }
 

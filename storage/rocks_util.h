@@ -27,6 +27,7 @@ struct RocksTuning {
   uint64_t write_buffer_bytes = 16ull << 20;
   bool read_only = false;
   bool salvage = false;  // skip corrupted write-ahead log records (tb log salvage)
+  bool bulk = false;     // StoreOptions::bulk
   // The database directory: RocksDB's info log goes to <db_path>/LOG
   // (through InfoLogFile below). Empty = no info log.
   std::string db_path;

@@ -219,6 +219,7 @@ Status StoreImpl::OpenDb(bool create) {
   tuning_.write_buffer_bytes = options_.write_buffer_bytes;
   tuning_.read_only = read_only_;
   tuning_.salvage = options_.salvage;
+  tuning_.bulk = options_.bulk;
   tuning_.db_path = db_path_;
   // One shard: tb reads from one thread, and with the default 64 shards a
   // large index or filter block is bigger than a shard and never stays cached.

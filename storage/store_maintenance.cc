@@ -434,6 +434,7 @@ Status StoreImpl::CompactAll() {
   TB_RETURN_IF_ERROR(CheckWritable());
   TB_RETURN_IF_ERROR(FromRocks(db_->Flush(rocksdb::FlushOptions(), handles_), "flushing"));
   rocksdb::CompactRangeOptions co;
+  co.max_subcompactions = 2;
   co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
   for (auto* h : handles_) {
     TB_RETURN_IF_ERROR(FromRocks(db_->CompactRange(co, h, nullptr, nullptr), "compacting"));

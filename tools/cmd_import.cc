@@ -37,6 +37,8 @@ namespace tb {
 namespace {
 
 constexpr size_t kChunk = 16384;
+// Inputs from this size on (about 100,000 commands) are imported in bulk.
+constexpr uint64_t kBulkBytes = 4 << 20;
 constexpr int kShownProblems = 10;
 
 struct Counts {
@@ -369,15 +371,20 @@ Status RunImport(Context& ctx, Store& store, const ImportJob& job, Counts* count
 // What importing `jobs` may add to the data dir before compaction: the log,
 // the views and the WAL hold each command several times over (measured:
 // about 7 bytes per byte of a bash history file).
-uint64_t ImportSpace(const std::vector<ImportJob>& jobs) {
-  constexpr uint64_t kBytesPerInputByte = 8;
+// The bytes of the input files (the ones that exist).
+uint64_t InputBytes(const std::vector<ImportJob>& jobs) {
   uint64_t total = 0;
   for (const ImportJob& job : jobs) {
     std::error_code ec;
     uint64_t size = std::filesystem::file_size(job.path, ec);
-    if (!ec) total += size * kBytesPerInputByte;
+    if (!ec) total += size;
   }
   return total;
+}
+
+uint64_t ImportSpace(const std::vector<ImportJob>& jobs) {
+  constexpr uint64_t kBytesPerInputByte = 8;
+  return InputBytes(jobs) * kBytesPerInputByte;
 }
 
 // Known history files of the current user: (source, path).
@@ -462,8 +469,11 @@ Status CmdImport(Context& ctx, const Argv& args) {
     }
     jobs.push_back({source, path, a.Has("strict")});
   }
+  // A large import loads in bulk: compacted once at the end
+  // (StoreOptions::bulk).
+  const bool bulk = InputBytes(jobs) >= kBulkBytes;
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadWrite, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadWrite, &store, bulk));
   TB_RETURN_IF_ERROR(ctx.CheckSpace(ImportSpace(jobs)));
   for (const ImportJob& job : jobs) {
     Counts counts;
@@ -476,6 +486,14 @@ Status CmdImport(Context& ctx, const Argv& args) {
                   static_cast<unsigned long long>(counts.duplicates), static_cast<unsigned long long>(counts.malformed),
                   job.source.c_str(), static_cast<unsigned long long>(batch));
     WriteOut(line);
+  }
+  if (!bulk) return Status::OK();
+  if (ctx.stderr_tty) std::fprintf(stderr, "tb: compacting the store after the import...\n");
+  // Everything is imported and durable already: a compaction that fails
+  // (a full disk) is left to the next writer.
+  if (Status s = store->CompactAll(); !s.ok()) {
+    std::fprintf(stderr, "tb: warning: the import is complete, but compacting the store failed: %s\n",
+                 s.message().c_str());
   }
   return Status::OK();
 }

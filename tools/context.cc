@@ -28,8 +28,9 @@ std::string Context::Env(const std::string& name) const {
   return "";
 }
 
-Status Context::OpenStore(StoreOptions::Access access, std::unique_ptr<Store>* out) {
+Status Context::OpenStore(StoreOptions::Access access, std::unique_ptr<Store>* out, bool bulk) {
   StoreOptions o;
+  o.bulk = bulk;
   o.data_dir = data_dir;
   o.access = access;
   if (access == StoreOptions::Access::kReadPreferred && SpoolPending()) o.access = StoreOptions::Access::kAuto;

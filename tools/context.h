@@ -36,7 +36,8 @@ struct Context {
   // A writable store first drains the shell hooks' spool (storage/spool.h).
   // kReadPreferred becomes kAuto when the spool holds frames, so a query
   // right after a command shows it.
-  Status OpenStore(StoreOptions::Access access, std::unique_ptr<Store>* out);
+  // `bulk`: StoreOptions::bulk (a large import).
+  Status OpenStore(StoreOptions::Access access, std::unique_ptr<Store>* out, bool bulk = false);
   Status DrainSpoolInto(Store& store) const;
   // NoSpace ("disk full: ...", naming command_line to rerun) unless the file
   // system holding `path` (the data dir when empty) has storage.reserve_mb

@@ -112,5 +112,34 @@ TEST_F(ImportWritersFaultTest, RecordsDuringAnImportAreEachStoredOnce) {
   }
 }
 
+// An input of 4 MiB or more loads in bulk (no compaction until the end,
+// then one): the result is the same store an ordinary import makes.
+TEST_F(ImportWritersFaultTest, ABulkImportGivesTheSameRecordsAndVerifies) {
+  constexpr int kLines = 115000;
+  std::string content;
+  for (int i = 0; i < kLines; ++i) {
+    content += "#" + std::to_string(1600000000 + i) + "\nbulk-command-number-" + std::to_string(i) + "\n";
+  }
+  ASSERT_GE(content.size(), 4u << 20);
+  std::string file = WriteBashFile("bulk_history", content);
+  Record("before-the-import");
+  TbCall c;
+  c.timeout = std::chrono::milliseconds(240000);
+  RunResult r = Tb({"import", "bash", file}, c);
+  ASSERT_EXIT_CODE(r, 0);
+  EXPECT_EQ(r.out, file + ": 115000 imported, 0 duplicates, 0 malformed (bash, batch 2)\n");
+  EXPECT_EQ(r.err, "");
+  std::vector<std::string> newest = Commands({"-n", "2"});
+  EXPECT_EQ(newest, (std::vector<std::string>{"before-the-import", "bulk-command-number-114999"}));
+  EXPECT_EQ(Commands({"-n", "200000"}).size(), static_cast<size_t>(kLines + 1));
+  RunResult again = Tb({"import", "bash", file}, c);
+  ASSERT_EXIT_CODE(again, 0);
+  EXPECT_EQ(again.out, file + ": 0 imported, 115000 duplicates, 0 malformed (bash, batch 115003)\n");
+  RunResult verify = Tb({"views", "verify"}, c);
+  EXPECT_EXIT_CODE(verify, 0);
+  RunResult log = Tb({"log", "verify"}, c);
+  EXPECT_EXIT_CODE(log, 0);
+}
+
 }  // namespace
 }  // namespace tb::testing
