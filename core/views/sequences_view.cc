@@ -6,70 +6,55 @@
 
 #include "core/analytics/learning.h"
 #include "core/analytics/session_window.h"
-#include "core/keycode.h"
 
 namespace tb {
-namespace {
-
-constexpr char kOne[] = {1};
-
-}  // namespace
 
 void SequencesView::Apply(const ViewInput& in, ViewWriter& out) const {
   if (in.completion == nullptr) return;
-  thread_local std::vector<std::string> keys;
-  SequenceKeys(*in.completion, &keys);
-  for (const std::string& k : keys) out.Merge(k, std::string_view(kOne, 1));
+  thread_local std::vector<SequenceOp> ops;
+  SequenceOps(*in.completion, &ops);
+  for (const SequenceOp& op : ops) out.Merge(op.key, op.operand);
 }
 
 bool SequencesView::FullMerge(const std::string_view* existing, std::span<const std::string_view> operands,
                               std::string* out) const {
-  uint64_t total = 0;
-  if (existing != nullptr) {
-    std::string_view v = *existing;
-    if (!GetVarint(&v, &total) || !v.empty()) return false;
-  }
-  for (std::string_view op : operands) {
-    uint64_t d;
-    if (!GetVarint(&op, &d) || !op.empty()) return false;
-    total += d;
-  }
-  out->clear();
-  PutVarint(out, total);
-  return true;
+  return MergeCounterLists(existing, operands, out);
 }
 
 Status SequencesView::ApplyRemoval(const RemovalInput& in, ViewLookup& lookup, ViewWriter& out) const {
   std::vector<OwnedCompletion> subtract, add;
   TB_RETURN_IF_ERROR(RecomputeForRemoval(in, lookup, &subtract, &add));
-  std::map<std::string, int64_t> delta;
-  std::vector<std::string> keys;
-  for (const auto& c : subtract) {
-    SequenceKeys(c.Get(), &keys);
-    for (auto& k : keys) delta[k]--;
-  }
-  for (const auto& c : add) {
-    SequenceKeys(c.Get(), &keys);
-    for (auto& k : keys) delta[k]++;
-  }
-  for (const auto& [key, d] : delta) {
-    if (d == 0) continue;
+  // key -> counter name -> change.
+  std::map<std::string, std::map<std::string, int64_t>> delta;
+  std::vector<SequenceOp> ops;
+  auto learn = [&](const OwnedCompletion& c, int64_t sign) {
+    SequenceOps(c.Get(), &ops);
+    for (const SequenceOp& op : ops) {
+      CounterReader r(op.operand);
+      std::string_view name;
+      uint64_t count;
+      auto& d = delta[op.key];
+      while (r.Next(&name, &count)) d[std::string(name)] += sign * static_cast<int64_t>(count);
+    }
+  };
+  for (const auto& c : subtract) learn(c, -1);
+  for (const auto& c : add) learn(c, +1);
+  for (auto& [key, d] : delta) {
+    std::erase_if(d, [](const auto& e) { return e.second == 0; });
+    if (d.empty()) continue;
     std::string v;
-    uint64_t count = 0;
     Status s = lookup.Get("sequences", key, &v);
-    if (s.ok()) {
-      std::string_view sv = v;
-      if (!GetVarint(&sv, &count) || !sv.empty()) return Status::Corruption("view sequences: malformed counter");
-    } else if (!s.IsNotFound()) {
+    if (s.IsNotFound()) {
+      v.clear();
+    } else if (!s.ok()) {
       return s;
     }
-    int64_t next = static_cast<int64_t>(count) + d;
-    if (next <= 0) {
+    std::string next;
+    if (!AdjustCounterList(v, d, &next)) return Status::Corruption("view sequences: malformed counters");
+    if (next.empty()) {
       out.Delete(key);
     } else {
-      std::string nv;
-      PutVarint(&nv, static_cast<uint64_t>(next));
-      out.Put(key, nv);
+      out.Put(key, next);
     }
   }
   return Status::OK();
