@@ -6,6 +6,7 @@
 
 #include "core/analytics/learning.h"
 #include "core/analytics/session_window.h"
+#include "core/keycode.h"
 
 namespace tb {
 
@@ -16,9 +17,42 @@ void SequencesView::Apply(const ViewInput& in, ViewWriter& out) const {
   for (const SequenceOp& op : ops) out.Merge(op.key, op.operand);
 }
 
+namespace {
+
+// Version 1 of the view held a bare varint per key (one counter per
+// n-gram). Until the migration drops that family (on open, when the stored
+// version differs), RocksDB may still compact or read version-1 entries
+// with this merge operator, and a failed merge in a compaction stops every
+// write of the store, the migration's included. So a bare varint reads as
+// the counter list {"": count} (what a 'd' key holds in version 2). A
+// counter list is never a bare varint: one of at most 10 bytes has a name
+// shorter than 10 bytes, so its first byte, the name's length, is a whole
+// varint followed by more bytes.
+bool LegacyCount(std::string_view v, std::string* list) {
+  uint64_t count;
+  if (v.empty() || v.size() > 10 || !GetVarint(&v, &count) || !v.empty()) return false;
+  list->clear();
+  if (count > 0) PutCounter(list, kCountName, count);
+  return true;
+}
+
+}  // namespace
+
 bool SequencesView::FullMerge(const std::string_view* existing, std::span<const std::string_view> operands,
                               std::string* out) const {
-  return MergeCounterLists(existing, operands, out);
+  std::string legacy_existing;
+  std::string_view ex;
+  if (existing != nullptr) {
+    ex = LegacyCount(*existing, &legacy_existing) ? std::string_view(legacy_existing) : *existing;
+  }
+  std::vector<std::string> legacy;
+  legacy.reserve(operands.size());  // the views below point into it
+  std::vector<std::string_view> ops(operands.begin(), operands.end());
+  for (std::string_view& op : ops) {
+    std::string list;
+    if (LegacyCount(op, &list)) op = legacy.emplace_back(std::move(list));
+  }
+  return MergeCounterLists(existing != nullptr ? &ex : nullptr, ops, out);
 }
 
 Status SequencesView::ApplyRemoval(const RemovalInput& in, ViewLookup& lookup, ViewWriter& out) const {

@@ -75,6 +75,23 @@ TEST(SequencesMergeTest, RefusesMalformedValues) {
   std::vector<std::string_view> truncated = {std::string_view("\x05"
                                                               "ab")};
   EXPECT_FALSE(view.FullMerge(nullptr, truncated, &out));
+  std::string twelve(12, '\x80');  // not a counter list, too long for a varint
+  std::vector<std::string_view> long_varint = {twelve};
+  EXPECT_FALSE(view.FullMerge(nullptr, long_varint, &out));
+}
+
+TEST(SequencesMergeTest, ReadsVersionOneCountersUntilTheFamilyIsDropped) {
+  // Version 1 values and operands were bare varints; a compaction of the old
+  // family with this merge operator must not fail (it would stop the writes
+  // of the migration that drops the family).
+  std::string one = "\x01", big = "\x96\x01";  // 1, 150
+  EXPECT_EQ(Merged(&big, {one, one}), List({{"", 152}}));
+  EXPECT_EQ(Merged(nullptr, {List({{"", 1}}), one}), List({{"", 2}}));
+  std::string zero = "\x00";
+  EXPECT_EQ(Merged(&zero, {}), "");
+  // Counter lists of 2-10 bytes are never read as varints.
+  std::string list = List({{"a", 3}});
+  EXPECT_EQ(Merged(&list, {}), list);
 }
 
 TEST(SequencesMergeTest, AdjustDropsWhatReachesZero) {
