@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <unordered_map>
 
 #include "core/analytics/fixes.h"
 #include "core/crc32c.h"
@@ -126,6 +127,13 @@ bool MergeCounterLists(const std::string_view* existing, std::span<const std::st
     CounterReader r(op);
     while (r.Next(&name, &count)) add.emplace_back(name, count);
     if (!r.ok()) return false;
+  }
+  if (add.size() > 64) {
+    // A long run of operands (a hot key read before compaction folded them)
+    // names few counters many times: summed by name first, then sorted.
+    std::unordered_map<std::string_view, uint64_t> sum;
+    for (const auto& [n, c] : add) sum[n] += c;
+    add.assign(sum.begin(), sum.end());
   }
   std::sort(add.begin(), add.end());
   std::string merged;
