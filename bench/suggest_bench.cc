@@ -5,7 +5,7 @@
 //
 // 1. Offline accuracy of `tb suggest`'s model (core/analytics/suggest.h):
 //    train the sequence counters on the first 80 % of the history (the
-//    same keys the `sequences` view holds, core/analytics/learning.h), then
+//    same counters the `sequences` view holds, core/analytics/learning.h), then
 //    predict every command of the last 20 % from the two previous commands
 //    of its session (dropped after an hour's gap, as `tb suggest` does) and
 //    its directory. A hit is the right template (core/analytics/templates.h)
@@ -91,9 +91,8 @@ int Accuracy(uint64_t n) {
   }
   const size_t train = all.size() * 8 / 10;
   auto t = Clock::now();
-  std::unordered_map<std::string, uint64_t> counts;
+  MemoryCounters model;
   std::unordered_map<uint32_t, std::deque<size_t>> last;  // session -> its last commands
-  std::vector<std::string> keys;
   Event ev;
   for (size_t i = 0; i < train; ++i) {
     const Cmd& c = all[i];
@@ -112,19 +111,16 @@ int Accuracy(uint64_t n) {
     comp.exit_code = c.exit;
     comp.tmpl = tmpls.Str(c.tmpl);
     comp.before = before;
-    SequenceKeys(comp, &keys);
-    for (auto& k : keys) counts[k]++;
+    model.Add(comp);  // the operands the `sequences` view would get
     prev.push_back(i);
     if (prev.size() > kSessionContext) prev.pop_front();
   }
-  MemoryCounters model;
-  for (auto& [k, v] : counts) model.counters().emplace(k, v);
-  counts.clear();
+  const size_t model_keys = model.keys(), model_counters = model.counters();
   double train_ms = Ms(t);
   // The directory and global levels are the same for every prediction in
-  // a directory: computed once (TopTemplates, as Suggest would).
+  // a directory: computed once (as Suggest would).
   TopCounts global;
-  Status gs = TopTemplates(model, NgramPrefix(1, {}), 20, &global);
+  Status gs = TopFollowers(model, {}, 20, &global);
   if (!gs.ok()) return Fail("global", gs);
   std::unordered_map<uint32_t, TopCounts> dir_levels;
   // Baseline: the directory's most frequent templates.
@@ -148,7 +144,7 @@ int Accuracy(uint64_t n) {
     auto lv = dir_levels.find(c.cwd);
     if (lv == dir_levels.end()) {
       lv = dir_levels.emplace(c.cwd, TopCounts{}).first;
-      Status ds = TopTemplates(model, DirPrefix(in.cwd), 20, &lv->second);
+      Status ds = TopInDirectory(model, in.cwd, 20, &lv->second);
       if (!ds.ok()) return Fail("dir", ds);
     }
     in.dir = &lv->second;
@@ -163,12 +159,11 @@ int Accuracy(uint64_t n) {
     }
     auto it = dir_top.find(c.cwd);
     if (it == dir_top.end()) {
+      TopCounts all_here;
+      s = TopInDirectory(model, in.cwd, 0, &all_here);
+      if (!s.ok()) return Fail("dir", s);
       std::vector<std::pair<uint64_t, std::string>> d;
-      s = model.Scan(DirPrefix(in.cwd), [&](std::string_view key, uint64_t count) {
-        std::string_view cwd, tm;
-        if (ParseDirKey(key, &cwd, &tm)) d.emplace_back(count, std::string(tm));
-        return true;
-      });
+      for (auto& [tm, count] : all_here.top) d.emplace_back(count, std::move(tm));
       std::sort(d.begin(), d.end(), [](const auto& a, const auto& b) {
         return a.first != b.first ? a.first > b.first : a.second < b.second;
       });
@@ -187,8 +182,8 @@ int Accuracy(uint64_t n) {
   }
   double predict_ms = Ms(t);
   auto pct = [&](uint64_t x) { return 100.0 * static_cast<double>(x) / static_cast<double>(tested); };
-  std::printf("history   %zu commands, %zu templates, train %zu (%.0f ms, %zu counters), test %llu\n", all.size(),
-              tmpls.size(), train, train_ms, model.counters().size(),
+  std::printf("history   %zu commands, %zu templates, train %zu (%.0f ms, %zu keys, %zu counters), test %llu\n",
+              all.size(), tmpls.size(), train, train_ms, model_keys, model_counters,
               static_cast<unsigned long long>(tested));
   std::printf("model     sequence_caution %.1f\n", g_caution);
   std::printf("accuracy  tb suggest:          top-1 %.1f %%  top-3 %.1f %%   (%.1f us per prediction)\n", pct(hit1),

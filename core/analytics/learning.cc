@@ -1,31 +1,38 @@
 #include "core/analytics/learning.h"
 
+#include <algorithm>
 #include <climits>
+#include <unordered_map>
 
 #include "core/analytics/fixes.h"
+#include "core/crc32c.h"
 #include "core/keycode.h"
 
 namespace tb {
 
-std::string NgramKey(std::span<const std::string_view> templates) {
-  std::string k = NgramPrefix(templates.size(), templates);
+namespace {
+
+std::string Tagged(char tag, std::string_view a) {
+  std::string k(1, tag);
+  PutLengthPrefixed(&k, a);
   return k;
 }
 
-std::string NgramPrefix(size_t n, std::span<const std::string_view> leading) {
-  std::string k;
-  k.push_back('n');
-  k.push_back(static_cast<char>(n));
-  for (std::string_view t : leading) PutLengthPrefixed(&k, t);
+std::string CounterList(std::string_view name) {
+  std::string v;
+  PutCounter(&v, name, 1);
+  return v;
+}
+
+std::string Bucket(char tag, std::string_view tmpl) {
+  std::string k(1, tag);
+  k.push_back(static_cast<char>(Crc32c(tmpl) % kBuckets));
   return k;
 }
 
-std::string DirPrefix(std::string_view cwd) {
-  std::string k;
-  k.push_back('d');
-  PutLengthPrefixed(&k, cwd);
-  return k;
-}
+}  // namespace
+
+std::string DirPrefix(std::string_view cwd) { return Tagged('d', cwd); }
 
 std::string DirKey(std::string_view cwd, std::string_view tmpl) {
   std::string k = DirPrefix(cwd);
@@ -33,17 +40,16 @@ std::string DirKey(std::string_view cwd, std::string_view tmpl) {
   return k;
 }
 
-bool ParseNgramKey(std::string_view key, std::vector<std::string_view>* templates) {
-  templates->clear();
-  if (key.size() < 2 || key[0] != 'n') return false;
-  size_t n = static_cast<uint8_t>(key[1]);
-  key.remove_prefix(2);
-  for (size_t i = 0; i < n; ++i) {
-    std::string_view t;
-    if (!GetLengthPrefixed(&key, &t)) return false;
-    templates->push_back(t);
-  }
-  return key.empty() && n > 0;
+std::string UnigramKey(std::string_view tmpl) { return Bucket('u', tmpl); }
+std::string UnigramPrefix() { return "u"; }
+std::string FollowedKey(std::string_view tmpl) { return Bucket('f', tmpl); }
+std::string FollowedPrefix() { return "f"; }
+std::string FollowersKey(std::string_view b) { return Tagged('b', b); }
+
+std::string PairKey(std::string_view a, std::string_view b) {
+  std::string k = Tagged('t', a);
+  PutLengthPrefixed(&k, b);
+  return k;
 }
 
 bool ParseDirKey(std::string_view key, std::string_view* cwd, std::string_view* tmpl) {
@@ -52,17 +58,134 @@ bool ParseDirKey(std::string_view key, std::string_view* cwd, std::string_view* 
   return GetLengthPrefixed(&key, cwd) && GetLengthPrefixed(&key, tmpl) && key.empty();
 }
 
-void SequenceKeys(const Completion& c, std::vector<std::string>* keys) {
-  keys->clear();
-  keys->push_back(DirKey(c.record->cwd, c.tmpl));
-  std::string_view run[kSessionContext + 1];
-  size_t m = c.before.size();
-  for (size_t i = 0; i < m; ++i) run[i] = c.before[i].tmpl;
-  run[m] = c.tmpl;
-  // n-grams ending with c: the last n of run[0..m].
-  for (size_t n = 1; n <= m + 1; ++n) {
-    keys->push_back(NgramKey(std::span<const std::string_view>(run + (m + 1 - n), n)));
+std::string TemplateName(std::string_view t) {
+  std::string n;
+  PutLengthPrefixed(&n, t);
+  return n;
+}
+
+std::string FollowerName(std::string_view x) { return Tagged('>', x); }
+std::string LeftName(std::string_view a) { return Tagged('<', a); }
+
+std::string PairName(std::string_view x, const std::string_view* z) {
+  std::string n;
+  PutLengthPrefixed(&n, x);
+  if (z != nullptr) PutLengthPrefixed(&n, *z);
+  return n;
+}
+
+void SequenceOps(const Completion& c, std::vector<SequenceOp>* ops) {
+  ops->clear();
+  ops->push_back({DirKey(c.record->cwd, c.tmpl), CounterList(kCountName)});
+  ops->push_back({UnigramKey(c.tmpl), CounterList(TemplateName(c.tmpl))});
+  const size_t m = c.before.size();
+  if (m == 0) return;
+  const std::string_view b = c.before[m - 1].tmpl;
+  ops->push_back({FollowedKey(b), CounterList(TemplateName(b))});
+  std::string followers;
+  // Counters in name order: '<' before '>'; lpbytes(x) before lpbytes(x) lpbytes(z).
+  if (m >= 2) PutCounter(&followers, LeftName(c.before[m - 2].tmpl), 1);
+  PutCounter(&followers, FollowerName(c.tmpl), 1);
+  ops->push_back({FollowersKey(b), std::move(followers)});
+  if (m >= 2) {
+    const std::string_view a = c.before[m - 2].tmpl;
+    std::string pair;
+    PutCounter(&pair, PairName(c.tmpl, nullptr), 1);
+    if (m >= 3) PutCounter(&pair, PairName(c.tmpl, &c.before[m - 3].tmpl), 1);
+    ops->push_back({PairKey(a, b), std::move(pair)});
   }
+}
+
+bool FindCounter(std::string_view value, std::string_view name, uint64_t* count) {
+  *count = 0;
+  CounterReader r(value);
+  std::string_view n;
+  uint64_t c;
+  while (r.Next(&n, &c)) {
+    if (n == name) {
+      *count = c;
+      return true;
+    }
+    if (n > name) return true;
+  }
+  return r.ok();
+}
+
+void PutCounter(std::string* out, std::string_view name, uint64_t count) {
+  PutLengthPrefixed(out, name);
+  PutVarint(out, count);
+}
+
+bool MergeCounterLists(const std::string_view* existing, std::span<const std::string_view> operands,
+                       std::string* out) {
+  // The operands' counters, sorted; then one pass beside the existing list
+  // (a hot value may hold thousands of counters).
+  std::vector<std::pair<std::string_view, uint64_t>> add;
+  std::string_view name;
+  uint64_t count;
+  for (std::string_view op : operands) {
+    CounterReader r(op);
+    while (r.Next(&name, &count)) add.emplace_back(name, count);
+    if (!r.ok()) return false;
+  }
+  if (add.size() > 64) {
+    // A long run of operands (a hot key read before compaction folded them)
+    // names few counters many times: summed by name first, then sorted.
+    std::unordered_map<std::string_view, uint64_t> sum;
+    for (const auto& [n, c] : add) sum[n] += c;
+    add.assign(sum.begin(), sum.end());
+  }
+  std::sort(add.begin(), add.end());
+  std::string merged;
+  merged.reserve((existing != nullptr ? existing->size() : 0) + 16 * add.size());
+  CounterReader old(existing != nullptr ? *existing : std::string_view());
+  bool have_old = old.Next(&name, &count);
+  size_t i = 0;
+  while (have_old || i < add.size()) {
+    std::string_view n;
+    uint64_t c = 0;
+    if (have_old && (i == add.size() || name <= add[i].first)) {
+      n = name;
+      c = count;
+      have_old = old.Next(&name, &count);
+      if (have_old && name <= n) return false;  // not canonical
+    } else {
+      n = add[i].first;
+    }
+    for (; i < add.size() && add[i].first == n; ++i) c += add[i].second;
+    PutCounter(&merged, n, c);
+  }
+  if (!old.ok()) return false;
+  *out = std::move(merged);
+  return true;
+}
+
+bool AdjustCounterList(std::string_view value, const std::map<std::string, int64_t>& delta, std::string* out) {
+  std::string adjusted;
+  CounterReader r(value);
+  std::string_view name;
+  uint64_t count;
+  bool have = r.Next(&name, &count);
+  auto d = delta.begin();
+  auto put = [&](std::string_view n, int64_t c) {
+    if (c > 0) PutCounter(&adjusted, n, static_cast<uint64_t>(c));
+  };
+  while (have || d != delta.end()) {
+    if (have && (d == delta.end() || name < d->first)) {
+      put(name, static_cast<int64_t>(count));
+      have = r.Next(&name, &count);
+    } else if (have && name == d->first) {
+      put(name, static_cast<int64_t>(count) + d->second);
+      have = r.Next(&name, &count);
+      ++d;
+    } else {
+      put(d->first, d->second);
+      ++d;
+    }
+  }
+  if (!r.ok()) return false;
+  *out = std::move(adjusted);
+  return true;
 }
 
 bool FixOf(const Completion& c, std::string* key, std::string* value) {

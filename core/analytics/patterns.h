@@ -15,42 +15,51 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/record.h"
 #include "core/status.h"
 #include "core/store_reader.h"
+#include "core/view.h"
 
 namespace tb {
 
-// Counters with the `sequences` key layout (core/analytics/learning.h).
+// Counters with the `sequences` layout (core/analytics/learning.h): keys
+// and counter-list values.
 class CounterSource {
  public:
   virtual ~CounterSource() = default;
-  // Visits every counter whose key starts with `prefix`, in key order;
-  // `visit` returns false to stop.
+  // Visits every key that starts with `prefix` and its value, in key
+  // order; `visit` returns false to stop.
   virtual Status Scan(std::string_view prefix,
-                      const std::function<bool(std::string_view key, uint64_t count)>& visit) = 0;
-  // 0 when absent.
-  virtual Status Get(std::string_view key, uint64_t* count) = 0;
+                      const std::function<bool(std::string_view key, std::string_view value)>& visit) = 0;
+  // NotFound when absent.
+  virtual Status Get(std::string_view key, std::string* value) = 0;
 };
 
 // The `sequences` view of a store.
 std::unique_ptr<CounterSource> ViewCounters(StoreReader& reader);
 
-// Counters in memory, e.g. mined from a listing.
+// Counters in memory, learned as the view learns them (e.g. mined from a
+// listing, or a model for benchmarks).
 class MemoryCounters final : public CounterSource {
  public:
   Status Scan(std::string_view prefix,
-              const std::function<bool(std::string_view key, uint64_t count)>& visit) override;
-  Status Get(std::string_view key, uint64_t* count) override;
+              const std::function<bool(std::string_view key, std::string_view value)>& visit) override;
+  Status Get(std::string_view key, std::string* value) override;
   // Learns the records (any order): each session's records in (start time,
   // seq) order give their completions, as the views learn them.
   void Learn(std::vector<HistoryRecord> records);
-  std::map<std::string, uint64_t, std::less<>>& counters() { return counters_; }
+  // Learns one completion (SequenceOps).
+  void Add(const Completion& c);
+  size_t keys();
+  size_t counters();  // counters in every value
 
  private:
-  std::map<std::string, uint64_t, std::less<>> counters_;
+  void Fold();  // folds pending_ into values_
+  std::unordered_map<std::string, std::map<std::string, uint64_t>> pending_;
+  std::map<std::string, std::string, std::less<>> values_;
 };
 
 struct Pattern {
@@ -67,7 +76,9 @@ struct PatternQuery {
 };
 
 // Patterns meeting the query, by support (desc), then length (desc), then
-// confidence (desc), then templates (bytewise).
+// confidence (desc), then templates (bytewise). With a limit and no
+// minimum confidence, only the templates whose 'f' counter (the bound of
+// every support under them) reaches the limit's support are read.
 Status ListPatterns(CounterSource& src, const PatternQuery& q, std::vector<Pattern>* out);
 
 // "a -> b -> c".

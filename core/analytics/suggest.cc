@@ -1,9 +1,11 @@
 #include "core/analytics/suggest.h"
 
 #include <algorithm>
+#include <deque>
 #include <unordered_map>
 
 #include "core/analytics/learning.h"
+#include "core/keycode.h"
 
 namespace tb {
 namespace {
@@ -15,30 +17,105 @@ struct Level {
   std::unordered_map<std::string_view, uint64_t> by_tmpl;
 };
 
+// Keeps the k most frequent (and ties) of out->top.
+// A level's counts, gathered as views (one level may count every template)
+// and copied out only for the k most frequent.
+class Tally {
+ public:
+  // A copy of `bytes` that lives as long as the tally.
+  std::string_view Keep(std::string_view bytes) { return kept_.emplace_back(bytes); }
+  void Add(std::string_view tmpl, uint64_t count) {
+    all_.emplace_back(tmpl, count);
+    total_ += count;
+  }
+  void Finish(size_t k, TopCounts* out) const {
+    out->total = total_;
+    out->distinct = all_.size();
+    out->top.clear();
+    // Only the k most frequent (and ties) can reach a top k through this level.
+    uint64_t floor = 0;
+    if (k > 0 && all_.size() > k) {
+      std::vector<uint64_t> counts;
+      for (const auto& f : all_) counts.push_back(f.second);
+      std::nth_element(counts.begin(), counts.begin() + static_cast<long>(k - 1), counts.end(),
+                       std::greater<uint64_t>());
+      floor = counts[k - 1];
+    }
+    for (const auto& [tmpl, count] : all_) {
+      if (count >= floor) out->top.emplace_back(std::string(tmpl), count);
+    }
+  }
+
+ private:
+  std::deque<std::string> kept_;  // stable addresses
+  std::vector<std::pair<std::string_view, uint64_t>> all_;
+  uint64_t total_ = 0;
+};
+
+Status Malformed() { return Status::Corruption("view sequences: malformed counters"); }
+
 }  // namespace
 
-Status TopTemplates(CounterSource& src, std::string_view prefix, size_t k, TopCounts* out) {
-  out->total = 0;
-  out->top.clear();
-  const bool dir = !prefix.empty() && prefix[0] == 'd';
-  std::vector<std::string_view> t;
-  TB_RETURN_IF_ERROR(src.Scan(prefix, [&](std::string_view key, uint64_t count) {
-    std::string_view cwd, tmpl;
-    if (dir ? ParseDirKey(key, &cwd, &tmpl) : ParseNgramKey(key, &t)) {
-      out->top.emplace_back(std::string(dir ? tmpl : t.back()), count);
-      out->total += count;
-      out->distinct++;
+Status TopFollowers(CounterSource& src, std::span<const std::string_view> context, size_t k, TopCounts* out) {
+  Tally tally;
+  std::string_view name, t;
+  uint64_t count;
+  if (context.empty()) {
+    Status bad;
+    TB_RETURN_IF_ERROR(src.Scan(UnigramPrefix(), [&](std::string_view, std::string_view value) {
+      CounterReader r(tally.Keep(value));
+      while (r.Next(&name, &count)) {
+        if (!ParseTemplateName(name, &t)) break;
+        tally.Add(t, count);
+      }
+      if (!r.ok() || !r.done()) bad = Malformed();
+      return bad.ok();
+    }));
+    TB_RETURN_IF_ERROR(bad);
+    tally.Finish(k, out);
+    return Status::OK();
+  }
+  const bool pair = context.size() >= 2;
+  const size_t n = context.size();
+  std::string value;
+  Status s = src.Get(pair ? PairKey(context[n - 2], context[n - 1]) : FollowersKey(context[n - 1]), &value);
+  if (s.IsNotFound()) {
+    value.clear();
+  } else {
+    TB_RETURN_IF_ERROR(s);
+  }
+  CounterReader r(value);
+  while (r.Next(&name, &count)) {
+    if (pair) {
+      // lpbytes(x) is a trigram; lpbytes(x) lpbytes(z) a 4-gram.
+      if (!GetLengthPrefixed(&name, &t)) return Malformed();
+      if (name.empty()) tally.Add(t, count);
+    } else if (!name.empty() && name[0] == '>') {
+      name.remove_prefix(1);
+      if (!GetLengthPrefixed(&name, &t) || !name.empty()) return Malformed();
+      tally.Add(t, count);
     }
+  }
+  if (!r.ok()) return Malformed();
+  tally.Finish(k, out);
+  return Status::OK();
+}
+
+Status TopInDirectory(CounterSource& src, std::string_view cwd, size_t k, TopCounts* out) {
+  Tally tally;
+  Status bad;
+  TB_RETURN_IF_ERROR(src.Scan(DirPrefix(cwd), [&](std::string_view key, std::string_view value) {
+    std::string_view dir, t;
+    uint64_t count;
+    if (!ParseDirKey(tally.Keep(key), &dir, &t) || !FindCounter(value, kCountName, &count)) {
+      bad = Malformed();
+      return false;
+    }
+    if (count > 0) tally.Add(t, count);
     return true;
   }));
-  // Only the k most frequent (and ties) can reach a top k through this level.
-  if (k > 0 && out->top.size() > k) {
-    std::vector<uint64_t> counts;
-    for (const auto& f : out->top) counts.push_back(f.second);
-    std::nth_element(counts.begin(), counts.begin() + static_cast<long>(k - 1), counts.end(), std::greater<uint64_t>());
-    uint64_t floor = counts[k - 1];
-    std::erase_if(out->top, [&](const auto& f) { return f.second < floor; });
-  }
+  TB_RETURN_IF_ERROR(bad);
+  tally.Finish(k, out);
   return Status::OK();
 }
 
@@ -49,25 +126,28 @@ Status Suggest(CounterSource& src, const SuggestInput& in, std::vector<Suggestio
   const size_t k = in.limit == 0 ? 0 : std::max<size_t>(in.limit * 4, 20);
   std::vector<Level> levels;
   size_t n = in.recent.size();
-  auto add = [&](const char* source, const std::string& prefix, const TopCounts* given) -> Status {
-    levels.push_back(Level{source, prefix[0] == 'n' && prefix[1] != 1, {}, {}});
+  auto add = [&](const char* source, bool sequence, std::span<const std::string_view> context,
+                 const TopCounts* given) -> Status {
+    levels.push_back(Level{source, sequence, {}, {}});
     if (given != nullptr) {
       levels.back().counts = *given;
+    } else if (std::string_view(source) == "directory") {
+      TB_RETURN_IF_ERROR(TopInDirectory(src, in.cwd, k, &levels.back().counts));
     } else {
-      TB_RETURN_IF_ERROR(TopTemplates(src, prefix, k, &levels.back().counts));
+      TB_RETURN_IF_ERROR(TopFollowers(src, context, k, &levels.back().counts));
     }
     return Status::OK();
   };
   if (n >= 2) {
     std::string_view lead[] = {in.recent[n - 2], in.recent[n - 1]};
-    TB_RETURN_IF_ERROR(add("trigram", NgramPrefix(3, lead), nullptr));
+    TB_RETURN_IF_ERROR(add("trigram", true, lead, nullptr));
   }
   if (n >= 1) {
     std::string_view lead[] = {in.recent[n - 1]};
-    TB_RETURN_IF_ERROR(add("bigram", NgramPrefix(2, lead), nullptr));
+    TB_RETURN_IF_ERROR(add("bigram", true, lead, nullptr));
   }
-  if (!in.cwd.empty()) TB_RETURN_IF_ERROR(add("directory", DirPrefix(in.cwd), in.dir));
-  TB_RETURN_IF_ERROR(add("global", NgramPrefix(1, {}), in.global));
+  if (!in.cwd.empty()) TB_RETURN_IF_ERROR(add("directory", false, {}, in.dir));
+  TB_RETURN_IF_ERROR(add("global", false, {}, in.global));
   std::vector<std::string_view> cands;
   for (Level& l : levels) {
     for (const auto& [tmpl, count] : l.counts.top) {

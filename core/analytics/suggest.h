@@ -13,6 +13,7 @@
 #pragma once
 
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -27,14 +28,19 @@ struct TopCounts {
   uint64_t distinct = 0;  // templates under the prefix (before the cut)
   std::vector<std::pair<std::string, uint64_t>> top;  // any order
 };
-// `prefix`: DirPrefix(cwd) or NgramPrefix(n, leading); k = 0: all.
-Status TopTemplates(CounterSource& src, std::string_view prefix, size_t k, TopCounts* out);
+// The templates that followed `context` (0-2 templates of one session,
+// oldest first; none: every completed template) and their counts; k = 0:
+// all.
+Status TopFollowers(CounterSource& src, std::span<const std::string_view> context, size_t k, TopCounts* out);
+// The templates completed in `cwd`.
+Status TopInDirectory(CounterSource& src, std::string_view cwd, size_t k, TopCounts* out);
 
 struct SuggestInput {
   std::vector<std::string> recent;  // templates of the session's last commands, oldest first
   std::string cwd;                  // "" = unknown
   size_t limit = 5;  // 0 = all candidates
-  // Precomputed levels (TopTemplates with k >= max(4 limit, 20), or 0), e.g. for many
+  // Precomputed levels (TopInDirectory, TopFollowers with no context; k >=
+  // max(4 limit, 20), or 0), e.g. for many
   // predictions over one model; null: read from the source.
   const TopCounts* dir = nullptr;
   const TopCounts* global = nullptr;

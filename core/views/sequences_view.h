@@ -1,13 +1,16 @@
 // The `sequences` view: counters of command templates per session run
-// (n-grams, n = 1..4) and per directory, learned from completions (key
-// layout in core/analytics/learning.h). Feeds `tb patterns` and
-// `tb suggest`.
+// (n-grams, n = 1..4) and per directory, learned from completions. Keys
+// group the counters (layout in core/analytics/learning.h): n-grams of 2-4
+// templates are counters inside the value of their first one or two
+// templates, not keys of their own. Feeds `tb patterns` and `tb suggest`.
 //
-// Writes are merge operands only (1-5 per completed command: the
-// directory counter, the unigram, and with a session the 2-, 3- and
-// 4-grams ending with it). Removal reads the affected counters, applies
-// the recompute of core/analytics/session_window.h and puts the results
-// (deleting counters that reach zero).
+// Writes are merge operands only (2-5 per completed command, each a
+// counter list: the directory counter, the unigram, and with a session the
+// previous template's ">" counter, its followers and the followers of the
+// last two); FullMerge sums counter lists name by name, so the merged value
+// is the same whatever the grouping of operands. Removal reads the affected
+// values, applies the recompute of core/analytics/session_window.h and puts
+// the results (dropping counters that reach zero, deleting empty keys).
 #pragma once
 
 #include "core/view.h"
@@ -17,7 +20,7 @@ namespace tb {
 class SequencesView final : public View {
  public:
   std::string_view name() const override { return "sequences"; }
-  uint32_t version() const override { return 1; }
+  uint32_t version() const override { return 2; }
   void Apply(const ViewInput& in, ViewWriter& out) const override;
   Status ApplyRemoval(const RemovalInput& in, ViewLookup& lookup, ViewWriter& out) const override;
   bool HasMerge() const override { return true; }

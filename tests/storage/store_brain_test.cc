@@ -105,7 +105,10 @@ TEST_F(BrainStoreTest, ViewsAreTheSameWhateverTheBatches) {
     std::vector<Event> events(all.begin(), all.begin() + n);
     std::map<std::string, std::string> seq_ref, fix_ref;
     BuildInBatches(events, events.size(), &seq_ref, &fix_ref);
-    // 8 completions: 6 directory counters, 5 unigrams, 5 bigrams, 4 trigrams, 3 4-grams.
+    // 8 completions: 6 directory keys, 5 unigram buckets and 4 "followed"
+    // buckets (one per template here), 4 keys of templates followed by
+    // another (holding the 5 bigrams), 4 keys of pairs followed by another
+    // (holding the 4 trigrams and 3 4-grams).
     if (n == HookHistory().size()) {
       EXPECT_EQ(seq_ref.size(), 23u);
     }
