@@ -26,6 +26,13 @@ class SequencesView final : public View {
   bool HasMerge() const override { return true; }
   bool FullMerge(const std::string_view* existing, std::span<const std::string_view> operands,
                  std::string* out) const override;
+  // Operands and values are both counter lists: the folded operand is the
+  // sum. The hot keys (buckets, followers of common templates) repeat in
+  // every batch.
+  bool FoldsOperands() const override { return true; }
+  bool PartialMerge(std::span<const std::string_view> operands, std::string* out) const override {
+    return FullMerge(nullptr, operands, out);
+  }
 };
 
 // The `fixes` view: one entry per learned fix (core/analytics/fixes.h; key
