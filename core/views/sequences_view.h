@@ -6,8 +6,8 @@
 //
 // Writes are merge operands only (2-5 per completed command, each a
 // counter list: the directory counter, the unigram, and with a session the
-// previous template's ">" counter, its followers and the followers of the
-// last two); FullMerge sums counter lists name by name, so the merged value
+// previous template's "followed" counter, its followers and the followers
+// of the last two); FullMerge sums counter lists name by name, so the merged value
 // is the same whatever the grouping of operands. Removal reads the affected
 // values, applies the recompute of core/analytics/session_window.h and puts
 // the results (dropping counters that reach zero, deleting empty keys).
