@@ -8,6 +8,7 @@
 #include "core/analytics/templates.h"
 #include "core/history_query.h"
 #include "core/keycode.h"
+#include "core/views/sequences_view.h"
 
 namespace tb {
 namespace {
@@ -57,7 +58,7 @@ bool SimilarCommands(std::string_view a, std::string_view b) {
 
 Status ListFixes(StoreReader& reader, const FixQuery& q, std::vector<FixEntry>* out) {
   out->clear();
-  std::unique_ptr<KvCursor> c = reader.NewViewCursor("fixes");
+  std::unique_ptr<KvCursor> c = reader.NewViewCursor(kFixesViewName);
   if (c == nullptr) return Status::OK();
   std::string needle = AsciiLower(q.text);
   std::string start;

@@ -7,6 +7,7 @@
 #include "core/analytics/learning.h"
 #include "core/analytics/templates.h"
 #include "core/keycode.h"
+#include "core/views/sequences_view.h"
 
 namespace tb {
 namespace {
@@ -16,7 +17,7 @@ class ViewSource final : public CounterSource {
   explicit ViewSource(StoreReader& r) : r_(r) {}
   Status Scan(std::string_view prefix,
               const std::function<bool(std::string_view, std::string_view)>& visit) override {
-    std::unique_ptr<KvCursor> c = r_.NewViewCursor("sequences");
+    std::unique_ptr<KvCursor> c = r_.NewViewCursor(kSequencesViewName);
     if (c == nullptr) return Status::OK();
     for (c->Seek(prefix); c->Valid() && c->key().starts_with(prefix); c->Next()) {
       if (!visit(c->key(), c->value())) break;
@@ -24,7 +25,7 @@ class ViewSource final : public CounterSource {
     return c->status();
   }
   Status Get(std::string_view key, std::string* value) override {
-    return r_.GetViewValue("sequences", key, value);
+    return r_.GetViewValue(kSequencesViewName, key, value);
   }
 
  private:

@@ -77,7 +77,7 @@ Status SequencesView::ApplyRemoval(const RemovalInput& in, ViewLookup& lookup, V
     std::erase_if(d, [](const auto& e) { return e.second == 0; });
     if (d.empty()) continue;
     std::string v;
-    Status s = lookup.Get("sequences", key, &v);
+    Status s = lookup.Get(kSequencesViewName, key, &v);
     if (s.IsNotFound()) {
       v.clear();
     } else if (!s.ok()) {

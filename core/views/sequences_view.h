@@ -17,9 +17,12 @@
 
 namespace tb {
 
+inline constexpr std::string_view kSequencesViewName = "sequences";
+inline constexpr std::string_view kFixesViewName = "fixes";
+
 class SequencesView final : public View {
  public:
-  std::string_view name() const override { return "sequences"; }
+  std::string_view name() const override { return kSequencesViewName; }
   uint32_t version() const override { return 2; }
   void Apply(const ViewInput& in, ViewWriter& out) const override;
   Status ApplyRemoval(const RemovalInput& in, ViewLookup& lookup, ViewWriter& out) const override;
@@ -41,7 +44,7 @@ class SequencesView final : public View {
 // recomputed ones.
 class FixesView final : public View {
  public:
-  std::string_view name() const override { return "fixes"; }
+  std::string_view name() const override { return kFixesViewName; }
   uint32_t version() const override { return 1; }
   void Apply(const ViewInput& in, ViewWriter& out) const override;
   Status ApplyRemoval(const RemovalInput& in, ViewLookup& lookup, ViewWriter& out) const override;
