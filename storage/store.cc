@@ -190,16 +190,24 @@ Status StoreImpl::OpenExisting(bool fresh) {
   if (options_.salvage) return Status::OK();
   // A damaged record is not believed: the writer rewrites it from the log.
   if (!ack.ok() && !ack.IsCorruption()) return ack;
-  if (ack.ok() && ack_present && acked > head_ && read_only_) {
-    // A reader races the writer: an append raises the record after the
+  for (int attempt = 0; ack.ok() && ack_present && acked > head_ && read_only_ && attempt < 5; ++attempt) {
+    // A reader races the writers: an append raises the record after the
     // log (so the value read before opening is <= the log's head), a
     // rollback lowers it before cutting the log (so a value read now is).
-    // Lost events fail both.
     bool again_present = false;
     uint64_t again = 0;
     if (AckHeadFile::Read(db_path_, &again_present, &again).ok() && again_present) {
       acked = std::min(acked, again);
     }
+    if (acked <= head_) break;
+    // And a writer that started meanwhile may have recovered the log file
+    // this open looked for into table files and deleted it, after this
+    // open read the file list: the events are there, in files this open
+    // does not know. Opened again, it sees them. Lost events fail every
+    // attempt.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2 << attempt));
+    ack = AckHeadFile::Read(db_path_, &ack_present, &acked);
+    TB_RETURN_IF_ERROR(ReopenReadOnly());
   }
   if (ack.ok() && ack_present && acked > head_) {
     return Status::Corruption(
@@ -212,6 +220,17 @@ Status StoreImpl::OpenExisting(bool fresh) {
   TB_RETURN_IF_ERROR(ack_.OpenForWrite(db_path_));
   if (!ack.ok() || !ack_present || acked < head_) TB_RETURN_IF_ERROR(ack_.Write(head_));
   return Status::OK();
+}
+
+Status StoreImpl::ReopenReadOnly() {
+  for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  handles_.clear();
+  view_cfs_.clear();
+  log_cf_ = meta_cf_ = nullptr;
+  db_->Close().PermitUncheckedError();
+  db_.reset();
+  TB_RETURN_IF_ERROR(OpenDb(false));
+  return LoadOrInitMeta(false);
 }
 
 Status StoreImpl::OpenDb(bool create) {

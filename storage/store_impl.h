@@ -72,6 +72,8 @@ class StoreImpl final : public Store, public StoreReader {
   // Opens the database (creating it when `fresh`), loads meta and checks
   // the log against the acknowledged head (storage/ack_head.h).
   Status OpenExisting(bool fresh);
+  // Closes the read-only database and opens it again (OpenExisting).
+  Status ReopenReadOnly();
   Status OpenDb(bool create);
   // Marks the store as not yet initialised (a creation in progress or
   // interrupted); NotFound.
