@@ -1,8 +1,5 @@
 #include "storage/rocks_util.h"
 
-#include "core/views/commands_view.h"
-#include "core/views/ids_view.h"
-
 #include <rocksdb/cache.h>
 #include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
@@ -21,6 +18,9 @@
 #include <ctime>
 #include <mutex>
 #include <vector>
+
+#include "core/views/commands_view.h"
+#include "core/views/ids_view.h"
 
 namespace tb {
 namespace {
@@ -200,7 +200,6 @@ rocksdb::DBOptions MakeDBOptions(const RocksTuning& t, const std::shared_ptr<roc
   // statistics gathered at open (they only tune compaction of deletions).
   o.max_open_files = 256;
   o.skip_stats_update_on_db_open = true;
-
   o.keep_log_file_num = 2;
   o.max_log_file_size = 1 << 20;
   o.max_manifest_file_size = 4 << 20;
