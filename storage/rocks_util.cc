@@ -138,7 +138,7 @@ void BatchViewWriter::Delete(std::string_view k) {
 }
 
 void BatchViewWriter::Merge(std::string_view k, std::string_view v) {
-  if (!view_->FoldsOperands()) {
+  if (!folds_) {
     rocksdb::Status s = batch_->Merge(cf_, ToSlice(k), ToSlice(v));
     if (status_.ok()) status_ = s;
     return;

@@ -81,7 +81,7 @@ class RocksCursor final : public KvCursor {
 class BatchViewWriter final : public ViewWriter {
  public:
   BatchViewWriter(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* cf, const View* view)
-      : batch_(batch), cf_(cf), view_(view) {}
+      : batch_(batch), cf_(cf), view_(view), folds_(view->FoldsOperands()) {}
   void Put(std::string_view k, std::string_view v) override;
   void Delete(std::string_view k) override;
   void Merge(std::string_view k, std::string_view v) override;
@@ -98,6 +98,7 @@ class BatchViewWriter final : public ViewWriter {
   rocksdb::WriteBatch* batch_;
   rocksdb::ColumnFamilyHandle* cf_;
   const View* view_;
+  const bool folds_;
   std::unordered_map<std::string, std::vector<std::string>> held_;
   rocksdb::Status status_;
 };

@@ -302,16 +302,8 @@ TEST_F(SearchCacheDamageTest, AnotherStoresFileIsRebuiltNotBelieved) {
   // A store with the same events (so the same head seq and texts) but its
   // own identity: its sound index is not this store's.
   std::string other_dir = tmp_.Sub("other");
-  std::unique_ptr<Store> other;
-  ASSERT_OK(testutil::OpenStore(other_dir, Access::kReadWrite, &other));
-  std::vector<Event> evs;
-  for (const Event& e : all_) {
-    Event x = e;
-    x.seq = 0;
-    if (x.kind == EventKind::kRecorded) x.id = {};
-    evs.push_back(x);
-  }
-  ASSERT_OK(other->Append(evs, false));
+  std::unique_ptr<Store> other = SameEventsInAnotherStore(other_dir);
+  ASSERT_NE(other, nullptr);
   std::unique_ptr<SearchCache> oc;
   ASSERT_OK(SearchCache::Load(*other, {}, &oc));
   std::string foreign = ReadAll(SearchCachePath(other_dir));

@@ -131,16 +131,8 @@ TEST_F(SearchCacheTest, DamagedOrForeignFilesAreRebuilt) {
   // The index of another store with the same head is not this store's.
   std::string mine = SearchCachePath(dir_);
   std::string other_dir = tmp_.Sub("other");
-  std::unique_ptr<Store> other;
-  ASSERT_TRUE(testutil::OpenStore(other_dir, Access::kReadWrite, &other).ok());
-  std::vector<Event> evs;
-  for (const Event& e : all_) {
-    Event x = e;
-    x.seq = 0;
-    if (x.kind == EventKind::kRecorded) x.id = {};
-    evs.push_back(x);
-  }
-  ASSERT_TRUE(other->Append(evs, false).ok());
+  std::unique_ptr<Store> other = SameEventsInAnotherStore(other_dir);
+  ASSERT_NE(other, nullptr);
   std::unique_ptr<SearchCache> oc;
   ASSERT_TRUE(SearchCache::Load(*other, {}, &oc).ok());
   std::filesystem::copy_file(SearchCachePath(other_dir), mine, std::filesystem::copy_options::overwrite_existing);

@@ -236,6 +236,25 @@ class StoreTest : public ::testing::Test {
     ASSERT_EQ(store_->head(), head + batch.size());
   }
 
+  // A new store in `dir` holding the same events as this one (so the same
+  // head seq and texts) under its own identity and ids.
+  std::unique_ptr<Store> SameEventsInAnotherStore(const std::string& dir) {
+    std::unique_ptr<Store> other;
+    Status s = OpenStore(dir, Access::kReadWrite, &other);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    if (!s.ok()) return nullptr;
+    std::vector<Event> evs;
+    for (const Event& e : all_) {
+      Event x = e;
+      x.seq = 0;
+      if (x.kind == EventKind::kRecorded) x.id = {};
+      evs.push_back(x);
+    }
+    s = other->Append(evs, false);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return other;
+  }
+
   // The crafted ~30-command history (see the table in each call).
   void BuildHistory() {
     Open();
