@@ -14,60 +14,71 @@
 namespace tb {
 namespace {
 
-// A position in a time-ordered view: keys end in i64key(time) u64be(seq).
-struct Pos {
-  int64_t time = 0;
-  uint64_t seq = 0;
-  auto operator<=>(const Pos&) const = default;
-};
+using Pos = Posting;
 
-bool ParseTail(std::string_view key, size_t prefix_len, Pos* p) {
-  if (key.size() != prefix_len + 16) return false;
-  key.remove_prefix(prefix_len);
-  return GetI64Key(&key, &p->time) && GetU64BE(&key, &p->seq);
-}
-
-// Walks one prefix of a time-ordered view newest first within the filter's
-// time range. `visit` returns false to stop.
+// Walks a time-ordered list newest first within the filter's time range:
+// `history` (keys i64key(time) u64be(seq), values the record's state) or one
+// value of a field index. `visit` returns false to stop.
 class TimeWalker {
  public:
-  TimeWalker(std::unique_ptr<KvCursor> cursor, std::string prefix, const HistoryFilter& f)
-      : c_(std::move(cursor)), prefix_(std::move(prefix)), since_(f.since_ns.value_or(INT64_MIN)) {
-    std::string top = prefix_;
-    PutI64Key(&top, f.until_ns.value_or(INT64_MAX));
-    PutU64BE(&top, UINT64_MAX);
-    c_->SeekForPrev(top);
+  virtual ~TimeWalker() = default;
+  virtual bool Valid() const = 0;
+  virtual const Pos& pos() const = 0;
+  virtual void Next() = 0;
+  virtual Status status() const = 0;
+};
+
+class HistoryWalker final : public TimeWalker {
+ public:
+  HistoryWalker(std::unique_ptr<KvCursor> cursor, const HistoryFilter& f)
+      : c_(std::move(cursor)), since_(f.since_ns.value_or(INT64_MIN)) {
+    c_->SeekForPrev(HistoryKey(f.until_ns.value_or(INT64_MAX), UINT64_MAX));
     Load();
   }
-  bool Valid() const { return valid_; }
-  const Pos& pos() const { return pos_; }
+  bool Valid() const override { return valid_; }
+  const Pos& pos() const override { return pos_; }
   std::string_view value() const { return c_->value(); }
-  void Next() {
+  void Next() override {
     c_->Prev();
     Load();
   }
-  Status status() const {
+  Status status() const override {
     if (!c_->status().ok()) return c_->status();
     return bad_key_ ? Status::Corruption("malformed view key") : Status::OK();
   }
 
  private:
   void Load() {
-    valid_ = c_->Valid() && c_->key().starts_with(prefix_);
+    valid_ = c_->Valid();
     if (!valid_) return;
-    if (!ParseTail(c_->key(), prefix_.size(), &pos_)) {
+    if (!ParseHistoryKey(c_->key(), &pos_.time_ns, &pos_.seq)) {
       bad_key_ = true;
       valid_ = false;
       return;
     }
-    valid_ = pos_.time >= since_;
+    valid_ = pos_.time_ns >= since_;
   }
   std::unique_ptr<KvCursor> c_;
-  std::string prefix_;
   int64_t since_;
   Pos pos_;
   bool valid_ = false;
   bool bad_key_ = false;
+};
+
+class IndexWalker final : public TimeWalker {
+ public:
+  IndexWalker(std::unique_ptr<FieldIndexCursor> cursor, const HistoryFilter& f)
+      : c_(std::move(cursor)), since_(f.since_ns.value_or(INT64_MIN)) {
+    c_->SeekForPrev(Pos{f.until_ns.value_or(INT64_MAX), UINT64_MAX});
+  }
+  bool Valid() const override { return c_->Valid() && c_->posting().time_ns >= since_; }
+  const Pos& pos() const override { return c_->posting(); }
+  void Next() override { c_->Prev(); }
+  Status status() const override { return c_->status(); }
+
+ private:
+  std::unique_ptr<FieldIndexCursor> c_;
+  int64_t since_;
 };
 
 // Reads log events by seq. Listings visit seqs in (nearly) descending
@@ -134,7 +145,7 @@ class Emitter {
   // Offer for index views: the history state is looked up first.
   bool OfferIndexed(const Pos& p) {
     std::string state;
-    status_ = reader_.GetViewValue(kHistoryViewName, HistoryKey(p.time, p.seq), &state);
+    status_ = reader_.GetViewValue(kHistoryViewName, HistoryKey(p.time_ns, p.seq), &state);
     if (status_.IsNotFound()) {
       status_ = Status::OK();  // index ahead of history cannot happen; skip defensively
       return true;
@@ -157,20 +168,29 @@ class Emitter {
   Status status_;
 };
 
-Status WalkView(StoreReader& reader, std::string_view view, std::string prefix,
-                const HistoryFilter& f, Emitter& out) {
-  auto cursor = reader.NewViewCursor(view);
-  if (!cursor) return Status::Corruption("view " + std::string(view) + " is missing");
-  bool indexed = view != kHistoryViewName;
-  TimeWalker w(std::move(cursor), std::move(prefix), f);
+// Offers every record `w` visits; a malformed entry or a cursor error ends
+// the walk and is reported instead of a silently shortened history.
+Status Walk(TimeWalker& w, Emitter& out, const std::function<bool(TimeWalker&)>& offer) {
   for (; w.Valid(); w.Next()) {
-    bool more = indexed ? out.OfferIndexed(w.pos()) : out.Offer(w.pos().seq, w.value());
-    if (!more) return out.status();
+    if (!offer(w)) return out.status();
   }
-  // A malformed key or a cursor error ends the walk by invalidating it;
-  // report it instead of returning a silently shortened history.
   TB_RETURN_IF_ERROR(w.status());
   return out.status();
+}
+
+Status WalkHistory(StoreReader& reader, const HistoryFilter& f, Emitter& out) {
+  auto cursor = NewHistoryCursor(reader);
+  if (!cursor) return Status::Corruption("view history is missing");
+  HistoryWalker w(std::move(cursor), f);
+  return Walk(w, out, [&](TimeWalker&) { return out.Offer(w.pos().seq, w.value()); });
+}
+
+Status WalkIndex(StoreReader& reader, IndexedField field, std::string_view value, const HistoryFilter& f,
+                 Emitter& out) {
+  auto cursor = NewFieldIndexCursor(reader, field, value);
+  if (!cursor) return Status::Corruption("view " + std::string(FieldIndexViewName(field)) + " is missing");
+  IndexWalker w(std::move(cursor), f);
+  return Walk(w, out, [&](TimeWalker& tw) { return out.OfferIndexed(tw.pos()); });
 }
 
 struct Candidate {
@@ -200,15 +220,15 @@ Status FindCandidates(StoreReader& reader, const std::string& needle, const Hist
 Status MergeCandidates(StoreReader& reader, std::vector<Candidate>& cands, const HistoryFilter& f,
                        Emitter& out) {
   std::sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) { return a.last > b.last; });
-  std::vector<std::unique_ptr<TimeWalker>> walkers;
+  std::vector<std::unique_ptr<IndexWalker>> walkers;
   auto cmp = [&](size_t a, size_t b) { return walkers[a]->pos() < walkers[b]->pos(); };
   std::priority_queue<size_t, std::vector<size_t>, decltype(cmp)> heap(cmp);
   size_t next = 0;
   while (true) {
     while (next < cands.size() && (heap.empty() || cands[next].last >= walkers[heap.top()]->pos())) {
-      auto cursor = reader.NewViewCursor(kByCommandViewName);
+      auto cursor = NewFieldIndexCursor(reader, IndexedField::kCommand, cands[next].text);
       if (!cursor) return Status::Corruption("view by_command is missing");
-      walkers.push_back(std::make_unique<TimeWalker>(std::move(cursor), FieldIndexPrefix(cands[next].text), f));
+      walkers.push_back(std::make_unique<IndexWalker>(std::move(cursor), f));
       ++next;
       TB_RETURN_IF_ERROR(walkers.back()->status());
       if (walkers.back()->Valid()) heap.push(walkers.size() - 1);
@@ -234,7 +254,7 @@ Status SearchText(StoreReader& reader, const HistoryFilter& f, Emitter& out) {
   double density = static_cast<double>(matching_uses) / static_cast<double>(std::max<uint64_t>(total, 1));
   double walk_cost = f.limit == 0 ? static_cast<double>(total) : std::min<double>(total, f.limit / density);
   double merge_cost = 20.0 * static_cast<double>(std::min<size_t>(cands.size(), f.limit == 0 ? cands.size() : f.limit + 1));
-  if (cands.size() > 4096 || walk_cost < merge_cost) return WalkView(reader, kHistoryViewName, "", f, out);
+  if (cands.size() > 4096 || walk_cost < merge_cost) return WalkHistory(reader, f, out);
   return MergeCandidates(reader, cands, f, out);
 }
 
@@ -300,10 +320,10 @@ Status LoadRecord(StoreReader& reader, uint64_t seq, std::string_view state_valu
 Status QueryHistory(StoreReader& reader, const HistoryFilter& f,
                     const std::function<bool(const HistoryRecord&)>& emit) {
   Emitter out(reader, f, emit);
-  if (f.cwd) return WalkView(reader, kByCwdViewName, FieldIndexPrefix(*f.cwd), f, out);
-  if (f.session) return WalkView(reader, kBySessionViewName, FieldIndexPrefix(*f.session), f, out);
+  if (f.cwd) return WalkIndex(reader, IndexedField::kCwd, *f.cwd, f, out);
+  if (f.session) return WalkIndex(reader, IndexedField::kSession, *f.session, f, out);
   if (f.text && !f.text->empty()) return SearchText(reader, f, out);
-  return WalkView(reader, kHistoryViewName, "", f, out);
+  return WalkHistory(reader, f, out);
 }
 
 }  // namespace tb

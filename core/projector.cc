@@ -40,13 +40,10 @@ Status Projector::ApplyRemoval(const Event& ev, std::span<const View* const> vie
     if (first != 0 && first < ev.seq) return Status::OK();  // reverted already: nothing to do
     std::unique_ptr<KvCursor> c = lookup.Cursor(kBatchesViewName);
     if (c == nullptr) return Status::OK();
-    std::string prefix = BatchMemberPrefix(ev.batch);
-    for (c->Seek(prefix); c->Valid() && c->key().starts_with(prefix); c->Next()) {
-      uint64_t batch, seq;
-      char kind;
-      if (ParseBatchKey(c->key(), &batch, &kind, &seq)) seqs.push_back(seq);
-    }
-    TB_RETURN_IF_ERROR(c->status());
+    TB_RETURN_IF_ERROR(ForEachBatchMember(*c, ev.batch, false, [&](uint64_t seq) {
+      seqs.push_back(seq);
+      return true;
+    }));
   } else {
     seqs = ev.targets;
     std::sort(seqs.begin(), seqs.end());

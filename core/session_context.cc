@@ -9,24 +9,20 @@
 
 namespace tb {
 
-Status ReadSessionBackward(ViewLookup& lookup, const std::string& session, const std::string* before_key,
+Status ReadSessionBackward(ViewLookup& lookup, const std::string& session, const Posting* before,
                            size_t max, const std::function<bool(uint64_t seq)>& accept,
                            std::vector<SessionTracker::Entry>* out) {
   out->clear();
-  std::unique_ptr<KvCursor> c = lookup.Cursor(kBySessionViewName);
+  std::unique_ptr<FieldIndexCursor> c = NewFieldIndexCursor(lookup, IndexedField::kSession, session);
   if (c == nullptr) return Status::OK();
-  std::string prefix = FieldIndexPrefix(session);
-  if (before_key != nullptr) {
-    c->SeekForPrev(*before_key);
-    if (c->Valid() && c->key() == *before_key) c->Prev();
+  if (before != nullptr) {
+    c->SeekForPrev(*before);
+    if (c->Valid() && c->posting() == *before) c->Prev();
   } else {
-    c->SeekForPrev(prefix + std::string(17, '\xff'));
+    c->SeekToLast();
   }
-  for (; c->Valid() && c->key().starts_with(prefix) && out->size() < max; c->Prev()) {
-    std::string_view value;
-    int64_t time_ns;
-    uint64_t seq;
-    if (!ParseFieldIndexKey(c->key(), &value, &time_ns, &seq)) continue;
+  for (; c->Valid() && out->size() < max; c->Prev()) {
+    const auto [time_ns, seq] = c->posting();
     if (!accept(seq)) continue;
     Event ev;
     Status s = lookup.GetEvent(seq, &ev);
@@ -83,11 +79,11 @@ void SessionTracker::OnFinish(uint64_t start_seq, const Event& start, int32_t ex
   }
 }
 
-Status SessionTracker::LoadBefore(ViewLookup& lookup, const std::string& session, const std::string* before_key,
+Status SessionTracker::LoadBefore(ViewLookup& lookup, const std::string& session, const Posting* before,
                                   uint64_t event_seq, std::vector<Entry>* out) {
   auto accept = [&](uint64_t seq) { return seq < event_seq && batch_index_.count(seq) == 0; };
   // One more than needed: the record completing is often the newest one.
-  return ReadSessionBackward(lookup, session, before_key, kSessionContext + 1, accept, out);
+  return ReadSessionBackward(lookup, session, before, kSessionContext + 1, accept, out);
 }
 
 Status SessionTracker::Complete(const Event& record, uint64_t seq, std::optional<int32_t> exit,
@@ -110,8 +106,8 @@ Status SessionTracker::Complete(const Event& record, uint64_t seq, std::optional
       const std::vector<Entry>* from = &tail->second;
       for (const Entry& e : tail->second) {
         if (e.seq != seq && (!(Key{e.time_ns, e.seq} < key) || e.seq >= event_seq)) {
-          std::string k = FieldIndexKey(record.session, record.time_ns, seq);
-          TB_RETURN_IF_ERROR(LoadBefore(*lookup, record.session, &k, event_seq, &loaded_));
+          const Posting at{record.time_ns, seq};
+          TB_RETURN_IF_ERROR(LoadBefore(*lookup, record.session, &at, event_seq, &loaded_));
           from = &loaded_;
           break;
         }

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "core/view.h"
+#include "core/views/field_index_view.h"
 
 namespace tb {
 
@@ -49,7 +50,7 @@ class SessionTracker {
   };
 
  private:
-  Status LoadBefore(ViewLookup& lookup, const std::string& session, const std::string* before_key,
+  Status LoadBefore(ViewLookup& lookup, const std::string& session, const Posting* before,
                     uint64_t event_seq, std::vector<Entry>* out);
   using Key = std::pair<int64_t, uint64_t>;  // (start time, seq)
   // session -> the batch's records of that session by key
@@ -63,11 +64,10 @@ class SessionTracker {
   std::string tmpl_;
 };
 
-// Reads the records of `session` before key `before_key` (a by_session key;
-// null = the end), newest first, at most `max` accepted by `accept`, with
-// exit codes from history and texts from the log. Shared with the removal
-// recompute (core/analytics/session_window.cc).
-Status ReadSessionBackward(ViewLookup& lookup, const std::string& session, const std::string* before_key,
+// Reads the records of `session` before position `before` (null = the end),
+// newest first, at most `max` accepted by `accept`, with exit codes from
+// history and texts from the log.
+Status ReadSessionBackward(ViewLookup& lookup, const std::string& session, const Posting* before,
                            size_t max, const std::function<bool(uint64_t seq)>& accept,
                            std::vector<SessionTracker::Entry>* out);
 

@@ -62,28 +62,21 @@ OwnedCompletion Make(const Item& it, std::vector<SessionTracker::Entry> context)
 // record, kSessionContext kept records before it and after it.
 Status CollectRange(ViewLookup& lookup, const std::string& session, const std::vector<const RemovedRecord*>& recs,
                     const RemovedBySeq& removed, std::vector<std::vector<Item>>* ranges) {
-  std::unique_ptr<KvCursor> c = lookup.Cursor(kBySessionViewName);
+  std::unique_ptr<FieldIndexCursor> c = NewFieldIndexCursor(lookup, IndexedField::kSession, session);
   if (c == nullptr) return Status::OK();
-  std::string prefix = FieldIndexPrefix(session);
-  std::vector<std::pair<std::string, std::string>> spans;  // [first key, last key]
+  std::vector<std::pair<Posting, Posting>> spans;  // [first, last]
   for (const RemovedRecord* r : recs) {
-    std::string key = FieldIndexKey(session, r->event->time_ns, r->seq);
-    std::string first = key, last = key;
+    const Posting at{r->event->time_ns, r->seq};
+    Posting first = at, last = at;
     size_t kept = 0;
-    for (c->Seek(key), c->Prev(); c->Valid() && c->key().starts_with(prefix) && kept < kSessionContext; c->Prev()) {
-      std::string_view v;
-      int64_t t;
-      uint64_t seq;
-      if (ParseFieldIndexKey(c->key(), &v, &t, &seq) && !removed.count(seq)) ++kept;
-      first = std::string(c->key());
+    for (c->Seek(at), c->Prev(); c->Valid() && kept < kSessionContext; c->Prev()) {
+      if (!removed.count(c->posting().seq)) ++kept;
+      first = c->posting();
     }
     kept = 0;
-    for (c->Seek(key), c->Next(); c->Valid() && c->key().starts_with(prefix) && kept < kSessionContext; c->Next()) {
-      std::string_view v;
-      int64_t t;
-      uint64_t seq;
-      if (ParseFieldIndexKey(c->key(), &v, &t, &seq) && !removed.count(seq)) ++kept;
-      last = std::string(c->key());
+    for (c->Seek(at), c->Next(); c->Valid() && kept < kSessionContext; c->Next()) {
+      if (!removed.count(c->posting().seq)) ++kept;
+      last = c->posting();
     }
     TB_RETURN_IF_ERROR(c->status());
     if (!spans.empty() && first <= spans.back().second) {
@@ -94,13 +87,9 @@ Status CollectRange(ViewLookup& lookup, const std::string& session, const std::v
   }
   for (const auto& [first, last] : spans) {
     ranges->emplace_back();
-    for (c->Seek(first); c->Valid() && c->key() <= last; c->Next()) {
-      std::string_view v;
-      int64_t t;
-      uint64_t seq;
-      if (!ParseFieldIndexKey(c->key(), &v, &t, &seq)) continue;
+    for (c->Seek(first); c->Valid() && c->posting() <= last; c->Next()) {
       Item it;
-      TB_RETURN_IF_ERROR(LoadItem(lookup, t, seq, removed, &it));
+      TB_RETURN_IF_ERROR(LoadItem(lookup, c->posting().time_ns, c->posting().seq, removed, &it));
       ranges->back().push_back(std::move(it));
     }
     TB_RETURN_IF_ERROR(c->status());

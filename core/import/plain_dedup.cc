@@ -40,14 +40,11 @@ Status ForEachImportBatch(StoreReader& reader, const std::function<Status(uint64
   std::unique_ptr<KvCursor> c = NewBatchesCursor(reader);
   if (c == nullptr) return Status::OK();
   for (c->SeekToFirst(); c->Valid();) {
-    uint64_t batch = 0, seq = 0;
-    char kind = 0;
-    if (!ParseBatchKey(c->key(), &batch, &kind, &seq)) break;
+    uint64_t batch = 0;
+    if (!ParseBatchOfKey(c->key(), &batch)) break;
     TB_RETURN_IF_ERROR(visit(batch));
     if (batch == std::numeric_limits<uint64_t>::max()) break;
-    std::string next;  // the first key of the next batch
-    PutU64BE(&next, batch + 1);
-    c->Seek(next);
+    c->Seek(BatchPrefix(batch + 1));  // the first key of the next batch
   }
   return c->status();
 }
@@ -72,22 +69,21 @@ Status PlainDedup::Load(StoreReader& reader, const std::vector<uint64_t>& batche
   std::unique_ptr<KvCursor> c = NewBatchesCursor(reader);
   if (c == nullptr) return Status::OK();
   for (auto b = batches.rbegin(); b != batches.rend() && loaded_ < window; ++b) {
-    const std::string prefix = BatchMemberPrefix(*b);
-    for (c->SeekForPrev(BatchMemberKey(*b, std::numeric_limits<uint64_t>::max()));
-         c->Valid() && c->key().starts_with(prefix) && loaded_ < window; c->Prev()) {
-      std::string_view k = c->key().substr(prefix.size());
-      uint64_t seq = 0;
-      if (!GetU64BE(&k, &seq)) return Status::Corruption("batches view: bad member key of batch " + std::to_string(*b));
+    Status walk = Status::OK();
+    TB_RETURN_IF_ERROR(ForEachBatchMember(*c, *b, true, [&](uint64_t seq) {
       Event ev;
-      Status s = reader.GetEvent(seq, &ev);
-      if (s.IsNotFound()) continue;  // purged by tb forget
-      TB_RETURN_IF_ERROR(s);
-      if (ev.kind != EventKind::kRecorded) continue;
+      walk = reader.GetEvent(seq, &ev);
+      if (walk.IsNotFound()) {  // purged by tb forget
+        walk = Status::OK();
+        return true;
+      }
+      if (!walk.ok()) return false;
+      if (ev.kind != EventKind::kRecorded) return true;
       ++left_[ev.command];
       if (!newest_ || ev.time_ns > *newest_) newest_ = ev.time_ns;
-      ++loaded_;
-    }
-    TB_RETURN_IF_ERROR(c->status());
+      return ++loaded_ < window;
+    }));
+    TB_RETURN_IF_ERROR(walk);
   }
   return Status::OK();
 }

@@ -239,16 +239,11 @@ Status CommandsView::ApplyRemoval(const RemovalInput& in, ViewLookup& lookup, Vi
     if (last_removed) {
       // The newest remaining use: by_command lists (time, seq) ascending,
       // the order FullMerge uses to pick the last use.
-      std::unique_ptr<KvCursor> c = lookup.Cursor("by_command");
+      std::unique_ptr<FieldIndexCursor> c = NewFieldIndexCursor(lookup, IndexedField::kCommand, command);
       if (c == nullptr) return Status::Corruption("view by_command is missing");
-      std::string prefix = FieldIndexPrefix(command);
-      std::string end = prefix + std::string(17, '\xff');
       bool found = false;
-      for (c->SeekForPrev(end); c->Valid() && c->key().starts_with(prefix); c->Prev()) {
-        std::string_view value;
-        int64_t time_ns;
-        uint64_t seq;
-        if (!ParseFieldIndexKey(c->key(), &value, &time_ns, &seq)) continue;
+      for (c->SeekToLast(); c->Valid(); c->Prev()) {
+        const auto [time_ns, seq] = c->posting();
         if (std::any_of(recs.begin(), recs.end(), [&](const RemovedRecord* r) { return r->seq == seq; })) {
           continue;
         }

@@ -146,7 +146,8 @@ TEST(ViewRegistryTest, NamesOrderAndLookup) {
   for (const View* v : AllViews()) {
     EXPECT_EQ(FindView(v->name()), v);
     EXPECT_GE(v->version(), 1u);
-    bool merge = v->name() == "commands" || v->name() == "stats" || v->name() == "sequences";
+    bool merge = v->name() == "commands" || v->name() == "stats" || v->name() == "sequences" ||
+                 v->name() == "batches" || v->name().starts_with("by_");
     EXPECT_EQ(v->HasMerge(), merge) << v->name();
   }
   EXPECT_EQ(FindView("nope"), nullptr);
@@ -321,41 +322,11 @@ TEST(FieldIndexViewTest, IndexesStartsAndRecordsButNotFinishes) {
     view.Apply(In(rec), w);
     view.Apply(In(fin, &st, 1), w);
     ASSERT_EQ(w.ops.size(), 2u) << view.name();
-    std::map<std::string, std::string> want = {{FieldIndexKey(v1, 10, 1), ""},
-                                               {FieldIndexKey(v2, -20, 2), ""}};
-    EXPECT_EQ(w.kv, want) << view.name();
+    // One operand each: u8(scale 1) zigzag(time / 10) varint(seq).
+    std::map<std::string, std::vector<std::string>> want = {{FieldIndexKey(v1, 10), {"\x01\x02\x01"s}},
+                                                            {FieldIndexKey(v2, -20), {"\x01\x03\x02"s}}};
+    EXPECT_EQ(w.merges, want) << view.name();
   }
-}
-
-TEST(FieldIndexViewTest, KeyLayoutAndParse) {
-  std::string k = FieldIndexKey("ab", -1, 2);
-  EXPECT_EQ(k, "\x02" "ab" "\x7f\xff\xff\xff\xff\xff\xff\xff" "\0\0\0\0\0\0\0\x02"s);
-  EXPECT_TRUE(std::string_view(k).starts_with(FieldIndexPrefix("ab")));
-  EXPECT_FALSE(std::string_view(k).starts_with(FieldIndexPrefix("a")));
-  EXPECT_FALSE(std::string_view(FieldIndexKey("a", 0, 0)).starts_with(FieldIndexPrefix("ab")));
-
-  for (const std::string& value : {""s, "x"s, "a\0b"s, std::string(300, 'z')}) {
-    std::string key = FieldIndexKey(value, INT64_MIN + 3, UINT64_MAX - 4);
-    std::string_view v;
-    int64_t t;
-    uint64_t s;
-    ASSERT_TRUE(ParseFieldIndexKey(key, &v, &t, &s));
-    EXPECT_EQ(v, value);
-    EXPECT_EQ(t, INT64_MIN + 3);
-    EXPECT_EQ(s, UINT64_MAX - 4);
-    for (size_t len = 0; len < key.size(); ++len) {
-      EXPECT_FALSE(ParseFieldIndexKey(std::string_view(key).substr(0, len), &v, &t, &s)) << len;
-    }
-    EXPECT_FALSE(ParseFieldIndexKey(key + "\0"s, &v, &t, &s));
-  }
-  // Length prefix pointing past the end.
-  std::string_view v;
-  int64_t t;
-  uint64_t s;
-  EXPECT_FALSE(ParseFieldIndexKey("\x7f" "abc"s + std::string(16, '\0'), &v, &t, &s));
-  // Within one value, keys sort by time then seq.
-  EXPECT_LT(FieldIndexKey("v", -5, 9), FieldIndexKey("v", 3, 1));
-  EXPECT_LT(FieldIndexKey("v", 3, 1), FieldIndexKey("v", 3, 2));
 }
 
 // ------------------------------------------------------------ commands

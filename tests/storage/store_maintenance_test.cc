@@ -286,7 +286,7 @@ TEST_F(StoreMaintenanceTest, MalformedViewKeyIsReportedNotSkipped) {
   EditClosed([&](RawDb& raw) {
     // Sorts before every real key, so a newest-first walk meets it last.
     ASSERT_TRUE(raw.Put("view_history", "\x01\x02\x03"s, "\x00"s).ok());
-    ASSERT_TRUE(raw.Put("view_by_cwd", FieldIndexPrefix("/tmp") + "xx", ""s).ok());
+    ASSERT_TRUE(raw.Put("view_by_cwd", "\x04/tmp"s + "xx", ""s).ok());
   });
   std::vector<HistoryRecord> got;
   Status s = Query(store_->reader(), {}, &got);
@@ -446,9 +446,9 @@ TEST_F(StoreMaintenanceTest, InfoAndViewsCounts) {
   }
   EXPECT_EQ(entries, (std::map<std::string, uint64_t>{{"ids", 35},
                                                       {"history", 30},
-                                                      {"by_cwd", 30},
-                                                      {"by_session", 30},
-                                                      {"by_command", 30},
+                                                      {"by_cwd", 3},  // posting lists: one per value
+                                                      {"by_session", 3},
+                                                      {"by_command", 25},
                                                       {"commands", 25},
                                                       {"batches", 0},
                                                       {"stats", 26},

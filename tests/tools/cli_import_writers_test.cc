@@ -107,7 +107,11 @@ TEST_F(ImportWritersFaultTest, RecordsDuringAnImportAreEachStoredOnce) {
       }
     }
     for (int i = 0; i < kLines; ++i) ASSERT_EQ(seen["imported-" + std::to_string(i)], 1) << i;
-    RunResult verify = Tb({"views", "verify"});
+    // A replay of 40k events: a debug or coverage build beside the other
+    // fault tests on two cores needs more than the default 20 s.
+    TbCall slow;
+    slow.timeout = std::chrono::milliseconds(240000);
+    RunResult verify = Tb({"views", "verify"}, slow);
     EXPECT_EXIT_CODE(verify, 0);
   }
 }
