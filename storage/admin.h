@@ -85,9 +85,9 @@ Status CreateSnapshot(Store& store, const std::string& name, const std::string& 
 Status ListSnapshots(const std::string& data_dir, std::vector<SnapshotEntry>* out);
 Status DeleteSnapshot(const std::string& data_dir, const std::string& name);
 // The last seq snapshot `s` holds: s.head when its SNAPSHOT file records
-// one (> 0); otherwise (the safety snapshots taken before a restore record
-// 0, an old or damaged SNAPSHOT none) the head stored in the snapshot's own
-// database, opened read-only (no file is written).
+// one (> 0); otherwise (the safety snapshots taken before a restore by
+// older versions record 0, an old or damaged SNAPSHOT none) the head stored
+// in the snapshot's own database, opened read-only (no file is written).
 Status SnapshotHead(const SnapshotEntry& s, uint64_t* head);
 
 // ---- replacing the live database (restore) -------------------------------------

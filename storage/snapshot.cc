@@ -249,7 +249,10 @@ Status ReplaceDatabase(const ReplaceOptions& o, const DbSource& src, std::string
     ::chmod(tmp.c_str(), 0700);
     Status s = admin::CopyDbOffline(db, tmp + "/db");
     if (s.ok()) s = admin::WriteIdentity(tmp, identity);
-    if (s.ok()) s = WriteSnapshotInfo(tmp, o.now_ns, 0, "before-restore");
+    // The head the copy holds, read from it (the live store is closed).
+    uint64_t head = 0;
+    if (s.ok()) s = SnapshotHead(SnapshotEntry{name, tmp, o.now_ns, 0, ""}, &head);
+    if (s.ok()) s = WriteSnapshotInfo(tmp, o.now_ns, head, "before-restore");
     if (s.ok()) s = Publish(tmp, base + "/" + name);
     if (!s.ok()) {
       fs::remove_all(tmp, ec);

@@ -173,10 +173,11 @@ Status CmdBackupVerify(Context& ctx, const Argv& args) {
 }
 
 Status CmdBackupRestore(Context& ctx, const Argv& args) {
-  Args a("backup restore", "backup restore ID|latest [--to DIR]");
+  Args a("backup restore", "backup restore ID|latest [--to DIR] [--yes]");
   a.Positional("id");
   a.opts().add_options()("to", po::value<std::string>()->value_name("DIR"),
-                         "restore into a new data dir instead of over the live store");
+                         "restore into a new data dir instead of over the live store")(
+      "yes", "restore over the live store without asking (required when stdin is not a terminal)");
   bool help;
   TB_RETURN_IF_ERROR(a.Parse(args, &help));
   if (help) return WriteOut(a.HelpText()), Status::OK();
@@ -196,6 +197,15 @@ Status CmdBackupRestore(Context& ctx, const Argv& args) {
     WriteOut("restored backup " + std::to_string(e.id) + " (head seq " + std::to_string(e.meta.head) +
              ") into a new data dir " + to + "\n");
     return Status::OK();
+  }
+  // Over the live store: everything after the backup goes (a safety
+  // snapshot keeps it), so ask as tb rollback does.
+  if (!a.Has("yes") && !AskYesNo("tb: replace the live store " + ctx.data_dir + " with backup " +
+                                  std::to_string(e.id) + " (head seq " + std::to_string(e.meta.head) +
+                                  "; a snapshot is taken first)?")) {
+    return Status::InvalidArgument("restoring backup " + std::to_string(e.id) + " would replace the live store " +
+                                   ctx.data_dir + "; nothing was changed. Add --yes to do it, or --to DIR to "
+                                   "restore into a new data dir");
   }
   DbSource src;
   src.backup_dir = BackupDir(ctx);
@@ -257,6 +267,8 @@ Status CmdSnapshotList(Context& ctx, const Argv& args) {
   if (help) return WriteOut(a.HelpText()), Status::OK();
   std::vector<SnapshotEntry> all;
   TB_RETURN_IF_ERROR(ListSnapshots(ctx.data_dir, &all));
+  // Safety snapshots of older versions recorded head 0: read theirs.
+  for (auto& s : all) TB_RETURN_IF_ERROR(SnapshotHead(s, &s.head));
   if (json) {
     Json j = Json::array();
     for (const auto& s : all) {
@@ -404,15 +416,8 @@ Status CmdRollback(Context& ctx, const Argv& args) {
   }
   uint64_t n = store->head() - to;
   if (!a.Has("yes")) {
-    bool confirmed = false;
-    if (::isatty(STDIN_FILENO)) {
-      std::fprintf(stderr, "tb: remove %llu event(s) after seq %llu (a snapshot is taken first)? [y/N] ",
-                   static_cast<unsigned long long>(n), static_cast<unsigned long long>(to));
-      std::string answer;
-      std::getline(std::cin, answer);
-      confirmed = answer == "y" || answer == "Y" || answer == "yes";
-    }
-    if (!confirmed) {
+    if (!AskYesNo("tb: remove " + std::to_string(n) + " event(s) after seq " + std::to_string(to) +
+                  " (a snapshot is taken first)?")) {
       return Status::InvalidArgument("rollback would remove " + std::to_string(n) + " event(s) (seq " +
                                      std::to_string(to + 1) + ".." + std::to_string(store->head()) +
                                      "); nothing was changed. Add --yes to do it");

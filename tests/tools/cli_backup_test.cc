@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <sstream>
 
 #include "tests/tools/cli_fixture.h"
 
@@ -90,7 +91,7 @@ TEST_F(CliBackup, BackupChangeRestoreEqualsStateAtBackup) {
   r = Tb({"backup", "verify", "1"});
   EXPECT_EXIT_CODE(r, 0);
 
-  r = Tb({"backup", "restore", "latest"});
+  r = Tb({"backup", "restore", "latest", "--yes"});
   ASSERT_EXIT_CODE(r, 0);
   EXPECT_EQ(HistoryNd(), before);
   ExpectHealthy();
@@ -111,6 +112,66 @@ TEST_F(CliBackup, BackupChangeRestoreEqualsStateAtBackup) {
   EXPECT_EQ(audit[1]["user"], ThisUser());
   EXPECT_EQ(audit[1]["host"], ThisHost());
   EXPECT_EQ(audit[1]["detail"]["name"], snap);
+}
+
+TEST_F(CliBackup, RestoreOverTheLiveStoreAsksFirst) {
+  ASSERT_EXIT_CODE(Tb({"backup", "create"}), 0);
+  Record("after the backup");
+  const std::string before = HistoryNd();
+  // No terminal to ask on (stdin is not one here), no --yes: refused.
+  RunResult r = Tb({"backup", "restore", "latest"});
+  EXPECT_EXIT_CODE(r, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "tb: error: restoring backup 1 would replace the live store " + data_dir() +
+                       "; nothing was changed. Add --yes to do it, or --to DIR to restore into a new "
+                       "data dir\n");
+  EXPECT_EQ(HistoryNd(), before);
+  EXPECT_FALSE(fs::exists(data_dir() + "/snapshots"));
+  // --to DIR does not ask; --yes restores in place.
+  EXPECT_EXIT_CODE(Tb({"backup", "restore", "latest", "--to", root() + "/elsewhere"}), 0);
+  r = Tb({"backup", "restore", "latest", "--yes"});
+  ASSERT_EXIT_CODE(r, 0);
+  EXPECT_EQ(HistoryNd().find("after the backup"), std::string::npos);
+}
+
+TEST_F(CliBackup, SafetySnapshotsListTheirHeadSeq) {
+  ASSERT_EXIT_CODE(Tb({"backup", "create"}), 0);  // head 6; its audit event is seq 7
+  Record("eight");
+  Record("nine");
+  RunResult r = Tb({"backup", "restore", "latest", "--yes"});  // head 6, then its audit event 7
+  ASSERT_EXIT_CODE(r, 0);
+  const std::string restore_snap = UndoSnapshot(r.out);
+  r = Tb({"rollback", "--to", "3", "--yes"});
+  ASSERT_EXIT_CODE(r, 0);
+  const std::string rollback_snap = UndoSnapshot(r.out);
+  auto heads = [&] {
+    RunResult l = Tb({"snapshot", "list", "--format", "json"});
+    EXPECT_EXIT_CODE(l, 0);
+    std::vector<std::pair<std::string, uint64_t>> out;
+    for (const auto& s : Json::parse(l.out)) out.emplace_back(s["name"], s["head_seq"]);
+    return out;
+  };
+  const std::vector<std::pair<std::string, uint64_t>> want = {{restore_snap, 9}, {rollback_snap, 7}};
+  EXPECT_EQ(heads(), want);
+  r = Tb({"snapshot", "list"});
+  ASSERT_EXIT_CODE(r, 0);
+  std::vector<std::string> rows = SplitLines(r.out);
+  ASSERT_EQ(rows.size(), 3u) << r.out;
+  auto head_column = [](const std::string& row) {  // NAME, date, time, HEAD SEQ, REASON
+    std::istringstream in(row);
+    std::string name, date, time, head;
+    in >> name >> date >> time >> head;
+    return head;
+  };
+  EXPECT_EQ(head_column(rows[1]), "9") << r.out;
+  EXPECT_EQ(head_column(rows[2]), "7") << r.out;
+  // A safety snapshot written by an older tb recorded head 0: its own
+  // database says the head.
+  const std::string info = data_dir() + "/snapshots/" + restore_snap + "/SNAPSHOT";
+  Json j = Json::parse(ReadFile(info));
+  j["head"] = 0;
+  WriteFile(info, j.dump() + "\n");
+  EXPECT_EQ(heads(), want);
 }
 
 TEST_F(CliBackup, RestoreToNewDirMakesACompleteDataDir) {
@@ -150,7 +211,7 @@ TEST_F(CliBackup, FlippedByteFailsVerifyAndRestoreRefuses) {
   RunResult r = Tb({"backup", "verify", "1"});
   EXPECT_EXIT_CODE(r, 3);
   EXPECT_NE(r.err.find(fs::path(victim).filename().string()), std::string::npos) << r.err;
-  r = Tb({"backup", "restore", "1"});
+  r = Tb({"backup", "restore", "1", "--yes"});
   EXPECT_EXIT_CODE(r, 3);
   EXPECT_EQ(HistoryNd(), before);
   r = Tb({"backup", "restore", "1", "--to", root() + "/x"});
