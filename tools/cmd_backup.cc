@@ -6,12 +6,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
 
+#include "core/audit.h"
 #include "core/duration.h"
 #include "core/timefmt.h"
 #include "core/utf8.h"
@@ -56,7 +58,8 @@ Status ReplaceAndReopen(Context& ctx, const DbSource& src, std::string* safety, 
   ro.lock_wait_ms = ctx.config.storage.lock_wait_ms;
   ro.now_ns = NowNs();
   TB_RETURN_IF_ERROR(ReplaceDatabase(ro, src, safety));
-  return OpenWritable(ctx, store);
+  TB_RETURN_IF_ERROR(OpenWritable(ctx, store));
+  return CarryAuditFromSnapshot(**store, *safety);
 }
 
 // "SEQ" (digits) or a time ParseTime() understands.
@@ -509,35 +512,18 @@ Status CmdAudit(Context& ctx, const Argv& args) {
   std::vector<Json> rows;
   TB_RETURN_IF_ERROR(store->ScanLog(0, UINT64_MAX, true, nullptr, [&](const Event& ev, std::string_view) {
     if (ev.time_ns < since) return true;
-    std::string action;
-    Json detail;
-    switch (ev.kind) {
-      case EventKind::kAdminAction:
-        action = ev.source;
-        detail = Json::parse(ev.detail, nullptr, false);
-        if (detail.is_discarded()) detail = ToValidUtf8(ev.detail);
-        break;
-      case EventKind::kImportCompleted:
-        action = "import";
-        detail = Json{{"batch", ev.batch}, {"source", ToValidUtf8(ev.source)}, {"file", ToValidUtf8(ev.detail)},
-                      {"imported", ev.imported}, {"duplicates", ev.duplicates}, {"malformed", ev.malformed}};
-        break;
-      case EventKind::kBatchReverted:
-        action = "undo";
-        detail = Json{{"batch", ev.batch}};
-        break;
-      case EventKind::kForgotten:
-        action = "forget";
-        detail = Json{{"records", ev.targets.size()}};
-        break;
-      default:
-        return true;
-    }
+    AuditEntry e;
+    if (!ToAuditEntry(ev, &e)) return true;
     rows.push_back(Json{{"seq", ev.seq}, {"time", FormatRfc3339Millis(ev.time_ns)}, {"user", ToValidUtf8(ev.user)},
-                        {"host", ToValidUtf8(ev.host)}, {"action", action}, {"detail", detail}});
+                        {"host", ToValidUtf8(ev.host)}, {"action", e.action}, {"detail", e.detail}});
     rows.back()["time_ns"] = ev.time_ns;
     return true;
   }));
+  // Entries carried over a removal (core/audit.h) follow the removal in
+  // the log; in time they come before it, where they happened.
+  std::stable_sort(rows.begin(), rows.end(), [](const Json& x, const Json& y) {
+    return x["time_ns"].get<int64_t>() < y["time_ns"].get<int64_t>();
+  });
   std::string out;
   if (format == "json") {
     Json j = Json::array();

@@ -107,11 +107,16 @@ TEST_F(CliBackup, BackupChangeRestoreEqualsStateAtBackup) {
   Json audit = Json::parse(r.out);
   std::vector<std::string> actions;
   for (const auto& a : audit) actions.push_back(a["action"]);
-  // The restore's own audit event was undone with it; the snapshot restore remains.
-  EXPECT_EQ(actions, (std::vector<std::string>{"backup.create", "snapshot.restore"}));
-  EXPECT_EQ(audit[1]["user"], ThisUser());
-  EXPECT_EQ(audit[1]["host"], ThisHost());
-  EXPECT_EQ(audit[1]["detail"]["name"], snap);
+  // Each restore replaced the log and carried the audit entries it would
+  // have lost. The snapshot holds the backup's creation itself; the backup
+  // restore is a carried copy.
+  EXPECT_EQ(actions, (std::vector<std::string>{"backup.create", "backup.restore", "snapshot.restore"}));
+  EXPECT_EQ(audit[0]["seq"], 7);
+  EXPECT_FALSE(audit[0]["detail"].contains("undone_by")) << r.out;
+  EXPECT_EQ(audit[1]["detail"]["undone_by"], "restore") << r.out;
+  EXPECT_EQ(audit[2]["user"], ThisUser());
+  EXPECT_EQ(audit[2]["host"], ThisHost());
+  EXPECT_EQ(audit[2]["detail"]["name"], snap);
 }
 
 TEST_F(CliBackup, RestoreOverTheLiveStoreAsksFirst) {
@@ -138,7 +143,8 @@ TEST_F(CliBackup, SafetySnapshotsListTheirHeadSeq) {
   ASSERT_EXIT_CODE(Tb({"backup", "create"}), 0);  // head 6; its audit event is seq 7
   Record("eight");
   Record("nine");
-  RunResult r = Tb({"backup", "restore", "latest", "--yes"});  // head 6, then its audit event 7
+  // Restored: head 6, then the carried backup.create (7) and the restore's own entry (8).
+  RunResult r = Tb({"backup", "restore", "latest", "--yes"});
   ASSERT_EXIT_CODE(r, 0);
   const std::string restore_snap = UndoSnapshot(r.out);
   r = Tb({"rollback", "--to", "3", "--yes"});
@@ -151,7 +157,7 @@ TEST_F(CliBackup, SafetySnapshotsListTheirHeadSeq) {
     for (const auto& s : Json::parse(l.out)) out.emplace_back(s["name"], s["head_seq"]);
     return out;
   };
-  const std::vector<std::pair<std::string, uint64_t>> want = {{restore_snap, 9}, {rollback_snap, 7}};
+  const std::vector<std::pair<std::string, uint64_t>> want = {{restore_snap, 9}, {rollback_snap, 8}};
   EXPECT_EQ(heads(), want);
   r = Tb({"snapshot", "list"});
   ASSERT_EXIT_CODE(r, 0);
@@ -164,7 +170,7 @@ TEST_F(CliBackup, SafetySnapshotsListTheirHeadSeq) {
     return head;
   };
   EXPECT_EQ(head_column(rows[1]), "9") << r.out;
-  EXPECT_EQ(head_column(rows[2]), "7") << r.out;
+  EXPECT_EQ(head_column(rows[2]), "8") << r.out;
   // A safety snapshot written by an older tb recorded head 0: its own
   // database says the head.
   const std::string info = data_dir() + "/snapshots/" + restore_snap + "/SNAPSHOT";
@@ -330,6 +336,40 @@ TEST_F(CliBackup, RollbackThenRestoreOfTheSafetySnapshotReturnsTheOriginal) {
   r = Tb({"snapshot", "restore", UndoSnapshot(r.out)});
   ASSERT_EXIT_CODE(r, 0);
   EXPECT_EQ(HistoryNd(), before);
+  ExpectHealthy();
+}
+
+TEST_F(CliBackup, AuditTrailSurvivesRollbackAndRetention) {
+  ASSERT_EXIT_CODE(Tb({"backup", "create"}), 0);                // 7
+  ASSERT_EXIT_CODE(Tb({"snapshot", "create", "mine"}), 0);      // 8
+  const std::string file = root() + "/h";
+  WriteFile(file, "ls\npwd\n");
+  ASSERT_EXIT_CODE(Tb({"import", "bash", file}), 0);            // 9, 10, ImportCompleted 11
+  ASSERT_EXIT_CODE(Tb({"import", "--undo", "9"}), 0);           // 12
+  ASSERT_EXIT_CODE(Tb({"rollback", "--to", "6", "--yes"}), 0);  // carried 7..10, rollback 11
+  auto audit = [&] {
+    RunResult r = Tb({"audit", "--format", "json"});
+    EXPECT_EXIT_CODE(r, 0);
+    std::vector<std::string> rows;
+    for (const auto& a : Json::parse(r.out)) {
+      Json d = a["detail"];
+      rows.push_back(std::to_string(a["seq"].get<uint64_t>()) + " " + a["action"].get<std::string>() + " " +
+                     d.value("undone_by", "-") + " " + std::to_string(d.value("was_seq", 0)));
+    }
+    return rows;
+  };
+  EXPECT_EQ(audit(), (std::vector<std::string>{"7 backup.create rollback 7", "8 snapshot.create rollback 8",
+                                               "9 import rollback 11", "10 undo rollback 12", "11 rollback - 0"}));
+  // The copies are audit entries only: the import stays rolled back, the
+  // views equal a replay of the log.
+  EXPECT_EQ(Commands().size(), 6u);
+  ExpectHealthy();
+  // Retention removes seqs 1..8 and carries the two entries among them
+  // (again marked with what first removed them); time order is kept.
+  ASSERT_EXIT_CODE(TbEnv({"retention", "apply"}, {{"TERMBRAIN_RETENTION_MAX_EVENTS", "3"}}), 0);
+  EXPECT_EQ(audit(), (std::vector<std::string>{"12 backup.create rollback 7", "13 snapshot.create rollback 8",
+                                               "9 import rollback 11", "10 undo rollback 12", "11 rollback - 0",
+                                               "14 retention.apply - 0"}));
   ExpectHealthy();
 }
 
