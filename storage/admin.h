@@ -85,10 +85,13 @@ Status CreateSnapshot(Store& store, const std::string& name, const std::string& 
 Status ListSnapshots(const std::string& data_dir, std::vector<SnapshotEntry>* out);
 Status DeleteSnapshot(const std::string& data_dir, const std::string& name);
 // The last seq snapshot `s` holds: s.head when its SNAPSHOT file records
-// one (> 0); otherwise (the safety snapshots taken before a restore record
-// 0, an old or damaged SNAPSHOT none) the head stored in the snapshot's own
-// database, opened read-only (no file is written).
+// one (> 0); otherwise (the safety snapshots taken before a restore by
+// older versions record 0, an old or damaged SNAPSHOT none) the head stored
+// in the snapshot's own database, opened read-only (no file is written).
 Status SnapshotHead(const SnapshotEntry& s, uint64_t* head);
+// Opens the data dir at `path` (snapshot `name`) read-only: no file is
+// written. Errors name the snapshot.
+Status OpenSnapshot(const std::string& path, const std::string& name, std::unique_ptr<Store>* out);
 
 // ---- replacing the live database (restore) -------------------------------------
 
@@ -184,8 +187,9 @@ struct RollbackResult {
   SnapshotEntry safety;
 };
 
-// Safety snapshot, then removes every event after `to_seq` and rebuilds
-// the views.
+// Safety snapshot, then removes every event after `to_seq`, rebuilds the
+// views and appends a carried copy of each audit entry removed
+// (CarryAuditEvents): new_head is the head before those copies.
 Status Rollback(Store& store, uint64_t to_seq, int64_t now_ns, RollbackResult* out);
 
 struct RetentionPolicy {
@@ -206,7 +210,21 @@ struct RetentionPlan {
 // now - max_age; by count, the oldest ones beyond max_events.
 Status PlanRetention(Store& store, const RetentionPolicy& policy, int64_t now_ns, RetentionPlan* out);
 // Removes the planned prefix from the log, rebuilds the views and compacts
-// so the bytes leave the disk.
+// so the bytes leave the disk; the audit entries of the prefix are carried
+// (CarryAuditEvents) to the end of the log.
 Status ApplyRetention(Store& store, const RetentionPlan& plan);
+
+// ---- the audit trail across removals (core/audit.h) -----------------------------
+
+// The audit entries a removal carries (IsCarriedOnRemoval) with
+// after < seq <= up_to, in log order.
+Status CollectAuditEvents(Store& store, uint64_t after, uint64_t up_to, std::vector<Event>* out);
+// Appends (synced) the carried copy of each of `removed`, in order, marked
+// `undone_by` ("rollback", "restore", "retention").
+Status CarryAuditEvents(Store& store, const std::vector<Event>& removed, std::string_view undone_by);
+// After a restore over the live store: carries the audit entries of the
+// database saved in the safety snapshot `safety` (of `store`'s data dir)
+// that the restored log does not hold (by AuditKey), marked "restore".
+Status CarryAuditFromSnapshot(Store& store, const std::string& safety);
 
 }  // namespace tb

@@ -117,11 +117,13 @@ Status Rollback(Store& store, uint64_t to_seq, int64_t now_ns, RollbackResult* o
     return Status::OK();
   }
   TB_RETURN_IF_ERROR(CreateSnapshot(store, "", "before-rollback", now_ns, &out->safety));
+  std::vector<Event> audit;
+  TB_RETURN_IF_ERROR(CollectAuditEvents(store, to_seq, out->old_head, &audit));
   TB_RETURN_IF_ERROR(store.TruncateLogAfter(to_seq));
   TB_RETURN_IF_ERROR(RemoveSearchCache(store.data_dir()));
   out->new_head = store.head();
   out->removed = out->old_head - out->new_head;
-  return Status::OK();
+  return CarryAuditEvents(store, audit, "rollback");
 }
 
 Status PlanRetention(Store& store, const RetentionPolicy& policy, int64_t now_ns, RetentionPlan* out) {
@@ -146,8 +148,11 @@ Status PlanRetention(Store& store, const RetentionPolicy& policy, int64_t now_ns
 
 Status ApplyRetention(Store& store, const RetentionPlan& plan) {
   if (plan.floor_after <= store.log_floor()) return Status::OK();
+  std::vector<Event> audit;
+  TB_RETURN_IF_ERROR(CollectAuditEvents(store, store.log_floor(), plan.floor_after, &audit));
   // DropLogThrough also removes DIR/search.idx (copies of the removed texts).
-  return store.DropLogThrough(plan.floor_after);
+  TB_RETURN_IF_ERROR(store.DropLogThrough(plan.floor_after));
+  return CarryAuditEvents(store, audit, "retention");
 }
 
 }  // namespace tb

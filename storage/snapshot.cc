@@ -156,18 +156,22 @@ Status DeleteSnapshot(const std::string& data_dir, const std::string& name) {
   return Status::OK();
 }
 
+Status OpenSnapshot(const std::string& path, const std::string& name, std::unique_ptr<Store>* out) {
+  StoreOptions o;
+  o.data_dir = path;
+  o.access = StoreOptions::Access::kReadOnly;
+  o.create_if_missing = false;
+  o.block_cache_bytes = 1 << 20;
+  return Store::Open(o, out).WithContext("snapshot " + name);
+}
+
 Status SnapshotHead(const SnapshotEntry& s, uint64_t* head) {
   if (s.head > 0) {
     *head = s.head;
     return Status::OK();
   }
-  StoreOptions o;
-  o.data_dir = s.path;
-  o.access = StoreOptions::Access::kReadOnly;
-  o.create_if_missing = false;
-  o.block_cache_bytes = 1 << 20;
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(Store::Open(o, &store).WithContext("snapshot " + s.name));
+  TB_RETURN_IF_ERROR(OpenSnapshot(s.path, s.name, &store));
   *head = store->head();
   return Status::OK();
 }
@@ -249,7 +253,10 @@ Status ReplaceDatabase(const ReplaceOptions& o, const DbSource& src, std::string
     ::chmod(tmp.c_str(), 0700);
     Status s = admin::CopyDbOffline(db, tmp + "/db");
     if (s.ok()) s = admin::WriteIdentity(tmp, identity);
-    if (s.ok()) s = WriteSnapshotInfo(tmp, o.now_ns, 0, "before-restore");
+    // The head the copy holds, read from it (the live store is closed).
+    uint64_t head = 0;
+    if (s.ok()) s = SnapshotHead(SnapshotEntry{name, tmp, o.now_ns, 0, ""}, &head);
+    if (s.ok()) s = WriteSnapshotInfo(tmp, o.now_ns, head, "before-restore");
     if (s.ok()) s = Publish(tmp, base + "/" + name);
     if (!s.ok()) {
       fs::remove_all(tmp, ec);

@@ -6,12 +6,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
 
+#include "core/audit.h"
 #include "core/duration.h"
 #include "core/timefmt.h"
 #include "core/utf8.h"
@@ -56,7 +58,8 @@ Status ReplaceAndReopen(Context& ctx, const DbSource& src, std::string* safety, 
   ro.lock_wait_ms = ctx.config.storage.lock_wait_ms;
   ro.now_ns = NowNs();
   TB_RETURN_IF_ERROR(ReplaceDatabase(ro, src, safety));
-  return OpenWritable(ctx, store);
+  TB_RETURN_IF_ERROR(OpenWritable(ctx, store));
+  return CarryAuditFromSnapshot(**store, *safety);
 }
 
 // "SEQ" (digits) or a time ParseTime() understands.
@@ -173,10 +176,11 @@ Status CmdBackupVerify(Context& ctx, const Argv& args) {
 }
 
 Status CmdBackupRestore(Context& ctx, const Argv& args) {
-  Args a("backup restore", "backup restore ID|latest [--to DIR]");
+  Args a("backup restore", "backup restore ID|latest [--to DIR] [--yes]");
   a.Positional("id");
   a.opts().add_options()("to", po::value<std::string>()->value_name("DIR"),
-                         "restore into a new data dir instead of over the live store");
+                         "restore into a new data dir instead of over the live store")(
+      "yes", "restore over the live store without asking (required when stdin is not a terminal)");
   bool help;
   TB_RETURN_IF_ERROR(a.Parse(args, &help));
   if (help) return WriteOut(a.HelpText()), Status::OK();
@@ -196,6 +200,15 @@ Status CmdBackupRestore(Context& ctx, const Argv& args) {
     WriteOut("restored backup " + std::to_string(e.id) + " (head seq " + std::to_string(e.meta.head) +
              ") into a new data dir " + to + "\n");
     return Status::OK();
+  }
+  // Over the live store: everything after the backup goes (a safety
+  // snapshot keeps it), so ask as tb rollback does.
+  if (!a.Has("yes") && !AskYesNo("tb: replace the live store " + ctx.data_dir + " with backup " +
+                                  std::to_string(e.id) + " (head seq " + std::to_string(e.meta.head) +
+                                  "; a snapshot is taken first)?")) {
+    return Status::InvalidArgument("restoring backup " + std::to_string(e.id) + " would replace the live store " +
+                                   ctx.data_dir + "; nothing was changed. Add --yes to do it, or --to DIR to "
+                                   "restore into a new data dir");
   }
   DbSource src;
   src.backup_dir = BackupDir(ctx);
@@ -257,6 +270,8 @@ Status CmdSnapshotList(Context& ctx, const Argv& args) {
   if (help) return WriteOut(a.HelpText()), Status::OK();
   std::vector<SnapshotEntry> all;
   TB_RETURN_IF_ERROR(ListSnapshots(ctx.data_dir, &all));
+  // Safety snapshots of older versions recorded head 0: read theirs.
+  for (auto& s : all) TB_RETURN_IF_ERROR(SnapshotHead(s, &s.head));
   if (json) {
     Json j = Json::array();
     for (const auto& s : all) {
@@ -404,15 +419,8 @@ Status CmdRollback(Context& ctx, const Argv& args) {
   }
   uint64_t n = store->head() - to;
   if (!a.Has("yes")) {
-    bool confirmed = false;
-    if (::isatty(STDIN_FILENO)) {
-      std::fprintf(stderr, "tb: remove %llu event(s) after seq %llu (a snapshot is taken first)? [y/N] ",
-                   static_cast<unsigned long long>(n), static_cast<unsigned long long>(to));
-      std::string answer;
-      std::getline(std::cin, answer);
-      confirmed = answer == "y" || answer == "Y" || answer == "yes";
-    }
-    if (!confirmed) {
+    if (!AskYesNo("tb: remove " + std::to_string(n) + " event(s) after seq " + std::to_string(to) +
+                  " (a snapshot is taken first)?")) {
       return Status::InvalidArgument("rollback would remove " + std::to_string(n) + " event(s) (seq " +
                                      std::to_string(to + 1) + ".." + std::to_string(store->head()) +
                                      "); nothing was changed. Add --yes to do it");
@@ -504,35 +512,18 @@ Status CmdAudit(Context& ctx, const Argv& args) {
   std::vector<Json> rows;
   TB_RETURN_IF_ERROR(store->ScanLog(0, UINT64_MAX, true, nullptr, [&](const Event& ev, std::string_view) {
     if (ev.time_ns < since) return true;
-    std::string action;
-    Json detail;
-    switch (ev.kind) {
-      case EventKind::kAdminAction:
-        action = ev.source;
-        detail = Json::parse(ev.detail, nullptr, false);
-        if (detail.is_discarded()) detail = ToValidUtf8(ev.detail);
-        break;
-      case EventKind::kImportCompleted:
-        action = "import";
-        detail = Json{{"batch", ev.batch}, {"source", ToValidUtf8(ev.source)}, {"file", ToValidUtf8(ev.detail)},
-                      {"imported", ev.imported}, {"duplicates", ev.duplicates}, {"malformed", ev.malformed}};
-        break;
-      case EventKind::kBatchReverted:
-        action = "undo";
-        detail = Json{{"batch", ev.batch}};
-        break;
-      case EventKind::kForgotten:
-        action = "forget";
-        detail = Json{{"records", ev.targets.size()}};
-        break;
-      default:
-        return true;
-    }
+    AuditEntry e;
+    if (!ToAuditEntry(ev, &e)) return true;
     rows.push_back(Json{{"seq", ev.seq}, {"time", FormatRfc3339Millis(ev.time_ns)}, {"user", ToValidUtf8(ev.user)},
-                        {"host", ToValidUtf8(ev.host)}, {"action", action}, {"detail", detail}});
+                        {"host", ToValidUtf8(ev.host)}, {"action", e.action}, {"detail", e.detail}});
     rows.back()["time_ns"] = ev.time_ns;
     return true;
   }));
+  // Entries carried over a removal (core/audit.h) follow the removal in
+  // the log; in time they come before it, where they happened.
+  std::stable_sort(rows.begin(), rows.end(), [](const Json& x, const Json& y) {
+    return x["time_ns"].get<int64_t>() < y["time_ns"].get<int64_t>();
+  });
   std::string out;
   if (format == "json") {
     Json j = Json::array();

@@ -15,13 +15,18 @@
 // their id also when that id is. Plain entries (no timestamp, none before
 // them in the file) follow core/import/plain_dedup.h: text counts against
 // the newest records of the earlier batches of the same source and file,
-// and new ones are timed 1 ms apart after those records.
+// and new ones are timed 1 ms apart after those records, and always before
+// the file's first timestamped entry.
+//
+// A non-empty file of which no entry parsed and some were malformed (the
+// wrong SOURCE) is refused (InvalidArgument, exit 2) with nothing written.
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 
 #include "core/import/existing_records.h"
 #include "core/import/plain_dedup.h"
@@ -68,17 +73,23 @@ Status OpenSource(std::string_view source, const std::string& path, const Source
   return OpenImportSource(source, path, o, out);
 }
 
-// The entries of the file when the first one has no timestamp (the window
-// of core/import/plain_dedup.h), else 0: then the file has no plain entries.
-Status CountPlainWindow(const std::string& source, const std::string& path, uint64_t* entries) {
+// The plain entries at the head of the file (the window of
+// core/import/plain_dedup.h; 0 when the first entry has a timestamp) and the
+// time of the first timestamped entry after them, if any.
+Status ScanPlainHead(const std::string& source, const std::string& path, uint64_t* entries,
+                     std::optional<int64_t>* first_time) {
   *entries = 0;
+  first_time->reset();
   SourceOptions quiet;
   quiet.problem = [](uint64_t, const std::string&) {};
   std::unique_ptr<ImportSource> src;
   TB_RETURN_IF_ERROR(OpenSource(source, path, quiet, &src));
   ImportedCommand c;
   while (src->Next(&c)) {
-    if (*entries == 0 && c.has_time) break;
+    if (c.has_time) {
+      *first_time = c.ev.time_ns;
+      break;
+    }
     ++*entries;
   }
   return src->status().WithContext(path);
@@ -191,6 +202,20 @@ struct ImportJob {
   bool quiet_problems = false;
 };
 
+// A file of which no entry parsed but some were malformed: most likely
+// another format (tb import fish ~/.bash_history). Nothing is written.
+Status NothingParsed(const ImportJob& job, uint64_t malformed) {
+  std::string why = "cannot import " + job.path + " as " + job.source + " history: nothing in it parsed (" +
+                    std::to_string(malformed) + " malformed entries). ";
+  std::string guess = IsTextSource(job.source) ? GuessTextSource(job.path) : "";
+  if (!guess.empty() && guess != job.source) {
+    return Status::InvalidArgument(why + "It looks like " + guess + " history: run 'tb import " + guess + " " +
+                                   job.path + "'");
+  }
+  return Status::InvalidArgument(why + "Check that it is " + job.source +
+                                 " history, or name its format (tb import bash|zsh|fish|ndjson FILE)");
+}
+
 Status RunImport(Context& ctx, Store& store, const ImportJob& job, Counts* counts, uint64_t* batch_out) {
   *counts = Counts{};
   int shown = 0;
@@ -244,13 +269,13 @@ Status RunImport(Context& ctx, Store& store, const ImportJob& job, Counts* count
   uint64_t lines = IsTextSource(job.source) ? CountLines(job.path) : 0;
   std::vector<uint64_t> prior;
   TB_RETURN_IF_ERROR(FindImportBatches(store.reader(), job.source, job.path, &prior));
+  uint64_t window = 0;
+  std::optional<int64_t> first_time;
+  TB_RETURN_IF_ERROR(ScanPlainHead(job.source, job.path, &window, &first_time));
   PlainDedup plain;
-  if (!prior.empty()) {
-    uint64_t window = 0;
-    TB_RETURN_IF_ERROR(CountPlainWindow(job.source, job.path, &window));
-    if (window > 0) TB_RETURN_IF_ERROR(plain.Load(store.reader(), prior, window));
-  }
+  if (!prior.empty() && window > 0) TB_RETURN_IF_ERROR(plain.Load(store.reader(), prior, window));
   SyntheticClock clock(plain.newest(), mtime_ns, lines);
+  if (first_time) clock.EndBefore(*first_time, window);
   const uint64_t before = store.head();
   const uint64_t batch = before + 1;
   *batch_out = batch;
@@ -344,6 +369,9 @@ Status RunImport(Context& ctx, Store& store, const ImportJob& job, Counts* count
   }
   if (ctx.stderr_tty && seen >= 100000) std::fprintf(stderr, "\n");
   if (!src->status().ok()) return revert(src->status().WithContext(job.path));
+  if (counts->imported == 0 && counts->duplicates == 0 && counts->malformed > 0) {
+    return revert(NothingParsed(job, counts->malformed));
+  }
   if (shown > kShownProblems) {
     std::fprintf(stderr, "tb: warning: %s: %d more malformed entries skipped\n", job.path.c_str(),
                  shown - kShownProblems);

@@ -21,6 +21,7 @@
 
 #include "tools/args.h"
 #include "tools/commands.h"
+#include "tools/output.h"
 
 namespace tb {
 namespace {
@@ -215,14 +216,6 @@ std::vector<std::string_view> Lines(const std::string& text) {
   return out;
 }
 
-bool Confirm(const std::string& question) {
-  std::fprintf(stderr, "%s [y/N] ", question.c_str());
-  std::fflush(stderr);
-  std::string answer;
-  if (!std::getline(std::cin, answer)) return false;
-  return answer == "y" || answer == "Y" || answer == "yes" || answer == "Yes";
-}
-
 }  // namespace
 
 Status CmdInstall(Context& ctx, const Argv& args) {
@@ -273,7 +266,7 @@ Status CmdInstall(Context& ctx, const Argv& args) {
     }
     std::string q = std::string(found ? "tb will update this line in " : "tb will add this line to ") + t.display +
                     ":\n  " + line + "\nProceed?";
-    if (!Confirm(q)) {
+    if (!AskYesNo(q)) {
       WriteOut("tb: nothing changed\n");
       return Status::OK();
     }

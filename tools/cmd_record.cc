@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <random>
 
+#include "core/record_check.h"
 #include "core/record_policy.h"
 #include "core/spool_frame.h"
 #include "core/timefmt.h"
@@ -75,6 +76,7 @@ Status BuildEvent(const Context& ctx, const Args& a, Event* ev) {
   if (a.Has("started-at")) {
     TB_RETURN_IF_ERROR(ParseTime(a.Str("started-at"), now, &ev->time_ns).WithContext("--started-at"));
   }
+  TB_RETURN_IF_ERROR(CheckRecordFields(*ev, now));
   ev->session = a.Has("session") ? a.Str("session") : ctx.Env("TERMBRAIN_SESSION");
   ev->shell = a.Has("shell") ? a.Str("shell") : ctx.Env("TERMBRAIN_SHELL");
   ev->host = HostName();

@@ -42,6 +42,11 @@ class AtomicFile {
   int fd_ = -1;
 };
 
+// Asks `question` on stderr ("<question> [y/N] ") and reads one line from
+// stdin: true for "y", "Y", "yes" or "Yes". False without asking when stdin
+// is not a terminal (a script must pass --yes), and at end of input.
+bool AskYesNo(const std::string& question);
+
 // Open, Write(data), Commit.
 Status WriteFileAtomically(const std::string& path, std::string_view data);
 

@@ -1,5 +1,6 @@
 #include "core/analytics/stats_counters.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cmath>
@@ -81,19 +82,57 @@ std::optional<double> StatsCounters::MeanMs() const {
   return static_cast<double>(duration_ms_sum) / static_cast<double>(timed);
 }
 
+uint64_t BucketMinMs(uint32_t k) { return k < 4 ? k : BucketMaxMs(k - 1) + 1; }
+
+namespace {
+
+// Bounds the counters prove for the largest and the smallest duration: the
+// largest is at least the lowest ms of the highest bucket, the mean, and
+// the mean of the highest bucket at its smallest (the others at their
+// largest); the smallest mirrors it. Integers: max >= ceil, min <= floor.
+void ExtremeBounds(const StatsCounters& c, uint64_t total, uint64_t* max_at_least,
+                   uint64_t* min_at_most) {
+  const auto& [top, n_top] = c.buckets.back();
+  const auto& [bottom, n_bottom] = c.buckets.front();
+  using U128 = unsigned __int128;
+  U128 others_hi = 0, others_lo = 0;  // all but the top (bottom) bucket at their largest (smallest)
+  for (size_t i = 0; i < c.buckets.size(); ++i) {
+    const auto& [b, n] = c.buckets[i];
+    if (i + 1 < c.buckets.size()) others_hi += static_cast<U128>(n) * BucketMaxMs(b);
+    if (i > 0) others_lo += static_cast<U128>(n) * BucketMinMs(b);
+  }
+  const U128 sum = c.duration_ms_sum;
+  auto ceil_div = [](U128 a, uint64_t b) { return static_cast<uint64_t>((a + b - 1) / b); };
+  *max_at_least = std::max(BucketMinMs(top), ceil_div(sum, total));
+  if (sum > others_hi) *max_at_least = std::max(*max_at_least, ceil_div(sum - others_hi, n_top));
+  *min_at_most = std::min(BucketMaxMs(bottom), static_cast<uint64_t>(sum / total));
+  if (sum >= others_lo) {
+    *min_at_most = std::min(*min_at_most, static_cast<uint64_t>((sum - others_lo) / n_bottom));
+  }
+}
+
+}  // namespace
+
 std::optional<uint64_t> StatsCounters::QuantileMs(double q) const {
   uint64_t total = 0;
   for (const auto& [b, n] : buckets) total += n;
   if (total == 0) return std::nullopt;
   // The rank of the quantile (nearest-rank method): ceil(q * total).
   uint64_t rank = static_cast<uint64_t>(std::ceil(q * static_cast<double>(total)));
-  if (rank == 0) rank = 1;
-  uint64_t seen = 0;
+  rank = std::clamp<uint64_t>(rank, 1, total);
+  uint64_t seen = 0, estimate = 0;
   for (const auto& [b, n] : buckets) {
+    if (seen + n >= rank) {
+      // Linear inside the bucket: its k-th of n entries at k/n of its width.
+      const uint64_t lo = BucketMinMs(b), width = BucketMaxMs(b) - lo;
+      estimate = lo + static_cast<uint64_t>(static_cast<unsigned __int128>(width) * (rank - seen) / n);
+      break;
+    }
     seen += n;
-    if (seen >= rank) return BucketMaxMs(b);
   }
-  return BucketMaxMs(buckets.back().first);
+  uint64_t max_at_least = 0, min_at_most = 0;
+  ExtremeBounds(*this, total, &max_at_least, &min_at_most);
+  return std::clamp(estimate, min_at_most, max_at_least);
 }
 
 void EncodeStatsCounters(const StatsCounters& c, std::string* out) {

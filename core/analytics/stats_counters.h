@@ -38,14 +38,22 @@ struct StatsCounters {
   void Subtract(const StatsCounters& o);
   // Mean duration in ms; nullopt when nothing is timed.
   std::optional<double> MeanMs() const;
-  // The largest whole ms of the bucket holding quantile q (0 < q <= 1) of
-  // the timed commands; nullopt when nothing is timed.
+  // Quantile q (0 < q <= 1, nearest rank) of the timed commands' whole ms;
+  // nullopt when nothing is timed. An estimate from the histogram: linear
+  // inside the bucket holding the rank, then clamped to what the counters
+  // prove about the extremes (at most a value the largest duration is known
+  // to reach, at least one the smallest is known to stay under; see
+  // ExtremeBounds in stats_counters.cc). So it never exceeds the largest
+  // duration counted nor falls below the smallest, and n equal durations
+  // give exactly that duration.
   std::optional<uint64_t> QuantileMs(double q) const;
   bool operator==(const StatsCounters&) const = default;
 };
 
-// Histogram bucket of a duration in ms, and the largest ms in bucket `b`.
+// Histogram bucket of a duration in ms, and the smallest and the largest ms
+// in bucket `b`.
 uint32_t BucketOf(uint64_t ms);
+uint64_t BucketMinMs(uint32_t b);
 uint64_t BucketMaxMs(uint32_t b);
 
 void EncodeStatsCounters(const StatsCounters& c, std::string* out);

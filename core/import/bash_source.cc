@@ -26,17 +26,13 @@ class BashSource final : public ImportSource {
   bool Next(ImportedCommand* out) override {
     std::string_view line;
     for (;;) {
-      if (!pending_ && !reader_.Next(&line)) return Flush(out);
-      if (pending_) {
-        line = pending_line_;
-        pending_ = false;
-      }
+      if (!reader_.Next(&line)) return Flush(out);
       int64_t secs;
       if (ParseBashStamp(line, &secs)) {
+        if (reader_.line_number() == 1) multiline_ = true;
         bool had = have_entry_;
         ImportedCommand done;
         if (had) TakeEntry(&done);
-        stamped_file_ = true;
         stamp_ = secs;
         have_stamp_ = true;
         stamp_line_ = reader_.line_number();
@@ -50,8 +46,9 @@ class BashSource final : public ImportSource {
         options_.problem(reader_.line_number(), "a NUL byte (is this a binary file?)");
         continue;
       }
-      if (stamped_file_ && have_entry_ && !have_stamp_) {
-        // Lines after a stamped entry, before the next stamp: the same entry.
+      if (have_entry_ && !have_stamp_) {
+        // Timestamp-delimited entries: a line before the next stamp
+        // continues the entry.
         entry_.ev.command.push_back('\n');
         entry_.ev.command.append(line);
         continue;
@@ -60,16 +57,8 @@ class BashSource final : public ImportSource {
         if (!line.empty()) options_.problem(reader_.line_number(), kBlankCommandProblem);
         continue;
       }
-      if (have_entry_) {
-        // An unstamped file: every line is an entry; emit the previous one.
-        ImportedCommand done;
-        TakeEntry(&done);
-        Start(line);
-        *out = std::move(done);
-        return true;
-      }
       Start(line);
-      if (!stamped_file_) {
+      if (!multiline_) {
         TakeEntry(out);
         return true;
       }
@@ -106,12 +95,10 @@ class BashSource final : public ImportSource {
   SourceOptions options_;
   ImportedCommand entry_;
   bool have_entry_ = false;
-  bool stamped_file_ = false;
+  bool multiline_ = false;  // the file starts with a stamp
   bool have_stamp_ = false;
   int64_t stamp_ = 0;
   uint64_t stamp_line_ = 0;
-  bool pending_ = false;
-  std::string pending_line_;
 };
 
 }  // namespace

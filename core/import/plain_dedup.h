@@ -19,12 +19,14 @@
 //
 // New plain entries are timed 1 ms apart in file order, after the newest
 // record of the window (so they sort after what was imported before); with
-// no window, ending at the file's mtime (see SyntheticClock). Records whose
+// no window, ending at the file's mtime (see SyntheticClock); always before
+// the file's first timestamped entry when one follows them. Records whose
 // bytes were purged (tb forget) cannot be read and do not count.
 //
 // Thread safety: one PlainDedup per import, used from one thread.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -75,6 +77,12 @@ class SyntheticClock {
   static constexpr int64_t kStepNs = 1000000;
   SyntheticClock(std::optional<int64_t> after, int64_t mtime_ns, uint64_t lines)
       : next_(after ? *after + kStepNs : mtime_ns - static_cast<int64_t>(lines) * kStepNs) {}
+  // The file's first timestamped entry, at `stamp_ns`, follows its
+  // `entries` plain entries: they end at least 1 ms before it (file order
+  // kept), whatever `after` and `mtime_ns` said.
+  void EndBefore(int64_t stamp_ns, uint64_t entries) {
+    next_ = std::min(next_, stamp_ns - static_cast<int64_t>(entries) * kStepNs);
+  }
   int64_t Next() {
     int64_t t = next_;
     next_ += kStepNs;

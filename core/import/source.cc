@@ -9,12 +9,27 @@
 
 #include "core/import/bash_source.h"
 #include "core/import/fish_source.h"
+#include "core/import/line_reader.h"
 #include "core/import/ndjson_source.h"
 #include "core/import/zsh_source.h"
 
 namespace tb {
 
 bool IsTextSource(std::string_view s) { return s == "bash" || s == "zsh" || s == "fish" || s == "ndjson"; }
+
+std::string GuessTextSource(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "";
+  LineReader reader(fd, 1 << 16);
+  std::string_view line;
+  while (reader.Next(&line) && line.empty()) {
+  }
+  auto digit_at = [&](size_t i) { return line.size() > i && line[i] >= '0' && line[i] <= '9'; };
+  if (line.starts_with("{")) return "ndjson";
+  if (line.starts_with("- cmd:")) return "fish";
+  if (line.starts_with(": ") && digit_at(2)) return "zsh";
+  return line.empty() ? "" : "bash";
+}
 
 Status OpenImportSource(std::string_view source, const std::string& path, const SourceOptions& options,
                         std::unique_ptr<ImportSource>* out) {

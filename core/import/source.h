@@ -60,6 +60,13 @@ struct SourceOptions {
 // The importer names OpenImportSource accepts for text files.
 bool IsTextSource(std::string_view source);
 
+// The text format `path` looks like, from its first non-empty line:
+// "ndjson" ("{"), "fish" ("- cmd:"), "zsh" (": <digit>", an extended
+// header), else "bash" (a stamp, or one command per line: a plain zsh file
+// reads the same); "" for an empty or unreadable file.
+// For messages only: an import never picks its parser by guessing.
+std::string GuessTextSource(const std::string& path);
+
 // Opens `path` as history of kind `source` ("bash", "zsh", "fish",
 // "ndjson"). NotFound / IOError / InvalidArgument (a directory, a binary
 // file) as one-line messages naming the path.

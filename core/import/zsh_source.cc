@@ -37,6 +37,24 @@ bool Digits(std::string_view* in, int64_t* v) {
   return true;
 }
 
+// An extended header ": <start>:<elapsed>;": fills the time and duration
+// of `c` and leaves the text in `line`; false (nothing changed) for any
+// other line, which is then a plain command as it stands.
+bool ParseHeader(std::string_view* line, ImportedCommand* c) {
+  if (!line->starts_with(": ")) return false;
+  std::string_view rest = line->substr(2);
+  int64_t start = 0, elapsed = 0;
+  if (!Digits(&rest, &start) || !rest.starts_with(':')) return false;
+  rest.remove_prefix(1);
+  if (!Digits(&rest, &elapsed) || !rest.starts_with(';')) return false;
+  rest.remove_prefix(1);
+  c->has_time = true;
+  c->ev.time_ns = start * 1000000000LL;
+  c->ev.duration_ns = elapsed * 1000000000LL;
+  *line = rest;
+  return true;
+}
+
 class ZshSource final : public ImportSource {
  public:
   ZshSource(int fd, const SourceOptions& o) : reader_(fd), options_(o) {}
@@ -50,25 +68,7 @@ class ZshSource final : public ImportSource {
       c.ev.kind = EventKind::kRecorded;
       c.ev.shell = "zsh";
       c.line = first;
-      bool bad = false;
-      if (line.size() >= 3 && line[0] == ':' && line[1] == ' ' && line[2] >= '0' && line[2] <= '9') {
-        std::string_view rest = line.substr(2);
-        int64_t start = 0, elapsed = 0;
-        if (Digits(&rest, &start) && !rest.empty() && rest[0] == ':') {
-          rest.remove_prefix(1);
-          if (Digits(&rest, &elapsed) && !rest.empty() && rest[0] == ';') {
-            rest.remove_prefix(1);
-            c.has_time = true;
-            c.ev.time_ns = start * 1000000000LL;
-            c.ev.duration_ns = elapsed * 1000000000LL;
-            line = rest;
-          } else {
-            bad = true;
-          }
-        } else {
-          bad = true;
-        }
-      } else if (line.starts_with("\\:")) {
+      if (!ParseHeader(&line, &c) && line.starts_with("\\:")) {
         line.remove_prefix(1);  // plain files escape a leading ':' as "\:"
       }
       c.ev.command.assign(line);
@@ -80,10 +80,6 @@ class ZshSource final : public ImportSource {
         c.ev.command.append(next);
       }
       DropGuardSpace(&c.ev.command);
-      if (bad) {
-        options_.problem(first, "not an extended history entry (expected ': <start>:<elapsed>;<command>')");
-        continue;
-      }
       if (std::memchr(c.ev.command.data(), '\0', c.ev.command.size()) != nullptr) {
         options_.problem(first, "a NUL byte (is this a binary file?)");
         continue;

@@ -84,6 +84,34 @@ TEST(ImportSourceTest, ZshExtendedKeepsAColonAfterTheHeader) {
   EXPECT_EQ(p.times, (std::vector<int64_t>{20, 21}));
 }
 
+TEST(ImportSourceTest, ZshHeaderWithoutItsSemicolonIsAPlainCommand) {
+  // ':' is the no-op builtin: a line that is not a whole extended header
+  // is a command as it stands, with no time; nothing is malformed.
+  Parsed p = Parse("zsh", ": 1613322469:0\n: 17x:0;bad header\n: > file\n: 1613322470:2;ls\n");
+  EXPECT_EQ(p.commands,
+            (std::vector<std::string>{": 1613322469:0", ": 17x:0;bad header", ": > file", "ls"}));
+  EXPECT_EQ(p.times, (std::vector<int64_t>{-1, -1, -1, 1613322470}));
+  EXPECT_EQ(p.problems, std::vector<std::string>{});
+}
+
+TEST(ImportSourceTest, BashMixedStampedAndUnstampedLinesAreOneEntryEach) {
+  // The file does not start with a stamp: one entry per line, as bash
+  // reads it; the stamp dates the line after it only.
+  Parsed p = Parse("bash", "git reset\n#1672919006\ngit clean -dxf\ncd ../\n");
+  EXPECT_EQ(p.commands, (std::vector<std::string>{"git reset", "git clean -dxf", "cd ../"}));
+  EXPECT_EQ(p.times, (std::vector<int64_t>{-1, 1672919006, -1}));
+  EXPECT_EQ(p.problems, std::vector<std::string>{});
+}
+
+TEST(ImportSourceTest, BashFileStartingWithAStampHasTimestampDelimitedEntries) {
+  // What bash writes with HISTTIMEFORMAT: a quoted newline (or any line
+  // under lithist) stays inside the entry its stamp opened.
+  Parsed p = Parse("bash", "#10\necho 'two\nlines'\n#11\nls\n#12\ncat <<EOF\nx\nEOF\n");
+  EXPECT_EQ(p.commands, (std::vector<std::string>{"echo 'two\nlines'", "ls", "cat <<EOF\nx\nEOF"}));
+  EXPECT_EQ(p.times, (std::vector<int64_t>{10, 11, 12}));
+  EXPECT_EQ(p.problems, std::vector<std::string>{});
+}
+
 TEST(ImportSourceTest, NdjsonReturnsRecordsBySeqAcrossReadAheadBlocks) {
   // In file order, records come from 1 MiB reads: 3 MiB of records cross
   // block boundaries. Out of file order, each record is read on its own.

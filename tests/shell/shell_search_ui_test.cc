@@ -25,6 +25,16 @@ std::string LastLine(const std::string& screen) {
   return last;
 }
 
+// True when a line of `screen` (trailing spaces dropped) is exactly `want`.
+bool HasLine(const std::string& screen, const std::string& want) {
+  std::istringstream in(screen);
+  for (std::string line; std::getline(in, line);) {
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    if (line == want) return true;
+  }
+  return false;
+}
+
 class SearchUi : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -97,6 +107,8 @@ TEST_P(SearchUi, EnterPutsTheChosenCommandOnTheLine) {
   Type("gi");  // the partial line becomes the initial query
   sb_.Key("w", "C-r");
   ASSERT_TRUE(WaitUi("gi", "2 results"));
+  // The prompt line stays on screen above the UI, as it was.
+  EXPECT_TRUE(HasLine(sb_.Screen("w"), std::string(kPrompt) + "gi")) << sb_.Dump();
   Type("t");
   ASSERT_TRUE(WaitUi("git", "2 results"));
   std::string ui = sb_.Screen("w");

@@ -41,7 +41,7 @@ TEST_F(CliAdminCrash, KilledBackupRestoreRollbackAndRetentionLeaveAHealthyStore)
   // A later backup still works after killed ones.
   ASSERT_EXIT_CODE(Tb({"backup", "create"}), 0);
   for (int i = 0; i < 4; ++i) {
-    RunAndKill({"backup", "restore", "1"}, {}, delay());
+    RunAndKill({"backup", "restore", "1", "--yes"}, {}, delay());
     ExpectHealthy("backup restore #" + std::to_string(i));
   }
   for (int i = 0; i < 4; ++i) {

@@ -139,12 +139,12 @@ TEST_F(AdminKillFault, RestoreSwapsWholeDatabasesOnly) {
   Append(Batch("between", 100));
   ASSERT_EXIT_CODE(Tb({"snapshot", "create", "base"}), 0);
   const std::vector<std::string> at_snapshot = History();
-  std::chrono::milliseconds full = TimeRun({"backup", "restore", "1"});
+  std::chrono::milliseconds full = TimeRun({"backup", "restore", "1", "--yes"});
   for (int i = 0; i < kRuns; ++i) {
     Append(Batch("restore" + std::to_string(i), 100));
     const std::vector<std::string> before = History();
     const bool backup = i % 2 == 0;
-    KillAndCheck(backup ? std::vector<std::string>{"backup", "restore", "1"}
+    KillAndCheck(backup ? std::vector<std::string>{"backup", "restore", "1", "--yes"}
                         : std::vector<std::string>{"snapshot", "restore", "base"},
                  {}, full, before, backup ? at_backup : at_snapshot, "restore " + std::to_string(i));
     if (::testing::Test::HasFailure()) return;

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <sstream>
 
 #include "tests/tools/cli_fixture.h"
 
@@ -90,7 +91,7 @@ TEST_F(CliBackup, BackupChangeRestoreEqualsStateAtBackup) {
   r = Tb({"backup", "verify", "1"});
   EXPECT_EXIT_CODE(r, 0);
 
-  r = Tb({"backup", "restore", "latest"});
+  r = Tb({"backup", "restore", "latest", "--yes"});
   ASSERT_EXIT_CODE(r, 0);
   EXPECT_EQ(HistoryNd(), before);
   ExpectHealthy();
@@ -106,11 +107,77 @@ TEST_F(CliBackup, BackupChangeRestoreEqualsStateAtBackup) {
   Json audit = Json::parse(r.out);
   std::vector<std::string> actions;
   for (const auto& a : audit) actions.push_back(a["action"]);
-  // The restore's own audit event was undone with it; the snapshot restore remains.
-  EXPECT_EQ(actions, (std::vector<std::string>{"backup.create", "snapshot.restore"}));
-  EXPECT_EQ(audit[1]["user"], ThisUser());
-  EXPECT_EQ(audit[1]["host"], ThisHost());
-  EXPECT_EQ(audit[1]["detail"]["name"], snap);
+  // Each restore replaced the log and carried the audit entries it would
+  // have lost. The snapshot holds the backup's creation itself; the backup
+  // restore is a carried copy.
+  EXPECT_EQ(actions, (std::vector<std::string>{"backup.create", "backup.restore", "snapshot.restore"}));
+  EXPECT_EQ(audit[0]["seq"], 7);
+  EXPECT_FALSE(audit[0]["detail"].contains("undone_by")) << r.out;
+  EXPECT_EQ(audit[1]["detail"]["undone_by"], "restore") << r.out;
+  EXPECT_EQ(audit[2]["user"], ThisUser());
+  EXPECT_EQ(audit[2]["host"], ThisHost());
+  EXPECT_EQ(audit[2]["detail"]["name"], snap);
+}
+
+TEST_F(CliBackup, RestoreOverTheLiveStoreAsksFirst) {
+  ASSERT_EXIT_CODE(Tb({"backup", "create"}), 0);
+  Record("after the backup");
+  const std::string before = HistoryNd();
+  // No terminal to ask on (stdin is not one here), no --yes: refused.
+  RunResult r = Tb({"backup", "restore", "latest"});
+  EXPECT_EXIT_CODE(r, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "tb: error: restoring backup 1 would replace the live store " + data_dir() +
+                       "; nothing was changed. Add --yes to do it, or --to DIR to restore into a new "
+                       "data dir\n");
+  EXPECT_EQ(HistoryNd(), before);
+  EXPECT_FALSE(fs::exists(data_dir() + "/snapshots"));
+  // --to DIR does not ask; --yes restores in place.
+  EXPECT_EXIT_CODE(Tb({"backup", "restore", "latest", "--to", root() + "/elsewhere"}), 0);
+  r = Tb({"backup", "restore", "latest", "--yes"});
+  ASSERT_EXIT_CODE(r, 0);
+  EXPECT_EQ(HistoryNd().find("after the backup"), std::string::npos);
+}
+
+TEST_F(CliBackup, SafetySnapshotsListTheirHeadSeq) {
+  ASSERT_EXIT_CODE(Tb({"backup", "create"}), 0);  // head 6; its audit event is seq 7
+  Record("eight");
+  Record("nine");
+  // Restored: head 6, then the carried backup.create (7) and the restore's own entry (8).
+  RunResult r = Tb({"backup", "restore", "latest", "--yes"});
+  ASSERT_EXIT_CODE(r, 0);
+  const std::string restore_snap = UndoSnapshot(r.out);
+  r = Tb({"rollback", "--to", "3", "--yes"});
+  ASSERT_EXIT_CODE(r, 0);
+  const std::string rollback_snap = UndoSnapshot(r.out);
+  auto heads = [&] {
+    RunResult l = Tb({"snapshot", "list", "--format", "json"});
+    EXPECT_EXIT_CODE(l, 0);
+    std::vector<std::pair<std::string, uint64_t>> out;
+    for (const auto& s : Json::parse(l.out)) out.emplace_back(s["name"], s["head_seq"]);
+    return out;
+  };
+  const std::vector<std::pair<std::string, uint64_t>> want = {{restore_snap, 9}, {rollback_snap, 8}};
+  EXPECT_EQ(heads(), want);
+  r = Tb({"snapshot", "list"});
+  ASSERT_EXIT_CODE(r, 0);
+  std::vector<std::string> rows = SplitLines(r.out);
+  ASSERT_EQ(rows.size(), 3u) << r.out;
+  auto head_column = [](const std::string& row) {  // NAME, date, time, HEAD SEQ, REASON
+    std::istringstream in(row);
+    std::string name, date, time, head;
+    in >> name >> date >> time >> head;
+    return head;
+  };
+  EXPECT_EQ(head_column(rows[1]), "9") << r.out;
+  EXPECT_EQ(head_column(rows[2]), "8") << r.out;
+  // A safety snapshot written by an older tb recorded head 0: its own
+  // database says the head.
+  const std::string info = data_dir() + "/snapshots/" + restore_snap + "/SNAPSHOT";
+  Json j = Json::parse(ReadFile(info));
+  j["head"] = 0;
+  WriteFile(info, j.dump() + "\n");
+  EXPECT_EQ(heads(), want);
 }
 
 TEST_F(CliBackup, RestoreToNewDirMakesACompleteDataDir) {
@@ -150,7 +217,7 @@ TEST_F(CliBackup, FlippedByteFailsVerifyAndRestoreRefuses) {
   RunResult r = Tb({"backup", "verify", "1"});
   EXPECT_EXIT_CODE(r, 3);
   EXPECT_NE(r.err.find(fs::path(victim).filename().string()), std::string::npos) << r.err;
-  r = Tb({"backup", "restore", "1"});
+  r = Tb({"backup", "restore", "1", "--yes"});
   EXPECT_EXIT_CODE(r, 3);
   EXPECT_EQ(HistoryNd(), before);
   r = Tb({"backup", "restore", "1", "--to", root() + "/x"});
@@ -269,6 +336,40 @@ TEST_F(CliBackup, RollbackThenRestoreOfTheSafetySnapshotReturnsTheOriginal) {
   r = Tb({"snapshot", "restore", UndoSnapshot(r.out)});
   ASSERT_EXIT_CODE(r, 0);
   EXPECT_EQ(HistoryNd(), before);
+  ExpectHealthy();
+}
+
+TEST_F(CliBackup, AuditTrailSurvivesRollbackAndRetention) {
+  ASSERT_EXIT_CODE(Tb({"backup", "create"}), 0);                // 7
+  ASSERT_EXIT_CODE(Tb({"snapshot", "create", "mine"}), 0);      // 8
+  const std::string file = root() + "/h";
+  WriteFile(file, "ls\npwd\n");
+  ASSERT_EXIT_CODE(Tb({"import", "bash", file}), 0);            // 9, 10, ImportCompleted 11
+  ASSERT_EXIT_CODE(Tb({"import", "--undo", "9"}), 0);           // 12
+  ASSERT_EXIT_CODE(Tb({"rollback", "--to", "6", "--yes"}), 0);  // carried 7..10, rollback 11
+  auto audit = [&] {
+    RunResult r = Tb({"audit", "--format", "json"});
+    EXPECT_EXIT_CODE(r, 0);
+    std::vector<std::string> rows;
+    for (const auto& a : Json::parse(r.out)) {
+      Json d = a["detail"];
+      rows.push_back(std::to_string(a["seq"].get<uint64_t>()) + " " + a["action"].get<std::string>() + " " +
+                     d.value("undone_by", "-") + " " + std::to_string(d.value("was_seq", 0)));
+    }
+    return rows;
+  };
+  EXPECT_EQ(audit(), (std::vector<std::string>{"7 backup.create rollback 7", "8 snapshot.create rollback 8",
+                                               "9 import rollback 11", "10 undo rollback 12", "11 rollback - 0"}));
+  // The copies are audit entries only: the import stays rolled back, the
+  // views equal a replay of the log.
+  EXPECT_EQ(Commands().size(), 6u);
+  ExpectHealthy();
+  // Retention removes seqs 1..8 and carries the two entries among them
+  // (again marked with what first removed them); time order is kept.
+  ASSERT_EXIT_CODE(TbEnv({"retention", "apply"}, {{"TERMBRAIN_RETENTION_MAX_EVENTS", "3"}}), 0);
+  EXPECT_EQ(audit(), (std::vector<std::string>{"12 backup.create rollback 7", "13 snapshot.create rollback 8",
+                                               "9 import rollback 11", "10 undo rollback 12", "11 rollback - 0",
+                                               "14 retention.apply - 0"}));
   ExpectHealthy();
 }
 

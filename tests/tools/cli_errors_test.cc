@@ -132,6 +132,19 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{{"record", "--command", "x", "--exit", "x"},
                   2,
                   "tb record: invalid value 'x' for --exit: " + kExitRange},
+        ErrorCase{{"record", "--command", "echo hi", "--exit", "999"},
+                  2,
+                  "invalid value '999' for --exit (tb record): an exit status is 0 to 255 (a "
+                  "signal n is 128 + n)"},
+        ErrorCase{{"record", "--command", "echo hi", "--cwd", "rel"},
+                  2,
+                  "invalid value 'rel' for --cwd (tb record): the directory must be an absolute "
+                  "path"},
+        ErrorCase{{"record", "--command", "echo hi", "--started-at", "2099-01-01T00:00:00Z"},
+                  2,
+                  "invalid value '2099-01-01T00:00:00.000Z' for --started-at (tb record): it is "
+                  "more than 1 hour in the future (now ",
+                  true},
         ErrorCase{{"record", "--command", "x", "--started-at", "yesterdy"},
                   2,
                   "--started-at: cannot parse time 'yesterdy'",

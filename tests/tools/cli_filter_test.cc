@@ -30,7 +30,7 @@ class CliFilters : public CliTest {
                              "--started-at", "2026-03-05T10:00:00Z"});
       Record("sleep 100", {"--cwd", "/home/u", "--session", "sC", "--started-at",
                            "2026-03-06T10:00:00Z"});  // exit unknown
-      Record("kill -9 1", {"--cwd", "/home/u", "--session", "sC", "--exit", "-9", "--started-at",
+      Record("kill -9 1", {"--cwd", "/home/u", "--session", "sC", "--exit", "137", "--started-at",
                            "2026-03-06T10:00:00Z"});  // same time: seq decides
     });
   }
@@ -75,7 +75,7 @@ TEST_F(CliFilters, CwdSessionHost) {
 TEST_F(CliFilters, ExitFailedSucceeded) {
   EXPECT_EQ(Commands({"--exit", "0"}), (Lines{"cargo build", "git PUSH origin", "ls -la"}));
   EXPECT_EQ(Commands({"--exit", "2"}), (Lines{"make"}));
-  EXPECT_EQ(Commands({"--exit", "-9"}), (Lines{"kill -9 1"}));
+  EXPECT_EQ(Commands({"--exit", "137"}), (Lines{"kill -9 1"}));
   EXPECT_EQ(Commands({"--exit", "3"}), Lines{});
   // Unknown exit status is neither failed nor succeeded.
   EXPECT_EQ(Commands({"--failed"}), (Lines{"kill -9 1", "Git status", "make"}));

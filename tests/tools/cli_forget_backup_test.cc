@@ -164,7 +164,7 @@ TEST_F(CliForgetBackups, SafetySnapshotWithoutHeadIsJudgedByItsOwnDatabase) {
   Record("echo after the backup");
   // Restoring over the live store saves it as "<time>-before-restore", whose
   // SNAPSHOT records head 0: its head is read from its own database.
-  RunResult r = Ok({"backup", "restore", "1"});
+  RunResult r = Ok({"backup", "restore", "1", "--yes"});
   std::smatch m;
   ASSERT_TRUE(std::regex_search(r.out, m, std::regex("undo with: tb snapshot restore (\\S+)"))) << r.out;
   const std::string safety = m[1].str();

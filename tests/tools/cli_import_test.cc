@@ -70,21 +70,71 @@ TEST_F(ImportTest, BashPlainKeepsFileOrderAndUnicode) {
   EXPECT_EQ(Commands(), (std::vector<std::string>{"echo \"h\xc3\xa9llo w\xc3\xb6rld\"", "git status", "cd /tmp", "ls -la"}));
 }
 
-TEST_F(ImportTest, ZshExtendedMetafiedContinuationCrlfAndMalformed) {
+TEST_F(ImportTest, ZshExtendedMetafiedContinuationCrlfAndBadHeader) {
   RunResult r = Import({"zsh", Fixture("zsh_extended.history")});
   ASSERT_EXIT_CODE(r, 0);
-  EXPECT_NE(r.out.find("6 imported, 0 duplicates, 1 malformed"), std::string::npos) << r.out;
-  EXPECT_NE(r.err.find("zsh_extended.history:6:"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("7 imported, 0 duplicates, 0 malformed"), std::string::npos) << r.out;
+  EXPECT_EQ(r.err, "");
   std::vector<std::string> cmds = Commands();
-  ASSERT_EQ(cmds.size(), 7u);  // "echo first\nsecond line" is two plain lines
+  ASSERT_EQ(cmds.size(), 8u);  // "echo first\nsecond line" is two plain lines
   EXPECT_EQ(cmds[0], "tail -f log");
   EXPECT_EQ(cmds[1], "echo \xe2\x86\x92 caf\xc3\xa9");
+  // Line 6 is not a whole extended header: a plain command, the whole line.
+  EXPECT_EQ(cmds[2], ": 17x:0;bad header");
   std::string h = HistoryNdjson();
   EXPECT_NE(h.find("\"command\":\"make -j4\",\"cwd\":\"\",\"exit_code\":null,\"duration_ms\":3000,"
                    "\"started_at\":\"2023-11-14T22:13:25.000Z\""),
             std::string::npos)
       << h;
   EXPECT_NE(h.find("\"echo first \\nsecond line\""), std::string::npos) << h;
+}
+
+TEST_F(ImportTest, BashMixedFileDatesUnstampedLinesInFileOrder) {
+  // One entry per line (the file does not start with a stamp); the line
+  // before the stamp is dated just before it, never "now".
+  const std::string file = root() + "/mixed_history";
+  WriteFile(file, "git reset\n#1672919006\ngit clean -dxf\ncd ../\n");
+  RunResult r = Import({"bash", file});
+  ASSERT_EXIT_CODE(r, 0);
+  EXPECT_EQ(r.out, file + ": 3 imported, 0 duplicates, 0 malformed (bash, batch 1)\n");
+  RunResult h = Tb({"history", "--format", "csv"});
+  ASSERT_EXIT_CODE(h, 0);
+  std::vector<std::string> rows;
+  for (std::string row : SplitLines(h.out)) {
+    if (!row.empty() && row.back() == '\r') row.pop_back();
+    rows.push_back(row.substr(row.find(',') + 1));  // without the id
+  }
+  const std::string tail = ",," + ThisHost() + "," + ThisUser() + ",bash";
+  EXPECT_EQ(rows, (std::vector<std::string>{
+                      "seq,command,cwd,exit_code,duration_ms,started_at,session,host,user,shell",
+                      "3,cd ../,,,,2023-01-05T11:43:26.000Z" + tail,
+                      "2,git clean -dxf,,,,2023-01-05T11:43:26.000Z" + tail,
+                      "1,git reset,,,,2023-01-05T11:43:25.999Z" + tail}));
+}
+
+TEST_F(ImportTest, WrongFormatIsRefusedAndWritesNothing) {
+  const std::string file = root() + "/bash_history";
+  WriteFile(file, "ls -la\ngit status\n");
+  RunResult r = Import({"fish", file});
+  EXPECT_EXIT_CODE(r, 2);
+  EXPECT_EQ(r.out, "");
+  const std::string warn = ": not part of a fish history entry (expected '- cmd: ...') (skipped)\n";
+  EXPECT_EQ(r.err, "tb: warning: " + file + ":1" + warn + "tb: warning: " + file + ":2" + warn +
+                       "tb: error: cannot import " + file +
+                       " as fish history: nothing in it parsed (2 malformed entries). It looks like "
+                       "bash history: run 'tb import bash " + file + "'\n");
+  RunResult list = Import({"--list", "--format", "json"});
+  ASSERT_EXIT_CODE(list, 0);
+  EXPECT_EQ(list.out, "[]\n");
+  // The right source imports it; an empty file is no error.
+  RunResult ok = Import({"bash", file});
+  EXPECT_EXIT_CODE(ok, 0);
+  EXPECT_EQ(ok.out, file + ": 2 imported, 0 duplicates, 0 malformed (bash, batch 1)\n");
+  const std::string empty = root() + "/empty_history";
+  WriteFile(empty, "");
+  RunResult none = Import({"fish", empty});
+  EXPECT_EXIT_CODE(none, 0);
+  EXPECT_EQ(none.out, empty + ": 0 imported, 0 duplicates, 0 malformed (fish, batch 4)\n");
 }
 
 TEST_F(ImportTest, FishEntriesWithEscapes) {
@@ -139,9 +189,9 @@ TEST_F(ImportTest, UndoRemovesExactlyThatBatchFromEveryView) {
 }
 
 TEST_F(ImportTest, StrictStopsAtTheFirstProblemAndWritesNothing) {
-  RunResult r = Import({"zsh", Fixture("zsh_extended.history"), "--strict"});
+  RunResult r = Import({"fish", Fixture("fish.history"), "--strict"});
   EXPECT_EXIT_CODE(r, 2);
-  EXPECT_NE(r.err.find("zsh_extended.history:6:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("fish.history:9:"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("nothing was imported"), std::string::npos) << r.err;
   EXPECT_EQ(HistoryNdjson(), "");
   ASSERT_EXIT_CODE(Import({"bash", Fixture("bash_plain.history"), "--strict"}), 0);
@@ -224,14 +274,18 @@ TEST_F(ImportTest, NdjsonWithOtherToolsIdsImportsOnceAndKeepsTheMappedIds) {
   EXPECT_EQ(HistoryNdjson(), h);
   ExpectViewsVerify();
 
-  // A file of malformed records only imports nothing and still exits 0.
+  // A file of malformed records only is refused: nothing is written.
   const std::string bad = root() + "/bad.ndjson";
   WriteFile(bad, "{\"id\":\"\",\"command\":\"x\"}\nnot json\n");
   RunResult none = Import({"ndjson", bad});
-  EXPECT_EXIT_CODE(none, 0);
-  EXPECT_EQ(none.out, bad + ": 0 imported, 0 duplicates, 2 malformed (ndjson, batch 6)\n");
+  EXPECT_EXIT_CODE(none, 2);
+  EXPECT_EQ(none.out, "");
   EXPECT_EQ(none.err, "tb: warning: " + bad + ":1: invalid 'id' (skipped)\ntb: warning: " + bad +
-                          ":2: not a JSON object (skipped)\n");
+                          ":2: not a JSON object (skipped)\ntb: error: cannot import " + bad +
+                          " as ndjson history: nothing in it parsed (2 malformed entries). Check that "
+                          "it is ndjson history, or name its format (tb import bash|zsh|fish|ndjson "
+                          "FILE)\n");
+  EXPECT_EQ(HistoryNdjson(), h);
 }
 
 TEST_F(ImportTest, ForgetLeavesNoTraceAndViewsVerify) {

@@ -325,12 +325,15 @@ function tb {
 # through the normal Enter path (and is recorded like a typed one).
 __tb_search() {
   builtin bind '"\C-x\C-_\C-v": ""' 2>/dev/null
-  local out
+  local out shown=
+  __tb_show_line && shown=1
   if [[ -x $__tb_bin ]]; then
     out=$(command "$__tb_bin" search -i --action-line --shell-line "$READLINE_LINE")
   else
     out=$(command tb search -i --action-line --shell-line "$READLINE_LINE")
   fi
+  # Back to column 0: readline redraws the line from there.
+  [[ -z $shown ]] || builtin printf '\r' >/dev/tty 2>/dev/null
   [[ $out == *$'\n'* ]] || return 0
   READLINE_LINE=${out#*$'\n'}
   READLINE_POINT=${#READLINE_LINE}
@@ -338,6 +341,25 @@ __tb_search() {
     builtin bind '"\C-x\C-_\C-v": "\C-m"' 2>/dev/null
   fi
   return 0
+}
+
+# Before it runs a `bind -x` function, bash blanks the command line, prompt
+# included (it clears the visible line when the terminal can clear to the
+# end of a line), and redraws it when the function returns; the search UI
+# draws below the cursor's row. So the prompt's last line and the command
+# line are printed again on that row (cursor at the end) for the time the
+# UI is open. Only when they fit on one row with no newline (readline
+# redraws from the row the cursor is on), and with bash 4.4 or later
+# (${PS1@P}); otherwise the row stays blank. Returns 1 when nothing was shown.
+__tb_show_line() {
+  (( BASH_VERSINFO[0] > 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] >= 4) )) || return 1
+  local p=${PS1-}
+  p=${p@P}
+  p=${p##*$'\n'}
+  p=${p//[$'\001\002']/}  # the \[ \] markers of non-printing sequences
+  local s=$p$READLINE_LINE
+  [[ $s != *$'\n'* ]] && (( ${#s} < ${COLUMNS:-80} )) || return 1
+  builtin printf '%s' "$s" >/dev/tty 2>/dev/null
 }
 
 # Ctrl-R (and Up when search.up_arrow is on) in every keymap: a macro that
