@@ -3,6 +3,7 @@
 // beside SQLite with atuin's schema doing the same import.
 //
 //   import_bench [--format zsh|ndjson] [--foreign-ids] [--commands N] [--dir DIR] [--chunk ROWS]
+//                [--writers W] [--each E]
 //
 // After both imports: the first `tb history -n 5` on the store as the import
 // left it, then a second generated history (another seed, same time span)
@@ -32,18 +33,29 @@
 //   hostname "host:user", a UUIDv7 id; for ndjson the record's own fields.
 // Both sides start from an empty directory; the page cache is warm for both
 // (the file was just written).
+// * Writers beside an import (--writers W, default 8; 0 skips it): the same
+//   file imported into another empty store while W processes each run
+//   `tb record` E times (default 1000), one process per call, as scripts
+//   and shells without the spool do. Checked: every record call exited 0,
+//   every recorded command is in the store exactly once, and the store
+//   without them exports exactly what the import alone gave (ids and seqs
+//   aside). Printed: the record calls' latency and how many were spooled.
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "bench/history_gen.h"
 #include "bench/peers/atuin_sqlite.h"
@@ -98,11 +110,13 @@ void AppendZshLine(const GenCommand& c, std::string* out) {
 
 // `tb export`'s ndjson line of one command: the record a store that ran
 // it would hold (id and seq as tb numbers them, or another tool's id).
-void AppendNdjsonLine(const GenCommand& c, bool foreign_ids, ExportFormatter* fmt, std::string* out) {
+// `first` numbers the first command (ids and seqs of a second file follow
+// the first file's instead of repeating them).
+void AppendNdjsonLine(const GenCommand& c, bool foreign_ids, uint64_t first, ExportFormatter* fmt, std::string* out) {
   constexpr uint64_t kOrigin = 0x5eed0f7e4b2a1c9dull;
   HistoryRecord r;
-  r.id = EventId{kOrigin, c.index + 1};
-  r.seq = c.index + 1;
+  r.id = EventId{kOrigin, first + c.index};
+  r.seq = first + c.index;
   r.command = c.command;
   r.cwd = c.cwd;
   r.exit_code = c.exit_code;
@@ -117,7 +131,7 @@ void AppendNdjsonLine(const GenCommand& c, bool foreign_ids, ExportFormatter* fm
   if (foreign_ids) {
     // The id is the first key: `{"id":"<16 hex>-<n>"` becomes `{"id":"gen-<n>"`.
     std::string id = r.id.ToString();
-    out->replace(at + 7, id.size(), "gen-" + std::to_string(c.index + 1));
+    out->replace(at + 7, id.size(), "gen-" + std::to_string(first + c.index));
   }
 }
 
@@ -221,9 +235,9 @@ int SqliteImport(const std::string& format, const std::string& file, const std::
 }
 
 // Writes the generated history of `n` commands (generator seed `seed`) as
-// `format` to `path`.
-bool WriteHistoryFile(const std::string& format, bool foreign_ids, uint64_t seed, size_t n, const std::string& path,
-                      uint64_t* bytes, uint64_t* multiline) {
+// `format` to `path`; ndjson ids and seqs start at `first`.
+bool WriteHistoryFile(const std::string& format, bool foreign_ids, uint64_t seed, uint64_t first, size_t n,
+                      const std::string& path, uint64_t* bytes, uint64_t* multiline) {
   *bytes = *multiline = 0;
   GenOptions go;
   go.commands = n;
@@ -239,7 +253,7 @@ bool WriteHistoryFile(const std::string& format, bool foreign_ids, uint64_t seed
       AppendZshLine(c, &buf);
       if (c.command.find('\n') != std::string::npos) ++*multiline;
     } else {
-      AppendNdjsonLine(c, foreign_ids, &fmt, &buf);
+      AppendNdjsonLine(c, foreign_ids, first, &fmt, &buf);
     }
     if (buf.size() > (1 << 20)) {
       std::fwrite(buf.data(), 1, buf.size(), f);
@@ -289,6 +303,134 @@ Run RunTb(const std::string& dir, const std::string& tb_dir, const std::vector<s
   return r;
 }
 
+// --- writers beside an import ---
+
+// One writer process: `each` record calls, one tb process each; writes
+// "<exit> <ms>" per call to `lat_file`, the calls' stderr to `err_file`.
+int Writer(const std::string& dir, const std::string& tb_dir, int w, int each, const std::string& lat_file,
+           const std::string& err_file) {
+  std::FILE* lat = std::fopen(lat_file.c_str(), "w");
+  if (lat == nullptr) return 1;
+  for (int i = 0; i < each; ++i) {
+    auto t = Clock::now();
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      std::freopen("/dev/null", "w", stdout);
+      std::freopen(err_file.c_str(), "a", stderr);
+      std::string home = "HOME=" + dir + "/home", run = "XDG_RUNTIME_DIR=" + dir + "/home",
+                  cfg = "XDG_CONFIG_HOME=" + dir + "/config";
+      const char* user = std::getenv("USER");
+      std::string u = std::string("USER=") + (user ? user : "bench");
+      char* envp[] = {home.data(), run.data(), cfg.data(), u.data(), const_cast<char*>("TZ=UTC"), nullptr};
+      std::string cmd = "writer-" + std::to_string(w) + "-" + std::to_string(i);
+      std::vector<std::string> args = {TB_BINARY, "--data-dir", tb_dir, "record", "--command", cmd, "--exit", "0"};
+      std::vector<char*> av;
+      for (auto& a : args) av.push_back(a.data());
+      av.push_back(nullptr);
+      ::execve(TB_BINARY, av.data(), envp);
+      ::_exit(127);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    std::fprintf(lat, "%d %.3f\n", rc, Since(t) * 1000);
+  }
+  return std::fclose(lat) == 0 ? 0 : 1;
+}
+
+// The exported records of `path` without id and seq, in order, skipping
+// (and counting in *writers) the writers' commands.
+bool NextImported(std::ifstream& in, std::map<std::string, int>* writers, std::string* out) {
+  std::string line;
+  while (std::getline(in, line)) {
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded()) return false;
+    std::string cmd = j.value("command", "");
+    if (cmd.starts_with("writer-")) {
+      if (writers != nullptr) (*writers)[cmd]++;
+      continue;
+    }
+    j.erase("id");
+    j.erase("seq");
+    *out = j.dump();
+    return true;
+  }
+  return false;
+}
+
+int WritersBesideImport(const std::string& dir, const std::string& format, const std::string& file,
+                        const std::string& alone_export, int writers, int each) {
+  const std::string tb_dir = dir + "/tb-writers";
+  std::printf("\n== %d writers x %d `tb record` beside the import (another empty store) ==\n", writers, each);
+  std::fflush(stdout);
+  std::vector<pid_t> pids;
+  auto t0 = Clock::now();
+  for (int w = 0; w < writers; ++w) {
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      ::_exit(Writer(dir, tb_dir, w, each, dir + "/w" + std::to_string(w) + ".lat", dir + "/w" + std::to_string(w) + ".err"));
+    }
+    pids.push_back(pid);
+  }
+  std::string line;
+  Run imp = RunTb(dir, tb_dir, {"import", format, file}, &line);
+  double import_s = imp.wall_s;
+  bool writers_ok = true;
+  for (pid_t pid : pids) writers_ok &= Wait(pid, t0).ok;
+  std::printf("import: %s (%.2f s wall while the writers ran; all writers done after %.1f s)\n", line.c_str(),
+              import_s, Since(t0));
+  std::vector<double> ms;
+  int failed = 0, spooled = 0;
+  for (int w = 0; w < writers; ++w) {
+    std::ifstream lat(dir + "/w" + std::to_string(w) + ".lat");
+    int rc;
+    double m;
+    while (lat >> rc >> m) {
+      ms.push_back(m);
+      failed += rc != 0;
+    }
+    std::ifstream err(dir + "/w" + std::to_string(w) + ".err");
+    for (std::string l; std::getline(err, l);) spooled += l.find("spooled") != std::string::npos;
+  }
+  std::sort(ms.begin(), ms.end());
+  auto pct = [&](double q) { return ms.empty() ? 0.0 : ms[std::min(ms.size() - 1, static_cast<size_t>(q * ms.size()))]; };
+  std::printf("record calls: %zu, exit non-zero: %d, spooled (store busy): %d; latency ms p50 %.1f p99 %.1f max %.1f\n",
+              ms.size(), failed, spooled, pct(0.5), pct(0.99), ms.empty() ? 0.0 : ms.back());
+  // What the store holds: export it and compare with the import alone.
+  const std::string w_export = dir + "/writers.ndjson";
+  if (!RunTb(dir, tb_dir, {"export", "--format", "ndjson", "-o", w_export}, &line).ok) return 1;
+  std::ifstream a(alone_export), b(w_export);
+  std::map<std::string, int> seen;
+  std::string ra, rb;
+  uint64_t same = 0, differ = 0;
+  while (true) {
+    bool ha = NextImported(a, nullptr, &ra), hb = NextImported(b, &seen, &rb);
+    if (!ha && !hb) break;
+    if (ha && hb && ra == rb) {
+      ++same;
+    } else {
+      ++differ;
+    }
+  }
+  int once = 0, missing = 0, twice = 0;
+  for (int w = 0; w < writers; ++w) {
+    for (int i = 0; i < each; ++i) {
+      auto it = seen.find("writer-" + std::to_string(w) + "-" + std::to_string(i));
+      if (it == seen.end()) {
+        ++missing;
+      } else {
+        (it->second == 1 ? once : twice)++;
+      }
+    }
+  }
+  std::printf("recorded commands in the store: %d exactly once, %d missing, %d more than once\n", once, missing, twice);
+  std::printf("imported records: %llu identical to the import alone, %llu different or missing\n",
+              static_cast<unsigned long long>(same), static_cast<unsigned long long>(differ));
+  const bool ok = writers_ok && imp.ok && failed == 0 && missing == 0 && twice == 0 && differ == 0;
+  std::printf("writers never turned away, nothing lost or doubled: %s\n", ok ? "yes" : "NO");
+  return ok ? 0 : 1;
+}
+
 // "FILE: 1000000 imported, ..." -> 1000000.
 unsigned long long ImportedCount(const std::string& line) {
   size_t colon = line.rfind(": ");
@@ -301,6 +443,7 @@ int main(int argc, char** argv) {
   size_t n = 1'000'000, chunk = 16384;
   std::string dir = "/tmp/tb-import-bench", format = "zsh";
   bool foreign_ids = false;
+  int writers = 8, each = 1000;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--foreign-ids")) {
       foreign_ids = true;
@@ -311,6 +454,8 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
     if (!std::strcmp(argv[i], "--chunk")) chunk = std::stoull(argv[i + 1]);
     if (!std::strcmp(argv[i], "--format")) format = argv[i + 1];
+    if (!std::strcmp(argv[i], "--writers")) writers = std::stoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--each")) each = std::stoi(argv[i + 1]);
     ++i;
   }
   if (format != "zsh" && format != "ndjson") {
@@ -329,7 +474,7 @@ int main(int argc, char** argv) {
   // --- the file (not timed) ---
   auto t = Clock::now();
   uint64_t bytes = 0, multiline = 0;
-  if (!WriteHistoryFile(format, foreign_ids, GenOptions().seed, n, file, &bytes, &multiline)) return 1;
+  if (!WriteHistoryFile(format, foreign_ids, GenOptions().seed, 1, n, file, &bytes, &multiline)) return 1;
   uint64_t lines = n + multiline;
   std::printf("file: %s, %.1f MiB, %llu lines, %llu multi-line commands (generated in %.2f s, not timed)\n",
               file.c_str(), static_cast<double>(bytes) / (1 << 20), static_cast<unsigned long long>(lines),
@@ -383,11 +528,17 @@ int main(int argc, char** argv) {
   std::string ignored;
   Run first = RunTb(dir, tb_dir, {"history", "-n", "5"}, &ignored);
   std::printf("first `tb history -n 5` after the import: %.1f ms\n", first.wall_s * 1000);
+  int writers_rc = 0;
+  if (writers > 0) {
+    const std::string alone_export = dir + "/alone.ndjson";
+    if (!RunTb(dir, tb_dir, {"export", "--format", "ndjson", "-o", alone_export}, &ignored).ok) return 1;
+    writers_rc = WritersBesideImport(dir, format, file, alone_export, writers, each);
+  }
 
   // --- a second history (another seed, the same time span) into the used store ---
   const std::string file2 = file + ".2";
   uint64_t bytes2 = 0, multiline2 = 0;
-  if (!WriteHistoryFile(format, foreign_ids, GenOptions().seed + 1, n, file2, &bytes2, &multiline2)) return 1;
+  if (!WriteHistoryFile(format, foreign_ids, GenOptions().seed + 1, n + 1, n, file2, &bytes2, &multiline2)) return 1;
   std::string tb_line2;
   Run used = RunTb(dir, tb_dir, {"import", format, file2}, &tb_line2);
   if (!used.ok) return 1;
@@ -398,5 +549,5 @@ int main(int argc, char** argv) {
               used.wall_s / tbr.wall_s);
   std::printf("tb said: %s\n", tb_line2.c_str());
   std::printf("load average after: %s\n", LoadAvg().c_str());
-  return 0;
+  return writers_rc;
 }
