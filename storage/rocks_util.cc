@@ -16,6 +16,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <ctime>
+#include <deque>
 #include <mutex>
 #include <vector>
 
@@ -40,6 +41,19 @@ class ViewMergeOperator final : public rocksdb::MergeOperator {
     ops.reserve(in.operand_list.size());
     for (const auto& s : in.operand_list) ops.push_back(ToView(s));
     return view_->FullMerge(existing_ptr, ops, &out->new_value);
+  }
+  // Flushes and compactions above the bottom fold the operands of a key
+  // into one (View::PartialMerge) instead of carrying every batch's operand
+  // until a compaction meets the base value: a read of a store as an
+  // import or a rebuild leaves it merges a handful of operands, not one per
+  // batch.
+  bool PartialMergeMulti(const rocksdb::Slice&, const std::deque<rocksdb::Slice>& operand_list,
+                         std::string* new_value, rocksdb::Logger*) const override {
+    if (!view_->FoldsOperands()) return false;
+    std::vector<std::string_view> ops;
+    ops.reserve(operand_list.size());
+    for (const auto& s : operand_list) ops.push_back(ToView(s));
+    return view_->PartialMerge(ops, new_value);
   }
   const char* Name() const override { return name_.c_str(); }
 

@@ -1,7 +1,9 @@
 #include "core/analytics/stats.h"
 
 #include <algorithm>
+#include <climits>
 #include <ctime>
+#include <functional>
 #include <unordered_set>
 
 #include "core/views/commands_view.h"
@@ -51,37 +53,65 @@ void LocalWeekdayHour(int64_t utc_seconds, int* weekday, int* hour) {
   *hour = tm.tm_hour;
 }
 
+namespace {
+
+// Calls fn(day, name, value) for every key of `dim` from `day` (per-day
+// dimensions) or for all of them (all-time dimensions).
+Status ScanDim(KvCursor& c, StatsDim dim, int64_t day,
+               const std::function<Status(int64_t, std::string_view, std::string_view)>& fn) {
+  const std::string prefix = StatsDimPrefix(dim);
+  c.Seek(IsStatsTotal(dim) ? prefix : StatsDayPrefix(dim, day));
+  for (; c.Valid() && c.key().starts_with(prefix); c.Next()) {
+    int64_t d;
+    StatsDim got;
+    std::string_view name;
+    if (!ParseStatsKey(c.key(), &d, &got, &name)) return Status::Corruption("view stats: malformed entry");
+    TB_RETURN_IF_ERROR(fn(d, name, c.value()));
+  }
+  return c.status();
+}
+
+// Adds a value's counters to the slot of `name` in `m` (and to *total).
+auto AddTo(StatsCounterMap* m, StatsCounters* total = nullptr) {
+  return [m, total](int64_t, std::string_view name, std::string_view value) {
+    StatsCounters c;
+    if (!DecodeStatsCounters(value, &c)) return Status::Corruption("view stats: malformed entry");
+    if (total != nullptr) total->Add(c);
+    Slot(m, name).Add(c);
+    return Status::OK();
+  };
+}
+
+}  // namespace
+
 Status ReadStatsFromView(StoreReader& reader, std::optional<int64_t> from_day, StatsAggregate* out) {
   *out = StatsAggregate{};
   std::unique_ptr<KvCursor> c = reader.NewViewCursor(kStatsViewName);
   if (c == nullptr) return Status::Corruption("view stats is missing");
-  if (from_day) {
-    c->Seek(StatsDayPrefix(*from_day));
+  // The heat map from the hour keys (their use counts are all it needs).
+  auto heat = [&](int64_t day, std::string_view name, std::string_view value) {
+    uint64_t uses;
+    if (!DecodeStatsUses(value, &uses)) return Status::Corruption("view stats: malformed entry");
+    int wd, h;
+    LocalWeekdayHour((day * 24 + static_cast<unsigned char>(name[0])) * 3600, &wd, &h);
+    out->heat[wd][h] += uses;
+    return Status::OK();
+  };
+  if (!from_day) {
+    TB_RETURN_IF_ERROR(ScanDim(*c, StatsDim::kGroupTotal, 0, AddTo(&out->groups)));
+    TB_RETURN_IF_ERROR(ScanDim(*c, StatsDim::kDirectoryTotal, 0, AddTo(&out->directories)));
+    TB_RETURN_IF_ERROR(ScanDim(*c, StatsDim::kHostTotal, 0, AddTo(&out->hosts, &out->total)));
+    TB_RETURN_IF_ERROR(ScanDim(*c, StatsDim::kHourHost, INT32_MIN, heat));
   } else {
-    c->SeekToFirst();
+    TB_RETURN_IF_ERROR(ScanDim(*c, StatsDim::kGroup, *from_day, AddTo(&out->groups)));
+    TB_RETURN_IF_ERROR(ScanDim(*c, StatsDim::kDirectory, *from_day, AddTo(&out->directories)));
+    auto host = AddTo(&out->hosts, &out->total);
+    TB_RETURN_IF_ERROR(ScanDim(*c, StatsDim::kHourHost, *from_day,
+                               [&](int64_t day, std::string_view name, std::string_view value) {
+                                 TB_RETURN_IF_ERROR(host(day, name.substr(1), value));  // name: hour, host
+                                 return heat(day, name, value);
+                               }));
   }
-  StatsCounters counters;
-  for (; c->Valid(); c->Next()) {
-    int64_t day;
-    StatsDim dim;
-    std::string_view name;
-    if (!ParseStatsKey(c->key(), &day, &dim, &name) || !DecodeStatsCounters(c->value(), &counters)) {
-      return Status::Corruption("view stats: malformed entry");
-    }
-    switch (dim) {
-      case StatsDim::kGroup: Slot(&out->groups, name).Add(counters); break;
-      case StatsDim::kDirectory: Slot(&out->directories, name).Add(counters); break;
-      case StatsDim::kHourHost: {
-        out->total.Add(counters);
-        Slot(&out->hosts, name.substr(1)).Add(counters);
-        int wd, h;
-        LocalWeekdayHour((day * 24 + static_cast<unsigned char>(name[0])) * 3600, &wd, &h);
-        out->heat[wd][h] += counters.uses;
-        break;
-      }
-    }
-  }
-  TB_RETURN_IF_ERROR(c->status());
   // Unique commands: entries of `commands` last used in the period.
   std::unique_ptr<KvCursor> cmds = reader.NewViewCursor(kCommandsViewName);
   if (cmds == nullptr) return Status::Corruption("view commands is missing");

@@ -2,9 +2,10 @@
 // scope filter) or from a walk of the matching records (scope filters),
 // and the report both give.
 //
-// Fast path (ReadStatsFromView): scans the `stats` view from the first day
-// of the period (UTC days; the period runs to the end of the history) and
-// counts the `commands` view entries whose last use is in the period (the
+// Fast path (ReadStatsFromView): scans the `stats` view's three per-day
+// dimensions from the first day of the period (UTC days; the period runs to
+// the end of the history), or for the whole history its all-time totals
+// and the hour keys' use counts, and counts the `commands` view entries whose last use is in the period (the
 // unique commands: a command was used in [start, end of history] exactly
 // when its last use is). Hours are converted from UTC (day, hour) buckets to
 // local weekday x hour by the start of each UTC hour (in a zone with a

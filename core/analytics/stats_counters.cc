@@ -150,6 +150,8 @@ void EncodeStatsCounters(const StatsCounters& c, std::string* out) {
   }
 }
 
+bool DecodeStatsUses(std::string_view v, uint64_t* uses) { return GetVarint(&v, uses); }
+
 bool DecodeStatsCounters(std::string_view v, StatsCounters* c) {
   c->buckets.clear();  // keeps its capacity: decoding in a loop does not allocate
   uint64_t n;

@@ -58,5 +58,8 @@ uint64_t BucketMaxMs(uint32_t b);
 
 void EncodeStatsCounters(const StatsCounters& c, std::string* out);
 bool DecodeStatsCounters(std::string_view v, StatsCounters* c);
+// Only the use count of an encoded value (its first field); false when
+// malformed there.
+bool DecodeStatsUses(std::string_view v, uint64_t* uses);
 
 }  // namespace tb

@@ -17,14 +17,18 @@ void PutDay(std::string* k, int64_t day) {
   for (int shift = 24; shift >= 0; shift -= 8) k->push_back(static_cast<char>((d >> shift) & 0xff));
 }
 
-// Calls fn(key) for the three keys of a command.
+// Calls fn(key) for the six keys of a command.
 template <typename Fn>
 void ForEachKey(const Event& ev, Fn&& fn) {
   int64_t day = UtcDay(ev.time_ns);
   int64_t hour = (ev.time_ns - day * kDayNs) / (3600ll * 1000000000ll);
-  fn(StatsKey(day, StatsDim::kGroup, Classifier::Default().Group(ev.command)));
+  const std::string group = Classifier::Default().Group(ev.command);
+  fn(StatsKey(day, StatsDim::kGroup, group));
   fn(StatsKey(day, StatsDim::kHourHost, std::string(1, static_cast<char>(hour)) + ev.host));
   fn(StatsKey(day, StatsDim::kDirectory, ev.cwd));
+  fn(StatsTotalKey(StatsDim::kGroupTotal, group));
+  fn(StatsTotalKey(StatsDim::kHostTotal, ev.host));
+  fn(StatsTotalKey(StatsDim::kDirectoryTotal, ev.cwd));
 }
 
 }  // namespace
@@ -35,8 +39,14 @@ int64_t UtcDay(int64_t time_ns) {
   return d;
 }
 
-std::string StatsDayPrefix(int64_t day) {
-  std::string k;
+bool IsStatsTotal(StatsDim dim) {
+  return dim == StatsDim::kGroupTotal || dim == StatsDim::kHostTotal || dim == StatsDim::kDirectoryTotal;
+}
+
+std::string StatsDimPrefix(StatsDim dim) { return std::string(1, static_cast<char>(dim)); }
+
+std::string StatsDayPrefix(StatsDim dim, int64_t day) {
+  std::string k = StatsDimPrefix(dim);
   PutDay(&k, day);
   return k;
 }
@@ -44,20 +54,32 @@ std::string StatsDayPrefix(int64_t day) {
 std::string StatsKey(int64_t day, StatsDim dim, std::string_view name) {
   std::string k;
   k.reserve(5 + name.size());
-  PutDay(&k, day);
   k.push_back(static_cast<char>(dim));
+  PutDay(&k, day);
+  k.append(name);
+  return k;
+}
+
+std::string StatsTotalKey(StatsDim dim, std::string_view name) {
+  std::string k = StatsDimPrefix(dim);
   k.append(name);
   return k;
 }
 
 bool ParseStatsKey(std::string_view key, int64_t* day, StatsDim* dim, std::string_view* name) {
+  if (key.empty()) return false;
+  const char c = key[0];
+  if (c != 'g' && c != 'h' && c != 'd' && c != 'G' && c != 'H' && c != 'D') return false;
+  *dim = static_cast<StatsDim>(c);
+  *day = 0;
+  if (IsStatsTotal(*dim)) {
+    *name = key.substr(1);
+    return true;
+  }
   if (key.size() < 5) return false;
   uint32_t d = 0;
-  for (int i = 0; i < 4; ++i) d = (d << 8) | static_cast<unsigned char>(key[i]);
+  for (int i = 1; i < 5; ++i) d = (d << 8) | static_cast<unsigned char>(key[i]);
   *day = static_cast<int32_t>(d ^ 0x80000000u);
-  char c = key[4];
-  if (c != 'g' && c != 'h' && c != 'd') return false;
-  *dim = static_cast<StatsDim>(c);
   *name = key.substr(5);
   if (*dim == StatsDim::kHourHost && (name->empty() || static_cast<unsigned char>((*name)[0]) >= 24)) {
     return false;

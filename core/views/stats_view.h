@@ -1,24 +1,28 @@
 // The `stats` view: pre-aggregated counters for `tb stats`, per UTC day and
-// dimension, so a whole-history summary reads a few hundred thousand small
+// dimension, plus all-time totals, so a summary reads a few thousand small
 // entries instead of a million records.
 //
-//   key   := u32be(day XOR 0x80000000) dim:u8 name
+//   key   := dim:u8 u32be(day XOR 0x80000000) name     (per day: 'g', 'h', 'd')
+//          | dim:u8 name                               (all time: 'G', 'H', 'D')
 //   day   := floor(started_at / 86400 s): UTC days since 1970-01-01 (signed)
 //   dim   := 'g' name = group (core/analytics/classify.h; tool + subcommand)
 //          | 'h' name = u8(UTC hour of the start, 0-23) host bytes
 //          | 'd' name = directory (cwd bytes)
-// (hour and host share one key: the totals and the heat map sum the hosts
-// of each hour, the host breakdown sums the hours: one operand fewer per
-// command than separate keys, for at most 24 x hosts keys a day).
+//          | 'G' group, 'H' host, 'D' directory: the same counters summed
+//            over every day
+// Dimension first, so a period reads three ranges (one per dimension, from
+// its first day) and the whole history reads the all-time keys plus the
+// hour keys' use counts for the heat map. (Hour and host share one key:
+// the heat map sums the hosts of each hour, at most 24 x hosts keys a day.)
 //   value := counters (core/analytics/stats_counters.h)
 // Every command counted adds one counter set (StatsCounters::One) to one
-// key of each dimension, as a merge operand in the same encoding: three
-// operands per command. Counted: recorded commands (when they are
-// recorded) and started ones when their finish arrives (the start's time,
-// group, directory and host with the finish's exit and duration); a
-// command still running, or never finished, is not counted. Categories
-// are not stored: they are a function of the group, applied when read.
-// Hours are stored in UTC; readers convert (day, hour) to local time.
+// key of each dimension, as a merge operand in the same encoding: six
+// operands per command, folded per batch. Counted: recorded commands (when
+// they are recorded) and started ones when their finish arrives (the
+// start's time, group, directory and host with the finish's exit and
+// duration); a command still running, or never finished, is not counted.
+// Categories are not stored: they are a function of the group, applied when
+// read. Hours are stored in UTC; readers convert (day, hour) to local time.
 //
 // Removal (ApplyRemoval) reads each touched key, subtracts the removed
 // commands' counters and writes the result (deletes it when no use is
@@ -38,15 +42,28 @@ namespace tb {
 
 inline constexpr std::string_view kStatsViewName = "stats";
 
-enum class StatsDim : char { kGroup = 'g', kHourHost = 'h', kDirectory = 'd' };
+enum class StatsDim : char {
+  kGroup = 'g',
+  kHourHost = 'h',
+  kDirectory = 'd',
+  kGroupTotal = 'G',
+  kHostTotal = 'H',
+  kDirectoryTotal = 'D',
+};
+// Whether `dim` is one of the all-time totals (keys without a day).
+bool IsStatsTotal(StatsDim dim);
 
 // floor(time_ns / 1 day).
 int64_t UtcDay(int64_t time_ns);
-// The first key of `day` (a scan from here covers day and later days).
-std::string StatsDayPrefix(int64_t day);
+// The first key of per-day dimension `dim` at `day` (a scan from here to
+// the end of the dimension covers day and later days).
+std::string StatsDayPrefix(StatsDim dim, int64_t day);
+// The prefix of every key of `dim`.
+std::string StatsDimPrefix(StatsDim dim);
 std::string StatsKey(int64_t day, StatsDim dim, std::string_view name);
+std::string StatsTotalKey(StatsDim dim, std::string_view name);
 // False unless `key` has the layout above (a known dim; an hour-host name
-// starts with a byte < 24).
+// starts with a byte < 24). *day is 0 for the all-time keys.
 bool ParseStatsKey(std::string_view key, int64_t* day, StatsDim* dim, std::string_view* name);
 
 class StatsView final : public View {
@@ -56,7 +73,7 @@ class StatsView final : public View {
   // bump of version().
   static constexpr uint64_t kGroupingFingerprint = 966625617529074140ull;
   std::string_view name() const override { return kStatsViewName; }
-  uint32_t version() const override { return 1; }
+  uint32_t version() const override { return 2; }
   void Apply(const ViewInput& in, ViewWriter& out) const override;
   Status ApplyRemoval(const RemovalInput& in, ViewLookup& lookup, ViewWriter& out) const override;
   bool HasMerge() const override { return true; }

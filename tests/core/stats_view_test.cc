@@ -147,13 +147,20 @@ TEST(StatsViewTest, KeysParse) {
   EXPECT_EQ(day, -1);
   EXPECT_EQ(dim, StatsDim::kDirectory);
   EXPECT_EQ(name, "/w");
-  EXPECT_LT(StatsDayPrefix(-1), StatsDayPrefix(0)) << "days sort numerically";
-  EXPECT_LT(StatsDayPrefix(0), StatsDayPrefix(20514));
+  EXPECT_EQ(k, "d\x7f\xff\xff\xff/w");  // dimension first, then the day
+  EXPECT_LT(StatsDayPrefix(StatsDim::kGroup, -1), StatsDayPrefix(StatsDim::kGroup, 0)) << "days sort numerically";
+  EXPECT_LT(StatsDayPrefix(StatsDim::kGroup, 0), StatsDayPrefix(StatsDim::kGroup, 20514));
+  EXPECT_TRUE(StatsDayPrefix(StatsDim::kGroup, 20514).starts_with(StatsDimPrefix(StatsDim::kGroup)));
+  ASSERT_TRUE(ParseStatsKey(StatsTotalKey(StatsDim::kHostTotal, "h1"), &day, &dim, &name));
+  EXPECT_EQ(dim, StatsDim::kHostTotal);
+  EXPECT_EQ(name, "h1");
+  EXPECT_EQ(StatsTotalKey(StatsDim::kGroupTotal, "git"), "Ggit");
   EXPECT_EQ(UtcDay(kT), 20514);
   EXPECT_EQ(UtcDay(-1), -1);
   EXPECT_FALSE(ParseStatsKey(StatsKey(1, StatsDim::kHourHost, "\x18h"), &day, &dim, &name));
   EXPECT_FALSE(ParseStatsKey(StatsKey(1, StatsDim::kHourHost, ""), &day, &dim, &name));
-  EXPECT_FALSE(ParseStatsKey(StatsDayPrefix(1) + "z", &day, &dim, &name));
+  EXPECT_FALSE(ParseStatsKey("z" + StatsDayPrefix(StatsDim::kGroup, 1).substr(1), &day, &dim, &name));
+  EXPECT_FALSE(ParseStatsKey("g\x80", &day, &dim, &name));
   EXPECT_FALSE(ParseStatsKey("abc", &day, &dim, &name));
 }
 
@@ -170,12 +177,17 @@ TEST(StatsViewTest, RecordedAndFinishedCommandsCountOnce) {
   fin.duration_ns = 4000 * kMs;
   v.Apply(In(rec), m);
   v.Apply(In(start), m);
-  EXPECT_EQ(m.kv.size(), 3u) << "a started command is counted when it finishes";
+  EXPECT_EQ(m.kv.size(), 6u) << "a started command is counted when it finishes";
   v.Apply(In(fin, &start), m);
   Event orphan = fin;
   orphan.seq = 4;
   v.Apply(In(orphan), m);  // finish without a known start: ignored
-  EXPECT_EQ(m.kv.size(), 5u);  // 2 groups, 2 hour-hosts, 1 dir
+  EXPECT_EQ(m.kv.size(), 9u);  // per day 2 groups, 2 hour-hosts, 1 dir; all time 2 groups, 1 host, 1 dir
+  StatsCounters both = StatsCounters::One(0, 250 * kMs);
+  both.Add(StatsCounters::One(2, 4000 * kMs));
+  EXPECT_EQ(Decoded(m.kv, StatsTotalKey(StatsDim::kHostTotal, "h1")), both);
+  EXPECT_EQ(Decoded(m.kv, StatsTotalKey(StatsDim::kDirectoryTotal, "/p")), both);
+  EXPECT_EQ(Decoded(m.kv, StatsTotalKey(StatsDim::kGroupTotal, "make")), StatsCounters::One(2, 4000 * kMs));
   EXPECT_EQ(Decoded(m.kv, StatsKey(20514, StatsDim::kGroup, "git commit")), StatsCounters::One(0, 250 * kMs));
   EXPECT_EQ(Decoded(m.kv, StatsKey(20514, StatsDim::kGroup, "make")), StatsCounters::One(2, 4000 * kMs));
   EXPECT_EQ(Decoded(m.kv, StatsKey(20514, StatsDim::kHourHost, "\x0ah1")), StatsCounters::One(0, 250 * kMs));

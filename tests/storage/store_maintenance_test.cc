@@ -451,7 +451,7 @@ TEST_F(StoreMaintenanceTest, InfoAndViewsCounts) {
                                                       {"by_command", 25},
                                                       {"commands", 25},
                                                       {"batches", 0},
-                                                      {"stats", 26},
+                                                      {"stats", 52},
                                                       {"sequences", 105},
                                                       {"fixes", 0},
                                                       {"workflows", 0}}));
