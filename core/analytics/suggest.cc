@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "core/analytics/learning.h"
+#include "core/analytics/outcomes.h"
 #include "core/keycode.h"
 
 namespace tb {
@@ -53,6 +54,33 @@ class Tally {
 };
 
 Status Malformed() { return Status::Corruption("view sequences: malformed counters"); }
+
+// Failing candidates (core/analytics/outcomes.h) leave; a learned fix
+// takes a failing one's place: its score goes to the fix, which joins the
+// candidates (source "fix") unless it is one already or fails itself.
+Status ApplyOutcomes(CounterSource& src, std::vector<Suggestion>* cands) {
+  std::vector<Suggestion> kept, fixes;
+  TemplateOutcome o;
+  for (Suggestion& s : *cands) {
+    TB_RETURN_IF_ERROR(ReadOutcome(src, s.tmpl, s.count, &o));
+    if (!o.failing) {
+      kept.push_back(std::move(s));
+    } else if (!o.fix.empty()) {
+      fixes.push_back(Suggestion{o.fix, s.score, s.count, "fix"});
+    }
+  }
+  for (Suggestion& f : fixes) {
+    auto same = std::find_if(kept.begin(), kept.end(), [&](const Suggestion& k) { return k.tmpl == f.tmpl; });
+    if (same != kept.end()) {
+      same->score += f.score;
+      continue;
+    }
+    TB_RETURN_IF_ERROR(ReadOutcome(src, f.tmpl, 0, &o));
+    if (!o.failing) kept.push_back(std::move(f));
+  }
+  *cands = std::move(kept);
+  return Status::OK();
+}
 
 }  // namespace
 
@@ -174,6 +202,7 @@ Status Suggest(CounterSource& src, const SuggestInput& in, std::vector<Suggestio
     }
     out->push_back(Suggestion{std::string(tmpl), p, source_count, source});
   }
+  TB_RETURN_IF_ERROR(ApplyOutcomes(src, out));
   std::sort(out->begin(), out->end(), [](const Suggestion& a, const Suggestion& b) {
     if (a.score != b.score) return a.score > b.score;
     if (a.count != b.count) return a.count > b.count;

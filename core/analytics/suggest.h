@@ -9,7 +9,12 @@
 // distinct templates seen after it, times `sequence_caution` for the two
 // sequence levels; a level without data is skipped).
 // The score is the highest level's P; `source` names the highest level
-// where t was seen. Ties go to the higher count, then the template bytes.
+// where t was seen. Then outcomes (core/analytics/outcomes.h): a failing
+// template is never suggested; when a fix was learned for it, the fix
+// takes its place and its score is added to the fix's (source "fix" when
+// the fix was not a candidate itself), so a typo's probability goes to
+// what the user meant. Ties go to the higher count, then the template
+// bytes.
 #pragma once
 
 #include <map>
@@ -54,7 +59,7 @@ struct Suggestion {
   std::string tmpl;
   double score = 0;
   uint64_t count = 0;   // the count behind the score
-  std::string source;   // "trigram", "bigram", "directory", "global"
+  std::string source;   // "trigram", "bigram", "directory", "global", "fix"
   bool operator==(const Suggestion&) const = default;
 };
 
