@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "core/analytics/outcomes.h"
 #include "core/analytics/patterns.h"
 #include "core/analytics/suggest.h"
 #include "core/analytics/workflows.h"
@@ -299,6 +300,7 @@ Status CmdWorkflowSuggest(Context& ctx, const Argv& args) {
   std::vector<Pattern> patterns;
   auto src = ViewCounters(store->reader());
   TB_RETURN_IF_ERROR(ListPatterns(*src, q, &patterns));
+  TB_RETURN_IF_ERROR(DropFailingPatterns(*src, &patterns));
   // Longest first among the frequent ones; a pattern inside an already
   // proposed one adds nothing.
   std::stable_sort(patterns.begin(), patterns.end(),

@@ -148,28 +148,15 @@ Status GatherLearned(StoreReader& reader, const ContextOptions& o, ContextData* 
   // Sequences through a failing command are not advice: the top ones are
   // read, and more when failing ones left too few (a limit keeps
   // ListPatterns fast).
-  std::map<std::string, bool, std::less<>> failing;
   PatternQuery pq;
   pq.min_support = 2;
-  std::vector<Pattern> top;
   for (pq.limit = o.learned; pq.limit > 0; pq.limit *= 4) {
-    TB_RETURN_IF_ERROR(ListPatterns(*counters, pq, &top));
-    d->patterns.clear();
-    for (Pattern& p : top) {
-      bool ok = true;
-      for (const std::string& t : p.templates) {
-        auto [it, added] = failing.emplace(t, false);
-        if (added) {
-          TemplateOutcome out;
-          TB_RETURN_IF_ERROR(ReadOutcome(*counters, t, 0, &out));
-          it->second = out.failing;
-        }
-        ok = ok && !it->second;
-      }
-      if (ok && d->patterns.size() < o.learned) d->patterns.push_back(std::move(p));
-    }
-    if (d->patterns.size() == o.learned || top.size() < pq.limit) break;
+    TB_RETURN_IF_ERROR(ListPatterns(*counters, pq, &d->patterns));
+    const bool more = d->patterns.size() >= pq.limit;
+    TB_RETURN_IF_ERROR(DropFailingPatterns(*counters, &d->patterns));
+    if (d->patterns.size() >= o.learned || !more) break;
   }
+  if (d->patterns.size() > o.learned) d->patterns.resize(o.learned);
   return Status::OK();
 }
 

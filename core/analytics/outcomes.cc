@@ -1,6 +1,7 @@
 #include "core/analytics/outcomes.h"
 
 #include <algorithm>
+#include <map>
 
 #include "core/analytics/learning.h"
 
@@ -29,6 +30,7 @@ Status ReadOutcome(CounterSource& src, std::string_view tmpl, uint64_t known_use
   *out = TemplateOutcome{};
   std::string value;
   TB_RETURN_IF_ERROR(GetValue(src, OutcomeKey(tmpl), &value));
+  out->uses = known_uses;
   if (value.empty()) return Status::OK();
   CounterReader r(value);
   std::string_view name, fix;
@@ -44,7 +46,6 @@ Status ReadOutcome(CounterSource& src, std::string_view tmpl, uint64_t known_use
   }
   if (!r.ok()) return Malformed();
   const bool fixed = !out->fix.empty();
-  out->uses = known_uses;
   // Uses only grow the denominator: a lower bound that already fails the
   // rule settles it.
   if (!MostlyFails(std::max(known_uses, out->failures), out->failures, fixed)) return Status::OK();
@@ -52,6 +53,24 @@ Status ReadOutcome(CounterSource& src, std::string_view tmpl, uint64_t known_use
   if (!FindCounter(value, TemplateName(tmpl), &out->uses)) return Malformed();
   out->failing = MostlyFails(out->uses, out->failures, fixed);
   return Status::OK();
+}
+
+Status DropFailingPatterns(CounterSource& src, std::vector<Pattern>* patterns) {
+  std::map<std::string, bool, std::less<>> failing;  // template -> failing, read once
+  Status s;
+  std::erase_if(*patterns, [&](const Pattern& p) {
+    for (const std::string& t : p.templates) {
+      auto [it, added] = failing.emplace(t, false);
+      if (added && s.ok()) {
+        TemplateOutcome o;
+        s = ReadOutcome(src, t, 0, &o);
+        it->second = o.failing;
+      }
+      if (it->second) return true;
+    }
+    return false;
+  });
+  return s;
 }
 
 }  // namespace tb

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/analytics/patterns.h"
 #include "core/status.h"
@@ -43,5 +44,9 @@ struct TemplateOutcome {
 // caller already has (e.g. a level count): when it settles the rule, the
 // completions are not read and out->uses is that bound.
 Status ReadOutcome(CounterSource& src, std::string_view tmpl, uint64_t known_uses, TemplateOutcome* out);
+
+// Removes from *patterns (order kept) those with a failing template: a
+// sequence through a command that mostly fails is no advice.
+Status DropFailingPatterns(CounterSource& src, std::vector<Pattern>* patterns);
 
 }  // namespace tb

@@ -125,5 +125,19 @@ TEST_F(OutcomesModelTest, TheFixJoinsWhenItWasNoCandidate) {
   EXPECT_EQ(Suggested(1), (std::vector<std::string>{"git status fix"}));
 }
 
+TEST_F(OutcomesModelTest, PatternsThroughAFailingTemplateAreDropped) {
+  for (const char* s : {"a", "b", "c"}) {
+    Run(s, "make", 0);
+    Run(s, "cargo biuld", 101);
+    Run(s, "cargo build", 0);
+  }
+  std::vector<Pattern> patterns{Pattern{{"make", "cargo biuld"}, 3, 1.0},
+                                Pattern{{"cargo biuld", "cargo build"}, 3, 1.0},
+                                Pattern{{"make", "cargo build"}, 1, 1.0}};
+  Status s = DropFailingPatterns(Model(), &patterns);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(patterns, (std::vector<Pattern>{Pattern{{"make", "cargo build"}, 1, 1.0}}));
+}
+
 }  // namespace
 }  // namespace tb

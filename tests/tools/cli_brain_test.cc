@@ -143,14 +143,14 @@ TEST_F(CliBrain, SuggestFromTheSessionThenTheDirectory) {
   // With the bigram's distinct count weighted 16 (sequence_caution):
   // commit: P0 = 3/28, P1 = (2 + 7 P0)/21, P2 = (3 + 16 P1)/19 = 0.2682;
   // push: P0 = 5/28, P1 = (3 + 7 P0)/21, P2 = (0 + 16 P1)/19 = 0.1704.
-  // `gti status` failed its only use and `git status` fixed it: its score
-  // (0.05) goes to `git status` (0.10).
+  // `gti status` (failed its only use, fixed by `git status`) ranks below
+  // the top 5: it is never read, so its score stays out of `git status`'s.
   EXPECT_EQ(Out({"suggest", "--session", "sD", "--cwd", "/home/u/proj"}),
             " #  SCORE  SOURCE     COMMAND\n"
             " 1  0.27  bigram     git commit -m 'second'\n"
             " 2  0.17  directory  git push\n"
             " 3  0.16  directory  git add src/c.c\n"
-            " 4  0.15  directory  git status\n"
+            " 4  0.10  directory  git status\n"
             " 5  0.10  directory  make test\n");
   EXPECT_EQ(Out({"suggest", "--session", "sD", "--cwd", "/home/u/proj", "-n", "2", "--format", "json"}),
             "[\n  {\n    \"command\": \"git commit -m 'second'\",\n    \"template\": \"git commit -m <str>\",\n"
