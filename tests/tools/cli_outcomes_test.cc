@@ -83,6 +83,9 @@ TEST_F(CliOutcomes, WorkflowFromLastSkipsFailedSteps) {
   // The whole history's last three: the failure in the middle is skipped.
   EXPECT_EQ(Out({"workflow", "create", "last3", "--from-last", "3"}), "saved workflow 'last3' (2 steps)\n");
   EXPECT_EQ(Out({"workflow", "run", "last3", "--dry-run"}), "1  cargo build\n2  cargo build\n");
+  std::string help = Out({"workflow", "create", "--help"});
+  EXPECT_NE(help.find("failed ones skipped"), std::string::npos) << help;
+  EXPECT_NE(help.find("--keep-failed         keep the commands that failed"), std::string::npos) << help;
   // `cargo biuld` -> `cargo build` ran 4 times, but is no workflow to propose.
   EXPECT_EQ(Out({"workflow", "suggest"}), "no frequent sequences yet (support >= 3)\n");
 }
