@@ -1,7 +1,7 @@
 // suggest_bench: the analytics on the benchmark history
 // (bench/history_gen.h).
 //
-//   suggest_bench [--commands N] [--dir DIR] [--no-store] [--uniform] [--caution C]
+//   suggest_bench [--commands N] [--dir DIR] [--no-store] [--no-accuracy] [--uniform] [--caution C]
 //
 // 1. Offline accuracy of `tb suggest`'s model (core/analytics/suggest.h) on
 //    the history's workflows mode (development cycles and typos,
@@ -401,14 +401,15 @@ int Latency(uint64_t n, const std::string& dir) {
 int main(int argc, char** argv) {
   uint64_t n = 1'000'000;
   std::string dir = "/tmp/tb-suggest-bench";
-  bool store = true;
+  bool store = true, accuracy = true;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--commands") && i + 1 < argc) n = std::stoull(argv[++i]);
     else if (!std::strcmp(argv[i], "--dir") && i + 1 < argc) dir = argv[++i];
     else if (!std::strcmp(argv[i], "--no-store")) store = false;
     else if (!std::strcmp(argv[i], "--caution") && i + 1 < argc) g_caution = std::stod(argv[++i]);
     else if (!std::strcmp(argv[i], "--uniform")) g_uniform = true;
+    else if (!std::strcmp(argv[i], "--no-accuracy")) accuracy = false;
   }
-  if (int rc = Accuracy(n)) return rc;
+  if (int rc = accuracy ? Accuracy(n) : 0) return rc;
   return store ? Latency(n, dir) : 0;
 }
