@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <array>
+#include <deque>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+
+#include "bench/dev_cycles.h"
 
 namespace tb::bench {
 
@@ -160,7 +163,14 @@ struct Project {
   std::unique_ptr<Zipf> file_zipf;
 };
 
+// A command planned ahead (workflows mode) and where it runs.
+struct Step {
+  PlannedCommand command;
+  std::string cwd;
+};
+
 struct Session {
+  std::deque<Step> plan;  // workflows mode: the next commands, in order
   std::string id;
   uint64_t origin = 0;
   uint64_t counter = 0;
@@ -270,7 +280,7 @@ struct HistoryGenerator::Impl {
 
   // stats
   std::unordered_set<std::string> dirs_seen;
-  uint64_t sessions = 0, failures = 0, bytes = 0, events = 0;
+  uint64_t sessions = 0, failures = 0, bytes = 0, events = 0, cycles = 0, typos = 0;
   bool host_seen[4] = {};
   bool root_seen = false, user_seen = false;
   std::vector<int64_t> duration_sample;
@@ -697,18 +707,53 @@ struct HistoryGenerator::Impl {
     return 255;
   }
 
+  // Workflows mode: the session's next command(s): a development cycle or
+  // one command as the default mode picks it, each maybe after its typo.
+  void Plan(Session& s) {
+    static constexpr double kCycleShare = 0.08, kTypoRate = 0.03;
+    const Project& p = P(s);
+    std::vector<PlannedCommand> cmds;
+    std::string cwd;
+    if (s.user != "root" && rng.Chance(kCycleShare)) {
+      PlanCycle(rng, static_cast<CycleKind>(p.kind), [&] { return File(p); }, &cmds);
+      cwd = p.dirs[0];
+      cycles++;
+    } else {
+      uint32_t ti = ChooseText(s);
+      cwd = ChooseCwd(s);
+      cmds.push_back({*texts[ti], ChooseExit()});
+    }
+    for (PlannedCommand& c : cmds) {
+      PlannedCommand typo;
+      if (rng.Chance(kTypoRate) && Typo(rng, c.text, &typo)) {
+        s.plan.push_back({std::move(typo), cwd});
+        typos++;
+      }
+      s.plan.push_back({std::move(c), cwd});
+    }
+  }
+
   const GenCommand& Next() {
     AdvanceTime();
     Session& s = PickSession();
-    uint32_t ti = ChooseText(s);
-    out.command = *texts[ti];
-    out.cwd = ChooseCwd(s);
+    if (opt.workflows) {
+      if (s.plan.empty()) Plan(s);
+      Step& st = s.plan.front();
+      out.command = *texts[Intern(std::move(st.command.text))];
+      out.cwd = std::move(st.cwd);
+      out.exit_code = st.command.exit_code;
+      s.plan.pop_front();
+    } else {
+      uint32_t ti = ChooseText(s);
+      out.command = *texts[ti];
+      out.cwd = ChooseCwd(s);
+      out.exit_code = ChooseExit();
+    }
     out.session = s.id;
     out.host = std::string(kHosts[s.host].name);
     out.user = s.user;
     out.shell = s.shell;
     out.time_ns = now_ns;
-    out.exit_code = ChooseExit();
     double ms = std::exp(std::log(MedianMs(out.command)) + 1.1 * rng.Normal());
     out.duration_ns = static_cast<int64_t>(ms * 1e6);
     out.as_pair = opt.pair_fraction > 0 && rng.Chance(opt.pair_fraction);
@@ -845,6 +890,8 @@ GenStats HistoryGenerator::stats() const {
   s.commands = m.produced;
   s.events = m.events;
   s.unique_commands = m.texts.size();
+  s.cycles = m.cycles;
+  s.typos = m.typos;
   s.command_bytes = m.bytes;
   s.distinct_dirs = m.dirs_seen.size();
   s.sessions = m.sessions;
@@ -877,7 +924,14 @@ std::string HistoryGenerator::Describe() const {
                 static_cast<unsigned long long>(s.hosts), static_cast<unsigned long long>(s.users),
                 100.0 * static_cast<double>(s.failures) / n, s.median_duration_ms, s.p99_duration_ms / 1000.0,
                 static_cast<double>(s.last_ns - s.first_ns) / 86400e9);
-  return buf;
+  std::string text = buf;
+  if (impl_->opt.workflows) {
+    std::snprintf(buf, sizeof(buf), "workflows mode: %llu development cycles, %llu typos (%.1f %% of commands)\n",
+                  static_cast<unsigned long long>(s.cycles), static_cast<unsigned long long>(s.typos),
+                  100.0 * static_cast<double>(s.typos) / n);
+    text += buf;
+  }
+  return text;
 }
 
 }  // namespace tb::bench

@@ -51,6 +51,12 @@ struct GenOptions {
   double pair_fraction = 0.0;
   // Start of the history (UTC ns); the last command is ~2 years later.
   int64_t start_ns = 1732579200ll * 1000000000ll;  // 2024-11-26T00:00:00Z
+  // The `workflows` mode (off by default, so every other benchmark's data
+  // stays the same): in a user's session, 8 % of the picks are a whole
+  // edit -> build -> test -> commit cycle in the project's root
+  // (bench/dev_cycles.h) instead of one command, and 3 % of all commands
+  // come after a typo of themselves that failed (bench/suggest_bench.cc).
+  bool workflows = false;
 };
 
 // One command as a user ran it: what every peer stores.
@@ -77,6 +83,8 @@ struct GenStats {
   uint64_t distinct_dirs = 0;
   uint64_t sessions = 0;
   uint64_t failures = 0;
+  uint64_t cycles = 0;  // workflows mode: development cycles
+  uint64_t typos = 0;   // workflows mode: mistyped commands
   uint64_t hosts = 0;
   uint64_t users = 0;
   int64_t first_ns = 0;

@@ -1,16 +1,22 @@
 // suggest_bench: the analytics on the benchmark history
 // (bench/history_gen.h).
 //
-//   suggest_bench [--commands N] [--dir DIR] [--no-store]
+//   suggest_bench [--commands N] [--dir DIR] [--no-store] [--no-accuracy] [--uniform] [--caution C]
 //
-// 1. Offline accuracy of `tb suggest`'s model (core/analytics/suggest.h):
-//    train the sequence counters on the first 80 % of the history (the
-//    same counters the `sequences` view holds, core/analytics/learning.h), then
-//    predict every command of the last 20 % from the two previous commands
-//    of its session (dropped after an hour's gap, as `tb suggest` does) and
-//    its directory. A hit is the right template (core/analytics/templates.h)
-//    in the top 1 / top 3. Baseline: the most frequent templates of the
-//    directory.
+// 1. Offline accuracy of `tb suggest`'s model (core/analytics/suggest.h) on
+//    the history's workflows mode (development cycles and typos,
+//    bench/dev_cycles.h; --uniform: the default history): train the
+//    sequence counters on the first 80 % of the history (the same counters
+//    the `sequences` view holds, core/analytics/learning.h), then predict
+//    every command of the held-out last 20 % from the two previous
+//    commands of its session (dropped after an hour's gap, as `tb suggest`
+//    does) and its directory. A hit is the right template
+//    (core/analytics/templates.h) in the top 1 / top 3. Predictors: the
+//    model with outcomes (core/analytics/outcomes.h), the sequence model
+//    alone, and the baseline: the most frequent templates of the directory.
+//    Each also counts its proposals of a template that failed in more than
+//    half of its (at least 2) training uses.
+//    The store part (2.) keeps the default history, as tb_bench does.
 // 2. With a store (unless --no-store): build a store of the N commands
 //    through Store::Append (30 % as hook start/finish pairs), then time the
 //    queries in the process (patterns, fixes, suggest, workflow list) and as
@@ -74,29 +80,58 @@ struct Cmd {
 };
 
 double g_caution = SuggestInput{}.sequence_caution;
+bool g_uniform = false;  // the default generator instead of its workflows mode
 
 constexpr int64_t kStaleNs = 3600ll * 1000000000ll;
 
-int Accuracy(uint64_t n) {
-  GenOptions go;
-  go.commands = n;
-  HistoryGenerator gen(go);
-  Pool tmpls, cwds, sessions, commands;
-  std::vector<Cmd> all;
-  all.reserve(n);
-  while (!gen.done()) {
-    const GenCommand& c = gen.Next();
-    all.push_back(Cmd{tmpls.Id(CommandTemplate(c.command)), cwds.Id(c.cwd), sessions.Id(c.session),
-                      commands.Id(c.command), c.exit_code, c.time_ns});
+// Hits of one predictor: of the template typed, and of the template meant
+// (for a typo, the command that fixed it right after); and how often it
+// proposed a template that mostly failed in the training part.
+struct Score {
+  uint64_t hit1 = 0, hit3 = 0, meant1 = 0, meant3 = 0, failing1 = 0, failing3 = 0, proposed3 = 0;
+  double ms = 0;
+  void Add(const std::vector<std::string>& top, const std::string& typed, const std::string& meant,
+           const std::unordered_map<std::string, std::pair<uint64_t, uint64_t>>& outcomes) {
+    for (size_t k = 0; k < top.size() && k < 3; ++k) {
+      auto o = outcomes.find(top[k]);
+      // More than half of at least 2 training uses failed.
+      bool failing = o != outcomes.end() && o->second.first >= 2 && 2 * o->second.second > o->second.first;
+      proposed3++;
+      if (failing) failing3++, failing1 += k == 0;
+      if (top[k] == typed) hit3++, hit1 += k == 0;
+      if (top[k] == meant) meant3++, meant1 += k == 0;
+    }
   }
-  const size_t train = all.size() * 8 / 10;
-  auto t = Clock::now();
-  MemoryCounters model;
-  std::unordered_map<uint32_t, std::deque<size_t>> last;  // session -> its last commands
+};
+
+// For each command, the index of the command it meant: itself, or for a
+// failure followed in its session by a similar success (a typo and its
+// fix, core/analytics/fixes.h), that success.
+std::vector<size_t> MeantCommands(const std::vector<Cmd>& all, const Pool& commands) {
+  std::vector<size_t> meant(all.size());
+  std::unordered_map<uint32_t, size_t> prev;  // session -> its last command
+  for (size_t i = 0; i < all.size(); ++i) {
+    meant[i] = i;
+    auto [it, first] = prev.emplace(all[i].session, i);
+    if (first) continue;
+    const Cmd& a = all[it->second];
+    if (a.exit != 0 && all[i].exit == 0 &&
+        SimilarCommands(commands.Str(a.command), commands.Str(all[i].command))) {
+      meant[it->second] = i;
+    }
+    it->second = i;
+  }
+  return meant;
+}
+
+// Trains the counters on the first 80 % of `all`, as the `sequences` view
+// learns them; `last` keeps each session's last commands for the test.
+void Train(const std::vector<Cmd>& all, size_t train, const Pool& tmpls, const Pool& cwds, const Pool& commands,
+           MemoryCounters* model, std::unordered_map<uint32_t, std::deque<size_t>>* last) {
   Event ev;
   for (size_t i = 0; i < train; ++i) {
     const Cmd& c = all[i];
-    std::deque<size_t>& prev = last[c.session];
+    std::deque<size_t>& prev = (*last)[c.session];
     std::vector<SessionEntry> before;
     for (size_t j : prev) {
       const Cmd& p = all[j];
@@ -111,10 +146,52 @@ int Accuracy(uint64_t n) {
     comp.exit_code = c.exit;
     comp.tmpl = tmpls.Str(c.tmpl);
     comp.before = before;
-    model.Add(comp);  // the operands the `sequences` view would get
+    model->Add(comp);  // the operands the `sequences` view would get
     prev.push_back(i);
     if (prev.size() > kSessionContext) prev.pop_front();
   }
+}
+
+// The directory's most frequent templates (the baseline), top 3.
+Status DirectoryTop(MemoryCounters& model, const std::string& cwd, std::vector<std::string>* top) {
+  TopCounts all_here;
+  TB_RETURN_IF_ERROR(TopInDirectory(model, cwd, 0, &all_here));
+  std::vector<std::pair<uint64_t, std::string>> d;
+  for (auto& [tm, count] : all_here.top) d.emplace_back(count, std::move(tm));
+  std::sort(d.begin(), d.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  top->clear();
+  for (size_t k = 0; k < d.size() && k < 3; ++k) top->push_back(d[k].second);
+  return Status::OK();
+}
+
+int Accuracy(uint64_t n) {
+  GenOptions go;
+  go.commands = n;
+  go.workflows = !g_uniform;
+  HistoryGenerator gen(go);
+  Pool tmpls, cwds, sessions, commands;
+  std::vector<Cmd> all;
+  all.reserve(n);
+  while (!gen.done()) {
+    const GenCommand& c = gen.Next();
+    all.push_back(Cmd{tmpls.Id(CommandTemplate(c.command)), cwds.Id(c.cwd), sessions.Id(c.session),
+                      commands.Id(c.command), c.exit_code, c.time_ns});
+  }
+  std::printf("%s", gen.Describe().c_str());
+  const size_t train = all.size() * 8 / 10;
+  // Uses and failures per template in the training part.
+  std::unordered_map<std::string, std::pair<uint64_t, uint64_t>> outcomes;
+  for (size_t i = 0; i < train; ++i) {
+    auto& o = outcomes[tmpls.Str(all[i].tmpl)];
+    o.first++;
+    o.second += all[i].exit != 0;
+  }
+  auto t = Clock::now();
+  MemoryCounters model;
+  std::unordered_map<uint32_t, std::deque<size_t>> last;  // session -> its last commands
+  Train(all, train, tmpls, cwds, commands, &model, &last);
   const size_t model_keys = model.keys(), model_counters = model.counters();
   double train_ms = Ms(t);
   // The directory and global levels are the same for every prediction in
@@ -123,12 +200,13 @@ int Accuracy(uint64_t n) {
   Status gs = TopFollowers(model, {}, 20, &global);
   if (!gs.ok()) return Fail("global", gs);
   std::unordered_map<uint32_t, TopCounts> dir_levels;
-  // Baseline: the directory's most frequent templates.
   std::unordered_map<uint32_t, std::vector<std::string>> dir_top;
-  uint64_t hit1 = 0, hit3 = 0, base1 = 0, base3 = 0, tested = 0;
+  const std::vector<size_t> meant = MeantCommands(all, commands);
+  Score with, without, base;
+  uint64_t tested = 0;
   std::map<std::string, uint64_t> by_source;
-  t = Clock::now();
   std::vector<Suggestion> sugg;
+  std::vector<std::string> top;
   for (size_t i = train; i < all.size(); ++i) {
     const Cmd& c = all[i];
     std::deque<size_t>& prev = last[c.session];
@@ -149,46 +227,46 @@ int Accuracy(uint64_t n) {
     }
     in.dir = &lv->second;
     in.global = &global;
-    Status s = Suggest(model, in, &sugg);
-    if (!s.ok()) return Fail("suggest", s);
     const std::string& want = tmpls.Str(c.tmpl);
-    for (size_t k = 0; k < sugg.size(); ++k) {
-      if (sugg[k].tmpl != want) continue;
-      if (k == 0) ++hit1, by_source[sugg[k].source]++;
-      ++hit3;
+    const std::string& want_meant = tmpls.Str(all[meant[i]].tmpl);
+    for (bool learn : {true, false}) {
+      in.learn_outcomes = learn;
+      auto t0 = Clock::now();
+      Status s = Suggest(model, in, &sugg);
+      if (!s.ok()) return Fail("suggest", s);
+      (learn ? with : without).ms += Ms(t0);
+      top.clear();
+      for (const auto& x : sugg) top.push_back(x.tmpl);
+      (learn ? with : without).Add(top, want, want_meant, outcomes);
+      if (learn && !sugg.empty() && sugg[0].tmpl == want) by_source[sugg[0].source]++;
     }
     auto it = dir_top.find(c.cwd);
     if (it == dir_top.end()) {
-      TopCounts all_here;
-      s = TopInDirectory(model, in.cwd, 0, &all_here);
+      Status s = DirectoryTop(model, in.cwd, &top);
       if (!s.ok()) return Fail("dir", s);
-      std::vector<std::pair<uint64_t, std::string>> d;
-      for (auto& [tm, count] : all_here.top) d.emplace_back(count, std::move(tm));
-      std::sort(d.begin(), d.end(), [](const auto& a, const auto& b) {
-        return a.first != b.first ? a.first > b.first : a.second < b.second;
-      });
-      std::vector<std::string> top;
-      for (size_t k = 0; k < d.size() && k < 3; ++k) top.push_back(d[k].second);
-      it = dir_top.emplace(c.cwd, std::move(top)).first;
+      it = dir_top.emplace(c.cwd, top).first;
     }
-    for (size_t k = 0; k < it->second.size(); ++k) {
-      if (it->second[k] != want) continue;
-      if (k == 0) ++base1;
-      ++base3;
-    }
+    base.Add(it->second, want, want_meant, outcomes);
     ++tested;
     prev.push_back(i);
     if (prev.size() > kSessionContext) prev.pop_front();
   }
-  double predict_ms = Ms(t);
   auto pct = [&](uint64_t x) { return 100.0 * static_cast<double>(x) / static_cast<double>(tested); };
   std::printf("history   %zu commands, %zu templates, train %zu (%.0f ms, %zu keys, %zu counters), test %llu\n",
               all.size(), tmpls.size(), train, train_ms, model_keys, model_counters,
               static_cast<unsigned long long>(tested));
   std::printf("model     sequence_caution %.1f\n", g_caution);
-  std::printf("accuracy  tb suggest:          top-1 %.1f %%  top-3 %.1f %%   (%.1f us per prediction)\n", pct(hit1),
-              pct(hit3), predict_ms * 1000.0 / static_cast<double>(tested));
-  std::printf("          baseline directory:  top-1 %.1f %%  top-3 %.1f %%\n", pct(base1), pct(base3));
+  std::printf("accuracy  typed: the template run next; meant: for a typo, its fix's\n");
+  auto row = [&](const char* name, const Score& sc) {
+    std::printf("  %-28s typed top-1 %5.1f %% top-3 %5.1f %% | meant top-1 %5.1f %% top-3 %5.1f %% | failing "
+                "top-1 %.2f %%, %.2f %% of top-3 proposals | %.0f us\n",
+                name, pct(sc.hit1), pct(sc.hit3), pct(sc.meant1), pct(sc.meant3), pct(sc.failing1),
+                100.0 * static_cast<double>(sc.failing3) / static_cast<double>(std::max<uint64_t>(sc.proposed3, 1)),
+                sc.ms * 1000.0 / static_cast<double>(tested));
+  };
+  row("tb suggest (with outcomes)", with);
+  row("tb suggest (sequence model)", without);
+  row("baseline: directory top", base);
   std::printf("          top-1 hits by level:");
   for (const auto& [k, v] : by_source) std::printf(" %s %.1f %%", k.c_str(), pct(v));
   std::printf("\n");
@@ -323,13 +401,15 @@ int Latency(uint64_t n, const std::string& dir) {
 int main(int argc, char** argv) {
   uint64_t n = 1'000'000;
   std::string dir = "/tmp/tb-suggest-bench";
-  bool store = true;
+  bool store = true, accuracy = true;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--commands") && i + 1 < argc) n = std::stoull(argv[++i]);
     else if (!std::strcmp(argv[i], "--dir") && i + 1 < argc) dir = argv[++i];
     else if (!std::strcmp(argv[i], "--no-store")) store = false;
     else if (!std::strcmp(argv[i], "--caution") && i + 1 < argc) g_caution = std::stod(argv[++i]);
+    else if (!std::strcmp(argv[i], "--uniform")) g_uniform = true;
+    else if (!std::strcmp(argv[i], "--no-accuracy")) accuracy = false;
   }
-  if (int rc = Accuracy(n)) return rc;
+  if (int rc = accuracy ? Accuracy(n) : 0) return rc;
   return store ? Latency(n, dir) : 0;
 }

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "core/analytics/outcomes.h"
 #include "core/analytics/patterns.h"
 #include "core/analytics/suggest.h"
 #include "core/analytics/workflows.h"
@@ -50,20 +51,10 @@ Status LoadWorkflow(Context& ctx, const std::string& name, Workflow* w) {
   return GetWorkflow(store->reader(), name, w);
 }
 
-// Steps from the history: the newest `n` finished commands of the session
-// (all of it when n == 0), oldest first, without `tb workflow` itself.
-Status StepsFromHistory(Context& ctx, const std::string& session, size_t n, std::vector<std::string>* steps) {
+Status StepsFromHistory(Context& ctx, const StepsQuery& q, std::vector<std::string>* steps) {
   std::unique_ptr<Store> store;
   TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
-  HistoryFilter f;
-  if (!session.empty()) f.session = session;
-  TB_RETURN_IF_ERROR(QueryHistory(store->reader(), f, [&](const HistoryRecord& r) {
-    if (r.running || r.command.starts_with("tb workflow")) return true;
-    steps->push_back(r.command);
-    return n == 0 || steps->size() < n;
-  }));
-  std::reverse(steps->begin(), steps->end());
-  return Status::OK();
+  return StepsFromHistory(store->reader(), q, steps);
 }
 
 // Runs one step with `shell -c step` in the current directory.
@@ -123,11 +114,13 @@ std::string StepsText(const Workflow& w) {
 }  // namespace
 
 Status CmdWorkflowCreate(Context& ctx, const Argv& all) {
-  Args a("workflow create", "workflow create NAME (--from-last N | --from-session ID | -- CMD...) [--force]");
+  Args a("workflow create",
+         "workflow create NAME (--from-last N | --from-session ID | -- CMD...) [--keep-failed] [--force]");
   a.Positional("name");
   a.opts().add_options()
-      ("from-last", po::value<std::string>()->value_name("N"), "the last N commands of this session ($TERMBRAIN_SESSION; else of the history)")
-      ("from-session", po::value<std::string>()->value_name("ID"), "every command of session ID")
+      ("from-last", po::value<std::string>()->value_name("N"), "the last N commands of this session ($TERMBRAIN_SESSION; else of the history), failed ones skipped")
+      ("from-session", po::value<std::string>()->value_name("ID"), "every command of session ID, failed ones skipped")
+      ("keep-failed", "keep the commands that failed (non-zero exit) as steps too")
       ("force", "replace a workflow of the same name");
   // Everything after "--" is a step, one argument each.
   auto dash = std::find(all.begin(), all.end(), "--");
@@ -142,13 +135,18 @@ Status CmdWorkflowCreate(Context& ctx, const Argv& all) {
   if (sources != 1) {
     return Status::InvalidArgument("give exactly one of --from-last N, --from-session ID or -- CMD... (tb workflow create)");
   }
+  StepsQuery q;
+  q.keep_failed = a.Has("keep-failed");
   if (a.Has("from-last")) {
     std::optional<int64_t> n;
     TB_RETURN_IF_ERROR(a.Int("from-last", 1, 1000, &n));
-    TB_RETURN_IF_ERROR(StepsFromHistory(ctx, ctx.Env("TERMBRAIN_SESSION"), static_cast<size_t>(*n), &steps));
+    q.session = ctx.Env("TERMBRAIN_SESSION");
+    q.last = static_cast<size_t>(*n);
+    TB_RETURN_IF_ERROR(StepsFromHistory(ctx, q, &steps));
   } else if (a.Has("from-session")) {
     if (a.Str("from-session").empty()) return Status::InvalidArgument("--from-session is empty (tb workflow create)");
-    TB_RETURN_IF_ERROR(StepsFromHistory(ctx, a.Str("from-session"), 0, &steps));
+    q.session = a.Str("from-session");
+    TB_RETURN_IF_ERROR(StepsFromHistory(ctx, q, &steps));
   }
   std::erase_if(steps, [](const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; });
   if (steps.empty()) return Status::InvalidArgument("workflow '" + name + "' would have no steps (tb workflow create)");
@@ -302,6 +300,7 @@ Status CmdWorkflowSuggest(Context& ctx, const Argv& args) {
   std::vector<Pattern> patterns;
   auto src = ViewCounters(store->reader());
   TB_RETURN_IF_ERROR(ListPatterns(*src, q, &patterns));
+  TB_RETURN_IF_ERROR(DropFailingPatterns(*src, &patterns));
   // Longest first among the frequent ones; a pattern inside an already
   // proposed one adds nothing.
   std::stable_sort(patterns.begin(), patterns.end(),

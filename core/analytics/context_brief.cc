@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "core/analytics/classify.h"
+#include "core/analytics/outcomes.h"
 #include "core/history_query.h"
 #include "core/timefmt.h"
 #include "core/utf8.h"
@@ -144,10 +145,19 @@ Status GatherLearned(StoreReader& reader, const ContextOptions& o, ContextData* 
   TB_RETURN_IF_ERROR(ListWorkflows(reader, &d->workflows));
   if (d->workflows.size() > o.learned) d->workflows.resize(o.learned);
   std::unique_ptr<CounterSource> counters = ViewCounters(reader);
+  // Sequences through a failing command are not advice: the top ones are
+  // read, and more when failing ones left too few (a limit keeps
+  // ListPatterns fast).
   PatternQuery pq;
   pq.min_support = 2;
-  pq.limit = o.learned;
-  return ListPatterns(*counters, pq, &d->patterns);
+  for (pq.limit = o.learned; pq.limit > 0; pq.limit *= 4) {
+    TB_RETURN_IF_ERROR(ListPatterns(*counters, pq, &d->patterns));
+    const bool more = d->patterns.size() >= pq.limit;
+    TB_RETURN_IF_ERROR(DropFailingPatterns(*counters, &d->patterns));
+    if (d->patterns.size() >= o.learned || !more) break;
+  }
+  if (d->patterns.size() > o.learned) d->patterns.resize(o.learned);
+  return Status::OK();
 }
 
 }  // namespace
@@ -184,7 +194,7 @@ Status GatherContext(StoreReader& reader, const ContextOptions& o, ContextData* 
 
   struct Group {
     std::string category, example;
-    uint64_t uses = 0;
+    uint64_t uses = 0, failures = 0;
     bool example_ok = false;
   };
   std::map<std::string, Group> groups;
@@ -205,6 +215,7 @@ Status GatherContext(StoreReader& reader, const ContextOptions& o, ContextData* 
     Group& g = groups[group];
     g.category = std::string(cat);
     g.uses++;
+    if (r.exit_code && *r.exit_code != 0) g.failures++;
     bool ok = r.exit_code == 0;
     if (g.example.empty() || (ok && !g.example_ok)) {
       g.example = r.command;
@@ -215,7 +226,9 @@ Status GatherContext(StoreReader& reader, const ContextOptions& o, ContextData* 
   for (std::string_view cat : kConventionCategories) {
     std::vector<ConventionRow> rows;
     for (const auto& [name, g] : groups) {
-      if (g.category == cat) rows.push_back(ConventionRow{g.category, name, g.example, g.uses});
+      if (g.category == cat && !MostlyFails(g.uses, g.failures)) {
+        rows.push_back(ConventionRow{g.category, name, g.example, g.uses});
+      }
     }
     std::stable_sort(rows.begin(), rows.end(),
                      [](const ConventionRow& a, const ConventionRow& b) { return a.uses > b.uses; });

@@ -13,13 +13,16 @@
 //                                       manager, container, kubernetes,
 //                                       cloud, database): the most used
 //                                       groups here, each with its most
-//                                       recent successful command
+//                                       recent successful command; groups
+//                                       that mostly fail here are left out
+//                                       (core/analytics/outcomes.h)
 //   ## Recent failures                  newest distinct failed commands here
 //   ## Learned fixes                    most often learned fixes (core/analytics/fixes.h),
 //                                       those mentioning TOPIC when given
 //   ## Workflows                        saved workflows (core/analytics/workflows.h),
 //                                       then frequent sequences (core/analytics/patterns.h,
-//                                       support >= 2)
+//                                       support >= 2) without a failing
+//                                       template
 // Empty sections are left out. Every command is shown in a `code span`
 // (backticks in it lengthen the fence) on one line (control characters
 // escaped).

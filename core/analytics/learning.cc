@@ -46,6 +46,8 @@ std::string FollowedKey(std::string_view tmpl) { return Bucket('f', tmpl); }
 std::string FollowedPrefix() { return "f"; }
 std::string FollowersKey(std::string_view b) { return Tagged('b', b); }
 
+std::string OutcomeKey(std::string_view tmpl) { return Tagged('x', tmpl); }
+
 std::string PairKey(std::string_view a, std::string_view b) {
   std::string k = Tagged('t', a);
   PutLengthPrefixed(&k, b);
@@ -78,6 +80,11 @@ void SequenceOps(const Completion& c, std::vector<SequenceOp>* ops) {
   ops->clear();
   ops->push_back({DirKey(c.record->cwd, c.tmpl), CounterList(kCountName)});
   ops->push_back({UnigramKey(c.tmpl), CounterList(TemplateName(c.tmpl))});
+  if (c.exit_code && *c.exit_code != 0) ops->push_back({OutcomeKey(c.tmpl), CounterList(kCountName)});
+  TaughtFix fix;
+  if (FindFix(c, &fix) && fix.failed->tmpl != fix.fix_tmpl) {
+    ops->push_back({OutcomeKey(fix.failed->tmpl), CounterList(FollowerName(fix.fix_tmpl))});
+  }
   const size_t m = c.before.size();
   if (m == 0) return;
   const std::string_view b = c.before[m - 1].tmpl;
@@ -188,7 +195,7 @@ bool AdjustCounterList(std::string_view value, const std::map<std::string, int64
   return true;
 }
 
-bool FixOf(const Completion& c, std::string* key, std::string* value) {
+bool FindFix(const Completion& c, TaughtFix* out) {
   if (!c.exit_code || *c.exit_code != 0) return false;
   const std::string& cmd = c.record->command;
   // The most recent failure within the window.
@@ -206,23 +213,31 @@ bool FixOf(const Completion& c, std::string* key, std::string* value) {
   for (const SessionEntry& e : between) {
     if (e.command == failed.command || SimilarCommands(e.command, failed.command)) return false;
   }
-  std::string_view fix;
   if (cmd == failed.command) {
     if (between.empty()) return false;  // a plain retry teaches nothing
-    fix = between.front().command;
+    out->fix = between.front().command;
+    out->fix_tmpl = between.front().tmpl;
   } else if (SimilarCommands(failed.command, cmd)) {
-    fix = cmd;
+    out->fix = cmd;
+    out->fix_tmpl = c.tmpl;
   } else {
     return false;
   }
+  out->failed = &failed;
+  return true;
+}
+
+bool FixOf(const Completion& c, std::string* key, std::string* value) {
+  TaughtFix f;
+  if (!FindFix(c, &f)) return false;
   key->clear();
-  PutLengthPrefixed(key, failed.command);
-  PutLengthPrefixed(key, fix);
+  PutLengthPrefixed(key, f.failed->command);
+  PutLengthPrefixed(key, f.fix);
   PutI64Key(key, c.record->time_ns);
   PutU64BE(key, c.seq);
   value->clear();
-  PutZigzag(value, *failed.exit_code);
-  PutVarint(value, failed.seq);
+  PutZigzag(value, *f.failed->exit_code);
+  PutVarint(value, f.failed->seq);
   return true;
 }
 

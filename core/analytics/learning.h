@@ -21,6 +21,12 @@
 //                                                 of 't' a b)
 //   't' lpbytes(a) lpbytes(b)    lpbytes(x)               the trigram a b x
 //                                lpbytes(x) lpbytes(z)    the 4-gram z a b x
+//   'x' lpbytes(t)               ""               completions of t that failed
+//                                                 (exit known and non-zero)
+//                                '>' lpbytes(y)   fixes learned for a failed
+//                                                 command of template t whose
+//                                                 fix has template y != t (the
+//                                                 pairs of the `fixes` view)
 // A completion adds one along a single path (b x, a b x, z a b x), so
 // count(z a b x) <= count(a b x) <= ('<' a in 'b' b) <= (b in 'f') and
 // count(b x) <= (b in 'f'), exactly, whatever was removed: `tb patterns`
@@ -55,9 +61,10 @@ struct SequenceOp {
   std::string key;
   std::string operand;  // a counter list
 };
-// The operands a completion adds (2 to 5: directory, unigram, and with a
+// The operands a completion adds (2 to 6: directory, unigram, and with a
 // session context the previous template's 'f' counter, its 'b' key and
-// the 't' key of the last two).
+// the 't' key of the last two; plus its 'x' failure when it failed, or the
+// 'x' fix of the failure it fixes).
 void SequenceOps(const Completion& c, std::vector<SequenceOp>* ops);
 
 std::string DirKey(std::string_view cwd, std::string_view tmpl);
@@ -69,6 +76,7 @@ std::string FollowedKey(std::string_view tmpl);  // the 'f' bucket of tmpl
 std::string FollowedPrefix();                    // every 'f' bucket
 std::string FollowersKey(std::string_view b);
 std::string PairKey(std::string_view a, std::string_view b);
+std::string OutcomeKey(std::string_view tmpl);  // the 'x' key of tmpl
 // Parses a 'd' key; false otherwise.
 bool ParseDirKey(std::string_view key, std::string_view* cwd, std::string_view* tmpl);
 
@@ -130,7 +138,16 @@ bool MergeCounterLists(const std::string_view* existing, std::span<const std::st
 // that reach zero or below are dropped. False when value is malformed.
 bool AdjustCounterList(std::string_view value, const std::map<std::string, int64_t>& delta, std::string* out);
 
-// The fix `c` teaches (core/analytics/fixes.h), as a `fixes` key and value.
+// The fix `c` teaches (core/analytics/fixes.h): the failed command of
+// its session context and the fixing command (c's own, or the one right
+// after the failure when c repeats it). False when c teaches none.
+struct TaughtFix {
+  const SessionEntry* failed = nullptr;
+  std::string_view fix;
+  std::string_view fix_tmpl;
+};
+bool FindFix(const Completion& c, TaughtFix* out);
+// The same, as a `fixes` key and value.
 bool FixOf(const Completion& c, std::string* key, std::string* value);
 bool ParseFixKey(std::string_view key, std::string_view* failed, std::string_view* fix, int64_t* time_ns,
                  uint64_t* seq);

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "core/analytics/learning.h"
+#include "core/analytics/outcomes.h"
 #include "core/keycode.h"
 
 namespace tb {
@@ -53,6 +54,55 @@ class Tally {
 };
 
 Status Malformed() { return Status::Corruption("view sequences: malformed counters"); }
+
+bool Before(const Suggestion& a, const Suggestion& b) {
+  if (a.score != b.score) return a.score > b.score;
+  if (a.count != b.count) return a.count > b.count;
+  return a.tmpl < b.tmpl;
+}
+
+// A candidate and the largest of its level counts (a lower bound of its
+// completions, which often settles the outcome rule without a read).
+struct Candidate {
+  Suggestion s;
+  uint64_t known = 0;
+};
+
+// Walks `cands` (best first) until `limit` pass (0: all). A failing one
+// (core/analytics/outcomes.h) leaves; its learned fix gets its score and
+// joins at once (source "fix" unless it is a candidate itself), unless it
+// fails too.
+Status ApplyOutcomes(CounterSource& src, std::vector<Candidate>& cands, size_t limit, std::vector<Suggestion>* out) {
+  out->clear();
+  std::unordered_map<std::string, size_t> taken;  // template -> index in *out
+  TemplateOutcome o;
+  for (size_t i = 0; i < cands.size() && (limit == 0 || out->size() < limit); ++i) {
+    Suggestion& s = cands[i].s;
+    if (taken.count(s.tmpl)) continue;  // joined earlier as a fix
+    TB_RETURN_IF_ERROR(ReadOutcome(src, s.tmpl, cands[i].known, &o));
+    if (!o.failing) {
+      taken.emplace(s.tmpl, out->size());
+      out->push_back(std::move(s));
+      continue;
+    }
+    if (o.fix.empty()) continue;
+    auto have = taken.find(o.fix);
+    if (have != taken.end()) {
+      (*out)[have->second].score += s.score;
+      continue;
+    }
+    auto later = std::find_if(cands.begin() + static_cast<long>(i) + 1, cands.end(),
+                              [&](const Candidate& c) { return c.s.tmpl == o.fix; });
+    Suggestion fix = later != cands.end() ? later->s : Suggestion{o.fix, 0, s.count, "fix"};
+    fix.score += s.score;
+    TB_RETURN_IF_ERROR(ReadOutcome(src, fix.tmpl, later != cands.end() ? later->known : 0, &o));
+    if (o.failing) continue;
+    taken.emplace(fix.tmpl, out->size());
+    out->push_back(std::move(fix));
+  }
+  std::sort(out->begin(), out->end(), Before);
+  return Status::OK();
+}
 
 }  // namespace
 
@@ -156,11 +206,12 @@ Status Suggest(CounterSource& src, const SuggestInput& in, std::vector<Suggestio
   }
   std::sort(cands.begin(), cands.end());
   cands.erase(std::unique(cands.begin(), cands.end()), cands.end());
+  std::vector<Candidate> scored;
   for (std::string_view tmpl : cands) {
     // Witten-Bell interpolation, lowest order first.
     double p = 0;
     const char* source = "";
-    uint64_t source_count = 0;
+    uint64_t source_count = 0, known = 0;
     for (auto it = levels.rbegin(); it != levels.rend(); ++it) {
       const TopCounts& c = it->counts;
       if (c.total == 0) continue;
@@ -171,15 +222,13 @@ Status Suggest(CounterSource& src, const SuggestInput& in, std::vector<Suggestio
       double d = static_cast<double>(c.distinct) * (it->sequence ? in.sequence_caution : 1.0);
       p = (static_cast<double>(count) + d * p) / (static_cast<double>(c.total) + d);
       if (count > 0) source = it->source, source_count = count;
+      known = std::max(known, count);
     }
-    out->push_back(Suggestion{std::string(tmpl), p, source_count, source});
+    scored.push_back(Candidate{Suggestion{std::string(tmpl), p, source_count, source}, known});
   }
-  std::sort(out->begin(), out->end(), [](const Suggestion& a, const Suggestion& b) {
-    if (a.score != b.score) return a.score > b.score;
-    if (a.count != b.count) return a.count > b.count;
-    return a.tmpl < b.tmpl;
-  });
-  if (in.limit > 0 && out->size() > in.limit) out->resize(in.limit);
+  std::sort(scored.begin(), scored.end(), [](const Candidate& a, const Candidate& b) { return Before(a.s, b.s); });
+  if (in.learn_outcomes) return ApplyOutcomes(src, scored, in.limit, out);
+  for (size_t i = 0; i < scored.size() && (in.limit == 0 || i < in.limit); ++i) out->push_back(std::move(scored[i].s));
   return Status::OK();
 }
 

@@ -10,6 +10,12 @@
 // sequence levels; a level without data is skipped).
 // The score is the highest level's P; `source` names the highest level
 // where t was seen. Ties go to the higher count, then the template bytes.
+// Then outcomes (core/analytics/outcomes.h), best candidate first until
+// `limit` pass: a failing template is never suggested; when a fix was
+// learned for it, the fix takes its place with the typo's score added to
+// its own (source "fix" when the fix was no candidate), so a typo's
+// probability goes to what the user meant. Candidates below the limit are
+// not read, so their failures give nothing to the fixes above.
 #pragma once
 
 #include <map>
@@ -48,13 +54,16 @@ struct SuggestInput {
   // (1 = plain Witten-Bell): sparse contexts defer to the levels below.
   // Chosen on the benchmark history (bench/suggest_bench.cc --caution).
   double sequence_caution = 16.0;
+  // Apply outcomes (core/analytics/outcomes.h); false: the sequence model
+  // alone (bench/suggest_bench.cc compares the two).
+  bool learn_outcomes = true;
 };
 
 struct Suggestion {
   std::string tmpl;
   double score = 0;
   uint64_t count = 0;   // the count behind the score
-  std::string source;   // "trigram", "bigram", "directory", "global"
+  std::string source;   // "trigram", "bigram", "directory", "global", "fix"
   bool operator==(const Suggestion&) const = default;
 };
 

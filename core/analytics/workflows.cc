@@ -1,5 +1,8 @@
 #include "core/analytics/workflows.h"
 
+#include <algorithm>
+
+#include "core/history_query.h"
 #include "core/views/workflows_view.h"
 
 namespace tb {
@@ -36,6 +39,21 @@ Status GetWorkflow(StoreReader& reader, std::string_view name, Workflow* out) {
   }
   TB_RETURN_IF_ERROR(s);
   if (!DecodeWorkflow(name, v, out)) return Status::Corruption("view workflows: malformed entry");
+  return Status::OK();
+}
+
+Status StepsFromHistory(StoreReader& reader, const StepsQuery& q, std::vector<std::string>* steps) {
+  steps->clear();
+  HistoryFilter f;
+  if (!q.session.empty()) f.session = q.session;
+  size_t seen = 0;
+  TB_RETURN_IF_ERROR(QueryHistory(reader, f, [&](const HistoryRecord& r) {
+    if (r.running || r.command.starts_with("tb workflow")) return true;
+    ++seen;
+    if (q.keep_failed || !r.exit_code || *r.exit_code == 0) steps->push_back(r.command);
+    return q.last == 0 || seen < q.last;
+  }));
+  std::reverse(steps->begin(), steps->end());
   return Status::OK();
 }
 

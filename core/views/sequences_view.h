@@ -23,7 +23,7 @@ inline constexpr std::string_view kFixesViewName = "fixes";
 class SequencesView final : public View {
  public:
   std::string_view name() const override { return kSequencesViewName; }
-  uint32_t version() const override { return 2; }
+  uint32_t version() const override { return 3; }
   void Apply(const ViewInput& in, ViewWriter& out) const override;
   Status ApplyRemoval(const RemovalInput& in, ViewLookup& lookup, ViewWriter& out) const override;
   bool HasMerge() const override { return true; }

@@ -452,7 +452,7 @@ TEST_F(StoreMaintenanceTest, InfoAndViewsCounts) {
                                                       {"commands", 25},
                                                       {"batches", 0},
                                                       {"stats", 52},
-                                                      {"sequences", 105},
+                                                      {"sequences", 113},
                                                       {"fixes", 0},
                                                       {"workflows", 0}}));
   ASSERT_EQ(views.size(), 11u);

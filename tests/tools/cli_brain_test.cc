@@ -143,6 +143,8 @@ TEST_F(CliBrain, SuggestFromTheSessionThenTheDirectory) {
   // With the bigram's distinct count weighted 16 (sequence_caution):
   // commit: P0 = 3/28, P1 = (2 + 7 P0)/21, P2 = (3 + 16 P1)/19 = 0.2682;
   // push: P0 = 5/28, P1 = (3 + 7 P0)/21, P2 = (0 + 16 P1)/19 = 0.1704.
+  // `gti status` (failed its only use, fixed by `git status`) ranks below
+  // the top 5: it is never read, so its score stays out of `git status`'s.
   EXPECT_EQ(Out({"suggest", "--session", "sD", "--cwd", "/home/u/proj"}),
             " #  SCORE  SOURCE     COMMAND\n"
             " 1  0.27  bigram     git commit -m 'second'\n"
