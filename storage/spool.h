@@ -71,6 +71,10 @@ struct DrainReport {
 };
 
 // Drains every trusted spool file into `store` (which must be writable).
+// Each file's frames are appended with its consumed offset as a checkpoint
+// in the same write; the log is synced once after all files, and only then
+// are the fully consumed files deleted (a crash before that re-reads them
+// from their checkpoints: nothing lost, nothing twice).
 // A missing spool directory is nothing to drain; an untrusted one is
 // refused (a warning, OK). Errors are I/O and store failures only.
 Status DrainSpool(Store& store, const SpoolDrainOptions& options, DrainReport* report);

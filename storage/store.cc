@@ -425,6 +425,11 @@ Status StoreImpl::GetCheckpoint(std::string_view key, std::string* value) {
   return GetMeta(CheckpointKey(key), value);
 }
 
+Status StoreImpl::SyncLog() {
+  TB_RETURN_IF_ERROR(CheckWritable());
+  return FromRocks(db_->SyncWAL(), "syncing the log");
+}
+
 Status StoreImpl::DeleteCheckpoint(std::string_view key) {
   TB_RETURN_IF_ERROR(CheckWritable());
   return FromRocks(db_->Delete(rocksdb::WriteOptions(), meta_cf_, CheckpointKey(key)), "deleting a checkpoint");

@@ -133,6 +133,10 @@ class Store {
   // file's consumed offset) commits exactly when its events do.
   virtual Status AppendWithCheckpoint(std::span<Event> events, bool sync, std::string_view key,
                                       std::string_view value) = 0;
+  // Makes every append before it durable (fsyncs the write-ahead log): for
+  // callers that append several batches with sync=false and need all of
+  // them on disk before they delete their sources.
+  virtual Status SyncLog() = 0;
   // Checkpoints: NotFound when `key` was never set.
   virtual Status GetCheckpoint(std::string_view key, std::string* value) = 0;
   virtual Status DeleteCheckpoint(std::string_view key) = 0;

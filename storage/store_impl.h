@@ -34,6 +34,7 @@ class StoreImpl final : public Store, public StoreReader {
                               std::string_view value) override;
   Status GetCheckpoint(std::string_view key, std::string* value) override;
   Status DeleteCheckpoint(std::string_view key) override;
+  Status SyncLog() override;
   Status ListCheckpoints(std::string_view prefix, std::vector<std::string>* keys) override;
   StoreReader& reader() override { return *this; }
   Status ScanLog(uint64_t from, uint64_t to, bool strict, CorruptionReporter* reporter,
