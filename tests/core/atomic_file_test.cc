@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/atomic_file.h"
+#include "tests/status_assert.h"
 
 namespace tb {
 namespace {
@@ -38,7 +39,7 @@ class AtomicFileTest : public ::testing::Test {
 TEST_F(AtomicFileTest, ReplacesTheFileWithMode0600AndLeavesNoTempFile) {
   const std::string path = (dir_ / "out.txt").string();
   std::ofstream(path) << "old";
-  ASSERT_TRUE(WriteFileAtomically(path, "new\ncontent\n").ok());
+  ASSERT_OK(WriteFileAtomically(path, "new\ncontent\n"));
   EXPECT_EQ(Read(path), "new\ncontent\n");
   struct stat st {};
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
@@ -51,8 +52,8 @@ TEST_F(AtomicFileTest, WithoutCommitTheFileIsUntouchedAndTheTempFileRemoved) {
   std::ofstream(path) << "old";
   {
     AtomicFile f;
-    ASSERT_TRUE(f.Open(path).ok());
-    ASSERT_TRUE(f.Write("partial").ok());
+    ASSERT_OK(f.Open(path));
+    ASSERT_OK(f.Write("partial"));
     EXPECT_EQ(Entries(), 2u);
   }
   EXPECT_EQ(Read(path), "old");
@@ -92,7 +93,7 @@ TEST_F(AtomicFileTest, ReplacesByRenameSoAnOpenReaderKeepsTheOldContent) {
   std::ifstream reader(path, std::ios::binary);
   struct stat before {};
   ASSERT_EQ(::stat(path.c_str(), &before), 0);
-  ASSERT_TRUE(WriteFileAtomically(path, "new content", 0644).ok());
+  ASSERT_OK(WriteFileAtomically(path, "new content", 0644));
   struct stat after {};
   ASSERT_EQ(::stat(path.c_str(), &after), 0);
   EXPECT_NE(before.st_ino, after.st_ino);  // a new file took the name
@@ -117,7 +118,7 @@ TEST_F(AtomicFileTest, ManyPiecesLargerThanTheBufferArriveWhole) {
     expect += large;
     sink(large.data(), large.size());
   });
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s) << s.ToString();
   EXPECT_EQ(Read(path), expect);
 }
 
