@@ -561,10 +561,6 @@ Status CmdAudit(Context& ctx, const Argv& args) {
 
 void RunAutoMaintenance(Context& ctx, Store& store) {
   if (store.read_only()) return;
-  const std::string& cmd = ctx.command_name;
-  for (const char* skip : {"backup", "snapshot", "rollback", "retention", "replay", "log export", "views verify"}) {
-    if (cmd.starts_with(skip)) return;
-  }
   const int64_t now = NowNs();
   auto last = [&](std::string_view key) -> int64_t {
     std::string v;
