@@ -177,6 +177,27 @@ std::vector<std::string_view> Lines(const std::string& text) {
   return out;
 }
 
+// `text` with our line: the first line that is ours (maybe an older form)
+// replaced by `line` (*found; *same when it was `line` already), else `line`
+// appended.
+std::string WithOurLine(const std::string& text, const std::string& line, bool* found, bool* same) {
+  std::string updated;
+  for (std::string_view l : Lines(text)) {
+    std::string_view bare = l.ends_with('\n') ? l.substr(0, l.size() - 1) : l;
+    if (IsOurLine(bare) && !*found) {
+      *found = true;
+      *same = bare == line;
+      updated += line + "\n";
+    } else {
+      updated.append(l);
+    }
+  }
+  if (*found) return updated;
+  updated = text;
+  if (!updated.empty() && updated.back() != '\n') updated += '\n';
+  return updated + line + "\n";
+}
+
 }  // namespace
 
 Status CmdInstall(Context& ctx, const Argv& args) {
@@ -197,27 +218,11 @@ Status CmdInstall(Context& ctx, const Argv& args) {
   std::string bin = BinaryWord(ctx, t.shell);
   std::string line = InstallLine(t.shell, bin);
 
-  // Already there (maybe an older form of the line): nothing, or update it.
-  std::string updated;
   bool found = false, same = false;
-  for (std::string_view l : Lines(text)) {
-    std::string_view bare = l.ends_with('\n') ? l.substr(0, l.size() - 1) : l;
-    if (IsOurLine(bare) && !found) {
-      found = true;
-      same = bare == line;
-      updated += line + "\n";
-    } else {
-      updated.append(l);
-    }
-  }
+  std::string updated = WithOurLine(text, line, &found, &same);
   if (found && same) {
     WriteOut("tb: already installed in " + t.display + "; nothing changed\n");
     return Status::OK();
-  }
-  if (!found) {
-    updated = text;
-    if (!updated.empty() && updated.back() != '\n') updated += '\n';
-    updated += line + "\n";
   }
 
   if (!a.Has("yes")) {
