@@ -16,71 +16,8 @@ std::string Errno(const std::string& what, const std::string& path) {
   return what + " (" + path + "): " + std::strerror(errno);
 }
 
-void SyncDir(const std::string& dir) {
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-}
-
-Status WriteFileAtomic(const std::string& path, const std::string& content) {
-  return WriteFileAtomic(path, [&content](const ContentWriter& write) { write(content.data(), content.size()); });
-}
-
-namespace {
-
-// Writes all of [p, p + n) to `fd` (short writes and EINTR retried).
-bool WriteFully(int fd, const char* p, size_t n) {
-  while (n > 0) {
-    ssize_t w = ::write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    p += w, n -= static_cast<size_t>(w);
-  }
-  return true;
-}
-
-}  // namespace
-
-Status WriteFileAtomic(const std::string& path, const std::function<void(const ContentWriter&)>& produce) {
-  std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::IOError(Errno("cannot create", tmp));
-  // Small pieces are gathered so a file of many pieces is few syscalls.
-  std::string buf;
-  bool ok = true;
-  int saved = 0;  // errno of the first failure
-  auto fail = [&] { return ok = false, saved = errno, false; };
-  produce([&](const char* p, size_t n) {
-    if (!ok) return;
-    if (buf.size() + n > (1u << 20)) {
-      if (!WriteFully(fd, buf.data(), buf.size())) return (void)fail();
-      buf.clear();
-    }
-    if (n < (1u << 20)) buf.append(p, n);
-    else if (!WriteFully(fd, p, n)) fail();
-  });
-  if (ok && !WriteFully(fd, buf.data(), buf.size())) fail();
-  if (ok && ::fsync(fd) != 0) fail();
-  ::close(fd);
-  if (!ok) {
-    errno = saved;
-    Status s = saved == ENOSPC ? Status::NoSpace(Errno("cannot write", tmp)) : Status::IOError(Errno("cannot write", tmp));
-    ::unlink(tmp.c_str());
-    return s;
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    Status s = Status::IOError(Errno("cannot rename", tmp));
-    ::unlink(tmp.c_str());
-    return s;
-  }
-  SyncDir(fs::path(path).parent_path().string());
-  return Status::OK();
-}
-
 Status WriteIdentity(const std::string& dir, const StoreIdentity& id) {
-  return WriteFileAtomic(dir + "/TERMBRAIN", "termbrain-store\nformat " + std::to_string(id.format) +
+  return WriteFileAtomically(dir + "/TERMBRAIN", "termbrain-store\nformat " + std::to_string(id.format) +
                                                  "\nstore_id " + id.store_id + "\n");
 }
 
@@ -104,17 +41,10 @@ Status CopyFile(const std::string& src, const std::string& dst) {
       break;
     }
     if (n == 0) break;
-    ssize_t off = 0;
-    while (off < n) {
-      ssize_t w = ::write(out, buf + off, static_cast<size_t>(n - off));
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) {
-        ok = false;
-        break;
-      }
-      off += w;
+    if (!WriteFully(out, std::string_view(buf, static_cast<size_t>(n)))) {
+      ok = false;
+      break;
     }
-    if (!ok) break;
   }
   ok = ok && ::fsync(out) == 0;
   ::close(in);

@@ -1,26 +1,15 @@
 // Internal helpers of the administrative operations (storage/admin.h).
 #pragma once
 
-#include <functional>
 #include <string>
 
+#include "core/atomic_file.h"
 #include "core/status.h"
 #include "storage/admin.h"
 #include "storage/data_dir.h"
 
 namespace tb::admin {
 
-// temp + fsync + rename + fsync(parent), mode 0600. The temp file is
-// `path`.tmp-<pid>, so processes writing the same file at once never
-// write into each other's temp file.
-Status WriteFileAtomic(const std::string& path, const std::string& content);
-// The same for content produced in pieces: `produce(write)` calls
-// write(data, size) for each consecutive piece (large files are never held
-// in memory whole).
-using ContentWriter = std::function<void(const char* data, size_t size)>;
-Status WriteFileAtomic(const std::string& path, const std::function<void(const ContentWriter&)>& produce);
-// fsyncs a directory (best effort).
-void SyncDir(const std::string& dir);
 // Writes DIR/TERMBRAIN for an existing store identity (restores, snapshots).
 Status WriteIdentity(const std::string& dir, const StoreIdentity& id);
 // Copies a closed RocksDB directory: SST and blob files are hard-linked

@@ -15,6 +15,8 @@
 #include <sstream>
 #include <thread>
 
+#include "core/atomic_file.h"
+
 namespace tb {
 namespace fs = std::filesystem;
 
@@ -69,31 +71,6 @@ std::string RandomHex32() {
   static const char* kHex = "0123456789abcdef";
   for (int i = 0; i < 32; ++i) s.push_back(kHex[rd() & 15]);
   return s;
-}
-
-Status WriteFileAtomic(const std::string& path, const std::string& content) {
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::IOError(Errno("cannot create", tmp));
-  ssize_t n = ::write(fd, content.data(), content.size());
-  bool ok = n == static_cast<ssize_t>(content.size()) && ::fsync(fd) == 0;
-  int saved = errno;
-  ::close(fd);
-  if (!ok) {
-    errno = saved;
-    Status s = saved == ENOSPC ? Status::NoSpace(Errno("cannot write", tmp))
-                               : Status::IOError(Errno("cannot write", tmp));
-    ::unlink(tmp.c_str());
-    return s;
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return Status::IOError(Errno("cannot rename", tmp));
-  // fsync the directory so the rename itself survives a crash.
-  int dfd = ::open(fs::path(path).parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return Status::OK();
 }
 
 // The first line of a file ("" when unreadable).
@@ -168,7 +145,7 @@ Status CreateDataDir(const std::string& dir, StoreIdentity* identity) {
   identity->store_id = RandomHex32();
   std::ostringstream out;
   out << kMagic << "\nformat " << identity->format << "\nstore_id " << identity->store_id << "\n";
-  return WriteFileAtomic(dir + "/TERMBRAIN", out.str());
+  return WriteFileAtomically(dir + "/TERMBRAIN", out.str());
 }
 
 DirLock::~DirLock() {

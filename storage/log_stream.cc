@@ -23,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/atomic_file.h"
 #include "core/codec.h"
 #include "core/crc32c.h"
 #include "core/keycode.h"
@@ -65,34 +66,6 @@ std::string U64BE(uint64_t v) {
   PutU64BE(&s, v);
   return s;
 }
-
-// Buffered writer to a file descriptor.
-class Writer {
- public:
-  explicit Writer(int fd) : fd_(fd) {}
-  Status Add(std::string_view data) {
-    buf_.append(data);
-    bytes_ += data.size();
-    return buf_.size() >= (1u << 20) ? Flush() : Status::OK();
-  }
-  Status Flush() {
-    size_t off = 0;
-    while (off < buf_.size()) {
-      ssize_t n = ::write(fd_, buf_.data() + off, buf_.size() - off);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return errno == ENOSPC ? Status::NoSpace("disk full") : Status::IOError(std::strerror(errno));
-      off += static_cast<size_t>(n);
-    }
-    buf_.clear();
-    return Status::OK();
-  }
-  uint64_t bytes() const { return bytes_; }
-
- private:
-  int fd_;
-  std::string buf_;
-  uint64_t bytes_ = 0;
-};
 
 // A source of verified events for Replay.
 class Source {
@@ -277,16 +250,14 @@ Status ExportLog(Store& store, const std::string& path, uint64_t from, uint64_t 
   Json j{{"store_id", store.store_id()}, {"store_format", kStoreFormatVersion}, {"schema", "TBEV"},
          {"from", from},  {"to", to},  {"floor", floor}, {"head", head}, {"created_ns", now_ns}};
   std::string json = j.dump();
-  std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::IOError(admin::Errno("cannot create", tmp));
-  Writer w(fd);
+  AtomicFile w;
+  TB_RETURN_IF_ERROR(w.Open(path).WithContext("log export"));
   std::string head_bytes(kMagic, sizeof kMagic);
   PutU32LE(&head_bytes, kExportVersion);
   PutU32LE(&head_bytes, static_cast<uint32_t>(json.size()));
   head_bytes += json;
   PutU32LE(&head_bytes, Crc32c(json));
-  Status s = w.Add(head_bytes);
+  Status s = w.Write(head_bytes);
   std::string rec;
   uint64_t expect = from;
   if (s.ok() && from <= to) {
@@ -302,7 +273,7 @@ Status ExportLog(Store& store, const std::string& path, uint64_t from, uint64_t 
       PutU32LE(&rec, static_cast<uint32_t>(raw.size()));
       PutU32LE(&rec, Crc32c(raw));
       rec.append(raw);
-      inner = w.Add(rec);
+      inner = w.Write(rec);
       if (out->events++ == 0) out->first_seq = ev.seq;
       out->last_seq = ev.seq;
       return inner.ok();
@@ -321,17 +292,10 @@ Status ExportLog(Store& store, const std::string& path, uint64_t from, uint64_t 
     PutU32LE(&end, 0);
     end += tail;
     PutU32LE(&end, Crc32c(tail));
-    s = w.Add(end);
+    s = w.Write(end);
   }
-  if (s.ok()) s = w.Flush();
-  if (s.ok() && ::fsync(fd) != 0) s = Status::IOError(admin::Errno("cannot sync", tmp));
-  ::close(fd);
-  if (s.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) s = Status::IOError(admin::Errno("cannot rename", tmp));
-  if (!s.ok()) {
-    ::unlink(tmp.c_str());
-    return s.WithContext("log export to " + path);
-  }
-  admin::SyncDir(fs::absolute(path).parent_path().string());
+  if (s.ok()) s = w.Commit();
+  if (!s.ok()) return s.WithContext("log export to " + path);
   out->bytes = w.bytes();
   return Status::OK();
 }
@@ -406,7 +370,7 @@ Status Replay(const ReplayOptions& o, ReplayStats* out) {
     fs::remove_all(partial, ec);
     return s;
   }
-  admin::SyncDir(fs::absolute(o.into).parent_path().string());
+  SyncDir(fs::absolute(o.into).parent_path().string());
   out->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return Status::OK();
 }

@@ -131,7 +131,7 @@ Status SwapIn(const std::string& data_dir, const std::string& incoming, int64_t 
   if (::renameat2(AT_FDCWD, incoming.c_str(), AT_FDCWD, db.c_str(), RENAME_EXCHANGE) != 0) {
     return Status::IOError(admin::Errno("cannot swap in the salvaged database", db));
   }
-  admin::SyncDir(data_dir);
+  SyncDir(data_dir);
   std::error_code ec;
   const std::string base = data_dir + "/damaged";
   fs::create_directories(base, ec);
@@ -141,7 +141,7 @@ Status SwapIn(const std::string& data_dir, const std::string& incoming, int64_t 
   if (::rename(incoming.c_str(), kept->c_str()) != 0) {
     return Status::IOError(admin::Errno("cannot move the damaged database aside", *kept));
   }
-  admin::SyncDir(base);
+  SyncDir(base);
   return Status::OK();
 }
 

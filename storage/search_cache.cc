@@ -217,7 +217,7 @@ class SearchCacheLoader {
   Status Install(IndexBuilder& b, SearchCache* cache) {
     std::unique_ptr<SearchIndex> ix;
     std::string path = SearchCachePath(dir_);
-    if (o_.write && admin::WriteFileAtomic(path, [&b](const admin::ContentWriter& w) { b.Serialize(w); }).ok()) {
+    if (o_.write && WriteFileAtomically(path, [&b](const ContentSink& w) { b.Serialize(w); }).ok()) {
       std::shared_ptr<Mapping> map;
       std::string_view bytes;
       if (MapFile(path, &map, &bytes).ok() && SearchIndex::Open(bytes, map, &ix).ok()) {

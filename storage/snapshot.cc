@@ -41,7 +41,7 @@ bool ValidName(const std::string& n) {
 
 Status WriteSnapshotInfo(const std::string& dir, int64_t time_ns, uint64_t head, const std::string& reason) {
   Json j{{"time_ns", time_ns}, {"head", head}, {"reason", reason}};
-  return admin::WriteFileAtomic(dir + "/SNAPSHOT", j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n");
+  return WriteFileAtomically(dir + "/SNAPSHOT", j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n");
 }
 
 // Moves a finished temp snapshot into place.
@@ -49,7 +49,7 @@ Status Publish(const std::string& tmp, const std::string& final_path) {
   if (::rename(tmp.c_str(), final_path.c_str()) != 0) {
     return Status::IOError(admin::Errno("cannot rename snapshot", tmp));
   }
-  admin::SyncDir(fs::path(final_path).parent_path().string());
+  SyncDir(fs::path(final_path).parent_path().string());
   return Status::OK();
 }
 
@@ -239,7 +239,7 @@ Status ReplaceDatabase(const ReplaceOptions& o, const DbSource& src, std::string
       return s;
     }
   }
-  admin::SyncDir(incoming);
+  SyncDir(incoming);
 
   // 2. The safety snapshot of the current database (closed: we hold the lock).
   if (fs::exists(db + "/CURRENT", ec)) {
@@ -276,7 +276,7 @@ Status ReplaceDatabase(const ReplaceOptions& o, const DbSource& src, std::string
   } else if (::rename(incoming.c_str(), db.c_str()) != 0) {
     return Status::IOError(admin::Errno("cannot move the restored database into place", db));
   }
-  admin::SyncDir(o.data_dir);
+  SyncDir(o.data_dir);
   fs::remove_all(incoming, ec);
   return Status::OK();
 }

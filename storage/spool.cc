@@ -14,6 +14,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/atomic_file.h"
 #include "core/keycode.h"
 #include "core/spool_frame.h"
 #include "core/views/ids_view.h"
@@ -90,7 +91,7 @@ Status KeepRejected(const SpoolDrainOptions& o, const std::string& file, const S
     if (o.mask_rejected) o.mask_rejected(&line);
     data += "# " + p.reasons[i] + "\n" + line + "\n";
   }
-  bool ok = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size()) && ::fsync(fd) == 0;
+  bool ok = WriteFully(fd, data) && ::fsync(fd) == 0;
   ::close(fd);
   return ok ? Status::OK() : Status::IOError("cannot write " + path);
 }

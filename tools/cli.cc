@@ -354,6 +354,7 @@ Status Dispatch(std::vector<std::string> args, int* exit_code) {
   args.erase(args.begin(), args.begin() + static_cast<long>(used));
   Context ctx;
   ctx.command_name = cmd->name;
+  ctx.lifecycle = cmd->lifecycle;
   ctx.command_line = line;
   TB_RETURN_IF_ERROR(PrepareContext(g, &ctx));
   return ExplainNoSpace(ctx, RunRetryingVanishedFiles(*cmd, ctx, args));

@@ -494,6 +494,50 @@ Status CmdRetentionApply(Context& ctx, const Argv& args) {
 
 // ---- audit -------------------------------------------------------------------------------
 
+namespace {
+
+// The audit entries at or after `since`, in time order: seq, time (RFC 3339
+// and time_ns), user, host, action, detail.
+Status ReadAuditRows(Store& store, int64_t since, std::vector<Json>* out) {
+  std::vector<Json>& rows = *out;
+  Status s = store.ScanLog(0, UINT64_MAX, true, nullptr, [&](const Event& ev, std::string_view) {
+    if (ev.time_ns < since) return true;
+    AuditEntry e;
+    if (!ToAuditEntry(ev, &e)) return true;
+    rows.push_back(Json{{"seq", ev.seq}, {"time", FormatRfc3339Millis(ev.time_ns)}, {"user", ToValidUtf8(ev.user)},
+                        {"host", ToValidUtf8(ev.host)}, {"action", e.action}, {"detail", e.detail}});
+    rows.back()["time_ns"] = ev.time_ns;
+    return true;
+  });
+  TB_RETURN_IF_ERROR(s);
+  // Entries carried over a removal (core/audit.h) follow the removal in
+  // the log; in time they come before it, where they happened.
+  std::stable_sort(rows.begin(), rows.end(), [](const Json& x, const Json& y) {
+    return x["time_ns"].get<int64_t>() < y["time_ns"].get<int64_t>();
+  });
+  return Status::OK();
+}
+
+std::string AuditTable(const std::vector<Json>& rows) {
+  std::string out = Pad("SEQ", 8) + Pad("TIME", 20) + Pad("USER@HOST", 24) + Pad("ACTION", 18) + "DETAILS\n";
+  for (const auto& r : rows) {
+    std::string details;
+    if (r["detail"].is_object()) {
+      for (const auto& [k, v] : r["detail"].items()) {
+        details += (details.empty() ? "" : " ") + k + "=" + (v.is_string() ? v.get<std::string>() : Dump(v));
+      }
+    } else {
+      details = Dump(r["detail"]);
+    }
+    out += Pad(std::to_string(r["seq"].get<uint64_t>()), 8) + Pad(FormatLocalTime(r["time_ns"].get<int64_t>()), 20) +
+           Pad(r["user"].get<std::string>() + "@" + r["host"].get<std::string>(), 24) +
+           Pad(r["action"].get<std::string>(), 18) + details + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
 Status CmdAudit(Context& ctx, const Argv& args) {
   Args a("audit", "audit [--since T] [--format table|json|ndjson]");
   a.opts().add_options()("since", po::value<std::string>()->value_name("T"), "only actions at or after T")(
@@ -510,20 +554,7 @@ Status CmdAudit(Context& ctx, const Argv& args) {
   std::unique_ptr<Store> store;
   TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
   std::vector<Json> rows;
-  TB_RETURN_IF_ERROR(store->ScanLog(0, UINT64_MAX, true, nullptr, [&](const Event& ev, std::string_view) {
-    if (ev.time_ns < since) return true;
-    AuditEntry e;
-    if (!ToAuditEntry(ev, &e)) return true;
-    rows.push_back(Json{{"seq", ev.seq}, {"time", FormatRfc3339Millis(ev.time_ns)}, {"user", ToValidUtf8(ev.user)},
-                        {"host", ToValidUtf8(ev.host)}, {"action", e.action}, {"detail", e.detail}});
-    rows.back()["time_ns"] = ev.time_ns;
-    return true;
-  }));
-  // Entries carried over a removal (core/audit.h) follow the removal in
-  // the log; in time they come before it, where they happened.
-  std::stable_sort(rows.begin(), rows.end(), [](const Json& x, const Json& y) {
-    return x["time_ns"].get<int64_t>() < y["time_ns"].get<int64_t>();
-  });
+  TB_RETURN_IF_ERROR(ReadAuditRows(*store, since, &rows));
   std::string out;
   if (format == "json") {
     Json j = Json::array();
@@ -538,20 +569,7 @@ Status CmdAudit(Context& ctx, const Argv& args) {
       out += Dump(r) + "\n";
     }
   } else {
-    out = Pad("SEQ", 8) + Pad("TIME", 20) + Pad("USER@HOST", 24) + Pad("ACTION", 18) + "DETAILS\n";
-    for (const auto& r : rows) {
-      std::string details;
-      if (r["detail"].is_object()) {
-        for (const auto& [k, v] : r["detail"].items()) {
-          details += (details.empty() ? "" : " ") + k + "=" + (v.is_string() ? v.get<std::string>() : Dump(v));
-        }
-      } else {
-        details = Dump(r["detail"]);
-      }
-      out += Pad(std::to_string(r["seq"].get<uint64_t>()), 8) + Pad(FormatLocalTime(r["time_ns"].get<int64_t>()), 20) +
-             Pad(r["user"].get<std::string>() + "@" + r["host"].get<std::string>(), 24) +
-             Pad(r["action"].get<std::string>(), 18) + details + "\n";
-    }
+    out = AuditTable(rows);
   }
   WriteOut(out);
   return Status::OK();
@@ -561,10 +579,6 @@ Status CmdAudit(Context& ctx, const Argv& args) {
 
 void RunAutoMaintenance(Context& ctx, Store& store) {
   if (store.read_only()) return;
-  const std::string& cmd = ctx.command_name;
-  for (const char* skip : {"backup", "snapshot", "rollback", "retention", "replay", "log export", "views verify"}) {
-    if (cmd.starts_with(skip)) return;
-  }
   const int64_t now = NowNs();
   auto last = [&](std::string_view key) -> int64_t {
     std::string v;

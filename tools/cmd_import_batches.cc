@@ -21,55 +21,56 @@ struct BatchRow {
   Event info;
 };
 
-}  // namespace
-
-Status ImportList(Context& ctx, bool json) {
-  std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
-  std::vector<BatchRow> rows;
-  TB_RETURN_IF_ERROR(ForEachImportBatch(store->reader(), [&](uint64_t batch) {
+// Every import batch of the store, in batch order: completed ones with
+// their ImportCompleted event, partial ones (interrupted) without.
+Status ReadBatches(Store& store, std::vector<BatchRow>* rows_out) {
+  std::vector<BatchRow>& rows = *rows_out;
+  return ForEachImportBatch(store.reader(), [&](uint64_t batch) {
     BatchRow row;
     row.batch = batch;
     BatchStatus st;
-    TB_RETURN_IF_ERROR(GetBatchStatus(store->reader(), batch, &st));
+    TB_RETURN_IF_ERROR(GetBatchStatus(store.reader(), batch, &st));
     row.reverted = st.reverted;
-    if (st.completed_seq != 0 && store->reader().GetEvent(st.completed_seq, &row.info).ok()) {
+    if (st.completed_seq != 0 && store.reader().GetEvent(st.completed_seq, &row.info).ok()) {
       row.have_info = true;
       rows.push_back(std::move(row));
     } else if (st.completed_seq == 0) {
       rows.push_back(std::move(row));
     }
     return Status::OK();
-  }));
-  if (json) {
-    // [{"batch","time","source","file","imported","duplicates","malformed",
-    //   "state"}]: time RFC 3339 UTC; a partial batch (interrupted, no
-    // ImportCompleted) has null time/source/file/counts.
-    std::string out = "[";
-    for (size_t i = 0; i < rows.size(); ++i) {
-      const BatchRow& b = rows[i];
-      out += i == 0 ? "\n" : ",\n";
-      out += "  {\"batch\": " + std::to_string(b.batch) + ", \"time\": ";
-      if (b.have_info) {
-        out += "\"";
-        AppendRfc3339Millis(b.info.time_ns, &out);
-        out += "\", \"source\": ";
-        AppendJsonString(&out, b.info.source);
-        out += ", \"file\": ";
-        AppendJsonString(&out, b.info.detail);
-        out += ", \"imported\": " + std::to_string(b.info.imported) +
-               ", \"duplicates\": " + std::to_string(b.info.duplicates) +
-               ", \"malformed\": " + std::to_string(b.info.malformed);
-      } else {
-        out += "null, \"source\": null, \"file\": null, \"imported\": null, \"duplicates\": null, "
-               "\"malformed\": null";
-      }
-      out += std::string(", \"state\": \"") + (b.reverted ? "undone" : b.have_info ? "active" : "partial") + "\"}";
+  });
+}
+
+std::string BatchesJson(const std::vector<BatchRow>& rows) {
+  // [{"batch","time","source","file","imported","duplicates","malformed",
+  //   "state"}]: time RFC 3339 UTC; a partial batch (interrupted, no
+  // ImportCompleted) has null time/source/file/counts.
+  std::string out = "[";
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const BatchRow& b = rows[i];
+    out += i == 0 ? "\n" : ",\n";
+    out += "  {\"batch\": " + std::to_string(b.batch) + ", \"time\": ";
+    if (b.have_info) {
+      out += "\"";
+      AppendRfc3339Millis(b.info.time_ns, &out);
+      out += "\", \"source\": ";
+      AppendJsonString(&out, b.info.source);
+      out += ", \"file\": ";
+      AppendJsonString(&out, b.info.detail);
+      out += ", \"imported\": " + std::to_string(b.info.imported) +
+             ", \"duplicates\": " + std::to_string(b.info.duplicates) +
+             ", \"malformed\": " + std::to_string(b.info.malformed);
+    } else {
+      out += "null, \"source\": null, \"file\": null, \"imported\": null, \"duplicates\": null, "
+             "\"malformed\": null";
     }
-    out += rows.empty() ? "]\n" : "\n]\n";
-    WriteOut(out);
-    return Status::OK();
+    out += std::string(", \"state\": \"") + (b.reverted ? "undone" : b.have_info ? "active" : "partial") + "\"}";
   }
+  out += rows.empty() ? "]\n" : "\n]\n";
+  return out;
+}
+
+std::string BatchesTable(const std::vector<BatchRow>& rows) {
   std::string out = "BATCH     TIME                  SOURCE   IMPORTED  DUPLICATES  MALFORMED  STATE     FILE\n";
   for (const BatchRow& b : rows) {
     if (b.have_info) {
@@ -88,7 +89,17 @@ Status ImportList(Context& ctx, bool json) {
       out += line;
     }
   }
-  WriteOut(out);
+  return out;
+}
+
+}  // namespace
+
+Status ImportList(Context& ctx, bool json) {
+  std::unique_ptr<Store> store;
+  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
+  std::vector<BatchRow> rows;
+  TB_RETURN_IF_ERROR(ReadBatches(*store, &rows));
+  WriteOut(json ? BatchesJson(rows) : BatchesTable(rows));
   return Status::OK();
 }
 

@@ -145,45 +145,6 @@ Status ReadFile(const std::string& path, std::string* out, bool* exists, mode_t*
   return Status::OK();
 }
 
-Status WriteAll(int fd, const std::string& data, const std::string& path) {
-  size_t off = 0;
-  while (off < data.size()) {
-    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return Status::IOError("cannot write " + path + ": " + std::strerror(errno));
-    off += static_cast<size_t>(n);
-  }
-  return Status::OK();
-}
-
-// Writes `data` to `path` by temp file + fsync + rename, with `mode`.
-Status ReplaceFile(const std::string& path, const std::string& data, mode_t mode) {
-  std::string dir = fs::path(path).parent_path().string();
-  std::string tmpl = dir + "/." + fs::path(path).filename().string() + ".tb-XXXXXX";
-  std::vector<char> name(tmpl.begin(), tmpl.end());
-  name.push_back('\0');
-  int fd = ::mkstemp(name.data());
-  if (fd < 0) return Status::IOError("cannot create a temporary file in " + dir + ": " + std::strerror(errno));
-  std::string tmp(name.data());
-  Status s = WriteAll(fd, data, tmp);
-  if (s.ok() && ::fchmod(fd, mode) != 0) s = Status::IOError("cannot set the mode of " + tmp + ": " + std::strerror(errno));
-  if (s.ok() && ::fsync(fd) != 0) s = Status::IOError("cannot sync " + tmp + ": " + std::strerror(errno));
-  ::close(fd);
-  if (s.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) {
-    s = Status::IOError("cannot replace " + path + ": " + std::strerror(errno));
-  }
-  if (!s.ok()) {
-    ::unlink(tmp.c_str());
-    return s;
-  }
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return Status::OK();
-}
-
 // Copies the current rc file next to it before it changes.
 Status Backup(const std::string& path, const std::string& data, mode_t mode, std::string* backup) {
   char stamp[32];
@@ -191,7 +152,7 @@ Status Backup(const std::string& path, const std::string& data, mode_t mode, std
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
   *backup = path + ".tb-backup-" + stamp;
   for (int i = 1; fs::exists(*backup); ++i) *backup = path + ".tb-backup-" + stamp + "-" + std::to_string(i);
-  return ReplaceFile(*backup, data, mode);
+  return WriteFileAtomically(*backup, data, mode);
 }
 
 // The file to edit: where a symlinked rc file points.
@@ -216,6 +177,27 @@ std::vector<std::string_view> Lines(const std::string& text) {
   return out;
 }
 
+// `text` with our line: the first line that is ours (maybe an older form)
+// replaced by `line` (*found; *same when it was `line` already), else `line`
+// appended.
+std::string WithOurLine(const std::string& text, const std::string& line, bool* found, bool* same) {
+  std::string updated;
+  for (std::string_view l : Lines(text)) {
+    std::string_view bare = l.ends_with('\n') ? l.substr(0, l.size() - 1) : l;
+    if (IsOurLine(bare) && !*found) {
+      *found = true;
+      *same = bare == line;
+      updated += line + "\n";
+    } else {
+      updated.append(l);
+    }
+  }
+  if (*found) return updated;
+  updated = text;
+  if (!updated.empty() && updated.back() != '\n') updated += '\n';
+  return updated + line + "\n";
+}
+
 }  // namespace
 
 Status CmdInstall(Context& ctx, const Argv& args) {
@@ -236,27 +218,11 @@ Status CmdInstall(Context& ctx, const Argv& args) {
   std::string bin = BinaryWord(ctx, t.shell);
   std::string line = InstallLine(t.shell, bin);
 
-  // Already there (maybe an older form of the line): nothing, or update it.
-  std::string updated;
   bool found = false, same = false;
-  for (std::string_view l : Lines(text)) {
-    std::string_view bare = l.ends_with('\n') ? l.substr(0, l.size() - 1) : l;
-    if (IsOurLine(bare) && !found) {
-      found = true;
-      same = bare == line;
-      updated += line + "\n";
-    } else {
-      updated.append(l);
-    }
-  }
+  std::string updated = WithOurLine(text, line, &found, &same);
   if (found && same) {
     WriteOut("tb: already installed in " + t.display + "; nothing changed\n");
     return Status::OK();
-  }
-  if (!found) {
-    updated = text;
-    if (!updated.empty() && updated.back() != '\n') updated += '\n';
-    updated += line + "\n";
   }
 
   if (!a.Has("yes")) {
@@ -280,7 +246,7 @@ Status CmdInstall(Context& ctx, const Argv& args) {
     if (ec) return Status::IOError("cannot create " + fs::path(path).parent_path().string() + ": " + ec.message());
     mode = 0644;  // like a shell's own rc file
   }
-  TB_RETURN_IF_ERROR(ReplaceFile(path, updated, mode));
+  TB_RETURN_IF_ERROR(WriteFileAtomically(path, updated, mode));
   std::string msg = std::string("tb: ") + (found ? "updated the TermBrain line in " : "added the TermBrain line to ") +
                     t.display;
   if (!backup.empty()) msg += " (backup: " + backup + ")";
@@ -320,7 +286,7 @@ Status CmdUninstall(Context& ctx, const Argv& args) {
   }
   std::string backup;
   TB_RETURN_IF_ERROR(Backup(path, text, mode, &backup));
-  TB_RETURN_IF_ERROR(ReplaceFile(path, kept, mode));
+  TB_RETURN_IF_ERROR(WriteFileAtomically(path, kept, mode));
   WriteOut("tb: removed the TermBrain line from " + t.display + " (backup: " + backup +
            "). Shells already running keep recording until they exit\n");
   return Status::OK();

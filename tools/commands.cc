@@ -1,7 +1,15 @@
-// The subcommand table: name, one-line summary, handler.
+// The subcommand table: name, one-line summary, handler and lifecycle
+// (what the driver sets up around the handler; tools/context.h).
 #include "tools/commands.h"
 
 namespace tb {
+namespace {
+
+// Administrative operations on the store (and `views verify`, which
+// compares the views as they are) do not also run scheduled maintenance.
+constexpr Lifecycle kNoMaintenance{.drains_spool = true, .runs_maintenance = false};
+
+}  // namespace
 
 const std::vector<CommandSpec>& Commands() {
   static const std::vector<CommandSpec> kCommands = {
@@ -15,24 +23,24 @@ const std::vector<CommandSpec>& Commands() {
       {"context", "write a markdown brief of this project's commands for an AI assistant (TOPIC, --for, -o)", CmdContext},
       {"status", "show the store: location, size, events, lock holder", CmdStatus},
       {"views", "list the views with version, progress and entries", CmdViews},
-      {"views verify", "check every view against a fresh replay of the log", CmdViewsVerify},
+      {"views verify", "check every view against a fresh replay of the log", CmdViewsVerify, kNoMaintenance},
       {"rebuild", "rebuild views from the log (--view NAME for one)", CmdRebuild},
       {"log verify", "verify every event: payloads, sequence, unique ids", CmdLogVerify},
       {"log dump", "print raw events as ndjson (--from SEQ --to SEQ)", CmdLogDump},
-      {"log export", "write the log to a portable checksummed file (-o FILE [--from SEQ --to SEQ])", CmdLogExport},
+      {"log export", "write the log to a portable checksummed file (-o FILE [--from SEQ --to SEQ])", CmdLogExport, kNoMaintenance},
       {"log salvage", "rebuild a damaged store from every readable event; say what was lost", CmdLogSalvage},
-      {"replay", "build a new store from a log export or a data dir (--into NEWDIR [--until SEQ|TIME])", CmdReplay},
-      {"backup create", "back up the store (incremental; --note TEXT)", CmdBackupCreate},
-      {"backup list", "list backups with time, head seq, size and note", CmdBackupList},
-      {"backup verify", "check every file of a backup against its checksum (ID|latest)", CmdBackupVerify},
-      {"backup restore", "restore a backup over the store or into --to DIR (ID|latest)", CmdBackupRestore},
-      {"backup prune", "delete all but the newest --keep N backups", CmdBackupPrune},
-      {"snapshot create", "take an instant snapshot of the store (hard links) [NAME]", CmdSnapshotCreate},
-      {"snapshot list", "list snapshots", CmdSnapshotList},
-      {"snapshot delete", "delete a snapshot", CmdSnapshotDelete},
-      {"snapshot restore", "put a snapshot back in place of the store (undo of restore/rollback)", CmdSnapshotRestore},
-      {"rollback", "remove the events after --to SEQ|TIME (takes a snapshot first)", CmdRollback},
-      {"retention apply", "remove events beyond retention.max_age / max_events (--dry-run)", CmdRetentionApply},
+      {"replay", "build a new store from a log export or a data dir (--into NEWDIR [--until SEQ|TIME])", CmdReplay, kNoMaintenance},
+      {"backup create", "back up the store (incremental; --note TEXT)", CmdBackupCreate, kNoMaintenance},
+      {"backup list", "list backups with time, head seq, size and note", CmdBackupList, kNoMaintenance},
+      {"backup verify", "check every file of a backup against its checksum (ID|latest)", CmdBackupVerify, kNoMaintenance},
+      {"backup restore", "restore a backup over the store or into --to DIR (ID|latest)", CmdBackupRestore, kNoMaintenance},
+      {"backup prune", "delete all but the newest --keep N backups", CmdBackupPrune, kNoMaintenance},
+      {"snapshot create", "take an instant snapshot of the store (hard links) [NAME]", CmdSnapshotCreate, kNoMaintenance},
+      {"snapshot list", "list snapshots", CmdSnapshotList, kNoMaintenance},
+      {"snapshot delete", "delete a snapshot", CmdSnapshotDelete, kNoMaintenance},
+      {"snapshot restore", "put a snapshot back in place of the store (undo of restore/rollback)", CmdSnapshotRestore, kNoMaintenance},
+      {"rollback", "remove the events after --to SEQ|TIME (takes a snapshot first)", CmdRollback, kNoMaintenance},
+      {"retention apply", "remove events beyond retention.max_age / max_events (--dry-run)", CmdRetentionApply, kNoMaintenance},
       {"audit", "list administrative actions: backups, restores, rollbacks, imports...", CmdAudit},
       {"config show", "print the effective configuration and where it came from", CmdConfigShow},
       {"config check", "validate the configuration file and environment", CmdConfigCheck},

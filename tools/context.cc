@@ -64,8 +64,8 @@ Status Context::OpenStore(StoreOptions::Access access, std::unique_ptr<Store>* o
   Status log = SetupLogging(config, data_dir, false);
   if (!log.ok()) spdlog::warn("file log disabled: {}", log.message());
   if ((*out)->read_only()) return Status::OK();
-  TB_RETURN_IF_ERROR(DrainSpoolInto(**out));
-  RunAutoMaintenance(*this, **out);  // tools/cmd_backup.cc
+  if (lifecycle.drains_spool) TB_RETURN_IF_ERROR(DrainSpoolInto(**out));
+  if (lifecycle.runs_maintenance) RunAutoMaintenance(*this, **out);  // tools/cmd_backup.cc
   return Status::OK();
 }
 

@@ -13,6 +13,18 @@
 
 namespace tb {
 
+// What the driver sets up around a command (ninja's Tool::When): the row of
+// the command table says it, and Context::OpenStore follows it. A store
+// opened read-only does neither.
+struct Lifecycle {
+  // A writable open first drains the shell hooks' spool (storage/spool.h).
+  bool drains_spool = true;
+  // A writable open then runs scheduled retention and backups
+  // (RunAutoMaintenance). Off for the commands that are themselves
+  // administrative operations on the store or that compare it as it is.
+  bool runs_maintenance = true;
+};
+
 struct Context {
   std::string data_dir;
   std::string config_path;
@@ -22,6 +34,7 @@ struct Context {
   std::vector<std::pair<std::string, std::string>> env;
   std::string command_name;  // e.g. "history", for messages and the lock holder
   std::string command_line;  // "tb import bash FILE" as typed (shell-quoted), to say what to rerun
+  Lifecycle lifecycle;       // the command's row of the table
   bool stdout_tty = false;
   bool stderr_tty = false;
 
@@ -33,7 +46,8 @@ struct Context {
   // open read-only (with a warning when spooled commands must wait).
   // The file log starts once the store is open: never before, so nothing is
   // written into a directory that turns out not to be a TermBrain store.
-  // A writable store first drains the shell hooks' spool (storage/spool.h).
+  // A writable store then drains the spool and runs maintenance as
+  // `lifecycle` says.
   // kReadPreferred becomes kAuto when the spool holds frames, so a query
   // right after a command shows it.
   // `bulk`: StoreOptions::bulk (a large import).
@@ -79,6 +93,7 @@ struct CommandSpec {
   const char* name;     // "history", "log verify" ...
   const char* summary;  // one line for `tb help`
   CommandFn run;
+  Lifecycle lifecycle = {};
 };
 
 // The table, defined in commands.cc.

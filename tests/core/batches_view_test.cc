@@ -11,6 +11,7 @@
 #include "core/keycode.h"
 #include "core/views/batches_view.h"
 #include "tests/core/view_test_util.h"
+#include "tests/status_assert.h"
 
 namespace tb {
 namespace {
@@ -125,17 +126,17 @@ TEST(BatchRunsTest, MembersAcrossBlocksInBothDirections) {
   EXPECT_EQ(m.kv.size(), 3u + 2u + 1u);  // batch 7: blocks 0, 1, 3
   MapCursor c(m.kv);
   std::vector<uint64_t> fwd, back;
-  ASSERT_TRUE(ForEachBatchMember(c, 7, false, [&](uint64_t s) { return fwd.push_back(s), true; }).ok());
-  ASSERT_TRUE(ForEachBatchMember(c, 7, true, [&](uint64_t s) { return back.push_back(s), true; }).ok());
+  ASSERT_OK(ForEachBatchMember(c, 7, false, [&](uint64_t s) { return fwd.push_back(s), true; }));
+  ASSERT_OK(ForEachBatchMember(c, 7, true, [&](uint64_t s) { return back.push_back(s), true; }));
   EXPECT_EQ(fwd, want);
   std::reverse(want.begin(), want.end());
   EXPECT_EQ(back, want);
   // The walk stops when asked.
   std::vector<uint64_t> two;
-  ASSERT_TRUE(ForEachBatchMember(c, 7, true, [&](uint64_t s) { return two.push_back(s), two.size() < 2; }).ok());
+  ASSERT_OK(ForEachBatchMember(c, 7, true, [&](uint64_t s) { return two.push_back(s), two.size() < 2; }));
   EXPECT_EQ(two, (std::vector<uint64_t>{200000, 65537}));
   std::vector<uint64_t> none;
-  ASSERT_TRUE(ForEachBatchMember(c, 9, false, [&](uint64_t s) { return none.push_back(s), true; }).ok());
+  ASSERT_OK(ForEachBatchMember(c, 9, false, [&](uint64_t s) { return none.push_back(s), true; }));
   EXPECT_TRUE(none.empty());
 
   uint64_t batch = 0;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "core/views/stats_view.h"
+#include "tests/status_assert.h"
 
 namespace tb {
 namespace {
@@ -80,7 +81,7 @@ TEST(ClassifyTest, EmbeddedRulesParse) {
   EXPECT_EQ(Classifier::Default().Category("git"), "version control");
   EXPECT_EQ(Classifier::Default().Category("kubectl apply"), "kubernetes");
   EXPECT_EQ(Classifier::Default().Category("nonexistent-tool"), "other");
-  ASSERT_TRUE(Classifier::Parse("", &c).ok());
+  ASSERT_OK(Classifier::Parse("", &c));
   EXPECT_EQ(c->Group("git commit -m x"), "git") << "no multi-command tools without rules";
   EXPECT_EQ(c->Category("git"), "other");
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "event_generated.h"
+#include "tests/status_assert.h"
 
 namespace tb {
 namespace {
@@ -80,7 +81,7 @@ void ExpectRoundTrip(const Event& ev) {
   std::string bytes = Encode(ev);
   Event got;
   Status s = DecodeEvent(bytes, &got);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s) << s.ToString();
   EXPECT_EQ(got, Canonical(ev));
 }
 
@@ -111,7 +112,7 @@ TEST(CodecTest, RoundTripsTheNonCommandKinds) {
     Event got;
     got.command = "stale";  // decoding must clear what the kind does not carry
     got.targets = {99};
-    ASSERT_TRUE(DecodeEvent(bytes, &got).ok());
+    ASSERT_OK(DecodeEvent(bytes, &got));
     EXPECT_EQ(got, ev);
   }
   // A recorded command keeps its import batch.
@@ -157,7 +158,7 @@ TEST(CodecTest, OptionalFieldsOfRecordedKeepPresenceExactly) {
   ev.exit_code = 0;
   ev.duration_ns = 0;
   Event got;
-  ASSERT_TRUE(DecodeEvent(Encode(ev), &got).ok());
+  ASSERT_OK(DecodeEvent(Encode(ev), &got));
   ASSERT_TRUE(got.exit_code.has_value());
   ASSERT_TRUE(got.duration_ns.has_value());
   EXPECT_EQ(*got.exit_code, 0);
@@ -165,13 +166,13 @@ TEST(CodecTest, OptionalFieldsOfRecordedKeepPresenceExactly) {
 
   ev.exit_code.reset();
   ev.duration_ns = 5;
-  ASSERT_TRUE(DecodeEvent(Encode(ev), &got).ok());
+  ASSERT_OK(DecodeEvent(Encode(ev), &got));
   EXPECT_FALSE(got.exit_code.has_value());
   EXPECT_EQ(got.duration_ns, std::optional<int64_t>(5));
 
   ev.exit_code = -1;
   ev.duration_ns.reset();
-  ASSERT_TRUE(DecodeEvent(Encode(ev), &got).ok());
+  ASSERT_OK(DecodeEvent(Encode(ev), &got));
   EXPECT_EQ(got.exit_code, std::optional<int32_t>(-1));
   EXPECT_FALSE(got.duration_ns.has_value());
 }
@@ -182,7 +183,7 @@ TEST(CodecTest, FinishWithoutExitDecodesAsZero) {
   ev.exit_code.reset();
   ev.duration_ns.reset();
   Event got;
-  ASSERT_TRUE(DecodeEvent(Encode(ev), &got).ok());
+  ASSERT_OK(DecodeEvent(Encode(ev), &got));
   EXPECT_EQ(got.exit_code, std::optional<int32_t>(0));
   EXPECT_EQ(got.duration_ns, std::optional<int64_t>(0));
   EXPECT_EQ(got.start, (EventId{0xfeedull, 41}));
@@ -220,7 +221,7 @@ TEST(CodecTest, ArbitraryBytesSurvive) {
     ev.session = "s\0s"s;
     ExpectRoundTrip(ev);
     Event got;
-    ASSERT_TRUE(DecodeEvent(Encode(ev), &got).ok());
+    ASSERT_OK(DecodeEvent(Encode(ev), &got));
     EXPECT_EQ(got.command.size(), 9u);
     EXPECT_EQ(got.user, "\0"s);
   }
@@ -235,7 +236,7 @@ TEST(CodecTest, EmptyStringsStayEmpty) {
     got.command = "left over";
     got.host = "left over";
     got.shell = "left over";
-    ASSERT_TRUE(DecodeEvent(Encode(ev), &got).ok());
+    ASSERT_OK(DecodeEvent(Encode(ev), &got));
     EXPECT_EQ(got.command, "");
     EXPECT_EQ(got.host, "");
     EXPECT_EQ(got.shell, "");
@@ -251,7 +252,7 @@ TEST(CodecTest, HugeCommand) {
   std::string bytes = Encode(ev);
   EXPECT_GT(bytes.size(), big.size());
   Event got;
-  ASSERT_TRUE(DecodeEvent(bytes, &got).ok());
+  ASSERT_OK(DecodeEvent(bytes, &got));
   EXPECT_TRUE(got.command == big);
   EXPECT_EQ(got.cwd.size(), 70000u);
   // Truncating the huge buffer anywhere inside the command is detected.
@@ -266,18 +267,18 @@ TEST(CodecTest, DecodeResetsEveryFieldOfAReusedEvent) {
   Event out = FullEvent(EventKind::kRecorded);
   Event started = FullEvent(EventKind::kStarted);
   started.truncated = false;
-  ASSERT_TRUE(DecodeEvent(Encode(started), &out).ok());
+  ASSERT_OK(DecodeEvent(Encode(started), &out));
   EXPECT_EQ(out, Canonical(started));
 
   out = FullEvent(EventKind::kStarted);
   Event fin = FullEvent(EventKind::kFinished);
-  ASSERT_TRUE(DecodeEvent(Encode(fin), &out).ok());
+  ASSERT_OK(DecodeEvent(Encode(fin), &out));
   EXPECT_EQ(out, Canonical(fin));
 
   out = FullEvent(EventKind::kFinished);
   Event rec = FullEvent(EventKind::kRecorded);
   rec.exit_code.reset();
-  ASSERT_TRUE(DecodeEvent(Encode(rec), &out).ok());
+  ASSERT_OK(DecodeEvent(Encode(rec), &out));
   EXPECT_EQ(out, Canonical(rec));
 }
 
@@ -326,7 +327,7 @@ TEST(CodecTest, DecodesFromAnyAlignment) {
       std::string_view view(storage.data() + offset, bytes.size());
       Event got;
       Status s = DecodeEvent(view, &got);
-      ASSERT_TRUE(s.ok()) << "offset " << offset << ": " << s.ToString();
+      ASSERT_OK(s) << "offset " << offset << ": " << s.ToString();
       EXPECT_EQ(got, Canonical(ev)) << "offset " << offset;
       // Damage is still detected at an odd address.
       Status t = DecodeEvent(view.substr(0, view.size() - 1), &got);
@@ -427,7 +428,7 @@ TEST(CodecTest, EverySingleByteFlipIsCorruptionOrDecodes) {
       std::string flipped = bytes;
       flipped[at + 2] = static_cast<char>(flipped[at + 2] ^ 0x20);
       Event got;
-      ASSERT_TRUE(DecodeEvent(flipped, &got).ok());
+      ASSERT_OK(DecodeEvent(flipped, &got));
       Event want = Canonical(ev);
       want.command = "ABcDEFGHIJKL";
       EXPECT_EQ(got, want);
@@ -488,7 +489,7 @@ std::string HandBuilt(fb::Payload type, bool with_payload, bool with_identifier 
 TEST(CodecTest, HandBuiltStartedDecodes) {
   Event got;
   Status s = DecodeEvent(HandBuilt(fb::Payload::CommandStarted, true), &got);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s) << s.ToString();
   EXPECT_EQ(got.kind, EventKind::kStarted);
   EXPECT_EQ(got.command, "ls");
   EXPECT_EQ(got.cwd, "");  // absent vector reads as empty

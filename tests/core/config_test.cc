@@ -13,6 +13,7 @@
 
 #include "core/secrets.h"
 #include "tests/core/config_fixture.h"
+#include "tests/status_assert.h"
 
 namespace tb {
 namespace {
@@ -83,7 +84,7 @@ TEST(ConfigKeysTest, NamesAndSections) {
 
 TEST_F(ConfigTest, MissingDefaultFileGivesDefaults) {
   std::string path = dir_ + "/nope/config.toml";
-  ASSERT_TRUE(LoadConfig(path, false, {}, &cfg_, &origins_).ok());
+  ASSERT_OK(LoadConfig(path, false, {}, &cfg_, &origins_));
   ExpectDefaults(cfg_);
   for (const ConfigKey& k : ConfigKeys()) EXPECT_EQ(origins_.Of(k.DottedName()), "default");
   EXPECT_EQ(origins_.by_key.size(), ConfigKeys().size());
@@ -91,17 +92,17 @@ TEST_F(ConfigTest, MissingDefaultFileGivesDefaults) {
 
 TEST_F(ConfigTest, DefaultPathUnderAFileCountsAsMissing) {
   std::string file = Write("");
-  ASSERT_TRUE(LoadConfig(file + "/config.toml", false, {}, &cfg_, &origins_).ok());
+  ASSERT_OK(LoadConfig(file + "/config.toml", false, {}, &cfg_, &origins_));
   ExpectDefaults(cfg_);
 }
 
 TEST_F(ConfigTest, EmptyNonExplicitPathGivesDefaults) {
-  ASSERT_TRUE(LoadConfig("", false, {}, &cfg_, nullptr).ok());
+  ASSERT_OK(LoadConfig("", false, {}, &cfg_, nullptr));
   ExpectDefaults(cfg_);
 }
 
 TEST_F(ConfigTest, EmptyFileGivesDefaults) {
-  ASSERT_TRUE(Load("# nothing here\n").ok());
+  ASSERT_OK(Load("# nothing here\n"));
   ExpectDefaults(cfg_);
 }
 
@@ -129,7 +130,7 @@ TEST_F(ConfigTest, EveryKeyFromFile) {
       "file = \"/var/tmp/tb.jsonl\"\n"
       "max_file_kb = 16\n"
       "max_files = 100\n");
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s) << s.ToString();
   EXPECT_EQ(cfg_.storage.block_cache_mb, 64);
   EXPECT_EQ(cfg_.storage.write_buffer_mb, 4096);
   EXPECT_EQ(cfg_.storage.lock_wait_ms, 0);
@@ -156,7 +157,7 @@ TEST_F(ConfigTest, DottedAndInlineTablesWork) {
   Status s = Load(
       "storage.block_cache_mb = 100\n"
       "log = { level = \"Error\" }\n");
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s) << s.ToString();
   EXPECT_EQ(cfg_.storage.block_cache_mb, 100);
   EXPECT_EQ(cfg_.log.level, "error");  // enum values are case-insensitive
   EXPECT_EQ(origins_.Of("storage.block_cache_mb"), path_ + ":1");
@@ -170,7 +171,7 @@ TEST_F(ConfigTest, EnvBeatsFile) {
              {"TERMBRAIN_LOG_FILE", "rel/tb.log"},
              {"TERMBRAIN_RECORD_MAX_COMMAND_BYTES", "16777216"}};
   Status s = Load("[storage]\nblock_cache_mb = 64\nlock_wait_ms = 5\n", env);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s) << s.ToString();
   EXPECT_EQ(cfg_.storage.block_cache_mb, 128);
   EXPECT_EQ(cfg_.storage.lock_wait_ms, 5);
   EXPECT_EQ(cfg_.log.level, "debug");
@@ -184,7 +185,7 @@ TEST_F(ConfigTest, EnvBeatsFile) {
 
 TEST_F(ConfigTest, EnvWithoutFile) {
   Env env = {{"TERMBRAIN_STORAGE_LOCK_WAIT_MS", "-0"}, {"TERMBRAIN_LOG_MAX_FILES", "1"}};
-  ASSERT_TRUE(LoadConfig(dir_ + "/missing.toml", false, env, &cfg_, &origins_).ok());
+  ASSERT_OK(LoadConfig(dir_ + "/missing.toml", false, env, &cfg_, &origins_));
   EXPECT_EQ(cfg_.storage.lock_wait_ms, 0);
   EXPECT_EQ(cfg_.log.max_files, 1);
 }
@@ -192,7 +193,7 @@ TEST_F(ConfigTest, EnvWithoutFile) {
 TEST_F(ConfigTest, FirstEnvOccurrenceWins) {
   Env env = {{"TERMBRAIN_STORAGE_BLOCK_CACHE_MB", "40"},
              {"TERMBRAIN_STORAGE_BLOCK_CACHE_MB", "not even checked"}};
-  ASSERT_TRUE(LoadConfig("", false, env, &cfg_, &origins_).ok());
+  ASSERT_OK(LoadConfig("", false, env, &cfg_, &origins_));
   EXPECT_EQ(cfg_.storage.block_cache_mb, 40);
 }
 
@@ -202,7 +203,7 @@ TEST_F(ConfigTest, NonConfigVariablesAreIgnored) {
              {"TERMBRAIN_STORAGE", "1"},       {"termbrain_storage_cache", "1"},
              {"TERMBRAIN_LOGS_LEVEL", "loud"}, {"XTERMBRAIN_LOG_LEVEL", "loud"},
              {"PATH", "/bin"}};
-  ASSERT_TRUE(LoadConfig("", false, env, &cfg_, &origins_).ok());
+  ASSERT_OK(LoadConfig("", false, env, &cfg_, &origins_));
   ExpectDefaults(cfg_);
 }
 
@@ -464,8 +465,8 @@ TEST(ConfigPathsTest, EnvFromEnviron) {
 }
 
 TEST_F(ConfigTest, BackupAndRetentionKeys) {
-  ASSERT_TRUE(Load("[backup]\ndir = \"/b\"\ninterval = \"12h\"\n[retention]\nmax_age = \"365d\"\n"
-                   "max_events = 1000\n").ok());
+  ASSERT_OK(Load("[backup]\ndir = \"/b\"\ninterval = \"12h\"\n[retention]\nmax_age = \"365d\"\n"
+                   "max_events = 1000\n"));
   EXPECT_EQ(cfg_.backup.dir, "/b");
   EXPECT_EQ(cfg_.backup.interval, "12h");
   EXPECT_EQ(cfg_.retention.max_age, "365d");
@@ -479,7 +480,7 @@ TEST_F(ConfigTest, BackupAndRetentionKeys) {
   Status s = Load("[retention]\nmax_events = -1\n");
   EXPECT_TRUE(s.IsInvalidArgument());
   Env env = {{"TERMBRAIN_BACKUP_INTERVAL", "2w"}};
-  ASSERT_TRUE(Load("", env).ok());
+  ASSERT_OK(Load("", env));
   EXPECT_EQ(cfg_.backup.interval, "2w");
   env = {{"TERMBRAIN_BACKUP_INTERVAL", "often"}};
   EXPECT_TRUE(Load("", env).IsInvalidArgument());
@@ -487,7 +488,7 @@ TEST_F(ConfigTest, BackupAndRetentionKeys) {
 
 TEST_F(ConfigTest, RenderAfterLoadShowsFileAndEnvOrigins) {
   Env env = {{"TERMBRAIN_LOG_MAX_FILES", "5"}};
-  ASSERT_TRUE(Load("[record]\nmax_command_bytes = 1000\n", env).ok());
+  ASSERT_OK(Load("[record]\nmax_command_bytes = 1000\n", env));
   std::string text = RenderConfig(cfg_, origins_, false);
   EXPECT_NE(text.find("max_command_bytes = 1000  # " + path_ + ":2\n"), std::string::npos);
   EXPECT_NE(text.find("max_files = 5  # env TERMBRAIN_LOG_MAX_FILES\n"), std::string::npos);

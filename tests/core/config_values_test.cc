@@ -7,12 +7,13 @@
 #include "core/config.h"
 #include "core/secrets.h"
 #include "tests/core/config_fixture.h"
+#include "tests/status_assert.h"
 
 namespace tb {
 namespace {
 
 TEST_F(ConfigTest, EmptyListReplacesTheDefault) {
-  ASSERT_TRUE(Load("[record]\nignore_patterns = []\n").ok());
+  ASSERT_OK(Load("[record]\nignore_patterns = []\n"));
   EXPECT_TRUE(cfg_.record.ignore_patterns.empty());
   EXPECT_EQ(origins_.Of("record.ignore_patterns"), path_ + ":2");
 }
@@ -136,7 +137,7 @@ TEST_F(ConfigTest, ExtraRuleErrors) {
 }
 
 TEST_F(ConfigTest, ExtraRuleMayContainEquals) {
-  ASSERT_TRUE(Load("[secrets]\nextra = ['corp-token=token=([A-Z]{8})']\n").ok());
+  ASSERT_OK(Load("[secrets]\nextra = ['corp-token=token=([A-Z]{8})']\n"));
   EXPECT_EQ(cfg_.secrets.extra, (std::vector<std::string>{"corp-token=token=([A-Z]{8})"}));
 }
 
@@ -147,7 +148,7 @@ TEST_F(ConfigTest, EnvBooleans) {
     Config cfg;
     cfg.record.ignore_space = !value;
     Env env = {{"TERMBRAIN_RECORD_IGNORE_SPACE", text}};
-    ASSERT_TRUE(LoadConfig("", false, env, &cfg, &origins_).ok()) << text;
+    ASSERT_OK(LoadConfig("", false, env, &cfg, &origins_)) << text;
     EXPECT_EQ(cfg.record.ignore_space, value) << text;
     EXPECT_EQ(origins_.Of("record.ignore_space"), "env TERMBRAIN_RECORD_IGNORE_SPACE");
   }
@@ -168,7 +169,7 @@ TEST_F(ConfigTest, EnvListIsOneItemPerLine) {
   Env env = {{"TERMBRAIN_RECORD_IGNORE_PATTERNS", "^ls$\n\n\\bsecret\\b\n^cd \n"},
              {"TERMBRAIN_RECORD_IGNORE_DIRS", "^/tmp/"},
              {"TERMBRAIN_SECRETS_EXTRA", "corp=CORP-[0-9]{4}"}};
-  ASSERT_TRUE(LoadConfig("", false, env, &cfg_, &origins_).ok());
+  ASSERT_OK(LoadConfig("", false, env, &cfg_, &origins_));
   // Empty lines are skipped; backslashes and trailing spaces are kept as typed.
   EXPECT_EQ(cfg_.record.ignore_patterns,
             (std::vector<std::string>{"^ls$", "\\bsecret\\b", "^cd "}));
@@ -179,7 +180,7 @@ TEST_F(ConfigTest, EnvListIsOneItemPerLine) {
 
 TEST_F(ConfigTest, EmptyEnvListClearsTheFileList) {
   Env env = {{"TERMBRAIN_SECRETS_DISABLE", ""}, {"TERMBRAIN_RECORD_IGNORE_SPACE", "0"}};
-  ASSERT_TRUE(Load("[secrets]\ndisable = [\"jwt\"]\n[record]\nignore_space = true\n", env).ok());
+  ASSERT_OK(Load("[secrets]\ndisable = [\"jwt\"]\n[record]\nignore_space = true\n", env));
   EXPECT_TRUE(cfg_.secrets.disable.empty());
   EXPECT_FALSE(cfg_.record.ignore_space);
   EXPECT_EQ(origins_.Of("secrets.disable"), "env TERMBRAIN_SECRETS_DISABLE");

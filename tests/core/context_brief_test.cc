@@ -10,6 +10,7 @@
 
 #include "core/analytics/project.h"
 #include "core/analytics/stats_render.h"
+#include "tests/status_assert.h"
 
 namespace tb {
 namespace {
@@ -33,7 +34,7 @@ TEST(ContextBriefTest, MasksSecretsFencesBackticksAndCuts) {
   ContextOptions o;
   o.cwd = "/p";
   std::unique_ptr<SecretMasker> masker;
-  ASSERT_TRUE(SecretMasker::Create(Config{}, &masker).ok());
+  ASSERT_OK(SecretMasker::Create(Config{}, &masker));
   std::string brief = RenderContext(d, o, masker.get(), 0);
   EXPECT_EQ(brief,
             "# Project context\n"
@@ -52,7 +53,7 @@ TEST(ContextBriefTest, MasksSecretsFencesBackticksAndCuts) {
 
 TEST(ContextBriefTest, Targets) {
   ContextTarget t;
-  ASSERT_TRUE(ParseContextTarget("copilot", &t).ok());
+  ASSERT_OK(ParseContextTarget("copilot", &t));
   EXPECT_EQ(t, ContextTarget::kCopilot);
   Status s = ParseContextTarget("Claude", &t);
   EXPECT_TRUE(s.IsInvalidArgument());

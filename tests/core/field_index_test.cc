@@ -13,6 +13,7 @@
 #include "core/keycode.h"
 #include "core/views/field_index_view.h"
 #include "tests/core/view_test_util.h"
+#include "tests/status_assert.h"
 
 namespace tb {
 namespace {
@@ -203,7 +204,7 @@ TEST(FieldIndexTest, CursorWalksOneValueAcrossBuckets) {
         EXPECT_EQ(c->posting(), *std::prev(gt));
       }
     }
-    EXPECT_TRUE(c->status().ok());
+    EXPECT_OK(c->status());
   }
 }
 
@@ -226,12 +227,12 @@ TEST(FieldIndexTest, RemovalRewritesOrDeletesTheLists) {
   std::vector<RemovedRecord> gone = {{2, &evs[1], 0}, {3, &evs[2], 0}};
   RemovalInput in;
   in.records = gone;
-  ASSERT_TRUE(l.view.ApplyRemoval(in, l, l).ok());
+  ASSERT_OK(l.view.ApplyRemoval(in, l, l));
   std::map<std::string, std::string> want = {{FieldIndexKey("s", 0), Enc({{5, 1}})},
                                              {FieldIndexKey("t", 0), Enc({{7, 4}})}};
   EXPECT_EQ(l.kv, want);
   // Removing what is not there changes nothing.
-  ASSERT_TRUE(l.view.ApplyRemoval(in, l, l).ok());
+  ASSERT_OK(l.view.ApplyRemoval(in, l, l));
   EXPECT_EQ(l.kv, want);
   l.kv[FieldIndexKey("s", 0)] = "\x80"s;
   std::vector<RemovedRecord> first = {{1, &evs[0], 0}};

@@ -2,6 +2,7 @@
 
 #include "core/timefmt.h"
 #include "core/utf8.h"
+#include "tests/status_assert.h"
 
 #include <gtest/gtest.h>
 
@@ -117,7 +118,7 @@ TEST(OutputFormatTest, ParseAndName) {
                {"Csv", OutputFormat::kCsv}};
   for (const Case& c : cases) {
     OutputFormat f = OutputFormat::kPlain;
-    ASSERT_TRUE(ParseOutputFormat(c.text, &f).ok()) << c.text;
+    ASSERT_OK(ParseOutputFormat(c.text, &f)) << c.text;
     EXPECT_EQ(f, c.format) << c.text;
   }
   EXPECT_EQ(OutputFormatName(OutputFormat::kTable), "table");

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/import/source.h"
+#include "tests/status_assert.h"
 
 namespace tb {
 namespace {
@@ -33,14 +34,14 @@ Parsed Parse(const std::string& source, const std::string& bytes) {
   o.problem = [&](uint64_t line, const std::string& why) { p.problems.push_back(std::to_string(line) + ": " + why); };
   std::unique_ptr<ImportSource> src;
   Status s = OpenImportSource(source, path, o, &src);
-  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_OK(s) << s.ToString();
   ImportedCommand c;
   while (s.ok() && src->Next(&c)) {
     p.commands.push_back(c.ev.command);
     p.times.push_back(c.has_time ? c.ev.time_ns / 1000000000 : -1);
   }
   if (s.ok()) {
-    EXPECT_TRUE(src->status().ok()) << src->status().ToString();
+    EXPECT_OK(src->status()) << src->status().ToString();
   }
   ::unlink(path);
   return p;

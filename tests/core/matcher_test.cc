@@ -1,5 +1,6 @@
 // The query language of core/search/search.h, term by term.
 #include "core/search/matcher.h"
+#include "tests/status_assert.h"
 
 #include <gtest/gtest.h>
 
@@ -9,13 +10,13 @@ namespace {
 bool M(std::string_view q, std::string_view text, SearchMode mode = SearchMode::kSubstring) {
   Matcher m;
   Status s = Matcher::Parse(q, mode, &m);
-  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_OK(s) << s.ToString();
   return m.Match(text, nullptr, nullptr);
 }
 
 MatchRanges Ranges(std::string_view q, std::string_view text, SearchMode mode = SearchMode::kSubstring) {
   Matcher m;
-  EXPECT_TRUE(Matcher::Parse(q, mode, &m).ok());
+  EXPECT_OK(Matcher::Parse(q, mode, &m));
   MatchRanges r;
   EXPECT_TRUE(m.Match(text, nullptr, &r));
   return r;
@@ -125,7 +126,7 @@ TEST(Matcher, Ranges) {
 
 TEST(Matcher, ExactModeIsCaseSensitiveAndUsesTheWholeText) {
   Matcher m;
-  ASSERT_TRUE(Matcher::Parse("git status", SearchMode::kExact, &m).ok());
+  ASSERT_OK(Matcher::Parse("git status", SearchMode::kExact, &m));
   EXPECT_TRUE(m.case_sensitive());
   EXPECT_EQ(m.required_literal(), "git status");
   EXPECT_TRUE(m.Match("git status", nullptr, nullptr));
@@ -145,7 +146,7 @@ TEST(Matcher, SpacedOrQuery) {
   EXPECT_EQ(SpacedOrQuery(""), "");
   // The spaced form is the OR of the two words.
   Matcher m;
-  ASSERT_TRUE(Matcher::Parse(SpacedOrQuery("docker|make"), SearchMode::kSubstring, &m).ok());
+  ASSERT_OK(Matcher::Parse(SpacedOrQuery("docker|make"), SearchMode::kSubstring, &m));
   EXPECT_TRUE(m.Match("make test", nullptr, nullptr));
   EXPECT_TRUE(m.Match("docker ps", nullptr, nullptr));
   EXPECT_FALSE(M("docker|make", "make test")) << "glued, the bar is part of the word";
@@ -154,12 +155,12 @@ TEST(Matcher, SpacedOrQuery) {
 
 TEST(Matcher, RequiredLiteral) {
   Matcher m;
-  ASSERT_TRUE(Matcher::Parse("ab ^abcd !xyzxyz a|b", SearchMode::kSubstring, &m).ok());
+  ASSERT_OK(Matcher::Parse("ab ^abcd !xyzxyz a|b", SearchMode::kSubstring, &m));
   EXPECT_EQ(m.required_literal(), "abcd");
-  ASSERT_TRUE(Matcher::Parse("Status", SearchMode::kFuzzy, &m).ok());
+  ASSERT_OK(Matcher::Parse("Status", SearchMode::kFuzzy, &m));
   EXPECT_EQ(m.required_literal(), "");
   EXPECT_TRUE(m.case_sensitive());
-  ASSERT_TRUE(Matcher::Parse("Git St", SearchMode::kPrefix, &m).ok());
+  ASSERT_OK(Matcher::Parse("Git St", SearchMode::kPrefix, &m));
   EXPECT_EQ(m.required_literal(), "Git St");
 }
 

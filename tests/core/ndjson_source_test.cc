@@ -9,6 +9,7 @@
 
 #include "core/event.h"
 #include "core/import/ndjson_source.h"
+#include "tests/status_assert.h"
 
 namespace tb {
 namespace {
@@ -30,7 +31,7 @@ TEST(NdjsonRecordParserTest, ReadsEveryKeyOfTheExport) {
       R"("duration_ms":1.234567,"started_at":"2024-01-02T03:04:05.123Z","session":"s1","host":"box","user":"al",)"
       R"("shell":"zsh","cwd_b64":"L3RtcC///g==","started_at_ns":1704164645123456789,"truncated":true})",
       &c);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s) << s.ToString();
   EXPECT_EQ(c.ev.kind, EventKind::kRecorded);
   EXPECT_EQ(c.ev.command, "printf 'a\0b'"s);
   EXPECT_EQ(c.ev.cwd, "/tmp/\xff\xfe");  // the _b64 key wins over the U+FFFD form
@@ -49,7 +50,7 @@ TEST(NdjsonRecordParserTest, ReadsEveryKeyOfTheExport) {
 
   // The same parser, a shorter line: nothing of the previous record stays.
   s = p.Parse(R"({"command":"ls","started_at":"2024-01-02T03:04:05.5Z","exit_code":null,"duration_ms":null})", &c);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s) << s.ToString();
   EXPECT_EQ(c.ev.command, "ls");
   EXPECT_EQ(c.ev.cwd, "");
   EXPECT_EQ(c.ev.exit_code, std::nullopt);
@@ -68,7 +69,7 @@ TEST(NdjsonRecordParserTest, EveryB64KeyCarriesBytes) {
   Status s = p.Parse(R"({"command":"?","command_b64":"/w==","cwd_b64":"AP4=","session_b64":"/w==",)"
                      R"("host_b64":"AP4=","user_b64":"/w==","shell_b64":"AP4="})",
                      &c);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s) << s.ToString();
   EXPECT_EQ(c.ev.command, "\xff");
   EXPECT_EQ(c.ev.cwd, "\0\xfe"s);
   EXPECT_EQ(c.ev.session, "\xff");
@@ -105,22 +106,22 @@ TEST(NdjsonRecordParserTest, TakesWhatOnlyNlohmannJsonReads) {
   ImportedCommand c;
   // A byte order mark.
   Status s = p.Parse("\xef\xbb\xbf{\"command\":\"bom\"}", &c);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s) << s.ToString();
   EXPECT_EQ(c.ev.command, "bom");
   // An integer beyond 64 bits is a number with a fraction.
   EXPECT_EQ(Problem(p, R"({"command":"x","exit_code":123456789012345678901})"), "'exit_code' is not an integer");
   s = p.Parse(R"({"command":"big","seq":123456789012345678901,"duration_ms":10000000000000000000000})", &c);
   EXPECT_EQ(s.message(), "'duration_ms' out of range");
   s = p.Parse(R"({"command":"big","seq":123456789012345678901,"other":-9223372036854775809})", &c);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s) << s.ToString();
   EXPECT_EQ(c.want_seq, 0u);
   // Nesting deeper than simdjson's limit, in a key nobody reads.
   s = p.Parse(R"({"command":"deep","x":)" + std::string(2000, '[') + std::string(2000, ']') + "}", &c);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s) << s.ToString();
   EXPECT_EQ(c.ev.command, "deep");
   // A NUL ends the input.
   s = p.Parse("{\"command\":\"nul\"}\0garbage"s, &c);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s) << s.ToString();
   EXPECT_EQ(c.ev.command, "nul");
 }
 
@@ -128,7 +129,7 @@ TEST(NdjsonRecordParserTest, TheLastOfARepeatedKeyCounts) {
   NdjsonRecordParser p;
   ImportedCommand c;
   Status s = p.Parse(R"({"command":"first","seq":3,"exit_code":"bad","command":"second","seq":4,"exit_code":1})", &c);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s) << s.ToString();
   EXPECT_EQ(c.ev.command, "second");
   EXPECT_EQ(c.want_seq, 4u);
   EXPECT_EQ(c.ev.exit_code, 1);
@@ -140,17 +141,17 @@ TEST(NdjsonRecordParserTest, NumbersAsNlohmannJsonTypesThem) {
   // -0 is an integer; 18446744073709551615 an unsigned one, read as int64
   // (wraps to -1) for exit_code and started_at_ns.
   Status s = p.Parse(R"({"command":"x","exit_code":-0,"seq":-0,"started_at_ns":18446744073709551615})", &c);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s) << s.ToString();
   EXPECT_EQ(c.ev.exit_code, 0);
   EXPECT_EQ(c.want_seq, 0u);
   EXPECT_EQ(c.ev.time_ns, -1);
   s = p.Parse(R"({"command":"x","seq":18446744073709551615,"duration_ms":12})", &c);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s) << s.ToString();
   EXPECT_EQ(c.want_seq, UINT64_MAX);
   EXPECT_EQ(c.ev.duration_ns, 12000000);
   // Negative and fractional seqs, and a started_at_ns that is no integer, are ignored.
   s = p.Parse(R"({"command":"x","seq":-3,"started_at_ns":1.5,"truncated":1})", &c);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s) << s.ToString();
   EXPECT_EQ(c.want_seq, 0u);
   EXPECT_FALSE(c.has_time);
   EXPECT_FALSE(c.ev.truncated);
@@ -169,7 +170,7 @@ TEST(NdjsonRecordParserTest, ForeignIdsMapToAFixedOriginAndTheirHash) {
   };
   for (const auto& [text, id] : kCases) {
     Status s = p.Parse(R"({"command":"x","id":")" + text + "\"}", &c);
-    ASSERT_TRUE(s.ok()) << s.ToString();
+    ASSERT_OK(s) << s.ToString();
     EXPECT_TRUE(c.keep_id) << text;
     EXPECT_EQ(c.ev.id, id) << text;
     EXPECT_EQ(ForeignEventId(text), id) << text;
@@ -177,7 +178,7 @@ TEST(NdjsonRecordParserTest, ForeignIdsMapToAFixedOriginAndTheirHash) {
   EXPECT_EQ(ForeignEventId("gen-1").ToString(), "ffffffffffffffff-18440075313148275124");
   // An id that is not a string is no id: the record gets a new one.
   Status s = p.Parse(R"({"command":"x","id":42})", &c);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s) << s.ToString();
   EXPECT_FALSE(c.keep_id);
 }
 

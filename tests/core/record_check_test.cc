@@ -1,5 +1,6 @@
 // Tests of core/record_check.h: the bounds of the fields `tb record` takes.
 #include "core/record_check.h"
+#include "tests/status_assert.h"
 
 #include <gtest/gtest.h>
 
@@ -20,13 +21,13 @@ Event Good() {
 
 TEST(RecordCheckTest, BoundsAreInclusive) {
   Event ev = Good();
-  EXPECT_TRUE(CheckRecordFields(ev, kNow).ok());
+  EXPECT_OK(CheckRecordFields(ev, kNow));
   ev.exit_code = 255;
   ev.time_ns = kNow + kMaxFutureNs;
-  EXPECT_TRUE(CheckRecordFields(ev, kNow).ok());
+  EXPECT_OK(CheckRecordFields(ev, kNow));
   ev.exit_code.reset();  // unknown
   ev.cwd = "";           // unknown
-  EXPECT_TRUE(CheckRecordFields(ev, kNow).ok());
+  EXPECT_OK(CheckRecordFields(ev, kNow));
 }
 
 TEST(RecordCheckTest, OutOfBoundsFieldsAreNamed) {

@@ -1,6 +1,7 @@
 // Tests of core/record_policy.h: what is not recorded, and the order of
 // masking and truncation.
 #include "core/record_policy.h"
+#include "tests/status_assert.h"
 
 #include <string>
 
@@ -12,7 +13,7 @@ namespace {
 std::unique_ptr<RecordPolicy> MakePolicy(const Config& cfg = Config{}) {
   std::unique_ptr<RecordPolicy> p;
   Status s = RecordPolicy::Create(cfg, &p);
-  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_OK(s) << s.ToString();
   return p;
 }
 

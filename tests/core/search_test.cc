@@ -10,6 +10,7 @@
 #include "core/search/index.h"
 #include "core/search/matcher.h"
 #include "core/search/scan.h"
+#include "tests/status_assert.h"
 
 namespace tb {
 namespace {
@@ -55,7 +56,7 @@ std::unique_ptr<SearchIndex> Build(const std::vector<HistoryRecord>& recs, std::
   b.Serialize(bytes);
   std::unique_ptr<SearchIndex> ix;
   Status s = SearchIndex::Open(*bytes, nullptr, &ix);
-  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_OK(s) << s.ToString();
   return ix;
 }
 
@@ -67,7 +68,7 @@ class SearchTest : public ::testing::Test {
     Searcher s(*ix_, ov);
     SearchResult res;
     Status st = s.Search(req, &res);
-    EXPECT_TRUE(st.ok()) << st.ToString();
+    EXPECT_OK(st) << st.ToString();
     std::vector<uint64_t> out;
     for (const auto& h : res.hits) out.push_back(h.record.seq);
     return out;
@@ -276,7 +277,7 @@ TEST_F(SearchTest, HitsCarryMatchesAndCounts) {
   r.query = "fix";
   r.unique = true;
   SearchResult res;
-  ASSERT_TRUE(s.Search(r, &res).ok());
+  ASSERT_OK(s.Search(r, &res));
   ASSERT_EQ(res.hits.size(), 2u);
   EXPECT_EQ(res.hits[0].record.command, "cat README.md | grep Fix");
   EXPECT_EQ(res.hits[0].matches, (MatchRanges{{21, 24}}));
@@ -307,7 +308,7 @@ TEST_F(SearchTest, OverlayAddsRecordsAndFinishes) {
   r.unique = true;
   Searcher s(*ix_, &ov);
   SearchResult res;
-  ASSERT_TRUE(s.Search(r, &res).ok());
+  ASSERT_OK(s.Search(r, &res));
   ASSERT_EQ(res.hits.size(), 1u);
   EXPECT_EQ(res.hits[0].record.seq, 11u);
   EXPECT_EQ(res.hits[0].uses, 3u);
@@ -317,11 +318,11 @@ TEST_F(SearchTest, OverlayAddsRecordsAndFinishes) {
   EXPECT_EQ(Seqs(r, &ov), V{10}) << "a command only in the overlay";
   // Compaction keeps exactly the same answers.
   IndexBuilder b(IndexStamp{"x", 11, 0, {}});
-  ASSERT_TRUE(AddIndexRecords(*ix_, ov, &b).ok());
+  ASSERT_OK(AddIndexRecords(*ix_, ov, &b));
   std::string nb;
   b.Serialize(&nb);
   std::unique_ptr<SearchIndex> compact;
-  ASSERT_TRUE(SearchIndex::Open(nb, nullptr, &compact).ok());
+  ASSERT_OK(SearchIndex::Open(nb, nullptr, &compact));
   EXPECT_EQ(compact->rows(), 11u);
   EXPECT_EQ(compact->Record(1), h[9]);
   EXPECT_EQ(compact->Record(2), done);
@@ -383,7 +384,7 @@ TEST_F(SearchTest, DamagedIndexIsCorruption) {
     std::string big;
     Build(many, &big);
     big[16 + 16 + 8 * 1000] ^= 0x01;
-    ASSERT_TRUE(SearchIndex::Open(big, nullptr, &ix).ok());
+    ASSERT_OK(SearchIndex::Open(big, nullptr, &ix));
     EXPECT_FALSE(ix->damaged());
     EXPECT_TRUE(ix->RowOk(10));
     EXPECT_NE(ix->time(10), 0);
@@ -391,7 +392,7 @@ TEST_F(SearchTest, DamagedIndexIsCorruption) {
     EXPECT_TRUE(ix->damaged());
     EXPECT_FALSE(ix->RowOk(10)) << "damage is for good";
     EXPECT_EQ(ix->damage().message(), "search index block 1 (bytes 4096+) does not match its checksum");
-    ASSERT_TRUE(SearchIndex::Open(big, nullptr, &ix).ok());
+    ASSERT_OK(SearchIndex::Open(big, nullptr, &ix));
     Searcher searcher(*ix);
     SearchRequest r;
     r.query = "cmd 1";
@@ -399,18 +400,18 @@ TEST_F(SearchTest, DamagedIndexIsCorruption) {
     s = searcher.Search(r, &res);
     EXPECT_TRUE(s.IsCorruption()) << s.ToString();
     EXPECT_TRUE(res.hits.empty()) << "nothing computed from a damaged index is returned";
-    ASSERT_TRUE(SearchIndex::Open(big, nullptr, &ix).ok());
+    ASSERT_OK(SearchIndex::Open(big, nullptr, &ix));
     IndexBuilder nb(IndexStamp{});
     EXPECT_TRUE(AddIndexRecords(*ix, {}, &nb).IsCorruption());
-    ASSERT_TRUE(SearchIndex::Open(big, nullptr, &ix).ok());
+    ASSERT_OK(SearchIndex::Open(big, nullptr, &ix));
     EXPECT_TRUE(ix->VerifyAll().IsCorruption());
   }
   // The same change with sound checksums (a writer's bug): an id past the
   // command table is still refused before it is used.
   b[cmd_col] = 100;
   Reseal(&b);
-  ASSERT_TRUE(SearchIndex::Open(b, nullptr, &ix).ok());
-  EXPECT_TRUE(ix->VerifyAll().ok());
+  ASSERT_OK(SearchIndex::Open(b, nullptr, &ix));
+  EXPECT_OK(ix->VerifyAll());
   EXPECT_FALSE(ix->RowOk(0));
   EXPECT_TRUE(ix->RowOk(1));
   Searcher searcher(*ix);
@@ -429,7 +430,7 @@ TEST_F(SearchTest, DamagedIndexIsCorruption) {
   ASSERT_EQ(b[last_row + 1], 0);
   b[last_row] = 100;
   Reseal(&b);
-  ASSERT_TRUE(SearchIndex::Open(b, nullptr, &ix).ok());
+  ASSERT_OK(SearchIndex::Open(b, nullptr, &ix));
   {
     Searcher searcher(*ix);
     SearchRequest r;
@@ -454,10 +455,10 @@ TEST_F(SearchTest, DeadlineStopsAndSaysSo) {
   r.filter.exit_code = 1;  // nothing matches: the walk visits every row
   r.deadline_mono_ns = search_internal::MonoNs();
   SearchResult res;
-  ASSERT_TRUE(s.Search(r, &res).ok());
+  ASSERT_OK(s.Search(r, &res));
   EXPECT_TRUE(res.deadline_exceeded);
   r.deadline_mono_ns = 0;
-  ASSERT_TRUE(s.Search(r, &res).ok());
+  ASSERT_OK(s.Search(r, &res));
   EXPECT_FALSE(res.deadline_exceeded);
 }
 
@@ -475,24 +476,24 @@ TEST_F(SearchTest, NewestRowsFirstThenEveryText) {
   r.unique = true;
   r.filter.limit = 3;
   SearchResult res;
-  ASSERT_TRUE(s.Search(r, &res).ok());
+  ASSERT_OK(s.Search(r, &res));
   std::vector<std::string> texts;
   for (const auto& h : res.hits) texts.push_back(h.record.command);
   EXPECT_EQ(texts, (std::vector<std::string>{"cmd 41", "cmd 31", "cmd 21"})) << "both words, in any order";
   r.query = "needle";
-  ASSERT_TRUE(s.Search(r, &res).ok());
+  ASSERT_OK(s.Search(r, &res));
   ASSERT_EQ(res.hits.size(), 1u);
   EXPECT_EQ(res.hits[0].record.seq, 1u);
   r.unique = false;
   r.query = "Needle";
-  ASSERT_TRUE(s.Search(r, &res).ok());
+  ASSERT_OK(s.Search(r, &res));
   EXPECT_TRUE(res.hits.empty());
 }
 
 TEST_F(SearchTest, Details) {
   Searcher s(*ix_);
   CommandDetails d;
-  ASSERT_TRUE(s.Details("git status", &d).ok());
+  ASSERT_OK(s.Details("git status", &d));
   EXPECT_EQ(d.uses, 2u);
   EXPECT_EQ(d.failures, 0u);
   EXPECT_EQ(d.first_ns, 1000 * kSec);
@@ -500,7 +501,7 @@ TEST_F(SearchTest, Details) {
   EXPECT_TRUE(d.before.empty());
   using P = std::vector<std::pair<std::string, uint32_t>>;
   EXPECT_EQ(d.after, (P{{"git commit -m 'Fix bug'", 1}, {"docker ps", 1}}));
-  ASSERT_TRUE(s.Details("git commit -m 'Fix bug'", &d).ok());
+  ASSERT_OK(s.Details("git commit -m 'Fix bug'", &d));
   EXPECT_EQ(d.before, (P{{"git status", 1}})) << "the commit before it is itself and does not count";
   EXPECT_EQ(d.after, (P{{"make test", 1}}));
   EXPECT_TRUE(s.Details("never ran", &d).IsNotFound());
@@ -508,13 +509,13 @@ TEST_F(SearchTest, Details) {
 
 TEST(SearchNames, ModesAndRanks) {
   SearchMode m;
-  EXPECT_TRUE(ParseSearchMode("fuzzy", &m).ok());
+  EXPECT_OK(ParseSearchMode("fuzzy", &m));
   EXPECT_EQ(m, SearchMode::kFuzzy);
   EXPECT_EQ(SearchModeName(SearchMode::kRegex), "regex");
   EXPECT_EQ(ParseSearchMode("glob", &m).message(),
             "unknown search mode 'glob': expected substring, prefix, fuzzy, regex or exact");
   RankMode r;
-  EXPECT_TRUE(ParseRankMode("frecency", &r).ok());
+  EXPECT_OK(ParseRankMode("frecency", &r));
   EXPECT_EQ(RankModeName(r), "frecency");
   EXPECT_EQ(ParseRankMode("best", &r).message(), "unknown ranking 'best': expected recent or frecency");
 }

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/core/secret_cases.h"
+#include "tests/status_assert.h"
 
 namespace tb {
 namespace {
@@ -22,7 +23,7 @@ using secret_cases::kTruePositives;
 std::unique_ptr<SecretMasker> MakeMasker(const Config& cfg = Config{}) {
   std::unique_ptr<SecretMasker> m;
   Status s = SecretMasker::Create(cfg, &m);
-  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_OK(s) << s.ToString();
   return m;
 }
 

@@ -14,6 +14,7 @@
 #include "core/analytics/patterns.h"
 #include "core/analytics/suggest.h"
 #include "core/views/sequences_view.h"
+#include "tests/status_assert.h"
 
 namespace tb {
 namespace {
@@ -187,7 +188,7 @@ TEST(SequencesQueryTest, PatternsAreThoseOfThePlainCounters) {
           q.limit = limit;
           q.min_confidence = conf;
           std::vector<Pattern> got;
-          ASSERT_TRUE(ListPatterns(m.counters, q, &got).ok());
+          ASSERT_OK(ListPatterns(m.counters, q, &got));
           EXPECT_EQ(got, PlainPatterns(m, q))
               << "seed " << seed << " support " << support << " limit " << limit << " confidence " << conf;
         }
@@ -229,7 +230,7 @@ TEST(SequencesQueryTest, ReadsATemplateWhoseBoundTiesTheLimit) {
   q.min_support = 1;
   q.limit = 1;
   std::vector<Pattern> got;
-  ASSERT_TRUE(ListPatterns(m, q, &got).ok());
+  ASSERT_OK(ListPatterns(m, q, &got));
   EXPECT_EQ(got, (std::vector<Pattern>{Pattern{{"a", "b"}, 2, 1.0}}));
 }
 
@@ -245,7 +246,7 @@ TEST(SequencesQueryTest, FollowersAreThoseOfThePlainCounters) {
   for (const auto& [context, followers] : want) {
     std::vector<std::string_view> ctx(context.begin(), context.end());
     TopCounts got;
-    ASSERT_TRUE(TopFollowers(m.counters, ctx, 0, &got).ok());
+    ASSERT_OK(TopFollowers(m.counters, ctx, 0, &got));
     std::map<std::string, uint64_t> seen(got.top.begin(), got.top.end());
     EXPECT_EQ(seen, followers) << testing::PrintToString(context);
     uint64_t total = 0;
@@ -259,7 +260,7 @@ TEST(SequencesQueryTest, FollowersAreThoseOfThePlainCounters) {
       if (k.first == dir) expect[k.second] = count;
     }
     TopCounts got;
-    ASSERT_TRUE(TopInDirectory(m.counters, dir, 0, &got).ok());
+    ASSERT_OK(TopInDirectory(m.counters, dir, 0, &got));
     std::map<std::string, uint64_t> seen(got.top.begin(), got.top.end());
     EXPECT_EQ(seen, expect) << dir;
   }

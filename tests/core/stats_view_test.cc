@@ -8,6 +8,7 @@
 
 #include "core/analytics/stats_counters.h"
 #include "core/views/history_view.h"
+#include "tests/status_assert.h"
 
 namespace tb {
 namespace {
@@ -224,7 +225,7 @@ TEST(StatsViewTest, RemovalGivesWhatAReplayGives) {
   RemovalInput in;
   in.seq = 7;
   in.records = recs;
-  ASSERT_TRUE(v.ApplyRemoval(in, all, all).ok());
+  ASSERT_OK(v.ApplyRemoval(in, all, all));
   MemViews replay(v);
   v.Apply(In(a), replay);
   EXPECT_EQ(all.kv, replay.kv);

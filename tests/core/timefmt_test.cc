@@ -1,4 +1,5 @@
 #include "core/timefmt.h"
+#include "tests/status_assert.h"
 
 #include <gtest/gtest.h>
 
@@ -48,7 +49,7 @@ class ScopedTz {
 int64_t Parse(const std::string& text, int64_t now = kNow) {
   int64_t out = 0;
   Status st = ParseTime(text, now, &out);
-  EXPECT_TRUE(st.ok()) << text << ": " << st.ToString();
+  EXPECT_OK(st) << text << ": " << st.ToString();
   return out;
 }
 

@@ -16,6 +16,7 @@
 #include "core/views/history_view.h"
 #include "core/views/ids_view.h"
 #include "core/views/registry.h"
+#include "tests/status_assert.h"
 
 namespace tb {
 namespace {
@@ -572,7 +573,7 @@ TEST(ProjectorTest, JoinsAFinishToAStartInTheSameBatch) {
   std::vector<Event> events = {Started(EventId{9, 1}, 1, 100, "cargo build"),
                                Recorded(EventId{9, 2}, 2, 110, "ls", 0),
                                Finished(EventId{9, 3}, 3, 130, EventId{9, 1}, 101, 30)};
-  ASSERT_TRUE(h.Apply(events).ok());
+  ASSERT_OK(h.Apply(events));
   EXPECT_EQ(h.resolver.calls, 0) << "a start in the batch needs no lookup";
   ASSERT_EQ(h.spy.seen.size(), 3u);
   EXPECT_EQ(h.spy.seen[0].start, nullptr);
@@ -601,7 +602,7 @@ TEST(ProjectorTest, JoinsAFinishThroughTheResolver) {
   h.resolver.starts[start.id] = start;
   std::vector<Event> events = {Recorded(EventId{9, 10}, 10, 90, "ls", 0),
                                Finished(EventId{9, 11}, 11, 95, EventId{5, 4}, 0, 7)};
-  ASSERT_TRUE(h.Apply(events).ok());
+  ASSERT_OK(h.Apply(events));
   EXPECT_EQ(h.resolver.calls, 1);
   ASSERT_EQ(h.resolver.asked.size(), 1u);
   EXPECT_EQ(h.resolver.asked[0], (EventId{5, 4}));
@@ -619,7 +620,7 @@ TEST(ProjectorTest, JoinsAFinishThroughTheResolver) {
 TEST(ProjectorTest, IgnoresAnUnknownStart) {
   Harness h;
   std::vector<Event> events = {Finished(EventId{9, 1}, 1, 10, EventId{77, 77}, 3, 1)};
-  ASSERT_TRUE(h.Apply(events).ok());
+  ASSERT_OK(h.Apply(events));
   EXPECT_EQ(h.resolver.calls, 1);
   ASSERT_EQ(h.spy.seen.size(), 1u);
   EXPECT_EQ(h.spy.seen[0].start, nullptr);
@@ -646,17 +647,17 @@ TEST(ProjectorTest, PropagatesAResolverError) {
 TEST(ProjectorTest, StartsDoNotLeakIntoTheNextBatch) {
   Harness h;
   std::vector<Event> first = {Started(EventId{9, 1}, 1, 100, "vim")};
-  ASSERT_TRUE(h.Apply(first).ok());
+  ASSERT_OK(h.Apply(first));
   // The next batch's finish must be resolved afresh (the storage would find
   // the start through the ids view); here the resolver does not know it.
   std::vector<Event> second = {Finished(EventId{9, 2}, 2, 120, EventId{9, 1}, 0, 20)};
-  ASSERT_TRUE(h.Apply(second).ok());
+  ASSERT_OK(h.Apply(second));
   EXPECT_EQ(h.resolver.calls, 1);
   ASSERT_EQ(h.spy.seen.size(), 2u);
   EXPECT_EQ(h.spy.seen[1].start, nullptr);
   // With the resolver knowing it, the join happens.
   h.resolver.starts[first[0].id] = first[0];
-  ASSERT_TRUE(h.Apply(second).ok());
+  ASSERT_OK(h.Apply(second));
   ASSERT_EQ(h.spy.seen.size(), 3u);
   ASSERT_NE(h.spy.seen[2].start, nullptr);
   EXPECT_EQ(h.spy.seen[2].start_seq, 1u);
@@ -670,7 +671,7 @@ TEST(ProjectorTest, TwoFinishesInOneBatchEachFindTheirStart) {
   std::vector<Event> events = {Started(EventId{9, 10}, 10, 100, "new"),
                                Finished(EventId{9, 11}, 11, 101, EventId{3, 3}, 1, 1),
                                Finished(EventId{9, 12}, 12, 102, EventId{9, 10}, 2, 2)};
-  ASSERT_TRUE(h.Apply(events).ok());
+  ASSERT_OK(h.Apply(events));
   ASSERT_EQ(h.spy.seen.size(), 3u);
   EXPECT_EQ(h.spy.seen[1].start_seq, 3u);
   EXPECT_EQ(h.spy.seen[1].start_command, "old");

@@ -5,6 +5,7 @@
 #include "core/analytics/workflows.h"
 #include "core/codec.h"
 #include "core/views/workflows_view.h"
+#include "tests/status_assert.h"
 
 namespace tb {
 namespace {
@@ -22,7 +23,7 @@ TEST(WorkflowEventTest, RoundTrips) {
   std::string bytes;
   EncodeEvent(saved, &bytes);
   Event back;
-  ASSERT_TRUE(DecodeEvent(bytes, &back).ok());
+  ASSERT_OK(DecodeEvent(bytes, &back));
   EXPECT_EQ(back, saved);
 
   Event deleted;
@@ -30,7 +31,7 @@ TEST(WorkflowEventTest, RoundTrips) {
   deleted.id = EventId{7, 10};
   deleted.name = "deploy";
   EncodeEvent(deleted, &bytes);
-  ASSERT_TRUE(DecodeEvent(bytes, &back).ok());
+  ASSERT_OK(DecodeEvent(bytes, &back));
   EXPECT_EQ(back, deleted);
   EXPECT_TRUE(back.steps.empty());
 }
@@ -46,9 +47,9 @@ TEST(WorkflowEventTest, ViewValue) {
 }
 
 TEST(WorkflowEventTest, Names) {
-  EXPECT_TRUE(ValidateWorkflowName("a").ok());
-  EXPECT_TRUE(ValidateWorkflowName(std::string(64, 'z')).ok());
-  EXPECT_TRUE(ValidateWorkflowName("A.b_c-9").ok());
+  EXPECT_OK(ValidateWorkflowName("a"));
+  EXPECT_OK(ValidateWorkflowName(std::string(64, 'z')));
+  EXPECT_OK(ValidateWorkflowName("A.b_c-9"));
   EXPECT_EQ(ValidateWorkflowName("").message(), "invalid workflow name '': use 1-64 letters, digits, '.', '_' or '-'");
   EXPECT_TRUE(ValidateWorkflowName(std::string(65, 'z')).IsInvalidArgument());
   for (const char* bad : {"a b", "a/b", "ä", "a;b", "-"}) {

@@ -6,6 +6,7 @@
 
 #include "storage/admin.h"
 #include "tests/storage/store_test_util.h"
+#include "tests/status_assert.h"
 
 namespace tb {
 namespace {
@@ -30,10 +31,10 @@ std::vector<Event> Commands(int n, int64_t t0) {
 
 void ExpectVerifies(Store& s) {
   LogVerifyReport r;
-  ASSERT_TRUE(s.VerifyLog(&r).ok());
+  ASSERT_OK(s.VerifyLog(&r));
   EXPECT_TRUE(r.ok()) << (r.problems.empty() ? "" : r.problems[0]);
   std::vector<ViewDiff> diffs;
-  ASSERT_TRUE(s.VerifyViews(&diffs).ok());
+  ASSERT_OK(s.VerifyViews(&diffs));
   EXPECT_TRUE(diffs.empty());
 }
 
@@ -41,21 +42,21 @@ TEST(AdminTest, RetentionFloorIsAcceptedByVerifyLogAndSurvivesReopen) {
   TempDir dir;
   {
     std::unique_ptr<Store> s;
-    ASSERT_TRUE(OpenStore(dir.path(), Access::kReadWrite, &s).ok());
+    ASSERT_OK(OpenStore(dir.path(), Access::kReadWrite, &s));
     auto evs = Commands(100, 1'000'000'000'000'000'000LL);
-    ASSERT_TRUE(s->Append(evs, true).ok());
+    ASSERT_OK(s->Append(evs, true));
     RetentionPolicy p;
     p.max_events = 40;
     RetentionPlan plan;
-    ASSERT_TRUE(PlanRetention(*s, p, 0, &plan).ok());
+    ASSERT_OK(PlanRetention(*s, p, 0, &plan));
     EXPECT_EQ(plan.floor_after, 60u);
     EXPECT_EQ(plan.by_count, 60u);
-    ASSERT_TRUE(ApplyRetention(*s, plan).ok());
+    ASSERT_OK(ApplyRetention(*s, plan));
     EXPECT_EQ(s->log_floor(), 60u);
     ExpectVerifies(*s);
   }
   std::unique_ptr<Store> s;
-  ASSERT_TRUE(OpenStore(dir.path(), Access::kReadWrite, &s).ok());
+  ASSERT_OK(OpenStore(dir.path(), Access::kReadWrite, &s));
   EXPECT_EQ(s->log_floor(), 60u);
   EXPECT_EQ(s->head(), 100u);
   ExpectVerifies(*s);
@@ -63,13 +64,13 @@ TEST(AdminTest, RetentionFloorIsAcceptedByVerifyLogAndSurvivesReopen) {
   RetentionPolicy p;
   p.max_age_ns = 1;
   RetentionPlan plan;
-  ASSERT_TRUE(PlanRetention(*s, p, 2'000'000'000'000'000'000LL, &plan).ok());
+  ASSERT_OK(PlanRetention(*s, p, 2'000'000'000'000'000'000LL, &plan));
   EXPECT_EQ(plan.by_age, 40u);
-  ASSERT_TRUE(ApplyRetention(*s, plan).ok());
+  ASSERT_OK(ApplyRetention(*s, plan));
   ExpectVerifies(*s);
   // New events continue after head.
   auto more = Commands(3, 3'000'000'000'000'000'000LL);
-  ASSERT_TRUE(s->Append(more, true).ok());
+  ASSERT_OK(s->Append(more, true));
   EXPECT_EQ(more[0].seq, 101u);
   ExpectVerifies(*s);
 }
@@ -77,20 +78,20 @@ TEST(AdminTest, RetentionFloorIsAcceptedByVerifyLogAndSurvivesReopen) {
 TEST(AdminTest, RollbackMovesHeadBackAndRebuildsViews) {
   TempDir dir;
   std::unique_ptr<Store> s;
-  ASSERT_TRUE(OpenStore(dir.path(), Access::kReadWrite, &s).ok());
+  ASSERT_OK(OpenStore(dir.path(), Access::kReadWrite, &s));
   auto evs = Commands(50, 1'000'000'000'000'000'000LL);
-  ASSERT_TRUE(s->Append(evs, true).ok());
+  ASSERT_OK(s->Append(evs, true));
   uint64_t at = 0;
-  ASSERT_TRUE(SeqAtTime(*s, evs[19].time_ns, &at).ok());
+  ASSERT_OK(SeqAtTime(*s, evs[19].time_ns, &at));
   EXPECT_EQ(at, 20u);
   RollbackResult r;
-  ASSERT_TRUE(Rollback(*s, 20, evs[0].time_ns, &r).ok());
+  ASSERT_OK(Rollback(*s, 20, evs[0].time_ns, &r));
   EXPECT_EQ(r.removed, 30u);
   EXPECT_EQ(s->head(), 20u);
   EXPECT_FALSE(r.safety.name.empty());
   ExpectVerifies(*s);
   std::vector<SnapshotEntry> snaps;
-  ASSERT_TRUE(ListSnapshots(dir.path(), &snaps).ok());
+  ASSERT_OK(ListSnapshots(dir.path(), &snaps));
   ASSERT_EQ(snaps.size(), 1u);
   EXPECT_EQ(snaps[0].head, 50u);
   EXPECT_EQ(snaps[0].reason, "before-rollback");
@@ -101,12 +102,12 @@ TEST(AdminTest, ReplayOfAnExportAfterRetentionKeepsSeqsAndFloor) {
   std::string file = dir.Sub("x.tblog");
   {
     std::unique_ptr<Store> s;
-    ASSERT_TRUE(OpenStore(dir.Sub("a"), Access::kReadWrite, &s).ok());
+    ASSERT_OK(OpenStore(dir.Sub("a"), Access::kReadWrite, &s));
     auto evs = Commands(30, 1'000'000'000'000'000'000LL);
-    ASSERT_TRUE(s->Append(evs, true).ok());
-    ASSERT_TRUE(s->DropLogThrough(10).ok());
+    ASSERT_OK(s->Append(evs, true));
+    ASSERT_OK(s->DropLogThrough(10));
     ExportStats st;
-    ASSERT_TRUE(ExportLog(*s, file, 0, UINT64_MAX, 1, &st).ok());
+    ASSERT_OK(ExportLog(*s, file, 0, UINT64_MAX, 1, &st));
     EXPECT_EQ(st.events, 20u);
     EXPECT_EQ(st.first_seq, 11u);
   }
@@ -115,14 +116,14 @@ TEST(AdminTest, ReplayOfAnExportAfterRetentionKeepsSeqsAndFloor) {
   o.into = dir.Sub("b");
   o.until_seq = 25;
   ReplayStats st;
-  ASSERT_TRUE(Replay(o, &st).ok());
+  ASSERT_OK(Replay(o, &st));
   EXPECT_EQ(st.events, 15u);
   std::unique_ptr<Store> b;
-  ASSERT_TRUE(OpenStore(dir.Sub("b"), Access::kReadWrite, &b).ok());
+  ASSERT_OK(OpenStore(dir.Sub("b"), Access::kReadWrite, &b));
   EXPECT_EQ(b->log_floor(), 10u);
   EXPECT_EQ(b->head(), 25u);
   Event ev;
-  ASSERT_TRUE(b->reader().GetEvent(11, &ev).ok());
+  ASSERT_OK(b->reader().GetEvent(11, &ev));
   EXPECT_EQ(ev.command, "c10");
   ExpectVerifies(*b);
 }

@@ -30,6 +30,7 @@
 #include "core/views/commands_view.h"
 #include "storage/store.h"
 #include "tests/storage/store_test_util.h"
+#include "tests/status_assert.h"
 
 extern char** environ;
 
@@ -250,11 +251,11 @@ void KillAndReap(const Child& c, const std::string& log) {
 void VerifyStore(const std::string& dir, uint64_t* head) {
   std::unique_ptr<Store> store;
   Status s = OpenStore(dir, Access::kReadWrite, &store);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s) << s.ToString();
   *head = store->head();
   LogVerifyReport r;
   s = store->VerifyLog(&r);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s) << s.ToString();
   std::string problems;
   for (const auto& p : r.problems) problems += "\n  " + p;
   EXPECT_TRUE(r.ok()) << problems;
@@ -266,13 +267,13 @@ void VerifyStore(const std::string& dir, uint64_t* head) {
   }
   std::vector<ViewDiff> diffs;
   s = store->VerifyViews(&diffs);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s) << s.ToString();
   for (const auto& d : diffs) {
     ADD_FAILURE() << "view " << d.view << " differs from a replay: missing " << d.missing << " extra "
                   << d.extra << " different " << d.different << " first key " << d.first_key_hex;
   }
   std::vector<ViewInfo> views;
-  ASSERT_TRUE(store->Views(&views).ok());
+  ASSERT_OK(store->Views(&views));
   for (const auto& v : views) {
     EXPECT_EQ(v.applied_seq, *head) << v.name;
     EXPECT_EQ(v.stored_version, v.code_version) << v.name;
@@ -317,7 +318,7 @@ std::map<std::string, CommandStats> FillStore(const std::string& dir) {
   std::map<std::string, CommandStats> stats;
   std::unique_ptr<Store> store;
   Status s = OpenStore(dir, Access::kReadWrite, &store);
-  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_OK(s) << s.ToString();
   if (!s.ok()) return stats;
   std::mt19937_64 rng(kSeed);
   uint64_t counter = 1;
@@ -325,7 +326,7 @@ std::map<std::string, CommandStats> FillStore(const std::string& dir) {
   int64_t clock = 1'700'000'000'000'000'000;
   for (int i = 0; i < 200; ++i) {
     std::vector<Event> batch = RandomBatch(rng, 0xFEED, &counter, &open_starts, &clock);
-    EXPECT_TRUE(store->Append(batch, false).ok());
+    EXPECT_OK(store->Append(batch, false));
   }
   for (const auto& cmd : Vocabulary()) {
     std::string v;
@@ -377,7 +378,7 @@ TEST(CrashTest, KillRightAfterARebuildLosesNothingAndCountsNothingTwice) {
   uint64_t head = 0;
   VerifyStore(dir, &head);
   std::unique_ptr<Store> store;
-  ASSERT_TRUE(OpenStore(dir, Access::kReadOnly, &store).ok());
+  ASSERT_OK(OpenStore(dir, Access::kReadOnly, &store));
   EXPECT_EQ(Describe(ReadStats(*store)), Describe(before));
 }
 
@@ -403,7 +404,7 @@ TEST(CrashTest, KillRightAfterAMigrationOnOpenLosesNothing) {
   uint64_t head = 0;
   VerifyStore(dir, &head);
   std::unique_ptr<Store> store;
-  ASSERT_TRUE(OpenStore(dir, Access::kReadOnly, &store).ok());
+  ASSERT_OK(OpenStore(dir, Access::kReadOnly, &store));
   EXPECT_EQ(Describe(ReadStats(*store)), Describe(before));
 }
 

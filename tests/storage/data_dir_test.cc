@@ -23,6 +23,7 @@
 #include "core/history_query.h"
 #include "storage/store.h"
 #include "tests/storage/store_test_util.h"
+#include "tests/status_assert.h"
 
 namespace tb {
 namespace {
@@ -195,7 +196,7 @@ TEST(DataDirTest, WhatAnInterruptedCreationLeavesIsANewStore) {
     WriteFile(dir + "/TERMBRAIN.tmp", "termbrain-st");
     bool exists = true;
     StoreIdentity id;
-    ASSERT_TRUE(InspectDataDir(dir, &exists, &id).ok());
+    ASSERT_OK(InspectDataDir(dir, &exists, &id));
     EXPECT_FALSE(exists) << "lock '" << lock << "'";
   }
 }
@@ -216,11 +217,11 @@ class DataDirIdentityTest : public ::testing::Test {
     dir_ = tmp_.Sub("store");
     std::unique_ptr<Store> store;
     Status s = OpenStore(dir_, Access::kReadWrite, &store);
-    ASSERT_TRUE(s.ok()) << s.ToString();
+    ASSERT_OK(s) << s.ToString();
     Event ev;
     ev.command = "ls";
     std::vector<Event> batch = {ev};
-    ASSERT_TRUE(store->Append(batch, true).ok());
+    ASSERT_OK(store->Append(batch, true));
     store.reset();
     identity_ = ReadAll(dir_ + "/TERMBRAIN");
     auto pos = identity_.find("store_id ");
@@ -237,7 +238,7 @@ TEST_F(DataDirIdentityTest, FreshIdentityFileFormat) {
   EXPECT_EQ(identity_, "termbrain-store\nformat 1\nstore_id " + store_id_ + "\n");
   bool exists = false;
   StoreIdentity id;
-  ASSERT_TRUE(InspectDataDir(dir_, &exists, &id).ok());
+  ASSERT_OK(InspectDataDir(dir_, &exists, &id));
   EXPECT_TRUE(exists);
   EXPECT_EQ(id.format, 1);
   EXPECT_EQ(id.store_id, store_id_);
@@ -290,17 +291,17 @@ TEST(DataDirTest, MissingAndEmptyDirectoriesMayBeCreated) {
   TempDir tmp;
   bool exists = true;
   StoreIdentity id;
-  ASSERT_TRUE(InspectDataDir(tmp.Sub("missing"), &exists, &id).ok());
+  ASSERT_OK(InspectDataDir(tmp.Sub("missing"), &exists, &id));
   EXPECT_FALSE(exists);
   EXPECT_FALSE(fs::exists(tmp.Sub("missing")));
   exists = true;
-  ASSERT_TRUE(InspectDataDir(tmp.path(), &exists, &id).ok());
+  ASSERT_OK(InspectDataDir(tmp.path(), &exists, &id));
   EXPECT_FALSE(exists);
-  ASSERT_TRUE(CreateDataDir(tmp.Sub("new/deeper"), &id).ok());
+  ASSERT_OK(CreateDataDir(tmp.Sub("new/deeper"), &id));
   EXPECT_EQ(id.format, kStoreFormatVersion);
   EXPECT_EQ(id.store_id.size(), 32u);
   StoreIdentity again;
-  ASSERT_TRUE(InspectDataDir(tmp.Sub("new/deeper"), &exists, &again).ok());
+  ASSERT_OK(InspectDataDir(tmp.Sub("new/deeper"), &exists, &again));
   EXPECT_TRUE(exists);
   EXPECT_EQ(again.store_id, id.store_id);
   EXPECT_FALSE(fs::exists(tmp.Sub("new/deeper/TERMBRAIN.tmp")));
@@ -336,7 +337,7 @@ TEST(DirLockTest, SecondHolderInAnotherProcessGetsBusyNamingTheFirst) {
   TempDir tmp;
   const std::string holder = "pid " + std::to_string(::getpid()) + ": tb record --command sleep";
   DirLock lock;
-  ASSERT_TRUE(lock.Acquire(tmp.path(), holder, 0).ok());
+  ASSERT_OK(lock.Acquire(tmp.path(), holder, 0));
   EXPECT_TRUE(lock.held());
   EXPECT_EQ(ReadLockHolder(tmp.path()), holder);
 
@@ -369,7 +370,7 @@ TEST(DirLockTest, ReleasedLockCanBeTakenAndHolderCleared) {
   TempDir tmp;
   {
     DirLock lock;
-    ASSERT_TRUE(lock.Acquire(tmp.path(), "first holder", 0).ok());
+    ASSERT_OK(lock.Acquire(tmp.path(), "first holder", 0));
     // Another open file description in this process conflicts too.
     DirLock same_process;
     Status s = same_process.Acquire(tmp.path(), "second", 0);
@@ -390,7 +391,7 @@ TEST(DirLockTest, ReleasedLockCanBeTakenAndHolderCleared) {
   EXPECT_EQ(report, "ok:child holder");
   // A shorter holder text replaces a longer one entirely.
   DirLock again;
-  ASSERT_TRUE(again.Acquire(tmp.path(), "x", 0).ok());
+  ASSERT_OK(again.Acquire(tmp.path(), "x", 0));
   EXPECT_EQ(ReadLockHolder(tmp.path()), "x");
 }
 
@@ -420,7 +421,7 @@ TEST(DirLockTest, LockDiesWithItsProcess) {
   int status;
   ::waitpid(pid, &status, 0);
   Status s = mine.Acquire(tmp.path(), "parent", 1000);
-  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_OK(s) << s.ToString();
 }
 
 // ------------------------------------------------------------ stores in use
@@ -430,12 +431,12 @@ TEST(StoreLockTest, AnotherProcessHoldingTheStore) {
   const std::string dir = tmp.Sub("store");
   {
     std::unique_ptr<Store> store;
-    ASSERT_TRUE(OpenStore(dir, Access::kReadWrite, &store).ok());
+    ASSERT_OK(OpenStore(dir, Access::kReadWrite, &store));
     Event ev;
     ev.command = "echo from parent";
     ev.time_ns = 1000;
     std::vector<Event> batch = {ev};
-    ASSERT_TRUE(store->Append(batch, true).ok());
+    ASSERT_OK(store->Append(batch, true));
   }
   const std::string holder = "pid 4242: tb import --from child";
   int ready[2], go[2];
@@ -470,17 +471,17 @@ TEST(StoreLockTest, AnotherProcessHoldingTheStore) {
     // kAuto falls back to read-only and sees the child's write.
     std::unique_ptr<Store> ro;
     Status s = OpenStore(dir, Access::kAuto, &ro);
-    ASSERT_TRUE(s.ok()) << s.ToString();
+    ASSERT_OK(s) << s.ToString();
     EXPECT_TRUE(ro->read_only());
     EXPECT_EQ(ro->head(), 2u);
     std::vector<std::string> commands;
-    ASSERT_TRUE(QueryHistory(ro->reader(), {}, [&](const HistoryRecord& r) {
+    ASSERT_OK(QueryHistory(ro->reader(), {}, [&](const HistoryRecord& r) {
                   commands.push_back(r.command);
                   return true;
-                }).ok());
+                }));
     EXPECT_EQ(commands, (std::vector<std::string>{"echo from child", "echo from parent"}));
     StoreInfo info;
-    ASSERT_TRUE(ro->Info(&info).ok());
+    ASSERT_OK(ro->Info(&info));
     EXPECT_TRUE(info.read_only);
     EXPECT_EQ(info.lock_holder, holder);
     std::vector<Event> batch(1);
@@ -504,7 +505,7 @@ TEST(StoreLockTest, AnotherProcessHoldingTheStore) {
   }
   {
     std::unique_ptr<Store> ro;
-    ASSERT_TRUE(OpenStore(dir, Access::kReadOnly, &ro).ok());
+    ASSERT_OK(OpenStore(dir, Access::kReadOnly, &ro));
     EXPECT_EQ(ro->head(), 2u);
   }
   c = 'G';
@@ -518,14 +519,14 @@ TEST(StoreLockTest, AnotherProcessHoldingTheStore) {
   // The lock went with the child; the store is whole.
   std::unique_ptr<Store> rw;
   Status s = OpenStore(dir, Access::kReadWrite, &rw);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s) << s.ToString();
   EXPECT_FALSE(rw->read_only());
   EXPECT_EQ(rw->head(), 2u);
   LogVerifyReport r;
-  ASSERT_TRUE(rw->VerifyLog(&r).ok());
+  ASSERT_OK(rw->VerifyLog(&r));
   EXPECT_TRUE(r.ok());
   std::vector<ViewDiff> diffs;
-  ASSERT_TRUE(rw->VerifyViews(&diffs).ok());
+  ASSERT_OK(rw->VerifyViews(&diffs));
   EXPECT_TRUE(diffs.empty());
 }
 

@@ -8,6 +8,7 @@
 
 #include "core/import/existing_records.h"
 #include "tests/storage/store_fixture.h"
+#include "tests/status_assert.h"
 
 namespace tb {
 namespace {
@@ -66,9 +67,9 @@ TEST_F(ExistingRecordsTest, SameTextAndTimeFromBeforeTheImportOnly) {
   std::vector<ChunkRecord> records;
   for (const Event& ev : chunk) records.push_back(ChunkRecord{&ev, false});
   std::vector<bool> existing;
-  ASSERT_TRUE(FindExisting(store_->reader(), before, records, &existing).ok());
+  ASSERT_OK(FindExisting(store_->reader(), before, records, &existing));
   EXPECT_EQ(existing, (std::vector<bool>{true, false, false, false, true, false}));
-  ASSERT_TRUE(FindExisting(store_->reader(), 0, records, &existing).ok());
+  ASSERT_OK(FindExisting(store_->reader(), 0, records, &existing));
   EXPECT_EQ(existing, std::vector<bool>(6, false)) << "an empty store before the import has nothing";
 }
 
@@ -85,7 +86,7 @@ TEST_F(ExistingRecordsTest, KeptIdsKnownToTheStoreOrRepeatedInTheChunk) {
   std::vector<ChunkRecord> records;
   for (const Event& ev : chunk) records.push_back(ChunkRecord{&ev, true});
   std::vector<bool> existing;
-  ASSERT_TRUE(FindExisting(store_->reader(), 0, records, &existing).ok());
+  ASSERT_OK(FindExisting(store_->reader(), 0, records, &existing));
   EXPECT_EQ(existing, (std::vector<bool>{true, false, true, false}));
 }
 

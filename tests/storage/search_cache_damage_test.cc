@@ -14,15 +14,10 @@
 #include "core/search/search.h"
 #include "storage/search_cache.h"
 #include "tests/storage/store_fixture.h"
+#include "tests/status_assert.h"
 
 namespace tb {
 namespace {
-
-#define ASSERT_OK(expr)                                \
-  do {                                                 \
-    Status _s = (expr);                                \
-    ASSERT_TRUE(_s.ok()) << #expr << ": " << _s.ToString(); \
-  } while (0)
 
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -144,7 +139,7 @@ class SearchCacheDamageTest : public StoreTest {
   SearchCacheAction LoadAction() {
     std::unique_ptr<SearchCache> c;
     Status s = SearchCache::Load(*store_, Options(), &c);
-    EXPECT_TRUE(s.ok()) << s.ToString();
+    EXPECT_OK(s) << s.ToString();
     return c ? c->action() : SearchCacheAction::kFresh;
   }
   // What `tb search` prints for `r` (tools/search_backend.cc), as lines.

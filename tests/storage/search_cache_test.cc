@@ -11,6 +11,7 @@
 
 #include "core/search/search.h"
 #include "tests/storage/store_fixture.h"
+#include "tests/status_assert.h"
 
 namespace tb {
 namespace {
@@ -22,7 +23,7 @@ class SearchCacheTest : public StoreTest {
     SearchCacheOptions o;
     o.max_overlay = max_overlay;
     Status s = SearchCache::Load(*store_, o, &c);
-    EXPECT_TRUE(s.ok()) << s.ToString();
+    EXPECT_OK(s) << s.ToString();
     return c;
   }
   // What the engine returns for `f` (no query), as records.
@@ -31,17 +32,17 @@ class SearchCacheTest : public StoreTest {
     SearchRequest r;
     r.filter = f;
     SearchResult res;
-    EXPECT_TRUE(s.Search(r, &res).ok());
+    EXPECT_OK(s.Search(r, &res));
     std::vector<HistoryRecord> out;
     for (auto& h : res.hits) out.push_back(h.record);
     return out;
   }
   std::vector<HistoryRecord> Views(const HistoryFilter& f) {
     std::vector<HistoryRecord> out;
-    EXPECT_TRUE(QueryHistory(store_->reader(), f, [&](const HistoryRecord& r) {
+    EXPECT_OK(QueryHistory(store_->reader(), f, [&](const HistoryRecord& r) {
       out.push_back(r);
       return true;
-    }).ok());
+    }));
     return out;
   }
 };
@@ -113,9 +114,9 @@ TEST_F(SearchCacheTest, ForgetRebuildsWithoutTheRecord) {
   EXPECT_EQ(c->action(), SearchCacheAction::kRebuilt);
   EXPECT_EQ(Engine(*c, {}), Views({}));
   for (size_t r = 0; r < c->index().rows(); ++r) EXPECT_NE(c->index().seq(r), 1u);
-  ASSERT_TRUE(RemoveSearchCache(dir_).ok());
+  ASSERT_OK(RemoveSearchCache(dir_));
   EXPECT_FALSE(std::filesystem::exists(SearchCachePath(dir_)));
-  ASSERT_TRUE(RemoveSearchCache(dir_).ok()) << "absent is fine";
+  ASSERT_OK(RemoveSearchCache(dir_)) << "absent is fine";
 }
 
 TEST_F(SearchCacheTest, DamagedOrForeignFilesAreRebuilt) {
@@ -134,7 +135,7 @@ TEST_F(SearchCacheTest, DamagedOrForeignFilesAreRebuilt) {
   std::unique_ptr<Store> other = SameEventsInAnotherStore(other_dir);
   ASSERT_NE(other, nullptr);
   std::unique_ptr<SearchCache> oc;
-  ASSERT_TRUE(SearchCache::Load(*other, {}, &oc).ok());
+  ASSERT_OK(SearchCache::Load(*other, {}, &oc));
   std::filesystem::copy_file(SearchCachePath(other_dir), mine, std::filesystem::copy_options::overwrite_existing);
   EXPECT_EQ(Load()->action(), SearchCacheAction::kRebuilt);
 }
@@ -144,7 +145,7 @@ TEST_F(SearchCacheTest, ReadOnlyDirStillSearches) {
   std::unique_ptr<SearchCache> c;
   SearchCacheOptions o;
   o.write = false;
-  ASSERT_TRUE(SearchCache::Load(*store_, o, &c).ok());
+  ASSERT_OK(SearchCache::Load(*store_, o, &c));
   EXPECT_EQ(c->action(), SearchCacheAction::kRebuilt);
   EXPECT_FALSE(std::filesystem::exists(SearchCachePath(dir_)));
   EXPECT_EQ(Engine(*c, {}), Views({}));

@@ -15,18 +15,13 @@
 #include <vector>
 
 #include "tests/storage/store_test_util.h"
+#include "tests/status_assert.h"
 
 namespace tb {
 namespace {
 
 namespace fs = std::filesystem;
 using testutil::TempDir;
-
-#define ASSERT_OK(expr)                                \
-  do {                                                 \
-    Status _s = (expr);                                \
-    ASSERT_TRUE(_s.ok()) << #expr << ": " << _s.message(); \
-  } while (0)
 
 // Uid and gid of nobody else on this machine (files chowned to them play
 // the other user). Only root can chown.
@@ -63,7 +58,7 @@ class SpoolDrainTest : public ::testing::Test {
     o.settle_ms = 0;
     DrainReport r;
     Status s = DrainSpool(*store_, o, &r);
-    EXPECT_TRUE(s.ok()) << s.message();
+    EXPECT_OK(s) << s.message();
     return r;
   }
 
@@ -74,7 +69,7 @@ class SpoolDrainTest : public ::testing::Test {
       if (ev.kind == EventKind::kStarted) out.push_back(ev.command);
       return true;
     });
-    EXPECT_TRUE(s.ok()) << s.message();
+    EXPECT_OK(s) << s.message();
     return out;
   }
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "tests/storage/store_test_util.h"
+#include "tests/status_assert.h"
 
 namespace tb {
 namespace {
@@ -47,7 +48,7 @@ TEST_F(SpoolTrustTest, CreatesEveryMissingLevelPrivateWhateverTheUmask) {
   std::string deep = tmp_.Sub("a/b/base/0123456789abcdef");
   Status s = PrepareSpoolDir(deep);
   ::umask(old);
-  ASSERT_TRUE(s.ok()) << s.message();
+  ASSERT_OK(s) << s.message();
   for (const std::string& p : {tmp_.Sub("a"), tmp_.Sub("a/b"), tmp_.Sub("a/b/base"), deep}) {
     EXPECT_EQ(Mode(p), 0700u) << p;
   }
@@ -58,7 +59,7 @@ TEST_F(SpoolTrustTest, MakesReadableLevelsOfOursPrivate) {
   ::chmod(base_.c_str(), 0755);
   ::chmod(dir_.c_str(), 0750);
   Status s = PrepareSpoolDir(dir_);
-  ASSERT_TRUE(s.ok()) << s.message();
+  ASSERT_OK(s) << s.message();
   EXPECT_EQ(Mode(base_), 0700u);
   EXPECT_EQ(Mode(dir_), 0700u);
 }
@@ -110,7 +111,7 @@ TEST_F(SpoolTrustTest, RefusesAnAncestorOthersCanWriteUnlessSticky) {
   // Like /tmp and /dev/shm: shared but sticky is fine.
   ASSERT_EQ(::chmod(shared.c_str(), 01777), 0);
   s = PrepareSpoolDir(dir);
-  EXPECT_TRUE(s.ok()) << s.message();
+  EXPECT_OK(s) << s.message();
   EXPECT_EQ(Mode(dir), 0700u);
 }
 

@@ -5,6 +5,7 @@
 #include "core/analytics/fixes.h"
 #include "core/analytics/patterns.h"
 #include "tests/storage/store_fixture.h"
+#include "tests/status_assert.h"
 
 namespace tb {
 namespace {
@@ -28,13 +29,13 @@ std::map<std::string, std::string> Dump(Store& s, std::string_view view) {
   std::map<std::string, std::string> m;
   auto c = s.reader().NewViewCursor(view);
   for (c->SeekToFirst(); c->Valid(); c->Next()) m[std::string(c->key())] = std::string(c->value());
-  EXPECT_TRUE(c->status().ok());
+  EXPECT_OK(c->status());
   return m;
 }
 
 std::vector<std::string> Fixes(Store& s) {
   std::vector<FixEntry> fixes;
-  EXPECT_TRUE(ListFixes(s.reader(), FixQuery{}, &fixes).ok());
+  EXPECT_OK(ListFixes(s.reader(), FixQuery{}, &fixes));
   std::vector<std::string> out;
   for (const auto& f : fixes) out.push_back(f.failed + " -> " + f.fix + " x" + std::to_string(f.count));
   return out;
@@ -46,7 +47,7 @@ std::vector<std::string> Patterns(Store& s) {
   q.min_support = 1;
   q.limit = 0;
   auto src = ViewCounters(s.reader());
-  EXPECT_TRUE(ListPatterns(*src, q, &ps).ok());
+  EXPECT_OK(ListPatterns(*src, q, &ps));
   std::vector<std::string> out;
   for (const auto& p : ps) out.push_back(std::to_string(p.support) + " " + JoinPattern(p.templates));
   return out;
@@ -54,7 +55,7 @@ std::vector<std::string> Patterns(Store& s) {
 
 void ExpectVerified(Store& s) {
   std::vector<ViewDiff> diffs;
-  ASSERT_TRUE(s.VerifyViews(&diffs).ok());
+  ASSERT_OK(s.VerifyViews(&diffs));
   for (const auto& d : diffs) ADD_FAILURE() << "view " << d.view << " differs at " << d.first_key_hex;
 }
 
@@ -79,14 +80,14 @@ void BuildInBatches(const std::vector<Event>& all, size_t batch, std::map<std::s
                     std::map<std::string, std::string>* fixes) {
   TempDir tmp;
   std::unique_ptr<Store> s;
-  ASSERT_TRUE(OpenStore(tmp.Sub("s"), Access::kReadWrite, &s).ok());
+  ASSERT_OK(OpenStore(tmp.Sub("s"), Access::kReadWrite, &s));
   for (size_t i = 0; i < all.size(); i += batch) {
     std::vector<Event> part(all.begin() + i, all.begin() + std::min(all.size(), i + batch));
-    ASSERT_TRUE(s->Append(part, false).ok());
+    ASSERT_OK(s->Append(part, false));
   }
   *seqs = Dump(*s, "sequences");
   *fixes = Dump(*s, "fixes");
-  ASSERT_TRUE(s->Rebuild("").ok());
+  ASSERT_OK(s->Rebuild(""));
   EXPECT_EQ(Dump(*s, "sequences"), *seqs) << "rebuilt, batch " << batch;
   EXPECT_EQ(Dump(*s, "fixes"), *fixes) << "rebuilt, batch " << batch;
 }

@@ -27,6 +27,7 @@
 #include "core/views/history_view.h"
 #include "storage/data_dir.h"
 #include "tests/storage/store_test_util.h"
+#include "tests/status_assert.h"
 
 namespace tb {
 namespace {
@@ -219,7 +220,7 @@ class StoreTest : public ::testing::Test {
   void Open(Access access = Access::kReadWrite) {
     store_.reset();
     Status s = OpenStore(dir_, access, &store_);
-    ASSERT_TRUE(s.ok()) << s.ToString();
+    ASSERT_OK(s) << s.ToString();
   }
   void Close() { store_.reset(); }
 
@@ -227,7 +228,7 @@ class StoreTest : public ::testing::Test {
   void Append(std::vector<Event> batch, const std::vector<std::string>& labels = {}) {
     uint64_t head = store_->head();
     Status s = store_->Append(batch, false);
-    ASSERT_TRUE(s.ok()) << s.ToString();
+    ASSERT_OK(s) << s.ToString();
     for (size_t i = 0; i < batch.size(); ++i) {
       ASSERT_EQ(batch[i].seq, head + 1 + i);
       if (i < labels.size() && !labels[i].empty()) seq_of_[labels[i]] = batch[i].seq;
@@ -241,7 +242,7 @@ class StoreTest : public ::testing::Test {
   std::unique_ptr<Store> SameEventsInAnotherStore(const std::string& dir) {
     std::unique_ptr<Store> other;
     Status s = OpenStore(dir, Access::kReadWrite, &other);
-    EXPECT_TRUE(s.ok()) << s.ToString();
+    EXPECT_OK(s) << s.ToString();
     if (!s.ok()) return nullptr;
     std::vector<Event> evs;
     for (const Event& e : all_) {
@@ -251,7 +252,7 @@ class StoreTest : public ::testing::Test {
       evs.push_back(x);
     }
     s = other->Append(evs, false);
-    EXPECT_TRUE(s.ok()) << s.ToString();
+    EXPECT_OK(s) << s.ToString();
     return other;
   }
 
@@ -313,7 +314,7 @@ class StoreTest : public ::testing::Test {
   std::vector<uint64_t> QuerySeqs(const HistoryFilter& f) {
     std::vector<HistoryRecord> got;
     Status s = Query(store_->reader(), f, &got);
-    EXPECT_TRUE(s.ok()) << s.ToString();
+    EXPECT_OK(s) << s.ToString();
     return SeqsOf(got);
   }
 
@@ -349,7 +350,7 @@ class StoreTest : public ::testing::Test {
     for (const auto& f : fs) {
       std::vector<HistoryRecord> got;
       Status s = Query(store_->reader(), f, &got);
-      EXPECT_TRUE(s.ok()) << Describe(f) << ": " << s.ToString();
+      EXPECT_OK(s) << Describe(f) << ": " << s.ToString();
       out.push_back(got);
     }
     return out;
@@ -358,7 +359,7 @@ class StoreTest : public ::testing::Test {
   void ExpectMatchesModel(const HistoryFilter& f) {
     std::vector<HistoryRecord> got;
     Status s = Query(store_->reader(), f, &got);
-    ASSERT_TRUE(s.ok()) << Describe(f) << ": " << s.ToString();
+    ASSERT_OK(s) << Describe(f) << ": " << s.ToString();
     std::vector<HistoryRecord> want = BruteForce(Model(all_), f);
     ASSERT_EQ(SeqsOf(got), SeqsOf(want)) << Describe(f);
     EXPECT_EQ(got, want) << Describe(f);

@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "tests/storage/store_fixture.h"
+#include "tests/status_assert.h"
 
 namespace tb {
 namespace {
@@ -31,18 +32,18 @@ TEST_F(StoreMaintenanceTest, RebuildLeavesQueriesIdentical) {
   auto filters = SomeFilters();
   auto before = RunAll(filters);
   std::vector<ViewDiff> diffs;
-  ASSERT_TRUE(store_->VerifyViews(&diffs).ok());
+  ASSERT_OK(store_->VerifyViews(&diffs));
   EXPECT_TRUE(diffs.empty());
-  ASSERT_TRUE(store_->Rebuild("").ok());
+  ASSERT_OK(store_->Rebuild(""));
   EXPECT_EQ(RunAll(filters), before);
-  ASSERT_TRUE(store_->Rebuild("history").ok());
+  ASSERT_OK(store_->Rebuild("history"));
   EXPECT_EQ(RunAll(filters), before);
-  ASSERT_TRUE(store_->Rebuild("commands").ok());
+  ASSERT_OK(store_->Rebuild("commands"));
   EXPECT_EQ(RunAll(filters), before);
-  ASSERT_TRUE(store_->VerifyViews(&diffs).ok());
+  ASSERT_OK(store_->VerifyViews(&diffs));
   EXPECT_TRUE(diffs.empty());
   std::vector<ViewInfo> views;
-  ASSERT_TRUE(store_->Views(&views).ok());
+  ASSERT_OK(store_->Views(&views));
   for (const auto& v : views) EXPECT_EQ(v.applied_seq, 35u) << v.name;
   Status s = store_->Rebuild("nope");
   EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
@@ -51,7 +52,7 @@ TEST_F(StoreMaintenanceTest, RebuildLeavesQueriesIdentical) {
   Append({Rec(300, "after rebuild", "/", "s1", "h1", 0)});
   Close();
   Open();
-  ASSERT_TRUE(store_->VerifyViews(&diffs).ok());
+  ASSERT_OK(store_->VerifyViews(&diffs));
   EXPECT_TRUE(diffs.empty());
   for (const auto& f : filters) ExpectMatchesModel(f);
 }
@@ -59,7 +60,7 @@ TEST_F(StoreMaintenanceTest, RebuildLeavesQueriesIdentical) {
 TEST_F(StoreMaintenanceTest, VerifyViewsNamesADamagedHistoryView) {
   BuildHistory();
   std::vector<ViewDiff> diffs;
-  ASSERT_TRUE(store_->VerifyViews(&diffs).ok());
+  ASSERT_OK(store_->VerifyViews(&diffs));
   ASSERT_TRUE(diffs.empty());
   std::string victim;
   EditClosed([&](RawDb& raw) {
@@ -68,7 +69,7 @@ TEST_F(StoreMaintenanceTest, VerifyViewsNamesADamagedHistoryView) {
     victim = entries[7].first;
     ASSERT_TRUE(raw.Delete("view_history", victim).ok());
   });
-  ASSERT_TRUE(store_->VerifyViews(&diffs).ok());
+  ASSERT_OK(store_->VerifyViews(&diffs));
   ASSERT_EQ(diffs.size(), 1u);
   EXPECT_EQ(diffs[0].view, "history");
   EXPECT_EQ(diffs[0].missing, 1u);
@@ -76,8 +77,8 @@ TEST_F(StoreMaintenanceTest, VerifyViewsNamesADamagedHistoryView) {
   EXPECT_EQ(diffs[0].different, 0u);
   EXPECT_EQ(diffs[0].first_key_hex, HexOf(victim));
   // A rebuild repairs it.
-  ASSERT_TRUE(store_->Rebuild("history").ok());
-  ASSERT_TRUE(store_->VerifyViews(&diffs).ok());
+  ASSERT_OK(store_->Rebuild("history"));
+  ASSERT_OK(store_->VerifyViews(&diffs));
   EXPECT_TRUE(diffs.empty());
 }
 
@@ -96,7 +97,7 @@ TEST_F(StoreMaintenanceTest, VerifyViewsNamesAnAlteredValueOrExtraKey) {
     ASSERT_TRUE(raw.Put("view_history", entries[0].first, EncodeHistoryState(HistoryState{42, 1, false})).ok());
   });
   std::vector<ViewDiff> diffs;
-  ASSERT_TRUE(store_->VerifyViews(&diffs).ok());
+  ASSERT_OK(store_->VerifyViews(&diffs));
   ASSERT_EQ(diffs.size(), 2u);
   EXPECT_EQ(diffs[0].view, "history");
   EXPECT_EQ(diffs[0].different, 1u);
@@ -105,8 +106,8 @@ TEST_F(StoreMaintenanceTest, VerifyViewsNamesAnAlteredValueOrExtraKey) {
   EXPECT_EQ(diffs[1].different, 1u);
   EXPECT_EQ(diffs[1].missing + diffs[1].extra, 0u);
   EXPECT_EQ(diffs[1].first_key_hex, HexOf("make"));
-  ASSERT_TRUE(store_->Rebuild("").ok());
-  ASSERT_TRUE(store_->VerifyViews(&diffs).ok());
+  ASSERT_OK(store_->Rebuild(""));
+  ASSERT_OK(store_->VerifyViews(&diffs));
   EXPECT_TRUE(diffs.empty());
 }
 
@@ -115,7 +116,7 @@ TEST_F(StoreMaintenanceTest, CommandsViewCountsUsesAndFailures) {
   auto stats = [&](const std::string& cmd) {
     std::string v;
     Status s = store_->reader().GetViewValue("commands", cmd, &v);
-    EXPECT_TRUE(s.ok()) << cmd << ": " << s.ToString();
+    EXPECT_OK(s) << cmd << ": " << s.ToString();
     CommandStats st;
     EXPECT_TRUE(DecodeCommandStats(v, &st)) << cmd;
     return st;
@@ -137,7 +138,7 @@ TEST_F(StoreMaintenanceTest, CommandsViewCountsUsesAndFailures) {
 TEST_F(StoreMaintenanceTest, VerifyLogOnAHealthyStore) {
   BuildHistory();
   LogVerifyReport r;
-  ASSERT_TRUE(store_->VerifyLog(&r).ok());
+  ASSERT_OK(store_->VerifyLog(&r));
   EXPECT_TRUE(r.ok());
   EXPECT_EQ(r.events, 35u);
   EXPECT_EQ(r.first_seq, 1u);
@@ -151,7 +152,7 @@ TEST_F(StoreMaintenanceTest, VerifyLogDetectsAGap) {
     ASSERT_TRUE(raw.Delete("log", SeqKey(5)).ok());
   });
   LogVerifyReport r;
-  ASSERT_TRUE(store_->VerifyLog(&r).ok());
+  ASSERT_OK(store_->VerifyLog(&r));
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(r.gaps, 1u);
   EXPECT_EQ(r.events, 34u);
@@ -167,7 +168,7 @@ TEST_F(StoreMaintenanceTest, VerifyLogDetectsMissingEnds) {
     ASSERT_TRUE(raw.Delete("log", SeqKey(35)).ok());
   });
   LogVerifyReport r;
-  ASSERT_TRUE(store_->VerifyLog(&r).ok());
+  ASSERT_OK(store_->VerifyLog(&r));
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(r.gaps, 2u);
   EXPECT_EQ(r.first_seq, 2u);
@@ -180,7 +181,7 @@ TEST_F(StoreMaintenanceTest, VerifyLogAndScanDetectABadPayload) {
     ASSERT_TRUE(raw.Put("log", SeqKey(6), "garbage, not an event").ok());
   });
   LogVerifyReport r;
-  ASSERT_TRUE(store_->VerifyLog(&r).ok());
+  ASSERT_OK(store_->VerifyLog(&r));
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(r.bad_payloads, 1u);
   EXPECT_EQ(r.gaps, 0u);
@@ -195,7 +196,7 @@ TEST_F(StoreMaintenanceTest, VerifyLogAndScanDetectABadPayload) {
     visited.push_back(ev.seq);
     return true;
   };
-  ASSERT_TRUE(store_->ScanLog(1, 35, false, &lenient, visit).ok());
+  ASSERT_OK(store_->ScanLog(1, 35, false, &lenient, visit));
   ASSERT_EQ(lenient.reports.size(), 1u);
   EXPECT_EQ(lenient.reports[0].first, 6u);
   EXPECT_TRUE(lenient.reports[0].second.IsCorruption());
@@ -220,13 +221,13 @@ TEST_F(StoreMaintenanceTest, VerifyLogAndScanDetectABadPayload) {
   visited.clear();
   EXPECT_TRUE(store_->ScanLog(1, 35, true, nullptr, visit).IsCorruption());
   visited.clear();
-  ASSERT_TRUE(store_->ScanLog(8, 10, true, nullptr, visit).ok());
+  ASSERT_OK(store_->ScanLog(8, 10, true, nullptr, visit));
   EXPECT_EQ(visited, (std::vector<uint64_t>{8, 9, 10}));
   visited.clear();
-  ASSERT_TRUE(store_->ScanLog(3, 35, true, nullptr, [&](const Event& ev, std::string_view) {
+  ASSERT_OK(store_->ScanLog(3, 35, true, nullptr, [&](const Event& ev, std::string_view) {
     visited.push_back(ev.seq);
     return ev.seq < 4;
-  }).ok());
+  }));
   EXPECT_EQ(visited, (std::vector<uint64_t>{3, 4}));
 
   // Reading the damaged event (the start of "cargo build") is Corruption,
@@ -239,7 +240,7 @@ TEST_F(StoreMaintenanceTest, VerifyLogAndScanDetectABadPayload) {
   EXPECT_TRUE(Query(store_->reader(), {}, &got).IsCorruption());
   HistoryFilter f;
   f.cwd = "/tmp";  // does not need seq 6
-  ASSERT_TRUE(Query(store_->reader(), f, &got).ok());
+  ASSERT_OK(Query(store_->reader(), f, &got));
   EXPECT_EQ(SeqsOf(got), Labels({"r26", "r20", "r18", "r12", "st8", "r3"}));
 }
 
@@ -251,12 +252,12 @@ TEST_F(StoreMaintenanceTest, VerifyLogDetectsAnEnvelopeSeqMismatch) {
     ASSERT_TRUE(raw.Put("log", SeqKey(8), v).ok());  // a valid event under the wrong key
   });
   LogVerifyReport r;
-  ASSERT_TRUE(store_->VerifyLog(&r).ok());
+  ASSERT_OK(store_->VerifyLog(&r));
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(r.seq_mismatches, 1u);
   EXPECT_EQ(r.bad_payloads, 0u) << "the payload itself is intact";
   ListReporter rep;
-  ASSERT_TRUE(store_->ScanLog(1, 35, false, &rep, [](const Event&, std::string_view) { return true; }).ok());
+  ASSERT_OK(store_->ScanLog(1, 35, false, &rep, [](const Event&, std::string_view) { return true; }));
   ASSERT_EQ(rep.reports.size(), 1u);
   EXPECT_EQ(rep.reports[0].first, 8u);
   EXPECT_NE(rep.reports[0].second.message().find("envelope seq 9"), std::string::npos)
@@ -272,7 +273,7 @@ TEST_F(StoreMaintenanceTest, VerifyLogDetectsADuplicateId) {
   Append({Rec(0, "first", "/", "s", "h", 0), a});
   Append({b});
   LogVerifyReport r;
-  ASSERT_TRUE(store_->VerifyLog(&r).ok());
+  ASSERT_OK(store_->VerifyLog(&r));
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(r.duplicate_ids, 1u);
   EXPECT_EQ(r.gaps, 0u);
@@ -332,17 +333,17 @@ TEST_F(StoreMaintenanceTest, ChangedViewVersionIsRebuiltOnOpen) {
     progress[std::string(view)] = done;
     EXPECT_EQ(total, 35u);
   };
-  ASSERT_TRUE(Store::Open(o, &store_).ok());
+  ASSERT_OK(Store::Open(o, &store_));
   EXPECT_EQ(progress, (std::map<std::string, uint64_t>{{"history", 35}}));
   std::vector<ViewInfo> views;
-  ASSERT_TRUE(store_->Views(&views).ok());
+  ASSERT_OK(store_->Views(&views));
   for (const auto& v : views) {
     EXPECT_EQ(v.stored_version, v.code_version) << v.name;
     EXPECT_EQ(v.applied_seq, 35u) << v.name;
   }
   EXPECT_EQ(RunAll(filters), before);
   std::vector<ViewDiff> diffs;
-  ASSERT_TRUE(store_->VerifyViews(&diffs).ok());
+  ASSERT_OK(store_->VerifyViews(&diffs));
   EXPECT_TRUE(diffs.empty());
 }
 
@@ -368,7 +369,7 @@ TEST_F(StoreMaintenanceTest, IdsBehindAnotherViewStillJoinsFinishes) {
     ASSERT_TRUE(raw.Put("meta", "view/commands", stale).ok());
   });
   std::vector<ViewDiff> diffs;
-  ASSERT_TRUE(store_->VerifyViews(&diffs).ok());
+  ASSERT_OK(store_->VerifyViews(&diffs));
   for (const auto& d : diffs) {
     ADD_FAILURE() << d.view << " differs: " << d.missing << " missing, " << d.extra << " extra, "
                   << d.different << " different";
@@ -381,12 +382,12 @@ TEST_F(StoreMaintenanceTest, MissingViewMetaRebuildsThatViewWithoutDoubleCountin
     ASSERT_TRUE(raw.Delete("meta", "view/commands").ok());
   });
   std::string v;
-  ASSERT_TRUE(store_->reader().GetViewValue("commands", "make", &v).ok());
+  ASSERT_OK(store_->reader().GetViewValue("commands", "make", &v));
   CommandStats st;
   ASSERT_TRUE(DecodeCommandStats(v, &st));
   EXPECT_EQ(st.uses, 3u);
   std::vector<ViewDiff> diffs;
-  ASSERT_TRUE(store_->VerifyViews(&diffs).ok());
+  ASSERT_OK(store_->VerifyViews(&diffs));
   EXPECT_TRUE(diffs.empty());
 }
 
@@ -423,7 +424,7 @@ TEST_F(StoreMaintenanceTest, ReopenPreservesHeadAndData) {
 TEST_F(StoreMaintenanceTest, InfoAndViewsCounts) {
   BuildHistory();
   StoreInfo info;
-  ASSERT_TRUE(store_->Info(&info).ok());
+  ASSERT_OK(store_->Info(&info));
   EXPECT_EQ(info.data_dir, dir_);
   EXPECT_EQ(info.head, 35u);
   EXPECT_EQ(info.events, 35u);
@@ -437,7 +438,7 @@ TEST_F(StoreMaintenanceTest, InfoAndViewsCounts) {
   EXPECT_NE(content.find("store_id " + info.store_id), std::string::npos) << content;
 
   std::vector<ViewInfo> views;
-  ASSERT_TRUE(store_->Views(&views).ok());
+  ASSERT_OK(store_->Views(&views));
   std::map<std::string, uint64_t> entries;
   for (const auto& v : views) {
     entries[v.name] = v.entries;
@@ -461,7 +462,7 @@ TEST_F(StoreMaintenanceTest, InfoAndViewsCounts) {
 
   Close();
   Open(Access::kReadOnly);
-  ASSERT_TRUE(store_->Info(&info).ok());
+  ASSERT_OK(store_->Info(&info));
   EXPECT_TRUE(info.read_only);
   EXPECT_EQ(info.head, 35u);
   EXPECT_EQ(info.lock_holder, "") << "nobody holds the lock";
@@ -470,21 +471,21 @@ TEST_F(StoreMaintenanceTest, InfoAndViewsCounts) {
 TEST_F(StoreMaintenanceTest, EmptyStore) {
   Open();
   std::vector<HistoryRecord> got;
-  ASSERT_TRUE(Query(store_->reader(), {}, &got).ok());
+  ASSERT_OK(Query(store_->reader(), {}, &got));
   EXPECT_TRUE(got.empty());
   HistoryFilter f;
   f.text = "x";
-  ASSERT_TRUE(Query(store_->reader(), f, &got).ok());
+  ASSERT_OK(Query(store_->reader(), f, &got));
   EXPECT_TRUE(got.empty());
   LogVerifyReport r;
-  ASSERT_TRUE(store_->VerifyLog(&r).ok());
+  ASSERT_OK(store_->VerifyLog(&r));
   EXPECT_TRUE(r.ok());
   EXPECT_EQ(r.events, 0u);
   std::vector<ViewDiff> diffs;
-  ASSERT_TRUE(store_->VerifyViews(&diffs).ok());
+  ASSERT_OK(store_->VerifyViews(&diffs));
   EXPECT_TRUE(diffs.empty());
   StoreInfo info;
-  ASSERT_TRUE(store_->Info(&info).ok());
+  ASSERT_OK(store_->Info(&info));
   EXPECT_EQ(info.events, 0u);
 }
 
@@ -527,7 +528,7 @@ TEST_F(StoreMaintenanceTest, ReadOnlyStoreRejectsWrites) {
   // Reads work.
   for (const auto& f : SomeFilters()) ExpectMatchesModel(f);
   LogVerifyReport r;
-  ASSERT_TRUE(store_->VerifyLog(&r).ok());
+  ASSERT_OK(store_->VerifyLog(&r));
   EXPECT_TRUE(r.ok());
   Close();
   Open();
@@ -538,10 +539,10 @@ TEST_F(StoreMaintenanceTest, CompactAllKeepsEverything) {
   BuildHistory();
   auto filters = SomeFilters();
   auto before = RunAll(filters);
-  ASSERT_TRUE(store_->CompactAll().ok());
+  ASSERT_OK(store_->CompactAll());
   EXPECT_EQ(RunAll(filters), before);
   std::vector<ViewDiff> diffs;
-  ASSERT_TRUE(store_->VerifyViews(&diffs).ok());
+  ASSERT_OK(store_->VerifyViews(&diffs));
   EXPECT_TRUE(diffs.empty());
 }
 

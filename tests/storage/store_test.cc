@@ -1,5 +1,6 @@
 // Store tests: append and queries (fixture in store_fixture.h).
 #include "tests/storage/store_fixture.h"
+#include "tests/status_assert.h"
 
 namespace tb {
 namespace {
@@ -12,7 +13,7 @@ TEST_F(StoreTest, AppendAssignsSeqAndIds) {
   EXPECT_NE(store_->origin(), 0u);
   std::vector<Event> batch = {Rec(1, "a", "/", "s", "h", 0), Rec(2, "b", "/", "s", "h", 0),
                               Start(77, 3, "c", "/", "s", "h")};
-  ASSERT_TRUE(store_->Append(batch, true).ok());
+  ASSERT_OK(store_->Append(batch, true));
   EXPECT_EQ(batch[0].seq, 1u);
   EXPECT_EQ(batch[1].seq, 2u);
   EXPECT_EQ(batch[2].seq, 3u);
@@ -20,28 +21,28 @@ TEST_F(StoreTest, AppendAssignsSeqAndIds) {
   EXPECT_EQ(batch[1].id, (EventId{store_->origin(), 2}));
   EXPECT_EQ(batch[2].id, ShellId(77)) << "an explicit id is kept";
   std::vector<Event> more = {Rec(4, "d", "/", "s", "h", 0)};
-  ASSERT_TRUE(store_->Append(more, false).ok());
+  ASSERT_OK(store_->Append(more, false));
   EXPECT_EQ(more[0].seq, 4u);
   EXPECT_EQ(more[0].id, (EventId{store_->origin(), 4}));
   std::vector<Event> none;
-  ASSERT_TRUE(store_->Append(none, false).ok());
+  ASSERT_OK(store_->Append(none, false));
   EXPECT_EQ(store_->head(), 4u);
 
   // The log holds exactly what was appended, seq in the envelope.
   std::vector<Event> scanned;
-  ASSERT_TRUE(store_->ScanLog(0, UINT64_MAX, true, nullptr, [&](const Event& ev, std::string_view raw) {
+  ASSERT_OK(store_->ScanLog(0, UINT64_MAX, true, nullptr, [&](const Event& ev, std::string_view raw) {
     Event again;
     EXPECT_TRUE(DecodeEvent(raw, &again).ok());
     EXPECT_EQ(again, ev);
     scanned.push_back(ev);
     return true;
-  }).ok());
+  }));
   ASSERT_EQ(scanned.size(), 4u);
   EXPECT_EQ(scanned[0], batch[0]);
   EXPECT_EQ(scanned[2].kind, EventKind::kStarted);
   EXPECT_EQ(scanned[3], more[0]);
   Event ev;
-  ASSERT_TRUE(store_->reader().GetEvent(2, &ev).ok());
+  ASSERT_OK(store_->reader().GetEvent(2, &ev));
   EXPECT_EQ(ev, batch[1]);
   EXPECT_TRUE(store_->reader().GetEvent(5, &ev).IsNotFound());
   EXPECT_TRUE(store_->reader().GetEvent(0, &ev).IsNotFound());
@@ -52,7 +53,7 @@ TEST_F(StoreTest, AppendAssignsSeqAndIds) {
 TEST_F(StoreTest, HistoryNewestFirstWithJoinedFinishes) {
   BuildHistory();
   std::vector<HistoryRecord> got;
-  ASSERT_TRUE(Query(store_->reader(), {}, &got).ok());
+  ASSERT_OK(Query(store_->reader(), {}, &got));
   EXPECT_EQ(SeqsOf(got),
             Labels({"r30", "r28", "r27", "r26", "st25", "r24", "r22", "r21", "r20", "r19", "r18", "r17",
                     "r16", "r15", "r14", "r13", "r12", "r11", "r10", "r29", "st9", "st8", "st7", "st6", "r5",
@@ -183,7 +184,7 @@ TEST_F(StoreTest, EmitCanStopEarly) {
   BuildHistory();
   int calls = 0;
   Status s = QueryHistory(store_->reader(), {}, [&](const HistoryRecord&) { return ++calls < 2; });
-  ASSERT_TRUE(s.ok());
+  ASSERT_OK(s);
   EXPECT_EQ(calls, 2);
 }
 
@@ -195,7 +196,7 @@ TEST_F(StoreTest, TextSearchTakesBothRoutesWithIdenticalResults) {
     HistoryFilter f;
     f.text = "make t";
     std::vector<HistoryRecord> got;
-    ASSERT_TRUE(Query(reader, f, &got).ok());
+    ASSERT_OK(Query(reader, f, &got));
     EXPECT_GE(reader.cursors["by_command"], 1);
     EXPECT_EQ(reader.cursors["history"], 0);
     EXPECT_EQ(got, BruteForce(Model(all_), f));
@@ -206,7 +207,7 @@ TEST_F(StoreTest, TextSearchTakesBothRoutesWithIdenticalResults) {
     HistoryFilter f;
     f.text = "git";
     std::vector<HistoryRecord> got;
-    ASSERT_TRUE(Query(reader, f, &got).ok());
+    ASSERT_OK(Query(reader, f, &got));
     EXPECT_EQ(reader.cursors["by_command"], 0);
     EXPECT_EQ(reader.cursors["history"], 1);
     EXPECT_EQ(got, BruteForce(Model(all_), f));
@@ -278,7 +279,7 @@ TEST_F(StoreTest, RandomFiltersMatchBruteForceOnALargerHistory) {
     CountingReader reader(store_->reader());
     std::vector<HistoryRecord> got;
     Status s = Query(reader, f, &got);
-    ASSERT_TRUE(s.ok()) << Describe(f) << ": " << s.ToString();
+    ASSERT_OK(s) << Describe(f) << ": " << s.ToString();
     std::vector<HistoryRecord> want = BruteForce(model, f);
     ASSERT_EQ(SeqsOf(got), SeqsOf(want)) << Describe(f);
     ASSERT_EQ(got, want) << Describe(f);

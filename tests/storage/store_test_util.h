@@ -18,6 +18,7 @@
 #include "core/views/registry.h"
 #include "storage/rocks_util.h"
 #include "storage/store.h"
+#include "tests/status_assert.h"
 
 namespace tb::testutil {
 

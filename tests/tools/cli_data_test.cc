@@ -6,6 +6,7 @@
 
 #include "storage/store.h"
 #include "tests/tools/cli_fixture.h"
+#include "tests/status_assert.h"
 
 namespace tb::testing {
 namespace {
@@ -68,7 +69,7 @@ TEST_F(CliBadInput, NulByteThroughTheLibrary) {
     o.data_dir = data_dir();
     o.access = StoreOptions::Access::kReadWrite;
     std::unique_ptr<Store> store;
-    ASSERT_TRUE(Store::Open(o, &store).ok());
+    ASSERT_OK(Store::Open(o, &store));
     Event ev;
     ev.kind = EventKind::kRecorded;
     ev.command = std::string("a\0b", 3);
@@ -80,7 +81,7 @@ TEST_F(CliBadInput, NulByteThroughTheLibrary) {
     ev.exit_code = 0;
     ev.duration_ns = 1000000;
     Status s = store->Append(std::span<Event>(&ev, 1), true);
-    ASSERT_TRUE(s.ok()) << s.ToString();
+    ASSERT_OK(s) << s.ToString();
   }
   RunResult plain = Tb({"history", "--format", "plain"});
   EXPECT_EXIT_CODE(plain, 0);

@@ -24,6 +24,7 @@
 #include "storage/disk_space.h"
 #include "storage/spool.h"
 #include "tests/tools/cli_fixture.h"
+#include "tests/status_assert.h"
 
 namespace tb::testing {
 namespace {
@@ -62,7 +63,7 @@ class DiskFullFault : public CliTest {
   // Leaves about `keep` bytes free on the tmpfs (a file of zeros takes the rest).
   void Fill(uint64_t keep) {
     DiskSpace space;
-    ASSERT_TRUE(FreeSpaceOf(mnt_, &space).ok());
+    ASSERT_OK(FreeSpaceOf(mnt_, &space));
     const std::string path = mnt_ + "/fill";
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     ASSERT_GE(fd, 0);
@@ -189,7 +190,7 @@ TEST_F(DiskFullFault, WritesAreRefusedWithOneLineAndRecordSpools) {
   ASSERT_EXIT_CODE(Run({"record", "--command", "before", "--exit", "0"}), 0);
   Fill(1 << 20);  // below the 8 MiB default reserve
   DiskSpace space;
-  ASSERT_TRUE(FreeSpaceOf(mnt_, &space).ok());
+  ASSERT_OK(FreeSpaceOf(mnt_, &space));
   const std::string free_mib = std::to_string(space.free_bytes >> 20);
 
   RunResult imp = Run({"import", "bash", root() + "/nope.bash"});

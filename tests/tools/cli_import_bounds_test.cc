@@ -6,6 +6,7 @@
 
 #include "core/import/seq_padding.h"
 #include "tests/tools/cli_fixture.h"
+#include "tests/status_assert.h"
 
 namespace tb::testing {
 namespace {
@@ -29,11 +30,11 @@ class ImportBounds : public CliTest {
 TEST(SeqPaddingTest, GapAndTotalLimits) {
   SeqPadding p(1);  // budget 2 + 65536
   uint64_t pads = 9;
-  ASSERT_TRUE(p.Before(0, 1, &pads).ok());
+  ASSERT_OK(p.Before(0, 1, &pads));
   EXPECT_EQ(pads, 0u);
-  ASSERT_TRUE(p.Before(5, 7, &pads).ok());  // already past: no padding
+  ASSERT_OK(p.Before(5, 7, &pads));  // already past: no padding
   EXPECT_EQ(pads, 0u);
-  ASSERT_TRUE(p.Before(1 + SeqPadding::kMaxGap, 1, &pads).ok());
+  ASSERT_OK(p.Before(1 + SeqPadding::kMaxGap, 1, &pads));
   EXPECT_EQ(pads, SeqPadding::kMaxGap);
   Status over = p.Before(10, 7, &pads);  // 3 more: 65539 > 65538
   EXPECT_TRUE(over.IsInvalidArgument()) << over.ToString();

@@ -8,6 +8,7 @@
 
 #include "core/timefmt.h"
 #include "tests/tools/cli_fixture.h"
+#include "tests/status_assert.h"
 
 namespace tb::testing {
 namespace {
@@ -54,7 +55,7 @@ class ImportRegrowTest : public CliTest, public ::testing::WithParamInterface<Fo
       Row row;
       row.command = j["command"];
       int64_t ns = 0;
-      EXPECT_TRUE(ParseTime(j["started_at"].get<std::string>(), 0, &ns).ok());
+      EXPECT_OK(ParseTime(j["started_at"].get<std::string>(), 0, &ns));
       row.started_ms = ns / 1000000;
       rows.insert(rows.begin(), row);
     }

@@ -12,6 +12,7 @@
 #include "storage/spool.h"
 #include "storage/store.h"
 #include "tests/tools/cli_fixture.h"
+#include "tests/status_assert.h"
 
 namespace tb::testing {
 namespace {
@@ -126,7 +127,7 @@ TEST_F(CliSpool, VerifyNamesDuplicateIdsAndSalvage) {
     StoreOptions o;
     o.data_dir = data_dir();
     std::unique_ptr<Store> store;
-    ASSERT_TRUE(Store::Open(o, &store).ok());
+    ASSERT_OK(Store::Open(o, &store));
     std::vector<Event> events(3);
     for (size_t i = 0; i < events.size(); ++i) {
       events[i].kind = EventKind::kRecorded;
@@ -134,7 +135,7 @@ TEST_F(CliSpool, VerifyNamesDuplicateIdsAndSalvage) {
       events[i].time_ns = 1'700'000'000'000'000'000 + static_cast<int64_t>(i);
       events[i].command = "cmd" + std::to_string(i);
     }
-    ASSERT_TRUE(store->Append(events, true).ok());
+    ASSERT_OK(store->Append(events, true));
   }
   const std::string id = EventId{0xabc, 1}.ToString();
   RunResult r = Tb({"log", "verify"});

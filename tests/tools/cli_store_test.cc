@@ -16,6 +16,7 @@
 #include "storage/rocks_util.h"
 #include "storage/store.h"
 #include "tests/tools/cli_fixture.h"
+#include "tests/status_assert.h"
 
 namespace tb::testing {
 namespace {

@@ -19,6 +19,7 @@
 
 #include "tests/storage/store_test_util.h"
 #include "tests/tools/cli_fixture.h"
+#include "tests/status_assert.h"
 
 namespace tb::testing {
 namespace {

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "storage/store.h"
+#include "tests/status_assert.h"
 
 namespace tb::testing {
 namespace {
@@ -59,7 +60,7 @@ void KillTest::Populate(int n, int64_t start_ns, const std::vector<std::string>&
   o.access = StoreOptions::Access::kReadWrite;
   std::unique_ptr<Store> store;
   Status s = Store::Open(o, &store);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s) << s.ToString();
   std::vector<Event> batch;
   int64_t t = start_ns;
   auto add = [&](const std::string& command, int i) {
@@ -81,7 +82,7 @@ void KillTest::Populate(int n, int64_t start_ns, const std::vector<std::string>&
   for (size_t at = 0; at < batch.size(); at += 2000) {
     size_t len = std::min<size_t>(2000, batch.size() - at);
     s = store->Append(std::span<Event>(batch.data() + at, len), /*sync=*/true);
-    ASSERT_TRUE(s.ok()) << s.ToString();
+    ASSERT_OK(s) << s.ToString();
   }
   next_time_ns_ = std::max(next_time_ns_, t);
 }

@@ -1,4 +1,5 @@
 #include "tools/logging.h"
+#include "tests/status_assert.h"
 
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -60,7 +61,7 @@ class LoggingTest : public ::testing::Test {
 TEST_F(LoggingTest, WritesJsonLinesWithEscapedMessages) {
   Config cfg;
   cfg.log.level = "debug";
-  ASSERT_TRUE(SetupLogging(cfg, data_dir_, false).ok());
+  ASSERT_OK(SetupLogging(cfg, data_dir_, false));
   const std::string tricky = "quote \" backslash \\ newline \n tab \t bell \x07 bad \xff\xfe end";
   testing::internal::CaptureStderr();
   spdlog::warn("{}", tricky);
@@ -99,14 +100,14 @@ TEST_F(LoggingTest, WritesJsonLinesWithEscapedMessages) {
 TEST_F(LoggingTest, StderrShowsWarnAndAboveUnlessVerbose) {
   Config cfg;
   cfg.log.level = "off";
-  ASSERT_TRUE(SetupLogging(cfg, data_dir_, false).ok());
+  ASSERT_OK(SetupLogging(cfg, data_dir_, false));
   testing::internal::CaptureStderr();
   spdlog::info("quiet");
   spdlog::debug("quieter");
   spdlog::warn("loud");
   EXPECT_EQ(testing::internal::GetCapturedStderr(), "tb: warning: loud\n");
 
-  ASSERT_TRUE(SetupLogging(cfg, data_dir_, true).ok());
+  ASSERT_OK(SetupLogging(cfg, data_dir_, true));
   testing::internal::CaptureStderr();
   spdlog::trace("not even verbose");
   spdlog::debug("details");
@@ -119,7 +120,7 @@ TEST_F(LoggingTest, StderrShowsWarnAndAboveUnlessVerbose) {
 TEST_F(LoggingTest, LevelOffCreatesNothing) {
   Config cfg;
   cfg.log.level = "off";
-  ASSERT_TRUE(SetupLogging(cfg, data_dir_, false).ok());
+  ASSERT_OK(SetupLogging(cfg, data_dir_, false));
   testing::internal::CaptureStderr();
   spdlog::error("x");
   testing::internal::GetCapturedStderr();
@@ -128,7 +129,7 @@ TEST_F(LoggingTest, LevelOffCreatesNothing) {
 
 TEST_F(LoggingTest, FileLevelFiltersFileOnly) {
   Config cfg;  // log.level = warn
-  ASSERT_TRUE(SetupLogging(cfg, data_dir_, true).ok());
+  ASSERT_OK(SetupLogging(cfg, data_dir_, true));
   testing::internal::CaptureStderr();
   spdlog::info("to stderr only");
   spdlog::warn("to both");
@@ -143,7 +144,7 @@ TEST_F(LoggingTest, PrivatePermissionsIncludingRotatedFiles) {
   Config cfg;
   cfg.log.level = "info";
   cfg.log.max_file_kb = 16;
-  ASSERT_TRUE(SetupLogging(cfg, data_dir_, false).ok());
+  ASSERT_OK(SetupLogging(cfg, data_dir_, false));
   for (int i = 0; i < 400; ++i) spdlog::info("message {:04d} {}", i, std::string(60, 'p'));
   ShutdownLogging();
   EXPECT_EQ(ModeOf(data_dir_), 0700);
@@ -157,7 +158,7 @@ TEST_F(LoggingTest, ExistingLooseFileIsTightened) {
   fs::create_directories(data_dir_ + "/logs");
   std::ofstream(log_path_) << "";
   ASSERT_EQ(::chmod(log_path_.c_str(), 0644), 0);
-  ASSERT_TRUE(SetupLogging(Config{}, data_dir_, false).ok());
+  ASSERT_OK(SetupLogging(Config{}, data_dir_, false));
   EXPECT_EQ(ModeOf(log_path_), 0600);
 }
 
@@ -166,7 +167,7 @@ TEST_F(LoggingTest, RotationCapsSizeAndFileCount) {
   cfg.log.level = "info";
   cfg.log.max_file_kb = 16;
   cfg.log.max_files = 3;
-  ASSERT_TRUE(SetupLogging(cfg, data_dir_, false).ok());
+  ASSERT_OK(SetupLogging(cfg, data_dir_, false));
   const int kMessages = 2000;  // ~230 KB of JSON, far more than 3 x 16 KiB
   for (int i = 0; i < kMessages; ++i) spdlog::info("message {:05d} {}", i, std::string(120, 'r'));
   ShutdownLogging();
@@ -196,7 +197,7 @@ TEST_F(LoggingTest, SingleFileIsTruncatedWhenFull) {
   cfg.log.level = "info";
   cfg.log.max_file_kb = 16;
   cfg.log.max_files = 1;
-  ASSERT_TRUE(SetupLogging(cfg, data_dir_, false).ok());
+  ASSERT_OK(SetupLogging(cfg, data_dir_, false));
   for (int i = 0; i < 1000; ++i) spdlog::info("message {:05d} {}", i, std::string(120, 's'));
   ShutdownLogging();
   size_t count = 0;
@@ -217,7 +218,7 @@ TEST_F(LoggingTest, RelativeAndAbsoluteLogFile) {
   EXPECT_EQ(LogFilePath(cfg, ""), "/var/log/x.jsonl");
 
   cfg.log.file = "mine/x.jsonl";
-  ASSERT_TRUE(SetupLogging(cfg, data_dir_, false).ok());
+  ASSERT_OK(SetupLogging(cfg, data_dir_, false));
   testing::internal::CaptureStderr();
   spdlog::warn("here");
   testing::internal::GetCapturedStderr();
@@ -310,7 +311,7 @@ TEST_F(LoggingTest, WriteFailureIsReportedOnceOnStderr) {
   Config cfg;
   cfg.log.file = "/dev/full";  // every write fails with ENOSPC
   int mode_before = ModeOf("/dev/full");
-  ASSERT_TRUE(SetupLogging(cfg, data_dir_, false).ok());
+  ASSERT_OK(SetupLogging(cfg, data_dir_, false));
   EXPECT_EQ(ModeOf("/dev/full"), mode_before);  // only regular files are made 0600
   testing::internal::CaptureStderr();
   spdlog::warn("one");

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "tools/tui/backend.h"
+#include "tests/status_assert.h"
 
 namespace tb {
 namespace {
@@ -149,7 +150,7 @@ class TuiLoopTest : public ::testing::Test {
     drive();
     ui.join();
     if (st) *st = s;
-    EXPECT_TRUE(s.ok()) << s.ToString();
+    EXPECT_OK(s) << s.ToString();
     EXPECT_TRUE(pty_.Restored());
     return out;
   }

@@ -1,5 +1,6 @@
 // The state machine of the interactive UI (tools/tui/state.h).
 #include "tools/tui/state.h"
+#include "tests/status_assert.h"
 
 #include <gtest/gtest.h>
 
@@ -136,7 +137,7 @@ TEST(TuiStateTest, ScopeAndModeCycle) {
   }
   EXPECT_EQ(modes, (std::vector<std::string>{"prefix", "fuzzy", "regex", "exact", "substring"}));
   SearchScope parsed;
-  EXPECT_TRUE(ParseSearchScope("workspace", &parsed).ok());
+  EXPECT_OK(ParseSearchScope("workspace", &parsed));
   EXPECT_EQ(parsed, SearchScope::kWorkspace);
   EXPECT_EQ(ParseSearchScope("galaxy", &parsed).message(),
             "unknown scope 'galaxy': expected global, host, session, directory or workspace");
