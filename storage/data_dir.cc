@@ -91,7 +91,9 @@ bool IsCreationLeftover(const std::string& dir, const std::string& name) {
     std::string line = FirstLine(dir + "/lock");
     return line.empty() || (line.starts_with("pid ") && line.find(" (tb ") != std::string::npos);
   }
-  if (name == "TERMBRAIN.tmp") return true;
+  // The identity's temp file (core/atomic_file.h names it <path>.tmp-XXXXXX;
+  // older tb versions wrote TERMBRAIN.tmp).
+  if (name == "TERMBRAIN.tmp" || name.starts_with("TERMBRAIN.tmp-")) return true;
   return name == "spool" && fs::is_directory(dir + "/spool");
 }
 

@@ -26,7 +26,7 @@ struct StoreIdentity {
 
 // Checks what DIR is: Ok + *exists=false when DIR is missing, empty or holds
 // only what an interrupted creation leaves before the identity file exists
-// (tb's lock, TERMBRAIN.tmp, the hooks' spool/): a new store may be
+// (tb's lock, TERMBRAIN.tmp-*, the hooks' spool/): a new store may be
 // created. Ok + identity when it is a TermBrain store this binary can open;
 // Incompatible when it is something else or newer. Never writes.
 // `own_lock`: the caller holds DIR/lock (whatever holder text it wrote).

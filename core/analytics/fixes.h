@@ -1,5 +1,5 @@
 // Learned fixes for failing commands, read from the
-// `fixes` view (core/views/fixes_view.h).
+// `fixes` view (core/views/sequences_view.h, FixesView).
 //
 // A fix is learned when a command F fails (exit known and non-zero) and,
 // in the same session, within kFixWindowNs of F's start and within the

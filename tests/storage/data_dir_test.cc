@@ -193,6 +193,9 @@ TEST(DataDirTest, WhatAnInterruptedCreationLeavesIsANewStore) {
     std::string dir = tmp.Sub("half" + std::to_string(lock.size()));
     fs::create_directories(dir + "/spool");
     WriteFile(dir + "/lock", lock);
+    // The identity's temp file as core/atomic_file.h names it, and as
+    // older versions named it.
+    WriteFile(dir + "/TERMBRAIN.tmp-a1B2c3", "termbrain-st");
     WriteFile(dir + "/TERMBRAIN.tmp", "termbrain-st");
     bool exists = true;
     StoreIdentity id;
@@ -304,7 +307,9 @@ TEST(DataDirTest, MissingAndEmptyDirectoriesMayBeCreated) {
   ASSERT_OK(InspectDataDir(tmp.Sub("new/deeper"), &exists, &again));
   EXPECT_TRUE(exists);
   EXPECT_EQ(again.store_id, id.store_id);
-  EXPECT_FALSE(fs::exists(tmp.Sub("new/deeper/TERMBRAIN.tmp")));
+  for (const auto& e : fs::directory_iterator(tmp.Sub("new/deeper"))) {
+    EXPECT_FALSE(e.path().filename().string().starts_with("TERMBRAIN.tmp")) << e.path();
+  }
 }
 
 // ------------------------------------------------------------ locks
