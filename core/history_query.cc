@@ -16,33 +16,24 @@ namespace {
 
 using Pos = Posting;
 
-// Walks a time-ordered list newest first within the filter's time range:
-// `history` (keys i64key(time) u64be(seq), values the record's state) or one
-// value of a field index. `visit` returns false to stop.
-class TimeWalker {
- public:
-  virtual ~TimeWalker() = default;
-  virtual bool Valid() const = 0;
-  virtual const Pos& pos() const = 0;
-  virtual void Next() = 0;
-  virtual Status status() const = 0;
-};
-
-class HistoryWalker final : public TimeWalker {
+// Two walkers of a time-ordered list, newest first within the filter's time
+// range: `history` (keys i64key(time) u64be(seq), values the record's state)
+// and one value of a field index.
+class HistoryWalker {
  public:
   HistoryWalker(std::unique_ptr<KvCursor> cursor, const HistoryFilter& f)
       : c_(std::move(cursor)), since_(f.since_ns.value_or(INT64_MIN)) {
     c_->SeekForPrev(HistoryKey(f.until_ns.value_or(INT64_MAX), UINT64_MAX));
     Load();
   }
-  bool Valid() const override { return valid_; }
-  const Pos& pos() const override { return pos_; }
+  bool Valid() const { return valid_; }
+  const Pos& pos() const { return pos_; }
   std::string_view value() const { return c_->value(); }
-  void Next() override {
+  void Next() {
     c_->Prev();
     Load();
   }
-  Status status() const override {
+  Status status() const {
     if (!c_->status().ok()) return c_->status();
     return bad_key_ ? Status::Corruption("malformed view key") : Status::OK();
   }
@@ -65,16 +56,16 @@ class HistoryWalker final : public TimeWalker {
   bool bad_key_ = false;
 };
 
-class IndexWalker final : public TimeWalker {
+class IndexWalker {
  public:
   IndexWalker(std::unique_ptr<FieldIndexCursor> cursor, const HistoryFilter& f)
       : c_(std::move(cursor)), since_(f.since_ns.value_or(INT64_MIN)) {
     c_->SeekForPrev(Pos{f.until_ns.value_or(INT64_MAX), UINT64_MAX});
   }
-  bool Valid() const override { return c_->Valid() && c_->posting().time_ns >= since_; }
-  const Pos& pos() const override { return c_->posting(); }
-  void Next() override { c_->Prev(); }
-  Status status() const override { return c_->status(); }
+  bool Valid() const { return c_->Valid() && c_->posting().time_ns >= since_; }
+  const Pos& pos() const { return c_->posting(); }
+  void Next() { c_->Prev(); }
+  Status status() const { return c_->status(); }
 
  private:
   std::unique_ptr<FieldIndexCursor> c_;
@@ -168,11 +159,13 @@ class Emitter {
   Status status_;
 };
 
-// Offers every record `w` visits; a malformed entry or a cursor error ends
-// the walk and is reported instead of a silently shortened history.
-Status Walk(TimeWalker& w, Emitter& out, const std::function<bool(TimeWalker&)>& offer) {
+// Offers every record `w` visits (offer() false: the query is complete); a
+// malformed entry or a cursor error ends the walk and is reported instead
+// of a silently shortened history.
+template <typename Walker, typename Offer>
+Status Walk(Walker& w, Emitter& out, Offer offer) {
   for (; w.Valid(); w.Next()) {
-    if (!offer(w)) return out.status();
+    if (!offer()) return out.status();
   }
   TB_RETURN_IF_ERROR(w.status());
   return out.status();
@@ -182,7 +175,7 @@ Status WalkHistory(StoreReader& reader, const HistoryFilter& f, Emitter& out) {
   auto cursor = NewHistoryCursor(reader);
   if (!cursor) return Status::Corruption("view history is missing");
   HistoryWalker w(std::move(cursor), f);
-  return Walk(w, out, [&](TimeWalker&) { return out.Offer(w.pos().seq, w.value()); });
+  return Walk(w, out, [&] { return out.Offer(w.pos().seq, w.value()); });
 }
 
 Status WalkIndex(StoreReader& reader, IndexedField field, std::string_view value, const HistoryFilter& f,
@@ -190,7 +183,7 @@ Status WalkIndex(StoreReader& reader, IndexedField field, std::string_view value
   auto cursor = NewFieldIndexCursor(reader, field, value);
   if (!cursor) return Status::Corruption("view " + std::string(FieldIndexViewName(field)) + " is missing");
   IndexWalker w(std::move(cursor), f);
-  return Walk(w, out, [&](TimeWalker& tw) { return out.OfferIndexed(tw.pos()); });
+  return Walk(w, out, [&] { return out.OfferIndexed(w.pos()); });
 }
 
 struct Candidate {
