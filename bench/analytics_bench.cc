@@ -116,7 +116,8 @@ int main(int argc, char** argv) {
     std::vector<ViewInfo> views;
     if (!(s = store->Views(&views)).ok()) return Fail("views", s);
     for (const ViewInfo& v : views) {
-      if (v.name == "stats") std::printf("view       stats: %llu entries\n", static_cast<unsigned long long>(v.entries));
+      if (v.name == "stats")
+        std::printf("view       stats: %llu entries\n", static_cast<unsigned long long>(v.entries));
     }
   }
   std::unique_ptr<Store> store;
@@ -127,7 +128,8 @@ int main(int argc, char** argv) {
     const char* name;
     std::optional<int64_t> from_day;
   };
-  const Period periods[] = {{"all", std::nullopt}, {"year", last_day - 364}, {"month", last_day - 29}, {"week", last_day - 6}};
+  const Period periods[] = {
+      {"all", std::nullopt}, {"year", last_day - 364}, {"month", last_day - 29}, {"week", last_day - 6}};
   std::string json;
   for (const Period& p : periods) {
     auto t = Clock::now();
@@ -145,7 +147,8 @@ int main(int argc, char** argv) {
   std::string base = std::string(TB_BINARY) + " --data-dir " + data + " stats";
   std::printf("process    tb stats (table): median %.1f ms\n", TimeProcess(base + " > /dev/null"));
   std::printf("process    tb stats --format json: median %.1f ms\n", TimeProcess(base + " --format json > /dev/null"));
-  std::printf("process    tb stats --period month: median %.1f ms\n", TimeProcess(base + " --period month > /dev/null"));
+  std::printf("process    tb stats --period month: median %.1f ms\n",
+              TimeProcess(base + " --period month > /dev/null"));
   std::printf("process    tb stats --since 30 days before the end (scoped: record walk): median %.1f ms\n",
               TimeProcess(base + " --since '2026-10-26' > /dev/null"));
   if (!keep) fs::remove_all(dir, ec);

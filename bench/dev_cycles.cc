@@ -11,16 +11,17 @@ struct KindCommands {
 };
 
 // Build and test commands per CycleKind.
-constexpr KindCommands kCommands[] = {
-    {"go build ./...", "go test ./..."},        {"cargo build", "cargo test"},
-    {"npm run build", "npm test"},              {"ruff check .", "pytest"},
-    {"cmake --build build -j8", "ctest --test-dir build"}, {"terraform validate", "terraform plan"}};
+constexpr KindCommands kCommands[] = {{"go build ./...", "go test ./..."},
+                                      {"cargo build", "cargo test"},
+                                      {"npm run build", "npm test"},
+                                      {"ruff check .", "pytest"},
+                                      {"cmake --build build -j8", "ctest --test-dir build"},
+                                      {"terraform validate", "terraform plan"}};
 
 // Habitual slips: a word and how this user mistypes it.
 constexpr std::pair<std::string_view, std::string_view> kHabits[] = {
-    {"git", "gti"},     {"build", "biuld"}, {"status", "stauts"}, {"commit", "comit"},
-    {"test", "tset"},   {"cargo", "carg"},  {"push", "psuh"},     {"npm", "nmp"},
-    {"pytest", "pyest"}, {"make", "maek"}};
+    {"git", "gti"},    {"build", "biuld"}, {"status", "stauts"}, {"commit", "comit"}, {"test", "tset"},
+    {"cargo", "carg"}, {"push", "psuh"},   {"npm", "nmp"},       {"pytest", "pyest"}, {"make", "maek"}};
 
 constexpr std::string_view kMessages[] = {"fix", "wip", "tests", "refactor", "cleanup", "docs"};
 
@@ -47,8 +48,7 @@ std::vector<std::pair<size_t, size_t>> Words(std::string_view text) {
 
 }  // namespace
 
-void PlanCycle(Rng& rng, CycleKind kind, const std::function<std::string()>& file,
-               std::vector<PlannedCommand>* out) {
+void PlanCycle(Rng& rng, CycleKind kind, const std::function<std::string()>& file, std::vector<PlannedCommand>* out) {
   const KindCommands& k = kCommands[static_cast<size_t>(kind)];
   auto edit = [&] { out->push_back({"vim " + file(), 0}); };
   edit();

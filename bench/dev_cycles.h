@@ -33,8 +33,7 @@ struct PlannedCommand {
 enum class CycleKind { kGo, kRust, kNode, kPython, kCpp, kInfra };
 
 // Appends one cycle to *out; `file` draws a file of the project (relative).
-void PlanCycle(Rng& rng, CycleKind kind, const std::function<std::string()>& file,
-               std::vector<PlannedCommand>* out);
+void PlanCycle(Rng& rng, CycleKind kind, const std::function<std::string()>& file, std::vector<PlannedCommand>* out);
 
 // A mistyped `text` (exit code set); false when it has no word of 2+
 // letters to mistype.

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <array>
-#include <deque>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <deque>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -53,101 +53,239 @@ namespace {
 // ---------------------------------------------------------------- vocabulary
 
 constexpr std::string_view kWords[] = {
-    "auth", "token", "cache", "retry", "config", "parser", "router", "client", "server", "worker",
-    "queue", "metrics", "logger", "session", "user", "account", "billing", "invoice", "payment",
-    "search", "index", "query", "schema", "migration", "upload", "download", "export", "import",
-    "report", "dashboard", "login", "logout", "signup", "profile", "settings", "notify", "email",
-    "webhook", "scheduler", "cron", "backup", "restore", "snapshot", "replica", "shard", "proxy",
-    "gateway", "limiter", "timeout", "deadline", "context", "handler", "middleware", "storage",
-    "bucket", "object", "stream", "buffer", "codec", "encoder", "decoder", "format", "render",
-    "template", "layout", "theme", "button", "modal", "table", "chart", "graph", "node", "edge",
-    "tree", "heap", "list", "map", "set", "vector", "matrix", "tensor", "model", "train", "eval",
-    "predict", "feature", "label", "dataset", "loader", "sampler", "batch", "epoch", "loss",
-    "optimizer", "kernel", "driver", "device", "socket", "packet", "frame", "header", "payload",
-    "checksum", "hash", "crypto", "cipher", "key", "cert", "tls", "dns", "http", "grpc", "proto",
-    "json", "yaml", "toml", "csv", "xml", "sql", "db", "pool", "conn", "tx", "lock", "mutex",
-    "thread", "task", "job", "pipeline", "stage", "deploy", "release", "build", "test", "bench",
-    "lint", "fmt", "docs", "readme", "changelog", "version", "flag", "option", "arg", "env",
-    "secret", "vault", "policy", "role", "permission", "audit", "trace", "span", "sample", "debug"};
+    "auth",     "token",   "cache",     "retry",     "config",    "parser",     "router",   "client",     "server",
+    "worker",   "queue",   "metrics",   "logger",    "session",   "user",       "account",  "billing",    "invoice",
+    "payment",  "search",  "index",     "query",     "schema",    "migration",  "upload",   "download",   "export",
+    "import",   "report",  "dashboard", "login",     "logout",    "signup",     "profile",  "settings",   "notify",
+    "email",    "webhook", "scheduler", "cron",      "backup",    "restore",    "snapshot", "replica",    "shard",
+    "proxy",    "gateway", "limiter",   "timeout",   "deadline",  "context",    "handler",  "middleware", "storage",
+    "bucket",   "object",  "stream",    "buffer",    "codec",     "encoder",    "decoder",  "format",     "render",
+    "template", "layout",  "theme",     "button",    "modal",     "table",      "chart",    "graph",      "node",
+    "edge",     "tree",    "heap",      "list",      "map",       "set",        "vector",   "matrix",     "tensor",
+    "model",    "train",   "eval",      "predict",   "feature",   "label",      "dataset",  "loader",     "sampler",
+    "batch",    "epoch",   "loss",      "optimizer", "kernel",    "driver",     "device",   "socket",     "packet",
+    "frame",    "header",  "payload",   "checksum",  "hash",      "crypto",     "cipher",   "key",        "cert",
+    "tls",      "dns",     "http",      "grpc",      "proto",     "json",       "yaml",     "toml",       "csv",
+    "xml",      "sql",     "db",        "pool",      "conn",      "tx",         "lock",     "mutex",      "thread",
+    "task",     "job",     "pipeline",  "stage",     "deploy",    "release",    "build",    "test",       "bench",
+    "lint",     "fmt",     "docs",      "readme",    "changelog", "version",    "flag",     "option",     "arg",
+    "env",      "secret",  "vault",     "policy",    "role",      "permission", "audit",    "trace",      "span",
+    "sample",   "debug"};
 
 constexpr std::string_view kVerbs[] = {
-    "fix", "add", "remove", "refactor", "update", "rename", "move", "handle", "support", "improve",
-    "simplify", "cleanup", "bump", "revert", "document", "test", "optimize", "validate", "cache",
-    "retry", "log", "expose", "hide", "split", "merge", "inline", "extract", "drop", "allow",
-    "deny"};
+    "fix",      "add",     "remove", "refactor", "update",   "rename", "move",     "handle",   "support", "improve",
+    "simplify", "cleanup", "bump",   "revert",   "document", "test",   "optimize", "validate", "cache",   "retry",
+    "log",      "expose",  "hide",   "split",    "merge",    "inline", "extract",  "drop",     "allow",   "deny"};
 
 constexpr std::string_view kNpmPkgs[] = {
-    "react", "react-dom", "typescript", "eslint", "prettier", "jest", "vitest", "vite", "webpack",
-    "axios", "lodash", "express", "zod", "dayjs", "next", "tailwindcss", "postcss", "@types/node",
-    "@types/react", "ts-node", "nodemon", "dotenv", "uuid", "chalk", "commander", "yargs", "pino",
-    "prisma", "@prisma/client", "graphql", "apollo-server", "socket.io", "redis", "pg", "mongoose",
-    "sharp", "playwright", "cypress", "storybook", "rollup", "esbuild", "turbo", "husky",
-    "lint-staged", "msw", "swr", "immer", "zustand", "date-fns", "classnames"};
+    "react",          "react-dom",   "typescript",    "eslint",      "prettier",     "jest",    "vitest",
+    "vite",           "webpack",     "axios",         "lodash",      "express",      "zod",     "dayjs",
+    "next",           "tailwindcss", "postcss",       "@types/node", "@types/react", "ts-node", "nodemon",
+    "dotenv",         "uuid",        "chalk",         "commander",   "yargs",        "pino",    "prisma",
+    "@prisma/client", "graphql",     "apollo-server", "socket.io",   "redis",        "pg",      "mongoose",
+    "sharp",          "playwright",  "cypress",       "storybook",   "rollup",       "esbuild", "turbo",
+    "husky",          "lint-staged", "msw",           "swr",         "immer",        "zustand", "date-fns",
+    "classnames"};
 
-constexpr std::string_view kCrates[] = {
-    "serde", "serde_json", "tokio", "anyhow", "thiserror", "clap", "tracing", "reqwest", "rayon",
-    "regex", "itertools", "chrono", "uuid", "bytes", "futures", "hyper", "axum", "sqlx", "rand",
-    "once_cell", "parking_lot", "crossbeam", "criterion", "proptest", "insta", "tempfile",
-    "walkdir", "indicatif", "toml", "dashmap"};
+constexpr std::string_view kCrates[] = {"serde",   "serde_json", "tokio",       "anyhow",    "thiserror", "clap",
+                                        "tracing", "reqwest",    "rayon",       "regex",     "itertools", "chrono",
+                                        "uuid",    "bytes",      "futures",     "hyper",     "axum",      "sqlx",
+                                        "rand",    "once_cell",  "parking_lot", "crossbeam", "criterion", "proptest",
+                                        "insta",   "tempfile",   "walkdir",     "indicatif", "toml",      "dashmap"};
 
 constexpr std::string_view kPyPkgs[] = {
-    "numpy", "pandas", "requests", "flask", "django", "fastapi", "uvicorn", "pydantic", "pytest",
-    "black", "ruff", "mypy", "torch", "scikit-learn", "matplotlib", "jupyter", "boto3", "sqlalchemy",
-    "alembic", "celery", "redis", "httpx", "rich", "typer", "polars"};
+    "numpy",   "pandas", "requests", "flask", "django",       "fastapi",    "uvicorn", "pydantic", "pytest",
+    "black",   "ruff",   "mypy",     "torch", "scikit-learn", "matplotlib", "jupyter", "boto3",    "sqlalchemy",
+    "alembic", "celery", "redis",    "httpx", "rich",         "typer",      "polars"};
 
-constexpr std::string_view kImages[] = {
-    "postgres", "redis", "nginx", "alpine", "ubuntu", "debian", "python", "node", "golang",
-    "rust", "mysql", "mongo", "rabbitmq", "elasticsearch", "grafana/grafana", "prom/prometheus",
-    "minio/minio", "traefik", "busybox", "curlimages/curl", "bitnami/kafka", "jaegertracing/all-in-one",
-    "localstack/localstack", "hashicorp/vault", "envoyproxy/envoy"};
+constexpr std::string_view kImages[] = {"postgres",
+                                        "redis",
+                                        "nginx",
+                                        "alpine",
+                                        "ubuntu",
+                                        "debian",
+                                        "python",
+                                        "node",
+                                        "golang",
+                                        "rust",
+                                        "mysql",
+                                        "mongo",
+                                        "rabbitmq",
+                                        "elasticsearch",
+                                        "grafana/grafana",
+                                        "prom/prometheus",
+                                        "minio/minio",
+                                        "traefik",
+                                        "busybox",
+                                        "curlimages/curl",
+                                        "bitnami/kafka",
+                                        "jaegertracing/all-in-one",
+                                        "localstack/localstack",
+                                        "hashicorp/vault",
+                                        "envoyproxy/envoy"};
 
-constexpr std::string_view kNamespaces[] = {"default", "staging", "prod", "dev", "monitoring",
-                                            "kube-system", "ingress-nginx", "data"};
+constexpr std::string_view kNamespaces[] = {"default",    "staging",     "prod",          "dev",
+                                            "monitoring", "kube-system", "ingress-nginx", "data"};
 
 constexpr std::string_view kServices[] = {
-    "api", "web", "auth-service", "billing-api", "search-indexer", "notifier", "gateway",
-    "worker", "scheduler", "frontend", "admin", "ledger", "ingest", "exporter", "reporting",
-    "uploader", "thumbnailer", "mailer", "webhooks", "sessions", "catalog", "inventory", "orders",
-    "payments", "analytics", "feature-flags", "rate-limiter", "cdn-purger", "audit-log",
-    "identity"};
+    "api",       "web",           "auth-service", "billing-api", "search-indexer", "notifier",
+    "gateway",   "worker",        "scheduler",    "frontend",    "admin",          "ledger",
+    "ingest",    "exporter",      "reporting",    "uploader",    "thumbnailer",    "mailer",
+    "webhooks",  "sessions",      "catalog",      "inventory",   "orders",         "payments",
+    "analytics", "feature-flags", "rate-limiter", "cdn-purger",  "audit-log",      "identity"};
 
 constexpr std::string_view kRemoteHosts[] = {
-    "build-server", "prod-bastion", "db-primary", "db-replica-1", "db-replica-2", "web-01",
-    "web-02", "web-03", "worker-01", "worker-02", "ci-runner-3", "gpu-box", "nas", "pi",
-    "staging-app", "monitoring", "jump.example.com", "git.example.com", "vpn-gw", "kafka-1",
-    "kafka-2", "redis-cache", "es-node-1", "backup-host", "dev-vm"};
+    "build-server", "prod-bastion", "db-primary",       "db-replica-1",    "db-replica-2", "web-01",  "web-02",
+    "web-03",       "worker-01",    "worker-02",        "ci-runner-3",     "gpu-box",      "nas",     "pi",
+    "staging-app",  "monitoring",   "jump.example.com", "git.example.com", "vpn-gw",       "kafka-1", "kafka-2",
+    "redis-cache",  "es-node-1",    "backup-host",      "dev-vm"};
 
-constexpr std::string_view kExts[] = {"go", "rs", "ts", "tsx", "js", "py", "c", "cc", "h", "md",
-                                      "yaml", "json", "toml", "sh", "sql", "log", "txt", "proto"};
+constexpr std::string_view kExts[] = {"go", "rs",   "ts",   "tsx",  "js", "py",  "c",   "cc",  "h",
+                                      "md", "yaml", "json", "toml", "sh", "sql", "log", "txt", "proto"};
 
-constexpr std::string_view kHomeDirs[] = {
-    "", "/Downloads", "/dotfiles", "/notes", "/tmp", "/scratch", "/Documents", "/.config/nvim",
-    "/.config", "/bin", "/Desktop", "/.ssh", "/backups", "/talks", "/src", "/work", "/go",
-    "/.local/share", "/Pictures", "/books", "/sandbox", "/sandbox/rust-play", "/sandbox/py",
-    "/sandbox/ts", "/.kube", "/.aws", "/vms", "/music", "/photos/2025", "/photos/2026"};
+constexpr std::string_view kHomeDirs[] = {"",
+                                          "/Downloads",
+                                          "/dotfiles",
+                                          "/notes",
+                                          "/tmp",
+                                          "/scratch",
+                                          "/Documents",
+                                          "/.config/nvim",
+                                          "/.config",
+                                          "/bin",
+                                          "/Desktop",
+                                          "/.ssh",
+                                          "/backups",
+                                          "/talks",
+                                          "/src",
+                                          "/work",
+                                          "/go",
+                                          "/.local/share",
+                                          "/Pictures",
+                                          "/books",
+                                          "/sandbox",
+                                          "/sandbox/rust-play",
+                                          "/sandbox/py",
+                                          "/sandbox/ts",
+                                          "/.kube",
+                                          "/.aws",
+                                          "/vms",
+                                          "/music",
+                                          "/photos/2025",
+                                          "/photos/2026"};
 
-constexpr std::string_view kSystemDirs[] = {
-    "/root", "/etc", "/var/log", "/etc/nginx", "/etc/nginx/sites-enabled", "/etc/systemd/system",
-    "/var/lib/docker", "/var/lib/postgresql", "/var/www", "/var/www/html", "/srv", "/opt", "/tmp",
-    "/usr/local/bin", "/etc/ssl/certs", "/var/log/nginx", "/var/backups", "/etc/cron.d",
-    "/home/alex", "/mnt/data", "/mnt/backup", "/etc/prometheus", "/opt/grafana", "/etc/docker",
-    "/var/spool/cron", "/usr/share/doc", "/proc", "/sys/class/net", "/boot", "/etc/apt"};
+constexpr std::string_view kSystemDirs[] = {"/root",
+                                            "/etc",
+                                            "/var/log",
+                                            "/etc/nginx",
+                                            "/etc/nginx/sites-enabled",
+                                            "/etc/systemd/system",
+                                            "/var/lib/docker",
+                                            "/var/lib/postgresql",
+                                            "/var/www",
+                                            "/var/www/html",
+                                            "/srv",
+                                            "/opt",
+                                            "/tmp",
+                                            "/usr/local/bin",
+                                            "/etc/ssl/certs",
+                                            "/var/log/nginx",
+                                            "/var/backups",
+                                            "/etc/cron.d",
+                                            "/home/alex",
+                                            "/mnt/data",
+                                            "/mnt/backup",
+                                            "/etc/prometheus",
+                                            "/opt/grafana",
+                                            "/etc/docker",
+                                            "/var/spool/cron",
+                                            "/usr/share/doc",
+                                            "/proc",
+                                            "/sys/class/net",
+                                            "/boot",
+                                            "/etc/apt"};
 
 // The head: a few commands everybody types all day, most frequent first.
-constexpr std::string_view kHead[] = {
-    "ls", "git status", "cd ..", "ll", "git diff", "ls -la", "clear", "make", "cd", "git pull",
-    "vim .", "git log --oneline", "pwd", "git add .", "htop", "docker ps", "kubectl get pods",
-    "cargo build", "npm test", "make test", "exit", "history", "git push", "git branch",
-    "git stash", "git stash pop", "cd -", "ls -lh", "top", "df -h", "du -sh *", "npm run dev",
-    "cargo test", "go test ./...", "python3", "tmux attach", "git fetch --all",
-    "git checkout main", "git checkout -", "make clean", "docker compose up -d",
-    "docker compose down", "kubectl get svc", "git log", "tig", "code .", "nvim",
-    "source ~/.zshrc", "sudo apt update", "cat README.md", "ls src", "git diff --staged",
-    "git commit --amend --no-edit", "make -j8", "cargo clippy", "npm install", "go build ./...",
-    "pytest", "which python3", "whoami", "date", "uptime", "free -h", "ps aux | grep node",
-    "ssh build-server", "kubectl get nodes", "docker images", "git remote -v", "fg", "jobs",
-    "git log -p", "ls -a", "git commit", "make lint", "cargo fmt", "npm run build",
-    "docker compose logs -f", "kubectl get deployments", "git rebase --continue", "git status -s"};
+constexpr std::string_view kHead[] = {"ls",
+                                      "git status",
+                                      "cd ..",
+                                      "ll",
+                                      "git diff",
+                                      "ls -la",
+                                      "clear",
+                                      "make",
+                                      "cd",
+                                      "git pull",
+                                      "vim .",
+                                      "git log --oneline",
+                                      "pwd",
+                                      "git add .",
+                                      "htop",
+                                      "docker ps",
+                                      "kubectl get pods",
+                                      "cargo build",
+                                      "npm test",
+                                      "make test",
+                                      "exit",
+                                      "history",
+                                      "git push",
+                                      "git branch",
+                                      "git stash",
+                                      "git stash pop",
+                                      "cd -",
+                                      "ls -lh",
+                                      "top",
+                                      "df -h",
+                                      "du -sh *",
+                                      "npm run dev",
+                                      "cargo test",
+                                      "go test ./...",
+                                      "python3",
+                                      "tmux attach",
+                                      "git fetch --all",
+                                      "git checkout main",
+                                      "git checkout -",
+                                      "make clean",
+                                      "docker compose up -d",
+                                      "docker compose down",
+                                      "kubectl get svc",
+                                      "git log",
+                                      "tig",
+                                      "code .",
+                                      "nvim",
+                                      "source ~/.zshrc",
+                                      "sudo apt update",
+                                      "cat README.md",
+                                      "ls src",
+                                      "git diff --staged",
+                                      "git commit --amend --no-edit",
+                                      "make -j8",
+                                      "cargo clippy",
+                                      "npm install",
+                                      "go build ./...",
+                                      "pytest",
+                                      "which python3",
+                                      "whoami",
+                                      "date",
+                                      "uptime",
+                                      "free -h",
+                                      "ps aux | grep node",
+                                      "ssh build-server",
+                                      "kubectl get nodes",
+                                      "docker images",
+                                      "git remote -v",
+                                      "fg",
+                                      "jobs",
+                                      "git log -p",
+                                      "ls -a",
+                                      "git commit",
+                                      "make lint",
+                                      "cargo fmt",
+                                      "npm run build",
+                                      "docker compose logs -f",
+                                      "kubectl get deployments",
+                                      "git rebase --continue",
+                                      "git status -s"};
 
 enum class Kind { kGo, kRust, kNode, kPython, kCpp, kInfra };
 
@@ -222,13 +360,9 @@ std::string Alnum(Rng& r, size_t n) {
 
 std::string Num(uint64_t v) { return std::to_string(v); }
 
-std::string Version(Rng& r) {
-  return Num(r.Below(5)) + "." + Num(r.Below(30)) + "." + Num(r.Below(20));
-}
+std::string Version(Rng& r) { return Num(r.Below(5)) + "." + Num(r.Below(30)) + "." + Num(r.Below(20)); }
 
-std::string Pod(Rng& r) {
-  return std::string(Pick(r, kServices)) + "-" + Hex(r, 9) + "-" + Alnum(r, 5);
-}
+std::string Pod(Rng& r) { return std::string(Pick(r, kServices)) + "-" + Hex(r, 9) + "-" + Alnum(r, 5); }
 
 std::string Message(Rng& r) {
   std::string m(Pick(r, kVerbs));
@@ -294,8 +428,8 @@ struct HistoryGenerator::Impl {
 
   // ------------------------------------------------------------ projects
   void BuildProjects() {
-    static constexpr std::string_view kBases[] = {"/src/", "/work/", "/go/src/github.com/acme/",
-                                                  "/projects/", "/src/oss/"};
+    static constexpr std::string_view kBases[] = {"/src/", "/work/", "/go/src/github.com/acme/", "/projects/",
+                                                  "/src/oss/"};
     projects.resize(project_zipf.size());
     for (size_t i = 0; i < projects.size(); ++i) {
       Project& p = projects[i];
@@ -348,13 +482,15 @@ struct HistoryGenerator::Impl {
         ext = rng.Chance(0.7) ? "ts" : "js";
         rel = {"src", "src/components", "src/pages", "src/lib", "test", "public", "scripts"};
         for (auto& m : mods) rel.push_back("src/components/" + m);
-        fixed_files = {"package.json", "tsconfig.json", "README.md", ".eslintrc.json", "vite.config.ts", "src/index." + ext};
+        fixed_files = {"package.json",   "tsconfig.json",  "README.md",
+                       ".eslintrc.json", "vite.config.ts", "src/index." + ext};
         break;
       case Kind::kPython:
         ext = "py";
         rel = {p.name.substr(0, p.name.find('-')), "tests", "scripts", "notebooks", "docs"};
         for (auto& m : mods) rel.push_back(rel[0] + "/" + m);
-        fixed_files = {"pyproject.toml", "requirements.txt", "README.md", "setup.cfg", "Makefile", rel[0] + "/__init__.py"};
+        fixed_files = {"pyproject.toml", "requirements.txt", "README.md",
+                       "setup.cfg",      "Makefile",         rel[0] + "/__init__.py"};
         break;
       case Kind::kCpp:
         ext = rng.Chance(0.5) ? "cc" : "cpp";
@@ -366,7 +502,8 @@ struct HistoryGenerator::Impl {
         ext = "yaml";
         rel = {"terraform", "terraform/prod", "terraform/staging", "k8s", "helm", "ansible", "ansible/roles"};
         for (auto& m : mods) rel.push_back("k8s/" + m);
-        fixed_files = {"README.md", "Makefile", "terraform/prod/main.tf", "terraform/staging/main.tf", "ansible/site.yml"};
+        fixed_files = {"README.md", "Makefile", "terraform/prod/main.tf", "terraform/staging/main.tf",
+                       "ansible/site.yml"};
         break;
     }
     p.dirs.push_back(p.root);
@@ -441,9 +578,12 @@ struct HistoryGenerator::Impl {
 
   std::string Git(const Project& p) {
     switch (rng.Below(20)) {
-      case 0: case 1: case 2: return "git commit -m \"" + Message(rng) + "\"";
+      case 0:
+      case 1:
+      case 2: return "git commit -m \"" + Message(rng) + "\"";
       case 3: return "git checkout -b " + NewBranch();
-      case 4: case 5: return "git checkout " + Branch(p);
+      case 4:
+      case 5: return "git checkout " + Branch(p);
       case 6: return "git show " + Hex(rng, 7);
       case 7: return "git log --oneline -n " + Num(5 + rng.Below(46)) + " " + File(p);
       case 8: return "git diff " + Hex(rng, 7) + ".." + Hex(rng, 7);
@@ -481,15 +621,21 @@ struct HistoryGenerator::Impl {
   std::string Docker(const Project& p) {
     std::string image = std::string(Pick(rng, kImages)) + ":" + Num(rng.Below(17)) + (rng.Chance(0.4) ? "-alpine" : "");
     switch (rng.Below(10)) {
-      case 0: { auto port = Num(3000 + rng.Below(6000)); return "docker run --rm -it -p " + port + ":" + port + " " + image; }
+      case 0: {
+        auto port = Num(3000 + rng.Below(6000));
+        return "docker run --rm -it -p " + port + ":" + port + " " + image;
+      }
       case 1: return "docker build -t " + p.name + ":" + Version(rng) + " .";
       case 2: return "docker exec -it " + p.name + "-" + std::string(Pick(rng, kServices)) + "-1 sh";
-      case 3: return "docker logs -f --tail " + Num(50 * (1 + rng.Below(20))) + " " + p.name + "-" + std::string(Pick(rng, kServices)) + "-1";
+      case 3:
+        return "docker logs -f --tail " + Num(50 * (1 + rng.Below(20))) + " " + p.name + "-" +
+               std::string(Pick(rng, kServices)) + "-1";
       case 4: return "docker pull " + image;
       case 5: return "docker rmi " + Hex(rng, 12);
       case 6: return "docker compose logs -f " + std::string(Pick(rng, kServices));
       case 7: return "docker push registry.example.com/" + p.name + ":" + Version(rng);
-      case 8: return "docker run --rm -v $(pwd):/src -w /src " + image + " make " + p.targets[rng.Below(p.targets.size())];
+      case 8:
+        return "docker run --rm -v $(pwd):/src -w /src " + image + " make " + p.targets[rng.Below(p.targets.size())];
       default: return "docker inspect " + Hex(rng, 12);
     }
   }
@@ -498,13 +644,18 @@ struct HistoryGenerator::Impl {
     std::string ns = " -n " + std::string(Pick(rng, kNamespaces));
     std::string svc(Pick(rng, kServices));
     switch (rng.Below(12)) {
-      case 0: case 1: return "kubectl get pods" + ns;
-      case 2: case 3: return "kubectl logs -f " + Pod(rng) + ns;
+      case 0:
+      case 1: return "kubectl get pods" + ns;
+      case 2:
+      case 3: return "kubectl logs -f " + Pod(rng) + ns;
       case 4: return "kubectl describe pod " + Pod(rng) + ns;
       case 5: return "kubectl apply -f k8s/" + svc + "/" + std::string(Pick(rng, kWords)) + ".yaml";
       case 6: return "kubectl rollout restart deployment/" + svc + ns;
       case 7: return "kubectl exec -it " + Pod(rng) + ns + " -- sh";
-      case 8: { auto port = Num(8000 + rng.Below(2000)); return "kubectl port-forward svc/" + svc + " " + port + ":" + port + ns; }
+      case 8: {
+        auto port = Num(8000 + rng.Below(2000));
+        return "kubectl port-forward svc/" + svc + " " + port + ":" + port + ns;
+      }
       case 9: return "kubectl scale deployment/" + svc + " --replicas=" + Num(rng.Below(10)) + ns;
       case 10: return "kubectl get events" + ns + " --sort-by=.lastTimestamp";
       default: return "kubectl delete pod " + Pod(rng) + ns;
@@ -558,7 +709,9 @@ struct HistoryGenerator::Impl {
         switch (rng.Below(5)) {
           case 0: return "terraform plan -var-file=" + std::string(rng.Chance(0.5) ? "prod" : "staging") + ".tfvars";
           case 1: return "terraform apply -target=module." + Word();
-          case 2: return "helm upgrade --install " + std::string(Pick(rng, kServices)) + " ./helm/" + Word() + " -n " + std::string(Pick(rng, kNamespaces));
+          case 2:
+            return "helm upgrade --install " + std::string(Pick(rng, kServices)) + " ./helm/" + Word() + " -n " +
+                   std::string(Pick(rng, kNamespaces));
           case 3: return "ansible-playbook -i inventory/" + Word() + " site.yml --tags " + Word();
           default: return "aws s3 ls s3://" + p.name + "-" + Word() + "/" + Num(2024 + rng.Below(3)) + "/";
         }
@@ -569,8 +722,12 @@ struct HistoryGenerator::Impl {
   std::string Remote() {
     std::string host(Pick(rng, kRemoteHosts));
     switch (rng.Below(5)) {
-      case 0: case 1: return "ssh " + std::string(rng.Chance(0.5) ? "alex@" : "") + host;
-      case 2: { auto port = Num(5000 + rng.Below(5000)); return "ssh -L " + port + ":localhost:" + port + " " + host; }
+      case 0:
+      case 1: return "ssh " + std::string(rng.Chance(0.5) ? "alex@" : "") + host;
+      case 2: {
+        auto port = Num(5000 + rng.Below(5000));
+        return "ssh -L " + port + ":localhost:" + port + " " + host;
+      }
       case 3: return "scp " + Word() + "." + std::string(Pick(rng, kExts)) + " " + host + ":/tmp/";
       default: return "rsync -avz --progress " + Word() + "/ " + host + ":/srv/" + Word() + "/";
     }
@@ -585,14 +742,20 @@ struct HistoryGenerator::Impl {
       case 4: return "find " + Rel(p) + " -type f -size +" + Num(1 + rng.Below(500)) + "M";
       case 5: return "grep -v " + Word() + " /var/log/" + Word() + ".log | wc -l";
       case 6: return "sed -i 's/" + Word() + "/" + Word() + "/g' " + File(p);
-      default: return "awk '{print $" + Num(1 + rng.Below(9)) + "}' /var/log/nginx/access.log | sort | uniq -c | sort -rn | head";
+      default:
+        return "awk '{print $" + Num(1 + rng.Below(9)) +
+               "}' /var/log/nginx/access.log | sort | uniq -c | sort -rn | head";
     }
   }
 
   std::string Http() {
     switch (rng.Below(3)) {
-      case 0: return "curl -s https://" + std::string(Pick(rng, kServices)) + ".example.com/api/v" + Num(1 + rng.Below(3)) + "/" + Word() + "/" + Num(rng.Below(100000)) + " | jq ." + Word();
-      case 1: return "curl -X POST -H \"Content-Type: application/json\" -d '{\"" + Word() + "\":\"" + Word() + "\"}' localhost:" + Num(3000 + rng.Below(6000)) + "/" + Word();
+      case 0:
+        return "curl -s https://" + std::string(Pick(rng, kServices)) + ".example.com/api/v" + Num(1 + rng.Below(3)) +
+               "/" + Word() + "/" + Num(rng.Below(100000)) + " | jq ." + Word();
+      case 1:
+        return "curl -X POST -H \"Content-Type: application/json\" -d '{\"" + Word() + "\":\"" + Word() +
+               "\"}' localhost:" + Num(3000 + rng.Below(6000)) + "/" + Word();
       default: return "wget https://releases.example.com/" + Word() + "/" + Word() + "-" + Version(rng) + ".tar.gz";
     }
   }
@@ -605,13 +768,22 @@ struct HistoryGenerator::Impl {
       case 3: return "chmod +x scripts/" + Word() + ".sh";
       case 4: return "mkdir -p " + Rel(p) + "/" + Word();
       case 5: return "rm -rf " + Rel(p) + "/build";
-      case 6: { auto f = File(p); return "cp " + f + " " + f + ".bak"; }
+      case 6: {
+        auto f = File(p);
+        return "cp " + f + " " + f + ".bak";
+      }
       case 7: return "mv " + File(p) + " " + Rel(p) + "/";
       case 8: return "tar -xzf " + Word() + "-" + Version(rng) + ".tar.gz";
-      case 9: { auto w = Word(); for (char& c : w) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c))); return "export " + w + "_URL=http://localhost:" + Num(3000 + rng.Below(6000)); }
+      case 9: {
+        auto w = Word();
+        for (char& c : w) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        return "export " + w + "_URL=http://localhost:" + Num(3000 + rng.Below(6000));
+      }
       case 10: return "man " + Word();
       case 11: return "systemctl status " + std::string(Pick(rng, kServices));
-      case 12: return "journalctl -u " + std::string(Pick(rng, kServices)) + " --since \"" + Num(1 + rng.Below(24)) + " hours ago\"";
+      case 12:
+        return "journalctl -u " + std::string(Pick(rng, kServices)) + " --since \"" + Num(1 + rng.Below(24)) +
+               " hours ago\"";
       case 13: return "sudo apt install " + std::string(Pick(rng, kPyPkgs));
       case 14: return "brew install " + Word();
       default: return "./scripts/" + Word() + ".sh " + Word();
@@ -672,7 +844,9 @@ struct HistoryGenerator::Impl {
     const Project& p = P(s);
     double u = rng.Uniform();
     if (u < 0.75) return p.dirs[p.dir_zipf->Sample(rng)];
-    if (u < 0.95) return (s.user == "root" ? std::string("/root") : std::string(kHome)) + std::string(kHomeDirs[home_zipf.Sample(rng)]);
+    if (u < 0.95)
+      return (s.user == "root" ? std::string("/root") : std::string(kHome)) +
+             std::string(kHomeDirs[home_zipf.Sample(rng)]);
     // Any project's directory (a quick look elsewhere).
     const Project& q = projects[rng.Below(projects.size())];
     return q.dirs[rng.Below(q.dirs.size())];
@@ -680,16 +854,21 @@ struct HistoryGenerator::Impl {
 
   static double MedianMs(std::string_view c) {
     auto starts = [&](std::string_view p) { return c.substr(0, p.size()) == p; };
-    for (auto p : {"vim", "nvim", "less", "ssh", "htop", "top", "tmux", "python3", "tig", "man", "gdb", "code", "kubectl exec", "kubectl logs -f", "docker logs -f", "tail -f", "docker exec", "kubectl port-forward", "docker compose logs"}) {
+    for (auto p : {"vim", "nvim", "less", "ssh", "htop", "top", "tmux", "python3", "tig", "man", "gdb", "code",
+                   "kubectl exec", "kubectl logs -f", "docker logs -f", "tail -f", "docker exec",
+                   "kubectl port-forward", "docker compose logs"}) {
       if (starts(p)) return 90000;
     }
-    for (auto p : {"make", "cargo", "npm", "yarn", "npx", "go ", "pytest", "docker build", "cmake", "ninja", "terraform", "helm", "ansible", "./build", "docker run"}) {
+    for (auto p : {"make", "cargo", "npm", "yarn", "npx", "go ", "pytest", "docker build", "cmake", "ninja",
+                   "terraform", "helm", "ansible", "./build", "docker run"}) {
       if (starts(p)) return 12000;
     }
-    for (auto p : {"curl", "wget", "kubectl", "docker", "git push", "git pull", "git fetch", "scp", "rsync", "pip", "brew", "sudo apt", "aws", "go get"}) {
+    for (auto p : {"curl", "wget", "kubectl", "docker", "git push", "git pull", "git fetch", "scp", "rsync", "pip",
+                   "brew", "sudo apt", "aws", "go get"}) {
       if (starts(p)) return 800;
     }
-    for (auto p : {"ls", "cd", "pwd", "clear", "ll", "git ", "which", "whoami", "date", "cat", "history", "fg", "jobs", "export", "mkdir", "cp", "mv", "chmod"}) {
+    for (auto p : {"ls", "cd", "pwd", "clear", "ll", "git ", "which", "whoami", "date", "cat", "history", "fg", "jobs",
+                   "export", "mkdir", "cp", "mv", "chmod"}) {
       if (starts(p)) return 12;
     }
     return 120;
@@ -715,7 +894,8 @@ struct HistoryGenerator::Impl {
     std::vector<PlannedCommand> cmds;
     std::string cwd;
     if (s.user != "root" && rng.Chance(kCycleShare)) {
-      PlanCycle(rng, static_cast<CycleKind>(p.kind), [&] { return File(p); }, &cmds);
+      PlanCycle(
+          rng, static_cast<CycleKind>(p.kind), [&] { return File(p); }, &cmds);
       cwd = p.dirs[0];
       cycles++;
     } else {

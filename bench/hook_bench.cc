@@ -50,9 +50,9 @@ using Clock = std::chrono::steady_clock;
 
 struct Options {
   std::vector<std::string> shells = {"bash", "zsh", "fish"};
-  int n = 5000;            // hook pairs per shell
-  int peer_n = 300;        // sqlite3 processes per shell
-  int interactive_n = 600; // commands per configuration
+  int n = 5000;             // hook pairs per shell
+  int peer_n = 300;         // sqlite3 processes per shell
+  int interactive_n = 600;  // commands per configuration
   std::string tb = TB_BINARY;
   // Diagnostic: load the integration but turn its hook bodies into no-ops,
   // to split the interactive cost into dispatch and hook work.
@@ -86,9 +86,13 @@ std::string Which(const std::string& prog) {
 }
 
 std::vector<std::string> Env(const std::string& home, const std::string& data) {
-  std::vector<std::string> env = {"HOME=" + home, "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8",
-                                  "TERM=xterm-256color", "TERMBRAIN_DATA_DIR=" + data,
-                                  "XDG_CONFIG_HOME=" + home + "/.config", "XDG_DATA_HOME=" + home + "/.local/share"};
+  std::vector<std::string> env = {"HOME=" + home,
+                                  "PATH=/usr/local/bin:/usr/bin:/bin",
+                                  "LANG=C.UTF-8",
+                                  "TERM=xterm-256color",
+                                  "TERMBRAIN_DATA_DIR=" + data,
+                                  "XDG_CONFIG_HOME=" + home + "/.config",
+                                  "XDG_DATA_HOME=" + home + "/.local/share"};
   // The spool goes where it goes for users: $XDG_RUNTIME_DIR or /dev/shm.
   if (const char* rt = std::getenv("XDG_RUNTIME_DIR")) env.push_back(std::string("XDG_RUNTIME_DIR=") + rt);
   if (const char* user = std::getenv("USER")) env.push_back(std::string("USER=") + user);
@@ -146,8 +150,7 @@ std::vector<double> ReadFishTimes(const std::string& path) {
 
 // The in-shell loop: `pairs` hook pairs, then `peer` sqlite3 processes,
 // samples in microseconds, one per line.
-std::string HookScript(const std::string& shell, const Options& o, const std::string& dir,
-                       const std::string& db) {
+std::string HookScript(const std::string& shell, const Options& o, const std::string& dir, const std::string& db) {
   std::string cmd = "git commit -m \"fix: the thing\"";
   std::string insert =
       "insert or ignore into history(id, timestamp, duration, exit, command, cwd, session, hostname, "
@@ -167,7 +170,8 @@ std::string HookScript(const std::string& shell, const Options& o, const std::st
       << "  t0=$EPOCHREALTIME\n  sqlite3 -cmd 'PRAGMA busy_timeout=5000' -cmd 'PRAGMA synchronous=NORMAL' '" << db
       << "' \"" << insert << "\"\n  t1=$EPOCHREALTIME\n"
       << "  s[i]=$(( ${t1/[.,]/} - ${t0/[.,]/} ))\ndone\n"
-      << "printf '%s\\n' \"${s[@]}\" > '" << dir << "/sqlite.bash'\n"
+      << "printf '%s\\n' \"${s[@]}\" > '" << dir
+      << "/sqlite.bash'\n"
       // The DEBUG trap also runs (fast path) before every other simple
       // command of a line: time 3 per iteration with and without it.
       << "eval \"$('" << o.tb << "' init bash)\"\n"
@@ -196,8 +200,8 @@ std::string HookScript(const std::string& shell, const Options& o, const std::st
       << "  for i in (seq " << o.n << ")\n"
       << "    time begin; __tb_preexec $cmd; __tb_postexec; end\n  end\nelse\n"
       << "  for i in (seq " << o.peer_n << ")\n"
-      << "    time sqlite3 -cmd 'PRAGMA busy_timeout=5000' -cmd 'PRAGMA synchronous=NORMAL' '" << db << "' \""
-      << insert << "\"\n  end\nend\n";
+      << "    time sqlite3 -cmd 'PRAGMA busy_timeout=5000' -cmd 'PRAGMA synchronous=NORMAL' '" << db << "' \"" << insert
+      << "\"\n  end\nend\n";
   }
   return s.str();
 }
@@ -248,7 +252,8 @@ class PtyShell {
     auto deadline = Clock::now() + timeout;
     char buf[65536];
     while (prompts_ < n) {
-      int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count());
+      int left =
+          static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count());
       if (left <= 0) return false;
       pollfd p{fd_, POLLIN, 0};
       if (poll(&p, 1, left) <= 0) continue;

@@ -173,7 +173,8 @@ Run Wait(pid_t pid, Clock::time_point t0) {
 
 // The SQLite side, in a forked child: parse + insert; the count goes to
 // `count_file`.
-int SqliteImport(const std::string& format, const std::string& file, const std::string& db_path, size_t chunk, const std::string& count_file) {
+int SqliteImport(const std::string& format, const std::string& file, const std::string& db_path, size_t chunk,
+                 const std::string& count_file) {
   std::string error;
   std::unique_ptr<AtuinSqlite> db = AtuinSqlite::Open(db_path, &error);
   if (db == nullptr) {
@@ -368,7 +369,8 @@ int WritersBesideImport(const std::string& dir, const std::string& format, const
   for (int w = 0; w < writers; ++w) {
     pid_t pid = ::fork();
     if (pid == 0) {
-      ::_exit(Writer(dir, tb_dir, w, each, dir + "/w" + std::to_string(w) + ".lat", dir + "/w" + std::to_string(w) + ".err"));
+      ::_exit(Writer(dir, tb_dir, w, each, dir + "/w" + std::to_string(w) + ".lat",
+                     dir + "/w" + std::to_string(w) + ".err"));
     }
     pids.push_back(pid);
   }
@@ -377,8 +379,8 @@ int WritersBesideImport(const std::string& dir, const std::string& format, const
   double import_s = imp.wall_s;
   bool writers_ok = true;
   for (pid_t pid : pids) writers_ok &= Wait(pid, t0).ok;
-  std::printf("import: %s (%.2f s wall while the writers ran; all writers done after %.1f s)\n", line.c_str(),
-              import_s, Since(t0));
+  std::printf("import: %s (%.2f s wall while the writers ran; all writers done after %.1f s)\n", line.c_str(), import_s,
+              Since(t0));
   std::vector<double> ms;
   int failed = 0, spooled = 0;
   for (int w = 0; w < writers; ++w) {
@@ -393,7 +395,9 @@ int WritersBesideImport(const std::string& dir, const std::string& format, const
     for (std::string l; std::getline(err, l);) spooled += l.find("spooled") != std::string::npos;
   }
   std::sort(ms.begin(), ms.end());
-  auto pct = [&](double q) { return ms.empty() ? 0.0 : ms[std::min(ms.size() - 1, static_cast<size_t>(q * ms.size()))]; };
+  auto pct = [&](double q) {
+    return ms.empty() ? 0.0 : ms[std::min(ms.size() - 1, static_cast<size_t>(q * ms.size()))];
+  };
   std::printf("record calls: %zu, exit non-zero: %d, spooled (store busy): %d; latency ms p50 %.1f p99 %.1f max %.1f\n",
               ms.size(), failed, spooled, pct(0.5), pct(0.99), ms.empty() ? 0.0 : ms.back());
   // What the store holds: export it and compare with the import alone.
@@ -466,11 +470,12 @@ int main(int argc, char** argv) {
   fs::remove_all(dir, ec);
   fs::create_directories(dir + "/home");
   fs::create_directories(dir + "/config");
-  const std::string file = dir + (format == "zsh" ? "/zsh_history" : "/history.ndjson"), tb_dir = dir + "/tb", db = dir + "/atuin/history.db";
+  const std::string file = dir + (format == "zsh" ? "/zsh_history" : "/history.ndjson"), tb_dir = dir + "/tb",
+                    db = dir + "/atuin/history.db";
   fs::create_directories(dir + "/atuin");
 
-  std::printf("import_bench: %zu commands, format %s%s, %ld online CPUs, load average before: %s\n", n,
-              format.c_str(), foreign_ids ? " (foreign ids)" : "", sysconf(_SC_NPROCESSORS_ONLN), LoadAvg().c_str());
+  std::printf("import_bench: %zu commands, format %s%s, %ld online CPUs, load average before: %s\n", n, format.c_str(),
+              foreign_ids ? " (foreign ids)" : "", sysconf(_SC_NPROCESSORS_ONLN), LoadAvg().c_str());
   // --- the file (not timed) ---
   auto t = Clock::now();
   uint64_t bytes = 0, multiline = 0;
@@ -543,10 +548,11 @@ int main(int argc, char** argv) {
   Run used = RunTb(dir, tb_dir, {"import", format, file2}, &tb_line2);
   if (!used.ok) return 1;
   double used_rate = static_cast<double>(ImportedCount(tb_line2)) / used.wall_s;
-  std::printf("into the store holding %llu commands: %.0f commands/s (%.2f s wall, %.2f s cpu, peak RSS %.1f MiB); "
-              "time %.2fx the import into an empty store (budget: <= 1.5x)\n",
-              tb_imported, used_rate, used.wall_s, used.user_s + used.sys_s, static_cast<double>(used.maxrss_kb) / 1024,
-              used.wall_s / tbr.wall_s);
+  std::printf(
+      "into the store holding %llu commands: %.0f commands/s (%.2f s wall, %.2f s cpu, peak RSS %.1f MiB); "
+      "time %.2fx the import into an empty store (budget: <= 1.5x)\n",
+      tb_imported, used_rate, used.wall_s, used.user_s + used.sys_s, static_cast<double>(used.maxrss_kb) / 1024,
+      used.wall_s / tbr.wall_s);
   std::printf("tb said: %s\n", tb_line2.c_str());
   std::printf("load average after: %s\n", LoadAvg().c_str());
   return writers_rc;

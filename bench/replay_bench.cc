@@ -65,7 +65,8 @@ int main(int argc, char** argv) {
       if (!s.ok()) return Fail("append", s);
       events += batch.size();
     }
-    std::printf("built     %zu commands = %llu events in %.2f s\n", n, static_cast<unsigned long long>(events), Since(t));
+    std::printf("built     %zu commands = %llu events in %.2f s\n", n, static_cast<unsigned long long>(events),
+                Since(t));
     s = store->CompactAll();
     if (!s.ok()) return Fail("compact", s);
   }

@@ -81,8 +81,8 @@ double MedianProcess(int reps, const std::vector<std::string>& argv) {
 }
 
 struct Case {
-  std::string name;  // what is measured
-  std::string klass; // budget class: substring / fuzzy / filter
+  std::string name;   // what is measured
+  std::string klass;  // budget class: substring / fuzzy / filter
   SearchRequest req;
 };
 
@@ -98,9 +98,12 @@ int Main(int argc, char** argv) {
   int reps = 10;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i];
-    if (k == "--dir") dir = argv[i + 1];
-    else if (k == "--secs") secs = std::atof(argv[i + 1]);
-    else if (k == "--reps") reps = std::atoi(argv[i + 1]);
+    if (k == "--dir")
+      dir = argv[i + 1];
+    else if (k == "--secs")
+      secs = std::atof(argv[i + 1]);
+    else if (k == "--reps")
+      reps = std::atoi(argv[i + 1]);
   }
   std::string data = dir + "/tb", flat = dir + "/flat_history.txt", sqlite_path = dir + "/atuin.db";
   StoreOptions so;
@@ -150,9 +153,10 @@ int Main(int argc, char** argv) {
     r.query = t;
     add("substring '" + t + "'", "substring", r);
   }
-  for (auto [q, m] : std::vector<std::pair<std::string, SearchMode>>{
-           {"git c", SearchMode::kPrefix}, {"kubectl", SearchMode::kPrefix}, {"ls -la", SearchMode::kExact},
-           {"make", SearchMode::kExact}}) {
+  for (auto [q, m] : std::vector<std::pair<std::string, SearchMode>>{{"git c", SearchMode::kPrefix},
+                                                                     {"kubectl", SearchMode::kPrefix},
+                                                                     {"ls -la", SearchMode::kExact},
+                                                                     {"make", SearchMode::kExact}}) {
     SearchRequest r;
     r.query = q, r.mode = m;
     add(std::string(SearchModeName(m)) + " '" + q + "'", "substring", r);
@@ -177,7 +181,10 @@ int Main(int argc, char** argv) {
       case 0: r.filter.cwd = mid.cwd, name = "'git' --cwd"; break;
       case 1: r.filter.session = mid.session, name = "'git' --session"; break;
       case 2: r.filter.failed = true, r.filter.host = mid.host, name = "'git' --failed --host"; break;
-      case 3: r.filter.since_ns = mid.started_at_ns, r.filter.until_ns = mid.started_at_ns + 86400000000000LL * 30, name = "'git' --since --until (30 d)"; break;
+      case 3:
+        r.filter.since_ns = mid.started_at_ns, r.filter.until_ns = mid.started_at_ns + 86400000000000LL * 30,
+        name = "'git' --since --until (30 d)";
+        break;
       case 4: r.under_dir = ws, name = "'git' --workspace " + ws; break;
       case 5: r.query = "zzqx", r.filter.cwd = mid.cwd, r.filter.exit_code = 3, name = "'zzqx' --cwd --exit 3"; break;
     }
@@ -216,7 +223,8 @@ int Main(int argc, char** argv) {
       std::snprintf(b, sizeof b, "%.1fx", Pct(sms, 50) / p50);
       ratio = b;
     }
-    std::printf("%-40s %8zu %9.2f %9.2f %11s %9s\n", c.name.c_str(), res.hits.size(), p50, p99, peer.c_str(), ratio.c_str());
+    std::printf("%-40s %8zu %9.2f %9.2f %11s %9s\n", c.name.c_str(), res.hits.size(), p50, p99, peer.c_str(),
+                ratio.c_str());
     int k = c.klass == "fuzzy" ? 1 : c.klass == "filter" || c.klass == "regex" ? 2 : 0;
     worst[k] = std::max(worst[k], p99);
   }
@@ -226,23 +234,30 @@ int Main(int argc, char** argv) {
 
   // -- whole process
   std::printf("== search as a whole process: median wall ms of %d runs after a warm-up ==\n", reps);
-  std::printf("tb: tb --data-dir D search Q -u -n 200 --format plain; grep: sh -c \"grep -F -e Q FLAT | tail -200\";\n"
-              "fzf: sh -c \"fzf --filter Q --exact --no-sort < FLAT | tail -200\"; sqlite3: atuin SQL with de-duplication\n");
+  std::printf(
+      "tb: tb --data-dir D search Q -u -n 200 --format plain; grep: sh -c \"grep -F -e Q FLAT | tail -200\";\n"
+      "fzf: sh -c \"fzf --filter Q --exact --no-sort < FLAT | tail -200\"; sqlite3: atuin SQL with de-duplication\n");
   std::printf("%-24s %8s %8s %8s %8s %10s %10s\n", "query", "tb", "grep", "fzf", "sqlite3", "grep/tb", "fzf/tb");
   double worst_proc = 0;
   for (const std::string& q : texts) {
-    double tb = MedianProcess(reps, {TB_BINARY, "--data-dir", data, "search", q, "-u", "-n", "200", "--format", "plain"});
+    double tb =
+        MedianProcess(reps, {TB_BINARY, "--data-dir", data, "search", q, "-u", "-n", "200", "--format", "plain"});
     double grep = MedianProcess(reps, {"/bin/sh", "-c", "grep -F -e " + ShellQuote(q) + " " + flat + " | tail -200"});
-    double fzf = MedianProcess(reps, {"/bin/sh", "-c", "fzf --filter " + ShellQuote(q) + " --exact --no-sort < " + flat + " | tail -200"});
+    double fzf = MedianProcess(
+        reps, {"/bin/sh", "-c", "fzf --filter " + ShellQuote(q) + " --exact --no-sort < " + flat + " | tail -200"});
     double sq = db ? MedianProcess(reps, {"sqlite3", sqlite_path, AtuinSqlite::SearchSql(q, 200, true)}) : -1;
     std::printf("%-24s %8.1f %8.1f %8.1f %8.1f %9.1fx %9.1fx\n", q.c_str(), tb, grep, fzf, sq, grep / tb, fzf / tb);
     worst_proc = std::max(worst_proc, tb);
   }
   std::printf("\n== budgets ==\n");
-  std::printf("substring/prefix/exact, unique, limit 200, p99 (worst)  %7.2f ms   < 5 ms    %s\n", worst[0], worst[0] < 5 ? "ok" : "MISSED");
-  std::printf("fuzzy, p99 (worst)                                      %7.2f ms   < 30 ms   %s\n", worst[1], worst[1] < 30 ? "ok" : "MISSED");
-  std::printf("filters / regex / frecency, p99 (worst)                 %7.2f ms   < 20 ms   %s\n", worst[2], worst[2] < 20 ? "ok" : "MISSED");
-  std::printf("whole process, median (worst query)                     %7.2f ms   < 20 ms   %s\n", worst_proc, worst_proc < 20 ? "ok" : "MISSED");
+  std::printf("substring/prefix/exact, unique, limit 200, p99 (worst)  %7.2f ms   < 5 ms    %s\n", worst[0],
+              worst[0] < 5 ? "ok" : "MISSED");
+  std::printf("fuzzy, p99 (worst)                                      %7.2f ms   < 30 ms   %s\n", worst[1],
+              worst[1] < 30 ? "ok" : "MISSED");
+  std::printf("filters / regex / frecency, p99 (worst)                 %7.2f ms   < 20 ms   %s\n", worst[2],
+              worst[2] < 20 ? "ok" : "MISSED");
+  std::printf("whole process, median (worst query)                     %7.2f ms   < 20 ms   %s\n", worst_proc,
+              worst_proc < 20 ? "ok" : "MISSED");
   return 0;
 }
 

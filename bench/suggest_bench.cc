@@ -115,8 +115,7 @@ std::vector<size_t> MeantCommands(const std::vector<Cmd>& all, const Pool& comma
     auto [it, first] = prev.emplace(all[i].session, i);
     if (first) continue;
     const Cmd& a = all[it->second];
-    if (a.exit != 0 && all[i].exit == 0 &&
-        SimilarCommands(commands.Str(a.command), commands.Str(all[i].command))) {
+    if (a.exit != 0 && all[i].exit == 0 && SimilarCommands(commands.Str(a.command), commands.Str(all[i].command))) {
       meant[it->second] = i;
     }
     it->second = i;
@@ -135,7 +134,8 @@ void Train(const std::vector<Cmd>& all, size_t train, const Pool& tmpls, const P
     std::vector<SessionEntry> before;
     for (size_t j : prev) {
       const Cmd& p = all[j];
-      before.push_back(SessionEntry{j + 1, p.time_ns, p.exit, commands.Str(p.command), tmpls.Str(p.tmpl), cwds.Str(p.cwd)});
+      before.push_back(
+          SessionEntry{j + 1, p.time_ns, p.exit, commands.Str(p.command), tmpls.Str(p.tmpl), cwds.Str(p.cwd)});
     }
     ev.command = commands.Str(c.command);
     ev.cwd = cwds.Str(c.cwd);
@@ -158,9 +158,8 @@ Status DirectoryTop(MemoryCounters& model, const std::string& cwd, std::vector<s
   TB_RETURN_IF_ERROR(TopInDirectory(model, cwd, 0, &all_here));
   std::vector<std::pair<uint64_t, std::string>> d;
   for (auto& [tm, count] : all_here.top) d.emplace_back(count, std::move(tm));
-  std::sort(d.begin(), d.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first > b.first : a.second < b.second;
-  });
+  std::sort(d.begin(), d.end(),
+            [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
   top->clear();
   for (size_t k = 0; k < d.size() && k < 3; ++k) top->push_back(d[k].second);
   return Status::OK();
@@ -258,11 +257,12 @@ int Accuracy(uint64_t n) {
   std::printf("model     sequence_caution %.1f\n", g_caution);
   std::printf("accuracy  typed: the template run next; meant: for a typo, its fix's\n");
   auto row = [&](const char* name, const Score& sc) {
-    std::printf("  %-28s typed top-1 %5.1f %% top-3 %5.1f %% | meant top-1 %5.1f %% top-3 %5.1f %% | failing "
-                "top-1 %.2f %%, %.2f %% of top-3 proposals | %.0f us\n",
-                name, pct(sc.hit1), pct(sc.hit3), pct(sc.meant1), pct(sc.meant3), pct(sc.failing1),
-                100.0 * static_cast<double>(sc.failing3) / static_cast<double>(std::max<uint64_t>(sc.proposed3, 1)),
-                sc.ms * 1000.0 / static_cast<double>(tested));
+    std::printf(
+        "  %-28s typed top-1 %5.1f %% top-3 %5.1f %% | meant top-1 %5.1f %% top-3 %5.1f %% | failing "
+        "top-1 %.2f %%, %.2f %% of top-3 proposals | %.0f us\n",
+        name, pct(sc.hit1), pct(sc.hit3), pct(sc.meant1), pct(sc.meant3), pct(sc.failing1),
+        100.0 * static_cast<double>(sc.failing3) / static_cast<double>(std::max<uint64_t>(sc.proposed3, 1)),
+        sc.ms * 1000.0 / static_cast<double>(tested));
   };
   row("tb suggest (with outcomes)", with);
   row("tb suggest (sequence model)", without);
@@ -391,8 +391,8 @@ int Latency(uint64_t n, const std::string& dir) {
   s = store->Rebuild("");
   if (!s.ok()) return Fail("rebuild", s);
   double rb = Ms(t) / 1000;
-  std::printf("rebuild   all views: %llu events in %.2f s = %.0f events/s\n", static_cast<unsigned long long>(events + 1),
-              rb, (events + 1) / rb);
+  std::printf("rebuild   all views: %llu events in %.2f s = %.0f events/s\n",
+              static_cast<unsigned long long>(events + 1), rb, (events + 1) / rb);
   return 0;
 }
 
@@ -403,12 +403,18 @@ int main(int argc, char** argv) {
   std::string dir = "/tmp/tb-suggest-bench";
   bool store = true, accuracy = true;
   for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--commands") && i + 1 < argc) n = std::stoull(argv[++i]);
-    else if (!std::strcmp(argv[i], "--dir") && i + 1 < argc) dir = argv[++i];
-    else if (!std::strcmp(argv[i], "--no-store")) store = false;
-    else if (!std::strcmp(argv[i], "--caution") && i + 1 < argc) g_caution = std::stod(argv[++i]);
-    else if (!std::strcmp(argv[i], "--uniform")) g_uniform = true;
-    else if (!std::strcmp(argv[i], "--no-accuracy")) accuracy = false;
+    if (!std::strcmp(argv[i], "--commands") && i + 1 < argc)
+      n = std::stoull(argv[++i]);
+    else if (!std::strcmp(argv[i], "--dir") && i + 1 < argc)
+      dir = argv[++i];
+    else if (!std::strcmp(argv[i], "--no-store"))
+      store = false;
+    else if (!std::strcmp(argv[i], "--caution") && i + 1 < argc)
+      g_caution = std::stod(argv[++i]);
+    else if (!std::strcmp(argv[i], "--uniform"))
+      g_uniform = true;
+    else if (!std::strcmp(argv[i], "--no-accuracy"))
+      accuracy = false;
   }
   if (int rc = accuracy ? Accuracy(n) : 0) return rc;
   return store ? Latency(n, dir) : 0;

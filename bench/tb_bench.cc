@@ -55,9 +55,7 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-double Since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
+double Since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 // ------------------------------------------------------------------ flags
 
@@ -154,8 +152,10 @@ uint64_t TreeBytes(const std::string& path, const std::string& suffix = "") {
   uint64_t total = 0;
   std::error_code ec;
   if (fs::is_regular_file(path, ec)) return fs::file_size(path, ec);
-  for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_regular_file(ec) && (suffix.empty() || it->path().string().ends_with(suffix))) total += it->file_size(ec);
+  for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (it->is_regular_file(ec) && (suffix.empty() || it->path().string().ends_with(suffix)))
+      total += it->file_size(ec);
   }
   return total;
 }
@@ -327,8 +327,7 @@ ProcRun RunProcess(const std::vector<std::string>& argv, char** envp, bool keep_
 
 // `FIRST... [< stdin_file] | tail -n LIMIT > /dev/null`, without a shell.
 // NAN wall time when FIRST cannot be started (e.g. not installed).
-ProcRun RunPipeTail(const std::vector<std::string>& first, const std::string& stdin_file, size_t limit,
-                    char** envp) {
+ProcRun RunPipeTail(const std::vector<std::string>& first, const std::string& stdin_file, size_t limit, char** envp) {
   ProcRun r;
   int p[2];
   if (::pipe(p) != 0) return r;
@@ -378,10 +377,9 @@ struct Query {
 // the generated data (old hashes and pod names) by the shape phase.
 std::vector<Query> BuildQueries(const KV& shape) {
   std::vector<Query> q = {
-      {"git", "common"},          {"ls", "common"},           {"make", "common"},
-      {"docker", "common"},       {"kubectl get", "medium"},  {"docker run", "medium"},
-      {"git commit", "medium"},   {"npm install", "medium"},  {"cargo test", "medium"},
-      {"ssh", "medium"},          {"terraform plan", "medium"}, {"rg -i", "medium"},
+      {"git", "common"},         {"ls", "common"},         {"make", "common"},           {"docker", "common"},
+      {"kubectl get", "medium"}, {"docker run", "medium"}, {"git commit", "medium"},     {"npm install", "medium"},
+      {"cargo test", "medium"},  {"ssh", "medium"},        {"terraform plan", "medium"}, {"rg -i", "medium"},
   };
   for (const char* key : {"rare_hash", "rare_pod", "rare_msg", "rare_url"}) {
     std::string v = Str(shape, key);
@@ -689,11 +687,14 @@ bool PhaseTbSearch(const Flags& f, const std::vector<Query>& queries, Reporter& 
     req.query = queries[i].text;
     std::vector<double> ms, cpu_ms;
     long results = 0;
-    bool ok = Sample(f.query_secs, [&]() -> long {
-      SearchResult res;
-      Status qs = searcher.Search(req, &res);
-      return qs.ok() ? static_cast<long>(res.hits.size()) : -1;
-    }, &ms, &cpu_ms, &results);
+    bool ok = Sample(
+        f.query_secs,
+        [&]() -> long {
+          SearchResult res;
+          Status qs = searcher.Search(req, &res);
+          return qs.ok() ? static_cast<long>(res.hits.size()) : -1;
+        },
+        &ms, &cpu_ms, &results);
     if (!ok) {
       std::fprintf(stderr, "tb query '%s' failed\n", queries[i].text.c_str());
       return false;
@@ -716,7 +717,8 @@ bool PhaseSqliteSearch(const Flags& f, const std::vector<Query>& queries, bool d
     return false;
   }
   for (size_t i = 0; i < queries.size(); ++i) {
-    std::string sql = queries[i].text.empty() ? AtuinSqlite::ListSql(200) : AtuinSqlite::SearchSql(queries[i].text, 200, dedup);
+    std::string sql =
+        queries[i].text.empty() ? AtuinSqlite::ListSql(200) : AtuinSqlite::SearchSql(queries[i].text, 200, dedup);
     sqlite3_stmt* st = db->Prepare(sql);
     if (st == nullptr) {
       std::fprintf(stderr, "sqlite prepare: %s\n", db->error().c_str());
@@ -724,7 +726,8 @@ bool PhaseSqliteSearch(const Flags& f, const std::vector<Query>& queries, bool d
     }
     std::vector<double> ms, cpu_ms;
     long results = 0;
-    bool ok = Sample(f.query_secs, [&]() -> long { return db->RunPrepared(st); }, &ms, &cpu_ms, &results);
+    bool ok = Sample(
+        f.query_secs, [&]() -> long { return db->RunPrepared(st); }, &ms, &cpu_ms, &results);
     db->Finalize(st);
     if (!ok) {
       std::fprintf(stderr, "sqlite query failed: %s\n", db->error().c_str());
@@ -778,8 +781,8 @@ void PrintHeader(const Flags& f) {
               "assertions on (not Release!)",
 #endif
               sqlite3_libversion());
-  std::printf("data      %s (n=%llu, pairs=%.2f, batch=%zu)\n", f.dir.c_str(),
-              static_cast<unsigned long long>(f.n), f.pairs, f.batch);
+  std::printf("data      %s (n=%llu, pairs=%.2f, batch=%zu)\n", f.dir.c_str(), static_cast<unsigned long long>(f.n),
+              f.pairs, f.batch);
   std::printf("load      %s (1/5/15 min; other work on the machine skews wall times, CPU times less)\n\n",
               LoadAvg().c_str());
 }
@@ -824,40 +827,50 @@ int Main(int argc, char** argv) {
     double tb_cmd_rate = Num(tba.kv, "commands") / Num(tba.kv, "append_s");
     double sq_rate = Num(sqa.kv, "rows") / Num(sqa.kv, "insert_s");
     std::printf("== bulk append (import path): batches of %zu ==   [load %s]\n", f.batch, LoadAvg().c_str());
-    std::printf("tb: Store::Append(batch, sync=false); SQLite: atuin's `insert or ignore`, prepared, one\n"
-                "transaction per batch, WAL + synchronous=NORMAL, %g indexes. Generation not timed.\n",
-                Num(sqa.kv, "indexes"));
+    std::printf(
+        "tb: Store::Append(batch, sync=false); SQLite: atuin's `insert or ignore`, prepared, one\n"
+        "transaction per batch, WAL + synchronous=NORMAL, %g indexes. Generation not timed.\n",
+        Num(sqa.kv, "indexes"));
     Row({"", "tb", "SQLite (atuin)", "tb/SQLite", ""}, W);
     Row({"events/s", Rate(tb_rate), Rate(sq_rate), Ratio(tb_rate, sq_rate)}, W);
     Row({"commands/s", Rate(tb_cmd_rate), Rate(sq_rate), Ratio(tb_cmd_rate, sq_rate)}, W);
     Row({"time for all (s)", Fmt("%.2f", Num(tba.kv, "append_s")), Fmt("%.2f", Num(sqa.kv, "insert_s"))}, W);
     Row({"CPU s in those calls (all threads)", Fmt("%.2f", Num(tba.kv, "append_cpu_s")),
-         Fmt("%.2f", Num(sqa.kv, "insert_cpu_s"))}, W);
+         Fmt("%.2f", Num(sqa.kv, "insert_cpu_s"))},
+        W);
     Row({"batch latency p50/p99/max (ms)",
          Fmt("%.1f", Num(tba.kv, "batch_p50_ms")) + "/" + Fmt("%.1f", Num(tba.kv, "batch_p99_ms")) + "/" +
              Fmt("%.0f", Num(tba.kv, "batch_max_ms")),
-         "-"}, W);
-    Row({"then CompactAll / checkpoint (s)", Fmt("%.2f", Num(tba.kv, "compact_s")), Fmt("%.2f", Num(sqa.kv, "checkpoint_s"))}, W);
-    Row({"peak RSS of the process", Mib(static_cast<double>(tba.maxrss_kb)), Mib(static_cast<double>(sqa.maxrss_kb))}, W);
-    std::printf("(commands are read from %s, written by the generator beforehand: no generator in these\n"
-                "processes; %s resident before the store was opened)\n\n",
-                f.CommandsPath().c_str(), Mib(Num(tba.kv, "rss_before_store_kb")).c_str());
+         "-"},
+        W);
+    Row({"then CompactAll / checkpoint (s)", Fmt("%.2f", Num(tba.kv, "compact_s")),
+         Fmt("%.2f", Num(sqa.kv, "checkpoint_s"))},
+        W);
+    Row({"peak RSS of the process", Mib(static_cast<double>(tba.maxrss_kb)), Mib(static_cast<double>(sqa.maxrss_kb))},
+        W);
+    std::printf(
+        "(commands are read from %s, written by the generator beforehand: no generator in these\n"
+        "processes; %s resident before the store was opened)\n\n",
+        f.CommandsPath().c_str(), Mib(Num(tba.kv, "rss_before_store_kb")).c_str());
     budgets.push_back({"import (bulk append)", Rate(tb_cmd_rate) + " commands", ">= 500 k/s", tb_cmd_rate >= 500000});
-    budgets.push_back({"memory, append process", Mib(static_cast<double>(tba.maxrss_kb)), "< 150 MiB",
-                       tba.maxrss_kb < 150 * 1024});
+    budgets.push_back(
+        {"memory, append process", Mib(static_cast<double>(tba.maxrss_kb)), "< 150 MiB", tba.maxrss_kb < 150 * 1024});
 
     // -- size
     double tb_bpe = Num(tba.kv, "disk_after_compact") / commands;
     double sq_bpe = Num(sqa.kv, "size_after_vacuum") / commands;
     std::printf("== on-disk size ==\n");
-    std::printf("tb: data dir after CompactAll() (log + all views + RocksDB metadata); SQLite: atuin.db after\n"
-                "wal_checkpoint(TRUNCATE) + VACUUM. Flat file: one command per line, no metadata.\n");
+    std::printf(
+        "tb: data dir after CompactAll() (log + all views + RocksDB metadata); SQLite: atuin.db after\n"
+        "wal_checkpoint(TRUNCATE) + VACUUM. Flat file: one command per line, no metadata.\n");
     Row({"", "tb", "SQLite (atuin)", "SQLite/tb", ""}, W);
     Row({"bytes per command", Fmt("%.1f", tb_bpe), Fmt("%.1f", sq_bpe), Ratio(sq_bpe, tb_bpe)}, W);
     Row({"total (MiB)", Fmt("%.1f", Num(tba.kv, "disk_after_compact") / 1048576.0),
-         Fmt("%.1f", Num(sqa.kv, "size_after_vacuum") / 1048576.0)}, W);
+         Fmt("%.1f", Num(sqa.kv, "size_after_vacuum") / 1048576.0)},
+        W);
     Row({"before compaction / vacuum (MiB)", Fmt("%.1f", Num(tba.kv, "disk_before_compact") / 1048576.0),
-         Fmt("%.1f", Num(sqa.kv, "size_before_vacuum") / 1048576.0)}, W);
+         Fmt("%.1f", Num(sqa.kv, "size_before_vacuum") / 1048576.0)},
+        W);
     Row({"of which *.sst (MiB)", Fmt("%.1f", Num(tba.kv, "sst_bytes") / 1048576.0), "-"}, W);
     Row({"flat history file (MiB)", Fmt("%.1f", Num(shape.kv, "flat_bytes") / 1048576.0), ""}, W);
     std::printf("\n");
@@ -872,15 +885,18 @@ int Main(int argc, char** argv) {
     double tb_rate = Num(tbr.kv, "events") / Num(tbr.kv, "rebuild_s");
     double sq_rate = commands / Num(sqr.kv, "reindex_s");
     std::printf("== full view rebuild ==   [load %s]\n", LoadAvg().c_str());
-    std::printf("tb: Store::Rebuild(\"\") drops all %zu views and replays the whole log into them.\n"
-                "SQLite peer: `REINDEX history` rebuilds all %g indexes of atuin's table from the table\n"
-                "(atuin has no derived views; the table itself is not rewritten).\n",
-                AllViews().size(), Num(sqr.kv, "indexes"));
+    std::printf(
+        "tb: Store::Rebuild(\"\") drops all %zu views and replays the whole log into them.\n"
+        "SQLite peer: `REINDEX history` rebuilds all %g indexes of atuin's table from the table\n"
+        "(atuin has no derived views; the table itself is not rewritten).\n",
+        AllViews().size(), Num(sqr.kv, "indexes"));
     Row({"", "tb", "SQLite REINDEX", "tb/SQLite", ""}, W);
     Row({"events/s", Rate(tb_rate), Rate(sq_rate), Ratio(tb_rate, sq_rate)}, W);
     Row({"time (s)", Fmt("%.2f", Num(tbr.kv, "rebuild_s")), Fmt("%.2f", Num(sqr.kv, "reindex_s"))}, W);
-    Row({"CPU s (all threads)", Fmt("%.2f", Num(tbr.kv, "rebuild_cpu_s")), Fmt("%.2f", Num(sqr.kv, "reindex_cpu_s"))}, W);
-    Row({"peak RSS of the process", Mib(static_cast<double>(tbr.maxrss_kb)), Mib(static_cast<double>(sqr.maxrss_kb))}, W);
+    Row({"CPU s (all threads)", Fmt("%.2f", Num(tbr.kv, "rebuild_cpu_s")), Fmt("%.2f", Num(sqr.kv, "reindex_cpu_s"))},
+        W);
+    Row({"peak RSS of the process", Mib(static_cast<double>(tbr.maxrss_kb)), Mib(static_cast<double>(sqr.maxrss_kb))},
+        W);
     if (f.rebuild_breakdown) {
       std::printf("tb per view (Rebuild(view) alone, each replays the whole log):");
       for (const View* v : AllViews()) {
@@ -891,8 +907,8 @@ int Main(int argc, char** argv) {
     std::printf("tb CompactAll after the rebuild: %.2f s; size after %.1f B/command\n\n", Num(tbr.kv, "compact_s"),
                 Num(tbr.kv, "disk_after") / commands);
     budgets.push_back({"full view rebuild", Rate(tb_rate) + " events", ">= 1 M/s", tb_rate >= 1e6});
-    budgets.push_back({"memory, rebuild process", Mib(static_cast<double>(tbr.maxrss_kb)), "< 150 MiB",
-                       tbr.maxrss_kb < 150 * 1024});
+    budgets.push_back(
+        {"memory, rebuild process", Mib(static_cast<double>(tbr.maxrss_kb)), "< 150 MiB", tbr.maxrss_kb < 150 * 1024});
   }
 
   // -- search in process
@@ -905,13 +921,16 @@ int Main(int argc, char** argv) {
     }
     std::printf("== search inside the process: limit 200, warm, store/connection opened once ==   [load %s]\n",
                 LoadAvg().c_str());
-    std::printf("tb: Searcher::Search(Q, limit=200) on the search index. SQLite: atuin's FullText search SQL\n"
-                "(tokens ANDed as LIKE '%%tok%%'), prepared once, every column of every row read.\n"
-                "  'all' = --include-duplicates (same result semantics as tb search);\n"
-                "  'dedup' = atuin's default (newest row per distinct command, NOT EXISTS).\n"
-                "ms (wall; 'tb cpu' = thread CPU p50); ratio = SQLite(all) p50 / tb p50 (> 1: tb faster).\n");
+    std::printf(
+        "tb: Searcher::Search(Q, limit=200) on the search index. SQLite: atuin's FullText search SQL\n"
+        "(tokens ANDed as LIKE '%%tok%%'), prepared once, every column of every row read.\n"
+        "  'all' = --include-duplicates (same result semantics as tb search);\n"
+        "  'dedup' = atuin's default (newest row per distinct command, NOT EXISTS).\n"
+        "ms (wall; 'tb cpu' = thread CPU p50); ratio = SQLite(all) p50 / tb p50 (> 1: tb faster).\n");
     std::vector<int> QW = {26, 7, 5, 5, 7, 7, 7, 7, 7, 7, 7, 7};
-    Row({"query", "class", "tb n", "sq n", "tb p50", "tb p99", "tb cpu", "all p50", "all p99", "dd p50", "dd p99", "ratio"}, QW);
+    Row({"query", "class", "tb n", "sq n", "tb p50", "tb p99", "tb cpu", "all p50", "all p99", "dd p50", "dd p99",
+         "ratio"},
+        QW);
     std::vector<double> tb50, tb99, sq50, sq99, dd50, dd99;
     std::vector<double> tb99_search;
     for (size_t i = 0; i < queries.size(); ++i) {
@@ -924,14 +943,17 @@ int Main(int argc, char** argv) {
       std::string flag = Num(tbs.kv, k + "_n") != Num(sqs.kv, k + "_n") ? "*" : "";
       Row({Shown(queries[i]).substr(0, 26), queries[i].klass, Fmt("%.0f", Num(tbs.kv, k + "_n")) + flag,
            Fmt("%.0f", Num(sqs.kv, k + "_n")), Fmt("%.2f", a), Fmt("%.2f", b), Fmt("%.2f", Num(tbs.kv, k + "_cpu50")),
-           Fmt("%.2f", c), Fmt("%.2f", d), Fmt("%.2f", e), Fmt("%.2f", g), Ratio(c, a)}, QW);
+           Fmt("%.2f", c), Fmt("%.2f", d), Fmt("%.2f", e), Fmt("%.2f", g), Ratio(c, a)},
+          QW);
     }
     Row({"median over queries", "", "", "", Fmt("%.2f", Pct(tb50, 50)), Fmt("%.2f", Pct(tb99, 50)), "",
-         Fmt("%.2f", Pct(sq50, 50)), Fmt("%.2f", Pct(sq99, 50)), Fmt("%.2f", Pct(dd50, 50)),
-         Fmt("%.2f", Pct(dd99, 50)), Ratio(Pct(sq50, 50), Pct(tb50, 50))}, QW);
+         Fmt("%.2f", Pct(sq50, 50)), Fmt("%.2f", Pct(sq99, 50)), Fmt("%.2f", Pct(dd50, 50)), Fmt("%.2f", Pct(dd99, 50)),
+         Ratio(Pct(sq50, 50), Pct(tb50, 50))},
+        QW);
     Row({"worst query", "", "", "", Fmt("%.2f", Pct(tb50, 100)), Fmt("%.2f", Pct(tb99, 100)), "",
          Fmt("%.2f", Pct(sq50, 100)), Fmt("%.2f", Pct(sq99, 100)), Fmt("%.2f", Pct(dd50, 100)),
-         Fmt("%.2f", Pct(dd99, 100)), Ratio(Pct(sq50, 100), Pct(tb50, 100))}, QW);
+         Fmt("%.2f", Pct(dd99, 100)), Ratio(Pct(sq50, 100), Pct(tb50, 100))},
+        QW);
     std::printf("(* result counts differ: atuin ANDs the words of a multi-word query, tb matches the phrase)\n");
     std::printf("peak RSS: tb search process %s, SQLite %s\n\n", Mib(static_cast<double>(tbs.maxrss_kb)).c_str(),
                 Mib(static_cast<double>(sqs.maxrss_kb)).c_str());
@@ -950,10 +972,10 @@ int Main(int argc, char** argv) {
     std::vector<char*> envp;
     for (auto& e : env_s) envp.push_back(e.data());
     envp.push_back(nullptr);
-    std::printf("== search as a whole process (wall time, %d runs after 1 warm-up; ms) ==   [load %s]\n",
-                f.proc_reps, LoadAvg().c_str());
-    std::printf("tb:      %s --data-dir %s search Q --format plain -n 200   (history listing: tb history)\n",
-                TB_BINARY, f.TbDir().c_str());
+    std::printf("== search as a whole process (wall time, %d runs after 1 warm-up; ms) ==   [load %s]\n", f.proc_reps,
+                LoadAvg().c_str());
+    std::printf("tb:      %s --data-dir %s search Q --format plain -n 200   (history listing: tb history)\n", TB_BINARY,
+                f.TbDir().c_str());
     std::printf("sqlite3: sqlite3 %s \"<atuin search SQL, include duplicates>\"\n", f.SqlitePath().c_str());
     std::printf("grep:    grep -F -e Q %s | tail -n 200   (case-sensitive, no metadata)\n", f.FlatPath().c_str());
     std::printf("fzf:     fzf --filter Q --exact --no-sort < %s | tail -n 200   ('-' when fzf is not installed)\n",
@@ -962,14 +984,16 @@ int Main(int argc, char** argv) {
     auto wal_files = [&]() {
       size_t n = 0;
       std::error_code ec2;
-      for (auto it = fs::directory_iterator(f.TbDir() + "/db", ec2); !ec2 && it != fs::directory_iterator(); it.increment(ec2)) {
+      for (auto it = fs::directory_iterator(f.TbDir() + "/db", ec2); !ec2 && it != fs::directory_iterator();
+           it.increment(ec2)) {
         n += it->path().extension() == ".log" ? 1 : 0;
       }
       return n;
     };
     size_t wal_before = wal_files();
     std::vector<double> floor_ms;
-    for (int rep = 0; rep < 11; ++rep) floor_ms.push_back(RunProcess({TB_BINARY, "--version"}, envp.data()).wall_s * 1e3);
+    for (int rep = 0; rep < 11; ++rep)
+      floor_ms.push_back(RunProcess({TB_BINARY, "--version"}, envp.data()).wall_s * 1e3);
     std::printf("process floor: `tb --version` p50 %.1f ms (exec, dynamic linking, no store)\n", Pct(floor_ms, 50));
     std::vector<int> PW = {26, 7, 8, 8, 9, 9, 9, 9, 7};
     Row({"query", "class", "tb p50", "tb max", "sqlite p50", "sqlite max", "grep p50", "fzf p50", "ratio"}, PW);
@@ -992,7 +1016,8 @@ int Main(int argc, char** argv) {
       for (int rep = 0; rep <= f.proc_reps && (rep <= 3 || Since(q0) < 5.0); ++rep) {
         ProcRun t = RunProcess(tb_argv, envp.data());
         ProcRun s = RunProcess(sq_argv, envp.data());
-        ProcRun g = q.text.empty() ? ProcRun{} : RunPipeTail({"grep", "-F", "-e", q.text, f.FlatPath()}, "", 200, envp.data());
+        ProcRun g =
+            q.text.empty() ? ProcRun{} : RunPipeTail({"grep", "-F", "-e", q.text, f.FlatPath()}, "", 200, envp.data());
         // fzf's exact (substring) mode, input order kept; lowercase = case-insensitive like tb.
         ProcRun z = q.text.empty() ? ProcRun{}
                                    : RunPipeTail({"fzf", "--filter", q.text, "--exact", "--no-sort"}, f.FlatPath(), 200,
@@ -1009,19 +1034,25 @@ int Main(int argc, char** argv) {
       if (!c.empty()) gr50.push_back(Pct(c, 50));
       if (!d.empty()) fz50.push_back(Pct(d, 50));
       Row({Shown(q).substr(0, 26), q.klass, Fmt("%.1f", Pct(a, 50)), Fmt("%.1f", Pct(a, 100)), Fmt("%.1f", Pct(b, 50)),
-           Fmt("%.1f", Pct(b, 100)), Fmt("%.1f", Pct(c, 50)), Fmt("%.1f", Pct(d, 50)), Ratio(Pct(b, 50), Pct(a, 50))}, PW);
+           Fmt("%.1f", Pct(b, 100)), Fmt("%.1f", Pct(c, 50)), Fmt("%.1f", Pct(d, 50)), Ratio(Pct(b, 50), Pct(a, 50))},
+          PW);
     }
     Row({"median over queries", "", Fmt("%.1f", Pct(tb50, 50)), Fmt("%.1f", Pct(tbmax, 50)), Fmt("%.1f", Pct(sq50, 50)),
-         "", Fmt("%.1f", Pct(gr50, 50)), Fmt("%.1f", Pct(fz50, 50)), Ratio(Pct(sq50, 50), Pct(tb50, 50))}, PW);
-    Row({"worst query", "", Fmt("%.1f", Pct(tb50, 100)), Fmt("%.1f", Pct(tbmax, 100)), Fmt("%.1f", Pct(sq50, 100)),
-         "", Fmt("%.1f", Pct(gr50, 100)), Fmt("%.1f", Pct(fz50, 100)), Ratio(Pct(sq50, 100), Pct(tb50, 100))}, PW);
+         "", Fmt("%.1f", Pct(gr50, 50)), Fmt("%.1f", Pct(fz50, 50)), Ratio(Pct(sq50, 50), Pct(tb50, 50))},
+        PW);
+    Row({"worst query", "", Fmt("%.1f", Pct(tb50, 100)), Fmt("%.1f", Pct(tbmax, 100)), Fmt("%.1f", Pct(sq50, 100)), "",
+         Fmt("%.1f", Pct(gr50, 100)), Fmt("%.1f", Pct(fz50, 100)), Ratio(Pct(sq50, 100), Pct(tb50, 100))},
+        PW);
     if (bad_exit != 0) std::printf("WARNING: tb exited with status %d in some runs\n", bad_exit);
-    std::printf("WAL files (*.log) in the store: %zu before these runs, %zu after (each read-write open of an idle\n"
-                "store leaves one more empty WAL that the next open must recover)\n", wal_before, wal_files());
+    std::printf(
+        "WAL files (*.log) in the store: %zu before these runs, %zu after (each read-write open of an idle\n"
+        "store leaves one more empty WAL that the next open must recover)\n",
+        wal_before, wal_files());
     std::printf("peak RSS of one `tb search` process: %s\n\n", Mib(static_cast<double>(tb_rss)).c_str());
-    budgets.push_back({"search whole process, p50 (worst query)", Fmt("%.1f ms", Pct(tb50, 100)), "< 20 ms",
-                       Pct(tb50, 100) < 20});
-    budgets.push_back({"memory, tb search process", Mib(static_cast<double>(tb_rss)), "< 150 MiB", tb_rss < 150 * 1024});
+    budgets.push_back(
+        {"search whole process, p50 (worst query)", Fmt("%.1f ms", Pct(tb50, 100)), "< 20 ms", Pct(tb50, 100) < 20});
+    budgets.push_back(
+        {"memory, tb search process", Mib(static_cast<double>(tb_rss)), "< 150 MiB", tb_rss < 150 * 1024});
   }
 
   // -- budgets

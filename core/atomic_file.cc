@@ -46,8 +46,8 @@ AtomicFile::~AtomicFile() {
 
 Status AtomicFile::Fail() {
   int err = errno;
-  std::string msg = "cannot write " + path_ + ": " + std::strerror(err) +
-                    ". Check the directory exists and is writable";
+  std::string msg =
+      "cannot write " + path_ + ": " + std::strerror(err) + ". Check the directory exists and is writable";
   if (fd_ >= 0) ::close(std::exchange(fd_, -1));
   if (!tmp_.empty()) ::unlink(tmp_.c_str());
   tmp_.clear();

@@ -33,9 +33,9 @@ bool ToAuditEntry(const Event& ev, AuditEntry* out) {
       return true;
     case EventKind::kImportCompleted:
       out->action = "import";
-      out->detail = Json{{"batch", ev.batch},       {"source", ToValidUtf8(ev.source)},
-                         {"file", ToValidUtf8(ev.detail)}, {"imported", ev.imported},
-                         {"duplicates", ev.duplicates}, {"malformed", ev.malformed}};
+      out->detail =
+          Json{{"batch", ev.batch},       {"source", ToValidUtf8(ev.source)}, {"file", ToValidUtf8(ev.detail)},
+               {"imported", ev.imported}, {"duplicates", ev.duplicates},      {"malformed", ev.malformed}};
       return true;
     case EventKind::kBatchReverted:
       out->action = "undo";
@@ -45,8 +45,7 @@ bool ToAuditEntry(const Event& ev, AuditEntry* out) {
       out->action = "forget";
       out->detail = Json{{"records", ev.targets.size()}};
       return true;
-    default:
-      return false;
+    default: return false;
   }
 }
 

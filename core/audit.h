@@ -33,7 +33,7 @@ namespace tb {
 inline constexpr std::string_view kCarriedAuditAction = "audit.carried";
 
 struct AuditEntry {
-  std::string action;            // "backup.create", "import", "undo", "forget"...
+  std::string action;             // "backup.create", "import", "undo", "forget"...
   nlohmann::ordered_json detail;  // an object (a string when an action's detail is not JSON)
 };
 

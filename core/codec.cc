@@ -11,13 +11,11 @@ namespace fb = termbrain::fb;
 
 namespace {
 
-flatbuffers::Offset<flatbuffers::Vector<uint8_t>> Bytes(flatbuffers::FlatBufferBuilder& b,
-                                                        const std::string& s) {
+flatbuffers::Offset<flatbuffers::Vector<uint8_t>> Bytes(flatbuffers::FlatBufferBuilder& b, const std::string& s) {
   return b.CreateVector(reinterpret_cast<const uint8_t*>(s.data()), s.size());
 }
 
-flatbuffers::Offset<void> EncodePayload(flatbuffers::FlatBufferBuilder& b, const Event& ev,
-                                        fb::Payload* type) {
+flatbuffers::Offset<void> EncodePayload(flatbuffers::FlatBufferBuilder& b, const Event& ev, fb::Payload* type) {
   switch (ev.kind) {
     case EventKind::kStarted: {
       *type = fb::Payload::CommandStarted;
@@ -28,8 +26,8 @@ flatbuffers::Offset<void> EncodePayload(flatbuffers::FlatBufferBuilder& b, const
     }
     case EventKind::kFinished:
       *type = fb::Payload::CommandFinished;
-      return fb::CreateCommandFinished(b, ev.start.origin, ev.start.counter,
-                                       ev.exit_code.value_or(0), ev.duration_ns.value_or(0))
+      return fb::CreateCommandFinished(b, ev.start.origin, ev.start.counter, ev.exit_code.value_or(0),
+                                       ev.duration_ns.value_or(0))
           .Union();
     case EventKind::kRecorded: {
       *type = fb::Payload::CommandRecorded;
@@ -37,17 +35,15 @@ flatbuffers::Offset<void> EncodePayload(flatbuffers::FlatBufferBuilder& b, const
       auto cwd = Bytes(b, ev.cwd);
       auto shell = b.CreateString(ev.shell);
       return fb::CreateCommandRecorded(b, cmd, cwd, shell, ev.truncated, ev.exit_code.has_value(),
-                                       ev.exit_code.value_or(0), ev.duration_ns.has_value(),
-                                       ev.duration_ns.value_or(0), ev.batch)
+                                       ev.exit_code.value_or(0), ev.duration_ns.has_value(), ev.duration_ns.value_or(0),
+                                       ev.batch)
           .Union();
     }
     case EventKind::kImportCompleted: {
       *type = fb::Payload::ImportCompleted;
       auto source = b.CreateString(ev.source);
       auto file = Bytes(b, ev.detail);
-      return fb::CreateImportCompleted(b, ev.batch, source, file, ev.imported, ev.duplicates,
-                                       ev.malformed)
-          .Union();
+      return fb::CreateImportCompleted(b, ev.batch, source, file, ev.imported, ev.duplicates, ev.malformed).Union();
     }
     case EventKind::kBatchReverted:
       *type = fb::Payload::BatchReverted;
@@ -167,8 +163,7 @@ Status DecodeEvent(std::string_view bytes, Event* out) {
   // The verifier accepts a union whose value is absent whatever its type
   // tag says; a tag without a table is a damaged event, not a null deref.
   if (e->payload_type() != fb::Payload::NONE && e->payload() == nullptr) {
-    return Status::Corruption("event has payload type " +
-                              std::to_string(static_cast<int>(e->payload_type())) +
+    return Status::Corruption("event has payload type " + std::to_string(static_cast<int>(e->payload_type())) +
                               " but no payload");
   }
   switch (e->payload_type()) {
@@ -253,11 +248,9 @@ Status DecodeEvent(std::string_view bytes, Event* out) {
       ClearCommand(out);
       AssignString(e->payload_as_WorkflowDeleted()->name(), &out->name);
       return Status::OK();
-    case fb::Payload::NONE:
-      return Status::Corruption("event has no payload");
+    case fb::Payload::NONE: return Status::Corruption("event has no payload");
   }
-  return Status::Corruption("event has an unknown payload type " +
-                            std::to_string(static_cast<int>(e->payload_type())) +
+  return Status::Corruption("event has an unknown payload type " + std::to_string(static_cast<int>(e->payload_type())) +
                             " (written by a newer tb?)");
 }
 

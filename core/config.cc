@@ -38,54 +38,47 @@ constexpr std::string_view kSearchScopes[] = {"global", "host", "session", "dire
 
 // One line per key. The macros stringify the field names so the key name and
 // the Config member can never disagree.
-#define TB_INT_KEY(sec, key, lo, hi, doc_text)                                            \
-  ConfigKey {                                                                             \
-    .section = #sec, .name = #key, .type = ConfigKey::Type::kInt, .min = lo, .max = hi,   \
-    .doc = doc_text, .int_field = [](Config& c) -> int& { return c.sec.key; }             \
+#define TB_INT_KEY(sec, key, lo, hi, doc_text)                                                           \
+  ConfigKey {                                                                                            \
+    .section = #sec, .name = #key, .type = ConfigKey::Type::kInt, .min = lo, .max = hi, .doc = doc_text, \
+    .int_field = [](Config& c) -> int& { return c.sec.key; }                                             \
   }
-#define TB_STRING_KEY(sec, key, allowed_values, doc_text)                                 \
-  ConfigKey {                                                                             \
-    .section = #sec, .name = #key, .type = ConfigKey::Type::kString,                      \
-    .allowed = allowed_values, .doc = doc_text,                                           \
-    .string_field = [](Config& c) -> std::string& { return c.sec.key; }                   \
+#define TB_STRING_KEY(sec, key, allowed_values, doc_text)                                                        \
+  ConfigKey {                                                                                                    \
+    .section = #sec, .name = #key, .type = ConfigKey::Type::kString, .allowed = allowed_values, .doc = doc_text, \
+    .string_field = [](Config& c) -> std::string& { return c.sec.key; }                                          \
   }
-#define TB_CHECKED_STRING_KEY(sec, key, check, doc_text)                                  \
-  ConfigKey {                                                                             \
-    .section = #sec, .name = #key, .type = ConfigKey::Type::kString, .doc = doc_text,     \
-    .string_field = [](Config& c) -> std::string& { return c.sec.key; },                  \
-    .check_item = check                                                                   \
+#define TB_CHECKED_STRING_KEY(sec, key, check, doc_text)                                     \
+  ConfigKey {                                                                                \
+    .section = #sec, .name = #key, .type = ConfigKey::Type::kString, .doc = doc_text,        \
+    .string_field = [](Config& c) -> std::string& { return c.sec.key; }, .check_item = check \
   }
-#define TB_BOOL_KEY(sec, key, doc_text)                                                   \
-  ConfigKey {                                                                             \
-    .section = #sec, .name = #key, .type = ConfigKey::Type::kBool, .doc = doc_text,       \
-    .bool_field = [](Config& c) -> bool& { return c.sec.key; }                            \
+#define TB_BOOL_KEY(sec, key, doc_text)                                             \
+  ConfigKey {                                                                       \
+    .section = #sec, .name = #key, .type = ConfigKey::Type::kBool, .doc = doc_text, \
+    .bool_field = [](Config& c) -> bool& { return c.sec.key; }                      \
   }
-#define TB_LIST_KEY(sec, key, check, doc_text)                                            \
-  ConfigKey {                                                                             \
-    .section = #sec, .name = #key, .type = ConfigKey::Type::kStringList, .doc = doc_text, \
-    .list_field = [](Config& c) -> std::vector<std::string>& { return c.sec.key; },       \
-    .check_item = check                                                                   \
+#define TB_LIST_KEY(sec, key, check, doc_text)                                                          \
+  ConfigKey {                                                                                           \
+    .section = #sec, .name = #key, .type = ConfigKey::Type::kStringList, .doc = doc_text,               \
+    .list_field = [](Config& c) -> std::vector<std::string>& { return c.sec.key; }, .check_item = check \
   }
 
 const ConfigKey kKeys[] = {
     TB_INT_KEY(storage, block_cache_mb, 1, 65536, "RocksDB block cache size, MiB"),
     TB_INT_KEY(storage, write_buffer_mb, 1, 4096, "RocksDB write buffer (memtable) size, MiB"),
-    TB_INT_KEY(storage, lock_wait_ms, 0, 600000,
-               "how long a write waits for a store held by another process, ms"),
+    TB_INT_KEY(storage, lock_wait_ms, 0, 600000, "how long a write waits for a store held by another process, ms"),
     TB_INT_KEY(storage, reserve_mb, 0, 1048576,
                "free space a write needs on the data dir's file system before it starts, MiB "
                "(0 = no check)"),
-    TB_INT_KEY(record, max_command_bytes, 256, 16777216,
-               "longer commands are truncated when recorded, bytes"),
+    TB_INT_KEY(record, max_command_bytes, 256, 16777216, "longer commands are truncated when recorded, bytes"),
     TB_BOOL_KEY(record, ignore_space, "commands that start with a space are not recorded"),
     TB_LIST_KEY(record, ignore_patterns, IgnorePatternProblem,
                 "RE2 patterns; a command that matches one is not recorded"),
     TB_LIST_KEY(record, ignore_dirs, IgnoreDirProblem,
                 "RE2 patterns; commands started in a matching directory are not recorded"),
-    TB_LIST_KEY(secrets, disable, SecretRuleNameProblem,
-                "built-in secret rules to turn off (docs/security.md)"),
-    TB_LIST_KEY(secrets, extra, ExtraSecretRuleProblem,
-                "extra secret rules, \"name=REGEX\" (RE2, matched on bytes)"),
+    TB_LIST_KEY(secrets, disable, SecretRuleNameProblem, "built-in secret rules to turn off (docs/security.md)"),
+    TB_LIST_KEY(secrets, extra, ExtraSecretRuleProblem, "extra secret rules, \"name=REGEX\" (RE2, matched on bytes)"),
     TB_STRING_KEY(log, level, kLogLevels, "level of the JSON-lines file log"),
     TB_STRING_KEY(log, file, {}, "log file path; empty = <data dir>/logs/tb.log.jsonl"),
     TB_INT_KEY(log, max_file_kb, 16, 1048576, "size cap of one log file, KiB"),
@@ -93,11 +86,9 @@ const ConfigKey kKeys[] = {
     TB_STRING_KEY(backup, dir, {}, "backup directory; empty = <data dir>/backups"),
     TB_CHECKED_STRING_KEY(backup, interval, DurationProblem,
                           "automatic backup when the last is older (e.g. 1d, 12h); 0 = off"),
-    TB_CHECKED_STRING_KEY(retention, max_age, DurationProblem,
-                          "remove events older than this (e.g. 365d); 0 = off"),
+    TB_CHECKED_STRING_KEY(retention, max_age, DurationProblem, "remove events older than this (e.g. 365d); 0 = off"),
     TB_INT_KEY(retention, max_events, 0, 2147483647, "keep at most this many events; 0 = off"),
-    TB_INT_KEY(search, inline_height, 0, 1000,
-               "interactive search: lines drawn under the prompt; 0 = full screen"),
+    TB_INT_KEY(search, inline_height, 0, 1000, "interactive search: lines drawn under the prompt; 0 = full screen"),
     TB_BOOL_KEY(search, enter_runs, "interactive search: Enter runs the chosen command at once"),
     TB_BOOL_KEY(search, up_arrow, "tb init also binds the Up arrow to the interactive search"),
     TB_INT_KEY(search, deadline_ms, 0, 600000, "a search stops after this long, ms; 0 = no deadline"),
@@ -136,8 +127,7 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
 // JSON string literal (also a valid TOML basic string). Invalid UTF-8 becomes
 // U+FFFD instead of throwing, because env values are arbitrary bytes.
 std::string Quote(std::string_view s) {
-  return nlohmann::json(std::string(s)).dump(-1, ' ', false,
-                                             nlohmann::json::error_handler_t::replace);
+  return nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // Quotes a user-supplied value for a one-line message, cut to a sane length.
@@ -164,8 +154,7 @@ const ConfigKey* FindKey(std::string_view section, std::string_view name) {
 }
 
 bool IsSection(std::string_view section) {
-  return std::any_of(std::begin(kKeys), std::end(kKeys),
-                     [&](const ConfigKey& k) { return k.section == section; });
+  return std::any_of(std::begin(kKeys), std::end(kKeys), [&](const ConfigKey& k) { return k.section == section; });
 }
 
 std::vector<std::string> KeyNamesIn(std::string_view section) {
@@ -195,8 +184,8 @@ std::string SectionList(std::string_view sep) {
 
 std::string RangeProblem(const ConfigKey& key, int64_t v) {
   if (v >= key.min && v <= key.max) return "";
-  return key.DottedName() + " = " + std::to_string(v) + " is out of range " +
-         std::to_string(key.min) + ".." + std::to_string(key.max);
+  return key.DottedName() + " = " + std::to_string(v) + " is out of range " + std::to_string(key.min) + ".." +
+         std::to_string(key.max);
 }
 
 // Normalizes an allowed value to its canonical (lowercase) spelling.
@@ -291,8 +280,8 @@ Status ReadConfigFile(const std::string& path, std::string* text, bool* missing)
       *missing = true;
       return Status::OK();
     }
-    return Status::IOError("cannot read config file (" + OneLine(path) +
-                           "): " + std::strerror(errno) + ". Check its permissions");
+    return Status::IOError("cannot read config file (" + OneLine(path) + "): " + std::strerror(errno) +
+                           ". Check its permissions");
   }
   struct stat st;
   if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -308,8 +297,8 @@ Status ReadConfigFile(const std::string& path, std::string* text, bool* missing)
     if (n < 0) {
       int err = errno;
       ::close(fd);
-      return Status::IOError("cannot read config file (" + OneLine(path) +
-                             "): " + std::strerror(err) + ". Check the file");
+      return Status::IOError("cannot read config file (" + OneLine(path) + "): " + std::strerror(err) +
+                             ". Check the file");
     }
     if (n == 0) break;
     text->append(buf, static_cast<size_t>(n));
@@ -338,8 +327,8 @@ struct Entry {
   std::string error;  // a complete message, when non-empty
 };
 
-void CollectSection(const std::string& path, std::string_view section,
-                    const toml::table& table, std::vector<Entry>* entries) {
+void CollectSection(const std::string& path, std::string_view section, const toml::table& table,
+                    std::vector<Entry>* entries) {
   for (auto&& [k, node] : table) {
     Entry e;
     e.pos = k.source().begin;
@@ -347,9 +336,8 @@ void CollectSection(const std::string& path, std::string_view section,
     e.node = &node;
     if (e.key == nullptr) {
       std::string dotted = std::string(section) + "." + std::string(k.str());
-      e.error = "unknown config key '" + OneLine(dotted) + "' (" + FileWhere(path, e.pos) +
-                "). Known keys in [" + std::string(section) +
-                "]: " + Join(KeyNamesIn(section), ", ");
+      e.error = "unknown config key '" + OneLine(dotted) + "' (" + FileWhere(path, e.pos) + "). Known keys in [" +
+                std::string(section) + "]: " + Join(KeyNamesIn(section), ", ");
     }
     entries->push_back(std::move(e));
   }
@@ -368,21 +356,19 @@ void CollectRoot(const std::string& path, const toml::table& root, std::vector<E
     e.pos = pos;
     if (IsSection(name)) {
       e.error = "invalid config (" + where + "): " + name + " must be a table, got " +
-                std::string(TomlTypeName(node.type())) + ". Write it as a [" + name +
-                "] section";
+                std::string(TomlTypeName(node.type())) + ". Write it as a [" + name + "] section";
     } else if (node.is_table()) {
-      e.error = "unknown config section '[" + OneLine(name) + "]' (" + where +
-                "). Known sections: " + SectionList(", ");
+      e.error =
+          "unknown config section '[" + OneLine(name) + "]' (" + where + "). Known sections: " + SectionList(", ");
     } else {
-      e.error = "unknown config key '" + OneLine(name) + "' (" + where +
-                "). Keys belong in a section: " + SectionList(", ");
+      e.error =
+          "unknown config key '" + OneLine(name) + "' (" + where + "). Keys belong in a section: " + SectionList(", ");
     }
     entries->push_back(std::move(e));
   }
 }
 
-std::string FileProblem(const std::string& path, const toml::source_position& pos,
-                        const std::string& why) {
+std::string FileProblem(const std::string& path, const toml::source_position& pos, const std::string& why) {
   return "invalid config (" + FileWhere(path, pos) + "): " + why + ". " + std::string(kFileFix);
 }
 
@@ -398,8 +384,7 @@ std::string ApplyArray(const std::string& path, const Entry& e, Config* cfg) {
     toml::source_position pos = item.source().begin ? item.source().begin : e.pos;
     if (!item.is_string()) {
       return FileProblem(path, pos,
-                         ItemName(key, i) + " must be a string, got " +
-                             std::string(TomlTypeName(item.type())));
+                         ItemName(key, i) + " must be a string, got " + std::string(TomlTypeName(item.type())));
     }
     std::string value = item.as_string()->get();
     std::string why = ItemProblem(key, i, value);
@@ -423,22 +408,19 @@ std::string ApplyEntry(const std::string& path, const Entry& e, Config* cfg) {
   } else if (key.type == ConfigKey::Type::kStringList && e.node->is_array()) {
     return ApplyArray(path, e, cfg);
   } else {
-    why = key.DottedName() + " must be " + TypeName(key.type) + ", got " +
-          std::string(TomlTypeName(e.node->type()));
+    why = key.DottedName() + " must be " + TypeName(key.type) + ", got " + std::string(TomlTypeName(e.node->type()));
   }
   if (why.empty()) return "";
   return FileProblem(path, e.pos, why);
 }
 
-Status ApplyFile(const std::string& path, const std::string& text, Config* cfg,
-                 ConfigOrigins* origins) {
+Status ApplyFile(const std::string& path, const std::string& text, Config* cfg, ConfigOrigins* origins) {
   toml::parse_result parsed = toml::parse(std::string_view(text), std::string_view(path));
   if (!parsed) {
     const toml::parse_error& err = parsed.error();
-    return Status::InvalidArgument(
-        "invalid config (" + OneLine(path) + ":" + std::to_string(err.source().begin.line) + ":" +
-        std::to_string(err.source().begin.column) +
-        "): TOML syntax error: " + OneLine(err.description()) + ". Fix the syntax");
+    return Status::InvalidArgument("invalid config (" + OneLine(path) + ":" + std::to_string(err.source().begin.line) +
+                                   ":" + std::to_string(err.source().begin.column) +
+                                   "): TOML syntax error: " + OneLine(err.description()) + ". Fix the syntax");
   }
   std::vector<Entry> entries;
   CollectRoot(path, parsed.table(), &entries);
@@ -475,8 +457,8 @@ std::string ParseEnvInt(const ConfigKey& key, const std::string& value, Config* 
   const char* end = begin + value.size();
   auto [ptr, ec] = std::from_chars(begin, end, v);
   if (ptr == end && ec == std::errc::result_out_of_range) {
-    return key.DottedName() + " = " + value + " is out of range " + std::to_string(key.min) +
-           ".." + std::to_string(key.max);
+    return key.DottedName() + " = " + value + " is out of range " + std::to_string(key.min) + ".." +
+           std::to_string(key.max);
   }
   if (value.empty() || ptr != end || ec != std::errc()) {
     return key.DottedName() + " must be an integer, got " + QuoteForMessage(value);
@@ -522,8 +504,8 @@ std::string ParseEnvValue(const ConfigKey& key, const std::string& value, Config
   return "";
 }
 
-Status ApplyEnvVar(const std::string& name, const std::string& value, std::string_view section,
-                   Config* cfg, ConfigOrigins* origins) {
+Status ApplyEnvVar(const std::string& name, const std::string& value, std::string_view section, Config* cfg,
+                   ConfigOrigins* origins) {
   const ConfigKey* key = nullptr;
   for (const ConfigKey& k : kKeys) {
     if (k.section == section && k.EnvName() == name) key = &k;
@@ -534,8 +516,7 @@ Status ApplyEnvVar(const std::string& name, const std::string& value, std::strin
   }
   std::string why = ParseEnvValue(*key, value, cfg);
   if (!why.empty()) {
-    return Status::InvalidArgument("invalid config (env " + name + "): " + why + ". " +
-                                   std::string(kEnvFix));
+    return Status::InvalidArgument("invalid config (env " + name + "): " + why + ". " + std::string(kEnvFix));
   }
   origins->by_key[key->DottedName()] = "env " + name;
   return Status::OK();
@@ -596,8 +577,7 @@ std::string RenderText(const Config& cfg, const ConfigOrigins& origins) {
         break;
       }
     }
-    out += std::string(k.name) + " = " + value + "  # " + OneLine(origins.Of(k.DottedName())) +
-           "\n";
+    out += std::string(k.name) + " = " + value + "  # " + OneLine(origins.Of(k.DottedName())) + "\n";
   }
   return out;
 }
@@ -633,13 +613,9 @@ Env EnvFromEnviron(const char* const* envp) {
   return env;
 }
 
-std::string ConfigKey::DottedName() const {
-  return std::string(section) + "." + std::string(name);
-}
+std::string ConfigKey::DottedName() const { return std::string(section) + "." + std::string(name); }
 
-std::string ConfigKey::EnvName() const {
-  return std::string(kEnvPrefix) + Upper(section) + "_" + Upper(name);
-}
+std::string ConfigKey::EnvName() const { return std::string(kEnvPrefix) + Upper(section) + "_" + Upper(name); }
 
 std::span<const ConfigKey> ConfigKeys() { return kKeys; }
 
@@ -679,13 +655,11 @@ std::string DefaultDataDir(const Env& env) {
   return "";
 }
 
-Status LoadConfig(const std::string& path, bool path_is_explicit, const Env& env, Config* out,
-                  ConfigOrigins* origins) {
+Status LoadConfig(const std::string& path, bool path_is_explicit, const Env& env, Config* out, ConfigOrigins* origins) {
   Config cfg;
   ConfigOrigins found;
   if (path.empty() && path_is_explicit) {
-    return Status::InvalidArgument(
-        "empty config file path. Pass a file to --config or unset $TERMBRAIN_CONFIG");
+    return Status::InvalidArgument("empty config file path. Pass a file to --config or unset $TERMBRAIN_CONFIG");
   }
   if (!path.empty()) {
     std::string text;

@@ -73,18 +73,18 @@ struct Config {
     int max_files = 3;           // files kept, including the current one
   } log;
   struct Backup {
-    std::string dir;              // "" = <data dir>/backups
-    std::string interval = "0";   // automatic backups: a duration (core/duration.h); "0" = off
+    std::string dir;             // "" = <data dir>/backups
+    std::string interval = "0";  // automatic backups: a duration (core/duration.h); "0" = off
   } backup;
   struct Retention {
     std::string max_age = "0";  // events older than this are removed (a duration); "0" = off
     int max_events = 0;         // keep at most this many events; 0 = off
   } retention;
   struct Search {
-    int inline_height = 12;       // interactive UI: lines under the prompt; 0 = full screen
-    bool enter_runs = false;      // interactive UI: Enter runs the command at once
-    bool up_arrow = false;        // tb init also binds the Up arrow to the UI
-    int deadline_ms = 2000;       // a search stops after this long; 0 = no deadline
+    int inline_height = 12;          // interactive UI: lines under the prompt; 0 = full screen
+    bool enter_runs = false;         // interactive UI: Enter runs the command at once
+    bool up_arrow = false;           // tb init also binds the Up arrow to the UI
+    int deadline_ms = 2000;          // a search stops after this long; 0 = no deadline
     std::string mode = "substring";  // substring|prefix|fuzzy|regex|exact
     std::string rank = "recent";     // recent|frecency
     std::string scope = "global";    // interactive UI: global|host|session|directory|workspace
@@ -173,8 +173,7 @@ std::string DefaultDataDir(const Env& env);
 // "<SECTION>_" (TERMBRAIN_DATA_DIR, TERMBRAIN_CONFIG, TERMBRAIN_SESSION...)
 // are not config and are ignored. Messages are one line, without "tb: error: ".
 // `origins` may be null.
-Status LoadConfig(const std::string& path, bool path_is_explicit, const Env& env, Config* out,
-                  ConfigOrigins* origins);
+Status LoadConfig(const std::string& path, bool path_is_explicit, const Env& env, Config* out, ConfigOrigins* origins);
 
 // Renders `cfg` for `tb config show`.
 // Text: TOML grouped by section, origins as trailing comments, sections

@@ -46,9 +46,9 @@ struct EventIdHash {
 };
 
 enum class EventKind : uint8_t {
-  kStarted = 1,   // a command started (hook); history shows it as running
-  kFinished = 2,  // the command `start` ended
-  kRecorded = 3,  // a complete record (tb record, imports)
+  kStarted = 1,          // a command started (hook); history shows it as running
+  kFinished = 2,         // the command `start` ended
+  kRecorded = 3,         // a complete record (tb record, imports)
   kImportCompleted = 4,  // an import batch committed (batch, source, detail, counts)
   kBatchReverted = 5,    // import `batch` undone
   kForgotten = 6,        // records at `targets` forgotten

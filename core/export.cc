@@ -7,11 +7,17 @@
 namespace tb {
 
 Status ParseExportFormat(std::string_view t, ExportFormat* out) {
-  if (t == "ndjson") *out = ExportFormat::kNdjson;
-  else if (t == "json") *out = ExportFormat::kJson;
-  else if (t == "csv") *out = ExportFormat::kCsv;
-  else if (t == "markdown" || t == "md") *out = ExportFormat::kMarkdown;
-  else return Status::InvalidArgument("unknown export format '" + std::string(t) + "': expected ndjson, json, csv or markdown");
+  if (t == "ndjson")
+    *out = ExportFormat::kNdjson;
+  else if (t == "json")
+    *out = ExportFormat::kJson;
+  else if (t == "csv")
+    *out = ExportFormat::kCsv;
+  else if (t == "markdown" || t == "md")
+    *out = ExportFormat::kMarkdown;
+  else
+    return Status::InvalidArgument("unknown export format '" + std::string(t) +
+                                   "': expected ndjson, json, csv or markdown");
   return Status::OK();
 }
 
@@ -51,11 +57,16 @@ namespace {
 void AppendMarkdownCell(std::string* out, std::string_view text) {
   std::string v = ToValidUtf8(text);
   for (char c : v) {
-    if (c == '|') out->append("\\|");
-    else if (c == '\n') out->append("<br>");
-    else if (c == '\r') continue;
-    else if (static_cast<unsigned char>(c) < 0x20) out->push_back(' ');
-    else out->push_back(c);
+    if (c == '|')
+      out->append("\\|");
+    else if (c == '\n')
+      out->append("<br>");
+    else if (c == '\r')
+      continue;
+    else if (static_cast<unsigned char>(c) < 0x20)
+      out->push_back(' ');
+    else
+      out->push_back(c);
   }
 }
 }  // namespace
@@ -70,9 +81,7 @@ void ExportFormatter::Add(const HistoryRecord& r, std::string* out) {
       out->append(count_ == 0 ? "\n" : ",\n");
       AddObject(r, out);
       break;
-    case ExportFormat::kCsv:
-      csv_.Add(r, out);
-      break;
+    case ExportFormat::kCsv: csv_.Add(r, out); break;
     case ExportFormat::kMarkdown:
       out->append("| ");
       out->append(FormatRfc3339Millis(r.started_at_ns));
@@ -87,8 +96,10 @@ void ExportFormatter::Add(const HistoryRecord& r, std::string* out) {
         std::string cmd;
         AppendMarkdownCell(&cmd, r.command);
         for (char c : cmd) {
-          if (c == '`') out->append("'");
-          else out->push_back(c);
+          if (c == '`')
+            out->append("'");
+          else
+            out->push_back(c);
         }
       }
       out->append("` |\n");

@@ -77,17 +77,28 @@ constexpr std::string_view kReset = "\x1b[0m";
 // Key prefixes of a record object, separator and indentation included, so
 // each key costs one append. Pretty: the indentation of an object nested in
 // the top-level array (what a 2-space pretty printer writes).
-enum JsonKey { kId, kSeq, kCommand, kCwd, kExitCode, kDurationMs, kStartedAt, kSession, kHost,
-               kUser, kShell, kClose, kNumKeys };
+enum JsonKey {
+  kId,
+  kSeq,
+  kCommand,
+  kCwd,
+  kExitCode,
+  kDurationMs,
+  kStartedAt,
+  kSession,
+  kHost,
+  kUser,
+  kShell,
+  kClose,
+  kNumKeys
+};
 constexpr std::string_view kCompactKeys[kNumKeys] = {
-    "{\"id\":",       ",\"seq\":",        ",\"command\":", ",\"cwd\":",
-    ",\"exit_code\":", ",\"duration_ms\":", ",\"started_at\":", ",\"session\":",
-    ",\"host\":",      ",\"user\":",        ",\"shell\":",   "}"};
+    "{\"id\":",         ",\"seq\":",     ",\"command\":", ",\"cwd\":",  ",\"exit_code\":", ",\"duration_ms\":",
+    ",\"started_at\":", ",\"session\":", ",\"host\":",    ",\"user\":", ",\"shell\":",     "}"};
 constexpr std::string_view kPrettyKeys[kNumKeys] = {
-    "{\n    \"id\": ",          ",\n    \"seq\": ",        ",\n    \"command\": ",
-    ",\n    \"cwd\": ",         ",\n    \"exit_code\": ",  ",\n    \"duration_ms\": ",
-    ",\n    \"started_at\": ",  ",\n    \"session\": ",    ",\n    \"host\": ",
-    ",\n    \"user\": ",        ",\n    \"shell\": ",      "\n  }"};
+    "{\n    \"id\": ",        ",\n    \"seq\": ",         ",\n    \"command\": ",    ",\n    \"cwd\": ",
+    ",\n    \"exit_code\": ", ",\n    \"duration_ms\": ", ",\n    \"started_at\": ", ",\n    \"session\": ",
+    ",\n    \"host\": ",      ",\n    \"user\": ",        ",\n    \"shell\": ",      "\n  }"};
 
 // ------------------------------------------------------------------- csv
 
@@ -119,13 +130,11 @@ void AppendCsvText(std::string* out, std::string_view bytes) {
 
 // ------------------------------------------------------------------ table
 
-constexpr std::string_view kTableHeaderNames[] = {"TIME", "DURATION", "EXIT", "DIRECTORY",
-                                                  "COMMAND"};
+constexpr std::string_view kTableHeaderNames[] = {"TIME", "DURATION", "EXIT", "DIRECTORY", "COMMAND"};
 
 int PrefixColumns() {
-  return RecordFormatter::kTimeColumns + RecordFormatter::kDurationColumns +
-         RecordFormatter::kExitColumns + RecordFormatter::kDirectoryColumns +
-         4 * static_cast<int>(kColumnGap.size());
+  return RecordFormatter::kTimeColumns + RecordFormatter::kDurationColumns + RecordFormatter::kExitColumns +
+         RecordFormatter::kDirectoryColumns + 4 * static_cast<int>(kColumnGap.size());
 }
 
 std::string DurationCell(const HistoryRecord& r) {
@@ -137,9 +146,8 @@ std::string DurationCell(const HistoryRecord& r) {
 }  // namespace
 
 Status ParseOutputFormat(std::string_view text, OutputFormat* out) {
-  static constexpr OutputFormat kAll[] = {OutputFormat::kTable, OutputFormat::kJson,
-                                          OutputFormat::kNdjson, OutputFormat::kCsv,
-                                          OutputFormat::kPlain};
+  static constexpr OutputFormat kAll[] = {OutputFormat::kTable, OutputFormat::kJson, OutputFormat::kNdjson,
+                                          OutputFormat::kCsv, OutputFormat::kPlain};
   std::string lower(text);
   for (char& c : lower) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -174,9 +182,7 @@ void RecordFormatter::Begin(std::string* out) {
       // The bracket goes out first so that output streams before End().
       out->push_back('[');
       break;
-    case OutputFormat::kCsv:
-      out->append(kCsvHeader);
-      break;
+    case OutputFormat::kCsv: out->append(kCsvHeader); break;
     case OutputFormat::kTable:
       PadRight(out, kTableHeaderNames[0], kTimeColumns);
       out->append(kColumnGap);
@@ -190,8 +196,7 @@ void RecordFormatter::Begin(std::string* out) {
       out->push_back('\n');
       break;
     case OutputFormat::kNdjson:
-    case OutputFormat::kPlain:
-      break;
+    case OutputFormat::kPlain: break;
   }
 }
 
@@ -205,16 +210,12 @@ void RecordFormatter::Add(const HistoryRecord& record, std::string* out) {
       AddJson(record, /*pretty=*/false, out);
       out->push_back('\n');
       break;
-    case OutputFormat::kCsv:
-      AddCsv(record, out);
-      break;
+    case OutputFormat::kCsv: AddCsv(record, out); break;
     case OutputFormat::kPlain:
       out->append(record.command);
       out->push_back('\n');
       break;
-    case OutputFormat::kTable:
-      AddTable(record, out);
-      break;
+    case OutputFormat::kTable: AddTable(record, out); break;
   }
   ++count_;
 }

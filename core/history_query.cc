@@ -120,8 +120,7 @@ bool MatchesRest(const HistoryRecord& r, const HistoryFilter& f, const std::stri
 // Shared tail of every route: load, filter, emit, count.
 class Emitter {
  public:
-  Emitter(StoreReader& reader, const HistoryFilter& f,
-          const std::function<bool(const HistoryRecord&)>& emit)
+  Emitter(StoreReader& reader, const HistoryFilter& f, const std::function<bool(const HistoryRecord&)>& emit)
       : reader_(reader), fetcher_(reader), f_(f), emit_(emit), needle_(AsciiLower(f.text.value_or(""))) {}
   // Returns false when the query is complete (limit reached or caller stop).
   bool Offer(uint64_t seq, std::string_view state_value) {
@@ -210,8 +209,7 @@ Status FindCandidates(StoreReader& reader, const std::string& needle, const Hist
 
 // Merges the by_command lists of the candidates newest first, opening a
 // candidate's list only once it could hold the next newest record.
-Status MergeCandidates(StoreReader& reader, std::vector<Candidate>& cands, const HistoryFilter& f,
-                       Emitter& out) {
+Status MergeCandidates(StoreReader& reader, std::vector<Candidate>& cands, const HistoryFilter& f, Emitter& out) {
   std::sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) { return a.last > b.last; });
   std::vector<std::unique_ptr<IndexWalker>> walkers;
   auto cmp = [&](size_t a, size_t b) { return walkers[a]->pos() < walkers[b]->pos(); };
@@ -246,7 +244,8 @@ Status SearchText(StoreReader& reader, const HistoryFilter& f, Emitter& out) {
   for (const auto& c : cands) matching_uses += c.uses;
   double density = static_cast<double>(matching_uses) / static_cast<double>(std::max<uint64_t>(total, 1));
   double walk_cost = f.limit == 0 ? static_cast<double>(total) : std::min<double>(total, f.limit / density);
-  double merge_cost = 20.0 * static_cast<double>(std::min<size_t>(cands.size(), f.limit == 0 ? cands.size() : f.limit + 1));
+  double merge_cost =
+      20.0 * static_cast<double>(std::min<size_t>(cands.size(), f.limit == 0 ? cands.size() : f.limit + 1));
   if (cands.size() > 4096 || walk_cost < merge_cost) return WalkHistory(reader, f, out);
   return MergeCandidates(reader, cands, f, out);
 }

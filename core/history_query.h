@@ -19,16 +19,16 @@
 namespace tb {
 
 struct HistoryFilter {
-  size_t limit = 0;                   // 0 = no limit
-  std::optional<std::string> cwd;     // exact directory
+  size_t limit = 0;                // 0 = no limit
+  std::optional<std::string> cwd;  // exact directory
   std::optional<std::string> session;
   std::optional<std::string> host;
-  std::optional<int32_t> exit_code;   // exact exit status
-  bool failed = false;                // exit known and != 0
-  bool succeeded = false;             // exit == 0
-  std::optional<int64_t> since_ns;    // started_at >= since
-  std::optional<int64_t> until_ns;    // started_at <= until
-  std::optional<std::string> text;    // case-insensitive substring (ASCII folding)
+  std::optional<int32_t> exit_code;  // exact exit status
+  bool failed = false;               // exit known and != 0
+  bool succeeded = false;            // exit == 0
+  std::optional<int64_t> since_ns;   // started_at >= since
+  std::optional<int64_t> until_ns;   // started_at <= until
+  std::optional<std::string> text;   // case-insensitive substring (ASCII folding)
 };
 
 // Calls `emit` for each matching record, newest first (started_at, then
@@ -38,8 +38,7 @@ Status QueryHistory(StoreReader& reader, const HistoryFilter& filter,
 
 // Builds the record for the command at (time, seq) from the log and the
 // history view entry `state_value`.
-Status LoadRecord(StoreReader& reader, uint64_t seq, std::string_view state_value,
-                  HistoryRecord* out);
+Status LoadRecord(StoreReader& reader, uint64_t seq, std::string_view state_value, HistoryRecord* out);
 
 // True when `haystack` contains `needle_lower` ignoring ASCII case.
 // `needle_lower` must already be lowercase.

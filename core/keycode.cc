@@ -11,9 +11,7 @@ void PutU64BE(std::string* out, uint64_t v) {
   out->append(buf, 8);
 }
 
-void PutI64Key(std::string* out, int64_t v) {
-  PutU64BE(out, static_cast<uint64_t>(v) ^ 0x8000000000000000ull);
-}
+void PutI64Key(std::string* out, int64_t v) { PutU64BE(out, static_cast<uint64_t>(v) ^ 0x8000000000000000ull); }
 
 void PutVarint(std::string* out, uint64_t v) {
   while (v >= 0x80) {
@@ -87,8 +85,6 @@ std::string SeqKey(uint64_t seq) {
   return k;
 }
 
-bool ParseSeqKey(std::string_view key, uint64_t* seq) {
-  return key.size() == 8 && GetU64BE(&key, seq);
-}
+bool ParseSeqKey(std::string_view key, uint64_t* seq) { return key.size() == 8 && GetU64BE(&key, seq); }
 
 }  // namespace tb

@@ -133,8 +133,8 @@ Status Projector::Apply(std::span<const Event> events, std::span<const View* con
       TB_RETURN_IF_ERROR(sessions_.Complete(ev, ev.seq, ev.exit_code, ev.seq, resolver.lookup(), &completion_));
       in.completion = &completion_;
     } else if (ev.kind == EventKind::kFinished && in.start != nullptr) {
-      TB_RETURN_IF_ERROR(sessions_.Complete(*in.start, in.start_seq, ev.exit_code, ev.seq, resolver.lookup(),
-                                            &completion_));
+      TB_RETURN_IF_ERROR(
+          sessions_.Complete(*in.start, in.start_seq, ev.exit_code, ev.seq, resolver.lookup(), &completion_));
       in.completion = &completion_;
     }
     for (size_t v = 0; v < views.size(); ++v) {

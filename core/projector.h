@@ -30,9 +30,7 @@ class StartResolver {
 };
 
 // True for the events that remove records from the views.
-inline bool IsRemoval(EventKind k) {
-  return k == EventKind::kBatchReverted || k == EventKind::kForgotten;
-}
+inline bool IsRemoval(EventKind k) { return k == EventKind::kBatchReverted || k == EventKind::kForgotten; }
 
 class Projector {
  public:
@@ -45,9 +43,8 @@ class Projector {
   // When `skip_through` is not empty (same length as views), view v only
   // sees events with seq > skip_through[v]: views caught up to different
   // points replay together, and the join still sees every start.
-  Status Apply(std::span<const Event> events, std::span<const View* const> views,
-               std::span<ViewWriter* const> writers, StartResolver& resolver,
-               std::span<const uint64_t> skip_through = {});
+  Status Apply(std::span<const Event> events, std::span<const View* const> views, std::span<ViewWriter* const> writers,
+               StartResolver& resolver, std::span<const uint64_t> skip_through = {});
 
  private:
   // Starts seen in the current batch (cleared per call).
@@ -56,9 +53,8 @@ class Projector {
   // Session context of completions (core/session_context.h).
   SessionTracker sessions_;
   Completion completion_;
-  Status ApplyRemoval(const Event& ev, std::span<const View* const> views,
-                      std::span<ViewWriter* const> writers, ViewLookup& lookup,
-                      std::span<const uint64_t> skip_through);
+  Status ApplyRemoval(const Event& ev, std::span<const View* const> views, std::span<ViewWriter* const> writers,
+                      ViewLookup& lookup, std::span<const uint64_t> skip_through);
 };
 
 }  // namespace tb

@@ -19,7 +19,8 @@ Status CheckRecordFields(const Event& ev, int64_t now_ns) {
   if (ev.time_ns > now_ns + kMaxFutureNs) {
     return Status::InvalidArgument("invalid value '" + FormatRfc3339Millis(ev.time_ns) +
                                    "' for --started-at (tb record): it is more than 1 hour in the "
-                                   "future (now " + FormatRfc3339Millis(now_ns) + ")");
+                                   "future (now " +
+                                   FormatRfc3339Millis(now_ns) + ")");
   }
   return Status::OK();
 }

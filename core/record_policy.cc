@@ -26,13 +26,13 @@ std::string PatternProblem(std::string_view pattern, std::string_view what) {
   return "";
 }
 
-Status Compile(const std::vector<std::string>& patterns, std::string_view key,
-               std::string_view what, std::vector<std::unique_ptr<RE2>>* out) {
+Status Compile(const std::vector<std::string>& patterns, std::string_view key, std::string_view what,
+               std::vector<std::unique_ptr<RE2>>* out) {
   for (const std::string& p : patterns) {
     std::string why = PatternProblem(p, what);
     if (!why.empty()) {
-      return Status::InvalidArgument("invalid " + std::string(key) + " pattern \"" + p + "\": " +
-                                     why + ". Fix " + std::string(key));
+      return Status::InvalidArgument("invalid " + std::string(key) + " pattern \"" + p + "\": " + why + ". Fix " +
+                                     std::string(key));
     }
     out->push_back(std::make_unique<RE2>(p, TextOptions()));
   }
@@ -60,13 +60,9 @@ bool IsBlankCommand(std::string_view command) {
   return command.find_first_not_of(" \t\n\r\f\v") == std::string_view::npos;
 }
 
-std::string IgnorePatternProblem(std::string_view pattern) {
-  return PatternProblem(pattern, "command");
-}
+std::string IgnorePatternProblem(std::string_view pattern) { return PatternProblem(pattern, "command"); }
 
-std::string IgnoreDirProblem(std::string_view pattern) {
-  return PatternProblem(pattern, "directory");
-}
+std::string IgnoreDirProblem(std::string_view pattern) { return PatternProblem(pattern, "directory"); }
 
 RecordPolicy::~RecordPolicy() = default;
 
@@ -74,11 +70,8 @@ Status RecordPolicy::Create(const Config& config, std::unique_ptr<RecordPolicy>*
   std::unique_ptr<RecordPolicy> p(new RecordPolicy());
   p->ignore_space_ = config.record.ignore_space;
   p->max_command_bytes_ = static_cast<size_t>(std::max(config.record.max_command_bytes, 0));
-  TB_RETURN_IF_ERROR(
-      Compile(config.record.ignore_patterns, "record.ignore_patterns", "command",
-              &p->ignore_patterns_));
-  TB_RETURN_IF_ERROR(Compile(config.record.ignore_dirs, "record.ignore_dirs", "directory",
-                             &p->ignore_dirs_));
+  TB_RETURN_IF_ERROR(Compile(config.record.ignore_patterns, "record.ignore_patterns", "command", &p->ignore_patterns_));
+  TB_RETURN_IF_ERROR(Compile(config.record.ignore_dirs, "record.ignore_dirs", "directory", &p->ignore_dirs_));
   TB_RETURN_IF_ERROR(SecretMasker::Create(config, &p->masker_));
   *out = std::move(p);
   return Status::OK();

@@ -46,7 +46,7 @@ struct RuleDef {
   R"re((?i:basic|bearer|token|digest|negotiate|ntlm|apikey|api-key|bot|sso-key|aws4-hmac-sha256|hmac|otp|key))re"
 // HTTP header names (with a '-': "password: x" is prose or YAML, not a
 // header) that hold a credential: X-API-Key, PRIVATE-TOKEN, X-Auth-Token.
-#define TB_HEADER_NAME                                                                     \
+#define TB_HEADER_NAME                                                               \
   R"re((?i:[a-z0-9\-]*-(?:token|api-?key|apikey|secret|passw(?:or)?d)[a-z0-9\-]*)re" \
   R"re(|(?:token|apikey|secret|passw(?:or)?d)-[a-z0-9\-]*|api-key|apikey))re"
 
@@ -60,8 +60,7 @@ const RuleDef kRules[] = {
      R"re((?s)-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:(.+?)-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|((?:\s|\\[nr])*[A-Za-z0-9+/=]{20}.*)))re"},
     {"aws-access-key", "AWS access key ids (AKIA..., ASIA..., ABIA..., ACCA..., A3T...)",
      R"re(\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b)re"},
-    {"aws-secret-key",
-     "AWS secret keys after aws_secret_access_key / AWS_SECRET_ACCESS_KEY / SecretAccessKey",
+    {"aws-secret-key", "AWS secret keys after aws_secret_access_key / AWS_SECRET_ACCESS_KEY / SecretAccessKey",
      R"re((?i)\b(?:aws[_\-]?)?secret[_\-]?access[_\-]?key["']?(?:\s*[:=]\s*|\s+)["']?([A-Za-z0-9/+=]{16,}))re"},
     {"github-token", "GitHub tokens (ghp_, gho_, ghu_, ghs_, ghr_, github_pat_)",
      R"re(\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})\b)re"},
@@ -86,11 +85,10 @@ const RuleDef kRules[] = {
      R"re(\b(eyJ[A-Za-z0-9_\-]{5,}\.eyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]*))re"},
     {"url-password", "the password of scheme://user:password@host URLs",
      R"re(\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#@:'"]*:([^\s/?#@'"]+)@)re"},
-    {"mysql-password",
-     "mysql/mariadb/mysqldump/mysqladmin... -pPASSWORD (no space; -p alone prompts) and MYSQL_PWD=",
+    {"mysql-password", "mysql/mariadb/mysqldump/mysqladmin... -pPASSWORD (no space; -p alone prompts) and MYSQL_PWD=",
      TB_WORD_START
-     R"re((?:[^\s;&|(`]*/)?(?:mysql|mariadb|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mysqlpump|mysqlsh|mariadb-dump|mariadb-admin|mariadb-import|mariadb-check|mariadb-show))re"
-     TB_SAME_COMMAND "-p" TB_VAL R"re(|\bMYSQL_PWD=)re" TB_VAL},
+     R"re((?:[^\s;&|(`]*/)?(?:mysql|mariadb|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mysqlpump|mysqlsh|mariadb-dump|mariadb-admin|mariadb-import|mariadb-check|mariadb-show))re" TB_SAME_COMMAND
+     "-p" TB_VAL R"re(|\bMYSQL_PWD=)re" TB_VAL},
     {"password-flag",
      "--password=X, --password X (also --db-password, --passwd, --passphrase ...); the "
      "password arguments of keytool -storepass/-keypass, openssl pass:X and -k, sshpass -p, "
@@ -99,24 +97,21 @@ const RuleDef kRules[] = {
      // --*password=VALUE (anything after '='), --*password VALUE.
      R"re((?:^|\s)--?(?:[A-Za-z0-9]+[\-_])*(?i:password|passwd|passphrase|pass)=)re" TB_VAL
      R"re(|(?:^|\s)--(?:[A-Za-z0-9]+[\-_])*(?i:password|passwd|passphrase)\s+)re" TB_VAL_NODASH
-     R"re(|(?:^|\s)-(?:src|dest|new)?(?:store|key)pass\s+)re" TB_VAL_NODASH
-     R"re(|\bpass:)re" TB_VAL
+     R"re(|(?:^|\s)-(?:src|dest|new)?(?:store|key)pass\s+)re" TB_VAL_NODASH R"re(|\bpass:)re" TB_VAL
      R"re(|\bsshpass\s+(?:-[A-Za-z]\s+)*-p\s*)re" TB_VAL
      // Tools whose short flag takes the password as the next argument.
      R"re(|\b(?:docker|podman|nerdctl|buildah|skopeo)\s+login)re" TB_SAME_COMMAND "-p\\s+" TB_VAL_NODASH
      R"re(|\bredis-cli)re" TB_SAME_COMMAND R"re((?:-a|--pass)\s+)re" TB_VAL_NODASH
-     R"re(|\b(?:mongo|mongosh|mongodump|mongorestore|mongoexport|mongoimport|mongostat|mongotop))re"
-     TB_SAME_COMMAND R"re(-p\s+)re" TB_VAL_NODASH
+     R"re(|\b(?:mongo|mongosh|mongodump|mongorestore|mongoexport|mongoimport|mongostat|mongotop))re" TB_SAME_COMMAND
+     R"re(-p\s+)re" TB_VAL_NODASH
      R"re(|\bldap(?:search|modify|add|delete|passwd|whoami|compare|modrdn|exop))re" TB_SAME_COMMAND
-     R"re(-w\s*)re" TB_VAL_NODASH
-     R"re(|\b(?:sqlcmd|bcp|osql))re" TB_SAME_COMMAND R"re(-P\s*)re" TB_VAL_NODASH
-     R"re(|\bopenssl)re" TB_SAME_COMMAND R"re(-k\s+)re" TB_VAL_NODASH
-     R"re(|\b(?:zip|unzip|zipcloak))re" TB_SAME_COMMAND R"re(-P\s+)re" TB_VAL_NODASH
+     R"re(-w\s*)re" TB_VAL_NODASH R"re(|\b(?:sqlcmd|bcp|osql))re" TB_SAME_COMMAND R"re(-P\s*)re" TB_VAL_NODASH
+     R"re(|\bopenssl)re" TB_SAME_COMMAND R"re(-k\s+)re" TB_VAL_NODASH R"re(|\b(?:zip|unzip|zipcloak))re" TB_SAME_COMMAND
+     R"re(-P\s+)re" TB_VAL_NODASH
      // 7z/rar: -pPASSWORD, attached.
      R"re(|\b(?:7z|7za|7zr|rar|unrar))re" TB_SAME_COMMAND "-p" TB_VAL
      // htpasswd -b[c...] FILE USER PASSWORD
-     R"re(|\bhtpasswd\s(?:[^;&|\n]*?\s)?-[A-Za-z]*b[A-Za-z]*\s+(?:-[A-Za-z]+\s+)*[^\s\-]\S*\s+\S+\s+)re"
-     TB_VAL_NODASH
+     R"re(|\bhtpasswd\s(?:[^;&|\n]*?\s)?-[A-Za-z]*b[A-Za-z]*\s+(?:-[A-Za-z]+\s+)*[^\s\-]\S*\s+\S+\s+)re" TB_VAL_NODASH
      R"re(|\bgh\s+secret\s+set)re" TB_SAME_COMMAND R"re((?:-b|--body)(?:=|\s+))re" TB_VAL},
     {"token-flag",
      "--token X, --token=X, --api-key X, --access-token X, --client-secret X ... (not "
@@ -125,10 +120,8 @@ const RuleDef kRules[] = {
      R"re(|(?:^|\s)--?(?:[A-Za-z0-9]+[\-_])+(?i:secret)=)re" TB_VAL
      R"re(|(?:^|\s)--(?:[A-Za-z0-9]+[\-_])*(?i:token|api[\-_]?key|apikey)\s+)re" TB_VAL_NODASH
      R"re(|(?:^|\s)--(?:[A-Za-z0-9]+[\-_])+(?i:secret)\s+)re" TB_VAL_NODASH},
-    {"basic-auth",
-     "the password of curl/wget/httpie -u/--user user:password and smbclient -U user%password",
-     R"re(\b(?:curl|wget|http|https|xh))re" TB_SAME_COMMAND
-     R"re((?:-u|-U|--user|--proxy-user|-a|--auth)(?:=|\s*))re"
+    {"basic-auth", "the password of curl/wget/httpie -u/--user user:password and smbclient -U user%password",
+     R"re(\b(?:curl|wget|http|https|xh))re" TB_SAME_COMMAND R"re((?:-u|-U|--user|--proxy-user|-a|--auth)(?:=|\s*))re"
      R"re((?:'[^':]*:([^']+)'|"[^":]*:([^"]+)"|[^\s:"']*:([^\s"']+)))re"
      R"re(|\b(?:smbclient|rpcclient|smbget|smbcacls|smbmap|nxc|crackmapexec))re" TB_SAME_COMMAND
      R"re((?:-U|--user)(?:=|\s*))re"
@@ -141,11 +134,9 @@ const RuleDef kRules[] = {
      R"re(|\bBearer\s+([A-Za-z0-9\-._~+/]{16,}=*))re"
      R"re(|--oauth2-bearer(?:=|\s+))re" TB_VAL},
     {"authorization", "the credentials of any other Authorization:/Proxy-Authorization: header",
-     R"re("(?i:(?:proxy-)?authorization)\s*:\s*(?:)re" TB_AUTH_SCHEMES
-     R"re(\s+)?((?:[^"\\\s]|\\.)(?:[^"\\\n]|\\.)*))re"
+     R"re("(?i:(?:proxy-)?authorization)\s*:\s*(?:)re" TB_AUTH_SCHEMES R"re(\s+)?((?:[^"\\\s]|\\.)(?:[^"\\\n]|\\.)*))re"
      R"re(|'(?i:(?:proxy-)?authorization)\s*:\s*(?:)re" TB_AUTH_SCHEMES R"re(\s+)?([^'\s][^'\n]*))re"
-     R"re(|(?:^|[\s=])(?i:(?:proxy-)?authorization):["']?(?:)re" TB_AUTH_SCHEMES
-     R"re(\s+)?([^\s"']+))re"},
+     R"re(|(?:^|[\s=])(?i:(?:proxy-)?authorization):["']?(?:)re" TB_AUTH_SCHEMES R"re(\s+)?([^\s"']+))re"},
     {"token-header",
      "values of HTTP headers named like X-*-Token, *-API-Key, apikey, *-Secret, *-Password "
      "(X-API-Key:, PRIVATE-TOKEN:, X-Vault-Token: ...)",
@@ -233,13 +224,12 @@ bool SecretNameOk(std::string_view name) {
     char before = name[start];
     char prev = name[start - 1];
     if (prev == '_' || prev == '.' || prev == '-' ||
-        (std::isupper(static_cast<unsigned char>(before)) &&
-         std::islower(static_cast<unsigned char>(prev)))) {
+        (std::isupper(static_cast<unsigned char>(before)) && std::islower(static_cast<unsigned char>(prev)))) {
       return false;
     }
   }
-  static constexpr std::string_view kKeywords[] = {"token",   "secret",  "password", "passwd",
-                                                   "apikey",  "api_key", "api-key",  "api.key"};
+  static constexpr std::string_view kKeywords[] = {"token",  "secret",  "password", "passwd",
+                                                   "apikey", "api_key", "api-key",  "api.key"};
   for (std::string_view kw : kKeywords) {
     for (size_t pos = lower.find(kw); pos != std::string::npos; pos = lower.find(kw, pos + 1)) {
       size_t end = pos + kw.size();
@@ -294,9 +284,8 @@ struct Span {
 
 bool ValidExtraName(std::string_view name) {
   if (name.empty() || name.size() > 64 || name[0] == '-') return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
 }
 
 // "‹name›" exactly, as SecretMarker() writes it.
@@ -306,9 +295,8 @@ bool IsMarker(std::string_view s) {
     return false;
   }
   std::string_view name = s.substr(kOpen.size(), s.size() - kOpen.size() - kClose.size());
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
 }
 
 std::unique_ptr<Rule> MakeRule(std::string_view name, std::string_view pattern, Pick pick) {
@@ -361,8 +349,7 @@ struct SecretMasker::Impl {
   void FindSpans(size_t index, re2::StringPiece text, std::vector<Span>* out) const;
 };
 
-void SecretMasker::Impl::FindSpans(size_t index, re2::StringPiece text,
-                                   std::vector<Span>* out) const {
+void SecretMasker::Impl::FindSpans(size_t index, re2::StringPiece text, std::vector<Span>* out) const {
   const Rule& rule = *rules[index];
   const RE2& re = rule.Re();
   if (!re.ok()) {
@@ -380,8 +367,7 @@ void SecretMasker::Impl::FindSpans(size_t index, re2::StringPiece text,
     g = large.data();
   }
   size_t pos = 0;
-  while (pos <= text.size() &&
-         re.Match(text, pos, text.size(), RE2::UNANCHORED, g, n)) {
+  while (pos <= text.size() && re.Match(text, pos, text.size(), RE2::UNANCHORED, g, n)) {
     const size_t match_begin = static_cast<size_t>(g[0].data() - text.data());
     const size_t match_end = match_begin + g[0].size();
     re2::StringPiece secret;
@@ -434,12 +420,12 @@ Status SecretMasker::Create(const Config& config, std::unique_ptr<SecretMasker>*
   for (const std::string& spec : config.secrets.extra) {
     std::string why = ExtraSecretRuleProblem(spec);
     if (!why.empty()) {
-      return Status::InvalidArgument("invalid secret rule in secrets.extra: \"" + spec + "\" " +
-                                     why + ". Fix secrets.extra");
+      return Status::InvalidArgument("invalid secret rule in secrets.extra: \"" + spec + "\" " + why +
+                                     ". Fix secrets.extra");
     }
     size_t eq = spec.find('=');
-    impl->rules.push_back(MakeRule(std::string_view(spec).substr(0, eq),
-                                   std::string_view(spec).substr(eq + 1), Pick::kFirstGroup));
+    impl->rules.push_back(
+        MakeRule(std::string_view(spec).substr(0, eq), std::string_view(spec).substr(eq + 1), Pick::kFirstGroup));
   }
   for (const RuleDef& def : kRules) {
     const auto& off = config.secrets.disable;
@@ -456,13 +442,13 @@ Status SecretMasker::Create(const Config& config, std::unique_ptr<SecretMasker>*
   for (const auto& rule : impl->rules) {
     std::string error;
     if (impl->set->Add(rule->pattern, &error) < 0) {
-      return Status::InvalidArgument("invalid secret rule '" + rule->name +
-                                     "': not a valid RE2 pattern: " + error);
+      return Status::InvalidArgument("invalid secret rule '" + rule->name + "': not a valid RE2 pattern: " + error);
     }
   }
   if (!impl->rules.empty() && !impl->set->Compile()) {
-    return Status::InvalidArgument("secret rules too large to compile together. Remove some of "
-                                   "secrets.extra");
+    return Status::InvalidArgument(
+        "secret rules too large to compile together. Remove some of "
+        "secrets.extra");
   }
   out->reset(new SecretMasker(std::move(impl)));
   return Status::OK();
@@ -476,15 +462,14 @@ size_t SecretMasker::Mask(std::string* text) const {
   RE2::Set::ErrorInfo info;
   if (!m.set->Match(input, &hits, &info)) {
     if (info.kind == RE2::Set::kNoError) return 0;  // no rule matches: the common case
-    hits.resize(m.rules.size());                     // out of DFA memory: try every rule
+    hits.resize(m.rules.size());                    // out of DFA memory: try every rule
     for (size_t i = 0; i < hits.size(); ++i) hits[i] = static_cast<int>(i);
   }
   std::vector<Span> spans;
   for (int i : hits) m.FindSpans(static_cast<size_t>(i), input, &spans);
   if (spans.empty()) return 0;
-  std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) {
-    return a.begin != b.begin ? a.begin < b.begin : a.rule < b.rule;
-  });
+  std::sort(spans.begin(), spans.end(),
+            [](const Span& a, const Span& b) { return a.begin != b.begin ? a.begin < b.begin : a.rule < b.rule; });
   // Overlapping spans become one, so no part of any secret survives between
   // two markers. It is named after the longest span (the value of
   // DB_PASSWORD=postgres://u:pw@h is a secret-env, not only a url-password);

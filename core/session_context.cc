@@ -9,9 +9,8 @@
 
 namespace tb {
 
-Status ReadSessionBackward(ViewLookup& lookup, const std::string& session, const Posting* before,
-                           size_t max, const std::function<bool(uint64_t seq)>& accept,
-                           std::vector<SessionTracker::Entry>* out) {
+Status ReadSessionBackward(ViewLookup& lookup, const std::string& session, const Posting* before, size_t max,
+                           const std::function<bool(uint64_t seq)>& accept, std::vector<SessionTracker::Entry>* out) {
   out->clear();
   std::unique_ptr<FieldIndexCursor> c = NewFieldIndexCursor(lookup, IndexedField::kSession, session);
   if (c == nullptr) return Status::OK();
@@ -86,8 +85,8 @@ Status SessionTracker::LoadBefore(ViewLookup& lookup, const std::string& session
   return ReadSessionBackward(lookup, session, before, kSessionContext + 1, accept, out);
 }
 
-Status SessionTracker::Complete(const Event& record, uint64_t seq, std::optional<int32_t> exit,
-                                uint64_t event_seq, ViewLookup* lookup, Completion* out) {
+Status SessionTracker::Complete(const Event& record, uint64_t seq, std::optional<int32_t> exit, uint64_t event_seq,
+                                ViewLookup* lookup, Completion* out) {
   merged_.clear();
   context_.clear();
   auto self = batch_index_.find(seq);

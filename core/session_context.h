@@ -50,15 +50,15 @@ class SessionTracker {
   };
 
  private:
-  Status LoadBefore(ViewLookup& lookup, const std::string& session, const Posting* before,
-                    uint64_t event_seq, std::vector<Entry>* out);
+  Status LoadBefore(ViewLookup& lookup, const std::string& session, const Posting* before, uint64_t event_seq,
+                    std::vector<Entry>* out);
   using Key = std::pair<int64_t, uint64_t>;  // (start time, seq)
   // session -> the batch's records of that session by key
   std::unordered_map<std::string, std::map<Key, Entry>> batch_;
-  std::unordered_map<uint64_t, Entry*> batch_index_;   // seq -> its entry in batch_
-  std::unordered_map<uint64_t, int32_t> batch_exits_;  // earlier records finished in this batch
-  std::unordered_map<std::string, std::vector<Entry>> view_tail_;  // last entries in the views
-  std::vector<Entry> loaded_;  // an out-of-order record's own view lookup
+  std::unordered_map<uint64_t, Entry*> batch_index_;                     // seq -> its entry in batch_
+  std::unordered_map<uint64_t, int32_t> batch_exits_;                    // earlier records finished in this batch
+  std::unordered_map<std::string, std::vector<Entry>> view_tail_;        // last entries in the views
+  std::vector<Entry> loaded_;                                            // an out-of-order record's own view lookup
   std::vector<std::pair<const Entry*, std::optional<int32_t>>> merged_;  // entry, exit
   std::vector<SessionEntry> context_;
   std::string tmpl_;
@@ -67,8 +67,7 @@ class SessionTracker {
 // Reads the records of `session` before position `before` (null = the end),
 // newest first, at most `max` accepted by `accept`, with exit codes from
 // history and texts from the log.
-Status ReadSessionBackward(ViewLookup& lookup, const std::string& session, const Posting* before,
-                           size_t max, const std::function<bool(uint64_t seq)>& accept,
-                           std::vector<SessionTracker::Entry>* out);
+Status ReadSessionBackward(ViewLookup& lookup, const std::string& session, const Posting* before, size_t max,
+                           const std::function<bool(uint64_t seq)>& accept, std::vector<SessionTracker::Entry>* out);
 
 }  // namespace tb

@@ -144,10 +144,9 @@ std::string EncodeSpoolFrame(const Event& ev) {
     return std::string(buf);
   };
   if (ev.kind == EventKind::kFinished) {
-    out += "F\t" + std::string(hex) + "\t" + std::to_string(ev.id.counter) + "\t" + time(ev.time_ns) +
-           "\t" + std::to_string(ev.exit_code.value_or(0)) + "\t" +
-           std::to_string(ev.duration_ns.value_or(0) / 1000) + "\t" + std::to_string(ev.start.counter) +
-           "\t.\n";
+    out += "F\t" + std::string(hex) + "\t" + std::to_string(ev.id.counter) + "\t" + time(ev.time_ns) + "\t" +
+           std::to_string(ev.exit_code.value_or(0)) + "\t" + std::to_string(ev.duration_ns.value_or(0) / 1000) + "\t" +
+           std::to_string(ev.start.counter) + "\t.\n";
     return out;
   }
   out += "S\t" + std::string(hex) + "\t" + std::to_string(ev.id.counter) + "\t" + time(ev.time_ns) + "\t";

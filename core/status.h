@@ -24,9 +24,9 @@ class [[nodiscard]] Status {
     kIncompatible,     // foreign or newer store/file: refused, left untouched
     kInvalidArgument,  // bad user input (flags, values, config): exit 2
     kIOError,
-    kBusy,             // store locked by another process: exit 4
-    kNoSpace,          // disk full
-    kTimedOut,         // a deadline passed
+    kBusy,      // store locked by another process: exit 4
+    kNoSpace,   // disk full
+    kTimedOut,  // a deadline passed
   };
 
   Status() = default;
@@ -34,9 +34,7 @@ class [[nodiscard]] Status {
   static Status NotFound(std::string msg) { return Status(Code::kNotFound, std::move(msg)); }
   static Status Corruption(std::string msg) { return Status(Code::kCorruption, std::move(msg)); }
   static Status Incompatible(std::string msg) { return Status(Code::kIncompatible, std::move(msg)); }
-  static Status InvalidArgument(std::string msg) {
-    return Status(Code::kInvalidArgument, std::move(msg));
-  }
+  static Status InvalidArgument(std::string msg) { return Status(Code::kInvalidArgument, std::move(msg)); }
   static Status IOError(std::string msg) { return Status(Code::kIOError, std::move(msg)); }
   static Status Busy(std::string msg) { return Status(Code::kBusy, std::move(msg)); }
   static Status NoSpace(std::string msg) { return Status(Code::kNoSpace, std::move(msg)); }
@@ -66,10 +64,10 @@ class [[nodiscard]] Status {
 };
 
 // Propagates a non-ok Status to the caller.
-#define TB_RETURN_IF_ERROR(expr)          \
-  do {                                    \
-    ::tb::Status _tb_st = (expr);         \
-    if (!_tb_st.ok()) return _tb_st;      \
+#define TB_RETURN_IF_ERROR(expr)     \
+  do {                               \
+    ::tb::Status _tb_st = (expr);    \
+    if (!_tb_st.ok()) return _tb_st; \
   } while (0)
 
 }  // namespace tb

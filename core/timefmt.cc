@@ -85,8 +85,7 @@ struct tm LocalTm(int64_t secs) {
 
 // UTC seconds of a local wall-clock time (fields may be out of range, e.g.
 // day 0; mktime normalizes them). False if the C library cannot represent it.
-bool LocalToUtcSeconds(int year, int month, int day, int hour, int minute, int second,
-                       int64_t* out) {
+bool LocalToUtcSeconds(int year, int month, int day, int hour, int minute, int second, int64_t* out) {
   struct tm tm {};
   tm.tm_year = year - 1900;
   tm.tm_mon = month - 1;
@@ -113,10 +112,9 @@ bool SecondsToNs(int64_t secs, int64_t nanos, int64_t* out) {
 // ----------------------------------------------------------------- errors
 
 Status Unparsable(std::string_view text) {
-  return Status::InvalidArgument(
-      "cannot parse time '" + EscapeForTerminal(text) +
-      "': expected RFC 3339 (2026-01-31T12:00:00Z), a date (2026-01-31), \"2 hours ago\", "
-      "\"today\" or \"@UNIXSECONDS\"");
+  return Status::InvalidArgument("cannot parse time '" + EscapeForTerminal(text) +
+                                 "': expected RFC 3339 (2026-01-31T12:00:00Z), a date (2026-01-31), \"2 hours ago\", "
+                                 "\"today\" or \"@UNIXSECONDS\"");
 }
 
 Status BadField(std::string_view text, const std::string& why) {
@@ -130,8 +128,8 @@ Status OutOfRange(std::string_view text) {
 // "<what> <value> is not in <lo>-<hi>", or "" when in range.
 std::string CheckRange(const char* what, int value, int lo, int hi) {
   if (value >= lo && value <= hi) return std::string();
-  return std::string(what) + " " + std::to_string(value) + " is not in " + std::to_string(lo) +
-         "-" + std::to_string(hi);
+  return std::string(what) + " " + std::to_string(value) + " is not in " + std::to_string(lo) + "-" +
+         std::to_string(hi);
 }
 
 // ---------------------------------------------------------------- scanning
@@ -161,9 +159,15 @@ class Scanner {
     return true;
   }
   // A run of ASCII digits (possibly empty).
-  std::string_view Digits() { return Span([](char c) { return c >= '0' && c <= '9'; }); }
-  std::string_view Letters() { return Span([](char c) { return c >= 'a' && c <= 'z'; }); }
-  size_t SkipSpaces() { return Span([](char c) { return c == ' ' || c == '\t'; }).size(); }
+  std::string_view Digits() {
+    return Span([](char c) { return c >= '0' && c <= '9'; });
+  }
+  std::string_view Letters() {
+    return Span([](char c) { return c >= 'a' && c <= 'z'; });
+  }
+  size_t SkipSpaces() {
+    return Span([](char c) { return c == ' ' || c == '\t'; }).size();
+  }
 
  private:
   template <typename Pred>
@@ -199,8 +203,7 @@ Status LocalMidnight(std::string_view text, int64_t now_ns, int days_back, int64
   SplitNs(now_ns, &secs, &rem);
   const struct tm now = LocalTm(secs);
   int64_t midnight;
-  if (!LocalToUtcSeconds(now.tm_year + 1900, now.tm_mon + 1, now.tm_mday - days_back, 0, 0, 0,
-                         &midnight) ||
+  if (!LocalToUtcSeconds(now.tm_year + 1900, now.tm_mon + 1, now.tm_mday - days_back, 0, 0, 0, &midnight) ||
       !SecondsToNs(midnight, 0, out)) {
     return OutOfRange(text);
   }
@@ -283,8 +286,7 @@ struct DateTime {
 // Syntax only: YYYY-MM-DD[(t| )HH:MM[:SS[.f+]][z|(+|-)HH:MM]].
 bool ScanDateTime(std::string_view s, DateTime* dt) {
   Scanner sc(s);
-  if (!sc.Fixed(4, &dt->year) || !sc.Eat('-') || !sc.Fixed(2, &dt->month) || !sc.Eat('-') ||
-      !sc.Fixed(2, &dt->day)) {
+  if (!sc.Fixed(4, &dt->year) || !sc.Eat('-') || !sc.Fixed(2, &dt->month) || !sc.Eat('-') || !sc.Fixed(2, &dt->day)) {
     return false;
   }
   if (sc.AtEnd()) return true;
@@ -341,12 +343,10 @@ Status ParseDateTime(std::string_view text, std::string_view s, int64_t* out) {
   if (dt.has_zone) {
     // Explicit offset: pure calendar arithmetic, independent of TZ.
     const int offset = dt.offset_sign * (dt.offset_hour * 3600 + dt.offset_minute * 60);
-    secs = DaysFromCivil(dt.year, static_cast<unsigned>(dt.month), static_cast<unsigned>(dt.day)) *
-               86400 +
+    secs = DaysFromCivil(dt.year, static_cast<unsigned>(dt.month), static_cast<unsigned>(dt.day)) * 86400 +
            dt.hour * 3600 + dt.minute * 60 + dt.second - offset;
   } else {
-    representable =
-        LocalToUtcSeconds(dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second, &secs);
+    representable = LocalToUtcSeconds(dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second, &secs);
   }
   if (!representable || !SecondsToNs(secs, FractionToNs(dt.fraction), out)) {
     return OutOfRange(text);
@@ -463,8 +463,7 @@ std::string FormatDurationHuman(int64_t ns) {
     const bool hours = mag >= 3600 * kSec;
     const uint64_t small = hours ? mag / (60 * kSec) : mag / kSec;  // minutes or seconds
     char two[2] = {static_cast<char>('0' + small % 60 / 10), static_cast<char>('0' + small % 10)};
-    out += std::to_string(small / 60) + (hours ? "h" : "m") + std::string(two, 2) +
-           (hours ? "m" : "s");
+    out += std::to_string(small / 60) + (hours ? "h" : "m") + std::string(two, 2) + (hours ? "m" : "s");
   }
   return out;
 }

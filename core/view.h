@@ -82,13 +82,13 @@ struct ViewInput {
 // event that created it and its final state (exit code as history shows it).
 struct RemovedRecord {
   uint64_t seq = 0;
-  const Event* event = nullptr;  // the started/recorded event (never null)
+  const Event* event = nullptr;      // the started/recorded event (never null)
   std::optional<int32_t> exit_code;  // final exit (after any finish); nullopt: running/unknown
 };
 
 struct RemovalInput {
-  uint64_t seq = 0;              // the removal event's seq
-  const Event* event = nullptr;  // the BatchReverted / Forgotten event
+  uint64_t seq = 0;                        // the removal event's seq
+  const Event* event = nullptr;            // the BatchReverted / Forgotten event
   std::span<const RemovedRecord> records;  // present records it removes (ascending seq)
 };
 
@@ -147,8 +147,8 @@ class View {
     (void)out;
     return false;
   }
-  virtual bool FullMerge(const std::string_view* existing,
-                         std::span<const std::string_view> operands, std::string* out) const {
+  virtual bool FullMerge(const std::string_view* existing, std::span<const std::string_view> operands,
+                         std::string* out) const {
     (void)existing;
     (void)operands;
     (void)out;

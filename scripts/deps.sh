@@ -10,7 +10,8 @@ pkgs=(cmake ninja-build g++ pkg-config
       libtomlplusplus-dev nlohmann-json3-dev libre2-dev libsqlite3-dev libncurses-dev
       libxxhash-dev libsimdjson-dev)
 if [ "${1:-}" = "--test" ]; then
-  pkgs+=(libgtest-dev libgmock-dev googletest libbenchmark-dev gcovr tmux sqlite3 zsh fish)
+  pkgs+=(libgtest-dev libgmock-dev googletest libbenchmark-dev gcovr tmux sqlite3 zsh fish
+        clang-format)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

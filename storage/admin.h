@@ -45,8 +45,8 @@ struct BackupEntry {
 };
 
 // Incremental backup of `store` (writable) into `backup_dir` (created).
-Status CreateBackup(Store& store, const std::string& backup_dir, const std::string& note,
-                    int64_t now_ns, BackupEntry* out);
+Status CreateBackup(Store& store, const std::string& backup_dir, const std::string& note, int64_t now_ns,
+                    BackupEntry* out);
 // Backups, oldest first. A missing `backup_dir` is an empty list. Backups
 // whose metadata file is damaged are listed in *corrupt (may be null).
 Status ListBackups(const std::string& backup_dir, std::vector<BackupEntry>* out,
@@ -99,7 +99,7 @@ Status OpenSnapshot(const std::string& path, const std::string& name, std::uniqu
 struct DbSource {
   std::string backup_dir;  // restore backup `backup_id` from here, or
   uint32_t backup_id = 0;
-  std::string snapshot;    // the snapshot of this name
+  std::string snapshot;  // the snapshot of this name
 };
 
 struct ReplaceOptions {
@@ -147,16 +147,15 @@ struct ExportStats {
 };
 
 // Writes events from <= seq <= to to `path` atomically (temp + fsync + rename).
-Status ExportLog(Store& store, const std::string& path, uint64_t from, uint64_t to, int64_t now_ns,
-                 ExportStats* out);
+Status ExportLog(Store& store, const std::string& path, uint64_t from, uint64_t to, int64_t now_ns, ExportStats* out);
 
 struct ReplayOptions {
-  std::string from_file;      // a log export, or
-  std::string from_data_dir;  // a data dir (opened read-only)
-  std::optional<uint64_t> until_seq;     // stop after this seq
-  std::optional<int64_t> until_time_ns;  // stop before the first event later than this
-  std::string into;                      // new data dir: missing or empty
-  StoreOptions store;                    // tuning for the new store (data_dir ignored)
+  std::string from_file;                                        // a log export, or
+  std::string from_data_dir;                                    // a data dir (opened read-only)
+  std::optional<uint64_t> until_seq;                            // stop after this seq
+  std::optional<int64_t> until_time_ns;                         // stop before the first event later than this
+  std::string into;                                             // new data dir: missing or empty
+  StoreOptions store;                                           // tuning for the new store (data_dir ignored)
   std::function<void(uint64_t done, uint64_t total)> progress;  // may be empty
 };
 

@@ -17,8 +17,8 @@ std::string Errno(const std::string& what, const std::string& path) {
 }
 
 Status WriteIdentity(const std::string& dir, const StoreIdentity& id) {
-  return WriteFileAtomically(dir + "/TERMBRAIN", "termbrain-store\nformat " + std::to_string(id.format) +
-                                                 "\nstore_id " + id.store_id + "\n");
+  return WriteFileAtomically(
+      dir + "/TERMBRAIN", "termbrain-store\nformat " + std::to_string(id.format) + "\nstore_id " + id.store_id + "\n");
 }
 
 namespace {
@@ -78,7 +78,7 @@ Status CopyDbOffline(const std::string& src, const std::string& dst) {
 
 std::string FileTime(int64_t ns) {
   time_t t = static_cast<time_t>(ns / 1'000'000'000);
-  struct tm tm{};
+  struct tm tm {};
   ::gmtime_r(&t, &tm);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);

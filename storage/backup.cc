@@ -147,7 +147,8 @@ Status FindBackup(const std::string& backup_dir, const std::string& which, Backu
   uint32_t id = 0;
   auto r = std::from_chars(which.data(), which.data() + which.size(), id);
   if (which.empty() || r.ec != std::errc() || r.ptr != which.data() + which.size() || id == 0) {
-    return Status::InvalidArgument("invalid backup id '" + which + "': expected a number from 'tb backup list' or 'latest'");
+    return Status::InvalidArgument("invalid backup id '" + which +
+                                   "': expected a number from 'tb backup list' or 'latest'");
   }
   for (const auto& e : all) {
     if (e.id == id) {

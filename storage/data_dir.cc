@@ -41,9 +41,8 @@ Status ParseIdentity(const std::string& path, StoreIdentity* id) {
   if (!in) return Status::IOError(Errno("cannot read identity file", path));
   std::string magic, key;
   if (!std::getline(in, magic) || magic != kMagic) {
-    return Status::Incompatible("not a TermBrain store (" + path +
-                                "): the identity file does not start with '" + kMagic +
-                                "'. Point --data-dir at a TermBrain data directory");
+    return Status::Incompatible("not a TermBrain store (" + path + "): the identity file does not start with '" +
+                                kMagic + "'. Point --data-dir at a TermBrain data directory");
   }
   const Status damaged = Status::Corruption("damaged identity file (" + path +
                                             "): expected 'format N' and 'store_id HEX'. Restore it "
@@ -52,15 +51,14 @@ Status ParseIdentity(const std::string& path, StoreIdentity* id) {
   // Judge the version before the rest: a newer format may lay out the
   // remaining lines differently, and that is "upgrade tb", not "damaged".
   if (id->format > kStoreFormatVersion) {
-    return Status::Incompatible("store format " + std::to_string(id->format) +
-                                " is newer than this tb supports (" +
+    return Status::Incompatible("store format " + std::to_string(id->format) + " is newer than this tb supports (" +
                                 std::to_string(kStoreFormatVersion) + ") (" + path +
                                 "). Upgrade tb; the store was left untouched");
   }
   if (!(in >> key >> id->store_id) || key != "store_id" || !IsHex32(id->store_id)) return damaged;
   if (id->format < 1) {
-    return Status::Corruption("damaged identity file (" + path + "): format " +
-                              std::to_string(id->format) + " does not exist");
+    return Status::Corruption("damaged identity file (" + path + "): format " + std::to_string(id->format) +
+                              " does not exist");
   }
   return Status::OK();
 }
@@ -126,11 +124,10 @@ Status InspectDataDir(const std::string& dir, bool* exists, StoreIdentity* ident
     return Status::OK();
   }
   bool rocks = fs::exists(dir + "/CURRENT", ec) || fs::exists(dir + "/db/CURRENT", ec);
-  return Status::Incompatible(
-      std::string("not a TermBrain store (") + dir + "): " +
-      (rocks ? "it holds a RocksDB database of another program"
-             : "the directory has files but no TERMBRAIN identity file") +
-      ". Nothing was changed; choose an empty or TermBrain --data-dir");
+  return Status::Incompatible(std::string("not a TermBrain store (") + dir + "): " +
+                              (rocks ? "it holds a RocksDB database of another program"
+                                     : "the directory has files but no TERMBRAIN identity file") +
+                              ". Nothing was changed; choose an empty or TermBrain --data-dir");
 }
 
 Status MakeDataDir(const std::string& dir) {
@@ -168,8 +165,8 @@ Status DirLock::Acquire(const std::string& dir, const std::string& holder, int w
     if (std::chrono::steady_clock::now() >= deadline) {
       ::close(fd);
       std::string who = ReadLockHolder(dir);
-      return Status::Busy("the store is in use by " + (who.empty() ? "another process" : who) +
-                          " (" + dir + "); gave up after " + std::to_string(wait_ms) +
+      return Status::Busy("the store is in use by " + (who.empty() ? "another process" : who) + " (" + dir +
+                          "); gave up after " + std::to_string(wait_ms) +
                           " ms. Retry when it has finished, or raise storage.lock_wait_ms");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -202,8 +199,7 @@ std::string ReadLockHolder(const std::string& dir) {
 uint64_t DirectorySize(const std::string& dir) {
   uint64_t total = 0;
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
-       it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it); it.increment(ec)) {
     if (it->is_regular_file(ec)) total += it->file_size(ec);
   }
   return total;

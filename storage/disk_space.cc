@@ -3,9 +3,9 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
+#include <cerrno>
 #include <climits>
 #include <cstdlib>
-#include <cerrno>
 #include <cstring>
 
 namespace tb {
@@ -64,8 +64,7 @@ std::string DiskFullMessage(const DiskSpace& space, uint64_t need_bytes, const s
   return msg + "; nothing was lost. Free space and run " + retry + " again";
 }
 
-Status CheckFreeSpace(const std::string& path, uint64_t need_bytes, const std::string& what,
-                      const std::string& retry) {
+Status CheckFreeSpace(const std::string& path, uint64_t need_bytes, const std::string& what, const std::string& retry) {
   if (need_bytes == 0) return Status::OK();
   DiskSpace space;
   if (!FreeSpaceOf(path, &space).ok() || space.free_bytes >= need_bytes) return Status::OK();

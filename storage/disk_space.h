@@ -32,8 +32,7 @@ Status FreeSpaceOf(const std::string& path, DiskSpace* out);
 // `need_bytes` 0 always passes (the check is off). A path whose free space
 // cannot be read passes too: the check must never stop a write that could
 // succeed.
-Status CheckFreeSpace(const std::string& path, uint64_t need_bytes, const std::string& what,
-                      const std::string& retry);
+Status CheckFreeSpace(const std::string& path, uint64_t need_bytes, const std::string& what, const std::string& retry);
 
 // The message above for a space of `space` (need 0: the "(WHAT needs ...)"
 // part is left out; used for NoSpace errors raised by a write itself).

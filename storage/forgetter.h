@@ -33,10 +33,10 @@ namespace tb {
 // A backup or snapshot that still holds forgotten records.
 struct ForgetCopy {
   bool backup = false;
-  uint32_t id = 0;    // backups
-  std::string name;   // snapshots
+  uint32_t id = 0;   // backups
+  std::string name;  // snapshots
   int64_t time_ns = 0;
-  std::string note;   // backup note, snapshot reason
+  std::string note;  // backup note, snapshot reason
 };
 
 struct ForgetterOptions {
@@ -59,8 +59,7 @@ class Forgetter {
   // and, when `pending` is non-empty, by a forget of those seqs at
   // `pending_time_ns` not appended yet (a dry run). Backups first (oldest
   // first), then snapshots.
-  Status FindCopies(const std::vector<uint64_t>& pending, int64_t pending_time_ns,
-                    std::vector<ForgetCopy>* out) const;
+  Status FindCopies(const std::vector<uint64_t>& pending, int64_t pending_time_ns, std::vector<ForgetCopy>* out) const;
 
   // Appends `forgotten` (kind kForgotten, targets set) and purges
   // (Store::AppendForgotten). The store must be writable.

@@ -129,9 +129,8 @@ Status DropExisting(StoreReader& reader, uint64_t before, bool keep_seqs, std::v
 // The one-line error of a refused seq padding (core/import/seq_padding.h).
 Status SeqPaddingError(const std::string& path, uint64_t line, const Status& why) {
   return Status::InvalidArgument(
-      "cannot keep the seqs of " + path + " (line " + std::to_string(line) + "): " +
-      why.message() + ". Nothing was imported; remove the \"seq\" keys (jq -c 'del(.seq)') " +
-      "to import the records with new seqs");
+      "cannot keep the seqs of " + path + " (line " + std::to_string(line) + "): " + why.message() +
+      ". Nothing was imported; remove the \"seq\" keys (jq -c 'del(.seq)') " + "to import the records with new seqs");
 }
 
 // An import into an empty store keeps the records' seqs: checks the whole
@@ -211,7 +210,7 @@ Status Importer::Run(const ImportJob& job, ImportCounts* counts, uint64_t* batch
   }
   SeqPadding padding(records);
 
-  struct stat st{};
+  struct stat st {};
   int64_t mtime_ns = o_.now();
   if (::stat(job.path.c_str(), &st) == 0) mtime_ns = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
   uint64_t lines = IsTextSource(job.source) ? CountLines(job.path) : 0;
@@ -238,7 +237,8 @@ Status Importer::Run(const ImportJob& job, ImportCounts* counts, uint64_t* batch
   auto revert = [&](const Status& why) -> Status {
     if (wrote) {
       Status s = AppendRevert(store, batch);
-      if (!s.ok()) return why.WithContext("import failed and its partial batch could not be reverted (" + s.message() + ")");
+      if (!s.ok())
+        return why.WithContext("import failed and its partial batch could not be reverted (" + s.message() + ")");
     }
     return why;
   };

@@ -42,9 +42,9 @@
 namespace tb {
 
 struct ImportJob {
-  std::string source;  // importer name: bash, zsh, fish, ndjson, atuin, ...
-  std::string path;    // the file
-  bool strict = false; // check the whole file first; write nothing on any problem
+  std::string source;   // importer name: bash, zsh, fish, ndjson, atuin, ...
+  std::string path;     // the file
+  bool strict = false;  // check the whole file first; write nothing on any problem
 };
 
 struct ImportCounts {

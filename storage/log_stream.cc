@@ -87,10 +87,11 @@ class FileSource final : public Source {
     path_ = path;
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_ < 0) return Status::NotFound(admin::Errno("cannot open the log export", path));
-    struct stat st{};
+    struct stat st {};
     if (::fstat(fd_, &st) != 0) return Status::IOError(admin::Errno("cannot stat", path));
     size_ = static_cast<size_t>(st.st_size);
-    if (size_ < sizeof kMagic + 12 || (map_ = static_cast<char*>(::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0))) == MAP_FAILED) {
+    if (size_ < sizeof kMagic + 12 ||
+        (map_ = static_cast<char*>(::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0))) == MAP_FAILED) {
       map_ = nullptr;
       return Status::Incompatible("not a TermBrain log export (" + path + "): too short");
     }
@@ -114,8 +115,8 @@ class FileSource final : public Source {
       from_ = j.value("from", uint64_t{0});
       to_ = j.value("to", uint64_t{0});
       if (j.value("store_format", 0) > kStoreFormatVersion) {
-        return Status::Incompatible("the log export holds store format " +
-                                    std::to_string(j.value("store_format", 0)) + ", newer than this tb");
+        return Status::Incompatible("the log export holds store format " + std::to_string(j.value("store_format", 0)) +
+                                    ", newer than this tb");
       }
     } catch (const Json::exception&) {
       return Corrupt(16, 0, "header fields have the wrong type");
@@ -138,8 +139,9 @@ class FileSource final : public Source {
         std::string_view tail(map_ + pos + 4, 16);
         if (Crc32c(tail) != U32LE(map_ + pos + 20)) return Corrupt(pos, last, "end marker checksum mismatch");
         if (U64LE(map_ + pos + 4) != count || U64LE(map_ + pos + 12) != last) {
-          return Corrupt(pos, last, "end marker counts " + std::to_string(U64LE(map_ + pos + 4)) +
-                                        " records, but the file holds " + std::to_string(count));
+          return Corrupt(pos, last,
+                         "end marker counts " + std::to_string(U64LE(map_ + pos + 4)) +
+                             " records, but the file holds " + std::to_string(count));
         }
         return Status::OK();
       }
@@ -240,15 +242,20 @@ Status StoreImpl::AppendPreservingSeq(std::span<Event> events, bool sync) {
   return AppendImpl(events, sync, nullptr, "", /*preserve_seq=*/true);
 }
 
-Status ExportLog(Store& store, const std::string& path, uint64_t from, uint64_t to, int64_t now_ns,
-                 ExportStats* out) {
+Status ExportLog(Store& store, const std::string& path, uint64_t from, uint64_t to, int64_t now_ns, ExportStats* out) {
   *out = ExportStats{};
   const uint64_t floor = store.log_floor();
   const uint64_t head = store.head();
   from = std::max<uint64_t>(from, floor + 1);
   to = std::min(to, head);
-  Json j{{"store_id", store.store_id()}, {"store_format", kStoreFormatVersion}, {"schema", "TBEV"},
-         {"from", from},  {"to", to},  {"floor", floor}, {"head", head}, {"created_ns", now_ns}};
+  Json j{{"store_id", store.store_id()},
+         {"store_format", kStoreFormatVersion},
+         {"schema", "TBEV"},
+         {"from", from},
+         {"to", to},
+         {"floor", floor},
+         {"head", head},
+         {"created_ns", now_ns}};
   std::string json = j.dump();
   AtomicFile w;
   TB_RETURN_IF_ERROR(w.Open(path).WithContext("log export"));
@@ -264,8 +271,8 @@ Status ExportLog(Store& store, const std::string& path, uint64_t from, uint64_t 
     Status inner;
     s = store.ScanLog(from, to, /*strict=*/true, nullptr, [&](const Event& ev, std::string_view raw) {
       if (ev.seq != expect) {
-        inner = Status::Corruption("the log has a gap before seq " + std::to_string(ev.seq) + " (" +
-                                   store.data_dir() + "). Run 'tb log verify'");
+        inner = Status::Corruption("the log has a gap before seq " + std::to_string(ev.seq) + " (" + store.data_dir() +
+                                   "). Run 'tb log verify'");
         return false;
       }
       ++expect;
@@ -280,8 +287,8 @@ Status ExportLog(Store& store, const std::string& path, uint64_t from, uint64_t 
     });
     if (s.ok()) s = inner;
     if (s.ok() && out->events != to - from + 1) {
-      s = Status::Corruption("the log ends at " + std::to_string(out->last_seq) + " before head " +
-                             std::to_string(to) + " (" + store.data_dir() + "). Run 'tb log verify'");
+      s = Status::Corruption("the log ends at " + std::to_string(out->last_seq) + " before head " + std::to_string(to) +
+                             " (" + store.data_dir() + "). Run 'tb log verify'");
     }
   }
   if (s.ok()) {
@@ -357,8 +364,10 @@ Status Replay(const ReplayOptions& o, ReplayStats* out) {
     // also makes the WAL durable before the rename. (No event is appended:
     // the new log is exactly the source's.)
     Json origin{{"source", o.from_file.empty() ? o.from_data_dir : o.from_file},
-                {"source_store_id", out->source_store_id}, {"events", out->events},
-                {"first_seq", out->first_seq}, {"last_seq", out->last_seq}};
+                {"source_store_id", out->source_store_id},
+                {"events", out->events},
+                {"first_seq", out->first_seq},
+                {"last_seq", out->last_seq}};
     if (s.ok()) s = dst->AppendWithCheckpoint(std::span<Event>(), true, "replay/origin", origin.dump());
   }
   dst.reset();

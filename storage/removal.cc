@@ -166,13 +166,13 @@ Status StoreImpl::PurgeLogEntries(std::span<const uint64_t> seqs) {
   // could move the files holding the bytes to the bottom level unchanged
   // (a trivial move), leaving the forced compaction nothing to rewrite.
   for (auto* h : handles_) {
-    TB_RETURN_IF_ERROR(FromRocks(db_->SetOptions(h, {{"disable_auto_compactions", "true"}}),
-                                 "pausing compactions for a purge"));
+    TB_RETURN_IF_ERROR(
+        FromRocks(db_->SetOptions(h, {{"disable_auto_compactions", "true"}}), "pausing compactions for a purge"));
   }
   Status s = FlushAndCompactAll();
   for (auto* h : handles_) {
-    Status r = FromRocks(db_->SetOptions(h, {{"disable_auto_compactions", "false"}}),
-                         "resuming compactions after a purge");
+    Status r =
+        FromRocks(db_->SetOptions(h, {{"disable_auto_compactions", "false"}}), "resuming compactions after a purge");
     if (s.ok()) s = r;
   }
   TB_RETURN_IF_ERROR(s);

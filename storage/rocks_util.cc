@@ -47,8 +47,8 @@ class ViewMergeOperator final : public rocksdb::MergeOperator {
   // until a compaction meets the base value: a read of a store as an
   // import or a rebuild leaves it merges a handful of operands, not one per
   // batch.
-  bool PartialMergeMulti(const rocksdb::Slice&, const std::deque<rocksdb::Slice>& operand_list,
-                         std::string* new_value, rocksdb::Logger*) const override {
+  bool PartialMergeMulti(const rocksdb::Slice&, const std::deque<rocksdb::Slice>& operand_list, std::string* new_value,
+                         rocksdb::Logger*) const override {
     if (!view_->FoldsOperands()) return false;
     std::vector<std::string_view> ops;
     ops.reserve(operand_list.size());
@@ -72,9 +72,7 @@ class NullLogger final : public rocksdb::Logger {
 
 class InfoLogFile final : public rocksdb::Logger {
  public:
-  InfoLogFile(std::string path, uint64_t max_bytes) : path_(std::move(path)), max_bytes_(max_bytes) {
-    Open();
-  }
+  InfoLogFile(std::string path, uint64_t max_bytes) : path_(std::move(path)), max_bytes_(max_bytes) { Open(); }
   ~InfoLogFile() override {
     if (fd_ >= 0) ::close(fd_);
   }
@@ -106,9 +104,8 @@ class InfoLogFile final : public rocksdb::Logger {
     ::gettimeofday(&tv, nullptr);
     struct tm t {};
     ::localtime_r(&tv.tv_sec, &t);
-    int n = std::snprintf(buf, cap, "%04d/%02d/%02d-%02d:%02d:%02d.%06ld ", t.tm_year + 1900,
-                          t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec,
-                          static_cast<long>(tv.tv_usec));
+    int n = std::snprintf(buf, cap, "%04d/%02d/%02d-%02d:%02d:%02d.%06ld ", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday,
+                          t.tm_hour, t.tm_min, t.tm_sec, static_cast<long>(tv.tv_usec));
     return n > 0 ? static_cast<size_t>(n) : 0;
   }
   void Open() {
@@ -237,8 +234,7 @@ rocksdb::DBOptions MakeDBOptions(const RocksTuning& t, const std::shared_ptr<roc
   return o;
 }
 
-rocksdb::ColumnFamilyOptions MakeCFOptions(const RocksTuning& t,
-                                           const std::shared_ptr<rocksdb::Cache>& cache,
+rocksdb::ColumnFamilyOptions MakeCFOptions(const RocksTuning& t, const std::shared_ptr<rocksdb::Cache>& cache,
                                            const View* view) {
   rocksdb::ColumnFamilyOptions o;
   o.write_buffer_size = std::max<uint64_t>(t.write_buffer_bytes / 2, 1 << 20);

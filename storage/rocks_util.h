@@ -40,8 +40,7 @@ struct RocksTuning {
 rocksdb::DBOptions MakeDBOptions(const RocksTuning& t, const std::shared_ptr<rocksdb::Cache>& cache);
 // Per column family: LZ4 on upper levels, zstd with a trained dictionary at
 // the bottom level, bloom filters, the view's merge operator when it has one.
-rocksdb::ColumnFamilyOptions MakeCFOptions(const RocksTuning& t,
-                                           const std::shared_ptr<rocksdb::Cache>& cache,
+rocksdb::ColumnFamilyOptions MakeCFOptions(const RocksTuning& t, const std::shared_ptr<rocksdb::Cache>& cache,
                                            const View* view);
 
 // RocksDB's info log as a plain file: <path> (rolled to <path>.old past

@@ -41,15 +41,15 @@ struct SalvageOptions {
 };
 
 struct SalvageReport {
-  uint64_t kept = 0;         // events carried over
-  uint64_t unreadable = 0;   // payloads that failed verification
-  uint64_t bad_blocks = 0;   // table blocks stepped over
-  uint64_t duplicates = 0;   // events dropped because their id was already kept
-  uint64_t old_head = 0;     // the damaged log's head (meta)
-  uint64_t acknowledged = 0; // the acknowledged head (0 when unknown)
-  uint64_t new_head = 0;     // head of the salvaged log (the salvage event)
+  uint64_t kept = 0;                                // events carried over
+  uint64_t unreadable = 0;                          // payloads that failed verification
+  uint64_t bad_blocks = 0;                          // table blocks stepped over
+  uint64_t duplicates = 0;                          // events dropped because their id was already kept
+  uint64_t old_head = 0;                            // the damaged log's head (meta)
+  uint64_t acknowledged = 0;                        // the acknowledged head (0 when unknown)
+  uint64_t new_head = 0;                            // head of the salvaged log (the salvage event)
   std::vector<std::pair<uint64_t, uint64_t>> lost;  // seq ranges without an event, not forgotten
-  std::string damaged_copy;  // where the damaged database was moved
+  std::string damaged_copy;                         // where the damaged database was moved
 };
 
 Status SalvageStore(const SalvageOptions& options, SalvageReport* out);

@@ -11,10 +11,10 @@
 #include <cstring>
 
 #include "core/history_query.h"
-#include "storage/admin_util.h"
-#include "core/views/history_view.h"
 #include "core/keycode.h"
+#include "core/views/history_view.h"
 #include "core/views/ids_view.h"
+#include "storage/admin_util.h"
 
 namespace tb {
 namespace {
@@ -134,25 +134,19 @@ class SearchCacheLoader {
   Status ReadTail(const SearchIndex& ix, IndexOverlay* ov, bool* rebuild) {
     uint64_t from = ix.stamp().head_seq + 1;
     if (from > stamp_.head_seq) return Status::OK();
-    std::vector<Event> starts;  // started/recorded events of the tail
+    std::vector<Event> starts;            // started/recorded events of the tail
     std::vector<uint64_t> finished_base;  // base seqs finished in the tail
     Status st = store_.ScanLog(from, stamp_.head_seq, true, nullptr, [&](const Event& ev, std::string_view) {
       ++tail_events_;
       switch (ev.kind) {
         case EventKind::kStarted:
-        case EventKind::kRecorded:
-          starts.push_back(ev);
-          return true;
-        case EventKind::kFinished:
-          return FinishedBase(ix, ev, &finished_base);
-        case EventKind::kImportCompleted:
-          return true;
+        case EventKind::kRecorded: starts.push_back(ev); return true;
+        case EventKind::kFinished: return FinishedBase(ix, ev, &finished_base);
+        case EventKind::kImportCompleted: return true;
         case EventKind::kAdminAction:
           if (KeepsRecords(ev)) return true;
           [[fallthrough]];
-        default:
-          *rebuild = true;
-          return false;
+        default: *rebuild = true; return false;
       }
     });
     TB_RETURN_IF_ERROR(st);

@@ -70,8 +70,7 @@ Status StoreImpl::CreateCheckpoint(const std::string& db_dir) {
   TB_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &cp), "cannot create a checkpoint"));
   std::unique_ptr<rocksdb::Checkpoint> owner(cp);
   // log_size_for_flush = 0: flush first, so the checkpoint is SSTs (links).
-  return FromRocks(cp->CreateCheckpoint(db_dir, /*log_size_for_flush=*/0),
-                   "cannot create a checkpoint in " + db_dir);
+  return FromRocks(cp->CreateCheckpoint(db_dir, /*log_size_for_flush=*/0), "cannot create a checkpoint in " + db_dir);
 }
 
 Status CreateSnapshot(Store& store, const std::string& name, const std::string& reason, int64_t now_ns,
@@ -187,8 +186,8 @@ Status RemoveInterruptedLeftovers(const std::string& data_dir) {
   for (const auto& d : doomed) {
     fs::remove_all(d, ec);
     if (ec) {
-      return Status::IOError("cannot remove " + d + " (left by an interrupted restore or snapshot): " +
-                             ec.message() + ". Remove it by hand");
+      return Status::IOError("cannot remove " + d + " (left by an interrupted restore or snapshot): " + ec.message() +
+                             ". Remove it by hand");
     }
   }
   return Status::OK();
@@ -220,16 +219,16 @@ Status ReplaceDatabase(const ReplaceOptions& o, const DbSource& src, std::string
       return Status::NotFound("no snapshot '" + src.snapshot + "' (" + snap + "). Run 'tb snapshot list'");
     }
     if (snap_id.store_id != identity.store_id) {
-      return Status::Incompatible("snapshot '" + src.snapshot + "' belongs to store " + snap_id.store_id +
-                                  ", not " + identity.store_id + ". Nothing was changed");
+      return Status::Incompatible("snapshot '" + src.snapshot + "' belongs to store " + snap_id.store_id + ", not " +
+                                  identity.store_id + ". Nothing was changed");
     }
     TB_RETURN_IF_ERROR(admin::CopyDbOffline(snap + "/db", incoming));
   } else {
     BackupEntry e;
     TB_RETURN_IF_ERROR(FindBackup(src.backup_dir, std::to_string(src.backup_id), &e));
     if (e.meta.store_id != identity.store_id) {
-      return Status::Incompatible("backup " + std::to_string(src.backup_id) + " belongs to store " +
-                                  e.meta.store_id + ", not " + identity.store_id +
+      return Status::Incompatible("backup " + std::to_string(src.backup_id) + " belongs to store " + e.meta.store_id +
+                                  ", not " + identity.store_id +
                                   ". Nothing was changed; restore it with --to DIR instead");
     }
     BackupMeta meta;

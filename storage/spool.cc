@@ -53,10 +53,9 @@ Status ReadFrom(int fd, const std::string& path, uint64_t offset, std::string* o
 void Refuse(DrainReport* r, std::string_view what, const std::string& path, const std::string& why) {
   r->refused++;
   r->warnings.push_back("spool " + std::string(what) + " refused (" + path + "): " + why +
-                        (what == "directory"
-                             ? ". Nothing in it was read; remove it, or set TERMBRAIN_SPOOL_DIR to a "
-                               "directory of yours"
-                             : ". It was not read; check what it holds and remove it"));
+                        (what == "directory" ? ". Nothing in it was read; remove it, or set TERMBRAIN_SPOOL_DIR to a "
+                                               "directory of yours"
+                                             : ". It was not read; check what it holds and remove it"));
 }
 
 // Names in the directory open at `dir_fd`.
@@ -97,8 +96,8 @@ Status KeepRejected(const SpoolDrainOptions& o, const std::string& file, const S
 }
 
 int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 // Renames every non-empty trusted live file so its shell starts a fresh
@@ -146,8 +145,7 @@ Status DropDuplicates(Store& store, const std::string& path, std::unordered_set<
   if (dups == 0) return Status::OK();
   r->duplicates += dups;
   r->warnings.push_back("dropped " + std::to_string(dups) + " spooled event(s) already in the log (" + path +
-                        "): their ids were recorded before (" + first +
-                        "). Nothing to do: each command is kept once");
+                        "): their ids were recorded before (" + first + "). Nothing to do: each command is kept once");
   return Status::OK();
 }
 

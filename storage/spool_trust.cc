@@ -92,8 +92,7 @@ std::string WhyUntrusted(const struct stat& st, SpoolObject what) {
   if (!dir && !S_ISREG(st.st_mode)) return "it is not a regular file";
   const uid_t me = ::geteuid();
   if (st.st_uid != me) {
-    return "it is owned by uid " + std::to_string(st.st_uid) + ", not by you (uid " +
-           std::to_string(me) + ")";
+    return "it is owned by uid " + std::to_string(st.st_uid) + ", not by you (uid " + std::to_string(me) + ")";
   }
   if ((st.st_mode & 022) != 0) {
     return "it is writable by group or others (mode " + Octal(st.st_mode) + ")";

@@ -210,11 +210,12 @@ Status StoreImpl::OpenExisting(bool fresh) {
     TB_RETURN_IF_ERROR(ReopenReadOnly());
   }
   if (ack.ok() && ack_present && acked > head_) {
-    return Status::Corruption(
-        "acknowledged events are missing (" + db_path_ + "): the log ends at seq " + std::to_string(head_) +
-        " but seq " + std::to_string(acked) + " was acknowledged, so events " + std::to_string(head_ + 1) + ".." +
-        std::to_string(acked) + " were lost (a damaged write-ahead log?). Run 'tb log salvage' to keep every "
-        "readable event and record the loss, or restore a backup ('tb backup restore')");
+    return Status::Corruption("acknowledged events are missing (" + db_path_ + "): the log ends at seq " +
+                              std::to_string(head_) + " but seq " + std::to_string(acked) +
+                              " was acknowledged, so events " + std::to_string(head_ + 1) + ".." +
+                              std::to_string(acked) +
+                              " were lost (a damaged write-ahead log?). Run 'tb log salvage' to keep every "
+                              "readable event and record the loss, or restore a backup ('tb backup restore')");
   }
   if (read_only_) return Status::OK();
   TB_RETURN_IF_ERROR(ack_.OpenForWrite(db_path_));
@@ -265,7 +266,7 @@ Status StoreImpl::OpenDb(bool create) {
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
   for (const auto& n : names) {
-    const View* view = n.starts_with(kViewPrefix) ? FindView(n.substr(kViewPrefix.size()))
+    const View* view = n.starts_with(kViewPrefix)      ? FindView(n.substr(kViewPrefix.size()))
                        : n.starts_with(kScratchPrefix) ? FindView(n.substr(kScratchPrefix.size()))
                                                        : nullptr;
     descs.emplace_back(n, MakeCFOptions(tuning_, cache_, view));
@@ -277,17 +278,16 @@ Status StoreImpl::OpenDb(bool create) {
     std::vector<std::string> existing;
     rs = rocksdb::DB::ListColumnFamilies(dbo, db_path_, &existing);
     if (rs.ok()) {
-      std::erase_if(descs, [&](const auto& d) {
-        return std::find(existing.begin(), existing.end(), d.name) == existing.end();
-      });
+      std::erase_if(
+          descs, [&](const auto& d) { return std::find(existing.begin(), existing.end(), d.name) == existing.end(); });
       rs = OpenReadOnlyRetrying(dbo, db_path_, descs, &handles_, &db);
     }
   } else {
     rs = rocksdb::DB::Open(dbo, db_path_, descs, &handles_, &db);
     if (IsForeignDbLock(rs)) {
       foreign_db_lock_ = true;
-      return Status::Busy("the database is locked by another program (" + db_path_ +
-                          "/LOCK): " + rs.ToString() + ". Retry when it has finished");
+      return Status::Busy("the database is locked by another program (" + db_path_ + "/LOCK): " + rs.ToString() +
+                          ". Retry when it has finished");
     }
   }
   if (rs.IsCorruption()) return DamagedDb(rs);
@@ -306,8 +306,7 @@ Status StoreImpl::OpenDb(bool create) {
 }
 
 Status StoreImpl::GetMeta(std::string_view key, std::string* value) {
-  return FromRocks(db_->Get(rocksdb::ReadOptions(), meta_cf_, ToSlice(key), value),
-                   "reading store metadata");
+  return FromRocks(db_->Get(rocksdb::ReadOptions(), meta_cf_, ToSlice(key), value), "reading store metadata");
 }
 
 Status StoreImpl::LoadOrInitMeta(bool fresh) {
@@ -341,8 +340,8 @@ Status StoreImpl::LoadOrInitMeta(bool fresh) {
   }
   TB_RETURN_IF_ERROR(s);
   if (v != identity_.store_id) {
-    return Status::Corruption("damaged store (" + options_.data_dir + "): the database belongs to store " +
-                              v + " but TERMBRAIN names " + identity_.store_id +
+    return Status::Corruption("damaged store (" + options_.data_dir + "): the database belongs to store " + v +
+                              " but TERMBRAIN names " + identity_.store_id +
                               ". Restore the matching files from a backup");
   }
   std::string h, o;
@@ -395,8 +394,8 @@ Status StoreImpl::CheckWritable() const {
   if (read_only_) {
     std::string who = ReadLockHolder(options_.data_dir);
     return Status::Busy("the store is opened read-only because it is in use by " +
-                        (who.empty() ? std::string("another process") : who) + " (" +
-                        options_.data_dir + "). Retry when it has finished");
+                        (who.empty() ? std::string("another process") : who) + " (" + options_.data_dir +
+                        "). Retry when it has finished");
   }
   return sticky_;
 }
@@ -411,9 +410,7 @@ constexpr std::string_view kCheckpointPrefix = "ckpt/";
 std::string CheckpointKey(std::string_view key) { return std::string(kCheckpointPrefix) + std::string(key); }
 }  // namespace
 
-Status StoreImpl::Append(std::span<Event> events, bool sync) {
-  return AppendImpl(events, sync, nullptr, "");
-}
+Status StoreImpl::Append(std::span<Event> events, bool sync) { return AppendImpl(events, sync, nullptr, ""); }
 
 Status StoreImpl::AppendWithCheckpoint(std::span<Event> events, bool sync, std::string_view key,
                                        std::string_view value) {
@@ -421,9 +418,7 @@ Status StoreImpl::AppendWithCheckpoint(std::span<Event> events, bool sync, std::
   return AppendImpl(events, sync, &k, value);
 }
 
-Status StoreImpl::GetCheckpoint(std::string_view key, std::string* value) {
-  return GetMeta(CheckpointKey(key), value);
-}
+Status StoreImpl::GetCheckpoint(std::string_view key, std::string* value) { return GetMeta(CheckpointKey(key), value); }
 
 Status StoreImpl::SyncLog() {
   TB_RETURN_IF_ERROR(CheckWritable());

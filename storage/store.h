@@ -51,8 +51,8 @@ struct StoreOptions {
   bool create_if_missing = true;
   uint64_t block_cache_bytes = 32ull << 20;
   uint64_t write_buffer_bytes = 16ull << 20;  // total across column families
-  int lock_wait_ms = 2000;                     // kReadWrite only
-  std::string holder;                          // written to DIR/lock, e.g. "pid 12: tb record"
+  int lock_wait_ms = 2000;                    // kReadWrite only
+  std::string holder;                         // written to DIR/lock, e.g. "pid 12: tb record"
   // Opens a damaged store for `tb log salvage`: write-ahead log records
   // that fail their checksum are skipped (not fatal) and the acknowledged
   // head is not checked. Never for normal use.
@@ -92,11 +92,9 @@ struct LogVerifyReport {
   uint64_t bad_payloads = 0;
   uint64_t gaps = 0;
   uint64_t duplicate_ids = 0;
-  uint64_t seq_mismatches = 0;  // envelope seq != key
+  uint64_t seq_mismatches = 0;        // envelope seq != key
   std::vector<std::string> problems;  // first few, human readable
-  bool ok() const {
-    return bad_payloads == 0 && gaps == 0 && duplicate_ids == 0 && seq_mismatches == 0;
-  }
+  bool ok() const { return bad_payloads == 0 && gaps == 0 && duplicate_ids == 0 && seq_mismatches == 0; }
 };
 
 struct StoreInfo {
@@ -104,7 +102,7 @@ struct StoreInfo {
   std::string store_id;
   int format = 0;
   uint64_t head = 0;
-  uint64_t events = 0;  // estimate from RocksDB for the log
+  uint64_t events = 0;      // estimate from RocksDB for the log
   uint64_t disk_bytes = 0;  // size of DIR/db (log + views + RocksDB metadata)
   bool read_only = false;
   std::string lock_holder;  // another process holding the write lock; "" when free
@@ -187,8 +185,7 @@ class Store {
   virtual Status CreateCheckpoint(const std::string& db_dir) = 0;
   // An incremental backup into the BackupEngine at `backup_dir` with
   // `app_metadata`; *id is its id.
-  virtual Status CreateBackup(const std::string& backup_dir, const std::string& app_metadata,
-                              uint32_t* id) = 0;
+  virtual Status CreateBackup(const std::string& backup_dir, const std::string& app_metadata, uint32_t* id) = 0;
   // Removes the events after `seq` (rollback; head becomes `seq`) or up to
   // and including `seq` (retention; the floor becomes `seq`), then rebuilds
   // every view. Crash-safe: the log change and a "views stale" mark commit

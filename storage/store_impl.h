@@ -50,8 +50,7 @@ class StoreImpl final : public Store, public StoreReader {
   const std::string& store_id() const override { return identity_.store_id; }
   uint64_t log_floor() override;
   Status CreateCheckpoint(const std::string& db_dir) override;
-  Status CreateBackup(const std::string& backup_dir, const std::string& app_metadata,
-                      uint32_t* id) override;
+  Status CreateBackup(const std::string& backup_dir, const std::string& app_metadata, uint32_t* id) override;
   Status TruncateLogAfter(uint64_t seq) override;
   Status DropLogThrough(uint64_t seq) override;
   Status AppendPreservingSeq(std::span<Event> events, bool sync) override;
@@ -90,8 +89,7 @@ class StoreImpl final : public Store, public StoreReader {
   // True when a purge journal is pending (storage/removal.cc).
   bool PurgePending();
   Status DropScratchFamilies();
-  Status ReplayInto(const std::vector<const View*>& views,
-                    const std::vector<rocksdb::ColumnFamilyHandle*>& targets,
+  Status ReplayInto(const std::vector<const View*>& views, const std::vector<rocksdb::ColumnFamilyHandle*>& targets,
                     rocksdb::ColumnFamilyHandle* ids_cf, uint64_t from, bool record_progress,
                     const std::vector<uint64_t>& applied = {});
   Status ResetView(const View* view);
@@ -123,8 +121,8 @@ class StoreImpl final : public Store, public StoreReader {
   Status LowerAckHead(uint64_t seq);
   // Appends `events` (seqs assigned from head+1, or kept as given when
   // `preserve_seq`: increasing and above head, checked by the caller).
-  Status AppendImpl(std::span<Event> events, bool sync, const std::string* ckpt_key,
-                    std::string_view ckpt_value, bool preserve_seq = false);
+  Status AppendImpl(std::span<Event> events, bool sync, const std::string* ckpt_key, std::string_view ckpt_value,
+                    bool preserve_seq = false);
 
   StoreOptions options_;
   std::string db_path_;
@@ -145,7 +143,7 @@ class StoreImpl final : public Store, public StoreReader {
   uint64_t wal_bytes_ = 0;
   bool half_created_ = false;
   bool foreign_db_lock_ = false;  // another program holds DIR/db/LOCK
-  AckHeadFile ack_;  // writers only
+  AckHeadFile ack_;               // writers only
   Projector projector_;
 };
 

@@ -161,8 +161,8 @@ Status StoreImpl::ResetView(const View* view) {
     view_cfs_.erase(it);
   }
   rocksdb::ColumnFamilyHandle* cf = nullptr;
-  TB_RETURN_IF_ERROR(FromRocks(
-      db_->CreateColumnFamily(MakeCFOptions(tuning_, cache_, view), name, &cf), "creating view " + name));
+  TB_RETURN_IF_ERROR(
+      FromRocks(db_->CreateColumnFamily(MakeCFOptions(tuning_, cache_, view), name, &cf), "creating view " + name));
   handles_.push_back(cf);
   view_cfs_[std::string(view->name())] = cf;
   return Status::OK();
@@ -239,8 +239,8 @@ Status StoreImpl::Rebuild(std::string_view view) {
 namespace {
 
 // Compares two families key by key.
-Status CompareFamilies(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* live,
-                       rocksdb::ColumnFamilyHandle* fresh, ViewDiff* diff) {
+Status CompareFamilies(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* live, rocksdb::ColumnFamilyHandle* fresh,
+                       ViewDiff* diff) {
   rocksdb::ReadOptions ro;
   ro.fill_cache = false;
   std::unique_ptr<rocksdb::Iterator> a(db->NewIterator(ro, live));
@@ -283,9 +283,9 @@ Status StoreImpl::VerifyViews(std::vector<ViewDiff>* diffs) {
   rocksdb::ColumnFamilyHandle* scratch_ids = nullptr;
   for (const View* v : views) {
     rocksdb::ColumnFamilyHandle* cf = nullptr;
-    TB_RETURN_IF_ERROR(FromRocks(db_->CreateColumnFamily(MakeCFOptions(tuning_, cache_, v),
-                                                         "scratch_" + std::string(v->name()), &cf),
-                                 "creating a scratch family"));
+    TB_RETURN_IF_ERROR(
+        FromRocks(db_->CreateColumnFamily(MakeCFOptions(tuning_, cache_, v), "scratch_" + std::string(v->name()), &cf),
+                  "creating a scratch family"));
     handles_.push_back(cf);
     scratch.push_back(cf);
     if (v->name() == kIdsViewName) scratch_ids = cf;
@@ -367,8 +367,7 @@ Status StoreImpl::VerifyLog(LogVerifyReport* r) {
   r->last_seq = prev;
   // Retention removes a prefix of the log and records how far (log_floor).
   const uint64_t floor = log_floor();
-  if (r->events == 0 ? head_ != floor && !explained(floor + 1, head_)
-                    : prev != head_ && !explained(prev + 1, head_)) {
+  if (r->events == 0 ? head_ != floor && !explained(floor + 1, head_) : prev != head_ && !explained(prev + 1, head_)) {
     r->gaps++;
     problem("head is " + std::to_string(head_) + " but the last event is " + std::to_string(prev));
   }

@@ -8,8 +8,7 @@
 
 namespace tb {
 
-Args::Args(std::string cmd, std::string usage)
-    : cmd_(std::move(cmd)), usage_(std::move(usage)), opts_("Options") {
+Args::Args(std::string cmd, std::string usage) : cmd_(std::move(cmd)), usage_(std::move(usage)), opts_("Options") {
   opts_.add_options()("help,h", "show this help");
 }
 
@@ -26,8 +25,7 @@ Status Args::Parse(const std::vector<std::string>& args, bool* help) {
     auto parsed = po::command_line_parser(args)
                       .options(opts_)
                       .positional(pos_)
-                      .style(po::command_line_style::default_style &
-                             ~po::command_line_style::allow_guessing)
+                      .style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing)
                       .run();
     po::store(parsed, vm_);
     po::notify(vm_);
@@ -74,14 +72,12 @@ std::optional<std::string> Args::OptStr(const char* name) const {
   return Str(name);
 }
 
-Status ParseIntFlag(const std::string& flag, const std::string& text, int64_t lo, int64_t hi,
-                    int64_t* out) {
+Status ParseIntFlag(const std::string& flag, const std::string& text, int64_t lo, int64_t hi, int64_t* out) {
   int64_t v = 0;
   auto r = std::from_chars(text.data(), text.data() + text.size(), v);
   if (text.empty() || r.ec != std::errc() || r.ptr != text.data() + text.size() || v < lo || v > hi) {
-    return Status::InvalidArgument("invalid value '" + text + "' for " + flag +
-                                   ": expected a whole number from " + std::to_string(lo) + " to " +
-                                   std::to_string(hi));
+    return Status::InvalidArgument("invalid value '" + text + "' for " + flag + ": expected a whole number from " +
+                                   std::to_string(lo) + " to " + std::to_string(hi));
   }
   *out = v;
   return Status::OK();
@@ -98,16 +94,14 @@ Status Args::Int(const char* name, int64_t lo, int64_t hi, std::optional<int64_t
 }
 
 void AddFilterOptions(po::options_description& opts) {
-  opts.add_options()
-      ("limit,n", po::value<std::string>()->value_name("N"), "show at most N records")
-      ("cwd", po::value<std::string>()->value_name("DIR"), "only commands run in DIR")
-      ("session", po::value<std::string>()->value_name("ID"), "only commands of session ID")
-      ("host", po::value<std::string>()->value_name("H"), "only commands run on host H")
-      ("exit", po::value<std::string>()->value_name("N"), "only commands that exited with N")
-      ("failed", "only commands that failed (exit != 0)")
-      ("succeeded", "only commands that succeeded (exit 0)")
-      ("since", po::value<std::string>()->value_name("T"), "started at or after T (RFC 3339, date, '2 hours ago')")
-      ("until", po::value<std::string>()->value_name("T"), "started at or before T");
+  opts.add_options()("limit,n", po::value<std::string>()->value_name("N"), "show at most N records")(
+      "cwd", po::value<std::string>()->value_name("DIR"), "only commands run in DIR")(
+      "session", po::value<std::string>()->value_name("ID"), "only commands of session ID")(
+      "host", po::value<std::string>()->value_name("H"), "only commands run on host H")(
+      "exit", po::value<std::string>()->value_name("N"), "only commands that exited with N")(
+      "failed", "only commands that failed (exit != 0)")("succeeded", "only commands that succeeded (exit 0)")(
+      "since", po::value<std::string>()->value_name("T"), "started at or after T (RFC 3339, date, '2 hours ago')")(
+      "until", po::value<std::string>()->value_name("T"), "started at or before T");
 }
 
 Status ParseTableOrJson(Args& a, const std::vector<std::string>& args, bool* help, bool* json) {
@@ -116,8 +110,7 @@ Status ParseTableOrJson(Args& a, const std::vector<std::string>& args, bool* hel
   TB_RETURN_IF_ERROR(a.Parse(args, help));
   std::string f = a.Str("format");
   if (f != "table" && f != "json") {
-    return Status::InvalidArgument("unknown format '" + f + "' for tb " + a.cmd() +
-                                   ": expected table or json");
+    return Status::InvalidArgument("unknown format '" + f + "' for tb " + a.cmd() + ": expected table or json");
   }
   *json = f == "json";
   return Status::OK();

@@ -48,8 +48,7 @@ class Args {
 };
 
 // Parses a whole number in [lo, hi] for flag `flag` (message names it).
-Status ParseIntFlag(const std::string& flag, const std::string& text, int64_t lo, int64_t hi,
-                    int64_t* out);
+Status ParseIntFlag(const std::string& flag, const std::string& text, int64_t lo, int64_t hi, int64_t* out);
 
 // The history filters of the interface contract, shared by history/search.
 void AddFilterOptions(po::options_description& opts);

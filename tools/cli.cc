@@ -5,9 +5,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <chrono>
 #include <exception>
 #include <filesystem>
 #include <thread>
@@ -39,10 +39,9 @@ size_t EditDistance(const std::string& a, const std::string& b) {
 }
 
 std::string HelpText() {
-  std::string out =
-      "tb " + std::string(kVersion) +
-      " - TermBrain, your terminal command memory\n\n"
-      "usage: tb [--data-dir DIR] [--config FILE] COMMAND [ARGS...]\n\ncommands:\n";
+  std::string out = "tb " + std::string(kVersion) +
+                    " - TermBrain, your terminal command memory\n\n"
+                    "usage: tb [--data-dir DIR] [--config FILE] COMMAND [ARGS...]\n\ncommands:\n";
   size_t width = 0;  // the longest name and a space
   for (const auto& c : Commands()) width = std::max(width, std::string_view(c.name).size() + 1);
   for (const auto& c : Commands()) {
@@ -137,8 +136,7 @@ Status UnknownCommand(const std::vector<std::string>& args) {
   std::string group = CommandsStartingWith(word);
   if (!group.empty()) {
     if (args.size() < 2 || args[1].starts_with("-")) {
-      return Status::InvalidArgument("'tb " + word + "' needs a subcommand: " + group + "." +
-                                     kHelp);
+      return Status::InvalidArgument("'tb " + word + "' needs a subcommand: " + group + "." + kHelp);
     }
     std::string typed = word + " " + args[1];
     std::string best;
@@ -153,11 +151,9 @@ Status UnknownCommand(const std::vector<std::string>& args) {
       }
     }
     if (best.empty()) {
-      return Status::InvalidArgument("unknown command '" + typed + "': expected " + group + "." +
-                                     kHelp);
+      return Status::InvalidArgument("unknown command '" + typed + "': expected " + group + "." + kHelp);
     }
-    return Status::InvalidArgument("unknown command '" + typed + "'. Did you mean " + best + "?" +
-                                   kHelp);
+    return Status::InvalidArgument("unknown command '" + typed + "'. Did you mean " + best + "?" + kHelp);
   }
   // A prefix of exactly one command ("hist") is the surest guess; else the
   // closest name within two edits.
@@ -195,8 +191,9 @@ std::string ShellLine(const std::vector<std::string>& args) {
   std::string out = "tb";
   for (const std::string& a : args) {
     out += ' ';
-    bool plain = !a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                   "0123456789_./=:,+@%-") == std::string::npos;
+    bool plain = !a.empty() && a.find_first_not_of(
+                                   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                   "0123456789_./=:,+@%-") == std::string::npos;
     if (plain) {
       out += a;
       continue;
@@ -278,7 +275,8 @@ Status ResolveDataDir(const Globals& g, Context* ctx) {
     }
     dir = DefaultDataDir(ctx->env);
     if (dir.empty()) {
-      return Status::InvalidArgument("no data directory: HOME is not set. Pass --data-dir DIR or set TERMBRAIN_DATA_DIR");
+      return Status::InvalidArgument(
+          "no data directory: HOME is not set. Pass --data-dir DIR or set TERMBRAIN_DATA_DIR");
     }
   }
   if (dir[0] != '/') {
@@ -306,7 +304,6 @@ Status PrepareContext(const Globals& g, Context* ctx) {
   while (ctx->data_dir.size() > 1 && ctx->data_dir.back() == '/') ctx->data_dir.pop_back();
   return Status::OK();
 }
-
 
 // A read-only store reads table files lazily while the writer may compact
 // and delete them: a read can then find its file gone. The store is fine,

@@ -32,13 +32,17 @@ Status CmdStatus(Context& ctx, const Argv& args) {
   std::vector<ViewInfo> views;
   TB_RETURN_IF_ERROR(store->Views(&views));
   if (json) {
-    Json j{{"data_dir", info.data_dir}, {"store_id", info.store_id}, {"format", info.format},
-           {"events", info.events}, {"head_seq", info.head}, {"disk_bytes", info.disk_bytes},
+    Json j{{"data_dir", info.data_dir},
+           {"store_id", info.store_id},
+           {"format", info.format},
+           {"events", info.events},
+           {"head_seq", info.head},
+           {"disk_bytes", info.disk_bytes},
            {"lock_holder", info.lock_holder.empty() ? Json(nullptr) : Json(info.lock_holder)}};
     Json jv = Json::array();
     for (const auto& v : views) {
-      jv.push_back({{"name", v.name}, {"version", v.stored_version}, {"applied_seq", v.applied_seq},
-                    {"entries", v.entries}});
+      jv.push_back(
+          {{"name", v.name}, {"version", v.stored_version}, {"applied_seq", v.applied_seq}, {"entries", v.entries}});
     }
     j["views"] = jv;
     return WriteOut(JsonText(j)), Status::OK();
@@ -71,15 +75,18 @@ Status CmdViews(Context& ctx, const Argv& args) {
   if (json) {
     Json j = Json::array();
     for (const auto& v : views) {
-      j.push_back({{"name", v.name}, {"version", v.stored_version}, {"code_version", v.code_version},
-                   {"applied_seq", v.applied_seq}, {"entries", v.entries}});
+      j.push_back({{"name", v.name},
+                   {"version", v.stored_version},
+                   {"code_version", v.code_version},
+                   {"applied_seq", v.applied_seq},
+                   {"entries", v.entries}});
     }
     return WriteOut(JsonText(j)), Status::OK();
   }
   std::string out = "NAME        VERSION  APPLIED SEQ  ENTRIES\n";
   for (const auto& v : views) {
-    out += Pad(v.name, 12) + Pad(std::to_string(v.stored_version), 9) +
-           Pad(std::to_string(v.applied_seq), 13) + std::to_string(v.entries) + "\n";
+    out += Pad(v.name, 12) + Pad(std::to_string(v.stored_version), 9) + Pad(std::to_string(v.applied_seq), 13) +
+           std::to_string(v.entries) + "\n";
   }
   return WriteOut(out), Status::OK();
 }
@@ -101,8 +108,8 @@ Status CmdViewsVerify(Context& ctx, const Argv& args) {
   }
   std::string names;
   for (const auto& d : diffs) {
-    WriteOut("view " + d.view + ": " + std::to_string(d.missing) + " missing, " + std::to_string(d.extra) +
-             " extra, " + std::to_string(d.different) + " different (first key " + d.first_key_hex + ")\n");
+    WriteOut("view " + d.view + ": " + std::to_string(d.missing) + " missing, " + std::to_string(d.extra) + " extra, " +
+             std::to_string(d.different) + " different (first key " + d.first_key_hex + ")\n");
     names += (names.empty() ? "" : ", ") + d.view;
   }
   return Status::Corruption("view(s) " + names + " differ from a replay of the log (" + ctx.data_dir +

@@ -91,8 +91,8 @@ Json BackupJson(const BackupEntry& e) {
 
 Status PrintSnapshotUndo(const std::string& snapshot) {
   if (snapshot.empty()) return Status::OK();
-  WriteOut("the previous state is saved as snapshot " + snapshot + "; undo with: tb snapshot restore " +
-           snapshot + "\n");
+  WriteOut("the previous state is saved as snapshot " + snapshot + "; undo with: tb snapshot restore " + snapshot +
+           "\n");
   return Status::OK();
 }
 
@@ -128,9 +128,10 @@ Status CmdBackupCreate(Context& ctx, const Argv& args) {
   BackupEntry e;
   int64_t now = NowNs();
   TB_RETURN_IF_ERROR(CreateBackup(*store, BackupDir(ctx), a.Str("note"), now, &e));
-  TB_RETURN_IF_ERROR(Audit(ctx, *store, "backup.create",
-                           Json{{"id", e.id}, {"dir", BackupDir(ctx)}, {"head_seq", e.meta.head}, {"note", e.meta.note}},
-                           kCkptLastBackup, std::to_string(now)));
+  TB_RETURN_IF_ERROR(
+      Audit(ctx, *store, "backup.create",
+            Json{{"id", e.id}, {"dir", BackupDir(ctx)}, {"head_seq", e.meta.head}, {"note", e.meta.note}},
+            kCkptLastBackup, std::to_string(now)));
   WriteOut("created backup " + std::to_string(e.id) + " (head seq " + std::to_string(e.meta.head) + ", " +
            std::to_string(e.files) + " files, " + HumanBytes(e.size) + ") in " + BackupDir(ctx) + "\n");
   return Status::OK();
@@ -203,11 +204,11 @@ Status CmdBackupRestore(Context& ctx, const Argv& args) {
   }
   // Over the live store: everything after the backup goes (a safety
   // snapshot keeps it), so ask as tb rollback does.
-  if (!a.Has("yes") && !AskYesNo("tb: replace the live store " + ctx.data_dir + " with backup " +
-                                  std::to_string(e.id) + " (head seq " + std::to_string(e.meta.head) +
-                                  "; a snapshot is taken first)?")) {
+  if (!a.Has("yes") && !AskYesNo("tb: replace the live store " + ctx.data_dir + " with backup " + std::to_string(e.id) +
+                                 " (head seq " + std::to_string(e.meta.head) + "; a snapshot is taken first)?")) {
     return Status::InvalidArgument("restoring backup " + std::to_string(e.id) + " would replace the live store " +
-                                   ctx.data_dir + "; nothing was changed. Add --yes to do it, or --to DIR to "
+                                   ctx.data_dir +
+                                   "; nothing was changed. Add --yes to do it, or --to DIR to "
                                    "restore into a new data dir");
   }
   DbSource src;
@@ -275,8 +276,11 @@ Status CmdSnapshotList(Context& ctx, const Argv& args) {
   if (json) {
     Json j = Json::array();
     for (const auto& s : all) {
-      j.push_back({{"name", s.name}, {"time", FormatRfc3339Millis(s.time_ns)}, {"head_seq", s.head},
-                   {"reason", s.reason}, {"path", s.path}});
+      j.push_back({{"name", s.name},
+                   {"time", FormatRfc3339Millis(s.time_ns)},
+                   {"head_seq", s.head},
+                   {"reason", s.reason},
+                   {"path", s.path}});
     }
     return WriteOut(Dump(j) + "\n"), Status::OK();
   }
@@ -344,9 +348,11 @@ Status CmdLogExport(Context& ctx, const Argv& args) {
                                static_cast<uint64_t>(to.value_or(INT64_MAX)), NowNs(), &st));
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   char rate[64];
-  std::snprintf(rate, sizeof rate, "%.2f s, %.0f events/s", secs, secs > 0 ? static_cast<double>(st.events) / secs : 0.0);
+  std::snprintf(rate, sizeof rate, "%.2f s, %.0f events/s", secs,
+                secs > 0 ? static_cast<double>(st.events) / secs : 0.0);
   WriteOut("exported " + std::to_string(st.events) + " events (seq " + std::to_string(st.first_seq) + ".." +
-           std::to_string(st.last_seq) + ", " + HumanBytes(st.bytes) + ") to " + a.Str("output") + " in " + rate + "\n");
+           std::to_string(st.last_seq) + ", " + HumanBytes(st.bytes) + ") to " + a.Str("output") + " in " + rate +
+           "\n");
   return Status::OK();
 }
 
@@ -374,9 +380,8 @@ Status CmdReplay(Context& ctx, const Argv& args) {
   if (ctx.stderr_tty) {
     o.progress = [&](uint64_t done, uint64_t total) {
       double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      std::fprintf(stderr, "\rtb: replaying: %llu/%llu events (%.0f events/s)",
-                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
-                   s > 0 ? static_cast<double>(done) / s : 0.0);
+      std::fprintf(stderr, "\rtb: replaying: %llu/%llu events (%.0f events/s)", static_cast<unsigned long long>(done),
+                   static_cast<unsigned long long>(total), s > 0 ? static_cast<double>(done) / s : 0.0);
       std::fflush(stderr);
     };
   }
@@ -430,7 +435,10 @@ Status CmdRollback(Context& ctx, const Argv& args) {
   TB_RETURN_IF_ERROR(ctx.CheckSpaceToRewrite(*store));
   TB_RETURN_IF_ERROR(Rollback(*store, to, NowNs(), &r));
   TB_RETURN_IF_ERROR(Audit(ctx, *store, "rollback",
-                           Json{{"to", a.Str("to")}, {"to_seq", to}, {"removed", r.removed}, {"old_head", r.old_head},
+                           Json{{"to", a.Str("to")},
+                                {"to_seq", to},
+                                {"removed", r.removed},
+                                {"old_head", r.old_head},
                                 {"safety_snapshot", r.safety.name}}));
   WriteOut("rolled back to seq " + std::to_string(r.new_head) + ": removed " + std::to_string(r.removed) +
            " event(s) (seq " + std::to_string(r.new_head + 1) + ".." + std::to_string(r.old_head) + ")\n");
@@ -449,7 +457,8 @@ Status Policy(const Context& ctx, RetentionPolicy* p) {
 
 std::string PlanText(const Context& ctx, const RetentionPlan& plan) {
   std::string s = std::to_string(plan.remove()) + " event(s)";
-  if (plan.remove() > 0) s += " (seq " + std::to_string(plan.floor_before + 1) + ".." + std::to_string(plan.floor_after) + ")";
+  if (plan.remove() > 0)
+    s += " (seq " + std::to_string(plan.floor_before + 1) + ".." + std::to_string(plan.floor_after) + ")";
   s += ": " + std::to_string(plan.by_age) + " older than " + ctx.config.retention.max_age + ", " +
        std::to_string(plan.by_count) + " beyond max_events " + std::to_string(ctx.config.retention.max_events);
   return s;
@@ -486,8 +495,8 @@ Status CmdRetentionApply(Context& ctx, const Argv& args) {
   }
   TB_RETURN_IF_ERROR(ctx.CheckSpaceToRewrite(*store));
   TB_RETURN_IF_ERROR(ApplyRetention(*store, plan));
-  TB_RETURN_IF_ERROR(Audit(ctx, *store, "retention.apply", PlanJson(plan, false), kCkptRetentionChecked,
-                           std::to_string(now)));
+  TB_RETURN_IF_ERROR(
+      Audit(ctx, *store, "retention.apply", PlanJson(plan, false), kCkptRetentionChecked, std::to_string(now)));
   WriteOut("removed " + PlanText(ctx, plan) + "\n");
   return Status::OK();
 }
@@ -504,8 +513,12 @@ Status ReadAuditRows(Store& store, int64_t since, std::vector<Json>* out) {
     if (ev.time_ns < since) return true;
     AuditEntry e;
     if (!ToAuditEntry(ev, &e)) return true;
-    rows.push_back(Json{{"seq", ev.seq}, {"time", FormatRfc3339Millis(ev.time_ns)}, {"user", ToValidUtf8(ev.user)},
-                        {"host", ToValidUtf8(ev.host)}, {"action", e.action}, {"detail", e.detail}});
+    rows.push_back(Json{{"seq", ev.seq},
+                        {"time", FormatRfc3339Millis(ev.time_ns)},
+                        {"user", ToValidUtf8(ev.user)},
+                        {"host", ToValidUtf8(ev.host)},
+                        {"action", e.action},
+                        {"detail", e.detail}});
     rows.back()["time_ns"] = ev.time_ns;
     return true;
   });
@@ -597,9 +610,9 @@ void RunAutoMaintenance(Context& ctx, Store& store) {
       Status s = PlanRetention(store, p, now, &plan);
       if (s.ok() && plan.remove() > 0) s = ApplyRetention(store, plan);
       if (s.ok()) {
-        s = plan.remove() > 0 ? Audit(ctx, store, "retention.apply", PlanJson(plan, true), kCkptRetentionChecked,
-                                      std::to_string(now))
-                              : store.AppendWithCheckpoint({}, true, kCkptRetentionChecked, std::to_string(now));
+        s = plan.remove() > 0
+                ? Audit(ctx, store, "retention.apply", PlanJson(plan, true), kCkptRetentionChecked, std::to_string(now))
+                : store.AppendWithCheckpoint({}, true, kCkptRetentionChecked, std::to_string(now));
       }
       if (!s.ok()) spdlog::warn("automatic retention failed: {}", s.message());
       if (s.ok() && plan.remove() > 0) spdlog::info("retention removed {} old event(s)", plan.remove());

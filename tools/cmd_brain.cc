@@ -55,9 +55,9 @@ Status ParseFraction(const Args& a, const char* name, double lo, double hi, doub
 Status CmdPatterns(Context& ctx, const Argv& args) {
   Args a("patterns", "patterns [--min-support N] [--min-confidence X] [filters] [--format table|json] [-n N]");
   AddFilterOptions(a.opts());
-  a.opts().add_options()
-      ("min-support", po::value<std::string>()->value_name("N"), "only sequences seen at least N times (default 2)")
-      ("min-confidence", po::value<std::string>()->value_name("X"), "only sequences with confidence >= X (0..1)");
+  a.opts().add_options()("min-support", po::value<std::string>()->value_name("N"),
+                         "only sequences seen at least N times (default 2)")(
+      "min-confidence", po::value<std::string>()->value_name("X"), "only sequences with confidence >= X (0..1)");
   bool help, json;
   TB_RETURN_IF_ERROR(ParseTableOrJson(a, args, &help, &json));
   if (help) return WriteOut(a.HelpText()), Status::OK();
@@ -93,8 +93,11 @@ Status CmdPatterns(Context& ctx, const Argv& args) {
     for (const auto& p : patterns) {
       Json t = Json::array();
       for (const auto& s : p.templates) t.push_back(ToValidUtf8(s));
-      j.push_back({{"pattern", ToValidUtf8(JoinPattern(p.templates))}, {"templates", t}, {"length", p.templates.size()},
-                   {"support", p.support}, {"confidence", Round4(p.confidence)}});
+      j.push_back({{"pattern", ToValidUtf8(JoinPattern(p.templates))},
+                   {"templates", t},
+                   {"length", p.templates.size()},
+                   {"support", p.support},
+                   {"confidence", Round4(p.confidence)}});
     }
     return WriteOut(JsonText(j)), Status::OK();
   }
@@ -128,8 +131,11 @@ Status CmdFixes(Context& ctx, const Argv& args) {
   if (json) {
     Json j = Json::array();
     for (const auto& f : fixes) {
-      j.push_back({{"failed", ToValidUtf8(f.failed)}, {"exit_code", f.exit_code}, {"fix", ToValidUtf8(f.fix)},
-                   {"count", f.count}, {"last_at", FormatRfc3339Millis(f.last_time_ns)}});
+      j.push_back({{"failed", ToValidUtf8(f.failed)},
+                   {"exit_code", f.exit_code},
+                   {"fix", ToValidUtf8(f.fix)},
+                   {"count", f.count},
+                   {"last_at", FormatRfc3339Millis(f.last_time_ns)}});
     }
     return WriteOut(JsonText(j)), Status::OK();
   }
@@ -143,10 +149,9 @@ Status CmdFixes(Context& ctx, const Argv& args) {
 
 Status CmdSuggest(Context& ctx, const Argv& args) {
   Args a("suggest", "suggest [--session ID] [--cwd DIR] [-n N] [--format table|json]");
-  a.opts().add_options()
-      ("limit,n", po::value<std::string>()->value_name("N"), "how many suggestions (default 5)")
-      ("session", po::value<std::string>()->value_name("ID"), "the session (default: $TERMBRAIN_SESSION)")
-      ("cwd", po::value<std::string>()->value_name("DIR"), "the directory (default: the current one)");
+  a.opts().add_options()("limit,n", po::value<std::string>()->value_name("N"), "how many suggestions (default 5)")(
+      "session", po::value<std::string>()->value_name("ID"), "the session (default: $TERMBRAIN_SESSION)")(
+      "cwd", po::value<std::string>()->value_name("DIR"), "the directory (default: the current one)");
   bool help, json;
   TB_RETURN_IF_ERROR(ParseTableOrJson(a, args, &help, &json));
   if (help) return WriteOut(a.HelpText()), Status::OK();
@@ -188,8 +193,11 @@ Status CmdSuggest(Context& ctx, const Argv& args) {
   if (json) {
     Json j = Json::array();
     for (const auto& s : sugg) {
-      j.push_back({{"command", ToValidUtf8(command_of(s))}, {"template", ToValidUtf8(s.tmpl)},
-                   {"score", Round4(s.score)}, {"source", s.source}, {"count", s.count}});
+      j.push_back({{"command", ToValidUtf8(command_of(s))},
+                   {"template", ToValidUtf8(s.tmpl)},
+                   {"score", Round4(s.score)},
+                   {"source", s.source},
+                   {"count", s.count}});
     }
     return WriteOut(JsonText(j)), Status::OK();
   }

@@ -12,12 +12,11 @@ namespace tb {
 
 Status CmdContext(Context& ctx, const Argv& args) {
   Args a("context", "context [TOPIC] [--for claude|cursor|copilot|generic] [-o FILE] [--max-bytes N]");
-  a.opts().add_options()
-      ("for", po::value<std::string>()->default_value("generic")->value_name("TARGET"),
-       "claude, cursor, copilot or generic (the title of the brief)")
-      ("output,o", po::value<std::string>()->value_name("FILE"), "write to FILE atomically (default: stdout)")
-      ("max-bytes", po::value<std::string>()->value_name("N"),
-       "cut the brief after the last whole line within N bytes (256-16777216, default 8192)");
+  a.opts().add_options()("for", po::value<std::string>()->default_value("generic")->value_name("TARGET"),
+                         "claude, cursor, copilot or generic (the title of the brief)")(
+      "output,o", po::value<std::string>()->value_name("FILE"), "write to FILE atomically (default: stdout)")(
+      "max-bytes", po::value<std::string>()->value_name("N"),
+      "cut the brief after the last whole line within N bytes (256-16777216, default 8192)");
   a.Positional("topic", /*many=*/true);
   bool help;
   TB_RETURN_IF_ERROR(a.Parse(args, &help));

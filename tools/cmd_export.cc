@@ -10,9 +10,9 @@ namespace tb {
 Status CmdExport(Context& ctx, const Argv& args) {
   Args a("export", "export [--format ndjson|json|csv|markdown] [-o FILE] [filters]");
   AddFilterOptions(a.opts());
-  a.opts().add_options()
-      ("format", po::value<std::string>()->default_value("ndjson")->value_name("F"), "ndjson, json, csv or markdown")
-      ("output,o", po::value<std::string>()->value_name("FILE"), "write to FILE atomically (default: stdout)");
+  a.opts().add_options()("format", po::value<std::string>()->default_value("ndjson")->value_name("F"),
+                         "ndjson, json, csv or markdown")("output,o", po::value<std::string>()->value_name("FILE"),
+                                                          "write to FILE atomically (default: stdout)");
   bool help;
   TB_RETURN_IF_ERROR(a.Parse(args, &help));
   if (help) return WriteOut(a.HelpText()), Status::OK();

@@ -53,9 +53,9 @@ Status DeleteCopies(const Context& ctx, Forgetter& f, const std::vector<ForgetCo
   std::vector<std::string> names;
   for (const auto& c : cs) c.backup ? ids.push_back(c.id) : names.push_back(c.name);
   nlohmann::ordered_json detail{{"dir", BackupDir(ctx)}, {"backups", ids}, {"snapshots", names}};
-  TB_RETURN_IF_ERROR(f.DeleteCopies(cs, AuditEvent(ctx, "forget.purge_backups",
-                                                   detail.dump(-1, ' ', false,
-                                                               nlohmann::ordered_json::error_handler_t::replace))));
+  TB_RETURN_IF_ERROR(
+      f.DeleteCopies(cs, AuditEvent(ctx, "forget.purge_backups",
+                                    detail.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace))));
   *out = "deleted " + Count(cs) + " that held forgotten commands:\n" + Lines(cs);
   return Status::OK();
 }
@@ -106,11 +106,12 @@ Status ParseForget(const Context& ctx, const Argv& args, ForgetRequest* r, bool*
   Args a("forget",
          "forget ID... | forget --match QUERY [--dry-run] [--yes] [--purge-backups] | "
          "forget --purge-backups [--dry-run] [--yes]");
-  a.opts().add_options()
-      ("match", po::value<std::string>()->value_name("QUERY"), "forget every command containing QUERY (case-insensitive)")
-      ("dry-run", "list what would be forgotten (and the backups and snapshots holding it); change nothing")
-      ("yes", "do not ask (required when stdin is not a terminal)")
-      ("purge-backups", "also delete the backups and snapshots that still hold forgotten commands (this or earlier forgets)");
+  a.opts().add_options()("match", po::value<std::string>()->value_name("QUERY"),
+                         "forget every command containing QUERY (case-insensitive)")(
+      "dry-run", "list what would be forgotten (and the backups and snapshots holding it); change nothing")(
+      "yes", "do not ask (required when stdin is not a terminal)")(
+      "purge-backups",
+      "also delete the backups and snapshots that still hold forgotten commands (this or earlier forgets)");
   a.Positional("id", /*many=*/true);
   TB_RETURN_IF_ERROR(a.Parse(args, help));
   if (*help) return WriteOut(a.HelpText()), Status::OK();
@@ -120,7 +121,8 @@ Status ParseForget(const Context& ctx, const Argv& args, ForgetRequest* r, bool*
   r->purge = a.Has("purge-backups");
   r->only_backups = r->ids.empty() && !r->by_match && r->purge;
   if (!r->only_backups && r->ids.empty() == !r->by_match) {
-    return Status::InvalidArgument("give either IDs or --match QUERY, or --purge-backups alone (tb forget). Run 'tb help forget'");
+    return Status::InvalidArgument(
+        "give either IDs or --match QUERY, or --purge-backups alone (tb forget). Run 'tb help forget'");
   }
   if (r->by_match && r->match.empty()) return Status::InvalidArgument("--match QUERY is empty (tb forget)");
   r->dry = a.Has("dry-run");
@@ -160,12 +162,13 @@ Status Confirm(const ForgetRequest& r, size_t found, const std::vector<ForgetCop
   *go = true;
   if (r.yes) return Status::OK();
   if (found == 0 && r.purge && !r.can_ask) {
-    return Status::InvalidArgument(Count(copies) + " hold forgotten commands; add --yes to delete them (tb forget "
+    return Status::InvalidArgument(Count(copies) +
+                                   " hold forgotten commands; add --yes to delete them (tb forget "
                                    "--purge-backups), or --dry-run to list them");
   }
   if (found > 0 && !r.can_ask) {
-    return Status::InvalidArgument(std::to_string(found) +
-                                   " command(s) match; add --yes to forget them (tb forget), or --dry-run to list them");
+    return Status::InvalidArgument(
+        std::to_string(found) + " command(s) match; add --yes to forget them (tb forget), or --dry-run to list them");
   }
   if (found == 0 && !r.purge) return Status::OK();
   std::string what = found == 0 ? "delete the backups and snapshots that hold forgotten commands"
@@ -207,8 +210,8 @@ Status CmdForget(Context& ctx, const Argv& args) {
   uint64_t pending = 0;
   if (!r.read_only() && !r.only_backups) TB_RETURN_IF_ERROR(PendingPurgeRecords(ctx, &pending));
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(
-      r.read_only() ? StoreOptions::Access::kReadPreferred : StoreOptions::Access::kReadWrite, &store));
+  TB_RETURN_IF_ERROR(
+      ctx.OpenStore(r.read_only() ? StoreOptions::Access::kReadPreferred : StoreOptions::Access::kReadWrite, &store));
   Forgetter f(*store, Where(ctx));
   std::vector<HistoryRecord> found;
   TB_RETURN_IF_ERROR(r.by_match ? f.ResolveMatch(r.match, &found) : f.ResolveIds(r.ids, &found));

@@ -14,11 +14,11 @@
 #include <optional>
 
 #include "core/import/source.h"
+#include "core/import/sqlite/sqlite_sources.h"
 #include "core/record_policy.h"
 #include "storage/importer.h"
 #include "tools/args.h"
 #include "tools/commands.h"
-#include "core/import/sqlite/sqlite_sources.h"
 
 namespace tb {
 namespace {
@@ -61,7 +61,8 @@ Status RunImport(Context& ctx, Store& store, const ImportJob& job, ImportCounts*
   o.progress = [&](uint64_t seen, bool end) {
     if (!ctx.stderr_tty) return;
     if (!end) {
-      std::fprintf(stderr, "\rtb: importing %s: %llu commands", job.path.c_str(), static_cast<unsigned long long>(seen));
+      std::fprintf(stderr, "\rtb: importing %s: %llu commands", job.path.c_str(),
+                   static_cast<unsigned long long>(seen));
     } else if (seen >= 100000) {
       std::fprintf(stderr, "\n");
     }
@@ -144,7 +145,8 @@ Status PickJobs(const Context& ctx, const Args& a, std::vector<ImportJob>* jobs)
     }
     std::string path = a.Has("file") ? a.Str("file") : DefaultFile(ctx, source);
     if (path.empty()) {
-      return Status::InvalidArgument("no FILE given and no default " + source + " history found (tb import " + source + " FILE)");
+      return Status::InvalidArgument("no FILE given and no default " + source + " history found (tb import " + source +
+                                     " FILE)");
     }
     jobs->push_back({source, path, a.Has("strict")});
   }
@@ -186,13 +188,12 @@ Status ImportAll(Context& ctx, const std::vector<ImportJob>& jobs) {
 }  // namespace
 
 Status CmdImport(Context& ctx, const Argv& args) {
-  Args a("import", "import SOURCE [FILE] [--strict] | import auto | import --list [--format table|json] | import --undo BATCH");
-  a.opts().add_options()
-      ("strict", "stop at the first malformed entry and import nothing")
-      ("list", "list import batches")
-      ("format", po::value<std::string>()->value_name("F"),
-       "output format of --list: table (default) or json")
-      ("undo", po::value<std::string>()->value_name("BATCH"), "undo import batch BATCH");
+  Args a("import",
+         "import SOURCE [FILE] [--strict] | import auto | import --list [--format table|json] | import --undo BATCH");
+  a.opts().add_options()("strict", "stop at the first malformed entry and import nothing")(
+      "list", "list import batches")("format", po::value<std::string>()->value_name("F"),
+                                     "output format of --list: table (default) or json")(
+      "undo", po::value<std::string>()->value_name("BATCH"), "undo import batch BATCH");
   a.Positional("source");
   a.Positional("file");
   bool help;

@@ -61,8 +61,9 @@ std::string BatchesJson(const std::vector<BatchRow>& rows) {
              ", \"duplicates\": " + std::to_string(b.info.duplicates) +
              ", \"malformed\": " + std::to_string(b.info.malformed);
     } else {
-      out += "null, \"source\": null, \"file\": null, \"imported\": null, \"duplicates\": null, "
-             "\"malformed\": null";
+      out +=
+          "null, \"source\": null, \"file\": null, \"imported\": null, \"duplicates\": null, "
+          "\"malformed\": null";
     }
     out += std::string(", \"state\": \"") + (b.reverted ? "undone" : b.have_info ? "active" : "partial") + "\"}";
   }
@@ -77,15 +78,15 @@ std::string BatchesTable(const std::vector<BatchRow>& rows) {
       const Event& ev = b.info;
       char line[512];
       std::snprintf(line, sizeof line, "%-9llu %-21s %-8s %9llu %11llu %10llu  %-8s  ",
-                    static_cast<unsigned long long>(b.batch), FormatLocalTime(ev.time_ns).c_str(),
-                    ev.source.c_str(), static_cast<unsigned long long>(ev.imported),
-                    static_cast<unsigned long long>(ev.duplicates), static_cast<unsigned long long>(ev.malformed),
-                    b.reverted ? "undone" : "active");
+                    static_cast<unsigned long long>(b.batch), FormatLocalTime(ev.time_ns).c_str(), ev.source.c_str(),
+                    static_cast<unsigned long long>(ev.imported), static_cast<unsigned long long>(ev.duplicates),
+                    static_cast<unsigned long long>(ev.malformed), b.reverted ? "undone" : "active");
       out += line + ev.detail + "\n";
     } else {
       char line[256];
-      std::snprintf(line, sizeof line, "%-9llu %-21s %-8s %9s %11s %10s  %-8s\n", static_cast<unsigned long long>(b.batch),
-                    "-", "-", "-", "-", "-", b.reverted ? "undone" : "partial");
+      std::snprintf(line, sizeof line, "%-9llu %-21s %-8s %9s %11s %10s  %-8s\n",
+                    static_cast<unsigned long long>(b.batch), "-", "-", "-", "-", "-",
+                    b.reverted ? "undone" : "partial");
       out += line;
     }
   }

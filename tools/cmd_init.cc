@@ -94,16 +94,14 @@ std::string RenderShellInit(const std::string& shell, const ShellInitSettings& s
   if (shell == "bash" || shell == "zsh") {
     script = shell == "bash" ? shell_scripts::k_bash : shell_scripts::k_zsh;
     settings = "__tb_bin=" + QuotePosix(s.binary) + "\n__tb_spool=" + QuotePosix(s.spool_dir) +
-               "\n__tb_ign_space=" + (s.ignore_space ? "1" : "0") + "\n__tb_up_arrow=" +
-               (s.up_arrow ? "1" : "") + "\n";
+               "\n__tb_ign_space=" + (s.ignore_space ? "1" : "0") + "\n__tb_up_arrow=" + (s.up_arrow ? "1" : "") + "\n";
   } else {
     script = shell_scripts::k_fish;
-    settings = "set -g __tb_bin " + QuoteFish(s.binary) + "\nset -g __tb_spool " +
-               QuoteFish(s.spool_dir) + "\nset -g __tb_ign_space " + (s.ignore_space ? "1" : "0") +
-               "\nset -g __tb_up_arrow " + (s.up_arrow ? "1" : "0") +
-               "\nset -g __tb_clock_off " + Seconds(s.clock_offset_us) +
-               "\nset -g __tb_clock_gen " + Seconds(s.clock_generated_us) +
-               "\nset -g __tb_clock_boot " + QuoteFish(s.boot_id) + "\n";
+    settings = "set -g __tb_bin " + QuoteFish(s.binary) + "\nset -g __tb_spool " + QuoteFish(s.spool_dir) +
+               "\nset -g __tb_ign_space " + (s.ignore_space ? "1" : "0") + "\nset -g __tb_up_arrow " +
+               (s.up_arrow ? "1" : "0") + "\nset -g __tb_clock_off " + Seconds(s.clock_offset_us) +
+               "\nset -g __tb_clock_gen " + Seconds(s.clock_generated_us) + "\nset -g __tb_clock_boot " +
+               QuoteFish(s.boot_id) + "\n";
   }
   const std::string_view marker = "# @TB_SETTINGS@\n";
   size_t at = script.find(marker);
@@ -185,8 +183,10 @@ Status CmdOffOn(Context& ctx, const Argv& args) {
     return Status::OK();
   }
   return Status::InvalidArgument(
-      "'tb " + what + "' works only in a shell with the TermBrain integration, where the shell function "
-      "'tb' " + (what == "off" ? "pauses" : "resumes") +
+      "'tb " + what +
+      "' works only in a shell with the TermBrain integration, where the shell function "
+      "'tb' " +
+      (what == "off" ? "pauses" : "resumes") +
       " recording in that shell. Load it with eval \"$(tb init bash)\" (or zsh; fish: tb init fish | "
       "source), or set TERMBRAIN_DISABLED=1 to disable recording");
 }

@@ -202,9 +202,8 @@ std::string WithOurLine(const std::string& text, const std::string& line, bool* 
 
 Status CmdInstall(Context& ctx, const Argv& args) {
   Args a("install", "install [--shell bash|zsh|fish] [--yes]");
-  a.opts().add_options()
-      ("shell", po::value<std::string>()->value_name("S"), "bash, zsh or fish (default: from $SHELL)")
-      ("yes,y", "do not ask for confirmation");
+  a.opts().add_options()("shell", po::value<std::string>()->value_name("S"),
+                         "bash, zsh or fish (default: from $SHELL)")("yes,y", "do not ask for confirmation");
   bool help;
   TB_RETURN_IF_ERROR(a.Parse(args, &help));
   if (help) return WriteOut(a.HelpText()), Status::OK();
@@ -227,8 +226,9 @@ Status CmdInstall(Context& ctx, const Argv& args) {
 
   if (!a.Has("yes")) {
     if (!::isatty(STDIN_FILENO)) {
-      return Status::InvalidArgument("tb install needs confirmation: run it in a terminal, or pass --yes to add the line to " +
-                                     t.display + " without asking");
+      return Status::InvalidArgument(
+          "tb install needs confirmation: run it in a terminal, or pass --yes to add the line to " + t.display +
+          " without asking");
     }
     std::string q = std::string(found ? "tb will update this line in " : "tb will add this line to ") + t.display +
                     ":\n  " + line + "\nProceed?";
@@ -247,8 +247,8 @@ Status CmdInstall(Context& ctx, const Argv& args) {
     mode = 0644;  // like a shell's own rc file
   }
   TB_RETURN_IF_ERROR(WriteFileAtomically(path, updated, mode));
-  std::string msg = std::string("tb: ") + (found ? "updated the TermBrain line in " : "added the TermBrain line to ") +
-                    t.display;
+  std::string msg =
+      std::string("tb: ") + (found ? "updated the TermBrain line in " : "added the TermBrain line to ") + t.display;
   if (!backup.empty()) msg += " (backup: " + backup + ")";
   msg += ".\nRecording starts in new " + t.shell + " shells; in this one run: " +
          (t.shell == "fish" ? bin + " init fish | source" : "eval \"$(" + bin + " init " + t.shell + ")\"") + "\n";

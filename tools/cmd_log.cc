@@ -72,9 +72,7 @@ void DumpEvent(const Event& ev, std::string* out) {
       Number(out, "duplicates", static_cast<int64_t>(ev.duplicates));
       Number(out, "malformed", static_cast<int64_t>(ev.malformed));
       break;
-    case EventKind::kBatchReverted:
-      Number(out, "batch", static_cast<int64_t>(ev.batch));
-      break;
+    case EventKind::kBatchReverted: Number(out, "batch", static_cast<int64_t>(ev.batch)); break;
     case EventKind::kForgotten: {
       out->append(",\"targets\":[");
       for (size_t i = 0; i < ev.targets.size(); ++i) {
@@ -96,9 +94,7 @@ void DumpEvent(const Event& ev, std::string* out) {
       }
       out->append("]");
       break;
-    case EventKind::kWorkflowDeleted:
-      Field(out, "name", ev.name);
-      break;
+    case EventKind::kWorkflowDeleted: Field(out, "name", ev.name); break;
   }
   out->append("}\n");
 }
@@ -109,8 +105,8 @@ void DumpEvent(const Event& ev, std::string* out) {
 // backup holds it.
 Status VerifyFailure(const Context& ctx, const LogVerifyReport& r) {
   if (r.bad_payloads == 0 && r.gaps == 0 && r.seq_mismatches == 0) {
-    return Status::Corruption("duplicate event ids in the log (" + ctx.data_dir + "): " +
-                              std::to_string(r.duplicate_ids) +
+    return Status::Corruption("duplicate event ids in the log (" + ctx.data_dir +
+                              "): " + std::to_string(r.duplicate_ids) +
                               " event(s) repeat the id of an earlier event. Run 'tb log salvage' to rewrite "
                               "the log keeping the first event of each id");
   }
@@ -131,9 +127,8 @@ Status CmdLogVerify(Context& ctx, const Argv& args) {
   LogVerifyReport r;
   TB_RETURN_IF_ERROR(store->VerifyLog(&r));
   std::string out = "events " + std::to_string(r.events) + " (seq " + std::to_string(r.first_seq) + ".." +
-                    std::to_string(r.last_seq) + "), bad payloads " + std::to_string(r.bad_payloads) +
-                    ", gaps " + std::to_string(r.gaps) + ", duplicate ids " + std::to_string(r.duplicate_ids) +
-                    "\n";
+                    std::to_string(r.last_seq) + "), bad payloads " + std::to_string(r.bad_payloads) + ", gaps " +
+                    std::to_string(r.gaps) + ", duplicate ids " + std::to_string(r.duplicate_ids) + "\n";
   for (const auto& p : r.problems) out += "  " + p + "\n";
   WriteOut(out);
   if (!r.ok()) return VerifyFailure(ctx, r);
@@ -142,9 +137,8 @@ Status CmdLogVerify(Context& ctx, const Argv& args) {
 
 Status CmdLogDump(Context& ctx, const Argv& args) {
   Args a("log dump", "log dump [--from SEQ] [--to SEQ]");
-  a.opts().add_options()
-      ("from", po::value<std::string>()->value_name("SEQ"), "first sequence number (default 1)")
-      ("to", po::value<std::string>()->value_name("SEQ"), "last sequence number (default: head)");
+  a.opts().add_options()("from", po::value<std::string>()->value_name("SEQ"), "first sequence number (default 1)")(
+      "to", po::value<std::string>()->value_name("SEQ"), "last sequence number (default: head)");
   bool help;
   TB_RETURN_IF_ERROR(a.Parse(args, &help));
   if (help) return WriteOut(a.HelpText()), Status::OK();
@@ -161,8 +155,8 @@ Status CmdLogDump(Context& ctx, const Argv& args) {
     void Corrupt(uint64_t, const Status&) override {}
   } reporter;
   TB_RETURN_IF_ERROR(store->ScanLog(static_cast<uint64_t>(from.value_or(1)),
-                                    static_cast<uint64_t>(to.value_or(INT64_MAX)), /*strict=*/true,
-                                    &reporter, [&](const Event& ev, std::string_view) {
+                                    static_cast<uint64_t>(to.value_or(INT64_MAX)), /*strict=*/true, &reporter,
+                                    [&](const Event& ev, std::string_view) {
                                       DumpEvent(ev, &buf);
                                       if (buf.size() > (256 << 10)) {
                                         open = WriteOut(buf);
@@ -204,9 +198,8 @@ Status CmdLogSalvage(Context& ctx, const Argv& args) {
   TB_RETURN_IF_ERROR(SalvageStore(o, &r));
   WriteOut("salvaged " + ctx.data_dir + ": kept " + std::to_string(r.kept) + " events, lost " + Ranges(r.lost) +
            "; skipped " + std::to_string(r.unreadable) + " unreadable records, " + std::to_string(r.bad_blocks) +
-           " damaged blocks, " + std::to_string(r.duplicates) + " duplicate ids; head " +
-           std::to_string(r.new_head) + "\nthe damaged database was kept in " + r.damaged_copy +
-           " (delete it once you are satisfied)\n");
+           " damaged blocks, " + std::to_string(r.duplicates) + " duplicate ids; head " + std::to_string(r.new_head) +
+           "\nthe damaged database was kept in " + r.damaged_copy + " (delete it once you are satisfied)\n");
   return Status::OK();
 }
 

@@ -58,8 +58,7 @@ Status BuildEvent(const Context& ctx, const Args& a, Event* ev) {
   ev->kind = EventKind::kRecorded;
   ev->command = a.Str("command");
   if (IsBlankCommand(ev->command)) {
-    return Status::InvalidArgument(std::string("--command is ") +
-                                   (ev->command.empty() ? "empty" : "only whitespace") +
+    return Status::InvalidArgument(std::string("--command is ") + (ev->command.empty() ? "empty" : "only whitespace") +
                                    " (tb record): nothing to record");
   }
   ev->cwd = a.Has("cwd") ? a.Str("cwd") : CurrentDir(ctx);
@@ -130,10 +129,10 @@ Status SpoolInstead(const Context& ctx, const Event& ev, const Status& why) {
   const std::string dir = ctx.SpoolDir();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);  // 0700 under tb's umask
-  const std::string path = dir + "/record-" + std::to_string(::getpid()) + "-" +
-                           std::to_string(ev.time_ns) + ".spool";
+  const std::string path = dir + "/record-" + std::to_string(::getpid()) + "-" + std::to_string(ev.time_ns) + ".spool";
   if (ec || !WriteFileAtomically(path, SpoolFrames(ev)).ok()) return why;
-  std::fprintf(stderr, "tb: note: the store cannot be written now (%s); the command was spooled "
+  std::fprintf(stderr,
+               "tb: note: the store cannot be written now (%s); the command was spooled "
                "and the next tb that opens the store records it\n",
                why.IsBusy() ? "it is in use by another process" : "the disk is full");
   return Status::OK();
@@ -142,8 +141,7 @@ Status SpoolInstead(const Context& ctx, const Event& ev, const Status& why) {
 }  // namespace
 
 int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -151,14 +149,13 @@ Status CmdRecord(Context& ctx, const Argv& args) {
   Args a("record",
          "record --command CMD [--cwd DIR] [--exit N] [--duration-ms MS] [--started-at TIME] "
          "[--session ID] [--shell NAME]");
-  a.opts().add_options()
-      ("command", po::value<std::string>()->value_name("CMD"), "the command text (required)")
-      ("cwd", po::value<std::string>()->value_name("DIR"), "directory it ran in (default: current)")
-      ("exit", po::value<std::string>()->value_name("N"), "exit status")
-      ("duration-ms", po::value<std::string>()->value_name("MS"), "how long it ran, in milliseconds")
-      ("started-at", po::value<std::string>()->value_name("TIME"), "when it started (default: now - duration)")
-      ("session", po::value<std::string>()->value_name("ID"), "session id (default: $TERMBRAIN_SESSION)")
-      ("shell", po::value<std::string>()->value_name("NAME"), "shell name (default: $TERMBRAIN_SHELL)");
+  a.opts().add_options()("command", po::value<std::string>()->value_name("CMD"), "the command text (required)")(
+      "cwd", po::value<std::string>()->value_name("DIR"), "directory it ran in (default: current)")(
+      "exit", po::value<std::string>()->value_name("N"), "exit status")(
+      "duration-ms", po::value<std::string>()->value_name("MS"), "how long it ran, in milliseconds")(
+      "started-at", po::value<std::string>()->value_name("TIME"), "when it started (default: now - duration)")(
+      "session", po::value<std::string>()->value_name("ID"), "session id (default: $TERMBRAIN_SESSION)")(
+      "shell", po::value<std::string>()->value_name("NAME"), "shell name (default: $TERMBRAIN_SHELL)");
   bool help;
   TB_RETURN_IF_ERROR(a.Parse(args, &help));
   if (help) return WriteOut(a.HelpText()), Status::OK();

@@ -75,7 +75,8 @@ Status CmdSearch(Context& ctx, const Argv& args) {
     if (arg == "--") break;
     if (arg == "-i" || arg == "--interactive") return CmdSearchInteractive(ctx, args);
   }
-  Args a("search", "search [QUERY...] [--mode M] [--rank R] [--unique] [--workspace] [filters] [--format F] | search -i [QUERY]");
+  Args a("search",
+         "search [QUERY...] [--mode M] [--rank R] [--unique] [--workspace] [filters] [--format F] | search -i [QUERY]");
   AddFilterOptions(a.opts());
   AddSearchOptions(a.opts());
   AddFormatOption(a.opts(), "table");
@@ -93,7 +94,8 @@ Status CmdSearch(Context& ctx, const Argv& args) {
   SearchResult res;
   TB_RETURN_IF_ERROR(SearchWithIndex(*store, req, &res).WithContext("tb search"));
   if (res.deadline_exceeded) {
-    std::fprintf(stderr, "tb: warning: search stopped at its deadline (search.deadline_ms = %lld); results are partial\n",
+    std::fprintf(stderr,
+                 "tb: warning: search stopped at its deadline (search.deadline_ms = %lld); results are partial\n",
                  static_cast<long long>(ctx.config.search.deadline_ms));
   }
   // `docker|make` is one word (a glued `|` is a shell pipe people search

@@ -25,20 +25,19 @@ namespace tb {
 namespace {
 
 void AddOptions(Args& a) {
-  a.opts().add_options()
-      ("interactive,i", "interactive search (this command)")
-      ("shell-line", po::value<std::string>()->value_name("TEXT"),
-       "the shell's current command line: the initial query unless QUERY is given")
-      ("cwd", po::value<std::string>()->value_name("DIR"),
-       "the current directory, for the directory and workspace scopes (default: $PWD)")
-      ("scope", po::value<std::string>()->value_name("S"),
-       "initial scope: global, host, session, directory or workspace (default: search.scope)")
-      ("mode", po::value<std::string>()->value_name("M"),
-       "initial mode: substring, prefix, fuzzy, regex or exact (default: search.mode)")
-      ("rank", po::value<std::string>()->value_name("R"), "recent or frecency (default: search.rank)")
-      ("height", po::value<std::string>()->value_name("N"),
-       "lines under the prompt, 0 = full screen (default: search.inline_height)")
-      ("action-line", "print 'run' or 'edit' on a line before the command (for shell bindings)");
+  a.opts().add_options()("interactive,i", "interactive search (this command)")(
+      "shell-line", po::value<std::string>()->value_name("TEXT"),
+      "the shell's current command line: the initial query unless QUERY is given")(
+      "cwd", po::value<std::string>()->value_name("DIR"),
+      "the current directory, for the directory and workspace scopes (default: $PWD)")(
+      "scope", po::value<std::string>()->value_name("S"),
+      "initial scope: global, host, session, directory or workspace (default: search.scope)")(
+      "mode", po::value<std::string>()->value_name("M"),
+      "initial mode: substring, prefix, fuzzy, regex or exact (default: search.mode)")(
+      "rank", po::value<std::string>()->value_name("R"), "recent or frecency (default: search.rank)")(
+      "height", po::value<std::string>()->value_name("N"),
+      "lines under the prompt, 0 = full screen (default: search.inline_height)")(
+      "action-line", "print 'run' or 'edit' on a line before the command (for shell bindings)");
   a.Positional("query", /*many=*/true);
 }
 

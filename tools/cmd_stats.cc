@@ -29,8 +29,8 @@ Status PeriodDays(const std::string& period, int64_t* days) {
 }
 
 bool Scoped(const HistoryFilter& f) {
-  return f.limit != 0 || f.cwd || f.session || f.host || f.exit_code || f.failed || f.succeeded ||
-         f.since_ns || f.until_ns || f.text;
+  return f.limit != 0 || f.cwd || f.session || f.host || f.exit_code || f.failed || f.succeeded || f.since_ns ||
+         f.until_ns || f.text;
 }
 
 }  // namespace
@@ -38,10 +38,9 @@ bool Scoped(const HistoryFilter& f) {
 Status CmdStats(Context& ctx, const Argv& args) {
   Args a("stats", "stats [--period day|week|month|year|all] [--top N] [filters] [--format table|json]");
   AddFilterOptions(a.opts());
-  a.opts().add_options()
-      ("period", po::value<std::string>()->default_value("all")->value_name("P"),
-       "day, week, month (30 days), year (365 days) or all: UTC days up to today")
-      ("top", po::value<std::string>()->value_name("N"), "rows per list (default 10)");
+  a.opts().add_options()("period", po::value<std::string>()->default_value("all")->value_name("P"),
+                         "day, week, month (30 days), year (365 days) or all: UTC days up to today")(
+      "top", po::value<std::string>()->value_name("N"), "rows per list (default 10)");
   bool help, json;
   TB_RETURN_IF_ERROR(ParseTableOrJson(a, args, &help, &json));
   if (help) return WriteOut(a.HelpText()), Status::OK();

@@ -1,8 +1,8 @@
 // tb workflow create|list|show|run|delete|suggest: named command lists
 // stored as WorkflowSaved / WorkflowDeleted events (core/analytics/workflows.h).
-#include <nlohmann/json.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -26,9 +26,9 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-
 Status NeedName(const Args& a, std::string* name) {
-  if (!a.Has("name")) return Status::InvalidArgument("missing NAME (tb " + a.cmd() + "). Run 'tb help " + a.cmd() + "'");
+  if (!a.Has("name"))
+    return Status::InvalidArgument("missing NAME (tb " + a.cmd() + "). Run 'tb help " + a.cmd() + "'");
   *name = a.Str("name");
   return ValidateWorkflowName(*name).WithContext("tb " + a.cmd());
 }
@@ -117,11 +117,12 @@ Status CmdWorkflowCreate(Context& ctx, const Argv& all) {
   Args a("workflow create",
          "workflow create NAME (--from-last N | --from-session ID | -- CMD...) [--keep-failed] [--force]");
   a.Positional("name");
-  a.opts().add_options()
-      ("from-last", po::value<std::string>()->value_name("N"), "the last N commands of this session ($TERMBRAIN_SESSION; else of the history), failed ones skipped")
-      ("from-session", po::value<std::string>()->value_name("ID"), "every command of session ID, failed ones skipped")
-      ("keep-failed", "keep the commands that failed (non-zero exit) as steps too")
-      ("force", "replace a workflow of the same name");
+  a.opts().add_options()(
+      "from-last", po::value<std::string>()->value_name("N"),
+      "the last N commands of this session ($TERMBRAIN_SESSION; else of the history), failed ones skipped")(
+      "from-session", po::value<std::string>()->value_name("ID"), "every command of session ID, failed ones skipped")(
+      "keep-failed", "keep the commands that failed (non-zero exit) as steps too")(
+      "force", "replace a workflow of the same name");
   // Everything after "--" is a step, one argument each.
   auto dash = std::find(all.begin(), all.end(), "--");
   Argv args(all.begin(), dash);
@@ -133,7 +134,8 @@ Status CmdWorkflowCreate(Context& ctx, const Argv& all) {
   TB_RETURN_IF_ERROR(NeedName(a, &name));
   int sources = (a.Has("from-last") ? 1 : 0) + (a.Has("from-session") ? 1 : 0) + (dash != all.end() ? 1 : 0);
   if (sources != 1) {
-    return Status::InvalidArgument("give exactly one of --from-last N, --from-session ID or -- CMD... (tb workflow create)");
+    return Status::InvalidArgument(
+        "give exactly one of --from-last N, --from-session ID or -- CMD... (tb workflow create)");
   }
   StepsQuery q;
   q.keep_failed = a.Has("keep-failed");
@@ -234,7 +236,8 @@ Status CmdWorkflowRun(Context& ctx, const Argv& args) {
   std::string cwd = CurrentDir(ctx);
   if (!a.Has("yes")) {
     if (!ctx.stderr_tty || !::isatty(STDIN_FILENO)) {
-      return Status::InvalidArgument("add --yes to run workflow '" + name + "' without a terminal (tb workflow run), or --dry-run to see its steps");
+      return Status::InvalidArgument("add --yes to run workflow '" + name +
+                                     "' without a terminal (tb workflow run), or --dry-run to see its steps");
     }
     std::fprintf(stderr, "%s", StepsText(w).c_str());
     std::fprintf(stderr, "tb: run these %zu step(s) in %s? [y/N] ", w.steps.size(), cwd.c_str());
@@ -279,9 +282,9 @@ Status CmdWorkflowDelete(Context& ctx, const Argv& args) {
 
 Status CmdWorkflowSuggest(Context& ctx, const Argv& args) {
   Args a("workflow suggest", "workflow suggest [--min-support N] [-n N] [--format table|json]");
-  a.opts().add_options()
-      ("min-support", po::value<std::string>()->value_name("N"), "only sequences seen at least N times (default 3)")
-      ("limit,n", po::value<std::string>()->value_name("N"), "at most N proposals (default 5)");
+  a.opts().add_options()("min-support", po::value<std::string>()->value_name("N"),
+                         "only sequences seen at least N times (default 3)")(
+      "limit,n", po::value<std::string>()->value_name("N"), "at most N proposals (default 5)");
   bool help, json;
   TB_RETURN_IF_ERROR(ParseTableOrJson(a, args, &help, &json));
   if (help) return WriteOut(a.HelpText()), Status::OK();
@@ -328,7 +331,8 @@ Status CmdWorkflowSuggest(Context& ctx, const Argv& args) {
     Json js = Json::array();
     for (const auto& s : steps) js.push_back(ToValidUtf8(s));
     j.push_back({{"pattern", ToValidUtf8(JoinPattern(p.templates))}, {"support", p.support}, {"steps", js}});
-    out += JoinPattern(p.templates) + "  (" + std::to_string(p.support) + " times)\n  " + EscapeForTerminal(cmdline) + "\n";
+    out += JoinPattern(p.templates) + "  (" + std::to_string(p.support) + " times)\n  " + EscapeForTerminal(cmdline) +
+           "\n";
   }
   if (json) return WriteOut(JsonText(j)), Status::OK();
   if (chosen.empty()) out = "no frequent sequences yet (support >= " + std::to_string(q.min_support) + ")\n";

@@ -53,9 +53,8 @@ Status Context::OpenStore(StoreOptions::Access access, std::unique_ptr<Store>* o
   if (stderr_tty) {
     o.progress = [](std::string_view view, uint64_t done, uint64_t total) {
       unsigned pct = total ? static_cast<unsigned>(done * 100 / total) : 100;
-      std::fprintf(stderr, "\rtb: rebuilding %.*s: %3u%% (%llu/%llu events)%s",
-                   static_cast<int>(view.size()), view.data(), pct,
-                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
+      std::fprintf(stderr, "\rtb: rebuilding %.*s: %3u%% (%llu/%llu events)%s", static_cast<int>(view.size()),
+                   view.data(), pct, static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
                    done >= total ? "\n" : "");
       std::fflush(stderr);
     };

@@ -16,11 +16,11 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/formatter.h>
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 namespace tb {
 namespace {
@@ -28,8 +28,7 @@ namespace {
 using spdlog::level::level_enum;
 
 constexpr std::string_view kLoggerName = "tb";
-constexpr std::string_view kFileFix =
-    ". Logging to stderr only; check the path and its permissions or set log.file";
+constexpr std::string_view kFileFix = ". Logging to stderr only; check the path and its permissions or set log.file";
 
 std::string_view FileLevelName(level_enum level) {
   switch (level) {
@@ -49,8 +48,8 @@ std::string_view PersonLevelName(level_enum level) {
 }
 
 bool ParseLevel(const std::string& name, level_enum* out) {
-  for (level_enum l : {level_enum::trace, level_enum::debug, level_enum::info, level_enum::warn,
-                       level_enum::err, level_enum::off}) {
+  for (level_enum l :
+       {level_enum::trace, level_enum::debug, level_enum::info, level_enum::warn, level_enum::err, level_enum::off}) {
     if (name == FileLevelName(l)) {
       *out = l;
       return true;
@@ -59,9 +58,7 @@ bool ParseLevel(const std::string& name, level_enum* out) {
   return false;
 }
 
-void Append(spdlog::memory_buf_t& dest, std::string_view s) {
-  dest.append(s.data(), s.data() + s.size());
-}
+void Append(spdlog::memory_buf_t& dest, std::string_view s) { dest.append(s.data(), s.data() + s.size()); }
 
 // RFC 3339 UTC with microseconds: 2026-11-26T00:16:43.123456Z.
 std::string Timestamp(spdlog::log_clock::time_point tp) {
@@ -71,33 +68,27 @@ std::string Timestamp(spdlog::log_clock::time_point tp) {
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(micros));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(micros));
   return buf;
 }
 
 // nlohmann escapes quotes, backslashes and control characters; `replace`
 // turns invalid UTF-8 into U+FFFD instead of throwing.
 std::string JsonString(std::string_view s) {
-  return nlohmann::json(std::string(s)).dump(-1, ' ', false,
-                                             nlohmann::json::error_handler_t::replace);
+  return nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // One JSON object per line; see the header for the fields.
 class JsonLinesFormatter final : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
-    std::string line = "{\"ts\":\"" + Timestamp(msg.time) + "\",\"level\":\"" +
-                       std::string(FileLevelName(msg.level)) +
-                       "\",\"pid\":" + std::to_string(::getpid()) + ",\"msg\":" +
-                       JsonString(std::string_view(msg.payload.data(), msg.payload.size())) +
-                       "}\n";
+    std::string line = "{\"ts\":\"" + Timestamp(msg.time) + "\",\"level\":\"" + std::string(FileLevelName(msg.level)) +
+                       "\",\"pid\":" + std::to_string(::getpid()) +
+                       ",\"msg\":" + JsonString(std::string_view(msg.payload.data(), msg.payload.size())) + "}\n";
     Append(dest, line);
   }
-  std::unique_ptr<spdlog::formatter> clone() const override {
-    return std::make_unique<JsonLinesFormatter>();
-  }
+  std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<JsonLinesFormatter>(); }
 };
 
 // "tb: <level>: <msg>\n". Control characters are escaped so one message is
@@ -122,9 +113,7 @@ class PersonFormatter final : public spdlog::formatter {
     }
     dest.push_back('\n');
   }
-  std::unique_ptr<spdlog::formatter> clone() const override {
-    return std::make_unique<PersonFormatter>();
-  }
+  std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<PersonFormatter>(); }
 };
 
 spdlog::sink_ptr MakeStderrSink(level_enum level) {
@@ -161,8 +150,7 @@ Status MakePrivateDirs(const std::string& dir) {
 Status PreparePrivateFile(const std::string& path) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0) {
-    return Status::IOError("cannot open log file (" + path + "): " + std::strerror(errno) +
-                           std::string(kFileFix));
+    return Status::IOError("cannot open log file (" + path + "): " + std::strerror(errno) + std::string(kFileFix));
   }
   struct stat st;
   if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 07777) != 0600) {
@@ -205,14 +193,13 @@ Status AddFileSink(const Config& cfg, const std::string& data_dir, level_enum le
   // log.max_files counts the current file; spdlog counts only rotated ones.
   size_t rotated = static_cast<size_t>(std::max(cfg.log.max_files, 1) - 1);
   try {
-    auto sink = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
-        path, max_bytes, rotated, false, PrivateFileHandlers());
+    auto sink =
+        std::make_shared<spdlog::sinks::rotating_file_sink_mt>(path, max_bytes, rotated, false, PrivateFileHandlers());
     sink->set_formatter(std::make_unique<JsonLinesFormatter>());
     sink->set_level(level);
     sinks->push_back(std::move(sink));
   } catch (const std::exception& e) {
-    return Status::IOError("cannot open log file (" + path + "): " + e.what() +
-                           std::string(kFileFix));
+    return Status::IOError("cannot open log file (" + path + "): " + e.what() + std::string(kFileFix));
   }
   return Status::OK();
 }
@@ -228,8 +215,7 @@ void ReportLogError(const std::string& what) {
 void Install(std::vector<spdlog::sink_ptr> sinks) {
   level_enum lowest = level_enum::off;
   for (const auto& s : sinks) lowest = std::min(lowest, s->level());
-  auto logger =
-      std::make_shared<spdlog::logger>(std::string(kLoggerName), sinks.begin(), sinks.end());
+  auto logger = std::make_shared<spdlog::logger>(std::string(kLoggerName), sinks.begin(), sinks.end());
   logger->set_level(lowest);
   // tb runs briefly and several processes may share the file: write each
   // record through at once.
@@ -250,8 +236,7 @@ std::string LogFilePath(const Config& cfg, const std::string& data_dir) {
 
 Status SetupLogging(const Config& cfg, const std::string& data_dir, bool stderr_verbose) {
   try {
-    std::vector<spdlog::sink_ptr> sinks{
-        MakeStderrSink(stderr_verbose ? level_enum::debug : level_enum::warn)};
+    std::vector<spdlog::sink_ptr> sinks{MakeStderrSink(stderr_verbose ? level_enum::debug : level_enum::warn)};
     Status status;
     level_enum file_level = level_enum::off;
     if (!ParseLevel(cfg.log.level, &file_level)) {

@@ -18,8 +18,7 @@ FormatOptions TerminalFormatOptions(const Context& ctx) {
   return o;
 }
 
-RecordPrinter::RecordPrinter(const Context& ctx, OutputFormat format)
-    : fmt_(format, TerminalFormatOptions(ctx)) {
+RecordPrinter::RecordPrinter(const Context& ctx, OutputFormat format) : fmt_(format, TerminalFormatOptions(ctx)) {
   fmt_.Begin(&buf_);
 }
 

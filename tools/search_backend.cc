@@ -40,7 +40,8 @@ Status IndexBackend::Load(const Status* damage) {
   std::unique_ptr<Store> store;
   TB_RETURN_IF_ERROR(ctx_.OpenStore(StoreOptions::Access::kReadPreferred, &store));
   SearchCacheOptions o = CacheOptions();
-  TB_RETURN_IF_ERROR(damage ? SearchCache::Rebuild(*store, o, *damage, &cache_) : SearchCache::Load(*store, o, &cache_));
+  TB_RETURN_IF_ERROR(damage ? SearchCache::Rebuild(*store, o, *damage, &cache_)
+                            : SearchCache::Load(*store, o, &cache_));
   searcher_ = std::make_unique<Searcher>(cache_->index(), &cache_->overlay());
   return Status::OK();
 }

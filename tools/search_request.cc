@@ -6,11 +6,11 @@
 namespace tb {
 
 void AddSearchOptions(po::options_description& opts) {
-  opts.add_options()
-      ("mode", po::value<std::string>()->value_name("M"), "substring (default), prefix, fuzzy, regex or exact")
-      ("rank", po::value<std::string>()->value_name("R"), "recent (default: newest first) or frecency")
-      ("unique,u", "one row per command text: its most recent use")
-      ("workspace", "only commands run in the git work tree of the current directory (and below)");
+  opts.add_options()("mode", po::value<std::string>()->value_name("M"),
+                     "substring (default), prefix, fuzzy, regex or exact")(
+      "rank", po::value<std::string>()->value_name("R"), "recent (default: newest first) or frecency")(
+      "unique,u", "one row per command text: its most recent use")(
+      "workspace", "only commands run in the git work tree of the current directory (and below)");
 }
 
 Status ResolveCurrentFilters(const Context& ctx, HistoryFilter* f) {

@@ -186,8 +186,8 @@ std::string AtuinSqlite::SearchSql(std::string_view query, size_t limit, bool de
   std::string inner = std::string("SELECT ") + kColumns + " FROM history WHERE " + where;
   std::string tail = " ORDER BY f.timestamp DESC LIMIT " + std::to_string(limit);
   if (!dedup) return std::string("SELECT ") + kColumns + " FROM (" + inner + ") f" + tail;
-  return std::string("SELECT ") + kColumns + " FROM (" + inner + ") f WHERE NOT EXISTS ( SELECT 1 FROM (" +
-         inner + ") f2 WHERE f2.command = f.command AND (f2.timestamp, f2.id) > (f.timestamp, f.id) )" + tail;
+  return std::string("SELECT ") + kColumns + " FROM (" + inner + ") f WHERE NOT EXISTS ( SELECT 1 FROM (" + inner +
+         ") f2 WHERE f2.command = f.command AND (f2.timestamp, f2.id) > (f.timestamp, f.id) )" + tail;
 }
 
 std::string AtuinSqlite::ListSql(size_t limit) {

@@ -11,16 +11,15 @@ namespace tb {
 namespace {
 
 constexpr std::array<std::string_view, 15> kCategories = {
-    "version control", "build",   "package manager", "container", "kubernetes",
-    "cloud",           "editor",  "navigation",      "file",      "network",
-    "database",        "test",    "system",          "shell",     "other"};
+    "version control", "build",  "package manager", "container", "kubernetes",
+    "cloud",           "editor", "navigation",      "file",      "network",
+    "database",        "test",   "system",          "shell",     "other"};
 constexpr size_t kOther = kCategories.size() - 1;
 constexpr size_t kMaxWords = 24;
 constexpr size_t kMaxWordBytes = 64;
 
 bool IsOperator(char c) {
-  return c == '|' || c == ';' || c == '&' || c == '(' || c == ')' || c == '<' || c == '>' ||
-         c == '\n';
+  return c == '|' || c == ';' || c == '&' || c == '(' || c == ')' || c == '<' || c == '>' || c == '\n';
 }
 
 // The first words of the first simple command, unquoted (bounded work).
@@ -94,9 +93,7 @@ void Fnv(uint64_t* h, std::string_view s) {
   *h = (*h ^ 0xff) * 0x100000001b3ull;  // separator
 }
 
-Status Bad(std::string_view what) {
-  return Status::InvalidArgument("categories: " + std::string(what));
-}
+Status Bad(std::string_view what) { return Status::InvalidArgument("categories: " + std::string(what)); }
 
 Status ReadStrings(const toml::node* node, std::string_view key, std::vector<std::string>* out) {
   if (node == nullptr) return Status::OK();
@@ -126,8 +123,7 @@ Status Classifier::Parse(std::string_view text, std::unique_ptr<Classifier>* out
   toml::parse_result parsed = toml::parse(text, std::string_view("categories.toml"));
   if (!parsed) {
     const toml::parse_error& err = parsed.error();
-    return Bad("line " + std::to_string(err.source().begin.line) + ": " +
-               std::string(err.description()));
+    return Bad("line " + std::to_string(err.source().begin.line) + ": " + std::string(err.description()));
   }
   const toml::table& root = parsed.table();
   auto c = std::make_unique<Classifier>();

@@ -59,7 +59,7 @@ class Classifier {
   std::set<std::string, std::less<>> option_values_;  // "sudo -u"
   std::set<std::string, std::less<>> operand_prefixes_;
   std::map<std::string, std::set<std::string, std::less<>>, std::less<>> multi_;  // tool -> value options
-  std::map<std::string, size_t, std::less<>> category_of_;  // entry -> index in CategoryNames()
+  std::map<std::string, size_t, std::less<>> category_of_;                        // entry -> index in CategoryNames()
 };
 
 }  // namespace tb

@@ -50,14 +50,14 @@ enum class ContextTarget { kClaude, kCursor, kCopilot, kGeneric };
 Status ParseContextTarget(std::string_view text, ContextTarget* out);
 
 struct ContextOptions {
-  std::string cwd;                    // the project directory (absolute)
+  std::string cwd;  // the project directory (absolute)
   std::optional<std::string> topic;
   ContextTarget target = ContextTarget::kGeneric;
-  size_t recent = 15;                 // commands in "Recent commands"
-  size_t failures = 5;                // commands in "Recent failures"
-  size_t per_category = 3;            // groups per category in "Conventions"
-  size_t scan_limit = 5000;           // records of cwd examined for conventions/failures
-  size_t learned = 5;                 // fixes, saved workflows and sequences shown (each)
+  size_t recent = 15;        // commands in "Recent commands"
+  size_t failures = 5;       // commands in "Recent failures"
+  size_t per_category = 3;   // groups per category in "Conventions"
+  size_t scan_limit = 5000;  // records of cwd examined for conventions/failures
+  size_t learned = 5;        // fixes, saved workflows and sequences shown (each)
 };
 
 struct ConventionRow {
@@ -70,12 +70,12 @@ struct ConventionRow {
 // What the brief shows; gathered from the store, or built by hand in tests.
 struct ContextData {
   ProjectInfo project;
-  std::vector<HistoryRecord> recent;    // newest first, distinct texts
+  std::vector<HistoryRecord> recent;  // newest first, distinct texts
   std::vector<ConventionRow> conventions;
   std::vector<HistoryRecord> failures;  // newest first, distinct texts
   std::vector<FixEntry> fixes;
-  std::vector<Workflow> workflows;      // saved
-  std::vector<Pattern> patterns;        // frequent sequences
+  std::vector<Workflow> workflows;  // saved
+  std::vector<Pattern> patterns;    // frequent sequences
 };
 
 // Fills everything but data->project from the store.
@@ -83,7 +83,6 @@ Status GatherContext(StoreReader& reader, const ContextOptions& o, ContextData* 
 
 // The brief, secrets masked with `masker` (may be null: no masking), cut
 // after the last whole line that fits in `max_bytes` (0 = no bound).
-std::string RenderContext(const ContextData& d, const ContextOptions& o, const SecretMasker* masker,
-                          size_t max_bytes);
+std::string RenderContext(const ContextData& d, const ContextOptions& o, const SecretMasker* masker, size_t max_bytes);
 
 }  // namespace tb

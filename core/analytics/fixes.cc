@@ -38,7 +38,7 @@ size_t OsaDistance(std::string_view a, std::string_view b, size_t limit) {
 
 std::string LocalDate(int64_t ns) {
   time_t secs = static_cast<time_t>(ns / 1000000000 - (ns % 1000000000 < 0 ? 1 : 0));
-  struct tm tm{};
+  struct tm tm {};
   localtime_r(&secs, &tm);
   char buf[48];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);

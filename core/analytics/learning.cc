@@ -123,8 +123,7 @@ void PutCounter(std::string* out, std::string_view name, uint64_t count) {
   PutVarint(out, count);
 }
 
-bool MergeCounterLists(const std::string_view* existing, std::span<const std::string_view> operands,
-                       std::string* out) {
+bool MergeCounterLists(const std::string_view* existing, std::span<const std::string_view> operands, std::string* out) {
   // The operands' counters, sorted; then one pass beside the existing list
   // (a hot value may hold thousands of counters).
   std::vector<std::pair<std::string_view, uint64_t>> add;

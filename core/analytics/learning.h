@@ -70,8 +70,8 @@ void SequenceOps(const Completion& c, std::vector<SequenceOp>* ops);
 std::string DirKey(std::string_view cwd, std::string_view tmpl);
 std::string DirPrefix(std::string_view cwd);
 inline constexpr uint32_t kBuckets = 64;
-std::string UnigramKey(std::string_view tmpl);  // the 'u' bucket of tmpl
-std::string UnigramPrefix();                    // every 'u' bucket
+std::string UnigramKey(std::string_view tmpl);   // the 'u' bucket of tmpl
+std::string UnigramPrefix();                     // every 'u' bucket
 std::string FollowedKey(std::string_view tmpl);  // the 'f' bucket of tmpl
 std::string FollowedPrefix();                    // every 'f' bucket
 std::string FollowersKey(std::string_view b);
@@ -132,8 +132,7 @@ bool FindCounter(std::string_view value, std::string_view name, uint64_t* count)
 void PutCounter(std::string* out, std::string_view name, uint64_t count);
 // *out = existing (may be null) plus every operand, name by name. False when
 // a value is malformed or the existing one is not canonical.
-bool MergeCounterLists(const std::string_view* existing, std::span<const std::string_view> operands,
-                       std::string* out);
+bool MergeCounterLists(const std::string_view* existing, std::span<const std::string_view> operands, std::string* out);
 // *out = value with `delta` added (name -> change, names in order); counters
 // that reach zero or below are dropped. False when value is malformed.
 bool AdjustCounterList(std::string_view value, const std::map<std::string, int64_t>& delta, std::string* out);

@@ -15,8 +15,7 @@ namespace {
 class ViewSource final : public CounterSource {
  public:
   explicit ViewSource(StoreReader& r) : r_(r) {}
-  Status Scan(std::string_view prefix,
-              const std::function<bool(std::string_view, std::string_view)>& visit) override {
+  Status Scan(std::string_view prefix, const std::function<bool(std::string_view, std::string_view)>& visit) override {
     std::unique_ptr<KvCursor> c = r_.NewViewCursor(kSequencesViewName);
     if (c == nullptr) return Status::OK();
     for (c->Seek(prefix); c->Valid() && c->key().starts_with(prefix); c->Next()) {
@@ -197,9 +196,8 @@ Status ListPatterns(CounterSource& src, const PatternQuery& q, std::vector<Patte
     return bad.ok();
   }));
   TB_RETURN_IF_ERROR(bad);
-  std::sort(heads.begin(), heads.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first > b.first : a.second < b.second;
-  });
+  std::sort(heads.begin(), heads.end(),
+            [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
   // With a limit (and every candidate kept, no minimum confidence), the
   // support of interest rises to the limit-th best found so far: a run
   // below it can neither enter the answer nor tie with its last pattern.

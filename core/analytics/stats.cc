@@ -43,7 +43,7 @@ void Keep(std::vector<StatsRow>* rows, size_t n) {
 
 void LocalWeekdayHour(int64_t utc_seconds, int* weekday, int* hour) {
   time_t t = static_cast<time_t>(utc_seconds);
-  struct tm tm{};
+  struct tm tm {};
   if (localtime_r(&t, &tm) == nullptr) {
     *weekday = 0;
     *hour = 0;
@@ -106,11 +106,11 @@ Status ReadStatsFromView(StoreReader& reader, std::optional<int64_t> from_day, S
     TB_RETURN_IF_ERROR(ScanDim(*c, StatsDim::kGroup, *from_day, AddTo(&out->groups)));
     TB_RETURN_IF_ERROR(ScanDim(*c, StatsDim::kDirectory, *from_day, AddTo(&out->directories)));
     auto host = AddTo(&out->hosts, &out->total);
-    TB_RETURN_IF_ERROR(ScanDim(*c, StatsDim::kHourHost, *from_day,
-                               [&](int64_t day, std::string_view name, std::string_view value) {
-                                 TB_RETURN_IF_ERROR(host(day, name.substr(1), value));  // name: hour, host
-                                 return heat(day, name, value);
-                               }));
+    TB_RETURN_IF_ERROR(
+        ScanDim(*c, StatsDim::kHourHost, *from_day, [&](int64_t day, std::string_view name, std::string_view value) {
+          TB_RETURN_IF_ERROR(host(day, name.substr(1), value));  // name: hour, host
+          return heat(day, name, value);
+        }));
   }
   // Unique commands: entries of `commands` last used in the period.
   std::unique_ptr<KvCursor> cmds = reader.NewViewCursor(kCommandsViewName);
@@ -168,9 +168,8 @@ StatsReport BuildStatsReport(const StatsAggregate& agg, size_t top, const Classi
     if (g.counters.timed > 0) r.slowest.push_back(g);
     if (g.counters.failures > 0) r.failing.push_back(g);
   }
-  std::stable_sort(r.slowest.begin(), r.slowest.end(), [](const StatsRow& a, const StatsRow& b) {
-    return *a.counters.MeanMs() > *b.counters.MeanMs();
-  });
+  std::stable_sort(r.slowest.begin(), r.slowest.end(),
+                   [](const StatsRow& a, const StatsRow& b) { return *a.counters.MeanMs() > *b.counters.MeanMs(); });
   Keep(&r.slowest, top);
   std::stable_sort(r.failing.begin(), r.failing.end(), [](const StatsRow& a, const StatsRow& b) {
     if (a.counters.failures != b.counters.failures) return a.counters.failures > b.counters.failures;

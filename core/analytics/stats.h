@@ -53,23 +53,23 @@ Status ReadStatsFromView(StoreReader& reader, std::optional<int64_t> from_day, S
 Status ReadStatsFromRecords(StoreReader& reader, const HistoryFilter& filter, StatsAggregate* out);
 
 struct StatsRow {
-  std::string name;          // group, category, directory or host
-  std::string category;      // groups only ("" otherwise)
+  std::string name;      // group, category, directory or host
+  std::string category;  // groups only ("" otherwise)
   StatsCounters counters;
 };
 
 struct StatsReport {
-  std::string period;                   // "all", "day", "week", "month", "year"
-  std::optional<int64_t> from_day;      // first UTC day counted (fast path)
-  bool scoped = false;                  // scope filters: records walked
+  std::string period;               // "all", "day", "week", "month", "year"
+  std::optional<int64_t> from_day;  // first UTC day counted (fast path)
+  bool scoped = false;              // scope filters: records walked
   StatsCounters total;
   uint64_t unique_commands = 0;
-  std::vector<StatsRow> top;         // uses desc, then name
-  std::vector<StatsRow> slowest;     // mean duration desc, then name (timed groups)
-  std::vector<StatsRow> failing;     // failures desc, then rate desc, then name (failures > 0)
-  std::vector<StatsRow> categories;  // uses desc, then CategoryNames() order (uses > 0)
-  std::vector<StatsRow> directories; // uses desc, then name
-  std::vector<StatsRow> hosts;       // uses desc, then name
+  std::vector<StatsRow> top;          // uses desc, then name
+  std::vector<StatsRow> slowest;      // mean duration desc, then name (timed groups)
+  std::vector<StatsRow> failing;      // failures desc, then rate desc, then name (failures > 0)
+  std::vector<StatsRow> categories;   // uses desc, then CategoryNames() order (uses > 0)
+  std::vector<StatsRow> directories;  // uses desc, then name
+  std::vector<StatsRow> hosts;        // uses desc, then name
   std::array<std::array<uint64_t, 24>, 7> heat{};
 };
 

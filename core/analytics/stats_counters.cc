@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <bit>
-#include <cstddef>
 #include <cmath>
+#include <cstddef>
 
 #include "core/keycode.h"
 
@@ -90,8 +90,7 @@ namespace {
 // largest is at least the lowest ms of the highest bucket, the mean, and
 // the mean of the highest bucket at its smallest (the others at their
 // largest); the smallest mirrors it. Integers: max >= ceil, min <= floor.
-void ExtremeBounds(const StatsCounters& c, uint64_t total, uint64_t* max_at_least,
-                   uint64_t* min_at_most) {
+void ExtremeBounds(const StatsCounters& c, uint64_t total, uint64_t* max_at_least, uint64_t* min_at_most) {
   const auto& [top, n_top] = c.buckets.back();
   const auto& [bottom, n_bottom] = c.buckets.front();
   using U128 = unsigned __int128;
@@ -156,8 +155,7 @@ bool DecodeStatsCounters(std::string_view v, StatsCounters* c) {
   c->buckets.clear();  // keeps its capacity: decoding in a loop does not allocate
   uint64_t n;
   if (!GetVarint(&v, &c->uses) || !GetVarint(&v, &c->exits) || !GetVarint(&v, &c->failures) ||
-      !GetVarint(&v, &c->timed) || !GetVarint(&v, &c->duration_ms_sum) || !GetVarint(&v, &n) ||
-      n > 256) {
+      !GetVarint(&v, &c->timed) || !GetVarint(&v, &c->duration_ms_sum) || !GetVarint(&v, &n) || n > 256) {
     return false;
   }
   uint64_t prev = 0;

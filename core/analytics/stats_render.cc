@@ -25,8 +25,7 @@ std::string Pad(std::string_view s, int width, bool right = false) {
 std::string Name(std::string_view raw, bool keep_end = false) {
   std::string s = EscapeForTerminal(raw);
   if (s.empty()) s = "(none)";
-  return Pad(keep_end ? TruncateLeftToWidth(s, kNameColumns) : TruncateToWidth(s, kNameColumns),
-             kNameColumns);
+  return Pad(keep_end ? TruncateLeftToWidth(s, kNameColumns) : TruncateToWidth(s, kNameColumns), kNameColumns);
 }
 
 std::string Num(uint64_t n, int width) { return Pad(std::to_string(n), width, true); }
@@ -63,8 +62,8 @@ void Summary(const StatsReport& r, std::string* out) {
   *out += "commands   " + std::to_string(t.uses) + "\n";
   *out += "unique     " + std::to_string(r.unique_commands) + "\n";
   if (t.exits > 0) {
-    *out += "success    " + Percent(t.exits - t.failures, t.exits) + " (" + std::to_string(t.failures) +
-            " failed of " + std::to_string(t.exits) + " with an exit status)\n";
+    *out += "success    " + Percent(t.exits - t.failures, t.exits) + " (" + std::to_string(t.failures) + " failed of " +
+            std::to_string(t.exits) + " with an exit status)\n";
   } else {
     *out += "success    -\n";
   }
@@ -78,8 +77,8 @@ void Top(const StatsReport& r, std::string* out) {
   if (r.top.empty()) return;
   *out += "\n" + Pad("TOP COMMANDS", kNameColumns) + "    USES  FAILED  CATEGORY\n";
   for (const StatsRow& g : r.top) {
-    *out += Trim(Name(g.name) + Num(g.counters.uses, 8) + Num(g.counters.failures, 8) + "  " +
-                 Pad(g.category, 16) + " " + Bar(g.counters.uses, r.top[0].counters.uses));
+    *out += Trim(Name(g.name) + Num(g.counters.uses, 8) + Num(g.counters.failures, 8) + "  " + Pad(g.category, 16) +
+                 " " + Bar(g.counters.uses, r.top[0].counters.uses));
   }
 }
 
@@ -114,8 +113,7 @@ void Categories(const StatsReport& r, std::string* out) {
   if (r.categories.empty()) return;
   *out += "\n" + Pad("CATEGORIES", kNameColumns) + "    USES   SHARE\n";
   for (const StatsRow& c : r.categories) {
-    *out += Trim(Name(c.name) + Num(c.counters.uses, 8) +
-                 Pad(Percent(c.counters.uses, r.total.uses), 8, true) + "  " +
+    *out += Trim(Name(c.name) + Num(c.counters.uses, 8) + Pad(Percent(c.counters.uses, r.total.uses), 8, true) + "  " +
                  Bar(c.counters.uses, r.categories[0].counters.uses));
   }
 }

@@ -31,7 +31,7 @@ namespace tb {
 // (ties at the k-th count included) and the total count under it.
 struct TopCounts {
   uint64_t total = 0;
-  uint64_t distinct = 0;  // templates under the prefix (before the cut)
+  uint64_t distinct = 0;                              // templates under the prefix (before the cut)
   std::vector<std::pair<std::string, uint64_t>> top;  // any order
 };
 // The templates that followed `context` (0-2 templates of one session,
@@ -44,7 +44,7 @@ Status TopInDirectory(CounterSource& src, std::string_view cwd, size_t k, TopCou
 struct SuggestInput {
   std::vector<std::string> recent;  // templates of the session's last commands, oldest first
   std::string cwd;                  // "" = unknown
-  size_t limit = 5;  // 0 = all candidates
+  size_t limit = 5;                 // 0 = all candidates
   // Precomputed levels (TopInDirectory, TopFollowers with no context; k >=
   // max(4 limit, 20), or 0), e.g. for many
   // predictions over one model; null: read from the source.
@@ -62,8 +62,8 @@ struct SuggestInput {
 struct Suggestion {
   std::string tmpl;
   double score = 0;
-  uint64_t count = 0;   // the count behind the score
-  std::string source;   // "trigram", "bigram", "directory", "global", "fix"
+  uint64_t count = 0;  // the count behind the score
+  std::string source;  // "trigram", "bigram", "directory", "global", "fix"
   bool operator==(const Suggestion&) const = default;
 };
 
@@ -78,7 +78,6 @@ namespace tb {
 // not empty), then among the newest `global_scan` commands. Templates
 // without one are absent from *out.
 Status InstantiateTemplates(StoreReader& reader, const std::string& cwd, const std::vector<std::string>& templates,
-                            std::map<std::string, std::string>* out, size_t dir_scan = 2000,
-                            size_t global_scan = 5000);
+                            std::map<std::string, std::string>* out, size_t dir_scan = 2000, size_t global_scan = 5000);
 
 }  // namespace tb

@@ -10,8 +10,8 @@ namespace tb {
 Status ValidateWorkflowName(std::string_view name) {
   bool ok = !name.empty() && name.size() <= 64;
   for (char c : name) {
-    bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                   c == '_' || c == '-';
+    bool allowed =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
     if (!allowed) ok = false;
   }
   if (ok) return Status::OK();

@@ -62,8 +62,10 @@ class FishSource final : public ImportSource {
         int64_t secs = 0;
         bool ok = !v.empty() && v.size() < 19;
         for (char c : v) {
-          if (c < '0' || c > '9') ok = false;
-          else secs = secs * 10 + (c - '0');
+          if (c < '0' || c > '9')
+            ok = false;
+          else
+            secs = secs * 10 + (c - '0');
         }
         if (!ok) {
           options_.problem(reader_.line_number(), "invalid 'when:' value");

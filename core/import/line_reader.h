@@ -23,7 +23,7 @@ class LineReader {
 
   // The next line, valid until the next call; false at the end or on error.
   bool Next(std::string_view* line);
-  uint64_t line_number() const { return lineno_; }  // of the last line returned
+  uint64_t line_number() const { return lineno_; }      // of the last line returned
   uint64_t line_offset() const { return line_start_; }  // file offset of the last line returned
   bool last_unterminated() const { return unterminated_; }
   const Status& status() const { return status_; }
@@ -36,7 +36,7 @@ class LineReader {
   bool eof_ = false;
   bool unterminated_ = false;
   uint64_t lineno_ = 0;
-  uint64_t base_ = 0;        // file offset of buf_[0]
+  uint64_t base_ = 0;  // file offset of buf_[0]
   uint64_t line_start_ = 0;
   std::string long_line_;  // a line longer than the buffer
   Status status_;

@@ -22,12 +22,31 @@ namespace {
 
 // The keys a record may have; any other key is ignored.
 enum Key : int {
-  kCommand, kCommandB64, kCwd, kCwdB64, kSession, kSessionB64, kHost, kHostB64, kUser, kUserB64,
-  kShell, kShellB64, kExitCode, kDurationMs, kStartedAtNs, kStartedAt, kTruncated, kId, kSeq, kKeyCount
+  kCommand,
+  kCommandB64,
+  kCwd,
+  kCwdB64,
+  kSession,
+  kSessionB64,
+  kHost,
+  kHostB64,
+  kUser,
+  kUserB64,
+  kShell,
+  kShellB64,
+  kExitCode,
+  kDurationMs,
+  kStartedAtNs,
+  kStartedAt,
+  kTruncated,
+  kId,
+  kSeq,
+  kKeyCount
 };
 constexpr std::string_view kKeyNames[kKeyCount] = {
-    "command", "command_b64", "cwd", "cwd_b64", "session", "session_b64", "host", "host_b64", "user", "user_b64",
-    "shell", "shell_b64", "exit_code", "duration_ms", "started_at_ns", "started_at", "truncated", "id", "seq"};
+    "command",       "command_b64", "cwd",       "cwd_b64", "session",   "session_b64", "host",
+    "host_b64",      "user",        "user_b64",  "shell",   "shell_b64", "exit_code",   "duration_ms",
+    "started_at_ns", "started_at",  "truncated", "id",      "seq"};
 
 // The Key named `name`, or -1. Candidates by length first: this runs for
 // every key of every record.
@@ -76,9 +95,7 @@ using Fields = std::array<Value, kKeyCount>;
 Value FromSimdjson(simdjson::dom::element e) {
   Value v;
   switch (e.type()) {
-    case simdjson::dom::element_type::NULL_VALUE:
-      v.type = Value::kNull;
-      break;
+    case simdjson::dom::element_type::NULL_VALUE: v.type = Value::kNull; break;
     case simdjson::dom::element_type::BOOL:
       v.type = Value::kBool;
       v.b = e.get_bool().value_unsafe();
@@ -99,9 +116,7 @@ Value FromSimdjson(simdjson::dom::element e) {
       v.type = Value::kString;
       v.s = e.get_string().value_unsafe();
       break;
-    default:
-      v.type = Value::kOther;
-      break;
+    default: v.type = Value::kOther; break;
   }
   return v;
 }
@@ -283,8 +298,7 @@ class NdjsonSource final : public ImportSource {
     return false;
   }
   Status status() const override { return status_; }
-  Status ForEachWantedSeq(
-      const std::function<Status(uint64_t seq, uint64_t line)>& visit) const override {
+  Status ForEachWantedSeq(const std::function<Status(uint64_t seq, uint64_t line)>& visit) const override {
     for (const Entry& e : index_) TB_RETURN_IF_ERROR(visit(e.seq, e.line));
     return Status::OK();
   }

@@ -41,7 +41,7 @@ Status OpenImportSource(std::string_view source, const std::string& path, const 
     if (e == ENOENT) return Status::NotFound("cannot import " + path + ": no such file");
     return Status::IOError("cannot import " + path + ": " + why);
   }
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
     ::close(fd);
     return Status::InvalidArgument("cannot import " + path + ": it is a directory. Name a history file");
@@ -54,9 +54,12 @@ Status OpenImportSource(std::string_view source, const std::string& path, const 
     return Status::InvalidArgument("cannot import " + path + ": it looks like a binary file, not " +
                                    std::string(source) + " history");
   }
-  if (source == "bash") *out = NewBashSource(fd, options);
-  else if (source == "zsh") *out = NewZshSource(fd, options);
-  else if (source == "fish") *out = NewFishSource(fd, options);
+  if (source == "bash")
+    *out = NewBashSource(fd, options);
+  else if (source == "zsh")
+    *out = NewZshSource(fd, options);
+  else if (source == "fish")
+    *out = NewFishSource(fd, options);
   else {
     *out = NewNdjsonSource(fd, options);
   }

@@ -19,9 +19,9 @@
 namespace tb {
 
 struct ImportedCommand {
-  Event ev;                 // kind kRecorded: command, cwd, shell, exit, duration, time...
-  bool has_time = false;    // false: ev.time_ns is to be made up (file order kept)
-  uint64_t line = 0;        // 1-based line (or row) where the entry starts
+  Event ev;               // kind kRecorded: command, cwd, shell, exit, duration, time...
+  bool has_time = false;  // false: ev.time_ns is to be made up (file order kept)
+  uint64_t line = 0;      // 1-based line (or row) where the entry starts
   // ndjson only: the record's own id and seq, kept on import when possible.
   bool keep_id = false;
   uint64_t want_seq = 0;
@@ -46,8 +46,7 @@ class ImportSource {
   // built when the source was opened, before any record is parsed: an
   // import can check its seq padding (core/import/seq_padding.h) before it
   // writes anything. The others visit nothing. Stops at the first error.
-  virtual Status ForEachWantedSeq(
-      const std::function<Status(uint64_t seq, uint64_t line)>& visit) const {
+  virtual Status ForEachWantedSeq(const std::function<Status(uint64_t seq, uint64_t line)>& visit) const {
     (void)visit;
     return Status::OK();
   }

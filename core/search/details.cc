@@ -11,8 +11,7 @@ namespace {
 constexpr size_t kNeighbourWindow = 64;  // rows looked at for the same session's neighbour
 constexpr size_t kNeighbours = 5;
 
-std::vector<std::pair<std::string, uint32_t>> Top(const std::map<uint32_t, uint32_t>& counts,
-                                                   const SearchIndex& ix) {
+std::vector<std::pair<std::string, uint32_t>> Top(const std::map<uint32_t, uint32_t>& counts, const SearchIndex& ix) {
   std::vector<std::pair<uint32_t, uint32_t>> v(counts.begin(), counts.end());
   std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;

@@ -20,8 +20,25 @@ constexpr size_t kFooterSize = 112;  // see WriteFooter
 constexpr uint32_t kTables = 6;
 
 enum Tag : uint32_t {
-  kTime = 1, kDuration, kSeq, kOrigin, kCounter, kCmd, kCwd, kSession, kHost, kUser, kShell, kExit,
-  kFlags, kUses, kFailures, kLastRow, kRunningSeq, kRunningRow, kFolded,
+  kTime = 1,
+  kDuration,
+  kSeq,
+  kOrigin,
+  kCounter,
+  kCmd,
+  kCwd,
+  kSession,
+  kHost,
+  kUser,
+  kShell,
+  kExit,
+  kFlags,
+  kUses,
+  kFailures,
+  kLastRow,
+  kRunningSeq,
+  kRunningRow,
+  kFolded,
   kTableBase = 20,  // + 3 * table: offsets, blob, slots
 };
 constexpr uint32_t kSectionCount = 19 + 3 * kTables;
@@ -155,7 +172,8 @@ Status Malformed(const char* what, const char* why) {
 // The elements of `s`, read lazily through `check`.
 template <typename T>
 Status Take(const Section& s, size_t expect, const char* what, const BlockChecksums* check, IndexColumn<T>* out) {
-  if (!s.present || s.elem != sizeof(T) || s.bytes.size() % sizeof(T) != 0) return Malformed(what, "is missing or malformed");
+  if (!s.present || s.elem != sizeof(T) || s.bytes.size() % sizeof(T) != 0)
+    return Malformed(what, "is missing or malformed");
   size_t n = s.bytes.size() / sizeof(T);
   if (expect != SIZE_MAX && n != expect) return Malformed(what, "has the wrong length");
   *out = IndexColumn<T>(std::span<const T>(reinterpret_cast<const T*>(s.bytes.data()), n), s.offset, check);
@@ -249,8 +267,8 @@ Status IndexReader::ReadFooter(std::string_view b, SearchIndex* ix, uint64_t* co
   get(f + 96, &sums_check);
   // Sound checksums over unsound numbers: a writer's bug, still "rebuild".
   if (size != b.size()) return Status::Corruption("search index is truncated");
-  if (nsec != kSectionCount || shift != kBlockShift || *covered % 8 != 0 || *covered < kPrefixSize ||
-      *covered > f || nblocks != (*covered + kBlockSize - 1) / kBlockSize || (f - *covered) != nblocks * 8)
+  if (nsec != kSectionCount || shift != kBlockShift || *covered % 8 != 0 || *covered < kPrefixSize || *covered > f ||
+      nblocks != (*covered + kBlockSize - 1) / kBlockSize || (f - *covered) != nblocks * 8)
     return Status::Corruption("search index footer is inconsistent");
   *sums = std::span<const uint64_t>(reinterpret_cast<const uint64_t*>(b.data() + *covered), nblocks);
   if (IndexChecksum(b.substr(*covered, nblocks * 8)) != sums_check)
@@ -271,7 +289,8 @@ Status IndexReader::ReadSections(std::string_view b, uint64_t covered, const Blo
     get(off + 8, &len);
     off += 16;
     if (len > covered - off) return Status::Corruption("search index section is truncated");
-    if (tag >= kTableBase + 3 * kTables || sec[tag].present) return Status::Corruption("search index section tag is wrong");
+    if (tag >= kTableBase + 3 * kTables || sec[tag].present)
+      return Status::Corruption("search index section tag is wrong");
     sec[tag] = {elem, off, b.substr(off, len), true};
     off += len + (8 - len % 8) % 8;
   }
@@ -334,8 +353,7 @@ Status IndexReader::Read(std::string_view b, SearchIndex* ix) {
   return Take(sec[kFolded], ix->commands().blob_size(), "folded", check, &ix->folded_);
 }
 
-Status SearchIndex::Open(std::string_view bytes, std::shared_ptr<const void> owner,
-                         std::unique_ptr<SearchIndex>* out) {
+Status SearchIndex::Open(std::string_view bytes, std::shared_ptr<const void> owner, std::unique_ptr<SearchIndex>* out) {
   auto ix = std::make_unique<SearchIndex>();
   ix->owner_ = std::move(owner);
   TB_RETURN_IF_ERROR(IndexReader::Read(bytes, ix.get()));
@@ -357,9 +375,8 @@ Status SearchIndex::CheckRows(uint32_t columns) const {
 }
 
 bool SearchIndex::RowOk(size_t r) const {
-  return r < rows() && cmd_[r] < tables_[0].size() && cwd_[r] < tables_[1].size() &&
-         session_[r] < tables_[2].size() && host_[r] < tables_[3].size() && user_[r] < tables_[4].size() &&
-         shell_[r] < tables_[5].size() && !damaged();
+  return r < rows() && cmd_[r] < tables_[0].size() && cwd_[r] < tables_[1].size() && session_[r] < tables_[2].size() &&
+         host_[r] < tables_[3].size() && user_[r] < tables_[4].size() && shell_[r] < tables_[5].size() && !damaged();
 }
 
 HistoryRecord SearchIndex::Record(size_t r) const {
@@ -395,9 +412,7 @@ void IndexBuilder::Add(const HistoryRecord& r) {
 }
 
 void IndexBuilder::SortNewestFirst() {
-  auto newer = [&](uint32_t a, uint32_t b) {
-    return time_[a] != time_[b] ? time_[a] > time_[b] : seq_[a] > seq_[b];
-  };
+  auto newer = [&](uint32_t a, uint32_t b) { return time_[a] != time_[b] ? time_[a] > time_[b] : seq_[a] > seq_[b]; };
   size_t n = size();
   bool sorted = true;
   for (size_t i = 1; i < n && sorted; ++i) sorted = !newer(static_cast<uint32_t>(i), static_cast<uint32_t>(i - 1));

@@ -56,13 +56,13 @@ enum RowFlags : uint8_t { kRowHasExit = 1, kRowHasDuration = 2, kRowRunning = 4,
 // built) and the records added after it: what storage/search_cache.h
 // layers over a stale index instead of rewriting it for every command.
 struct IndexOverlay {
-  std::vector<HistoryRecord> records;                   // seq > stamp.head_seq, newest first
+  std::vector<HistoryRecord> records;                       // seq > stamp.head_seq, newest first
   std::vector<std::pair<uint32_t, HistoryRecord>> patched;  // base row -> its current record, by row
   bool empty() const { return records.empty() && patched.empty(); }
   // The current record of base row `row`, or null when it is not patched.
   const HistoryRecord* Patch(uint32_t row) const {
-    auto it = std::lower_bound(patched.begin(), patched.end(), row,
-                               [](const auto& p, uint32_t r) { return p.first < r; });
+    auto it =
+        std::lower_bound(patched.begin(), patched.end(), row, [](const auto& p, uint32_t r) { return p.first < r; });
     return it != patched.end() && it->first == row ? &it->second : nullptr;
   }
 };
@@ -77,8 +77,7 @@ class SearchIndex {
   // the file is an index of another format version or byte order;
   // Corruption when a checksum does not match or the layout is
   // inconsistent (magic, sizes, table offsets, ids out of range).
-  static Status Open(std::string_view bytes, std::shared_ptr<const void> owner,
-                     std::unique_ptr<SearchIndex>* out);
+  static Status Open(std::string_view bytes, std::shared_ptr<const void> owner, std::unique_ptr<SearchIndex>* out);
 
   // Verifies every block not verified yet (Corruption when one does not
   // match): after it, reads never hash again.
@@ -163,7 +162,7 @@ class SearchIndex {
   // Verified by Open():
   std::span<const uint64_t> running_seq_;
   std::span<const uint32_t> running_row_;
-  StringTable tables_[6];  // commands, cwds, sessions, hosts, users, shells (blobs lazily)
+  StringTable tables_[6];         // commands, cwds, sessions, hosts, users, shells (blobs lazily)
   mutable uint32_t checked_ = 0;  // columns CheckRows() found sound
 };
 

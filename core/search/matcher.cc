@@ -10,22 +10,39 @@
 namespace tb {
 namespace {
 
-constexpr int kMatchChar = 16;      // every matched character
-constexpr int kBoundaryBonus = 8;   // matched at a word start
-constexpr int kFirstCharFactor = 2; // the pattern's first character at a word start counts double
-constexpr int kConsecutiveBonus = 4;// matched right after the previous match
-constexpr int kGapStart = 3;        // first unmatched character inside the span
-constexpr int kGapExtension = 1;    // each further unmatched character
+constexpr int kMatchChar = 16;        // every matched character
+constexpr int kBoundaryBonus = 8;     // matched at a word start
+constexpr int kFirstCharFactor = 2;   // the pattern's first character at a word start counts double
+constexpr int kConsecutiveBonus = 4;  // matched right after the previous match
+constexpr int kGapStart = 3;          // first unmatched character inside the span
+constexpr int kGapExtension = 1;      // each further unmatched character
 
 bool IsBoundary(std::string_view text, size_t i) {
   if (i == 0) return true;
   switch (text[i - 1]) {
-    case ' ': case '/': case '-': case '_': case '.': case ':': case '=': case ',': case ';':
-    case '|': case '&': case '(': case ')': case '{': case '}': case '[': case ']': case '\'':
-    case '"': case '\t': case '@': case '+':
-      return true;
-    default:
-      return false;
+    case ' ':
+    case '/':
+    case '-':
+    case '_':
+    case '.':
+    case ':':
+    case '=':
+    case ',':
+    case ';':
+    case '|':
+    case '&':
+    case '(':
+    case ')':
+    case '{':
+    case '}':
+    case '[':
+    case ']':
+    case '\'':
+    case '"':
+    case '\t':
+    case '@':
+    case '+': return true;
+    default: return false;
   }
 }
 
@@ -69,10 +86,14 @@ QueryTerm ParseTerm(const std::string& tok, SearchMode mode) {
     s.remove_suffix(1);
   }
   t.text = std::string(s);
-  if (prefix && suffix) t.kind = QueryTerm::Kind::kWhole;
-  else if (prefix) t.kind = QueryTerm::Kind::kPrefix;
-  else if (suffix) t.kind = QueryTerm::Kind::kSuffix;
-  else if (quoted || t.negated) t.kind = QueryTerm::Kind::kSubstring;
+  if (prefix && suffix)
+    t.kind = QueryTerm::Kind::kWhole;
+  else if (prefix)
+    t.kind = QueryTerm::Kind::kPrefix;
+  else if (suffix)
+    t.kind = QueryTerm::Kind::kSuffix;
+  else if (quoted || t.negated)
+    t.kind = QueryTerm::Kind::kSubstring;
   return t;
 }
 
@@ -80,8 +101,10 @@ void MergeRanges(MatchRanges* r) {
   std::sort(r->begin(), r->end());
   MatchRanges out;
   for (const auto& x : *r) {
-    if (!out.empty() && x.first <= out.back().second) out.back().second = std::max(out.back().second, x.second);
-    else out.push_back(x);
+    if (!out.empty() && x.first <= out.back().second)
+      out.back().second = std::max(out.back().second, x.second);
+    else
+      out.push_back(x);
   }
   *r = std::move(out);
 }
@@ -92,8 +115,7 @@ bool HasUpperAscii(std::string_view s) {
 
 }  // namespace
 
-bool FuzzyMatch(std::string_view text, std::string_view pattern, int* score,
-                std::vector<uint32_t>* positions) {
+bool FuzzyMatch(std::string_view text, std::string_view pattern, int* score, std::vector<uint32_t>* positions) {
   if (pattern.empty()) {
     if (score) *score = 0;
     return true;
@@ -197,15 +219,16 @@ Status Matcher::Parse(std::string_view query, SearchMode mode, Matcher* out) {
           continue;
         }
         QueryTerm t = ParseTerm(tok, mode);
-        if (join) m.groups_.back().push_back(std::move(t));
-        else m.groups_.push_back({std::move(t)});
+        if (join)
+          m.groups_.back().push_back(std::move(t));
+        else
+          m.groups_.push_back({std::move(t)});
         join = false;
       }
       m.empty_ = m.groups_.empty();
       for (const auto& g : m.groups_) {
         const QueryTerm& t = g[0];
-        if (g.size() == 1 && !t.negated && t.kind != QueryTerm::Kind::kFuzzy &&
-            t.text.size() > m.required_.size())
+        if (g.size() == 1 && !t.negated && t.kind != QueryTerm::Kind::kFuzzy && t.text.size() > m.required_.size())
           m.required_ = t.text;
       }
       break;
@@ -228,15 +251,11 @@ bool Matcher::MatchTerm(const QueryTerm& t, std::string_view text, std::string_v
       b = static_cast<uint32_t>(p), e = static_cast<uint32_t>(p + n);
       break;
     }
-    case QueryTerm::Kind::kPrefix:
-      hit = hay.starts_with(t.text), b = 0, e = static_cast<uint32_t>(n);
-      break;
+    case QueryTerm::Kind::kPrefix: hit = hay.starts_with(t.text), b = 0, e = static_cast<uint32_t>(n); break;
     case QueryTerm::Kind::kSuffix:
       hit = hay.ends_with(t.text), b = static_cast<uint32_t>(hay.size() - n), e = static_cast<uint32_t>(hay.size());
       break;
-    case QueryTerm::Kind::kWhole:
-      hit = hay == t.text, b = 0, e = static_cast<uint32_t>(n);
-      break;
+    case QueryTerm::Kind::kWhole: hit = hay == t.text, b = 0, e = static_cast<uint32_t>(n); break;
     case QueryTerm::Kind::kFuzzy: {
       std::vector<uint32_t> pos;
       int s = 0;
@@ -278,8 +297,7 @@ bool Matcher::MatchFolded(std::string_view text, std::string_view folded, int* s
       return true;
     case SearchMode::kRegex: {
       re2::StringPiece m;
-      if (!re_->Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::UNANCHORED, &m, 1))
-        return false;
+      if (!re_->Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::UNANCHORED, &m, 1)) return false;
       if (ranges && !m.empty()) {
         auto b = static_cast<uint32_t>(m.data() - text.data());
         ranges->push_back({b, b + static_cast<uint32_t>(m.size())});
@@ -287,8 +305,7 @@ bool Matcher::MatchFolded(std::string_view text, std::string_view folded, int* s
       return true;
     }
     case SearchMode::kSubstring:
-    case SearchMode::kFuzzy:
-      break;
+    case SearchMode::kFuzzy: break;
   }
   for (const auto& g : groups_) {
     bool any = false;

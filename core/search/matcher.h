@@ -50,7 +50,7 @@ class Matcher {
   // search index keeps a folded copy of every command).
   bool MatchFolded(std::string_view text, std::string_view folded, int* score, MatchRanges* ranges) const;
 
-  bool empty() const { return empty_; }           // matches everything
+  bool empty() const { return empty_; }  // matches everything
   bool case_sensitive() const { return case_sensitive_; }
   SearchMode mode() const { return mode_; }
   // For an index pre-filter: a literal that every matching text contains
@@ -59,8 +59,8 @@ class Matcher {
   // True when the query is one positive substring term (then containing
   // required_literal() is the whole test).
   bool single_substring() const {
-    return mode_ == SearchMode::kSubstring && groups_.size() == 1 &&
-           groups_[0].size() == 1 && !groups_[0][0].negated && groups_[0][0].kind == QueryTerm::Kind::kSubstring;
+    return mode_ == SearchMode::kSubstring && groups_.size() == 1 && groups_[0].size() == 1 && !groups_[0][0].negated &&
+           groups_[0][0].kind == QueryTerm::Kind::kSubstring;
   }
 
  private:
@@ -78,13 +78,11 @@ class Matcher {
 // Fuzzy subsequence match of `pattern` in `text` (both already folded as
 // needed). Returns false when `pattern` is not a subsequence; else the score
 // and the matched positions (docs/architecture.md, "Search ranking").
-bool FuzzyMatch(std::string_view text, std::string_view pattern, int* score,
-                std::vector<uint32_t>* positions);
+bool FuzzyMatch(std::string_view text, std::string_view pattern, int* score, std::vector<uint32_t>* positions);
 
 // `query` with spaces put around every single `|` that touches a word
 // (`docker|make` -> `docker | make`, the OR of the query language), or ""
 // when it has none. `||` and a `|` at either end are left as they are.
 std::string SpacedOrQuery(std::string_view query);
-
 
 }  // namespace tb

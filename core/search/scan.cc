@@ -26,8 +26,8 @@ Scope::Scope(const SearchIndex& ix, const SearchRequest& req) : f_(req.filter), 
     under_ids_.resize(ix.cwds().size());
     for (uint32_t i = 0; i < under_ids_.size(); ++i) under_ids_[i] = IsUnder(ix.cwds().Get(i), *under_);
   }
-  filtered_ = f.cwd || f.session || f.host || f.exit_code || f.failed || f.succeeded || f.since_ns ||
-              f.until_ns || under_;
+  filtered_ =
+      f.cwd || f.session || f.host || f.exit_code || f.failed || f.succeeded || f.since_ns || f.until_ns || under_;
   exit_filter_ = f.exit_code || f.failed || f.succeeded;
   base_possible_ = !(f.cwd && !cwd_) && !(f.session && !session_) && !(f.host && !host_);
 }
@@ -42,8 +42,7 @@ bool Scope::ValueOk(const std::optional<std::string>& want, const std::optional<
 bool Scope::Accepts(const SearchIndex& ix, const Row& row) const {
   bool base = row.rec == nullptr || row.base_row != UINT32_MAX;
   uint32_t r = row.base_row;
-  if (!ValueOk(f_.cwd, cwd_, base, base ? ix.cwd(r) : 0, row.rec ? std::string_view(row.rec->cwd) : ""))
-    return false;
+  if (!ValueOk(f_.cwd, cwd_, base, base ? ix.cwd(r) : 0, row.rec ? std::string_view(row.rec->cwd) : "")) return false;
   if (!ValueOk(f_.session, session_, base, base ? ix.session(r) : 0, row.rec ? std::string_view(row.rec->session) : ""))
     return false;
   if (!ValueOk(f_.host, host_, base, base ? ix.host(r) : 0, row.rec ? std::string_view(row.rec->host) : ""))

@@ -3,10 +3,10 @@
 // overlay. Not part of the public API.
 #pragma once
 
-#include <cstdint>
-#include <ctime>
 #include <algorithm>
 #include <climits>
+#include <cstdint>
+#include <ctime>
 #include <functional>
 #include <optional>
 #include <string>
@@ -23,9 +23,9 @@ int64_t MonoNs();
 struct Row {
   int64_t time = 0;
   uint64_t seq = 0;
-  uint32_t cmd = 0;                     // unified command id (base or overlay extra)
-  uint32_t base_row = UINT32_MAX;       // UINT32_MAX: overlay record
-  const HistoryRecord* rec = nullptr;   // overlay or patched record, else null
+  uint32_t cmd = 0;                    // unified command id (base or overlay extra)
+  uint32_t base_row = UINT32_MAX;      // UINT32_MAX: overlay record
+  const HistoryRecord* rec = nullptr;  // overlay or patched record, else null
   std::optional<int32_t> Exit(const SearchIndex& ix) const {
     if (rec) return rec->exit_code;
     return (ix.flags(base_row) & kRowHasExit) ? std::optional<int32_t>(ix.exit(base_row)) : std::nullopt;
@@ -80,8 +80,10 @@ inline size_t FirstNotNewer(const IndexColumn<int64_t>& times, int64_t t) {
   size_t lo = 0, hi = times.size();
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (times[mid] > t) lo = mid + 1;
-    else hi = mid;
+    if (times[mid] > t)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   return lo;
 }

@@ -25,9 +25,11 @@ using search_internal::WalkRows;
 constexpr size_t kLazyRows = 8192;
 
 Status ParseSearchMode(std::string_view s, SearchMode* out) {
-  static const std::pair<std::string_view, SearchMode> kModes[] = {
-      {"substring", SearchMode::kSubstring}, {"prefix", SearchMode::kPrefix}, {"fuzzy", SearchMode::kFuzzy},
-      {"regex", SearchMode::kRegex}, {"exact", SearchMode::kExact}};
+  static const std::pair<std::string_view, SearchMode> kModes[] = {{"substring", SearchMode::kSubstring},
+                                                                   {"prefix", SearchMode::kPrefix},
+                                                                   {"fuzzy", SearchMode::kFuzzy},
+                                                                   {"regex", SearchMode::kRegex},
+                                                                   {"exact", SearchMode::kExact}};
   for (const auto& [name, m] : kModes)
     if (s == name) return *out = m, Status::OK();
   return Status::InvalidArgument("unknown search mode '" + std::string(s) +
@@ -58,8 +60,8 @@ int64_t SearchDeadline(int64_t ms) { return ms > 0 ? MonoNs() + ms * 1000000 : 0
 // Overlay records' commands as unified ids: a text already in the index
 // keeps its id, a new one gets index.size() + k.
 struct Searcher::OverlayCmds {
-  std::vector<uint32_t> rec_cmd;          // per overlay record
-  std::vector<std::string_view> texts;    // new texts, id = base + k
+  std::vector<uint32_t> rec_cmd;        // per overlay record
+  std::vector<std::string_view> texts;  // new texts, id = base + k
   // Uses and failed uses per unified id among the overlay records.
   std::unordered_map<uint32_t, std::pair<uint32_t, uint32_t>> counts;
 };
@@ -146,8 +148,10 @@ bool MatchIndexCommands(const SearchIndex& ix, const Matcher& m, int64_t deadlin
     size_t at = static_cast<const char*>(hit) - hay.data();
     while (offs[id + 1] <= at) ++id;  // occurrences only move forward
     if (at + lit.size() <= offs[id + 1]) {
-      if (proven) st->match[id] = 1, ++st->matched;
-      else check(id);
+      if (proven)
+        st->match[id] = 1, ++st->matched;
+      else
+        check(id);
       pos = offs[id + 1];
     } else {
       pos = at + 1;  // the occurrence spans two commands
@@ -222,7 +226,8 @@ void AggregateFromIndex(const SearchIndex& ix, const IndexOverlay* ov, const std
   if (ov) {
     for (const auto& [row, rec] : ov->patched) {
       uint32_t c = ix.cmd(row);
-      if (c < base && matches(c) && !(ix.flags(row) & kRowHasExit) && rec.exit_code && *rec.exit_code != 0) ++ag->Get(c).failures;
+      if (c < base && matches(c) && !(ix.flags(row) & kRowHasExit) && rec.exit_code && *rec.exit_code != 0)
+        ++ag->Get(c).failures;
     }
     for (size_t i = 0; i < ov->records.size(); ++i) {
       const HistoryRecord& rec = ov->records[i];
@@ -260,7 +265,7 @@ void AggregateFromIndex(const SearchIndex& ix, const IndexOverlay* ov, const std
 // row of its session, when that row is running and its text holds every
 // word.
 std::optional<Row> SelfRow(const SearchIndex& ix, const IndexOverlay* ov, const std::vector<uint32_t>& ov_cmds,
-                                const SearchRequest& req) {
+                           const SearchRequest& req) {
   if (!req.exclude_self || req.exclude_self->session.empty()) return std::nullopt;
   const std::string& session = req.exclude_self->session;
   bool anywhere = ix.sessions().Find(session).has_value();
@@ -329,8 +334,7 @@ Status Searcher::SearchUnchecked(const SearchRequest& req, SearchResult* out) co
   const bool from_totals = req.unique && !scope.filtered();  // per-command totals suffice
   const HistoryFilter& f = req.filter;
   const uint32_t filter_cols = (f.cwd || req.under_dir ? SearchIndex::kCwdColumn : 0) |
-                               (f.session ? SearchIndex::kSessionColumn : 0) |
-                               (f.host ? SearchIndex::kHostColumn : 0);
+                               (f.session ? SearchIndex::kSessionColumn : 0) | (f.host ? SearchIndex::kHostColumn : 0);
   // Newest first, one row per use (or per text when unique), up to the limit.
   std::vector<uint8_t> seen;
   auto recent_visit = [&](const Row& row) {
@@ -427,15 +431,15 @@ Status Searcher::SearchUnchecked(const SearchRequest& req, SearchResult* out) co
     }
   } else {
     done = WalkEnd::kDeadline != WalkRows(index_, overlay_, extra_->rec_cmd, f, dl, want, [&](const Row& row) {
-      if (row.seq == self || !scope.Accepts(index_, row)) return true;
-      Agg& a = ag.Get(row.cmd);
-      if (a.uses++ == 0) a.latest = row;
-      std::optional<int32_t> e = row.Exit(index_);
-      if (e && *e != 0) ++a.failures;
-      ag.MarkPlace(index_, row, req);
-      if (!req.unique) rows.push_back(row);
-      return true;
-    });
+             if (row.seq == self || !scope.Accepts(index_, row)) return true;
+             Agg& a = ag.Get(row.cmd);
+             if (a.uses++ == 0) a.latest = row;
+             std::optional<int32_t> e = row.Exit(index_);
+             if (e && *e != 0) ++a.failures;
+             ag.MarkPlace(index_, row, req);
+             if (!req.unique) rows.push_back(row);
+             return true;
+           });
   }
   out->deadline_exceeded = !done;
   for (Agg& a : ag.list) {

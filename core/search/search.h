@@ -88,7 +88,7 @@ struct SearchHit {
   // filters), else over the whole history.
   uint32_t uses = 0;
   uint32_t failures = 0;
-  double score = 0;       // ranking score (0 for kRecent without fuzzy)
+  double score = 0;  // ranking score (0 for kRecent without fuzzy)
 };
 
 struct SearchResult {

@@ -34,7 +34,8 @@ class StringTable {
  public:
   StringTable() = default;
   StringTable(std::span<const uint64_t> offsets, std::string_view blob, std::span<const uint32_t> slots)
-      : offsets_(offsets), blob_(std::span<const char>(blob.data(), blob.size()), 0, nullptr),
+      : offsets_(offsets),
+        blob_(std::span<const char>(blob.data(), blob.size()), 0, nullptr),
         slots_(slots, 0, nullptr) {}
   StringTable(std::span<const uint64_t> offsets, IndexColumn<char> blob, IndexColumn<uint32_t> slots)
       : offsets_(offsets), blob_(blob), slots_(slots) {}

@@ -115,7 +115,9 @@ Status ForEachBatchMember(KvCursor& c, uint64_t batch, bool newest_first,
                           const std::function<bool(uint64_t seq)>& visit) {
   const std::string prefix = MemberPrefix(batch);
   std::vector<SeqRun> runs;
-  auto malformed = [&] { return Status::Corruption("view batches: malformed members of batch " + std::to_string(batch)); };
+  auto malformed = [&] {
+    return Status::Corruption("view batches: malformed members of batch " + std::to_string(batch));
+  };
   if (newest_first) {
     c.SeekForPrev(prefix + std::string(8, '\xff'));
   } else {

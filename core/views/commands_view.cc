@@ -33,8 +33,7 @@ bool ApplyUse(std::string_view op, CommandStats* s) {
   if (!op.empty()) return false;
   s->uses++;
   if (exit && *exit != 0) s->failures++;
-  if (s->uses == 1 || time_ns > s->last_time_ns ||
-      (time_ns == s->last_time_ns && seq >= s->last_seq)) {
+  if (s->uses == 1 || time_ns > s->last_time_ns || (time_ns == s->last_time_ns && seq >= s->last_seq)) {
     s->last_time_ns = time_ns;
     s->last_seq = seq;
     s->last_exit = exit;
@@ -123,8 +122,8 @@ std::string EncodeCommandStats(const CommandStats& s) {
 
 bool DecodeCommandStats(std::string_view v, CommandStats* s) {
   *s = CommandStats{};
-  if (!GetVarint(&v, &s->uses) || !GetVarint(&v, &s->failures) ||
-      !GetZigzag(&v, &s->last_time_ns) || !GetVarint(&v, &s->last_seq) || v.empty()) {
+  if (!GetVarint(&v, &s->uses) || !GetVarint(&v, &s->failures) || !GetZigzag(&v, &s->last_time_ns) ||
+      !GetVarint(&v, &s->last_seq) || v.empty()) {
     return false;
   }
   bool has_exit = v[0] != 0;
@@ -157,8 +156,7 @@ void CommandsView::Apply(const ViewInput& in, ViewWriter& out) const {
   out.Merge(ev.command, op);
 }
 
-bool CommandsView::FullMerge(const std::string_view* existing,
-                             std::span<const std::string_view> operands,
+bool CommandsView::FullMerge(const std::string_view* existing, std::span<const std::string_view> operands,
                              std::string* out) const {
   CommandStats s;
   if (existing != nullptr && !DecodeCommandStats(*existing, &s)) return false;

@@ -112,8 +112,7 @@ bool DecodeFieldIndexEntry(std::string_view key, std::string_view value, std::st
 
 // ------------------------------------------------------------------ cursor
 
-FieldIndexCursor::FieldIndexCursor(std::unique_ptr<KvCursor> cursor, std::string_view value)
-    : c_(std::move(cursor)) {
+FieldIndexCursor::FieldIndexCursor(std::unique_ptr<KvCursor> cursor, std::string_view value) : c_(std::move(cursor)) {
   PutLengthPrefixed(&prefix_, value);
 }
 
@@ -192,15 +191,13 @@ Status FieldIndexCursor::status() const {
   return bad_ ? Status::Corruption("malformed field index entry") : Status::OK();
 }
 
-std::unique_ptr<FieldIndexCursor> NewFieldIndexCursor(StoreReader& reader, IndexedField field,
-                                                      std::string_view value) {
+std::unique_ptr<FieldIndexCursor> NewFieldIndexCursor(StoreReader& reader, IndexedField field, std::string_view value) {
   std::unique_ptr<KvCursor> c = reader.NewViewCursor(FieldIndexViewName(field));
   if (c == nullptr) return nullptr;
   return std::make_unique<FieldIndexCursor>(std::move(c), value);
 }
 
-std::unique_ptr<FieldIndexCursor> NewFieldIndexCursor(ViewLookup& lookup, IndexedField field,
-                                                      std::string_view value) {
+std::unique_ptr<FieldIndexCursor> NewFieldIndexCursor(ViewLookup& lookup, IndexedField field, std::string_view value) {
   std::unique_ptr<KvCursor> c = lookup.Cursor(FieldIndexViewName(field));
   if (c == nullptr) return nullptr;
   return std::make_unique<FieldIndexCursor>(std::move(c), value);
@@ -209,9 +206,7 @@ std::unique_ptr<FieldIndexCursor> NewFieldIndexCursor(ViewLookup& lookup, Indexe
 // -------------------------------------------------------------------- view
 
 const std::string& FieldIndexView::FieldOf(const Event& ev) const {
-  return field_ == IndexedField::kCwd       ? ev.cwd
-         : field_ == IndexedField::kSession ? ev.session
-                                            : ev.command;
+  return field_ == IndexedField::kCwd ? ev.cwd : field_ == IndexedField::kSession ? ev.session : ev.command;
 }
 
 void FieldIndexView::Apply(const ViewInput& in, ViewWriter& out) const {

@@ -73,8 +73,8 @@ class FieldIndexCursor {
   FieldIndexCursor(std::unique_ptr<KvCursor> cursor, std::string_view value);
   void SeekToFirst();
   void SeekToLast();
-  void Seek(const Posting& p);        // first entry >= p
-  void SeekForPrev(const Posting& p); // last entry <= p
+  void Seek(const Posting& p);         // first entry >= p
+  void SeekForPrev(const Posting& p);  // last entry <= p
   bool Valid() const { return index_ < postings_.size(); }
   void Next();  // no-op when !Valid()
   void Prev();  // no-op when !Valid()
@@ -95,10 +95,8 @@ class FieldIndexCursor {
 
 // A cursor over `view` of `reader` for the entries of `value`; null when the
 // reader has no such view.
-std::unique_ptr<FieldIndexCursor> NewFieldIndexCursor(StoreReader& reader, IndexedField field,
-                                                      std::string_view value);
-std::unique_ptr<FieldIndexCursor> NewFieldIndexCursor(ViewLookup& lookup, IndexedField field,
-                                                      std::string_view value);
+std::unique_ptr<FieldIndexCursor> NewFieldIndexCursor(StoreReader& reader, IndexedField field, std::string_view value);
+std::unique_ptr<FieldIndexCursor> NewFieldIndexCursor(ViewLookup& lookup, IndexedField field, std::string_view value);
 
 class FieldIndexView final : public View {
  public:

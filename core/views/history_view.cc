@@ -71,8 +71,7 @@ void HistoryView::Apply(const ViewInput& in, ViewWriter& out) const {
       st.duration_ns = ev.duration_ns;
       out.Put(HistoryKey(in.start->time_ns, in.start_seq), EncodeHistoryState(st));
       return;
-    default:
-      return;  // not a command
+    default: return;  // not a command
   }
 }
 

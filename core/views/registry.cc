@@ -6,8 +6,8 @@
 #include "core/views/history_view.h"
 #include "core/views/ids_view.h"
 #include "core/views/sequences_view.h"
-#include "core/views/workflows_view.h"
 #include "core/views/stats_view.h"
+#include "core/views/workflows_view.h"
 
 namespace tb {
 
@@ -23,10 +23,8 @@ std::span<const View* const> AllViews() {
   static const SequencesView sequences;
   static const FixesView fixes;
   static const WorkflowsView workflows;
-  static const View* const kViews[] = {&ids,        &history,  &by_cwd, &by_session,
-                                       &by_command, &commands, &batches,
-                                       &stats,
-                                       &sequences, &fixes, &workflows};
+  static const View* const kViews[] = {&ids,     &history, &by_cwd,    &by_session, &by_command, &commands,
+                                       &batches, &stats,   &sequences, &fixes,      &workflows};
   return kViews;
 }
 

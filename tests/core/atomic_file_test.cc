@@ -64,8 +64,8 @@ TEST_F(AtomicFileTest, MissingDirectoryIsOneLineIoError) {
   const std::string path = (dir_ / "missing" / "out.txt").string();
   Status s = WriteFileAtomically(path, "x");
   EXPECT_EQ(s.code(), Status::Code::kIOError);
-  EXPECT_EQ(s.message(), "cannot write " + path +
-                             ": No such file or directory. Check the directory exists and is writable");
+  EXPECT_EQ(s.message(),
+            "cannot write " + path + ": No such file or directory. Check the directory exists and is writable");
   EXPECT_EQ(Entries(), 0u);
 }
 
@@ -132,7 +132,9 @@ TEST_F(AtomicFileTest, ShortWriteIsContinuedAndItsFailureReported) {
   ASSERT_GE(pid, 0);
   if (pid == 0) {
     ::signal(SIGXFSZ, SIG_IGN);
-    struct rlimit lim {100, 100};
+    struct rlimit lim {
+      100, 100
+    };
     if (::setrlimit(RLIMIT_FSIZE, &lim) != 0) ::_exit(10);
     int fd = ::open((path + ".raw").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     errno = 0;

@@ -95,9 +95,9 @@ TEST(ClassifyTest, StatsViewVersionFollowsTheGroupingRules) {
 
 TEST(ClassifyTest, CategoryNamesInDisplayOrder) {
   std::vector<std::string> names(CategoryNames().begin(), CategoryNames().end());
-  EXPECT_EQ(names, (std::vector<std::string>{"version control", "build", "package manager", "container",
-                                             "kubernetes", "cloud", "editor", "navigation", "file",
-                                             "network", "database", "test", "system", "shell", "other"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"version control", "build", "package manager", "container", "kubernetes",
+                                             "cloud", "editor", "navigation", "file", "network", "database", "test",
+                                             "system", "shell", "other"}));
 }
 
 TEST(ClassifyTest, ParseErrors) {
@@ -108,8 +108,7 @@ TEST(ClassifyTest, ParseErrors) {
   };
   const Bad kBad[] = {
       {"[categories]\nfun = [\"x\"]\n", "categories: unknown category 'fun'"},
-      {"[categories]\nbuild = [\"make\"]\ntest = [\"make\"]\n",
-       "categories: 'make' is listed under two categories"},
+      {"[categories]\nbuild = [\"make\"]\ntest = [\"make\"]\n", "categories: 'make' is listed under two categories"},
       {"[categories]\nbuild = \"make\"\n", "categories: categories.build must be an array of strings"},
       {"[categories]\nbuild = [1]\n", "categories: categories.build must be an array of strings"},
       {"categories = 3\n", "categories: [categories] must be a table"},

@@ -62,9 +62,7 @@ Event Canonical(Event ev) {
       ev.exit_code = ev.exit_code.value_or(0);
       ev.duration_ns = ev.duration_ns.value_or(0);
       break;
-    case EventKind::kRecorded:
-      ev.start = EventId{};
-      break;
+    case EventKind::kRecorded: ev.start = EventId{}; break;
     default:  // the non-command kinds are covered by their own test below
       break;
   }
@@ -143,8 +141,7 @@ TEST(CodecTest, RoundTripsEveryKindWithEveryOptionalFieldPresentOrAbsent) {
         ev.seq = 0;
         ev.time_ns = 0;
       }
-      SCOPED_TRACE("kind " + std::to_string(static_cast<int>(kind)) + " mask " +
-                   std::to_string(mask));
+      SCOPED_TRACE("kind " + std::to_string(static_cast<int>(kind)) + " mask " + std::to_string(mask));
       ExpectRoundTrip(ev);
       ++cases;
     }
@@ -359,8 +356,7 @@ TEST(CodecTest, EveryTruncationIsCorruption) {
   }
   for (const Event& ev : fixtures) {
     std::string bytes = Encode(ev);
-    SCOPED_TRACE("kind " + std::to_string(static_cast<int>(ev.kind)) + " size " +
-                 std::to_string(bytes.size()));
+    SCOPED_TRACE("kind " + std::to_string(static_cast<int>(ev.kind)) + " size " + std::to_string(bytes.size()));
     for (size_t len = 0; len < bytes.size(); ++len) {
       std::string cut = bytes.substr(0, len);  // own buffer: ASan sees overreads
       Event got;
@@ -446,8 +442,7 @@ TEST(CodecTest, EverySingleByteFlipIsCorruptionOrDecodes) {
 TEST(CodecTest, NotAnEvent) {
   Event got;
   for (const std::string& bad :
-       {""s, "x"s, "1234567"s, "\0\0\0\0TBEV"s.substr(0, 7), std::string(64, '\0'),
-        "garbage that is long enough"s}) {
+       {""s, "x"s, "1234567"s, "\0\0\0\0TBEV"s.substr(0, 7), std::string(64, '\0'), "garbage that is long enough"s}) {
     Status s = DecodeEvent(bad, &got);
     EXPECT_TRUE(s.IsCorruption()) << testing::PrintToString(bad);
     EXPECT_NE(s.message().find("TBEV"), std::string::npos) << s.message();
@@ -523,8 +518,7 @@ TEST(CodecTest, NoPayloadIsCorruption) {
 TEST(CodecTest, PayloadTypeWithoutPayloadTableIsCorruption) {
   // The FlatBuffers verifier accepts an absent union value whatever its
   // type tag says; the decoder must not dereference it.
-  for (fb::Payload type : {fb::Payload::CommandStarted, fb::Payload::CommandFinished,
-                           fb::Payload::CommandRecorded}) {
+  for (fb::Payload type : {fb::Payload::CommandStarted, fb::Payload::CommandFinished, fb::Payload::CommandRecorded}) {
     Event got;
     Status s = DecodeEvent(HandBuilt(type, false), &got);
     ASSERT_TRUE(s.IsCorruption()) << static_cast<int>(type) << " " << s.ToString();

@@ -77,7 +77,8 @@ TEST(ConfigKeysTest, NamesAndSections) {
   EXPECT_EQ(first.DottedName(), "storage.block_cache_mb");
   EXPECT_EQ(first.EnvName(), "TERMBRAIN_STORAGE_BLOCK_CACHE_MB");
   std::vector<std::string_view> sections = ConfigSections();
-  EXPECT_EQ(sections, (std::vector<std::string_view>{"storage", "record", "secrets", "log", "backup", "retention", "search"}));
+  EXPECT_EQ(sections,
+            (std::vector<std::string_view>{"storage", "record", "secrets", "log", "backup", "retention", "search"}));
 }
 
 // --- loading -------------------------------------------------------------------
@@ -191,18 +192,15 @@ TEST_F(ConfigTest, EnvWithoutFile) {
 }
 
 TEST_F(ConfigTest, FirstEnvOccurrenceWins) {
-  Env env = {{"TERMBRAIN_STORAGE_BLOCK_CACHE_MB", "40"},
-             {"TERMBRAIN_STORAGE_BLOCK_CACHE_MB", "not even checked"}};
+  Env env = {{"TERMBRAIN_STORAGE_BLOCK_CACHE_MB", "40"}, {"TERMBRAIN_STORAGE_BLOCK_CACHE_MB", "not even checked"}};
   ASSERT_OK(LoadConfig("", false, env, &cfg_, &origins_));
   EXPECT_EQ(cfg_.storage.block_cache_mb, 40);
 }
 
 TEST_F(ConfigTest, NonConfigVariablesAreIgnored) {
-  Env env = {{"TERMBRAIN_DATA_DIR", "/x"},     {"TERMBRAIN_CONFIG", "/y"},
-             {"TERMBRAIN_SESSION", "abc"},     {"TERMBRAIN_DISABLED", "1"},
-             {"TERMBRAIN_STORAGE", "1"},       {"termbrain_storage_cache", "1"},
-             {"TERMBRAIN_LOGS_LEVEL", "loud"}, {"XTERMBRAIN_LOG_LEVEL", "loud"},
-             {"PATH", "/bin"}};
+  Env env = {{"TERMBRAIN_DATA_DIR", "/x"},     {"TERMBRAIN_CONFIG", "/y"},       {"TERMBRAIN_SESSION", "abc"},
+             {"TERMBRAIN_DISABLED", "1"},      {"TERMBRAIN_STORAGE", "1"},       {"termbrain_storage_cache", "1"},
+             {"TERMBRAIN_LOGS_LEVEL", "loud"}, {"XTERMBRAIN_LOG_LEVEL", "loud"}, {"PATH", "/bin"}};
   ASSERT_OK(LoadConfig("", false, env, &cfg_, &origins_));
   ExpectDefaults(cfg_);
 }
@@ -213,22 +211,19 @@ TEST_F(ConfigTest, ExplicitMissingFileIsAnError) {
   std::string path = dir_ + "/missing.toml";
   Status s = LoadConfig(path, true, {}, &cfg_, &origins_);
   EXPECT_TRUE(s.IsInvalidArgument());
-  EXPECT_EQ(s.message(), "config file not found (" + path +
-                             "). Create it, or fix --config or $TERMBRAIN_CONFIG");
+  EXPECT_EQ(s.message(), "config file not found (" + path + "). Create it, or fix --config or $TERMBRAIN_CONFIG");
 }
 
 TEST_F(ConfigTest, ExplicitEmptyPathIsAnError) {
   Status s = LoadConfig("", true, {}, &cfg_, &origins_);
   EXPECT_TRUE(s.IsInvalidArgument());
-  EXPECT_EQ(s.message(),
-            "empty config file path. Pass a file to --config or unset $TERMBRAIN_CONFIG");
+  EXPECT_EQ(s.message(), "empty config file path. Pass a file to --config or unset $TERMBRAIN_CONFIG");
 }
 
 TEST_F(ConfigTest, DirectoryIsAnError) {
   Status s = LoadConfig(dir_, false, {}, &cfg_, &origins_);
   EXPECT_TRUE(s.IsInvalidArgument());
-  EXPECT_EQ(s.message(), "config file is a directory (" + dir_ +
-                             "). Point --config or $TERMBRAIN_CONFIG at a file");
+  EXPECT_EQ(s.message(), "config file is a directory (" + dir_ + "). Point --config or $TERMBRAIN_CONFIG at a file");
 }
 
 TEST_F(ConfigTest, UnopenableFileIsAnIOError) {
@@ -237,23 +232,21 @@ TEST_F(ConfigTest, UnopenableFileIsAnIOError) {
   ASSERT_EQ(::symlink(path.c_str(), path.c_str()), 0);
   Status s = LoadConfig(path, false, {}, &cfg_, &origins_);
   EXPECT_EQ(s.code(), Status::Code::kIOError);
-  EXPECT_EQ(s.message(), "cannot read config file (" + path +
-                             "): Too many levels of symbolic links. Check its permissions");
+  EXPECT_EQ(s.message(),
+            "cannot read config file (" + path + "): Too many levels of symbolic links. Check its permissions");
 }
 
 TEST_F(ConfigTest, ReadFailureIsAnIOError) {
   // Reading offset 0 of our own address space fails with EIO.
   Status s = LoadConfig("/proc/self/mem", true, {}, &cfg_, &origins_);
   EXPECT_EQ(s.code(), Status::Code::kIOError);
-  EXPECT_EQ(s.message(),
-            "cannot read config file (/proc/self/mem): Input/output error. Check the file");
+  EXPECT_EQ(s.message(), "cannot read config file (/proc/self/mem): Input/output error. Check the file");
 }
 
 TEST_F(ConfigTest, HugeFileIsAnError) {
   Status s = LoadConfig("/dev/zero", true, {}, &cfg_, &origins_);
   EXPECT_TRUE(s.IsInvalidArgument());
-  EXPECT_EQ(s.message(),
-            "config file too large (/dev/zero): over 4 MiB. Point --config at a TOML config file");
+  EXPECT_EQ(s.message(), "config file too large (/dev/zero): over 4 MiB. Point --config at a TOML config file");
 }
 
 TEST_F(ConfigTest, SyntaxErrorNamesLineAndColumn) {
@@ -289,8 +282,8 @@ TEST_F(ConfigTest, KeyOutsideASection) {
 TEST_F(ConfigTest, SectionThatIsNotATable) {
   Status s = Load("log = \"debug\"\n");
   EXPECT_TRUE(s.IsInvalidArgument());
-  EXPECT_EQ(s.message(), "invalid config (" + path_ +
-                             ":1): log must be a table, got string. Write it as a [log] section");
+  EXPECT_EQ(s.message(),
+            "invalid config (" + path_ + ":1): log must be a table, got string. Write it as a [log] section");
 }
 
 TEST_F(ConfigTest, FirstProblemInFileOrderIsReported) {
@@ -368,17 +361,17 @@ TEST_F(ConfigTest, BadEnvInteger) {
     Env env = {{"TERMBRAIN_STORAGE_BLOCK_CACHE_MB", bad}};
     Status s = LoadConfig("", false, env, &cfg_, &origins_);
     EXPECT_TRUE(s.IsInvalidArgument()) << bad;
-    EXPECT_EQ(s.message(), "invalid config (env TERMBRAIN_STORAGE_BLOCK_CACHE_MB): "
-                           "storage.block_cache_mb must be an integer, got \"" +
-                               std::string(bad) + "\". Fix or unset the variable");
+    EXPECT_EQ(s.message(),
+              "invalid config (env TERMBRAIN_STORAGE_BLOCK_CACHE_MB): "
+              "storage.block_cache_mb must be an integer, got \"" +
+                  std::string(bad) + "\". Fix or unset the variable");
   }
 }
 
 TEST_F(ConfigTest, BadEnvValueIsQuotedAndCut) {
   Env env = {{"TERMBRAIN_LOG_LEVEL", "a\"b\n" + std::string(100, 'x')}};
   Status s = LoadConfig("", false, env, &cfg_, &origins_);
-  EXPECT_EQ(s.message(), "invalid config (env TERMBRAIN_LOG_LEVEL): log.level = \"a\\\"b\\n" +
-                             std::string(76, 'x') +
+  EXPECT_EQ(s.message(), "invalid config (env TERMBRAIN_LOG_LEVEL): log.level = \"a\\\"b\\n" + std::string(76, 'x') +
                              "\"... is not one of trace, debug, info, warn, error, off. Fix or "
                              "unset the variable");
 }
@@ -387,41 +380,46 @@ TEST_F(ConfigTest, EnvOutOfRange) {
   Env env = {{"TERMBRAIN_LOG_MAX_FILES", "101"}};
   Status s = LoadConfig("", false, env, &cfg_, &origins_);
   EXPECT_TRUE(s.IsInvalidArgument());
-  EXPECT_EQ(s.message(), "invalid config (env TERMBRAIN_LOG_MAX_FILES): log.max_files = 101 is "
-                         "out of range 1..100. Fix or unset the variable");
+  EXPECT_EQ(s.message(),
+            "invalid config (env TERMBRAIN_LOG_MAX_FILES): log.max_files = 101 is "
+            "out of range 1..100. Fix or unset the variable");
 }
 
 TEST_F(ConfigTest, EnvIntegerOverflowIsOutOfRange) {
   Env env = {{"TERMBRAIN_STORAGE_LOCK_WAIT_MS", "99999999999999999999"}};
   Status s = LoadConfig("", false, env, &cfg_, &origins_);
-  EXPECT_EQ(s.message(), "invalid config (env TERMBRAIN_STORAGE_LOCK_WAIT_MS): "
-                         "storage.lock_wait_ms = 99999999999999999999 is out of range "
-                         "0..600000. Fix or unset the variable");
+  EXPECT_EQ(s.message(),
+            "invalid config (env TERMBRAIN_STORAGE_LOCK_WAIT_MS): "
+            "storage.lock_wait_ms = 99999999999999999999 is out of range "
+            "0..600000. Fix or unset the variable");
 }
 
 TEST_F(ConfigTest, BadEnvEnum) {
   Env env = {{"TERMBRAIN_LOG_LEVEL", "verbose"}};
   Status s = LoadConfig("", false, env, &cfg_, &origins_);
   EXPECT_TRUE(s.IsInvalidArgument());
-  EXPECT_EQ(s.message(), "invalid config (env TERMBRAIN_LOG_LEVEL): log.level = \"verbose\" is "
-                         "not one of trace, debug, info, warn, error, off. Fix or unset the "
-                         "variable");
+  EXPECT_EQ(s.message(),
+            "invalid config (env TERMBRAIN_LOG_LEVEL): log.level = \"verbose\" is "
+            "not one of trace, debug, info, warn, error, off. Fix or unset the "
+            "variable");
 }
 
 TEST_F(ConfigTest, UnknownEnvKey) {
   Env env = {{"TERMBRAIN_STORAGE_CACHE_MB", "64"}};
   Status s = LoadConfig("", false, env, &cfg_, &origins_);
   EXPECT_TRUE(s.IsInvalidArgument());
-  EXPECT_EQ(s.message(), "unknown config variable TERMBRAIN_STORAGE_CACHE_MB. Known: "
-                         "TERMBRAIN_STORAGE_BLOCK_CACHE_MB, TERMBRAIN_STORAGE_WRITE_BUFFER_MB, "
-                         "TERMBRAIN_STORAGE_LOCK_WAIT_MS, TERMBRAIN_STORAGE_RESERVE_MB");
+  EXPECT_EQ(s.message(),
+            "unknown config variable TERMBRAIN_STORAGE_CACHE_MB. Known: "
+            "TERMBRAIN_STORAGE_BLOCK_CACHE_MB, TERMBRAIN_STORAGE_WRITE_BUFFER_MB, "
+            "TERMBRAIN_STORAGE_LOCK_WAIT_MS, TERMBRAIN_STORAGE_RESERVE_MB");
 }
 
 TEST_F(ConfigTest, EnvErrorWinsEvenWithValidFile) {
   Env env = {{"TERMBRAIN_LOG_MAX_FILE_KB", "8"}};
   Status s = Load("[log]\nmax_file_kb = 64\n", env);
-  EXPECT_EQ(s.message(), "invalid config (env TERMBRAIN_LOG_MAX_FILE_KB): log.max_file_kb = 8 "
-                         "is out of range 16..1048576. Fix or unset the variable");
+  EXPECT_EQ(s.message(),
+            "invalid config (env TERMBRAIN_LOG_MAX_FILE_KB): log.max_file_kb = 8 "
+            "is out of range 16..1048576. Fix or unset the variable");
 }
 
 // --- paths ---------------------------------------------------------------------
@@ -446,14 +444,10 @@ TEST(ConfigPathsTest, ConfigPathPrecedence) {
 }
 
 TEST(ConfigPathsTest, DataDirPrecedence) {
-  EXPECT_EQ(DefaultDataDir({{"TERMBRAIN_DATA_DIR", "/d"}, {"XDG_DATA_HOME", "/x"}, {"HOME", "/h"}}),
-            "/d");
-  EXPECT_EQ(DefaultDataDir({{"TERMBRAIN_DATA_DIR", ""}, {"XDG_DATA_HOME", "/x"}, {"HOME", "/h"}}),
-            "/x/termbrain");
-  EXPECT_EQ(DefaultDataDir({{"XDG_DATA_HOME", ""}, {"HOME", "/h"}}),
-            "/h/.local/share/termbrain");
-  EXPECT_EQ(DefaultDataDir({{"XDG_DATA_HOME", "x"}, {"HOME", "/h"}}),
-            "/h/.local/share/termbrain");
+  EXPECT_EQ(DefaultDataDir({{"TERMBRAIN_DATA_DIR", "/d"}, {"XDG_DATA_HOME", "/x"}, {"HOME", "/h"}}), "/d");
+  EXPECT_EQ(DefaultDataDir({{"TERMBRAIN_DATA_DIR", ""}, {"XDG_DATA_HOME", "/x"}, {"HOME", "/h"}}), "/x/termbrain");
+  EXPECT_EQ(DefaultDataDir({{"XDG_DATA_HOME", ""}, {"HOME", "/h"}}), "/h/.local/share/termbrain");
+  EXPECT_EQ(DefaultDataDir({{"XDG_DATA_HOME", "x"}, {"HOME", "/h"}}), "/h/.local/share/termbrain");
   EXPECT_EQ(DefaultDataDir({}), "");
 }
 
@@ -465,8 +459,9 @@ TEST(ConfigPathsTest, EnvFromEnviron) {
 }
 
 TEST_F(ConfigTest, BackupAndRetentionKeys) {
-  ASSERT_OK(Load("[backup]\ndir = \"/b\"\ninterval = \"12h\"\n[retention]\nmax_age = \"365d\"\n"
-                   "max_events = 1000\n"));
+  ASSERT_OK(
+      Load("[backup]\ndir = \"/b\"\ninterval = \"12h\"\n[retention]\nmax_age = \"365d\"\n"
+           "max_events = 1000\n"));
   EXPECT_EQ(cfg_.backup.dir, "/b");
   EXPECT_EQ(cfg_.backup.interval, "12h");
   EXPECT_EQ(cfg_.retention.max_age, "365d");

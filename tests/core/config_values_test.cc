@@ -28,9 +28,10 @@ TEST_F(ConfigTest, WrongTypeBoolean) {
       continue;
     }
     std::string got = value[0] == '"' ? "string" : "integer";
-    EXPECT_EQ(s.message(), "invalid config (" + path_ + ":2): record.ignore_space must be a "
-                           "boolean (true or false), got " + got +
-                               ". Fix the value or remove the key");
+    EXPECT_EQ(s.message(), "invalid config (" + path_ +
+                               ":2): record.ignore_space must be a "
+                               "boolean (true or false), got " +
+                               got + ". Fix the value or remove the key");
   }
 }
 
@@ -100,8 +101,8 @@ TEST_F(ConfigTest, UnknownSecretRuleListsTheKnownOnes) {
   EXPECT_TRUE(s.IsInvalidArgument());
   EXPECT_EQ(s.message(), "invalid config (" + path_ +
                              ":2): secrets.disable[1] = \"aws-key\" is not a built-in secret "
-                             "rule (known: " + KnownRules() +
-                             "). Fix the value or remove the key");
+                             "rule (known: " +
+                             KnownRules() + "). Fix the value or remove the key");
   EXPECT_NE(KnownRules().find("aws-access-key, "), std::string::npos);
 }
 
@@ -130,8 +131,8 @@ TEST_F(ConfigTest, ExtraRuleErrors) {
     Status s = Load(std::string("[secrets]\nextra = ['") + c.item + "']\n");
     EXPECT_TRUE(s.IsInvalidArgument()) << c.item;
     std::string quoted = std::string(c.item);
-    EXPECT_EQ(s.message(), "invalid config (" + path_ + ":2): secrets.extra[0] = \"" + quoted +
-                               "\" " + c.why + ". Fix the value or remove the key")
+    EXPECT_EQ(s.message(), "invalid config (" + path_ + ":2): secrets.extra[0] = \"" + quoted + "\" " + c.why +
+                               ". Fix the value or remove the key")
         << c.item;
   }
 }
@@ -142,9 +143,13 @@ TEST_F(ConfigTest, ExtraRuleMayContainEquals) {
 }
 
 TEST_F(ConfigTest, EnvBooleans) {
-  for (auto [text, value] : std::vector<std::pair<std::string, bool>>{
-           {"true", true}, {"TRUE", true}, {"True", true}, {"1", true},
-           {"false", false}, {"FALSE", false}, {"0", false}}) {
+  for (auto [text, value] : std::vector<std::pair<std::string, bool>>{{"true", true},
+                                                                      {"TRUE", true},
+                                                                      {"True", true},
+                                                                      {"1", true},
+                                                                      {"false", false},
+                                                                      {"FALSE", false},
+                                                                      {"0", false}}) {
     Config cfg;
     cfg.record.ignore_space = !value;
     Env env = {{"TERMBRAIN_RECORD_IGNORE_SPACE", text}};
@@ -159,9 +164,10 @@ TEST_F(ConfigTest, BadEnvBoolean) {
     Env env = {{"TERMBRAIN_RECORD_IGNORE_SPACE", bad}};
     Status s = LoadConfig("", false, env, &cfg_, &origins_);
     EXPECT_TRUE(s.IsInvalidArgument()) << bad;
-    EXPECT_EQ(s.message(), "invalid config (env TERMBRAIN_RECORD_IGNORE_SPACE): "
-                           "record.ignore_space must be true, false, 1 or 0, got \"" +
-                               std::string(bad) + "\". Fix or unset the variable");
+    EXPECT_EQ(s.message(),
+              "invalid config (env TERMBRAIN_RECORD_IGNORE_SPACE): "
+              "record.ignore_space must be true, false, 1 or 0, got \"" +
+                  std::string(bad) + "\". Fix or unset the variable");
   }
 }
 
@@ -171,8 +177,7 @@ TEST_F(ConfigTest, EnvListIsOneItemPerLine) {
              {"TERMBRAIN_SECRETS_EXTRA", "corp=CORP-[0-9]{4}"}};
   ASSERT_OK(LoadConfig("", false, env, &cfg_, &origins_));
   // Empty lines are skipped; backslashes and trailing spaces are kept as typed.
-  EXPECT_EQ(cfg_.record.ignore_patterns,
-            (std::vector<std::string>{"^ls$", "\\bsecret\\b", "^cd "}));
+  EXPECT_EQ(cfg_.record.ignore_patterns, (std::vector<std::string>{"^ls$", "\\bsecret\\b", "^cd "}));
   EXPECT_EQ(cfg_.record.ignore_dirs, (std::vector<std::string>{"^/tmp/"}));
   EXPECT_EQ(cfg_.secrets.extra, (std::vector<std::string>{"corp=CORP-[0-9]{4}"}));
   EXPECT_EQ(origins_.Of("record.ignore_patterns"), "env TERMBRAIN_RECORD_IGNORE_PATTERNS");
@@ -190,19 +195,22 @@ TEST_F(ConfigTest, BadEnvListItemNamesItsIndex) {
   Env env = {{"TERMBRAIN_RECORD_IGNORE_PATTERNS", "^ls$\n\n(unclosed"}};
   Status s = LoadConfig("", false, env, &cfg_, &origins_);
   EXPECT_TRUE(s.IsInvalidArgument());
-  EXPECT_EQ(s.message(), "invalid config (env TERMBRAIN_RECORD_IGNORE_PATTERNS): "
-                         "record.ignore_patterns[1] = \"(unclosed\" is not a valid RE2 pattern: "
-                         "missing ): (unclosed. Fix or unset the variable");
+  EXPECT_EQ(s.message(),
+            "invalid config (env TERMBRAIN_RECORD_IGNORE_PATTERNS): "
+            "record.ignore_patterns[1] = \"(unclosed\" is not a valid RE2 pattern: "
+            "missing ): (unclosed. Fix or unset the variable");
   env = {{"TERMBRAIN_SECRETS_DISABLE", "jwt\nnope"}};
   s = LoadConfig("", false, env, &cfg_, &origins_);
-  EXPECT_EQ(s.message(), "invalid config (env TERMBRAIN_SECRETS_DISABLE): secrets.disable[1] = "
-                         "\"nope\" is not a built-in secret rule (known: " +
-                             KnownRules() + "). Fix or unset the variable");
+  EXPECT_EQ(s.message(),
+            "invalid config (env TERMBRAIN_SECRETS_DISABLE): secrets.disable[1] = "
+            "\"nope\" is not a built-in secret rule (known: " +
+                KnownRules() + "). Fix or unset the variable");
   env = {{"TERMBRAIN_SECRETS_EXTRA", "nameless"}};
   s = LoadConfig("", false, env, &cfg_, &origins_);
-  EXPECT_EQ(s.message(), "invalid config (env TERMBRAIN_SECRETS_EXTRA): secrets.extra[0] = "
-                         "\"nameless\" is not name=REGEX (e.g. "
-                         "\"corp-token=CORP-[0-9A-F]{32}\"). Fix or unset the variable");
+  EXPECT_EQ(s.message(),
+            "invalid config (env TERMBRAIN_SECRETS_EXTRA): secrets.extra[0] = "
+            "\"nameless\" is not name=REGEX (e.g. "
+            "\"corp-token=CORP-[0-9A-F]{32}\"). Fix or unset the variable");
 }
 
 TEST_F(ConfigTest, EnvInvalidUtf8PatternIsAnError) {
@@ -211,30 +219,33 @@ TEST_F(ConfigTest, EnvInvalidUtf8PatternIsAnError) {
   Env env = {{"TERMBRAIN_RECORD_IGNORE_PATTERNS", "^ab\xff"}};
   Status s = LoadConfig("", false, env, &cfg_, &origins_);
   EXPECT_TRUE(s.IsInvalidArgument());
-  EXPECT_EQ(s.message(), "invalid config (env TERMBRAIN_RECORD_IGNORE_PATTERNS): "
-                         "record.ignore_patterns[0] = \"^ab\xEF\xBF\xBD\" is not a valid RE2 "
-                         "pattern: invalid UTF-8. Fix or unset the variable");
+  EXPECT_EQ(s.message(),
+            "invalid config (env TERMBRAIN_RECORD_IGNORE_PATTERNS): "
+            "record.ignore_patterns[0] = \"^ab\xEF\xBF\xBD\" is not a valid RE2 "
+            "pattern: invalid UTF-8. Fix or unset the variable");
   // The RE2 error quotes the pattern: its bytes are made printable too.
   // Extra secret rules are Latin-1: any byte parses, and RE2's error quotes
   // the pattern; the message stays one line of valid UTF-8.
   env = {{"TERMBRAIN_SECRETS_EXTRA", "x=\t(\xff"}};
   s = LoadConfig("", false, env, &cfg_, &origins_);
-  EXPECT_EQ(s.message(), "invalid config (env TERMBRAIN_SECRETS_EXTRA): "
-                         "secrets.extra[0] = \"x=\\t(\xEF\xBF\xBD\" has an invalid RE2 "
-                         "pattern: missing ):  (\xEF\xBF\xBD. Fix or unset the variable");
+  EXPECT_EQ(s.message(),
+            "invalid config (env TERMBRAIN_SECRETS_EXTRA): "
+            "secrets.extra[0] = \"x=\\t(\xEF\xBF\xBD\" has an invalid RE2 "
+            "pattern: missing ):  (\xEF\xBF\xBD. Fix or unset the variable");
 }
 
 TEST_F(ConfigTest, UnknownEnvKeyInNewSection) {
   Env env = {{"TERMBRAIN_SECRETS_EXTRAS", "a=b"}};
   Status s = LoadConfig("", false, env, &cfg_, &origins_);
-  EXPECT_EQ(s.message(), "unknown config variable TERMBRAIN_SECRETS_EXTRAS. Known: "
-                         "TERMBRAIN_SECRETS_DISABLE, TERMBRAIN_SECRETS_EXTRA");
+  EXPECT_EQ(s.message(),
+            "unknown config variable TERMBRAIN_SECRETS_EXTRAS. Known: "
+            "TERMBRAIN_SECRETS_DISABLE, TERMBRAIN_SECRETS_EXTRA");
 }
 
 TEST_F(ConfigTest, UnknownKeyInNewSectionListsItsKeys) {
   Status s = Load("[secrets]\nenable = []\n");
-  EXPECT_EQ(s.message(), "unknown config key 'secrets.enable' (" + path_ +
-                             ":2). Known keys in [secrets]: disable, extra");
+  EXPECT_EQ(s.message(),
+            "unknown config key 'secrets.enable' (" + path_ + ":2). Known keys in [secrets]: disable, extra");
 }
 
 }  // namespace

@@ -29,8 +29,7 @@ HistoryRecord Rec(std::string command, int32_t exit) {
 TEST(ContextBriefTest, MasksSecretsFencesBackticksAndCuts) {
   ContextData d;
   d.project.dir = "/p";
-  d.recent = {Rec("aws configure set aws_access_key_id AKIAIOSFODNN7EXAMPLE", 0), Rec("echo `date`", 0),
-              Rec("`x`", 1)};
+  d.recent = {Rec("aws configure set aws_access_key_id AKIAIOSFODNN7EXAMPLE", 0), Rec("echo `date`", 0), Rec("`x`", 1)};
   ContextOptions o;
   o.cwd = "/p";
   std::unique_ptr<SecretMasker> masker;

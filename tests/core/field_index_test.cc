@@ -29,9 +29,18 @@ std::string Enc(const std::vector<Posting>& v) {
 }
 
 TEST(FieldIndexTest, KeyAndValueLayout) {
-  EXPECT_EQ(FieldIndexKey("ab", -1), "\x02" "ab" "\x7f\xff\xff\xff\xff\xff\xff\xff"s);
-  EXPECT_EQ(FieldIndexKey("ab", kBucket - 1), "\x02" "ab" "\x80\0\0\0\0\0\0\0"s);
-  EXPECT_EQ(FieldIndexKey("ab", kBucket), "\x02" "ab" "\x80\0\0\0\0\0\0\x01"s);
+  EXPECT_EQ(FieldIndexKey("ab", -1),
+            "\x02"
+            "ab"
+            "\x7f\xff\xff\xff\xff\xff\xff\xff"s);
+  EXPECT_EQ(FieldIndexKey("ab", kBucket - 1),
+            "\x02"
+            "ab"
+            "\x80\0\0\0\0\0\0\0"s);
+  EXPECT_EQ(FieldIndexKey("ab", kBucket),
+            "\x02"
+            "ab"
+            "\x80\0\0\0\0\0\0\x01"s);
   EXPECT_EQ(PostingBucket(-kBucket), -1);
   EXPECT_EQ(PostingBucket(-kBucket - 1), -2);
   // u8(scale) zigzag(time) varint(seq), then per entry varint(time delta)
@@ -64,11 +73,11 @@ TEST(FieldIndexTest, DecodeRejectsEveryMalformedValue) {
       EXPECT_LT(part.size(), got.size()) << len;
     }
   }
-  EXPECT_FALSE(DecodePostings(good + "\x80"s, &got));  // trailing partial varint
+  EXPECT_FALSE(DecodePostings(good + "\x80"s, &got));           // trailing partial varint
   EXPECT_FALSE(DecodePostings("\x00\x0a\x03\x00\x00"s, &got));  // duplicate entry
   EXPECT_FALSE(DecodePostings("\x00\x0a\x03\x00\x01"s, &got));  // same time, smaller seq
-  EXPECT_FALSE(DecodePostings("\x0a\x0a\x03"s, &got));              // scale above 9
-  EXPECT_FALSE(DecodePostings("\x00"s, &got));                        // no entry
+  EXPECT_FALSE(DecodePostings("\x0a\x0a\x03"s, &got));          // scale above 9
+  EXPECT_FALSE(DecodePostings("\x00"s, &got));                  // no entry
   // A time or a delta that overflows once scaled.
   EXPECT_FALSE(DecodePostings("\x09\xfe\xff\xff\xff\xff\xff\xff\xff\xff\x01\x01"s, &got));
   EXPECT_FALSE(DecodePostings("\x09\x02\x01\xff\xff\xff\xff\xff\xff\xff\xff\x7f\x02"s, &got));
@@ -172,7 +181,8 @@ TEST(FieldIndexTest, CursorWalksOneValueAcrossBuckets) {
     Lists l;
     std::vector<Posting> want;
     for (int i = 0; i < 60; ++i) {
-      const int64_t t = static_cast<int64_t>(rng() % 8) * kBucket / 2 - 2 * kBucket + static_cast<int64_t>(rng() % 1000);
+      const int64_t t =
+          static_cast<int64_t>(rng() % 8) * kBucket / 2 - 2 * kBucket + static_cast<int64_t>(rng() % 1000);
       const uint64_t seq = 1 + rng() % 100000;
       const char* session = (rng() % 3 == 0) ? "s" : (rng() % 2 ? "r" : "t");
       Apply(l, At(t, seq, session));

@@ -47,8 +47,7 @@ class ScopedTz {
 };
 
 HistoryRecord MakeRecord(EventId id, uint64_t seq, std::string command, std::string cwd,
-                         std::optional<int32_t> exit_code, std::optional<int64_t> duration_ns,
-                         int64_t started_at_ns) {
+                         std::optional<int32_t> exit_code, std::optional<int64_t> duration_ns, int64_t started_at_ns) {
   HistoryRecord r;
   r.id = id;
   r.seq = seq;
@@ -69,30 +68,27 @@ std::vector<HistoryRecord> Records() {
   constexpr uint64_t kOrigin = 0x0123456789abcdefull;
   std::vector<HistoryRecord> v;
   // 1: plain.
-  v.push_back(MakeRecord({kOrigin, 1}, 1, "ls -la", "/home/alice/src", 0, 12'000'000,
-                         kBase + 123'000'000));
+  v.push_back(MakeRecord({kOrigin, 1}, 1, "ls -la", "/home/alice/src", 0, 12'000'000, kBase + 123'000'000));
   // 2: quotes, commas, a newline and a tab; a comma in the session.
-  v.push_back(MakeRecord({kOrigin, 2}, 2, "echo \"a, b\"\nprintf 'x'\ty", "/tmp", 1, 1'500'000,
-                         kBase + 61 * kSec));
+  v.push_back(MakeRecord({kOrigin, 2}, 2, "echo \"a, b\"\nprintf 'x'\ty", "/tmp", 1, 1'500'000, kBase + 61 * kSec));
   v.back().session = "s,2";
   // 3: invalid UTF-8 and a NUL byte.
-  v.push_back(MakeRecord({kOrigin, 3}, 3, "grep \xFF\xFE x\0y"s, "/home/alice", 2, 1234,
-                         kBase + 3600 * kSec + 999'999'999));
+  v.push_back(
+      MakeRecord({kOrigin, 3}, 3, "grep \xFF\xFE x\0y"s, "/home/alice", 2, 1234, kBase + 3600 * kSec + 999'999'999));
   // 4: running: exit code and duration unknown; largest id; not below home.
-  v.push_back(MakeRecord({0xfedcba9876543210ull, std::numeric_limits<uint64_t>::max()}, 4,
-                         "sleep 100", "/home/alicia/projects/very/long/directory/name",
-                         std::nullopt, std::nullopt, kBase + 7200 * kSec));
+  v.push_back(MakeRecord({0xfedcba9876543210ull, std::numeric_limits<uint64_t>::max()}, 4, "sleep 100",
+                         "/home/alicia/projects/very/long/directory/name", std::nullopt, std::nullopt,
+                         kBase + 7200 * kSec));
   v.back().running = true;
   // 5: unicode, wide CJK characters and an emoji.
-  v.push_back(MakeRecord({1, 0}, 5, "echo 日本語 café 😀", "/home/alice/文書", 130,
-                         184 * kSec, kBase + 86400 * kSec + 5'000'000));
+  v.push_back(MakeRecord({1, 0}, 5, "echo 日本語 café 😀", "/home/alice/文書", 130, 184 * kSec,
+                         kBase + 86400 * kSec + 5'000'000));
   v.back().host = "bücher-pc";
   v.back().shell = "zsh";
   return v;
 }
 
-std::string Format(OutputFormat format, const std::vector<HistoryRecord>& records,
-                   FormatOptions options = {}) {
+std::string Format(OutputFormat format, const std::vector<HistoryRecord>& records, FormatOptions options = {}) {
   RecordFormatter f(format, std::move(options));
   std::string out;
   f.Begin(&out);
@@ -112,9 +108,8 @@ TEST(OutputFormatTest, ParseAndName) {
   struct Case {
     const char* text;
     OutputFormat format;
-  } cases[] = {{"table", OutputFormat::kTable},   {"json", OutputFormat::kJson},
-               {"ndjson", OutputFormat::kNdjson}, {"csv", OutputFormat::kCsv},
-               {"plain", OutputFormat::kPlain},   {"JSON", OutputFormat::kJson},
+  } cases[] = {{"table", OutputFormat::kTable}, {"json", OutputFormat::kJson},   {"ndjson", OutputFormat::kNdjson},
+               {"csv", OutputFormat::kCsv},     {"plain", OutputFormat::kPlain}, {"JSON", OutputFormat::kJson},
                {"Csv", OutputFormat::kCsv}};
   for (const Case& c : cases) {
     OutputFormat f = OutputFormat::kPlain;
@@ -133,8 +128,7 @@ TEST(OutputFormatTest, UnknownFormat) {
     OutputFormat f = OutputFormat::kCsv;
     Status st = ParseOutputFormat(bad, &f);
     EXPECT_TRUE(st.IsInvalidArgument()) << bad;
-    EXPECT_EQ(st.message(), std::string("unknown format '") + bad +
-                                "': expected table, json, ndjson, csv or plain");
+    EXPECT_EQ(st.message(), std::string("unknown format '") + bad + "': expected table, json, ndjson, csv or plain");
     EXPECT_EQ(f, OutputFormat::kCsv);
   }
   OutputFormat f;
@@ -241,7 +235,8 @@ TEST(NdjsonFormatTest, ExactOutput) {
       "\n"
       R"({"id":"0123456789abcdef-2","seq":2,"command":"echo \"a, b\"\nprintf 'x'\ty","cwd":"/tmp","exit_code":1,"duration_ms":1.5,"started_at":"2026-11-26T10:01:01.000Z","session":"s,2","host":"box","user":"alice","shell":"bash"})"
       "\n"
-      R"({"id":"0123456789abcdef-3","seq":3,"command":"grep )" + kFffd + kFffd +
+      R"({"id":"0123456789abcdef-3","seq":3,"command":"grep )" +
+      kFffd + kFffd +
       R"( x\u0000y","cwd":"/home/alice","exit_code":2,"duration_ms":0.001234,"started_at":"2026-11-26T11:00:00.999Z","session":"s1","host":"box","user":"alice","shell":"bash"})"
       "\n"
       R"({"id":"fedcba9876543210-18446744073709551615","seq":4,"command":"sleep 100","cwd":"/home/alicia/projects/very/long/directory/name","exit_code":null,"duration_ms":null,"started_at":"2026-11-26T12:00:00.000Z","session":"s1","host":"box","user":"alice","shell":"bash"})"
@@ -258,9 +253,8 @@ TEST(NdjsonFormatTest, RoundTripThroughNlohmann) {
   std::istringstream lines(Format(OutputFormat::kNdjson, records));
   std::string line;
   size_t i = 0;
-  const std::vector<std::string> kKeys = {"id",          "seq",        "command", "cwd",
-                                          "exit_code",   "duration_ms", "started_at", "session",
-                                          "host",        "user",       "shell"};
+  const std::vector<std::string> kKeys = {"id",         "seq",     "command", "cwd",  "exit_code", "duration_ms",
+                                          "started_at", "session", "host",    "user", "shell"};
   while (std::getline(lines, line)) {
     ASSERT_LT(i, records.size());
     const HistoryRecord& r = records[i++];
@@ -291,8 +285,7 @@ TEST(NdjsonFormatTest, RoundTripThroughNlohmann) {
   }
   EXPECT_EQ(i, records.size());
   // The NUL byte survives inside the JSON string.
-  EXPECT_EQ(OneObject(records[2])["command"].get<std::string>(),
-            "grep " + kFffd + kFffd + " x\0y"s);
+  EXPECT_EQ(OneObject(records[2])["command"].get<std::string>(), "grep " + kFffd + kFffd + " x\0y"s);
 }
 
 TEST(NdjsonFormatTest, DurationMsIsExact) {
@@ -316,17 +309,14 @@ TEST(NdjsonFormatTest, DurationMsIsExact) {
     HistoryRecord r;
     r.duration_ns = c.ns;
     const std::string out = Format(OutputFormat::kNdjson, {r});
-    EXPECT_NE(out.find(std::string(",\"duration_ms\":") + c.text + ",\"started_at\""),
-              std::string::npos)
-        << out;
+    EXPECT_NE(out.find(std::string(",\"duration_ms\":") + c.text + ",\"started_at\""), std::string::npos) << out;
     EXPECT_TRUE(nlohmann::json::parse(out)["duration_ms"].is_number()) << c.text;
   }
 }
 
 TEST(NdjsonFormatTest, IdTextMatchesEventIdToString) {
   for (EventId id : {EventId{0, 0}, EventId{0xab, 42}, EventId{0x10, 7},
-                     EventId{std::numeric_limits<uint64_t>::max(),
-                             std::numeric_limits<uint64_t>::max()}}) {
+                     EventId{std::numeric_limits<uint64_t>::max(), std::numeric_limits<uint64_t>::max()}}) {
     HistoryRecord r;
     r.id = id;
     EXPECT_EQ(OneObject(r)["id"].get<std::string>(), id.ToString());
@@ -357,7 +347,8 @@ TEST(CsvFormatTest, ExactOutput) {
       "bash\r\n"
       "0123456789abcdef-2,2,\"echo \"\"a, b\"\"\nprintf 'x'\ty\",/tmp,1,1.5,"
       "2026-11-26T10:01:01.000Z,\"s,2\",box,alice,bash\r\n"
-      "0123456789abcdef-3,3,grep " + kFffd + kFffd + " x\0y"s +
+      "0123456789abcdef-3,3,grep " +
+      kFffd + kFffd + " x\0y"s +
       ",/home/alice,2,0.001234,2026-11-26T11:00:00.999Z,s1,box,alice,bash\r\n"
       "fedcba9876543210-18446744073709551615,4,sleep 100,"
       "/home/alicia/projects/very/long/directory/name,,,2026-11-26T12:00:00.000Z,s1,box,alice,"
@@ -375,8 +366,8 @@ TEST(CsvFormatTest, QuotingRules) {
   r.host = "plain text";
   const std::string out = Format(OutputFormat::kCsv, {r});
   const std::string row = out.substr(out.find("\r\n") + 2);
-  EXPECT_EQ(row, "0000000000000000-0,0,\"a\rb\",\"\"\"quoted\"\"\",,,1970-01-01T00:00:00.000Z,\"x" +
-                     kFffd + ",\",plain text,,\r\n");
+  EXPECT_EQ(row, "0000000000000000-0,0,\"a\rb\",\"\"\"quoted\"\"\",,,1970-01-01T00:00:00.000Z,\"x" + kFffd +
+                     ",\",plain text,,\r\n");
 }
 
 TEST(CsvFormatTest, Empty) {
@@ -398,8 +389,7 @@ TEST(PlainFormatTest, CommandBytesExactly) {
 
 // ------------------------------------------------------------------ table
 
-const char kTableHeader[] =
-    "TIME                 DURATION  EXIT  DIRECTORY                       COMMAND\n";
+const char kTableHeader[] = "TIME                 DURATION  EXIT  DIRECTORY                       COMMAND\n";
 
 TEST(TableFormatTest, ExactOutput) {
   ScopedTz tz("UTC");
@@ -431,8 +421,7 @@ TEST(TableFormatTest, UnknownDurationAndExitNotRunning) {
   r.command = "make";
   r.cwd = "/";
   EXPECT_EQ(Format(OutputFormat::kTable, {r}),
-            std::string(kTableHeader) +
-                "1970-01-01 00:00:00         -     -  /                               make\n");
+            std::string(kTableHeader) + "1970-01-01 00:00:00         -     -  /                               make\n");
 }
 
 TEST(TableFormatTest, HomeReplacementOnlyOnWholeComponents) {
@@ -472,8 +461,7 @@ TEST(TableFormatTest, DirectoryEscapedAndTruncatedByColumns) {
   std::string expected_dir = "…";
   for (int i = 0; i < 14; ++i) expected_dir += "日";  // 1 + 28 = 29 columns, one pad space
   EXPECT_EQ(Format(OutputFormat::kTable, {r}),
-            std::string(kTableHeader) + "1970-01-01 00:00:00         -     -  " + expected_dir +
-                "   x\n");
+            std::string(kTableHeader) + "1970-01-01 00:00:00         -     -  " + expected_dir + "   x\n");
   r.cwd = "/tmp/a\nb";
   const std::string out = Format(OutputFormat::kTable, {r});
   EXPECT_NE(out.find("  /tmp/a\\nb" + std::string(21, ' ') + "  x\n"), std::string::npos) << out;
@@ -555,8 +543,8 @@ TEST(TableFormatTest, RowWidthsAreAligned) {
 
 TEST(RecordFormatterTest, CallerMayFlushBetweenCalls) {
   ScopedTz tz("UTC");
-  for (OutputFormat format : {OutputFormat::kTable, OutputFormat::kJson, OutputFormat::kNdjson,
-                              OutputFormat::kCsv, OutputFormat::kPlain}) {
+  for (OutputFormat format :
+       {OutputFormat::kTable, OutputFormat::kJson, OutputFormat::kNdjson, OutputFormat::kCsv, OutputFormat::kPlain}) {
     RecordFormatter f(format, FormatOptions{});
     std::string flushed;
     std::string buffer = "";

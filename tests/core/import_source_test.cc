@@ -58,8 +58,8 @@ TEST(ImportSourceTest, ZshDropsTheGuardSpaceAfterAFinalBackslash) {
                    ": 13:0;echo one\\ \n"
                    ": 14:0;two\\\n"
                    "lines\\\\ \n");
-  EXPECT_EQ(p.commands, (std::vector<std::string>{"echo trail\\\\", "echo bs\\ ", "echo sp ", "echo one\\",
-                                                  "two\nlines\\\\"}));
+  EXPECT_EQ(p.commands,
+            (std::vector<std::string>{"echo trail\\\\", "echo bs\\ ", "echo sp ", "echo one\\", "two\nlines\\\\"}));
   EXPECT_EQ(p.times, (std::vector<int64_t>{10, 11, 12, 13, 14}));
   EXPECT_TRUE(p.problems.empty());
 }
@@ -89,8 +89,7 @@ TEST(ImportSourceTest, ZshHeaderWithoutItsSemicolonIsAPlainCommand) {
   // ':' is the no-op builtin: a line that is not a whole extended header
   // is a command as it stands, with no time; nothing is malformed.
   Parsed p = Parse("zsh", ": 1613322469:0\n: 17x:0;bad header\n: > file\n: 1613322470:2;ls\n");
-  EXPECT_EQ(p.commands,
-            (std::vector<std::string>{": 1613322469:0", ": 17x:0;bad header", ": > file", "ls"}));
+  EXPECT_EQ(p.commands, (std::vector<std::string>{": 1613322469:0", ": 17x:0;bad header", ": > file", "ls"}));
   EXPECT_EQ(p.times, (std::vector<int64_t>{-1, -1, -1, 1613322470}));
   EXPECT_EQ(p.problems, std::vector<std::string>{});
 }
@@ -127,8 +126,9 @@ TEST(ImportSourceTest, NdjsonReturnsRecordsBySeqAcrossReadAheadBlocks) {
   Parsed p = Parse("ndjson", in_order + "\n  \n");
   EXPECT_EQ(p.commands, want);
   EXPECT_TRUE(p.problems.empty());
-  p = Parse("ndjson", "{\"seq\":3,\"command\":\"c\"}\nnot json\n{\"seq\":1,\"command\":\"a\"}\n"
-                      "{\"seq\":2,\"command\":\"b\"}\n");
+  p = Parse("ndjson",
+            "{\"seq\":3,\"command\":\"c\"}\nnot json\n{\"seq\":1,\"command\":\"a\"}\n"
+            "{\"seq\":2,\"command\":\"b\"}\n");
   EXPECT_EQ(p.commands, (std::vector<std::string>{"a", "b", "c"}));
   EXPECT_EQ(p.problems, (std::vector<std::string>{"2: not a JSON object"}));
 }

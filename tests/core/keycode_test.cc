@@ -61,8 +61,7 @@ TEST(KeycodeTest, U64BEIsBigEndian) {
 }
 
 TEST(KeycodeTest, U64BERoundTripAndTruncation) {
-  for (uint64_t v : std::vector<uint64_t>{0, 1, 255, 256, 0x8000000000000000ull, UINT64_MAX,
-                                         0x0102030405060708ull}) {
+  for (uint64_t v : std::vector<uint64_t>{0, 1, 255, 256, 0x8000000000000000ull, UINT64_MAX, 0x0102030405060708ull}) {
     std::string enc = U64(v) + "tail";
     std::string_view in = enc;
     uint64_t got = 0;
@@ -80,8 +79,9 @@ TEST(KeycodeTest, U64BERoundTripAndTruncation) {
 }
 
 TEST(KeycodeTest, U64BEByteOrderIsNumericOrder) {
-  std::vector<uint64_t> edges = {0, 1, 2, 127, 128, 255, 256, 65535, 65536, 0x7fffffffffffffffull,
-                                 0x8000000000000000ull, UINT64_MAX - 1, UINT64_MAX};
+  std::vector<uint64_t> edges = {
+      0,         1, 2, 127, 128, 255, 256, 65535, 65536, 0x7fffffffffffffffull, 0x8000000000000000ull, UINT64_MAX - 1,
+      UINT64_MAX};
   for (uint64_t a : edges) {
     for (uint64_t b : edges) {
       int want = a < b ? -1 : a > b ? 1 : 0;
@@ -108,9 +108,9 @@ TEST(KeycodeTest, I64KeyFlipsTheSignBit) {
 }
 
 TEST(KeycodeTest, I64KeyByteOrderIsNumericOrderIncludingNegatives) {
-  std::vector<int64_t> edges = {INT64_MIN, INT64_MIN + 1, -1'000'000'000'000'000'000, -65536, -256,
-                                -255, -2, -1, 0, 1, 2, 255, 256, 1'700'000'000'000'000'000,
-                                INT64_MAX - 1, INT64_MAX};
+  std::vector<int64_t> edges = {
+      INT64_MIN, INT64_MIN + 1, -1'000'000'000'000'000'000, -65536,        -256,     -255, -2, -1, 0, 1, 2,
+      255,       256,           1'700'000'000'000'000'000,  INT64_MAX - 1, INT64_MAX};
   for (int64_t a : edges) {
     for (int64_t b : edges) {
       int want = a < b ? -1 : a > b ? 1 : 0;
@@ -172,8 +172,21 @@ TEST(KeycodeTest, VarintKnownEncodings) {
 }
 
 TEST(KeycodeTest, VarintRoundTripsAndSizes) {
-  std::vector<uint64_t> values = {0, 1, 127, 128, 255, 256, 16383, 16384, (1ull << 21) - 1, 1ull << 21,
-                                  (1ull << 35), (1ull << 56) - 1, 1ull << 63, UINT64_MAX - 1, UINT64_MAX};
+  std::vector<uint64_t> values = {0,
+                                  1,
+                                  127,
+                                  128,
+                                  255,
+                                  256,
+                                  16383,
+                                  16384,
+                                  (1ull << 21) - 1,
+                                  1ull << 21,
+                                  (1ull << 35),
+                                  (1ull << 56) - 1,
+                                  1ull << 63,
+                                  UINT64_MAX - 1,
+                                  UINT64_MAX};
   std::mt19937_64 rng(3);
   for (int i = 0; i < 2000; ++i) values.push_back(rng() >> (rng() % 64));
   std::string all;
@@ -229,9 +242,22 @@ TEST(KeycodeTest, ZigzagKnownEncodings) {
 }
 
 TEST(KeycodeTest, ZigzagRoundTripsAndTruncation) {
-  std::vector<int64_t> values = {0, 1, -1, 2, -2, 63, -64, 64, -65, INT32_MAX, INT32_MIN,
-                                 static_cast<int64_t>(INT32_MAX) + 1, INT64_MAX, INT64_MIN,
-                                 INT64_MIN + 1, -1'700'000'000'000'000'000};
+  std::vector<int64_t> values = {0,
+                                 1,
+                                 -1,
+                                 2,
+                                 -2,
+                                 63,
+                                 -64,
+                                 64,
+                                 -65,
+                                 INT32_MAX,
+                                 INT32_MIN,
+                                 static_cast<int64_t>(INT32_MAX) + 1,
+                                 INT64_MAX,
+                                 INT64_MIN,
+                                 INT64_MIN + 1,
+                                 -1'700'000'000'000'000'000};
   std::mt19937_64 rng(11);
   for (int i = 0; i < 2000; ++i) values.push_back(static_cast<int64_t>(rng()) >> (rng() % 64));
   for (int64_t v : values) {
@@ -256,8 +282,8 @@ TEST(KeycodeTest, ZigzagRoundTripsAndTruncation) {
 // ------------------------------------------------------------ lpbytes
 
 TEST(KeycodeTest, LengthPrefixedRoundTrips) {
-  std::vector<std::string> values = {""s, "a"s, "a\0b"s, "\xff\xfe"s, std::string(127, 'x'),
-                                     std::string(128, 'y'), std::string(70000, '\0')};
+  std::vector<std::string> values = {
+      ""s, "a"s, "a\0b"s, "\xff\xfe"s, std::string(127, 'x'), std::string(128, 'y'), std::string(70000, '\0')};
   std::string all;
   for (const auto& v : values) PutLengthPrefixed(&all, v);
   EXPECT_EQ(all.substr(0, 1), "\0"s);  // "" is a single zero length byte
@@ -303,8 +329,8 @@ TEST(KeycodeTest, LengthPrefixIsPrefixFree) {
       PutLengthPrefixed(&px, x);
       PutLengthPrefixed(&py, y);
       py += "\x80\0\0\0\0\0\0\0"s;  // followed by a key tail
-      EXPECT_FALSE(std::string_view(py).starts_with(px)) << testing::PrintToString(x) << " / "
-                                                          << testing::PrintToString(y);
+      EXPECT_FALSE(std::string_view(py).starts_with(px))
+          << testing::PrintToString(x) << " / " << testing::PrintToString(y);
     }
   }
 }
@@ -312,8 +338,7 @@ TEST(KeycodeTest, LengthPrefixIsPrefixFree) {
 // ------------------------------------------------------------ seq keys
 
 TEST(KeycodeTest, SeqKeyRoundTrip) {
-  for (uint64_t seq : {uint64_t{0}, uint64_t{1}, uint64_t{255}, uint64_t{256}, uint64_t{1} << 40,
-                       UINT64_MAX}) {
+  for (uint64_t seq : {uint64_t{0}, uint64_t{1}, uint64_t{255}, uint64_t{256}, uint64_t{1} << 40, UINT64_MAX}) {
     std::string k = SeqKey(seq);
     ASSERT_EQ(k.size(), 8u);
     EXPECT_EQ(k, U64(seq));

@@ -72,8 +72,7 @@ TEST(RecordPolicyTest, IgnorePatternsMatchAnywhereUnlessAnchored) {
   // Judged on the command as typed, before masking.
   cfg.record.ignore_patterns = {"GITHUB_TOKEN=ghp_"};
   auto raw = MakePolicy(cfg);
-  EXPECT_FALSE(raw->ShouldRecord(
-      Started("export GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789")));
+  EXPECT_FALSE(raw->ShouldRecord(Started("export GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789")));
 }
 
 TEST(RecordPolicyTest, IgnorePatternsAreUtf8AndSurviveInvalidBytes) {
@@ -84,7 +83,9 @@ TEST(RecordPolicyTest, IgnorePatternsAreUtf8AndSurviveInvalidBytes) {
   EXPECT_FALSE(p->ShouldRecord(Started("ssh \xff\xfe x prod")));
   EXPECT_FALSE(p->ShouldRecord(Started("ssh \xc3 prod")));
   // A character class holds characters, not bytes.
-  EXPECT_FALSE(p->ShouldRecord(Started("cd \xc3\xbc" "ber")));  // "cd über"
+  EXPECT_FALSE(
+      p->ShouldRecord(Started("cd \xc3\xbc"
+                              "ber")));                           // "cd über"
   EXPECT_TRUE(p->ShouldRecord(Started("cd \xc3\xa9t\xc3\xa9")));  // "cd été"
   EXPECT_TRUE(p->ShouldRecord(Started("ssh \xff staging")));
 }
@@ -191,15 +192,17 @@ TEST(RecordPolicyTest, HandBuiltInvalidConfigIsRefused) {
   cfg.record.ignore_patterns = {"ok", "("};
   Status s = RecordPolicy::Create(cfg, &p);
   EXPECT_TRUE(s.IsInvalidArgument());
-  EXPECT_EQ(s.message(), "invalid record.ignore_patterns pattern \"(\": is not a valid RE2 "
-                         "pattern: missing ): (. Fix record.ignore_patterns");
+  EXPECT_EQ(s.message(),
+            "invalid record.ignore_patterns pattern \"(\": is not a valid RE2 "
+            "pattern: missing ): (. Fix record.ignore_patterns");
   EXPECT_EQ(p, nullptr);
 
   cfg = Config{};
   cfg.record.ignore_dirs = {""};
   s = RecordPolicy::Create(cfg, &p);
-  EXPECT_EQ(s.message(), "invalid record.ignore_dirs pattern \"\": is empty (it would match "
-                         "every directory). Fix record.ignore_dirs");
+  EXPECT_EQ(s.message(),
+            "invalid record.ignore_dirs pattern \"\": is empty (it would match "
+            "every directory). Fix record.ignore_dirs");
 
   cfg = Config{};
   cfg.secrets.disable = {"nope"};

@@ -380,7 +380,8 @@ TEST_F(SearchTest, DamagedIndexIsCorruption) {
     // Rows are verified when first read, not at open: a flip in the time
     // of row 1000 of a larger index (block 1 holds only times).
     std::vector<HistoryRecord> many;
-    for (uint64_t i = 1; i <= 2000; ++i) many.push_back(Rec(i, "cmd " + std::to_string(i % 37), "/d", 0, "s", "h", 1000 + i));
+    for (uint64_t i = 1; i <= 2000; ++i)
+      many.push_back(Rec(i, "cmd " + std::to_string(i % 37), "/d", 0, "s", "h", 1000 + i));
     std::string big;
     Build(many, &big);
     big[16 + 16 + 8 * 1000] ^= 0x01;
@@ -447,7 +448,8 @@ TEST_F(SearchTest, DamagedIndexIsCorruption) {
 
 TEST_F(SearchTest, DeadlineStopsAndSaysSo) {
   std::vector<HistoryRecord> many;
-  for (uint64_t i = 1; i <= 70000; ++i) many.push_back(Rec(i, "cmd " + std::to_string(i % 50), "/", 0, "s", "h", 1000 + i));
+  for (uint64_t i = 1; i <= 70000; ++i)
+    many.push_back(Rec(i, "cmd " + std::to_string(i % 50), "/", 0, "s", "h", 1000 + i));
   std::string bytes;
   auto ix = Build(many, &bytes);
   Searcher s(*ix);
@@ -467,7 +469,8 @@ TEST_F(SearchTest, NewestRowsFirstThenEveryText) {
   // only in the oldest row is found after the first pass gives up.
   std::vector<HistoryRecord> many;
   many.push_back(Rec(1, "the needle", "/", 0, "s", "h", 1000));
-  for (uint64_t i = 2; i <= 70000; ++i) many.push_back(Rec(i, "cmd " + std::to_string(i % 50), "/", 0, "s", "h", 1000 + i));
+  for (uint64_t i = 2; i <= 70000; ++i)
+    many.push_back(Rec(i, "cmd " + std::to_string(i % 50), "/", 0, "s", "h", 1000 + i));
   std::string bytes;
   auto ix = Build(many, &bytes);
   Searcher s(*ix);

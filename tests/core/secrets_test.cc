@@ -46,9 +46,7 @@ TEST(SecretMaskerTest, EveryBuiltinRuleHasTruePositives) {
   for (const SecretRuleInfo& rule : BuiltinSecretRules()) {
     std::string marker = SecretMarker(rule.name);
     size_t cases = std::count_if(std::begin(kTruePositives), std::end(kTruePositives),
-                                 [&](const Case& c) {
-                                   return std::string(c.out).find(marker) != std::string::npos;
-                                 });
+                                 [&](const Case& c) { return std::string(c.out).find(marker) != std::string::npos; });
     EXPECT_GE(cases, 2u) << rule.name;
     EXPECT_FALSE(rule.matches.empty()) << rule.name;
   }
@@ -115,10 +113,10 @@ TEST(SecretMaskerTest, SecretNamesMustEndAWord) {
   // PASSWORD, PASSWD, API_KEY) ends a word of NAME; names of where a secret
   // is kept (*_FILE, *_PATH, *_DIR, *_NAME) hold no secret.
   auto m = MakeMasker();
-  for (const char* cmd : {"TOKEN_FILE=~/.token ./deploy.sh", "SECRET_PATH=/run/secrets ./x",
-                          "GH_TOKEN_DIR=/tmp/t ./x", "SECRET_NAME=db-creds kubectl apply -f x",
-                          "MAX_TOKENS=4096 python app.py", "tokenizer=bpe python train.py",
-                          "PASSWORDLESS=1 ./login", "export PASSWORD_STORE_DIR=~/.pass"}) {
+  for (const char* cmd :
+       {"TOKEN_FILE=~/.token ./deploy.sh", "SECRET_PATH=/run/secrets ./x", "GH_TOKEN_DIR=/tmp/t ./x",
+        "SECRET_NAME=db-creds kubectl apply -f x", "MAX_TOKENS=4096 python app.py", "tokenizer=bpe python train.py",
+        "PASSWORDLESS=1 ./login", "export PASSWORD_STORE_DIR=~/.pass"}) {
     EXPECT_EQ(Masked(*m, cmd), cmd);
   }
   const std::string kSecretEnv = "\u2039secret-env\u203a";
@@ -133,10 +131,9 @@ TEST(SecretMaskerTest, SecretNamesMustEndAWord) {
 
 TEST(SecretMaskerTest, DashPIsAPasswordOnlyForMysqlTools) {
   auto m = MakeMasker();
-  for (const char* cmd : {"psql -p5432 -h db app", "ssh -p2222 host", "grep -pfoo x",
-                          "tar -xzpf a.tgz", "mysql -u root -p", "mysql -h db -u root -p app",
-                          "mysql --port=3306 -u root app", "mysql -P3306 app",
-                          "echo mysql; ls -pa", "mysqlrouter -pfoo"}) {
+  for (const char* cmd : {"psql -p5432 -h db app", "ssh -p2222 host", "grep -pfoo x", "tar -xzpf a.tgz",
+                          "mysql -u root -p", "mysql -h db -u root -p app", "mysql --port=3306 -u root app",
+                          "mysql -P3306 app", "echo mysql; ls -pa", "mysqlrouter -pfoo"}) {
     EXPECT_EQ(Masked(*m, cmd), cmd);
   }
   EXPECT_EQ(Masked(*m, "mysql -P3306 -uroot -pS3cret app; ls -p"),
@@ -151,8 +148,7 @@ TEST(SecretMaskerTest, OverlappingSpansBecomeOneMarker) {
             "export GITHUB_TOKEN=\u2039github-token\u203a");
   EXPECT_EQ(n, 1u);
   // One span inside another: the longer one names it.
-  EXPECT_EQ(Masked(*m, "DB_PASSWORD=postgres://u:hunter2@h/db ./x", &n),
-            "DB_PASSWORD=\u2039secret-env\u203a ./x");
+  EXPECT_EQ(Masked(*m, "DB_PASSWORD=postgres://u:hunter2@h/db ./x", &n), "DB_PASSWORD=\u2039secret-env\u203a ./x");
   EXPECT_EQ(n, 1u);
   EXPECT_EQ(Masked(*m,
                    "curl -H \"Authorization: Digest username=x, "
@@ -198,8 +194,7 @@ TEST(SecretMaskerTest, InvalidUtf8IsMatchedAsBytesAndKept) {
   EXPECT_EQ(Masked(*m, "echo \xff\xfe; export GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789 \xc3"),
             "echo \xff\xfe; export GITHUB_TOKEN=\u2039github-token\u203a \xc3");
   EXPECT_EQ(Masked(*m, "mysql -p\xffp\xe9ss\x80 db\xc0"), "mysql -p\u2039mysql-password\u203a db\xc0");
-  EXPECT_EQ(Masked(*m, "caf\xe9 https://u:p\xe4ss@h\xf6st/"),
-            "caf\xe9 https://u:\u2039url-password\u203a@h\xf6st/");
+  EXPECT_EQ(Masked(*m, "caf\xe9 https://u:p\xe4ss@h\xf6st/"), "caf\xe9 https://u:\u2039url-password\u203a@h\xf6st/");
   // Truncated UTF-8 sequence right before a key.
   EXPECT_EQ(Masked(*m, "\xe2\x80 AKIAIOSFODNN7EXAMPLE"), "\xe2\x80 \u2039aws-access-key\u203a");
   // Nothing to mask: untouched.
@@ -260,18 +255,16 @@ TEST(SecretMaskerConfigTest, EverythingDisabledMasksNothing) {
 TEST(SecretMaskerConfigTest, ExtraRules) {
   Config cfg;
   cfg.secrets.extra = {
-      "corp-token=CORP-[0-9A-F]{8}",         // no group: the whole match
+      "corp-token=CORP-[0-9A-F]{8}",          // no group: the whole match
       "door-pin=(?i)pin[: ]([0-9]{4,8})\\b",  // a group: only the group
-      "two-ways=alpha=(\\w+)|beta=(\\w+)",     // first group that took part
+      "two-ways=alpha=(\\w+)|beta=(\\w+)",    // first group that took part
   };
   auto m = MakeMasker(cfg);
   EXPECT_EQ(Masked(*m, "deploy --key CORP-0A1B2C3D now"), "deploy --key \u2039corp-token\u203a now");
   EXPECT_EQ(Masked(*m, "unlock PIN:123456 door"), "unlock PIN:\u2039door-pin\u203a door");
-  EXPECT_EQ(Masked(*m, "x beta=abc alpha=def"),
-            "x beta=\u2039two-ways\u203a alpha=\u2039two-ways\u203a");
+  EXPECT_EQ(Masked(*m, "x beta=abc alpha=def"), "x beta=\u2039two-ways\u203a alpha=\u2039two-ways\u203a");
   // Extra rules come first: on the same span, they name the marker.
-  EXPECT_EQ(Masked(*m, "export CORP_TOKEN=CORP-0A1B2C3D"),
-            "export CORP_TOKEN=\u2039corp-token\u203a");
+  EXPECT_EQ(Masked(*m, "export CORP_TOKEN=CORP-0A1B2C3D"), "export CORP_TOKEN=\u2039corp-token\u203a");
   std::vector<std::string> names = m->RuleNames();
   ASSERT_EQ(names.size(), BuiltinSecretRules().size() + 3);
   EXPECT_EQ(names[0], "corp-token");
@@ -308,8 +301,9 @@ TEST(SecretMaskerConfigTest, HandBuiltInvalidConfigIsRefused) {
   cfg.secrets.extra = {"bad=("};
   s = SecretMasker::Create(cfg, &m);
   EXPECT_TRUE(s.IsInvalidArgument());
-  EXPECT_EQ(s.message(), "invalid secret rule in secrets.extra: \"bad=(\" has an invalid RE2 "
-                         "pattern: missing ): (. Fix secrets.extra");
+  EXPECT_EQ(s.message(),
+            "invalid secret rule in secrets.extra: \"bad=(\" has an invalid RE2 "
+            "pattern: missing ): (. Fix secrets.extra");
   EXPECT_EQ(m, nullptr);
 }
 

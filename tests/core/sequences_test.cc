@@ -73,8 +73,9 @@ TEST(SequencesMergeTest, RefusesMalformedValues) {
   std::string zero = List({{"a", 0}});
   std::vector<std::string_view> bad = {zero};
   EXPECT_FALSE(view.FullMerge(nullptr, bad, &out));
-  std::vector<std::string_view> truncated = {std::string_view("\x05"
-                                                              "ab")};
+  std::vector<std::string_view> truncated = {
+      std::string_view("\x05"
+                       "ab")};
   EXPECT_FALSE(view.FullMerge(nullptr, truncated, &out));
   std::string twelve(12, '\x80');  // not a counter list, too long for a varint
   std::vector<std::string_view> long_varint = {twelve};
@@ -97,8 +98,8 @@ TEST(SequencesMergeTest, ReadsVersionOneCountersUntilTheFamilyIsDropped) {
 
 TEST(SequencesMergeTest, AdjustDropsWhatReachesZero) {
   std::string out;
-  ASSERT_TRUE(AdjustCounterList(List({{"a", 2}, {"b", 1}, {"d", 5}}), {{"a", -1}, {"b", -1}, {"c", 3}, {"d", -9}},
-                                &out));
+  ASSERT_TRUE(
+      AdjustCounterList(List({{"a", 2}, {"b", 1}, {"d", 5}}), {{"a", -1}, {"b", -1}, {"c", 3}, {"d", -9}}, &out));
   EXPECT_EQ(out, List({{"a", 1}, {"c", 3}}));
   ASSERT_TRUE(AdjustCounterList("", {{"a", -1}}, &out));
   EXPECT_EQ(out, "");
@@ -115,9 +116,9 @@ struct Model {
 
 void Learn(uint32_t seed, size_t n, Model* m) {
   std::mt19937 rng(seed);
-  const std::vector<std::string> vocab = {"ls",       "make",          "make test", "git status", "git add <path>",
-                                          "git push", "vim <path>",    "cd <path>", "cargo build", "cargo test",
-                                          "",         "git commit -m <str>"};
+  const std::vector<std::string> vocab = {
+      "ls",        "make",        "make test",  "git status", "git add <path>",     "git push", "vim <path>",
+      "cd <path>", "cargo build", "cargo test", "",           "git commit -m <str>"};
   const std::vector<std::string> dirs = {"/a", "/b", "/c"};
   std::map<std::string, std::vector<std::string>> runs;  // session -> its templates
   std::vector<Event> evs(n);
@@ -222,8 +223,8 @@ TEST(SequencesQueryTest, ReadsATemplateWhoseBoundTiesTheLimit) {
   // pattern is a b (support 2, confidence 1), read after c d raised the
   // support of interest to 2, which a's bound only equals.
   MemoryCounters m;
-  for (const auto& run : std::vector<std::vector<std::string>>{{"a", "b"}, {"a", "b"}, {"c", "d"}, {"c", "d"},
-                                                               {"c", "e"}}) {
+  for (const auto& run :
+       std::vector<std::vector<std::string>>{{"a", "b"}, {"a", "b"}, {"c", "d"}, {"c", "d"}, {"c", "e"}}) {
     LearnRun(run, &m);
   }
   PatternQuery q;

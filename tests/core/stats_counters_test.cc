@@ -25,8 +25,13 @@ TEST(StatsCountersTest, P95OfEqualDurationsIsThatDuration) {
 
 TEST(StatsCountersTest, P95StaysBetweenTheSmallestAndTheLargest) {
   const std::initializer_list<std::initializer_list<int64_t>> cases = {
-      {10, 20, 15}, {4000, 6000}, {10000, 12000}, {1000, 42000}, {5, 5, 5, 5, 5, 5, 5, 5, 5, 100000},
-      {40961, 49150}, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20}};
+      {10, 20, 15},
+      {4000, 6000},
+      {10000, 12000},
+      {1000, 42000},
+      {5, 5, 5, 5, 5, 5, 5, 5, 5, 100000},
+      {40961, 49150},
+      {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20}};
   for (const auto& ms : cases) {
     const int64_t lo = *std::min_element(ms.begin(), ms.end());
     const int64_t hi = *std::max_element(ms.begin(), ms.end());

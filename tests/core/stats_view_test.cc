@@ -182,7 +182,7 @@ TEST(StatsViewTest, RecordedAndFinishedCommandsCountOnce) {
   v.Apply(In(fin, &start), m);
   Event orphan = fin;
   orphan.seq = 4;
-  v.Apply(In(orphan), m);  // finish without a known start: ignored
+  v.Apply(In(orphan), m);      // finish without a known start: ignored
   EXPECT_EQ(m.kv.size(), 9u);  // per day 2 groups, 2 hour-hosts, 1 dir; all time 2 groups, 1 host, 1 dir
   StatsCounters both = StatsCounters::One(0, 250 * kMs);
   both.Add(StatsCounters::One(2, 4000 * kMs));

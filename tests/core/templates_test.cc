@@ -83,12 +83,12 @@ TEST(TemplatesTest, CommandHead) {
 }
 
 TEST(TemplatesTest, SimilarCommands) {
-  EXPECT_TRUE(SimilarCommands("gti status", "git status"));      // transposition
+  EXPECT_TRUE(SimilarCommands("gti status", "git status"));  // transposition
   EXPECT_TRUE(SimilarCommands("git comit -m x", "git commit -m x"));
   EXPECT_TRUE(SimilarCommands("cargo build", "cargo build --release"));  // same tool and subcommand
-  EXPECT_TRUE(SimilarCommands("git push", "git pull"));           // distance 2 of 8
-  EXPECT_FALSE(SimilarCommands("make", "make"));                  // the same command
-  EXPECT_FALSE(SimilarCommands("ls", "cd"));                      // too short to judge
+  EXPECT_TRUE(SimilarCommands("git push", "git pull"));                  // distance 2 of 8
+  EXPECT_FALSE(SimilarCommands("make", "make"));                         // the same command
+  EXPECT_FALSE(SimilarCommands("ls", "cd"));                             // too short to judge
   EXPECT_FALSE(SimilarCommands("make", "make clean"));
   EXPECT_FALSE(SimilarCommands("git status", "npm install"));
 }

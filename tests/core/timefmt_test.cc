@@ -62,13 +62,9 @@ std::string ParseError(const std::string& text, int64_t now = kNow) {
   return st.message();
 }
 
-std::string Unparsable(const std::string& text) {
-  return "cannot parse time '" + text + kExpected;
-}
+std::string Unparsable(const std::string& text) { return "cannot parse time '" + text + kExpected; }
 
-std::string Bad(const std::string& text, const std::string& why) {
-  return "cannot parse time '" + text + "': " + why;
-}
+std::string Bad(const std::string& text, const std::string& why) { return "cannot parse time '" + text + "': " + why; }
 
 // ------------------------------------------------------------ formatting
 
@@ -97,10 +93,8 @@ TEST(FormatRfc3339MillisTest, BeforeEpochFloors) {
 }
 
 TEST(FormatRfc3339MillisTest, Int64Limits) {
-  EXPECT_EQ(FormatRfc3339Millis(std::numeric_limits<int64_t>::min()),
-            "1677-09-21T00:12:43.145Z");
-  EXPECT_EQ(FormatRfc3339Millis(std::numeric_limits<int64_t>::max()),
-            "2262-04-11T23:47:16.854Z");
+  EXPECT_EQ(FormatRfc3339Millis(std::numeric_limits<int64_t>::min()), "1677-09-21T00:12:43.145Z");
+  EXPECT_EQ(FormatRfc3339Millis(std::numeric_limits<int64_t>::max()), "2262-04-11T23:47:16.854Z");
 }
 
 TEST(FormatRfc3339MillisTest, AppendKeepsExistingContent) {
@@ -208,9 +202,9 @@ TEST(ParseTimeTest, LocalDateAndTimeInUtc) {
 
 TEST(ParseTimeTest, LocalFormsUseTheLocalZone) {
   ScopedTz tz("Europe/Berlin");
-  EXPECT_EQ(Parse("2026-01-31"), (1769817600 - 3600) * kSec);           // CET, +01:00
+  EXPECT_EQ(Parse("2026-01-31"), (1769817600 - 3600) * kSec);  // CET, +01:00
   EXPECT_EQ(Parse("2026-01-31 12:00"), (1769860800 - 3600) * kSec);
-  EXPECT_EQ(Parse("2026-07-01 12:00"), (1782907200 - 7200) * kSec);     // CEST, +02:00
+  EXPECT_EQ(Parse("2026-07-01 12:00"), (1782907200 - 7200) * kSec);  // CEST, +02:00
   EXPECT_EQ(Parse("2026-07-01 12:00:30"), (1782907200 - 7200 + 30) * kSec);
   EXPECT_EQ(Parse("2026-07-01T12:00:30.25"), (1782907200 - 7200 + 30) * kSec + 250'000'000);
 }
@@ -287,11 +281,9 @@ TEST(ParseTimeTest, RelativeErrors) {
   const std::string out_of_range = "outside the supported range 1677-09-21 to 2262-04-11 (UTC)";
   // The number does not fit int64, the product overflows, the difference
   // overflows.
-  EXPECT_EQ(ParseError("99999999999999999999 days ago"),
-            Bad("99999999999999999999 days ago", out_of_range));
+  EXPECT_EQ(ParseError("99999999999999999999 days ago"), Bad("99999999999999999999 days ago", out_of_range));
   EXPECT_EQ(ParseError("300 years ago"), Bad("300 years ago", out_of_range));
-  EXPECT_EQ(ParseError("200 years ago", -5'000'000'000'000'000'000),
-            Bad("200 years ago", out_of_range));
+  EXPECT_EQ(ParseError("200 years ago", -5'000'000'000'000'000'000), Bad("200 years ago", out_of_range));
 }
 
 // -------------------------------------------------------------- unix time
@@ -309,8 +301,7 @@ TEST(ParseTimeTest, UnixSecondsErrors) {
   for (const char* bad : {"@", "@abc", "@1.", "@1.5x", "@ 1", "@--1", "@+1", "@.5"}) {
     EXPECT_EQ(ParseError(bad), Unparsable(bad)) << bad;
   }
-  EXPECT_EQ(ParseError("@1.1234567890"),
-            Bad("@1.1234567890", "more than 9 fractional digits"));
+  EXPECT_EQ(ParseError("@1.1234567890"), Bad("@1.1234567890", "more than 9 fractional digits"));
   const std::string out_of_range = "outside the supported range 1677-09-21 to 2262-04-11 (UTC)";
   EXPECT_EQ(ParseError("@9223372037"), Bad("@9223372037", out_of_range));
   EXPECT_EQ(ParseError("@9223372036.9"), Bad("@9223372036.9", out_of_range));
@@ -322,19 +313,33 @@ TEST(ParseTimeTest, UnixSecondsErrors) {
 
 TEST(ParseTimeTest, UnrecognizedForms) {
   ScopedTz tz("UTC");
-  for (const char* bad :
-       {"tomorow", "", "   ", "2026", "2026-1-31", "2026-01-31x", "2026-01-31T", "2026-01-31T12",
-        "2026-01-31T1:00", "2026-01-31T12:00:", "2026-01-31T12:00:0", "2026-01-31T12:00:00.",
-        "2026-01-31T12:00.5", "2026-01-31T12:00:00+0200", "2026-01-31T12:00:00+02",
-        "2026-01-31T12:00:00 Z", "2026-01-31T12:00:00ZZ", "2026-01-31  12:00",
-        "2026/01/31", "31.01.2026", "next week", "2026-01-31T12:00:00UTC"}) {
+  for (const char* bad : {"tomorow",
+                          "",
+                          "   ",
+                          "2026",
+                          "2026-1-31",
+                          "2026-01-31x",
+                          "2026-01-31T",
+                          "2026-01-31T12",
+                          "2026-01-31T1:00",
+                          "2026-01-31T12:00:",
+                          "2026-01-31T12:00:0",
+                          "2026-01-31T12:00:00.",
+                          "2026-01-31T12:00.5",
+                          "2026-01-31T12:00:00+0200",
+                          "2026-01-31T12:00:00+02",
+                          "2026-01-31T12:00:00 Z",
+                          "2026-01-31T12:00:00ZZ",
+                          "2026-01-31  12:00",
+                          "2026/01/31",
+                          "31.01.2026",
+                          "next week",
+                          "2026-01-31T12:00:00UTC"}) {
     EXPECT_EQ(ParseError(bad), Unparsable(bad)) << bad;
   }
 }
 
-TEST(ParseTimeTest, ErrorQuotesInputEscaped) {
-  EXPECT_EQ(ParseError("bad\x1b[31m\n"), Unparsable("bad\\x1b[31m\\n"));
-}
+TEST(ParseTimeTest, ErrorQuotesInputEscaped) { EXPECT_EQ(ParseError("bad\x1b[31m\n"), Unparsable("bad\\x1b[31m\\n")); }
 
 TEST(ParseTimeTest, FieldRanges) {
   ScopedTz tz("UTC");
@@ -366,8 +371,7 @@ TEST(ParseTimeTest, OutsideInt64Range) {
   EXPECT_EQ(Parse("1677-09-22T00:00:00Z"), -9223286400 * kSec);
   // Midnight of the first representable day is before the first instant.
   EXPECT_EQ(ParseError("today", std::numeric_limits<int64_t>::min() + 1), Bad("today", why));
-  EXPECT_EQ(ParseError("yesterday", std::numeric_limits<int64_t>::min() + kDay),
-            Bad("yesterday", why));
+  EXPECT_EQ(ParseError("yesterday", std::numeric_limits<int64_t>::min() + kDay), Bad("yesterday", why));
 }
 
 }  // namespace

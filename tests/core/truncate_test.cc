@@ -44,13 +44,16 @@ TEST(TruncateCommandTest, NeverSplitsASequence) {
   const std::string s = "a\xC3\xA9\xE2\x82\xAC\xF0\x9D\x84\x9Ez";
   ASSERT_EQ(s.size(), 11u);
   std::vector<std::string> want = {
-      "",                                       // 0
-      "a",                                      // 1
-      "a",                                      // 2: é would be split
-      "a\xC3\xA9",                              // 3
-      "a\xC3\xA9", "a\xC3\xA9",                 // 4, 5: € would be split
-      "a\xC3\xA9\xE2\x82\xAC",                  // 6
-      "a\xC3\xA9\xE2\x82\xAC", "a\xC3\xA9\xE2\x82\xAC", "a\xC3\xA9\xE2\x82\xAC",  // 7..9
+      "",           // 0
+      "a",          // 1
+      "a",          // 2: é would be split
+      "a\xC3\xA9",  // 3
+      "a\xC3\xA9",
+      "a\xC3\xA9",              // 4, 5: € would be split
+      "a\xC3\xA9\xE2\x82\xAC",  // 6
+      "a\xC3\xA9\xE2\x82\xAC",
+      "a\xC3\xA9\xE2\x82\xAC",
+      "a\xC3\xA9\xE2\x82\xAC",                  // 7..9
       "a\xC3\xA9\xE2\x82\xAC\xF0\x9D\x84\x9E",  // 10
   };
   for (size_t max = 0; max < s.size(); ++max) {
@@ -80,8 +83,8 @@ TEST(TruncateCommandTest, StrayContinuationAfterACompleteCharacter) {
 
 TEST(TruncateCommandTest, RandomValidUtf8StaysValidAndMaximal) {
   std::mt19937 rng(5);
-  const std::vector<std::string> chars = {"a", "Z", " ", "\xC3\xA9", "\xD7\x90", "\xE2\x82\xAC",
-                                          "\xE4\xB8\xAD", "\xF0\x9F\x98\x80", "\xF0\x9D\x84\x9E"};
+  const std::vector<std::string> chars = {
+      "a", "Z", " ", "\xC3\xA9", "\xD7\x90", "\xE2\x82\xAC", "\xE4\xB8\xAD", "\xF0\x9F\x98\x80", "\xF0\x9D\x84\x9E"};
   for (int iter = 0; iter < 2000; ++iter) {
     std::string s;
     std::vector<size_t> boundaries = {0};

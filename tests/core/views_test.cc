@@ -76,8 +76,7 @@ Event Started(EventId id, uint64_t seq, int64_t t, std::string cmd, std::string 
 }
 
 Event Recorded(EventId id, uint64_t seq, int64_t t, std::string cmd, std::optional<int32_t> exit,
-               std::optional<int64_t> dur = std::nullopt, std::string cwd = "/w",
-               std::string session = "s1") {
+               std::optional<int64_t> dur = std::nullopt, std::string cwd = "/w", std::string session = "s1") {
   Event ev = Started(id, seq, t, std::move(cmd), std::move(cwd), std::move(session));
   ev.kind = EventKind::kRecorded;
   ev.exit_code = exit;
@@ -141,9 +140,8 @@ bool Merge(const std::string* existing, const std::vector<std::string>& ops, Com
 TEST(ViewRegistryTest, NamesOrderAndLookup) {
   std::vector<std::string> names;
   for (const View* v : AllViews()) names.emplace_back(v->name());
-  EXPECT_EQ(names, (std::vector<std::string>{"ids", "history", "by_cwd", "by_session", "by_command",
-                                             "commands", "batches", "stats", "sequences", "fixes",
-                                             "workflows"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"ids", "history", "by_cwd", "by_session", "by_command", "commands",
+                                             "batches", "stats", "sequences", "fixes", "workflows"}));
   for (const View* v : AllViews()) {
     EXPECT_EQ(FindView(v->name()), v);
     EXPECT_GE(v->version(), 1u);
@@ -278,15 +276,15 @@ TEST(HistoryStateTest, RoundTripsEveryCombination) {
 TEST(HistoryStateTest, RejectsMalformedValues) {
   HistoryState st;
   std::vector<std::string> bad = {
-      ""s,                            // no flags
-      "\x08"s,                        // unknown flag
-      "\x80"s,                        // unknown flag
-      "\x01"s,                        // exit flag without exit
-      "\x02"s,                        // duration flag without duration
-      "\x03\x02"s,                    // exit but no duration
-      "\x02\x80"s,                    // truncated varint
-      "\x00\x00"s,                    // trailing byte
-      "\x04\x05"s,                    // trailing byte
+      ""s,                                   // no flags
+      "\x08"s,                               // unknown flag
+      "\x80"s,                               // unknown flag
+      "\x01"s,                               // exit flag without exit
+      "\x02"s,                               // duration flag without duration
+      "\x03\x02"s,                           // exit but no duration
+      "\x02\x80"s,                           // truncated varint
+      "\x00\x00"s,                           // trailing byte
+      "\x04\x05"s,                           // trailing byte
       "\x01"s + Zz(int64_t{INT32_MAX} + 1),  // exit out of int32 range
       "\x01"s + Zz(int64_t{INT32_MIN} - 1),
   };
@@ -313,10 +311,9 @@ TEST(FieldIndexViewTest, IndexesStartsAndRecordsButNotFinishes) {
   Event rec = Recorded(EventId{1, 2}, 2, -20, "ls", 0, 1, "", "");
   Event fin = Finished(EventId{1, 3}, 3, 30, st.id, 0, 5);
   for (auto [field, v1, v2] :
-       std::vector<std::tuple<IndexedField, std::string, std::string>>{
-           {IndexedField::kCwd, "/home/\xff"s, ""},
-           {IndexedField::kSession, "sess", ""},
-           {IndexedField::kCommand, "vim a\0b"s, "ls"}}) {
+       std::vector<std::tuple<IndexedField, std::string, std::string>>{{IndexedField::kCwd, "/home/\xff"s, ""},
+                                                                       {IndexedField::kSession, "sess", ""},
+                                                                       {IndexedField::kCommand, "vim a\0b"s, "ls"}}) {
     FieldIndexView view(field);
     MapWriter w;
     view.Apply(In(st), w);
@@ -366,10 +363,10 @@ TEST(CommandsViewTest, ApplyEmitsOneOperandPerEvent) {
 }
 
 TEST(CommandStatsTest, RoundTrip) {
-  for (const CommandStats& s : {CommandStats{}, CommandStats{1, 0, 5, 1, 0},
-                                CommandStats{UINT64_MAX, UINT64_MAX, INT64_MIN, UINT64_MAX, INT32_MIN},
-                                CommandStats{3, 2, -7, 9, std::nullopt},
-                                CommandStats{10, 1, INT64_MAX, 0, INT32_MAX}}) {
+  for (const CommandStats& s :
+       {CommandStats{}, CommandStats{1, 0, 5, 1, 0},
+        CommandStats{UINT64_MAX, UINT64_MAX, INT64_MIN, UINT64_MAX, INT32_MIN}, CommandStats{3, 2, -7, 9, std::nullopt},
+        CommandStats{10, 1, INT64_MAX, 0, INT32_MAX}}) {
     std::string enc = EncodeCommandStats(s);
     CommandStats got{9, 9, 9, 9, 9};
     ASSERT_TRUE(DecodeCommandStats(enc, &got));
@@ -422,17 +419,15 @@ TEST(CommandsMergeTest, EndOfAnOlderUseOnlyCountsTheFailure) {
   CommandStats s;
   ASSERT_TRUE(Merge(nullptr, {UseOp(100, 4, std::nullopt), UseOp(200, 5, std::nullopt), EndOp(4, 3)}, &s));
   EXPECT_EQ(s, (CommandStats{2, 1, 200, 5, std::nullopt}));
-  ASSERT_TRUE(Merge(nullptr, {UseOp(100, 4, std::nullopt), UseOp(200, 5, std::nullopt), EndOp(4, 3),
-                              EndOp(5, 0)},
-                    &s));
+  ASSERT_TRUE(Merge(nullptr, {UseOp(100, 4, std::nullopt), UseOp(200, 5, std::nullopt), EndOp(4, 3), EndOp(5, 0)}, &s));
   EXPECT_EQ(s, (CommandStats{2, 1, 200, 5, 0}));
 }
 
 TEST(CommandsMergeTest, OutOfOrderUsesGiveTheSameStats) {
   // Uses arrive in log (seq) order, but their start times need not be
   // ordered (imports, clock changes). Every permutation folds the same.
-  std::vector<std::string> ops = {UseOp(300, 1, 0), UseOp(100, 2, 1), UseOp(300, 3, 2),
-                                  UseOp(-5, 4, std::nullopt), UseOp(200, 5, 0)};
+  std::vector<std::string> ops = {UseOp(300, 1, 0), UseOp(100, 2, 1), UseOp(300, 3, 2), UseOp(-5, 4, std::nullopt),
+                                  UseOp(200, 5, 0)};
   std::vector<size_t> idx(ops.size());
   std::iota(idx.begin(), idx.end(), 0);
   int perms = 0;
@@ -450,7 +445,7 @@ TEST(CommandsMergeTest, OutOfOrderUsesGiveTheSameStats) {
 
 TEST(CommandsMergeTest, MergingInStepsEqualsMergingAtOnce) {
   std::vector<std::string> ops = {UseOp(10, 1, std::nullopt), UseOp(20, 2, 0), EndOp(1, 4),
-                                  UseOp(20, 3, std::nullopt), UseOp(5, 4, 9), EndOp(3, 0)};
+                                  UseOp(20, 3, std::nullopt), UseOp(5, 4, 9),  EndOp(3, 0)};
   CommandStats all;
   ASSERT_TRUE(Merge(nullptr, ops, &all));
   EXPECT_EQ(all, (CommandStats{4, 2, 20, 3, 0}));
@@ -478,17 +473,17 @@ TEST(CommandsMergeTest, MalformedOperandOrValueFails) {
   std::string good_base = EncodeCommandStats(CommandStats{1, 0, 1, 1, 0});
   std::string good_op = UseOp(1, 2, 0);
   std::vector<std::string> bad_ops = {
-      ""s,                                   // empty
-      "z"s,                                  // unknown kind
-      "u"s,                                  // no fields
-      "u\x02\x02"s,                          // no has_exit byte
-      "u\x02\x02\x01"s,                      // has_exit without exit
-      "u\x02\x02\x00\x00"s,                  // trailing byte
+      ""s,                                            // empty
+      "z"s,                                           // unknown kind
+      "u"s,                                           // no fields
+      "u\x02\x02"s,                                   // no has_exit byte
+      "u\x02\x02\x01"s,                               // has_exit without exit
+      "u\x02\x02\x00\x00"s,                           // trailing byte
       "u\x02\x02\x01"s + Zz(int64_t{INT32_MAX} + 1),  // exit out of range
-      "x"s,                                  // no fields
-      "x\x02"s,                              // no exit
-      "x\x02\x02\x02"s,                      // trailing byte
-      "x\x80"s,                              // truncated varint
+      "x"s,                                           // no fields
+      "x\x02"s,                                       // no exit
+      "x\x02\x02\x02"s,                               // trailing byte
+      "x\x80"s,                                       // truncated varint
   };
   for (const auto& bad : bad_ops) {
     std::string out = "unchanged";
@@ -570,8 +565,7 @@ struct Harness {
 
 TEST(ProjectorTest, JoinsAFinishToAStartInTheSameBatch) {
   Harness h;
-  std::vector<Event> events = {Started(EventId{9, 1}, 1, 100, "cargo build"),
-                               Recorded(EventId{9, 2}, 2, 110, "ls", 0),
+  std::vector<Event> events = {Started(EventId{9, 1}, 1, 100, "cargo build"), Recorded(EventId{9, 2}, 2, 110, "ls", 0),
                                Finished(EventId{9, 3}, 3, 130, EventId{9, 1}, 101, 30)};
   ASSERT_OK(h.Apply(events));
   EXPECT_EQ(h.resolver.calls, 0) << "a start in the batch needs no lookup";
@@ -612,8 +606,8 @@ TEST(ProjectorTest, JoinsAFinishThroughTheResolver) {
   EXPECT_EQ(*h.spy.seen[1].start_id, (EventId{5, 4}));
   EXPECT_EQ(h.spy.seen[1].start_command, "make test");
   EXPECT_EQ(h.w_history.kv.at(HistoryKey(40, 4)), EncodeHistoryState(HistoryState{0, 7, false}));
-  std::vector<std::tuple<char, std::string, std::string>> want_cmd = {
-      {'M', "ls", UseOp(90, 10, 0)}, {'M', "make test", EndOp(4, 0)}};
+  std::vector<std::tuple<char, std::string, std::string>> want_cmd = {{'M', "ls", UseOp(90, 10, 0)},
+                                                                      {'M', "make test", EndOp(4, 0)}};
   EXPECT_EQ(h.w_commands.ops, want_cmd);
 }
 

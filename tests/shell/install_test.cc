@@ -88,9 +88,9 @@ TEST_F(InstallTest, InitOutputParsesInEachShell) {
     EXPECT_EQ(p.exit_code, 0) << shell << ": " << p.Describe();
     // Non-interactive shells (scripts, `bash -c`) load nothing and fail nothing,
     // even under set -eu.
-    std::vector<std::string> run = {"/usr/bin/" + shell, "-c",
-                                    shell == "fish" ? "source " + file + "; and echo ok"
-                                                    : "set -eu; . " + file + "; echo ok"};
+    std::vector<std::string> run = {
+        "/usr/bin/" + shell, "-c",
+        shell == "fish" ? "source " + file + "; and echo ok" : "set -eu; . " + file + "; echo ok"};
     RunResult q = RunProcess(run, o);
     EXPECT_EQ(q.exit_code, 0) << shell << ": " << q.Describe();
     EXPECT_EQ(q.out, "ok\n") << shell << ": " << q.Describe();

@@ -35,10 +35,10 @@ struct Typed {
 
 // How one shell is set up to write its history file.
 struct Variant {
-  std::string shell;    // bash | zsh | fish
-  std::string rc;       // rc lines (before `tb init`)
-  std::string file;     // the history file, relative to HOME
-  std::string flush;    // typed with a leading space (kept out of history)
+  std::string shell;     // bash | zsh | fish
+  std::string rc;        // rc lines (before `tb init`)
+  std::string file;      // the history file, relative to HOME
+  std::string flush;     // typed with a leading space (kept out of history)
   bool stamped = false;  // the file carries start times
 };
 
@@ -54,8 +54,8 @@ std::vector<Typed> CommandsFor(const Variant& v) {
   std::vector<Typed> c;
   // 日 (E6 97 A5), → (E2 86 92) and ℃ (E2 84 83) hold bytes zsh metafies.
   c.push_back({{"echo h\xc3\xa9llo \xe6\x97\xa5\xe6\x9c\xac \xe2\x86\x92 \xe2\x84\x83"}, {}});
-  c.push_back({{fish ? R"(echo 'it\'s' "say \"hi\"" \$HOME 'a"b')" : R"(echo 'it'"'"'s' "say \"hi\"" \$HOME 'a"b')"},
-               {}});
+  c.push_back(
+      {{fish ? R"(echo 'it\'s' "say \"hi\"" \$HOME 'a"b')" : R"(echo 'it'"'"'s' "say \"hi\"" \$HOME 'a"b')"}, {}});
   c.push_back({{R"(printf '%s|\n' 'a\b' 'lit\n' c\\d)"}, {}});
   // bash drops a backslash-newline from the line it keeps; zsh and fish
   // keep both characters.
@@ -67,9 +67,12 @@ std::vector<Typed> CommandsFor(const Variant& v) {
   } else {
     c.push_back({{"echo 'two", "lines'"}, {kTwoLines}});
   }
-  if (bash) c.push_back({{"for i in 1 2", "do echo $i", "done"}, {"for i in 1 2; do echo $i; done"}});
-  else if (fish) c.push_back({{"for i in 1 2", "echo $i", "end"}, {"for i in 1 2\necho $i\nend"}});
-  else c.push_back({{"for i in 1 2", "do echo $i", "done"}, {"for i in 1 2\ndo echo $i\ndone"}});
+  if (bash)
+    c.push_back({{"for i in 1 2", "do echo $i", "done"}, {"for i in 1 2; do echo $i; done"}});
+  else if (fish)
+    c.push_back({{"for i in 1 2", "echo $i", "end"}, {"for i in 1 2\necho $i\nend"}});
+  else
+    c.push_back({{"for i in 1 2", "do echo $i", "done"}, {"for i in 1 2\ndo echo $i\ndone"}});
   // zsh writes a guard space after a final backslash.
   c.push_back({{"echo trail\\\\"}, {}});
   // zsh escapes a leading ':' in plain files ("\:").
@@ -82,8 +85,8 @@ std::vector<Typed> CommandsFor(const Variant& v) {
 }
 
 int64_t EpochSeconds(bool round_up) {
-  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                std::chrono::system_clock::now().time_since_epoch()).count();
+  auto ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   return ns / 1000000000 + (round_up && ns % 1000000000 != 0 ? 1 : 0);
 }
 
@@ -183,7 +186,8 @@ class ImportCase {
     std::string counts = path_ + ": " + std::to_string(imported) + " imported, " + std::to_string(duplicates) +
                          " duplicates, 0 malformed (" + v_.shell + ", batch ";
     EXPECT_TRUE(r.out.starts_with(counts) && r.out.ends_with(")\n") && SplitLines(r.out).size() == 1)
-        << r.out << "\nfile:\n" << SlurpFile(path_);
+        << r.out << "\nfile:\n"
+        << SlurpFile(path_);
   }
 
   // `tb history --format ndjson` of the import data dir (raw).
@@ -232,7 +236,7 @@ class ImportCase {
   // texts), never decreasing, ending before the file's mtime. They are
   // microseconds apart, so equal at the millisecond precision of started_at.
   void CheckSynthetic(const std::vector<nlohmann::json>& records) {
-    struct stat st{};
+    struct stat st {};
     ASSERT_EQ(::stat(path_.c_str(), &st), 0);
     std::string mtime = FormatRfc3339Millis(st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec);
     for (size_t i = 0; i < records.size(); ++i) {
@@ -280,8 +284,8 @@ void RunImportCase(const Variant& v) {
 }
 
 TEST(ShellImportTest, BashWithHistTimeFormat) {
-  RunImportCase({"bash", "HISTFILE=\"$HOME/bash_stamped\"\nHISTTIMEFORMAT='%F %T '\n", "bash_stamped",
-                 "history -a", true});
+  RunImportCase(
+      {"bash", "HISTFILE=\"$HOME/bash_stamped\"\nHISTTIMEFORMAT='%F %T '\n", "bash_stamped", "history -a", true});
 }
 
 TEST(ShellImportTest, BashPlain) {
@@ -296,9 +300,7 @@ TEST(ShellImportTest, ZshPlain) {
   RunImportCase({"zsh", "unsetopt EXTENDED_HISTORY\n", ".zsh_history", "fc -W", false});
 }
 
-TEST(ShellImportTest, Fish) {
-  RunImportCase({"fish", "", ".local/share/fish/fish_history", "history save", true});
-}
+TEST(ShellImportTest, Fish) { RunImportCase({"fish", "", ".local/share/fish/fish_history", "history save", true}); }
 
 }  // namespace
 }  // namespace tb::testing

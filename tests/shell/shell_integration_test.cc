@@ -39,9 +39,10 @@ class Typist {
 
   // Types `lines` (one command) and waits for the prompt; `exit` is the
   // status it must be recorded with, nullopt when it must not be recorded.
-  ::testing::AssertionResult Cmd(const std::vector<std::string>& lines, std::optional<int> exit,
-                                 double min_ms = 0, double max_ms = 20000) {
-    if (!sb_.RunLines(w_, lines)) return ::testing::AssertionFailure() << "no prompt after " << lines[0] << "\n" << sb_.Dump();
+  ::testing::AssertionResult Cmd(const std::vector<std::string>& lines, std::optional<int> exit, double min_ms = 0,
+                                 double max_ms = 20000) {
+    if (!sb_.RunLines(w_, lines))
+      return ::testing::AssertionFailure() << "no prompt after " << lines[0] << "\n" << sb_.Dump();
     if (exit) Add(lines, *exit, min_ms, max_ms);
     return ::testing::AssertionSuccess();
   }
@@ -97,9 +98,9 @@ std::string SessionOnScreen(const std::string& screen) {
 }
 
 // Checks `records` (oldest first) against `expected`, field by field.
-void CheckRecords(const std::vector<json>& records, const std::vector<Expected>& expected,
-                  const std::string& shell, const std::string& session, const std::string& begin,
-                  const std::string& end, const std::string& dump) {
+void CheckRecords(const std::vector<json>& records, const std::vector<Expected>& expected, const std::string& shell,
+                  const std::string& session, const std::string& begin, const std::string& end,
+                  const std::string& dump) {
   std::string got;
   for (const auto& r : records) got += "  " + r.dump() + "\n";
   ASSERT_EQ(records.size(), expected.size()) << "recorded:\n" << got << dump;

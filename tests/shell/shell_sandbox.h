@@ -69,8 +69,7 @@ class ShellSandbox {
   int Prompts(const std::string& name);
   // Waits until at least `n` prompt lines are shown and the shell is idle at
   // the last one. False on timeout.
-  bool WaitPrompts(const std::string& name, int n,
-                   std::chrono::milliseconds timeout = std::chrono::seconds(15));
+  bool WaitPrompts(const std::string& name, int n, std::chrono::milliseconds timeout = std::chrono::seconds(15));
   // Types `text` + Enter and waits for the next prompt. False on timeout.
   bool Run(const std::string& name, const std::string& text,
            std::chrono::milliseconds timeout = std::chrono::seconds(15));

@@ -69,8 +69,7 @@ class SearchUi : public ::testing::TestWithParam<std::string> {
   }
 
   // Polls the screen until `pred` holds (10 s at most).
-  ::testing::AssertionResult WaitScreen(const std::function<bool(const std::string&)>& pred,
-                                        const std::string& what) {
+  ::testing::AssertionResult WaitScreen(const std::function<bool(const std::string&)>& pred, const std::string& what) {
     auto deadline = Clock::now() + std::chrono::seconds(10);
     while (Clock::now() < deadline) {
       if (pred(sb_.Screen("w"))) return ::testing::AssertionSuccess();
@@ -80,21 +79,25 @@ class SearchUi : public ::testing::TestWithParam<std::string> {
   }
   // Waits until the UI shows `query` and its result count.
   ::testing::AssertionResult WaitUi(const std::string& query, const std::string& count) {
-    return WaitScreen([&](const std::string& s) {
-      bool query_line = false;
-      std::istringstream in(s);
-      for (std::string line; std::getline(in, line);) {
-        while (!line.empty() && line.back() == ' ') line.pop_back();
-        query_line = query_line || line == ("tb> " + query).substr(0, query.empty() ? 3 : std::string::npos);
-      }
-      return query_line && s.find("· " + count) != std::string::npos;
-    }, "the UI with query '" + query + "' and " + count);
+    return WaitScreen(
+        [&](const std::string& s) {
+          bool query_line = false;
+          std::istringstream in(s);
+          for (std::string line; std::getline(in, line);) {
+            while (!line.empty() && line.back() == ' ') line.pop_back();
+            query_line = query_line || line == ("tb> " + query).substr(0, query.empty() ? 3 : std::string::npos);
+          }
+          return query_line && s.find("· " + count) != std::string::npos;
+        },
+        "the UI with query '" + query + "' and " + count);
   }
   // Waits until the UI is gone and the command line reads `line`.
   ::testing::AssertionResult WaitLine(const std::string& line) {
-    return WaitScreen([&](const std::string& s) {
-      return s.find("tb> ") == std::string::npos && LastLine(s) == std::string(kPrompt) + line;
-    }, "the command line '" + line + "'");
+    return WaitScreen(
+        [&](const std::string& s) {
+          return s.find("tb> ") == std::string::npos && LastLine(s) == std::string(kPrompt) + line;
+        },
+        "the command line '" + line + "'");
   }
   void Type(const std::string& text) { sb_.Key("w", text); }
 

@@ -5,8 +5,8 @@
 #include <fstream>
 
 #include "storage/admin.h"
-#include "tests/storage/store_test_util.h"
 #include "tests/status_assert.h"
+#include "tests/storage/store_test_util.h"
 
 namespace tb {
 namespace {

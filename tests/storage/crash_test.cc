@@ -29,8 +29,8 @@
 #include "core/history_query.h"
 #include "core/views/commands_view.h"
 #include "storage/store.h"
-#include "tests/storage/store_test_util.h"
 #include "tests/status_assert.h"
+#include "tests/storage/store_test_util.h"
 
 extern char** environ;
 
@@ -51,9 +51,10 @@ constexpr int kReadyFd = 3;
 
 const std::vector<std::string>& Vocabulary() {
   static const std::vector<std::string> v = [] {
-    std::vector<std::string> out = {"ls", "ls -la", "git status", "git commit -m wip", "make", "make test",
-                                    "cargo build", "vim notes.md", "cd ..", "docker ps", "ssh prod",
-                                    "grep -r TODO .", "python3 x.py", "npm install", "htop"};
+    std::vector<std::string> out = {"ls",           "ls -la",      "git status",  "git commit -m wip",
+                                    "make",         "make test",   "cargo build", "vim notes.md",
+                                    "cd ..",        "docker ps",   "ssh prod",    "grep -r TODO .",
+                                    "python3 x.py", "npm install", "htop"};
     for (int i = 0; i < 40; ++i) out.push_back("tool" + std::to_string(i) + " --flag");
     return out;
   }();
@@ -180,8 +181,8 @@ Child Spawn(const std::string& dir, const std::string& mode, uint64_t seed, cons
   int fds[2];
   EXPECT_EQ(::pipe2(fds, O_CLOEXEC), 0);
   std::string exe = fs::read_symlink("/proc/self/exe").string();
-  std::vector<std::string> args = {exe, "--gtest_filter=CrashChild.DISABLED_Run",
-                                   "--gtest_also_run_disabled_tests", "--gtest_brief=1"};
+  std::vector<std::string> args = {exe, "--gtest_filter=CrashChild.DISABLED_Run", "--gtest_also_run_disabled_tests",
+                                   "--gtest_brief=1"};
   std::vector<std::string> env;
   for (char** e = environ; *e != nullptr; ++e) {
     std::string kv = *e;
@@ -269,8 +270,8 @@ void VerifyStore(const std::string& dir, uint64_t* head) {
   s = store->VerifyViews(&diffs);
   ASSERT_OK(s) << s.ToString();
   for (const auto& d : diffs) {
-    ADD_FAILURE() << "view " << d.view << " differs from a replay: missing " << d.missing << " extra "
-                  << d.extra << " different " << d.different << " first key " << d.first_key_hex;
+    ADD_FAILURE() << "view " << d.view << " differs from a replay: missing " << d.missing << " extra " << d.extra
+                  << " different " << d.different << " first key " << d.first_key_hex;
   }
   std::vector<ViewInfo> views;
   ASSERT_OK(store->Views(&views));

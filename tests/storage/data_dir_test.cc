@@ -22,8 +22,8 @@
 
 #include "core/history_query.h"
 #include "storage/store.h"
-#include "tests/storage/store_test_util.h"
 #include "tests/status_assert.h"
+#include "tests/storage/store_test_util.h"
 
 namespace tb {
 namespace {
@@ -264,14 +264,13 @@ TEST_F(DataDirIdentityTest, NewerFormatWithUnknownLayoutIsStillNewer) {
 }
 
 TEST_F(DataDirIdentityTest, GarbageIdentityIsRefusedUntouched) {
-  for (const std::string& garbage :
-       {""s, "\0\1\2\3garbage"s, "termbrain-store\n"s, "termbrain-store\nformat x\n"s,
-        "termbrain-store\nformat 1\nstore_id nothex\n"s, "termbrain-store\nformat 1\n"s,
-        "termbrain-store\nformat 0\nstore_id " + store_id_ + "\n",
-        "termbrain-store\nformat -3\nstore_id " + store_id_ + "\n",
-        "termbrain-store\nversion 1\nstore_id " + store_id_ + "\n",
-        "TERMBRAIN-STORE\nformat 1\nstore_id " + store_id_ + "\n",
-        "termbrain-store\nformat 1\nstore_id " + store_id_.substr(0, 31) + "\n"}) {
+  for (const std::string& garbage : {""s, "\0\1\2\3garbage"s, "termbrain-store\n"s, "termbrain-store\nformat x\n"s,
+                                     "termbrain-store\nformat 1\nstore_id nothex\n"s, "termbrain-store\nformat 1\n"s,
+                                     "termbrain-store\nformat 0\nstore_id " + store_id_ + "\n",
+                                     "termbrain-store\nformat -3\nstore_id " + store_id_ + "\n",
+                                     "termbrain-store\nversion 1\nstore_id " + store_id_ + "\n",
+                                     "TERMBRAIN-STORE\nformat 1\nstore_id " + store_id_ + "\n",
+                                     "termbrain-store\nformat 1\nstore_id " + store_id_.substr(0, 31) + "\n"}) {
     SCOPED_TRACE(testing::PrintToString(garbage));
     WriteFile(dir_ + "/TERMBRAIN", garbage);
     ExpectRefusedUntouched(dir_, /*allow_corruption=*/true);
@@ -481,9 +480,9 @@ TEST(StoreLockTest, AnotherProcessHoldingTheStore) {
     EXPECT_EQ(ro->head(), 2u);
     std::vector<std::string> commands;
     ASSERT_OK(QueryHistory(ro->reader(), {}, [&](const HistoryRecord& r) {
-                  commands.push_back(r.command);
-                  return true;
-                }));
+      commands.push_back(r.command);
+      return true;
+    }));
     EXPECT_EQ(commands, (std::vector<std::string>{"echo from child", "echo from parent"}));
     StoreInfo info;
     ASSERT_OK(ro->Info(&info));

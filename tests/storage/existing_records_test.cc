@@ -7,8 +7,8 @@
 #include <map>
 
 #include "core/import/existing_records.h"
-#include "tests/storage/store_fixture.h"
 #include "tests/status_assert.h"
+#include "tests/storage/store_fixture.h"
 
 namespace tb {
 namespace {
@@ -57,7 +57,7 @@ class ExistingRecordsTest : public StoreTest {};
 TEST_F(ExistingRecordsTest, SameTextAndTimeFromBeforeTheImportOnly) {
   Open();
   Append({Rec(5, "make", "/p", "s", "h", 0), Rec(5, "ls", "/p", "s", "h", 0), Rec(9, "make", "/p", "s", "h", 0)});
-  const uint64_t before = 2;  // the third record came "during the import"
+  const uint64_t before = 2;                                         // the third record came "during the import"
   std::vector<Event> chunk = {Rec(5, "make", "/q", "", "other", 1),  // same text + time: duplicate
                               Rec(5, "vim", "/p", "s", "h", 0),      // same time, other text
                               Rec(6, "make", "/p", "s", "h", 0),     // same text, other time

@@ -13,8 +13,8 @@
 
 #include "core/search/search.h"
 #include "storage/search_cache.h"
-#include "tests/storage/store_fixture.h"
 #include "tests/status_assert.h"
+#include "tests/storage/store_fixture.h"
 
 namespace tb {
 namespace {
@@ -60,9 +60,25 @@ class SearchCacheDamageTest : public StoreTest {
   // sessions, hosts and shells, exits and durations, some left running.
   void AppendVariedHistory() {
     std::mt19937_64 rng(7);
-    const char* tools[] = {"git status", "git commit -m", "git push origin", "make", "make test", "docker ps",
-                           "docker run --rm", "kubectl get pods", "ls -la", "cd", "vim", "grep -rn", "cargo build",
-                           "python3 -m pytest", "ssh", "terraform plan", "npm install", "Git Stash", "rg -i"};
+    const char* tools[] = {"git status",
+                           "git commit -m",
+                           "git push origin",
+                           "make",
+                           "make test",
+                           "docker ps",
+                           "docker run --rm",
+                           "kubectl get pods",
+                           "ls -la",
+                           "cd",
+                           "vim",
+                           "grep -rn",
+                           "cargo build",
+                           "python3 -m pytest",
+                           "ssh",
+                           "terraform plan",
+                           "npm install",
+                           "Git Stash",
+                           "rg -i"};
     const char* cwds[] = {"/home/u", "/srv/app", "/srv/app/web", "/tmp", "/home/u/src/tb", "/var/log"};
     std::vector<Event> batch;
     uint64_t counter = 1000;
@@ -270,15 +286,14 @@ TEST_F(SearchCacheDamageTest, FileOfZerosIsRebuilt) {
 TEST_F(SearchCacheDamageTest, FlippedChecksumsAreRebuilt) {
   uint64_t covered;
   std::memcpy(&covered, pristine_.data() + pristine_.size() - 112 + 80, 8);
-  std::vector<std::pair<std::string, size_t>> fields = {
-      {"a block checksum", covered + 3},
-      {"the last block checksum", pristine_.size() - 112 - 8},
-      {"the checksum of the block checksums", pristine_.size() - 16},
-      {"the footer checksum", pristine_.size() - 8},
-      {"the footer's block count", pristine_.size() - 112 + 88},
-      {"the footer's covered size", pristine_.size() - 112 + 80},
-      {"the stamp's head seq", pristine_.size() - 112 + 8},
-      {"the format", 8}};
+  std::vector<std::pair<std::string, size_t>> fields = {{"a block checksum", covered + 3},
+                                                        {"the last block checksum", pristine_.size() - 112 - 8},
+                                                        {"the checksum of the block checksums", pristine_.size() - 16},
+                                                        {"the footer checksum", pristine_.size() - 8},
+                                                        {"the footer's block count", pristine_.size() - 112 + 88},
+                                                        {"the footer's covered size", pristine_.size() - 112 + 80},
+                                                        {"the stamp's head seq", pristine_.size() - 112 + 8},
+                                                        {"the format", 8}};
   for (const auto& [what, at] : fields) {
     for (uint8_t bit : {0x01, 0x80}) {
       std::string damaged = pristine_;

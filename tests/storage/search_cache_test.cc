@@ -10,8 +10,8 @@
 #include <fstream>
 
 #include "core/search/search.h"
-#include "tests/storage/store_fixture.h"
 #include "tests/status_assert.h"
+#include "tests/storage/store_fixture.h"
 
 namespace tb {
 namespace {

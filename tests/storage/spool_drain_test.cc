@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "tests/storage/store_test_util.h"
 #include "tests/status_assert.h"
+#include "tests/storage/store_test_util.h"
 
 namespace tb {
 namespace {
@@ -246,8 +246,8 @@ TEST_F(SpoolDrainTest, DropsEventsWhoseIdIsAlreadyInTheLog) {
   EXPECT_EQ(r.duplicates, 2u);
   EXPECT_EQ(r.files, 1u);
   ASSERT_EQ(r.warnings.size(), 1u);
-  EXPECT_TRUE(r.warnings[0].starts_with("dropped 2 spooled event(s) already in the log (" + spool_ +
-                                        "/abc.spool.draining."))
+  EXPECT_TRUE(
+      r.warnings[0].starts_with("dropped 2 spooled event(s) already in the log (" + spool_ + "/abc.spool.draining."))
       << r.warnings[0];
   EXPECT_TRUE(r.warnings[0].ends_with("): their ids were recorded before (id " + EventId{0xabc, 1}.ToString() +
                                       " is at seq 1). Nothing to do: each command is kept once"))

@@ -10,8 +10,8 @@
 #include <filesystem>
 #include <string>
 
-#include "tests/storage/store_test_util.h"
 #include "tests/status_assert.h"
+#include "tests/storage/store_test_util.h"
 
 namespace tb {
 namespace {
@@ -141,9 +141,8 @@ TEST(WhyUntrusted, Verdicts) {
   st.st_mode = S_IFDIR | 0700;
   EXPECT_EQ(WhyUntrusted(st, SpoolObject::kFile), "it is not a regular file");
   st.st_uid = ::geteuid() + 1;
-  EXPECT_EQ(WhyUntrusted(st, SpoolObject::kDirectory),
-            "it is owned by uid " + std::to_string(::geteuid() + 1) + ", not by you (uid " +
-                std::to_string(::geteuid()) + ")");
+  EXPECT_EQ(WhyUntrusted(st, SpoolObject::kDirectory), "it is owned by uid " + std::to_string(::geteuid() + 1) +
+                                                           ", not by you (uid " + std::to_string(::geteuid()) + ")");
 }
 
 }  // namespace

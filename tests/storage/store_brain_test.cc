@@ -4,8 +4,8 @@
 // and exact after a removal (docs/architecture.md, "Session context").
 #include "core/analytics/fixes.h"
 #include "core/analytics/patterns.h"
-#include "tests/storage/store_fixture.h"
 #include "tests/status_assert.h"
+#include "tests/storage/store_fixture.h"
 
 namespace tb {
 namespace {
@@ -69,8 +69,8 @@ TEST_F(BrainStoreTest, LearnsFixesAndPatternsFromHookPairs) {
                 "1 make -> git psuh -> git push -> ls -la <path>", "1 make -> make clean -> make -> git psuh",
                 "1 make clean -> make -> git psuh -> git push", "1 git psuh -> git push -> ls -la <path>",
                 "1 make -> git psuh -> git push", "1 make -> make clean -> make", "1 make clean -> make -> git psuh",
-                "1 git psuh -> git push", "1 git push -> ls -la <path>", "1 make clean -> make",
-                "1 make -> git psuh", "1 make -> make clean"}));
+                "1 git psuh -> git push", "1 git push -> ls -la <path>", "1 make clean -> make", "1 make -> git psuh",
+                "1 make -> make clean"}));
   ExpectVerified(*store_);
 }
 
@@ -144,7 +144,7 @@ TEST_F(BrainStoreTest, ForgetRecomputesTheSession) {
   Append({forget});
   ExpectVerified(*store_);
   EXPECT_EQ(Patterns(*store_), (std::vector<std::string>{"1 make -> git psuh -> git push", "1 git psuh -> git push",
-                                                          "1 make -> git psuh"}));
+                                                         "1 make -> git psuh"}));
 }
 
 }  // namespace

@@ -26,8 +26,8 @@
 #include "core/views/field_index_view.h"
 #include "core/views/history_view.h"
 #include "storage/data_dir.h"
-#include "tests/storage/store_test_util.h"
 #include "tests/status_assert.h"
+#include "tests/storage/store_test_util.h"
 
 namespace tb {
 namespace {
@@ -45,8 +45,8 @@ constexpr uint64_t kShellOrigin = 0xabcdef0123456789ull;
 
 int64_t T(int s) { return kT0 + s * kSec; }
 
-Event Rec(int t, std::string cmd, std::string cwd, std::string session, std::string host,
-          std::optional<int32_t> exit, std::optional<int64_t> dur = std::nullopt) {
+Event Rec(int t, std::string cmd, std::string cwd, std::string session, std::string host, std::optional<int32_t> exit,
+          std::optional<int64_t> dur = std::nullopt) {
   Event ev;
   ev.kind = EventKind::kRecorded;
   ev.time_ns = T(t);
@@ -63,8 +63,7 @@ Event Rec(int t, std::string cmd, std::string cwd, std::string session, std::str
 
 // A start carries an explicit shell-side id so a finish can name it before
 // the store assigned anything.
-Event Start(uint64_t counter, int t, std::string cmd, std::string cwd, std::string session,
-            std::string host) {
+Event Start(uint64_t counter, int t, std::string cmd, std::string cwd, std::string session, std::string host) {
   Event ev = Rec(t, std::move(cmd), std::move(cwd), std::move(session), std::move(host), std::nullopt);
   ev.kind = EventKind::kStarted;
   ev.id = EventId{kShellOrigin, counter};
@@ -261,8 +260,7 @@ class StoreTest : public ::testing::Test {
     Open();
     //      t    command                cwd          session host exit dur
     Append({Rec(10, "git status", "/home/u", "s1", "h1", 0, 5'000'000),
-            Rec(20, "make", "/srv/app", "s1", "h1", 2, kSec),
-            Rec(30, "ls -la", "/tmp", "s2", "h2", 0, 1'000'000),
+            Rec(20, "make", "/srv/app", "s1", "h1", 2, kSec), Rec(30, "ls -la", "/tmp", "s2", "h2", 0, 1'000'000),
             Rec(40, "GIT Push origin", "/srv/app", "s2", "h1", 1, 2 * kSec),
             Rec(50, "echo h\xc3\xa9llo", "/home/u", "s3", "h2", std::nullopt)},
            {"r1", "r2", "r3", "r4", "r5"});
@@ -273,24 +271,18 @@ class StoreTest : public ::testing::Test {
     // A command left running, and one finished in a later batch.
     Append({Start(10, 80, "sleep 100", "/tmp", "s3", "h1"), Start(11, 90, "make test", "/srv/app", "s1", "h1")},
            {"st8", "st9"});
-    Append({Fin(12, 92, ShellId(11), 0, 2 * kSec),
-            Fin(13, 95, EventId{12345, 1}, 3, kSec),  // start never seen: ignored
-            Rec(100, "git log", "/home/u", "s1", "h1", 0), Rec(100, "git diff", "/home/u", "s2", "h1", 0),
-            Rec(100, "Git Stash", "/tmp", "s2", "h2", 1)},
-           {"f9", "fX", "r10", "r11", "r12"});
-    Append({Rec(110, "vim README.md", "/home/u", "s1", "h1", 0),
-            Rec(120, "grep -r TODO .", "/srv/app", "s3", "h2", 1),
-            Rec(130, "make", "/srv/app", "s1", "h1", 0),
-            Rec(140, "docker ps", "/home/u", "s3", "h2", 0),
-            Rec(150, "git status", "/home/u", "s1", "h1", 0),
-            Rec(160, "python3 -c 'print(1)'", "/tmp", "s2", "h1", 0),
-            Rec(170, "make", "/srv/app", "s2", "h2", 2),
-            Rec(180, "cat /etc/hosts", "/tmp", "s3", "h1", 0),
-            Rec(190, "git checkout -b feature", "/srv/app", "s1", "h1", 128),
-            Rec(200, "ls", "/home/u", "s1", "h2", 0),
+    Append(
+        {Fin(12, 92, ShellId(11), 0, 2 * kSec), Fin(13, 95, EventId{12345, 1}, 3, kSec),  // start never seen: ignored
+         Rec(100, "git log", "/home/u", "s1", "h1", 0), Rec(100, "git diff", "/home/u", "s2", "h1", 0),
+         Rec(100, "Git Stash", "/tmp", "s2", "h2", 1)},
+        {"f9", "fX", "r10", "r11", "r12"});
+    Append({Rec(110, "vim README.md", "/home/u", "s1", "h1", 0), Rec(120, "grep -r TODO .", "/srv/app", "s3", "h2", 1),
+            Rec(130, "make", "/srv/app", "s1", "h1", 0), Rec(140, "docker ps", "/home/u", "s3", "h2", 0),
+            Rec(150, "git status", "/home/u", "s1", "h1", 0), Rec(160, "python3 -c 'print(1)'", "/tmp", "s2", "h1", 0),
+            Rec(170, "make", "/srv/app", "s2", "h2", 2), Rec(180, "cat /etc/hosts", "/tmp", "s3", "h1", 0),
+            Rec(190, "git checkout -b feature", "/srv/app", "s1", "h1", 128), Rec(200, "ls", "/home/u", "s1", "h2", 0),
             Rec(5, "history", "/home/u", "s3", "h2", 0),  // old time, new seq
-            Rec(210, "echo $PATH", "/home/u", "s2", "h1", 0),
-            Start(25, 220, "npm install", "/srv/app", "s3", "h1"),
+            Rec(210, "echo $PATH", "/home/u", "s2", "h1", 0), Start(25, 220, "npm install", "/srv/app", "s3", "h1"),
             Rec(230, "printf 'a\0b'"s, "/tmp", "s1", "h1", 0)},
            {"r13", "r14", "r15", "r16", "r17", "r18", "r19", "r20", "r21", "r22", "r23", "r24", "st25", "r26"});
     Append({Fin(26, 250, ShellId(25), 1, 30 * kSec), Rec(240, "GIT STATUS", "/home/u", "s2", "h2", 0),
@@ -371,7 +363,6 @@ class StoreTest : public ::testing::Test {
   std::vector<Event> all_;
   std::map<std::string, uint64_t> seq_of_;
 };
-
 
 }  // namespace
 }  // namespace tb

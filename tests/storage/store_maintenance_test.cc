@@ -2,8 +2,8 @@
 // store_fixture.h).
 #include <functional>
 
-#include "tests/storage/store_fixture.h"
 #include "tests/status_assert.h"
+#include "tests/storage/store_fixture.h"
 
 namespace tb {
 namespace {
@@ -148,9 +148,7 @@ TEST_F(StoreMaintenanceTest, VerifyLogOnAHealthyStore) {
 
 TEST_F(StoreMaintenanceTest, VerifyLogDetectsAGap) {
   BuildHistory();
-  EditClosed([&](RawDb& raw) {
-    ASSERT_TRUE(raw.Delete("log", SeqKey(5)).ok());
-  });
+  EditClosed([&](RawDb& raw) { ASSERT_TRUE(raw.Delete("log", SeqKey(5)).ok()); });
   LogVerifyReport r;
   ASSERT_OK(store_->VerifyLog(&r));
   EXPECT_FALSE(r.ok());
@@ -177,9 +175,7 @@ TEST_F(StoreMaintenanceTest, VerifyLogDetectsMissingEnds) {
 
 TEST_F(StoreMaintenanceTest, VerifyLogAndScanDetectABadPayload) {
   BuildHistory();
-  EditClosed([&](RawDb& raw) {
-    ASSERT_TRUE(raw.Put("log", SeqKey(6), "garbage, not an event").ok());
-  });
+  EditClosed([&](RawDb& raw) { ASSERT_TRUE(raw.Put("log", SeqKey(6), "garbage, not an event").ok()); });
   LogVerifyReport r;
   ASSERT_OK(store_->VerifyLog(&r));
   EXPECT_FALSE(r.ok());
@@ -371,16 +367,14 @@ TEST_F(StoreMaintenanceTest, IdsBehindAnotherViewStillJoinsFinishes) {
   std::vector<ViewDiff> diffs;
   ASSERT_OK(store_->VerifyViews(&diffs));
   for (const auto& d : diffs) {
-    ADD_FAILURE() << d.view << " differs: " << d.missing << " missing, " << d.extra << " extra, "
-                  << d.different << " different";
+    ADD_FAILURE() << d.view << " differs: " << d.missing << " missing, " << d.extra << " extra, " << d.different
+                  << " different";
   }
 }
 
 TEST_F(StoreMaintenanceTest, MissingViewMetaRebuildsThatViewWithoutDoubleCounting) {
   BuildHistory();
-  EditClosed([&](RawDb& raw) {
-    ASSERT_TRUE(raw.Delete("meta", "view/commands").ok());
-  });
+  EditClosed([&](RawDb& raw) { ASSERT_TRUE(raw.Delete("meta", "view/commands").ok()); });
   std::string v;
   ASSERT_OK(store_->reader().GetViewValue("commands", "make", &v));
   CommandStats st;

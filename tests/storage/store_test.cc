@@ -1,6 +1,6 @@
 // Store tests: append and queries (fixture in store_fixture.h).
-#include "tests/storage/store_fixture.h"
 #include "tests/status_assert.h"
+#include "tests/storage/store_fixture.h"
 
 namespace tb {
 namespace {
@@ -54,10 +54,9 @@ TEST_F(StoreTest, HistoryNewestFirstWithJoinedFinishes) {
   BuildHistory();
   std::vector<HistoryRecord> got;
   ASSERT_OK(Query(store_->reader(), {}, &got));
-  EXPECT_EQ(SeqsOf(got),
-            Labels({"r30", "r28", "r27", "r26", "st25", "r24", "r22", "r21", "r20", "r19", "r18", "r17",
-                    "r16", "r15", "r14", "r13", "r12", "r11", "r10", "r29", "st9", "st8", "st7", "st6", "r5",
-                    "r4", "r3", "r2", "r1", "r23"}));
+  EXPECT_EQ(SeqsOf(got), Labels({"r30", "r28", "r27", "r26", "st25", "r24", "r22", "r21", "r20", "r19",
+                                 "r18", "r17", "r16", "r15", "r14",  "r13", "r12", "r11", "r10", "r29",
+                                 "st9", "st8", "st7", "st6", "r5",   "r4",  "r3",  "r2",  "r1",  "r23"}));
   std::map<uint64_t, HistoryRecord> by_seq;
   for (const auto& r : got) by_seq[r.seq] = r;
   // Finished in the same batch.
@@ -115,8 +114,8 @@ TEST_F(StoreTest, EachFilterGivesExactlyTheExpectedRecords) {
   EXPECT_EQ(QuerySeqs(f), Labels({"st25", "r21", "r19", "r14", "r12", "r29", "st6", "r4", "r2"}));
   f = {};
   f.succeeded = true;
-  EXPECT_EQ(QuerySeqs(f), Labels({"r30", "r28", "r27", "r26", "r24", "r22", "r20", "r18", "r17", "r16", "r15",
-                                  "r13", "r11", "r10", "st9", "st7", "r3", "r1", "r23"}));
+  EXPECT_EQ(QuerySeqs(f), Labels({"r30", "r28", "r27", "r26", "r24", "r22", "r20", "r18", "r17", "r16", "r15", "r13",
+                                  "r11", "r10", "st9", "st7", "r3", "r1", "r23"}));
   f = {};
   f.since_ns = T(100);
   f.until_ns = T(150);
@@ -260,8 +259,8 @@ TEST_F(StoreTest, RandomFiltersMatchBruteForceOnALargerHistory) {
   std::vector<HistoryRecord> model = Model(all_);
   ASSERT_GT(model.size(), 800u);
 
-  std::vector<std::string> needles = {"hot1", "HOT", "rare3", "rare", "tool1", "tool12", "tool123 arg",
-                                      " run", "arg", "o", "zzz"};
+  std::vector<std::string> needles = {"hot1",        "HOT",  "rare3", "rare", "tool1", "tool12",
+                                      "tool123 arg", " run", "arg",   "o",    "zzz"};
   int merge_routes = 0, walk_routes = 0;
   for (int q = 0; q < 400; ++q) {
     HistoryFilter f;

@@ -59,8 +59,7 @@ inline StoreOptions Options(const std::string& dir, StoreOptions::Access access)
   return o;
 }
 
-inline Status OpenStore(const std::string& dir, StoreOptions::Access access,
-                        std::unique_ptr<Store>* out) {
+inline Status OpenStore(const std::string& dir, StoreOptions::Access access, std::unique_ptr<Store>* out) {
   return Store::Open(Options(dir, access), out);
 }
 

@@ -12,9 +12,8 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-const std::vector<std::string> kRecordKeys = {"id",        "seq",         "command",    "cwd",
-                                              "exit_code", "duration_ms", "started_at", "session",
-                                              "host",      "user",        "shell"};
+const std::vector<std::string> kRecordKeys = {"id",         "seq",     "command", "cwd",  "exit_code", "duration_ms",
+                                              "started_at", "session", "host",    "user", "shell"};
 
 std::vector<std::string> KeysOf(const Json& obj) {
   std::vector<std::string> keys;
@@ -42,8 +41,7 @@ TEST(CliRunner, UsesOnlyTheGivenEnvironmentAndDirectory) {
   RunOptions o;
   o.env = {{"ONLY", "this"}};
   o.cwd = "/";
-  RunResult r = RunProcess(
-      {"/bin/sh", "-c", "env | grep -v '^PWD=' | grep -v '^SHLVL=' | grep -v '^_='; pwd"}, o);
+  RunResult r = RunProcess({"/bin/sh", "-c", "env | grep -v '^PWD=' | grep -v '^SHLVL=' | grep -v '^_='; pwd"}, o);
   EXPECT_EQ(r.exit_code, 0) << r.Describe();
   EXPECT_EQ(r.out, "ONLY=this\n/\n");
 }
@@ -68,8 +66,8 @@ TEST(CliRunner, ReportsAProgramThatCannotStart) {
 class CliAcceptance : public CliTest {};
 
 TEST_F(CliAcceptance, RecordThenHistoryJson) {
-  RunResult rec = Tb({"record", "--command", "git status", "--cwd", "/tmp", "--exit", "0",
-                      "--duration-ms", "12", "--session", "s1"});
+  RunResult rec = Tb(
+      {"record", "--command", "git status", "--cwd", "/tmp", "--exit", "0", "--duration-ms", "12", "--session", "s1"});
   ASSERT_EXIT_CODE(rec, 0);
   EXPECT_EQ(rec.out, "");
   EXPECT_EQ(rec.err, "");
@@ -83,8 +81,7 @@ TEST_F(CliAcceptance, RecordThenHistoryJson) {
   const Json& rec0 = j[0];
   EXPECT_EQ(KeysOf(rec0), kRecordKeys);
   EXPECT_TRUE(rec0["id"].is_string());
-  EXPECT_TRUE(std::regex_match(rec0["id"].get<std::string>(), std::regex("[0-9a-f]{16}-1")))
-      << rec0["id"];
+  EXPECT_TRUE(std::regex_match(rec0["id"].get<std::string>(), std::regex("[0-9a-f]{16}-1"))) << rec0["id"];
   EXPECT_TRUE(rec0["seq"].is_number_integer());
   EXPECT_EQ(rec0["seq"], 1);
   EXPECT_EQ(rec0["command"], "git status");
@@ -97,9 +94,7 @@ TEST_F(CliAcceptance, RecordThenHistoryJson) {
   EXPECT_EQ(rec0["user"], ThisUser());
   EXPECT_EQ(rec0["shell"], "");
   std::string started = rec0["started_at"].get<std::string>();
-  EXPECT_TRUE(
-      std::regex_match(started, std::regex(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)")))
-      << started;
+  EXPECT_TRUE(std::regex_match(started, std::regex(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)"))) << started;
   // The exact text of the pretty array too (the id is the only unknown).
   std::string id = rec0["id"].get<std::string>();
   EXPECT_EQ(r.out, "[\n  {\n    \"id\": \"" + id +
@@ -109,8 +104,7 @@ TEST_F(CliAcceptance, RecordThenHistoryJson) {
                        started +
                        "\",\n    \"session\": \"s1\",\n"
                        "    \"host\": " +
-                       Q(ThisHost()) + ",\n    \"user\": " + Q(ThisUser()) +
-                       ",\n    \"shell\": \"\"\n  }\n]\n");
+                       Q(ThisHost()) + ",\n    \"user\": " + Q(ThisUser()) + ",\n    \"shell\": \"\"\n  }\n]\n");
 }
 
 TEST_F(CliAcceptance, EmptyHistoryInEveryFormat) {
@@ -152,13 +146,11 @@ class CliFormats : public CliTest {
     origin_ = m[1];
   }
   void Build() {
-    Record("git status", {"--cwd", "/tmp", "--exit", "0", "--duration-ms", "12", "--session", "s1",
-                          "--shell", "bash", "--started-at", "2026-01-02T03:04:05.678Z"});
-    Record("make -j4 test",
-           {"--cwd", std::string(kHome) + "/src/proj", "--exit", "2", "--duration-ms", "1500.25",
-            "--session", "s2", "--shell", "zsh", "--started-at", "2026-01-02T03:05:00Z"});
-    Record("echo \"a, b\"",
-           {"--cwd", "/srv/a,b", "--session", "s1", "--started-at", "2026-01-03T01:00:00+01:00"});
+    Record("git status", {"--cwd", "/tmp", "--exit", "0", "--duration-ms", "12", "--session", "s1", "--shell", "bash",
+                          "--started-at", "2026-01-02T03:04:05.678Z"});
+    Record("make -j4 test", {"--cwd", std::string(kHome) + "/src/proj", "--exit", "2", "--duration-ms", "1500.25",
+                             "--session", "s2", "--shell", "zsh", "--started-at", "2026-01-02T03:05:00Z"});
+    Record("echo \"a, b\"", {"--cwd", "/srv/a,b", "--session", "s1", "--started-at", "2026-01-03T01:00:00+01:00"});
   }
   std::string Id(int seq) const { return origin_ + "-" + std::to_string(seq); }
   std::string origin_;
@@ -169,27 +161,25 @@ TEST_F(CliFormats, Ndjson) {
   ASSERT_EXIT_CODE(r, 0);
   EXPECT_EQ(r.err, "");
   std::string hu = ",\"host\":" + Q(ThisHost()) + ",\"user\":" + Q(ThisUser());
-  EXPECT_EQ(
-      r.out,
-      "{\"id\":\"" + Id(3) +
-          "\",\"seq\":3,\"command\":\"echo \\\"a, b\\\"\",\"cwd\":\"/srv/a,b\","
-          "\"exit_code\":null,\"duration_ms\":null,\"started_at\":\"2026-01-03T00:00:00.000Z\","
-          "\"session\":\"s1\"" +
-          hu +
-          ",\"shell\":\"\"}\n"
-          "{\"id\":\"" +
-          Id(2) +
-          "\",\"seq\":2,\"command\":\"make -j4 "
-          "test\",\"cwd\":\"/home/tbuser/src/proj\",\"exit_code\":2,\"duration_ms\":1500.25,"
-          "\"started_at\":\"2026-01-02T03:05:00.000Z\",\"session\":\"s2\"" +
-          hu +
-          ",\"shell\":\"zsh\"}\n"
-          "{\"id\":\"" +
-          Id(1) +
-          "\",\"seq\":1,\"command\":\"git status\",\"cwd\":\"/tmp\","
-          "\"exit_code\":0,\"duration_ms\":12,\"started_at\":\"2026-01-02T03:04:05.678Z\","
-          "\"session\":\"s1\"" +
-          hu + ",\"shell\":\"bash\"}\n");
+  EXPECT_EQ(r.out, "{\"id\":\"" + Id(3) +
+                       "\",\"seq\":3,\"command\":\"echo \\\"a, b\\\"\",\"cwd\":\"/srv/a,b\","
+                       "\"exit_code\":null,\"duration_ms\":null,\"started_at\":\"2026-01-03T00:00:00.000Z\","
+                       "\"session\":\"s1\"" +
+                       hu +
+                       ",\"shell\":\"\"}\n"
+                       "{\"id\":\"" +
+                       Id(2) +
+                       "\",\"seq\":2,\"command\":\"make -j4 "
+                       "test\",\"cwd\":\"/home/tbuser/src/proj\",\"exit_code\":2,\"duration_ms\":1500.25,"
+                       "\"started_at\":\"2026-01-02T03:05:00.000Z\",\"session\":\"s2\"" +
+                       hu +
+                       ",\"shell\":\"zsh\"}\n"
+                       "{\"id\":\"" +
+                       Id(1) +
+                       "\",\"seq\":1,\"command\":\"git status\",\"cwd\":\"/tmp\","
+                       "\"exit_code\":0,\"duration_ms\":12,\"started_at\":\"2026-01-02T03:04:05.678Z\","
+                       "\"session\":\"s1\"" +
+                       hu + ",\"shell\":\"bash\"}\n");
   for (const auto& line : SplitLines(r.out)) {
     Json j = Json::parse(line);
     EXPECT_EQ(KeysOf(j), kRecordKeys);
@@ -216,13 +206,10 @@ TEST_F(CliFormats, Csv) {
   ASSERT_EXIT_CODE(r, 0);
   EXPECT_EQ(r.err, "");
   std::string hu = "," + ThisHost() + "," + ThisUser() + ",";
-  EXPECT_EQ(r.out,
-            "id,seq,command,cwd,exit_code,duration_ms,started_at,session,host,user,shell\r\n" +
-                Id(3) + ",3,\"echo \"\"a, b\"\"\",\"/srv/a,b\",,,2026-01-03T00:00:00.000Z,s1" + hu +
-                "\r\n" + Id(2) +
-                ",2,make -j4 test,/home/tbuser/src/proj,2,1500.25,2026-01-02T03:05:00.000Z,s2" +
-                hu + "zsh\r\n" + Id(1) + ",1,git status,/tmp,0,12,2026-01-02T03:04:05.678Z,s1" +
-                hu + "bash\r\n");
+  EXPECT_EQ(r.out, "id,seq,command,cwd,exit_code,duration_ms,started_at,session,host,user,shell\r\n" + Id(3) +
+                       ",3,\"echo \"\"a, b\"\"\",\"/srv/a,b\",,,2026-01-03T00:00:00.000Z,s1" + hu + "\r\n" + Id(2) +
+                       ",2,make -j4 test,/home/tbuser/src/proj,2,1500.25,2026-01-02T03:05:00.000Z,s2" + hu + "zsh\r\n" +
+                       Id(1) + ",1,git status,/tmp,0,12,2026-01-02T03:04:05.678Z,s1" + hu + "bash\r\n");
 }
 
 TEST_F(CliFormats, Plain) {

@@ -28,8 +28,8 @@ class AdminKillFault : public KillTest {
                     const std::string& label) {
     const int sig = RandomSignal(rng_);
     const auto delay = std::chrono::milliseconds(rng_() % static_cast<uint64_t>(full.count() + 1));
-    const std::string what = label + " (" + SignalName(sig) + " after " + std::to_string(delay.count()) +
-                             " ms of " + std::to_string(full.count()) + ")";
+    const std::string what = label + " (" + SignalName(sig) + " after " + std::to_string(delay.count()) + " ms of " +
+                             std::to_string(full.count()) + ")";
     killed_ += RunAndKill(args, env, sig, delay);
     ASSERT_EXIT_CODE(Tb({"history", "-n", "1"}), 0) << what;
     std::vector<std::string> now = History();

@@ -16,8 +16,8 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
-const char* const kViewNames[] = {"ids",      "history", "by_cwd",    "by_session", "by_command", "commands",
-                                  "batches",  "stats",   "sequences", "fixes",      "workflows"};
+const char* const kViewNames[] = {"ids",     "history", "by_cwd",    "by_session", "by_command", "commands",
+                                  "batches", "stats",   "sequences", "fixes",      "workflows"};
 // Entries after the fixture's 3 recorded commands (no import, no fix, no
 // workflow; stats: group, hour x host and directory keys per day and the
 // all-time group, host and directory keys; sequences: 3
@@ -37,19 +37,15 @@ class CliAdmin : public CliTest {
   void SetUp() override {
     CliTest::SetUp();
     UseSharedStore("admin-three", [this] {
-      Record("git status", {"--cwd", "/tmp", "--exit", "0", "--session", "s1", "--started-at",
-                            "2026-02-01T10:00:00Z"});
-      Record("make", {"--cwd", "/src", "--exit", "1", "--session", "s1", "--started-at",
-                      "2026-02-01T11:00:00Z"});
-      Record("ls -la", {"--cwd", "/src", "--exit", "0", "--session", "s2", "--started-at",
-                        "2026-02-01T12:00:00Z"});
+      Record("git status", {"--cwd", "/tmp", "--exit", "0", "--session", "s1", "--started-at", "2026-02-01T10:00:00Z"});
+      Record("make", {"--cwd", "/src", "--exit", "1", "--session", "s1", "--started-at", "2026-02-01T11:00:00Z"});
+      Record("ls -la", {"--cwd", "/src", "--exit", "0", "--session", "s2", "--started-at", "2026-02-01T12:00:00Z"});
     });
   }
   std::string StoreId() {
     std::smatch m;
     std::string identity = ReadFile(data_dir() + "/TERMBRAIN");
-    EXPECT_TRUE(std::regex_match(
-        identity, m, std::regex("termbrain-store\nformat 1\nstore_id ([0-9a-f]{32})\n")))
+    EXPECT_TRUE(std::regex_match(identity, m, std::regex("termbrain-store\nformat 1\nstore_id ([0-9a-f]{32})\n")))
         << identity;
     return m.size() > 1 ? m[1].str() : "";
   }
@@ -66,8 +62,7 @@ TEST_F(CliAdmin, StatusTable) {
   EXPECT_EQ(lines[2], "format       1");
   EXPECT_EQ(lines[3], "events       3");
   EXPECT_EQ(lines[4], "head seq     3");
-  EXPECT_TRUE(std::regex_match(
-      lines[5], std::regex(R"(disk usage   [0-9.]+ (B|KiB|MiB) \(\d+ bytes/event\))")))
+  EXPECT_TRUE(std::regex_match(lines[5], std::regex(R"(disk usage   [0-9.]+ (B|KiB|MiB) \(\d+ bytes/event\))")))
       << lines[5];
   EXPECT_EQ(lines[6], "lock         free");
   EXPECT_EQ(lines[7],
@@ -81,8 +76,8 @@ TEST_F(CliAdmin, StatusJson) {
   Json j = Json::parse(r.out);
   std::vector<std::string> keys;
   for (const auto& [k, v] : j.items()) keys.push_back(k);
-  EXPECT_EQ(keys, (std::vector<std::string>{"data_dir", "store_id", "format", "events", "head_seq",
-                                            "disk_bytes", "lock_holder", "views"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"data_dir", "store_id", "format", "events", "head_seq", "disk_bytes",
+                                            "lock_holder", "views"}));
   EXPECT_EQ(j["data_dir"], data_dir());
   EXPECT_EQ(j["store_id"], StoreId());
   EXPECT_EQ(j["format"], 1);
@@ -123,8 +118,7 @@ TEST_F(CliAdmin, ViewsTableAndJson) {
   for (size_t i = 0; i < std::size(kViewNames); ++i) {
     std::vector<std::string> keys;
     for (const auto& [k, v] : j[i].items()) keys.push_back(k);
-    EXPECT_EQ(keys, (std::vector<std::string>{"name", "version", "code_version", "applied_seq",
-                                              "entries"}));
+    EXPECT_EQ(keys, (std::vector<std::string>{"name", "version", "code_version", "applied_seq", "entries"}));
     EXPECT_EQ(j[i]["name"], kViewNames[i]);
     EXPECT_EQ(j[i]["version"], j[i]["code_version"]);
     EXPECT_EQ(j[i]["applied_seq"], 3);
@@ -173,7 +167,7 @@ TEST_F(CliAdmin, ConfigShowDefaults) {
   EXPECT_EQ(r.out.find("# config file: " + file + "\n# data dir: " + data_dir() +
                        "\n[storage]\nblock_cache_mb = 32  # default\n"
                        "write_buffer_mb = 16  # default\nlock_wait_ms = 2000  # default\n"
-                      "reserve_mb = 8  # default\n\n"
+                       "reserve_mb = 8  # default\n\n"
                        "[record]\nmax_command_bytes = 65536  # default\n"),
             0u)
       << r.out;
@@ -225,9 +219,7 @@ TEST_F(CliAdmin, ConfigShowSources) {
   RunResult e = Tb({"config", "show"}, via_env);
   EXPECT_EXIT_CODE(e, 0);
   EXPECT_EQ(e.out.rfind("# config file: " + file + "\n", 0), 0u) << e.out;
-  EXPECT_NE(e.out.find("block_cache_mb = 64  # env TERMBRAIN_STORAGE_BLOCK_CACHE_MB\n"),
-            std::string::npos)
-      << e.out;
+  EXPECT_NE(e.out.find("block_cache_mb = 64  # env TERMBRAIN_STORAGE_BLOCK_CACHE_MB\n"), std::string::npos) << e.out;
 }
 
 TEST_F(CliAdmin, ConfigCheck) {
@@ -348,8 +340,7 @@ TEST_F(CliLocations, NestedDataDirIsCreatedPrivate) {
   const std::string nested = root() + "/a/b/c/store";
   TbCall call;
   call.data_dir = false;
-  EXPECT_EXIT_CODE(Tb({"--data-dir", nested, "record", "--command", "x", "--cwd", "/tmp"}, call),
-                   0);
+  EXPECT_EXIT_CODE(Tb({"--data-dir", nested, "record", "--command", "x", "--cwd", "/tmp"}, call), 0);
   struct stat st;
   ASSERT_EQ(::stat(nested.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0700u);
@@ -358,8 +349,7 @@ TEST_F(CliLocations, NestedDataDirIsCreatedPrivate) {
   const std::string open_dir = root() + "/open";
   fs::create_directories(open_dir);
   fs::permissions(open_dir, fs::perms(0755), fs::perm_options::replace);
-  EXPECT_EXIT_CODE(Tb({"--data-dir", open_dir, "record", "--command", "x", "--cwd", "/tmp"}, call),
-                   0);
+  EXPECT_EXIT_CODE(Tb({"--data-dir", open_dir, "record", "--command", "x", "--cwd", "/tmp"}, call), 0);
   ASSERT_EQ(::stat(open_dir.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0700u);
 }

@@ -28,9 +28,9 @@ class CliBackup : public CliTest {
     CliTest::SetUp();
     UseSharedStore("backup-six", [this] {
       for (int i = 1; i <= 6; ++i) {
-        Record("cmd " + std::to_string(i), {"--cwd", "/w" + std::to_string(i % 2), "--exit", std::to_string(i % 3),
-                                            "--session", "s1", "--started-at",
-                                            "2026-02-0" + std::to_string(i) + "T10:00:00Z"});
+        Record("cmd " + std::to_string(i),
+               {"--cwd", "/w" + std::to_string(i % 2), "--exit", std::to_string(i % 3), "--session", "s1",
+                "--started-at", "2026-02-0" + std::to_string(i) + "T10:00:00Z"});
       }
     });
   }
@@ -340,8 +340,8 @@ TEST_F(CliBackup, RollbackThenRestoreOfTheSafetySnapshotReturnsTheOriginal) {
 }
 
 TEST_F(CliBackup, AuditTrailSurvivesRollbackAndRetention) {
-  ASSERT_EXIT_CODE(Tb({"backup", "create"}), 0);                // 7
-  ASSERT_EXIT_CODE(Tb({"snapshot", "create", "mine"}), 0);      // 8
+  ASSERT_EXIT_CODE(Tb({"backup", "create"}), 0);            // 7
+  ASSERT_EXIT_CODE(Tb({"snapshot", "create", "mine"}), 0);  // 8
   const std::string file = root() + "/h";
   WriteFile(file, "ls\npwd\n");
   ASSERT_EXIT_CODE(Tb({"import", "bash", file}), 0);            // 9, 10, ImportCompleted 11
@@ -382,7 +382,8 @@ TEST_F(CliBackup, RollbackToATime) {
 TEST_F(CliBackup, HistoryAsOfDoesNotChangeTheStore) {
   std::string before = HistoryNd();
   EXPECT_EQ(Commands({"--as-of", "2026-02-03T12:00:00Z"}), (std::vector<std::string>{"cmd 3", "cmd 2", "cmd 1"}));
-  EXPECT_EQ(Commands({"--as-of", "2026-02-03T12:00:00Z", "--cwd", "/w1"}), (std::vector<std::string>{"cmd 3", "cmd 1"}));
+  EXPECT_EQ(Commands({"--as-of", "2026-02-03T12:00:00Z", "--cwd", "/w1"}),
+            (std::vector<std::string>{"cmd 3", "cmd 1"}));
   EXPECT_EQ(HistoryNd(), before);
 }
 

@@ -25,8 +25,7 @@ class CliBrain : public CliTest {
     CliTest::SetUp();
     UseSharedStore("brain", [this] { BuildHistory(); });
   }
-  void R(const std::string& cmd, const std::string& session, const std::string& cwd, int exit,
-         const std::string& at) {
+  void R(const std::string& cmd, const std::string& session, const std::string& cwd, int exit, const std::string& at) {
     std::vector<std::string> extra{"--cwd", cwd, "--exit", std::to_string(exit), "--started-at", at};
     if (!session.empty()) extra.insert(extra.end(), {"--session", session});
     Record(cmd, extra);
@@ -111,7 +110,8 @@ TEST_F(CliBrain, PatternsWithScopeFiltersMineTheMatchingRecords) {
 TEST_F(CliBrain, PatternsUsageErrors) {
   RunResult r = Tb({"patterns", "--min-confidence", "2"});
   EXPECT_EXIT_CODE(r, 2);
-  EXPECT_EQ(r.err, "tb: error: invalid value '2' for --min-confidence (tb patterns): expected a number from 0.00 to 1.00\n");
+  EXPECT_EQ(r.err,
+            "tb: error: invalid value '2' for --min-confidence (tb patterns): expected a number from 0.00 to 1.00\n");
   r = Tb({"patterns", "--min-support", "0"});
   EXPECT_EXIT_CODE(r, 2);
   r = Tb({"patterns", "--format", "csv"});
@@ -196,12 +196,16 @@ TEST_F(CliBrain, ForgetRecomputesPatternsAndFixes) {
 }
 
 TEST_F(CliBrain, ImportUndoRemovesWhatTheImportTaught) {
-  WriteFile(root() + "/imp.ndjson",
-            "{\"command\":\"gti status\",\"cwd\":\"/w\",\"exit_code\":127,\"started_at\":\"2026-03-05T10:00:00.000Z\",\"session\":\"sI\"}\n"
-            "{\"command\":\"git status\",\"cwd\":\"/w\",\"exit_code\":0,\"started_at\":\"2026-03-05T10:00:10.000Z\",\"session\":\"sI\"}\n");
+  WriteFile(
+      root() + "/imp.ndjson",
+      "{\"command\":\"gti "
+      "status\",\"cwd\":\"/w\",\"exit_code\":127,\"started_at\":\"2026-03-05T10:00:00.000Z\",\"session\":\"sI\"}\n"
+      "{\"command\":\"git "
+      "status\",\"cwd\":\"/w\",\"exit_code\":0,\"started_at\":\"2026-03-05T10:00:10.000Z\",\"session\":\"sI\"}\n");
   RunResult r = Tb({"import", "ndjson", root() + "/imp.ndjson"});
   ASSERT_EXIT_CODE(r, 0);
-  EXPECT_EQ(Out({"fixes", "gti"}), "gti status failed (exit 127) -> fixed by git status, 2 times, last on 2026-03-05\n");
+  EXPECT_EQ(Out({"fixes", "gti"}),
+            "gti status failed (exit 127) -> fixed by git status, 2 times, last on 2026-03-05\n");
   r = Tb({"import", "--undo", "21"});  // the batch id: the seq of its first event
   ASSERT_EXIT_CODE(r, 0);
   EXPECT_EQ(Out({"fixes"}), kFixes);

@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "storage/store.h"
-#include "tests/tools/cli_fixture.h"
 #include "tests/status_assert.h"
+#include "tests/tools/cli_fixture.h"
 
 namespace tb::testing {
 namespace {
@@ -111,9 +111,7 @@ TEST_F(CliBadInput, MultiLineCommand) {
   RunResult nd = Tb({"history", "--format", "ndjson"});
   EXPECT_EQ(SplitLines(nd.out).size(), 1u) << "one record, one line";
   RunResult csv = Tb({"history", "--format", "csv"});
-  EXPECT_NE(csv.out.find(",\"for i in 1 2; do\n  echo \"\"$i\"\"\ndone\",/tmp,0,"),
-            std::string::npos)
-      << csv.out;
+  EXPECT_NE(csv.out.find(",\"for i in 1 2; do\n  echo \"\"$i\"\"\ndone\",/tmp,0,"), std::string::npos) << csv.out;
   RunResult table = Tb({"history"});
   std::vector<std::string> rows = SplitLines(table.out);
   ASSERT_EQ(rows.size(), 2u) << table.out;
@@ -136,8 +134,7 @@ TEST_F(CliBadInput, OverLongCommandIsTruncatedWithOneWarning) {
   EXPECT_EQ(Json::parse(dump.out)["truncated"], true);
 
   // A cut never splits a UTF-8 sequence: 299 ASCII bytes + "é" (2 bytes).
-  RunResult utf =
-      TbEnv({"record", "--command", std::string(299, 'a') + "\xc3\xa9tail", "--cwd", "/tmp"}, env);
+  RunResult utf = TbEnv({"record", "--command", std::string(299, 'a') + "\xc3\xa9tail", "--cwd", "/tmp"}, env);
   EXPECT_EXIT_CODE(utf, 0);
   EXPECT_EQ(Tb({"history", "--format", "plain", "-n", "1"}).out, std::string(299, 'a') + "\n");
 

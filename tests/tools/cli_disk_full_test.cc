@@ -23,8 +23,8 @@
 
 #include "storage/disk_space.h"
 #include "storage/spool.h"
-#include "tests/tools/cli_fixture.h"
 #include "tests/status_assert.h"
+#include "tests/tools/cli_fixture.h"
 
 namespace tb::testing {
 namespace {
@@ -86,8 +86,7 @@ class DiskFullFault : public CliTest {
   void HookSpool(const std::string& command, int n) const {
     fs::create_directories(SpoolDir());
     std::ofstream(SpoolDir() + "/hook.spool", std::ios::app | std::ios::binary)
-        << "TB1\tS\tabc\t" << 2 * n << "\t1732580000." << n << "\ts1\tbash\t/w\t" << command
-        << "\t.\n"
+        << "TB1\tS\tabc\t" << 2 * n << "\t1732580000." << n << "\ts1\tbash\t/w\t" << command << "\t.\n"
         << "TB1\tF\tabc\t" << 2 * n + 1 << "\t1732580001.0\t0\t1000\t" << 2 * n << "\t.\n";
   }
 
@@ -124,17 +123,15 @@ TEST_F(DiskFullFault, EveryWriteCommandAtRandomFillLevels) {
   for (int i = 0; i < 3000; ++i) acknowledged.insert("echo imported line " + std::to_string(i));
 
   const std::vector<uint64_t> keeps = {0, 4 << 10, 32 << 10, 128 << 10, 512 << 10, 1 << 20, 3 << 20, 9 << 20};
-  const std::vector<std::string> kinds = {"record", "import", "history", "backup", "snapshot",
-                                          "rebuild", "forget"};
+  const std::vector<std::string> kinds = {"record", "import", "history", "backup", "snapshot", "rebuild", "forget"};
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   int runs = 0, refused = 0;
   for (int i = 0; i < 70 && std::chrono::steady_clock::now() < deadline; ++i) {
     const std::string kind = kinds[rng() % kinds.size()];
     const uint64_t keep = keeps[rng() % keeps.size()];
     const int reserve_mb = static_cast<int>(rng() % 3);  // 0: the check is off
-    const std::string what = "run " + std::to_string(i) + ": " + kind + " with " +
-                             std::to_string(keep >> 10) + " KiB free, reserve " +
-                             std::to_string(reserve_mb) + " MiB";
+    const std::string what = "run " + std::to_string(i) + ": " + kind + " with " + std::to_string(keep >> 10) +
+                             " KiB free, reserve " + std::to_string(reserve_mb) + " MiB";
     SCOPED_TRACE(what);
     std::string forget_me = "forget-me-" + std::to_string(i);
     if (kind == "forget") {
@@ -197,17 +194,20 @@ TEST_F(DiskFullFault, WritesAreRefusedWithOneLineAndRecordSpools) {
   EXPECT_EXIT_CODE(imp, 1);
   EXPECT_EQ(imp.err, "tb: error: disk full: " + free_mib + " MiB free on " + mnt_ +
                          " (tb import needs 8 MiB); nothing was lost. Free space and run tb "
-                         "--data-dir " + dir() + " import bash " + root() + "/nope.bash again\n");
+                         "--data-dir " +
+                         dir() + " import bash " + root() + "/nope.bash again\n");
   RunResult backup = Run({"backup", "create", "--note", "a b"});
   EXPECT_EXIT_CODE(backup, 1);
   EXPECT_EQ(backup.err, "tb: error: disk full: " + free_mib + " MiB free on " + mnt_ +
                             " (tb backup create needs 8 MiB); nothing was lost. Free space and "
-                            "run tb --data-dir " + dir() + " backup create --note 'a b' again\n");
+                            "run tb --data-dir " +
+                            dir() + " backup create --note 'a b' again\n");
 
   RunResult rec = Run({"record", "--command", "while full", "--exit", "2", "--duration-ms", "5"});
   EXPECT_EXIT_CODE(rec, 0);
-  EXPECT_EQ(rec.err, "tb: note: the store cannot be written now (the disk is full); the command "
-                     "was spooled and the next tb that opens the store records it\n");
+  EXPECT_EQ(rec.err,
+            "tb: note: the store cannot be written now (the disk is full); the command "
+            "was spooled and the next tb that opens the store records it\n");
   for (const auto& e : fs::directory_iterator(SpoolDir())) {
     EXPECT_EQ(fs::status(e.path()).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write)
         << e.path();
@@ -221,7 +221,8 @@ TEST_F(DiskFullFault, WritesAreRefusedWithOneLineAndRecordSpools) {
   EXPECT_EXIT_CODE(lost, 1);
   EXPECT_EQ(lost.err, "tb: error: disk full: " + free_mib + " MiB free on " + mnt_ +
                           " (tb record needs 8 MiB); nothing was lost. Free space and run tb "
-                          "--data-dir " + dir() + " record --command nowhere again\n");
+                          "--data-dir " +
+                          dir() + " record --command nowhere again\n");
 
   // A query still answers (read-only) and says why the spool waits.
   RunResult q = Run({"history", "--format", "plain"});
@@ -255,9 +256,10 @@ TEST_F(DiskFullFault, RecordSpoolsWhileTheStoreIsHeldByAnotherProcess) {
   c.env = {{"TERMBRAIN_STORAGE_LOCK_WAIT_MS", "100"}};
   RunResult r = Tb(args, c);
   EXPECT_EXIT_CODE(r, 0);
-  EXPECT_EQ(r.err, "tb: note: the store cannot be written now (it is in use by another "
-                   "process); the command was spooled and the next tb that opens the store "
-                   "records it\n");
+  EXPECT_EQ(r.err,
+            "tb: note: the store cannot be written now (it is in use by another "
+            "process); the command was spooled and the next tb that opens the store "
+            "records it\n");
   ::close(fd);
   RunResult h = Run({"history", "--format", "plain"});
   EXPECT_EXIT_CODE(h, 0);

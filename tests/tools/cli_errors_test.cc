@@ -66,31 +66,18 @@ INSTANTIATE_TEST_SUITE_P(
                   2,
                   "unknown command 'versoin'. Did you mean 'tb version'? Run 'tb help' for the "
                   "list of commands"},
-        ErrorCase{{"frobnicate"},
-                  2,
-                  "unknown command 'frobnicate'. Run 'tb help' for the list of commands"},
+        ErrorCase{{"frobnicate"}, 2, "unknown command 'frobnicate'. Run 'tb help' for the list of commands"},
         ErrorCase{{"--frob", "history"}, 2, "unknown global option '--frob'. Run 'tb help'"},
-        ErrorCase{{"history", "--lmit", "3"},
-                  2,
-                  "unrecognised option '--lmit' (tb history). Run 'tb help history'"},
+        ErrorCase{{"history", "--lmit", "3"}, 2, "unrecognised option '--lmit' (tb history). Run 'tb help history'"},
         ErrorCase{{"history", "--limit"},
                   2,
                   "the required argument for option '--limit' is missing (tb history). Run 'tb "
                   "help history'"},
-        ErrorCase{
-            {"history", "-n"}, 2, "the required argument for option '--limit' is missing", true},
-        ErrorCase{{"history", "--limit", "abc"},
-                  2,
-                  "tb history: invalid value 'abc' for --limit: " + kIntRange},
-        ErrorCase{{"history", "--limit", "-1"},
-                  2,
-                  "tb history: invalid value '-1' for --limit: " + kIntRange},
-        ErrorCase{{"history", "-n", "1.5"},
-                  2,
-                  "tb history: invalid value '1.5' for --limit: " + kIntRange},
-        ErrorCase{{"history", "--exit", "x"},
-                  2,
-                  "tb history: invalid value 'x' for --exit: " + kExitRange},
+        ErrorCase{{"history", "-n"}, 2, "the required argument for option '--limit' is missing", true},
+        ErrorCase{{"history", "--limit", "abc"}, 2, "tb history: invalid value 'abc' for --limit: " + kIntRange},
+        ErrorCase{{"history", "--limit", "-1"}, 2, "tb history: invalid value '-1' for --limit: " + kIntRange},
+        ErrorCase{{"history", "-n", "1.5"}, 2, "tb history: invalid value '1.5' for --limit: " + kIntRange},
+        ErrorCase{{"history", "--exit", "x"}, 2, "tb history: invalid value 'x' for --exit: " + kExitRange},
         ErrorCase{{"search", "git", "--exit", "99999999999"},
                   2,
                   "tb search: invalid value '99999999999' for --exit: " + kExitRange},
@@ -100,38 +87,26 @@ INSTANTIATE_TEST_SUITE_P(
                   "(2026-01-31T12:00:00Z), a date (2026-01-31), \"2 hours ago\", \"today\" or "
                   "\"@UNIXSECONDS\""},
         ErrorCase{{"history", "--until", "2026-02-30"}, 2, "--until: ", true},
-        ErrorCase{{"history", "--since", "2026-03-02", "--until", "2026-03-01"},
-                  2,
-                  "--since is after --until (tb history)"},
-        ErrorCase{{"history", "--failed", "--succeeded"},
-                  2,
-                  "--failed and --succeeded exclude each other (tb history)"},
+        ErrorCase{
+            {"history", "--since", "2026-03-02", "--until", "2026-03-01"}, 2, "--since is after --until (tb history)"},
+        ErrorCase{
+            {"history", "--failed", "--succeeded"}, 2, "--failed and --succeeded exclude each other (tb history)"},
         ErrorCase{{"history", "--format", "xml"},
                   2,
                   "--format: unknown format 'xml': expected table, json, ndjson, csv or plain"},
-        ErrorCase{
-            {"history", "extra"}, 2, "too many arguments (tb history). Run 'tb help history'"},
-        ErrorCase{{"status", "--format", "csv"},
-                  2,
-                  "unknown format 'csv' for tb status: expected table or json"},
-        ErrorCase{{"views", "--format", "xml"},
-                  2,
-                  "unknown format 'xml' for tb views: expected table or json"},
+        ErrorCase{{"history", "extra"}, 2, "too many arguments (tb history). Run 'tb help history'"},
+        ErrorCase{{"status", "--format", "csv"}, 2, "unknown format 'csv' for tb status: expected table or json"},
+        ErrorCase{{"views", "--format", "xml"}, 2, "unknown format 'xml' for tb views: expected table or json"},
         ErrorCase{{"status", "now"}, 2, "too many arguments (tb status). Run 'tb help status'"},
-        ErrorCase{{"views", "verify", "all"},
-                  2,
-                  "too many arguments (tb views verify). Run 'tb help views verify'"},
+        ErrorCase{{"views", "verify", "all"}, 2, "too many arguments (tb views verify). Run 'tb help views verify'"},
         ErrorCase{{"record", "--command", "x", "--duration-ms", "-5"},
                   2,
                   "invalid value '-5' for --duration-ms: expected milliseconds >= 0 (e.g. 12 or "
                   "1.5)"},
-        ErrorCase{{"record", "--command", "x", "--duration-ms", "12ms"},
-                  2,
-                  "invalid value '12ms' for --duration-ms",
-                  true},
-        ErrorCase{{"record", "--command", "x", "--exit", "x"},
-                  2,
-                  "tb record: invalid value 'x' for --exit: " + kExitRange},
+        ErrorCase{
+            {"record", "--command", "x", "--duration-ms", "12ms"}, 2, "invalid value '12ms' for --duration-ms", true},
+        ErrorCase{
+            {"record", "--command", "x", "--exit", "x"}, 2, "tb record: invalid value 'x' for --exit: " + kExitRange},
         ErrorCase{{"record", "--command", "echo hi", "--exit", "999"},
                   2,
                   "invalid value '999' for --exit (tb record): an exit status is 0 to 255 (a "
@@ -150,17 +125,13 @@ INSTANTIATE_TEST_SUITE_P(
                   "--started-at: cannot parse time 'yesterdy'",
                   true},
         ErrorCase{{"record"}, 2, "missing --command (tb record). Run 'tb help record'"},
-        ErrorCase{
-            {"record", "--cwd", "/tmp"}, 2, "missing --command (tb record). Run 'tb help record'"},
-        ErrorCase{
-            {"record", "--command", ""}, 2, "--command is empty (tb record): nothing to record"},
+        ErrorCase{{"record", "--cwd", "/tmp"}, 2, "missing --command (tb record). Run 'tb help record'"},
+        ErrorCase{{"record", "--command", ""}, 2, "--command is empty (tb record): nothing to record"},
         ErrorCase{{"record", "--command"},
                   2,
                   "the required argument for option '--command' is missing (tb record). Run 'tb "
                   "help record'"},
-        ErrorCase{{"record", "--command", "x", "stray"},
-                  2,
-                  "too many arguments (tb record). Run 'tb help record'"},
+        ErrorCase{{"record", "--command", "x", "stray"}, 2, "too many arguments (tb record). Run 'tb help record'"},
         ErrorCase{{"record", "--command", "x", "--command", "y"},
                   2,
                   "option '--command' cannot be specified more than once (tb record). Run 'tb "
@@ -173,14 +144,12 @@ INSTANTIATE_TEST_SUITE_P(
                   2,
                   "the required argument for option '--view' is missing (tb rebuild). Run 'tb "
                   "help rebuild'"},
-        ErrorCase{
-            {"log", "dump", "--from", "3", "--to", "2"}, 2, "--from is after --to (tb log dump)"},
-        ErrorCase{{"log", "dump", "--from", "x"},
-                  2,
-                  "tb log dump: invalid value 'x' for --from: " + kIntRange},
+        ErrorCase{{"log", "dump", "--from", "3", "--to", "2"}, 2, "--from is after --to (tb log dump)"},
+        ErrorCase{{"log", "dump", "--from", "x"}, 2, "tb log dump: invalid value 'x' for --from: " + kIntRange},
         ErrorCase{{"log"},
                   2,
-                  "'tb log' needs a subcommand: 'tb log verify', 'tb log dump', 'tb log export' or 'tb log salvage'. Run 'tb help' "
+                  "'tb log' needs a subcommand: 'tb log verify', 'tb log dump', 'tb log export' or 'tb log salvage'. "
+                  "Run 'tb help' "
                   "for the list of commands"},
         ErrorCase{{"config", "--format", "json"},
                   2,
@@ -192,18 +161,18 @@ INSTANTIATE_TEST_SUITE_P(
                   "the list of commands"},
         ErrorCase{{"log", "frob"},
                   2,
-                  "unknown command 'log frob': expected 'tb log verify', 'tb log dump', 'tb log export' or 'tb log salvage'. Run 'tb "
+                  "unknown command 'log frob': expected 'tb log verify', 'tb log dump', 'tb log export' or 'tb log "
+                  "salvage'. Run 'tb "
                   "help' for the list of commands"},
         ErrorCase{{"Log", "dump"},
                   2,
-                  "unknown command 'Log'. Did you mean 'tb log verify', 'tb log dump', 'tb log export' or 'tb log salvage'? Run 'tb "
+                  "unknown command 'Log'. Did you mean 'tb log verify', 'tb log dump', 'tb log export' or 'tb log "
+                  "salvage'? Run 'tb "
                   "help' for the list of commands"},
         ErrorCase{{"config", "show", "--format", "yaml"},
                   2,
                   "unknown format 'yaml' for tb config show: expected toml or json"},
-        ErrorCase{{"config", "check", "x"},
-                  2,
-                  "too many arguments (tb config check). Run 'tb help config check'"}));
+        ErrorCase{{"config", "check", "x"}, 2, "too many arguments (tb config check). Run 'tb help config check'"}));
 
 // Global flags without their value: no data dir is involved at all.
 class CliGlobalErrors : public CliTest {};
@@ -211,8 +180,7 @@ class CliGlobalErrors : public CliTest {};
 TEST_F(CliGlobalErrors, DataDirWithoutValue) {
   TbCall call;
   call.data_dir = false;
-  for (const auto& args :
-       std::vector<std::vector<std::string>>{{"--data-dir"}, {"history", "--data-dir"}}) {
+  for (const auto& args : std::vector<std::vector<std::string>>{{"--data-dir"}, {"history", "--data-dir"}}) {
     RunResult r = Tb(args, call);
     SCOPED_TRACE(::testing::PrintToString(args));
     if (args[0] == "--data-dir") {
@@ -281,13 +249,11 @@ TEST_F(CliConfigErrors, UnknownSection) {
 }
 
 TEST_F(CliConfigErrors, WrongType) {
-  ExpectConfigError("[storage]\nblock_cache_mb = \"big\"\n", 2, "storage.block_cache_mb",
-                    "invalid config (");
+  ExpectConfigError("[storage]\nblock_cache_mb = \"big\"\n", 2, "storage.block_cache_mb", "invalid config (");
 }
 
 TEST_F(CliConfigErrors, OutOfRange) {
-  ExpectConfigError("\n[record]\nmax_command_bytes = 10\n", 3, "record.max_command_bytes",
-                    "invalid config (");
+  ExpectConfigError("\n[record]\nmax_command_bytes = 10\n", 3, "record.max_command_bytes", "invalid config (");
 }
 
 TEST_F(CliConfigErrors, ValueNotAllowed) {
@@ -324,9 +290,7 @@ TEST_F(CliConfigErrors, BadEnvironmentValue) {
             "storage.block_cache_mb must be an integer, got \"abc\". Fix or unset the variable\n");
   RunResult range = TbEnv({"history"}, {{"TERMBRAIN_RECORD_MAX_COMMAND_BYTES", "0"}});
   EXPECT_EXIT_CODE(range, 2);
-  EXPECT_EQ(
-      range.err.rfind("tb: error: invalid config (env TERMBRAIN_RECORD_MAX_COMMAND_BYTES)", 0), 0u)
-      << range.err;
+  EXPECT_EQ(range.err.rfind("tb: error: invalid config (env TERMBRAIN_RECORD_MAX_COMMAND_BYTES)", 0), 0u) << range.err;
   RunResult unknown = TbEnv({"history"}, {{"TERMBRAIN_STORAGE_BOGUS", "1"}});
   EXPECT_EXIT_CODE(unknown, 2);
   EXPECT_NE(unknown.err.find("TERMBRAIN_STORAGE_BOGUS"), std::string::npos) << unknown.err;
@@ -369,8 +333,8 @@ TEST_F(CliHelp, TopLevelHelp) {
                         0),
             0u)
       << r.out;
-  for (const char* cmd : {"  search ", "  status ", "  views ", "  views verify ", "  rebuild ",
-                          "  log verify ", "  log dump ", "  config show ", "  config check "}) {
+  for (const char* cmd : {"  search ", "  status ", "  views ", "  views verify ", "  rebuild ", "  log verify ",
+                          "  log dump ", "  config show ", "  config check "}) {
     EXPECT_NE(r.out.find(cmd), std::string::npos) << cmd;
   }
   EXPECT_NE(r.out.find("  workflow suggest propose workflows"), std::string::npos) << "the longest name has its space";
@@ -385,19 +349,18 @@ TEST_F(CliHelp, CommandHelp) {
   RunResult a = NoStore({"help", "history"});
   EXPECT_EXIT_CODE(a, 0);
   EXPECT_EQ(a.out.rfind("usage: tb history [filters] [--as-of T] [--format F]\n\nOptions:\n", 0), 0u) << a.out;
-  for (const char* opt : {"--limit", "--cwd DIR", "--session ID", "--host H", "--exit N",
-                          "--failed", "--succeeded", "--since T", "--until T", "--format F"}) {
+  for (const char* opt : {"--limit", "--cwd DIR", "--session ID", "--host H", "--exit N", "--failed", "--succeeded",
+                          "--since T", "--until T", "--format F"}) {
     EXPECT_NE(a.out.find(opt), std::string::npos) << opt;
   }
   EXPECT_EQ(NoStore({"history", "--help"}).out, a.out);
   EXPECT_EQ(NoStore({"history", "-h"}).out, a.out);
   RunResult rec = NoStore({"help", "record"});
   EXPECT_EXIT_CODE(rec, 0);
-  EXPECT_EQ(
-      rec.out.rfind("usage: tb record --command CMD [--cwd DIR] [--exit N] [--duration-ms MS] "
-                    "[--started-at TIME] [--session ID] [--shell NAME]\n",
-                    0),
-      0u)
+  EXPECT_EQ(rec.out.rfind("usage: tb record --command CMD [--cwd DIR] [--exit N] [--duration-ms MS] "
+                          "[--started-at TIME] [--session ID] [--shell NAME]\n",
+                          0),
+            0u)
       << rec.out;
   RunResult two = NoStore({"help", "log", "dump"});
   EXPECT_EXIT_CODE(two, 0);
@@ -459,8 +422,7 @@ TEST_F(CliHelp, GroupHelpListsTheSubcommands) {
   for (const char* group : {"log", "snapshot", "config", "workflow"}) {
     RunResult g = NoStore({"help", group});
     EXPECT_EXIT_CODE(g, 0);
-    EXPECT_TRUE(g.out.starts_with("usage: tb " + std::string(group) + " SUBCOMMAND [ARGS...]\n\ncommands:\n"))
-        << g.out;
+    EXPECT_TRUE(g.out.starts_with("usage: tb " + std::string(group) + " SUBCOMMAND [ARGS...]\n\ncommands:\n")) << g.out;
     EXPECT_EQ(NoStore({group, "--help"}).out, g.out);
   }
   EXPECT_EQ(NoStore({"help", "log"}).out,

@@ -18,18 +18,17 @@ class CliFilters : public CliTest {
     UseSharedStore("filters", [this] {
       // Recorded out of time order on purpose: results are newest first by
       // start time, not by recording order.
-      Record("make", {"--cwd", "/home/u/proj", "--session", "sA", "--exit", "2", "--started-at",
-                      "2026-03-02T10:00:00Z"});
-      Record("ls -la", {"--cwd", "/home/u/proj", "--session", "sA", "--exit", "0", "--started-at",
-                        "2026-03-01T10:00:00Z"});
-      Record("git PUSH origin", {"--cwd", "/tmp", "--session", "sB", "--exit", "0", "--started-at",
-                                 "2026-03-03T10:00:00Z"});
-      Record("Git status", {"--cwd", "/tmp", "--session", "sB", "--exit", "1", "--started-at",
-                            "2026-03-04T10:00:00Z"});
-      Record("cargo build", {"--cwd", "/home/u/proj", "--session", "sC", "--exit", "0",
-                             "--started-at", "2026-03-05T10:00:00Z"});
-      Record("sleep 100", {"--cwd", "/home/u", "--session", "sC", "--started-at",
-                           "2026-03-06T10:00:00Z"});  // exit unknown
+      Record("make",
+             {"--cwd", "/home/u/proj", "--session", "sA", "--exit", "2", "--started-at", "2026-03-02T10:00:00Z"});
+      Record("ls -la",
+             {"--cwd", "/home/u/proj", "--session", "sA", "--exit", "0", "--started-at", "2026-03-01T10:00:00Z"});
+      Record("git PUSH origin",
+             {"--cwd", "/tmp", "--session", "sB", "--exit", "0", "--started-at", "2026-03-03T10:00:00Z"});
+      Record("Git status", {"--cwd", "/tmp", "--session", "sB", "--exit", "1", "--started-at", "2026-03-04T10:00:00Z"});
+      Record("cargo build",
+             {"--cwd", "/home/u/proj", "--session", "sC", "--exit", "0", "--started-at", "2026-03-05T10:00:00Z"});
+      Record("sleep 100",
+             {"--cwd", "/home/u", "--session", "sC", "--started-at", "2026-03-06T10:00:00Z"});  // exit unknown
       Record("kill -9 1", {"--cwd", "/home/u", "--session", "sC", "--exit", "137", "--started-at",
                            "2026-03-06T10:00:00Z"});  // same time: seq decides
     });
@@ -44,8 +43,7 @@ class CliFilters : public CliTest {
   }
 };
 
-const Lines kAll = {"kill -9 1",       "sleep 100", "cargo build", "Git status",
-                    "git PUSH origin", "make",      "ls -la"};
+const Lines kAll = {"kill -9 1", "sleep 100", "cargo build", "Git status", "git PUSH origin", "make", "ls -la"};
 
 TEST_F(CliFilters, NewestFirst) { EXPECT_EQ(Commands(), kAll); }
 
@@ -90,15 +88,12 @@ TEST_F(CliFilters, SinceUntil) {
   EXPECT_EQ(Commands({"--until", "2026-03-02T10:00:00Z"}), (Lines{"make", "ls -la"}));
   EXPECT_EQ(Commands({"--since", "2026-03-02T10:00:00.001Z"}).back(), "git PUSH origin");
   // Offsets.
-  EXPECT_EQ(Commands({"--since", "2026-03-05T11:00:00+02:00"}),
-            (Lines{"kill -9 1", "sleep 100", "cargo build"}));
+  EXPECT_EQ(Commands({"--since", "2026-03-05T11:00:00+02:00"}), (Lines{"kill -9 1", "sleep 100", "cargo build"}));
   // Dates are local midnight (TZ=UTC here).
-  EXPECT_EQ(Commands({"--since", "2026-03-02", "--until", "2026-03-04"}),
-            (Lines{"git PUSH origin", "make"}));
+  EXPECT_EQ(Commands({"--since", "2026-03-02", "--until", "2026-03-04"}), (Lines{"git PUSH origin", "make"}));
   EXPECT_EQ(Commands({"--since", "2026-03-06"}), (Lines{"kill -9 1", "sleep 100"}));
   EXPECT_EQ(Commands({"--until", "2026-03-01"}), Lines{});
-  EXPECT_EQ(Commands({"--since", "2026-03-02", "--until", "2026-03-04", "--exit", "0"}),
-            (Lines{"git PUSH origin"}));
+  EXPECT_EQ(Commands({"--since", "2026-03-02", "--until", "2026-03-04", "--exit", "0"}), (Lines{"git PUSH origin"}));
   // Unix time.
   EXPECT_EQ(Commands({"--since", "@1772791200"}), (Lines{"kill -9 1", "sleep 100"}));
   // In another zone, the same date is another instant: 2026-03-05 in UTC-12

@@ -39,8 +39,7 @@ TreeSnapshot Snapshot(const std::string& root) {
   };
   add(root, ".");
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::end(it);
-       it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::end(it); it.increment(ec)) {
     add(it->path(), fs::relative(it->path(), root).string());
   }
   return snap;
@@ -53,10 +52,9 @@ std::string DiffSnapshots(const TreeSnapshot& before, const TreeSnapshot& after)
     if (it == after.end()) {
       out << "removed: " << path << "\n";
     } else if (!(it->second == e)) {
-      out << "changed: " << path << " (type " << e.type << "->" << it->second.type << ", mode "
-          << std::oct << e.mode << "->" << it->second.mode << std::dec << ", size " << e.size
-          << "->" << it->second.size << (e.content == it->second.content ? "" : ", content")
-          << ")\n";
+      out << "changed: " << path << " (type " << e.type << "->" << it->second.type << ", mode " << std::oct << e.mode
+          << "->" << it->second.mode << std::dec << ", size " << e.size << "->" << it->second.size
+          << (e.content == it->second.content ? "" : ", content") << ")\n";
     }
   }
   for (const auto& [path, e] : after) {
@@ -230,8 +228,7 @@ RunResult CliTest::Tb(const std::vector<std::string>& args, const TbCall& call) 
   return r;
 }
 
-void CliTest::Record(const std::string& command, const std::vector<std::string>& extra,
-                     const TbCall& call) const {
+void CliTest::Record(const std::string& command, const std::vector<std::string>& extra, const TbCall& call) const {
   std::vector<std::string> args{"record", "--command", command};
   args.insert(args.end(), extra.begin(), extra.end());
   RunResult r = Tb(args, call);
@@ -240,8 +237,7 @@ void CliTest::Record(const std::string& command, const std::vector<std::string>&
   EXPECT_EQ(r.err, "");
 }
 
-std::vector<std::string> CliTest::Commands(const std::vector<std::string>& args,
-                                           const TbCall& call) const {
+std::vector<std::string> CliTest::Commands(const std::vector<std::string>& args, const TbCall& call) const {
   std::vector<std::string> full{"history", "--format", "plain"};
   full.insert(full.end(), args.begin(), args.end());
   RunResult r = Tb(full, call);

@@ -77,16 +77,14 @@ class CliTest : public ::testing::Test {
     return Tb(args, c);
   }
   // `tb record --command cmd extra...`; fails the test unless it exits 0 quietly.
-  void Record(const std::string& command, const std::vector<std::string>& extra = {},
-              const TbCall& call = {}) const;
+  void Record(const std::string& command, const std::vector<std::string>& extra = {}, const TbCall& call = {}) const;
   // Fills data_dir() with a store built once per test binary run and cached
   // under `key`: the first test to ask runs `build` (which records into
   // data_dir()), later ones get a copy of the closed store. Saves the cost of
   // many `tb record` processes for suites that only read.
   void UseSharedStore(const std::string& key, const std::function<void()>& build);
   // `tb history --format plain args...` split into lines (asserts exit 0).
-  std::vector<std::string> Commands(const std::vector<std::string>& args = {},
-                                    const TbCall& call = {}) const;
+  std::vector<std::string> Commands(const std::vector<std::string>& args = {}, const TbCall& call = {}) const;
 
  private:
   std::string root_, home_, data_dir_;

@@ -173,15 +173,18 @@ TEST_F(CliForgetBackups, SafetySnapshotWithoutHeadIsJudgedByItsOwnDatabase) {
             "forgot 1 command(s); their bytes were purged from the data dir\n"
             "1 backup(s) and 1 snapshot(s) still hold forgotten commands:\n"
             "  backup 1  <T>\n"
-            "  snapshot " + safety + "  <T>  before-restore\n"
-            "rerun with --purge-backups to delete them\n");
+            "  snapshot " +
+                safety +
+                "  <T>  before-restore\n"
+                "rerun with --purge-backups to delete them\n");
   // Rerunning the same forget matches nothing now, and still purges.
   RunResult p = Ok({"forget", "--match", kPlum, "--yes", "--purge-backups"});
   EXPECT_EQ(NoTimes(p.out),
             "nothing to forget: 0 commands matched\n"
             "deleted 1 backup(s) and 1 snapshot(s) that held forgotten commands:\n"
             "  backup 1  <T>\n"
-            "  snapshot " + safety + "  <T>  before-restore\n");
+            "  snapshot " +
+                safety + "  <T>  before-restore\n");
   EXPECT_EQ(FilesWith(data_dir(), kPlum), std::vector<std::string>{});
   ExpectHealthy();
 }

@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "core/import/seq_padding.h"
-#include "tests/tools/cli_fixture.h"
 #include "tests/status_assert.h"
+#include "tests/tools/cli_fixture.h"
 
 namespace tb::testing {
 namespace {
@@ -14,8 +14,8 @@ namespace {
 class ImportBounds : public CliTest {
  protected:
   std::string Ndjson(uint64_t seq, const std::string& command) const {
-    return "{\"seq\":" + std::to_string(seq) + ",\"command\":\"" + command +
-           "\",\"started_at\":\"2024-01-01T00:00:0" + std::to_string(seq % 10) + "Z\"}\n";
+    return "{\"seq\":" + std::to_string(seq) + ",\"command\":\"" + command + "\",\"started_at\":\"2024-01-01T00:00:0" +
+           std::to_string(seq % 10) + "Z\"}\n";
   }
   // The seq of every event in the log ("seq kind" lines of tb log dump).
   uint64_t Head() const {
@@ -117,16 +117,16 @@ TEST_F(ImportBounds, BlankCommandsAreMalformedInEveryFormat) {
     RunResult r = Tb({"import", c.source, file});
     EXPECT_EXIT_CODE(r, 0);
     const uint64_t bad = c.source == "ndjson" ? 2 : 1;
-    EXPECT_EQ(r.out, file + ": 1 imported, 0 duplicates, " + std::to_string(bad) +
-                         " malformed (" + c.source + ", batch " +
-                         std::to_string(1 + 2 * i) + ")\n");
+    EXPECT_EQ(r.out, file + ": 1 imported, 0 duplicates, " + std::to_string(bad) + " malformed (" + c.source +
+                         ", batch " + std::to_string(1 + 2 * i) + ")\n");
     std::string want;
     if (c.source == "ndjson") {
-      want = "tb: warning: " + file + ":2: empty or whitespace-only command (skipped)\n"
-             "tb: warning: " + file + ":3: empty or whitespace-only command (skipped)\n";
+      want = "tb: warning: " + file +
+             ":2: empty or whitespace-only command (skipped)\n"
+             "tb: warning: " +
+             file + ":3: empty or whitespace-only command (skipped)\n";
     } else {
-      want = "tb: warning: " + file + ":" + lines[i] +
-             ": empty or whitespace-only command (skipped)\n";
+      want = "tb: warning: " + file + ":" + lines[i] + ": empty or whitespace-only command (skipped)\n";
     }
     EXPECT_EQ(r.err, want);
   }

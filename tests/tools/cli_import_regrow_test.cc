@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/timefmt.h"
-#include "tests/tools/cli_fixture.h"
 #include "tests/status_assert.h"
+#include "tests/tools/cli_fixture.h"
 
 namespace tb::testing {
 namespace {

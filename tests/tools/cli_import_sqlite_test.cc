@@ -146,35 +146,34 @@ TEST_F(SqliteImportTest, AtuinKeepsEveryFieldSkipsDeletedAndCountsMalformed) {
     // Like atuin: the nanosecond timestamp is bound as an integer into the
     // text column, the hostname is "host:user".
     db.Insert(kAtuinInsert, {std::string("0190a1b2c3d4e5f60718293a4b5c6d7e"), int64_t{1700000000123456789},
-                             int64_t{1500000000}, int64_t{0}, std::string("git status"),
-                             std::string("/home/alex/src"), std::string("0190a1b2c3d4e5f60718293a4b5c0001"),
-                             std::string("laptop:alex"), nullptr, std::string("zsh")});
-    db.Insert(kAtuinInsert, {std::string("0190a1b2c3d4e5f60718293a4b5c6d7f"), int64_t{1700000060000000000},
-                             int64_t{2000000}, int64_t{127}, std::string("echo 'h\xc3\xa9llo'\nnosuchcmd"),
-                             std::string("/tmp"), std::string("0190a1b2c3d4e5f60718293a4b5c0002"),
-                             std::string("server:root"), nullptr, nullptr});
+                             int64_t{1500000000}, int64_t{0}, std::string("git status"), std::string("/home/alex/src"),
+                             std::string("0190a1b2c3d4e5f60718293a4b5c0001"), std::string("laptop:alex"), nullptr,
+                             std::string("zsh")});
+    db.Insert(kAtuinInsert,
+              {std::string("0190a1b2c3d4e5f60718293a4b5c6d7f"), int64_t{1700000060000000000}, int64_t{2000000},
+               int64_t{127}, std::string("echo 'h\xc3\xa9llo'\nnosuchcmd"), std::string("/tmp"),
+               std::string("0190a1b2c3d4e5f60718293a4b5c0002"), std::string("server:root"), nullptr, nullptr});
     // Imported by atuin from a plain history file: exit, duration and cwd unknown.
-    db.Insert(kAtuinInsert, {std::string("0190a1b2c3d4e5f60718293a4b5c6d80"), int64_t{1700000120000000000},
-                             int64_t{-1}, int64_t{-1}, std::string("make -j4"), std::string("unknown"),
-                             std::string("0190a1b2c3d4e5f60718293a4b5c0003"), std::string("laptop:alex"), nullptr,
-                             nullptr});
+    db.Insert(kAtuinInsert,
+              {std::string("0190a1b2c3d4e5f60718293a4b5c6d80"), int64_t{1700000120000000000}, int64_t{-1}, int64_t{-1},
+               std::string("make -j4"), std::string("unknown"), std::string("0190a1b2c3d4e5f60718293a4b5c0003"),
+               std::string("laptop:alex"), nullptr, nullptr});
     // A hostname older than the "host:user" form.
-    db.Insert(kAtuinInsert, {std::string("0190a1b2c3d4e5f60718293a4b5c6d81"), int64_t{1700000180000000001},
-                             int64_t{0}, int64_t{1}, std::string("false"), std::string("/"),
-                             std::string("0190a1b2c3d4e5f60718293a4b5c0003"), std::string("oldhost"), nullptr,
-                             std::string("bash")});
+    db.Insert(kAtuinInsert,
+              {std::string("0190a1b2c3d4e5f60718293a4b5c6d81"), int64_t{1700000180000000001}, int64_t{0}, int64_t{1},
+               std::string("false"), std::string("/"), std::string("0190a1b2c3d4e5f60718293a4b5c0003"),
+               std::string("oldhost"), nullptr, std::string("bash")});
     // Deleted in atuin: skipped, not malformed.
-    db.Insert(kAtuinInsert, {std::string("0190a1b2c3d4e5f60718293a4b5c6d82"), int64_t{1700000240000000000},
-                             int64_t{5}, int64_t{0}, std::string("export TOKEN=secret"), std::string("/"),
-                             std::string("s"), std::string("laptop:alex"), int64_t{1700000300000000000},
-                             nullptr});
+    db.Insert(kAtuinInsert, {std::string("0190a1b2c3d4e5f60718293a4b5c6d82"), int64_t{1700000240000000000}, int64_t{5},
+                             int64_t{0}, std::string("export TOKEN=secret"), std::string("/"), std::string("s"),
+                             std::string("laptop:alex"), int64_t{1700000300000000000}, nullptr});
     // Malformed: a timestamp that is not a number, an empty command.
-    db.Insert(kAtuinInsert, {std::string("0190a1b2c3d4e5f60718293a4b5c6d83"), std::string("yesterday"),
-                             int64_t{5}, int64_t{0}, std::string("ls"), std::string("/"), std::string("s"),
-                             std::string("laptop:alex"), nullptr, nullptr});
-    db.Insert(kAtuinInsert, {std::string("0190a1b2c3d4e5f60718293a4b5c6d84"), int64_t{1700000360000000000},
-                             int64_t{5}, int64_t{0}, std::string(""), std::string("/"), std::string("s"),
-                             std::string("laptop:alex"), nullptr, nullptr});
+    db.Insert(kAtuinInsert,
+              {std::string("0190a1b2c3d4e5f60718293a4b5c6d83"), std::string("yesterday"), int64_t{5}, int64_t{0},
+               std::string("ls"), std::string("/"), std::string("s"), std::string("laptop:alex"), nullptr, nullptr});
+    db.Insert(kAtuinInsert,
+              {std::string("0190a1b2c3d4e5f60718293a4b5c6d84"), int64_t{1700000360000000000}, int64_t{5}, int64_t{0},
+               std::string(""), std::string("/"), std::string("s"), std::string("laptop:alex"), nullptr, nullptr});
   }
   RunResult r = Import({"atuin", path});
   ASSERT_EXIT_CODE(r, 0);
@@ -273,9 +272,10 @@ TEST_F(SqliteImportTest, HistdbKeepsEveryFieldAndCountsOrphanRows) {
       // The same command again in another place: one commands row, two places.
       HistdbAdd(db, 4, "make -j4", "desk", "/srv", int64_t{0}, int64_t{1700000400}, int64_t{1});
       // A history row whose command was deleted (histdb --forget).
-      db.Insert("insert into history (session, command_id, place_id, exit_status, start_time, duration)"
-                " values (5, 99, 1, 0, 1700000500, 1)",
-                {});
+      db.Insert(
+          "insert into history (session, command_id, place_id, exit_status, start_time, duration)"
+          " values (5, 99, 1, 0, 1700000500, 1)",
+          {});
     }
     RunResult r = Import({"histdb", path});
     ASSERT_EXIT_CODE(r, 0);
@@ -342,8 +342,7 @@ TEST_F(SqliteImportTest, LegacyTermbrainKeepsEveryFieldAndCountsBadTimestamps) {
   EXPECT_NE(r.err.find(path + ":8: empty or whitespace-only command (skipped)"), std::string::npos) << r.err;
   std::string host = ThisHost(), user = ThisUser();
   std::vector<Want> want = {
-      {"npm test", "/home/alex/app", 1, 2500.0, "2024-03-01T12:00:00.000Z", "session-1709294400-4242", host, user,
-       ""},
+      {"npm test", "/home/alex/app", 1, 2500.0, "2024-03-01T12:00:00.000Z", "session-1709294400-4242", host, user, ""},
       {"git push", "/home/alex/app", 0, 800.0, "2024-03-01T12:01:40.000Z", "session-1709294400-4242", host, user, ""},
       {"echo ms", "/", 0, 0.0, "2024-03-01T12:03:20.123Z", "s2", host, user, ""},
       {"echo zoned", "/", 0, 1.0, "2024-03-01T10:05:00.250Z", "s2", host, user, ""},
@@ -364,8 +363,9 @@ TEST_F(SqliteImportTest, LegacyTermbrainDocumentedShapeWithDuration) {
   std::string path = root() + "/legacy.db";
   {
     Db db(path);
-    db.Exec("CREATE TABLE commands (id INTEGER PRIMARY KEY, command TEXT, directory TEXT, exit_code INTEGER,"
-            " timestamp INTEGER, duration INTEGER, session_id TEXT)");
+    db.Exec(
+        "CREATE TABLE commands (id INTEGER PRIMARY KEY, command TEXT, directory TEXT, exit_code INTEGER,"
+        " timestamp INTEGER, duration INTEGER, session_id TEXT)");
     db.Insert("INSERT INTO commands VALUES (1, 'ls -la', '/etc', 0, 1700000000, 15, 'abc')", {});
   }
   RunResult r = Import({"termbrain-legacy", path});
@@ -400,12 +400,12 @@ TEST_F(SqliteImportTest, AutoFindsAndImportsEveryKnownFile) {
   {
     Db db(atuin);
     CreateAtuinSchema(db);
-    db.Insert(kAtuinInsert, {std::string("a1"), int64_t{1700000040 * kNs}, int64_t{kNs}, int64_t{0},
-                             std::string("atuin one"), std::string("/"), std::string("s"), std::string("h:u"), nullptr,
-                             std::string("zsh")});
-    db.Insert(kAtuinInsert, {std::string("a2"), int64_t{1700000050 * kNs}, int64_t{kNs}, int64_t{0},
-                             std::string("atuin two"), std::string("/"), std::string("s"), std::string("h:u"), nullptr,
-                             std::string("zsh")});
+    db.Insert(kAtuinInsert,
+              {std::string("a1"), int64_t{1700000040 * kNs}, int64_t{kNs}, int64_t{0}, std::string("atuin one"),
+               std::string("/"), std::string("s"), std::string("h:u"), nullptr, std::string("zsh")});
+    db.Insert(kAtuinInsert,
+              {std::string("a2"), int64_t{1700000050 * kNs}, int64_t{kNs}, int64_t{0}, std::string("atuin two"),
+               std::string("/"), std::string("s"), std::string("h:u"), nullptr, std::string("zsh")});
   }
   // XDG_DATA_HOME empty: the data files are under ~/.local/share.
   EnvVars env = {{"XDG_DATA_HOME", ""}};

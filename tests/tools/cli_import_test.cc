@@ -67,7 +67,8 @@ TEST_F(ImportTest, BashWithTimestampsKeepsMultiLineEntriesAndTimes) {
 TEST_F(ImportTest, BashPlainKeepsFileOrderAndUnicode) {
   ASSERT_EXIT_CODE(Import({"bash", Fixture("bash_plain.history")}), 0);
   // Newest first: the file's order reversed.
-  EXPECT_EQ(Commands(), (std::vector<std::string>{"echo \"h\xc3\xa9llo w\xc3\xb6rld\"", "git status", "cd /tmp", "ls -la"}));
+  EXPECT_EQ(Commands(),
+            (std::vector<std::string>{"echo \"h\xc3\xa9llo w\xc3\xb6rld\"", "git status", "cd /tmp", "ls -la"}));
 }
 
 TEST_F(ImportTest, ZshExtendedMetafiedContinuationCrlfAndBadHeader) {
@@ -105,11 +106,10 @@ TEST_F(ImportTest, BashMixedFileDatesUnstampedLinesInFileOrder) {
     rows.push_back(row.substr(row.find(',') + 1));  // without the id
   }
   const std::string tail = ",," + ThisHost() + "," + ThisUser() + ",bash";
-  EXPECT_EQ(rows, (std::vector<std::string>{
-                      "seq,command,cwd,exit_code,duration_ms,started_at,session,host,user,shell",
-                      "3,cd ../,,,,2023-01-05T11:43:26.000Z" + tail,
-                      "2,git clean -dxf,,,,2023-01-05T11:43:26.000Z" + tail,
-                      "1,git reset,,,,2023-01-05T11:43:25.999Z" + tail}));
+  EXPECT_EQ(rows, (std::vector<std::string>{"seq,command,cwd,exit_code,duration_ms,started_at,session,host,user,shell",
+                                            "3,cd ../,,,,2023-01-05T11:43:26.000Z" + tail,
+                                            "2,git clean -dxf,,,,2023-01-05T11:43:26.000Z" + tail,
+                                            "1,git reset,,,,2023-01-05T11:43:25.999Z" + tail}));
 }
 
 TEST_F(ImportTest, WrongFormatIsRefusedAndWritesNothing) {
@@ -122,7 +122,8 @@ TEST_F(ImportTest, WrongFormatIsRefusedAndWritesNothing) {
   EXPECT_EQ(r.err, "tb: warning: " + file + ":1" + warn + "tb: warning: " + file + ":2" + warn +
                        "tb: error: cannot import " + file +
                        " as fish history: nothing in it parsed (2 malformed entries). It looks like "
-                       "bash history: run 'tb import bash " + file + "'\n");
+                       "bash history: run 'tb import bash " +
+                       file + "'\n");
   RunResult list = Import({"--list", "--format", "json"});
   ASSERT_EXIT_CODE(list, 0);
   EXPECT_EQ(list.out, "[]\n");
@@ -204,7 +205,9 @@ TEST_F(ImportTest, BadInputIsOneLineErrorOrZeroImported) {
   RunResult dir = Import({"bash", root()});
   EXPECT_EXIT_CODE(dir, 2);
   EXPECT_NE(dir.err.find("directory"), std::string::npos);
-  WriteFile(root() + "/bin", std::string("\x7f" "ELF\0\0\0", 7));
+  WriteFile(root() + "/bin", std::string("\x7f"
+                                         "ELF\0\0\0",
+                                         7));
   RunResult bin = Import({"zsh", root() + "/bin"});
   EXPECT_EXIT_CODE(bin, 2);
   EXPECT_NE(bin.err.find("binary"), std::string::npos);

@@ -22,8 +22,8 @@ class CliSearch : public CliTest {
     repo_ = root() + "/w/repo";
     fs::create_directories(repo_ + "/.git");
     fs::create_directories(repo_ + "/src");
-    auto rec = [&](const std::string& cmd, const std::string& cwd, const std::string& session,
-                   const std::string& exit, const std::string& at) {
+    auto rec = [&](const std::string& cmd, const std::string& cwd, const std::string& session, const std::string& exit,
+                   const std::string& at) {
       Record(cmd, {"--cwd", cwd, "--session", session, "--exit", exit, "--started-at", at});
     };
     rec("git status", repo_, "sA", "0", "2026-03-01T10:00:00Z");
@@ -112,7 +112,8 @@ TEST_F(CliSearch, BadInputIsAUsageError) {
   EXPECT_EQ(r.err, "tb: error: tb search: invalid regex: missing ): a(\n");
   r = Tb({"search", "--mode", "glob", "a"});
   EXPECT_EXIT_CODE(r, 2);
-  EXPECT_EQ(r.err, "tb: error: --mode: unknown search mode 'glob': expected substring, prefix, fuzzy, regex or exact\n");
+  EXPECT_EQ(r.err,
+            "tb: error: --mode: unknown search mode 'glob': expected substring, prefix, fuzzy, regex or exact\n");
   r = Tb({"search", "--rank", "best", "a"});
   EXPECT_EXIT_CODE(r, 2);
   EXPECT_EQ(r.err, "tb: error: --rank: unknown ranking 'best': expected recent or frecency\n");
@@ -181,8 +182,9 @@ TEST_F(CliSearch, HelpDocumentsTheQueryLanguage) {
   RunResult r = Tb({"search", "--help"}, no_store);
   EXPECT_EXIT_CODE(r, 0);
   EXPECT_EQ(r.err, "");
-  EXPECT_TRUE(r.out.starts_with("usage: tb search [QUERY...] [--mode M] [--rank R] [--unique] [--workspace] "
-                                "[filters] [--format F] | search -i [QUERY]\n\nOptions:\n"))
+  EXPECT_TRUE(
+      r.out.starts_with("usage: tb search [QUERY...] [--mode M] [--rank R] [--unique] [--workspace] "
+                        "[filters] [--format F] | search -i [QUERY]\n\nOptions:\n"))
       << r.out;
   const std::string kLanguage = R"(
 Query (substring mode, the default; quote it for the shell):

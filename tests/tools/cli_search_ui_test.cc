@@ -40,11 +40,13 @@ TEST_F(CliSearchUi, BadOptionsAreUsageErrors) {
 }
 
 TEST_F(CliSearchUi, BadConfigIsAUsageError) {
-  ExpectUsageError({}, "tb: error: invalid config (env TERMBRAIN_SEARCH_SCOPE): search.scope = \"planet\" is not "
-                       "one of global, host, session, directory, workspace. Fix or unset the variable\n",
+  ExpectUsageError({},
+                   "tb: error: invalid config (env TERMBRAIN_SEARCH_SCOPE): search.scope = \"planet\" is not "
+                   "one of global, host, session, directory, workspace. Fix or unset the variable\n",
                    {{"TERMBRAIN_SEARCH_SCOPE", "planet"}});
-  ExpectUsageError({}, "tb: error: invalid config (env TERMBRAIN_SEARCH_INLINE_HEIGHT): search.inline_height = "
-                       "-1 is out of range 0..1000. Fix or unset the variable\n",
+  ExpectUsageError({},
+                   "tb: error: invalid config (env TERMBRAIN_SEARCH_INLINE_HEIGHT): search.inline_height = "
+                   "-1 is out of range 0..1000. Fix or unset the variable\n",
                    {{"TERMBRAIN_SEARCH_INLINE_HEIGHT", "-1"}});
 }
 

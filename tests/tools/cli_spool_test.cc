@@ -11,8 +11,8 @@
 #include "core/views/registry.h"
 #include "storage/spool.h"
 #include "storage/store.h"
-#include "tests/tools/cli_fixture.h"
 #include "tests/status_assert.h"
+#include "tests/tools/cli_fixture.h"
 
 namespace tb::testing {
 namespace {
@@ -35,8 +35,7 @@ TEST_F(CliSpool, FramesAreDrainedAndRejectedLinesAreMasked) {
   RunResult r = Tb({"history", "--format", "plain"});
   EXPECT_EXIT_CODE(r, 0);
   EXPECT_EQ(r.out, "git status\n");
-  EXPECT_EQ(r.err, "tb: warning: 1 spool line(s) did not parse; kept in " + data_dir() +
-                       "/spool-rejected\n");
+  EXPECT_EQ(r.err, "tb: warning: 1 spool line(s) did not parse; kept in " + data_dir() + "/spool-rejected\n");
   std::string kept;
   for (const auto& e : std::filesystem::directory_iterator(data_dir() + "/spool-rejected")) {
     kept += ReadFile(e.path().string());
@@ -115,8 +114,7 @@ TEST_F(CliSpoolAttack, InitCreatesNothingInAPlantedDirectory) {
   EXPECT_EXIT_CODE(r, 1);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err, "tb: error: unsafe spool directory (" + base_ + "): it is owned by uid 4242, not by you (uid " +
-                       std::to_string(kVictim) +
-                       "). Remove it, or set TERMBRAIN_SPOOL_DIR to a directory of yours\n");
+                       std::to_string(kVictim) + "). Remove it, or set TERMBRAIN_SPOOL_DIR to a directory of yours\n");
   EXPECT_EQ(DiffSnapshots(before, Snapshot(base_)), "");
 }
 

@@ -29,8 +29,8 @@ class CliStats : public CliTest {
       Rec("git status", "/q", "1", "15", "2026-03-07T22:30:00Z");
     });
   }
-  void Rec(const std::string& cmd, const std::string& cwd, const std::string& exit,
-           const std::string& ms, const std::string& at) {
+  void Rec(const std::string& cmd, const std::string& cwd, const std::string& exit, const std::string& ms,
+           const std::string& at) {
     std::vector<std::string> extra{"--cwd", cwd, "--started-at", at, "--session", "s1"};
     if (!exit.empty()) extra.insert(extra.end(), {"--exit", exit});
     if (!ms.empty()) extra.insert(extra.end(), {"--duration-ms", ms});
@@ -45,10 +45,9 @@ class CliStats : public CliTest {
   }
 };
 
-Json Row(const char* group, const char* cat, int uses, int failures, int timed, Json mean, Json p95,
-         Json rate) {
-  return Json{{"group", group},  {"category", cat}, {"uses", uses},   {"failures", failures},
-              {"timed", timed},  {"mean_ms", mean}, {"p95_ms", p95},  {"failure_rate", rate}};
+Json Row(const char* group, const char* cat, int uses, int failures, int timed, Json mean, Json p95, Json rate) {
+  return Json{{"group", group}, {"category", cat}, {"uses", uses},  {"failures", failures},
+              {"timed", timed}, {"mean_ms", mean}, {"p95_ms", p95}, {"failure_rate", rate}};
 }
 
 TEST_F(CliStats, JsonNumbers) {
@@ -56,9 +55,14 @@ TEST_F(CliStats, JsonNumbers) {
   EXPECT_EQ(j["period"], "all");
   EXPECT_EQ(j["from"], nullptr);
   EXPECT_EQ(j["filtered"], false);
-  EXPECT_EQ(j["totals"], (Json{{"commands", 10}, {"unique_commands", 7}, {"with_exit", 9},
-                               {"failures", 3}, {"success_rate", 0.6667}, {"timed", 9},
-                               {"mean_ms", 10260.6}, {"p95_ms", 59213}}));
+  EXPECT_EQ(j["totals"], (Json{{"commands", 10},
+                               {"unique_commands", 7},
+                               {"with_exit", 9},
+                               {"failures", 3},
+                               {"success_rate", 0.6667},
+                               {"timed", 9},
+                               {"mean_ms", 10260.6},
+                               {"p95_ms", 59213}}));
   Json git_status = Row("git status", "version control", 3, 1, 3, 15.0, 20, 0.3333);
   Json cargo = Row("cargo test", "test", 2, 1, 2, 11000.0, 11761, 0.5);
   Json make = Row("make", "build", 2, 1, 2, 5000.0, 5905, 0.5);
@@ -88,9 +92,8 @@ TEST_F(CliStats, JsonNumbers) {
   std::vector<std::string> keys;  // in output order
   nlohmann::ordered_json o = nlohmann::ordered_json::parse(Tb({"stats", "--format", "json"}).out);
   for (auto it = o.begin(); it != o.end(); ++it) keys.push_back(it.key());
-  EXPECT_EQ(keys, (std::vector<std::string>{"period", "from", "filtered", "totals", "top", "slowest",
-                                            "failing", "categories", "directories", "hosts", "hours",
-                                            "weekdays", "heatmap"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"period", "from", "filtered", "totals", "top", "slowest", "failing",
+                                            "categories", "directories", "hosts", "hours", "weekdays", "heatmap"}));
 }
 
 TEST_F(CliStats, TopLimitsEveryList) {
@@ -106,16 +109,21 @@ TEST_F(CliStats, TopLimitsEveryList) {
 TEST_F(CliStats, ScopeFiltersWalkTheRecords) {
   Json j = StatsJson({"--cwd", "/q"});
   EXPECT_EQ(j["filtered"], true);
-  EXPECT_EQ(j["totals"], (Json{{"commands", 5}, {"unique_commands", 4}, {"with_exit", 4},
-                               {"failures", 2}, {"success_rate", 0.5}, {"timed", 4},
-                               {"mean_ms", 20503.8}, {"p95_ms", 59474}}));
+  EXPECT_EQ(j["totals"], (Json{{"commands", 5},
+                               {"unique_commands", 4},
+                               {"with_exit", 4},
+                               {"failures", 2},
+                               {"success_rate", 0.5},
+                               {"timed", 4},
+                               {"mean_ms", 20503.8},
+                               {"p95_ms", 59474}}));
   EXPECT_EQ(j["directories"], (Json{{{"directory", "/q"}, {"uses", 5}, {"failures", 2}}}));
   EXPECT_EQ(j["weekdays"], (Json{0, 3, 0, 0, 0, 2, 0}));
   // The walk and the view agree on the whole history.
   Json all = StatsJson();
   Json walked = StatsJson({"--since", "2000-01-01"});
-  for (const char* k : {"totals", "top", "slowest", "failing", "categories", "directories", "hosts",
-                        "hours", "weekdays", "heatmap"}) {
+  for (const char* k :
+       {"totals", "top", "slowest", "failing", "categories", "directories", "hosts", "hours", "weekdays", "heatmap"}) {
     EXPECT_EQ(all[k], walked[k]) << k;
   }
   Json failed = StatsJson({"--failed"});
@@ -158,9 +166,14 @@ TEST_F(CliStats, ViewsEqualAfterRebuildAndForget) {
   RunResult v = Tb({"views", "verify"});
   EXPECT_EXIT_CODE(v, 0);
   Json j = StatsJson();
-  EXPECT_EQ(j["totals"], (Json{{"commands", 8}, {"unique_commands", 6}, {"with_exit", 7},
-                               {"failures", 2}, {"success_rate", 0.7143}, {"timed", 7},
-                               {"mean_ms", 10049.3}, {"p95_ms", 59739}}));
+  EXPECT_EQ(j["totals"], (Json{{"commands", 8},
+                               {"unique_commands", 6},
+                               {"with_exit", 7},
+                               {"failures", 2},
+                               {"success_rate", 0.7143},
+                               {"timed", 7},
+                               {"mean_ms", 10049.3},
+                               {"p95_ms", 59739}}));
   for (const Json& row : j["top"]) EXPECT_NE(row["group"], "cargo test");
   EXPECT_EQ(j["directories"][1], (Json{{"directory", "/q"}, {"uses", 3}, {"failures", 1}}));
   EXPECT_EQ(before["totals"]["commands"], 10);
@@ -200,8 +213,8 @@ class CliStatsP95 : public CliTest {};
 TEST_F(CliStatsP95, NeverAboveTheLongestRun) {
   // Four runs of 42 s share the histogram bucket [40960, 49151] ms: its top
   // (49.1s) was shown as the p95.
-  for (const char* at : {"2026-03-02T09:00:00Z", "2026-03-02T10:00:00Z", "2026-03-02T11:00:00Z",
-                         "2026-03-02T12:00:00Z"}) {
+  for (const char* at :
+       {"2026-03-02T09:00:00Z", "2026-03-02T10:00:00Z", "2026-03-02T11:00:00Z", "2026-03-02T12:00:00Z"}) {
     Record("make all", {"--cwd", "/p", "--exit", "0", "--duration-ms", "42000", "--started-at", at});
   }
   RunResult r = Tb({"stats"});

@@ -15,8 +15,8 @@
 #include "core/views/registry.h"
 #include "storage/rocks_util.h"
 #include "storage/store.h"
-#include "tests/tools/cli_fixture.h"
 #include "tests/status_assert.h"
+#include "tests/tools/cli_fixture.h"
 
 namespace tb::testing {
 namespace {
@@ -25,9 +25,8 @@ namespace fs = std::filesystem;
 
 // Opens DIR/db the way tb does (every column family, the views' merge
 // operators), applies `mutate` to column family `cf`, closes it.
-void MutateBehindTheStoresBack(
-    const std::string& data_dir, const std::string& cf,
-    const std::function<void(rocksdb::DB*, rocksdb::ColumnFamilyHandle*)>& mutate) {
+void MutateBehindTheStoresBack(const std::string& data_dir, const std::string& cf,
+                               const std::function<void(rocksdb::DB*, rocksdb::ColumnFamilyHandle*)>& mutate) {
   const std::string db_path = data_dir + "/db";
   RocksTuning tuning;
   auto cache = rocksdb::NewLRUCache(8 << 20);
@@ -79,12 +78,9 @@ class CliRebuild : public CliTest {
   void SetUp() override {
     CliTest::SetUp();
     UseSharedStore("three", [this] {
-      Record("git status",
-             {"--cwd", "/tmp", "--exit", "0", "--started-at", "2026-02-01T10:00:00Z"});
-      Record("make", {"--cwd", "/src", "--exit", "1", "--session", "s1", "--started-at",
-                      "2026-02-01T11:00:00Z"});
-      Record("ls", {"--cwd", "/src", "--exit", "0", "--session", "s1", "--started-at",
-                    "2026-02-01T12:00:00Z"});
+      Record("git status", {"--cwd", "/tmp", "--exit", "0", "--started-at", "2026-02-01T10:00:00Z"});
+      Record("make", {"--cwd", "/src", "--exit", "1", "--session", "s1", "--started-at", "2026-02-01T11:00:00Z"});
+      Record("ls", {"--cwd", "/src", "--exit", "0", "--session", "s1", "--started-at", "2026-02-01T12:00:00Z"});
     });
   }
 };
@@ -122,8 +118,7 @@ TEST_F(CliRebuild, VerifyFindsADamagedViewAndRebuildRepairsIt) {
 
   RunResult v = Tb({"views", "verify"});
   EXPECT_EXIT_CODE(v, 3);
-  EXPECT_EQ(v.out.rfind("view history: 1 missing, 0 extra, 0 different (first key ", 0), 0u)
-      << v.out;
+  EXPECT_EQ(v.out.rfind("view history: 1 missing, 0 extra, 0 different (first key ", 0), 0u) << v.out;
   EXPECT_EQ(SplitLines(v.out).size(), 1u) << "only the damaged view is named: " << v.out;
   ExpectOneErrorLine(v, "view(s) history differ from a replay of the log (" + data_dir() + ")");
 
@@ -137,10 +132,9 @@ TEST_F(CliRebuild, VerifyFindsADamagedViewAndRebuildRepairsIt) {
 }
 
 TEST_F(CliRebuild, VerifyFindsAnExtraAndADifferentEntry) {
-  MutateBehindTheStoresBack(
-      data_dir(), "view_by_cwd", [](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf) {
-        ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), cf, "zz-bogus", "x").ok());
-      });
+  MutateBehindTheStoresBack(data_dir(), "view_by_cwd", [](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf) {
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), cf, "zz-bogus", "x").ok());
+  });
   ASSERT_FALSE(HasFatalFailure());
   RunResult v = Tb({"views", "verify"});
   EXPECT_EXIT_CODE(v, 3);
@@ -203,22 +197,19 @@ TEST_F(CliForeignStore, RocksDbOfAnotherProgram) {
   std::string dir = root() + "/other-app";
   MakeForeignRocksDb(dir);
   ASSERT_FALSE(HasFatalFailure());
-  ExpectRefusedUntouched(
-      dir, "not a TermBrain store (" + dir + "): it holds a RocksDB database of another program");
+  ExpectRefusedUntouched(dir, "not a TermBrain store (" + dir + "): it holds a RocksDB database of another program");
 }
 
 TEST_F(CliForeignStore, RocksDbOfAnotherProgramInDb) {
   std::string dir = root() + "/other-app";
   MakeForeignRocksDb(dir + "/db");
   ASSERT_FALSE(HasFatalFailure());
-  ExpectRefusedUntouched(
-      dir, "not a TermBrain store (" + dir + "): it holds a RocksDB database of another program");
+  ExpectRefusedUntouched(dir, "not a TermBrain store (" + dir + "): it holds a RocksDB database of another program");
 }
 
 TEST_F(CliForeignStore, NewerFormat) {
   std::string dir = root() + "/future";
-  WriteFile(dir + "/TERMBRAIN",
-            "termbrain-store\nformat 99\nstore_id 0123456789abcdef0123456789abcdef\n");
+  WriteFile(dir + "/TERMBRAIN", "termbrain-store\nformat 99\nstore_id 0123456789abcdef0123456789abcdef\n");
   ExpectRefusedUntouched(dir, "store format 99 is newer than this tb supports (1) (" + dir +
                                   "/TERMBRAIN). Upgrade tb; the store was left untouched");
 }
@@ -226,16 +217,15 @@ TEST_F(CliForeignStore, NewerFormat) {
 TEST_F(CliForeignStore, NewerFormatWithData) {
   // A real store whose identity says it was upgraded by a future tb.
   Record("git status", {"--cwd", "/tmp"});
-  WriteFile(data_dir() + "/TERMBRAIN",
-            "termbrain-store\nformat 99\nstore_id 0123456789abcdef0123456789abcdef\n");
+  WriteFile(data_dir() + "/TERMBRAIN", "termbrain-store\nformat 99\nstore_id 0123456789abcdef0123456789abcdef\n");
   ExpectRefusedUntouched(data_dir(), "store format 99 is newer than this tb supports (1)");
 }
 
 TEST_F(CliForeignStore, DirectoryWithOtherFiles) {
   std::string dir = root() + "/photos";
   WriteFile(dir + "/cat.jpg", "not really a cat");
-  ExpectRefusedUntouched(dir, "not a TermBrain store (" + dir +
-                                  "): the directory has files but no TERMBRAIN identity file");
+  ExpectRefusedUntouched(dir,
+                         "not a TermBrain store (" + dir + "): the directory has files but no TERMBRAIN identity file");
 }
 
 TEST_F(CliForeignStore, IdentityFileOfAnotherKind) {
@@ -301,9 +291,9 @@ class CliLock : public CliTest {
     RunOptions o;
     o.env = BaseEnv();
     o.env.emplace_back(kHoldEnv, data_dir());
-    ASSERT_TRUE(child->Start({self, "--gtest_filter=CliLockHolder.DISABLED_HelperProcess",
-                              "--gtest_also_run_disabled_tests"},
-                             o, /*keep_stderr=*/true));
+    ASSERT_TRUE(
+        child->Start({self, "--gtest_filter=CliLockHolder.DISABLED_HelperProcess", "--gtest_also_run_disabled_tests"},
+                     o, /*keep_stderr=*/true));
     auto out = child->WaitForOutput("HOLDER-READY\n", std::chrono::seconds(20));
     ASSERT_TRUE(out.has_value()) << "the holder did not start";
   }
@@ -319,26 +309,25 @@ TEST_F(CliLock, ReadsWorkWritesGiveUpNamingTheHolder) {
   EXPECT_EQ(Commands(), (std::vector<std::string>{"second", "first"}));
   RunResult st = Tb({"status"});
   EXPECT_EXIT_CODE(st, 0);
-  EXPECT_NE(st.out.find("lock         held by " + pid + " (cli test holder)\n"),
-            std::string::npos)
-      << st.out;
+  EXPECT_NE(st.out.find("lock         held by " + pid + " (cli test holder)\n"), std::string::npos) << st.out;
 
   // A write waits storage.lock_wait_ms, then gives up with exit 4 naming
   // the holder...
   RunResult rb = TbEnv({"rebuild"}, {{"TERMBRAIN_STORAGE_LOCK_WAIT_MS", "300"}});
   EXPECT_EXIT_CODE(rb, 4);
   EXPECT_EQ(rb.out, "");
-  ExpectOneErrorLine(rb, "the store is in use by " + pid + " (cli test holder) (" + data_dir() +
-                             "); gave up after 300 ms");
+  ExpectOneErrorLine(rb,
+                     "the store is in use by " + pid + " (cli test holder) (" + data_dir() + "); gave up after 300 ms");
   EXPECT_GE(rb.elapsed.count(), 300);
   EXPECT_LT(rb.elapsed.count(), 3000);
 
   // ...except tb record, which then spools the command (exit 0, one note).
   RunResult rec = TbEnv({"record", "--command", "x"}, {{"TERMBRAIN_STORAGE_LOCK_WAIT_MS", "0"}});
   EXPECT_EXIT_CODE(rec, 0);
-  EXPECT_EQ(rec.err, "tb: note: the store cannot be written now (it is in use by another "
-                     "process); the command was spooled and the next tb that opens the store "
-                     "records it\n");
+  EXPECT_EQ(rec.err,
+            "tb: note: the store cannot be written now (it is in use by another "
+            "process); the command was spooled and the next tb that opens the store "
+            "records it\n");
 
   // Once free, writes work and the spooled command is recorded.
   EXPECT_EQ(holder.Finish(std::chrono::seconds(10)), 0);
@@ -355,8 +344,8 @@ TEST_F(CliLock, AWriteWaitsForTheHolderToFinish) {
   RunOptions o;
   o.env = BaseEnv();
   o.env.emplace_back("TERMBRAIN_STORAGE_LOCK_WAIT_MS", "15000");
-  ASSERT_TRUE(writer.Start(
-      {TbBinary(), "--data-dir", data_dir(), "record", "--command", "waited", "--cwd", "/tmp"}, o));
+  ASSERT_TRUE(
+      writer.Start({TbBinary(), "--data-dir", data_dir(), "record", "--command", "waited", "--cwd", "/tmp"}, o));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(holder.Finish(std::chrono::seconds(10)), 0);
   EXPECT_EQ(writer.Finish(std::chrono::seconds(15)), 0);

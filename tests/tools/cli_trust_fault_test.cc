@@ -17,9 +17,9 @@
 #include <set>
 #include <thread>
 
+#include "tests/status_assert.h"
 #include "tests/storage/store_test_util.h"
 #include "tests/tools/cli_fixture.h"
-#include "tests/status_assert.h"
 
 namespace tb::testing {
 namespace {
@@ -292,7 +292,8 @@ TEST_F(CliTrustFault, RebuildKilledAtRandomPointsResumes) {
 // exactly once.
 TEST_F(CliTrustFault, ReadersBesideEightWritersNeverFail) {
   Record("seed");
-  const auto seconds = std::chrono::seconds(std::getenv("TB_FAULT_SECONDS") ? std::atoi(std::getenv("TB_FAULT_SECONDS")) : 60);
+  const auto seconds =
+      std::chrono::seconds(std::getenv("TB_FAULT_SECONDS") ? std::atoi(std::getenv("TB_FAULT_SECONDS")) : 60);
   const auto end = std::chrono::steady_clock::now() + seconds;
   std::atomic<int> reader_failures{0}, reads{0};
   std::vector<std::string> failures;
@@ -315,8 +316,7 @@ TEST_F(CliTrustFault, ReadersBesideEightWritersNeverFail) {
   for (int rd = 0; rd < 2; ++rd) {
     threads.emplace_back([&, rd] {
       while (std::chrono::steady_clock::now() < end) {
-        RunResult r = rd == 0 ? Tb({"search", "w1", "-n", "5"}, Long())
-                              : Tb({"history", "-n", "5"}, Long());
+        RunResult r = rd == 0 ? Tb({"search", "w1", "-n", "5"}, Long()) : Tb({"history", "-n", "5"}, Long());
         reads++;
         if (r.exit_code != 0) {
           reader_failures++;

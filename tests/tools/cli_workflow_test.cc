@@ -17,8 +17,7 @@ class CliWorkflow : public CliTest {
     return r.out;
   }
   void CreateBuild() {
-    EXPECT_EQ(Out({"workflow", "create", "build", "--", "echo one", "echo two | tr a-z A-Z", "exit 3",
-                   "echo 'never'"}),
+    EXPECT_EQ(Out({"workflow", "create", "build", "--", "echo one", "echo two | tr a-z A-Z", "exit 3", "echo 'never'"}),
               "saved workflow 'build' (4 steps)\n");
   }
 };
@@ -26,8 +25,9 @@ class CliWorkflow : public CliTest {
 TEST_F(CliWorkflow, RoundTrip) {
   CreateBuild();
   std::string list = Out({"workflow", "list"});
-  EXPECT_TRUE(std::regex_match(list, std::regex("NAME                  STEPS  SAVED\n"
-                                                "build                     4  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\n")))
+  EXPECT_TRUE(
+      std::regex_match(list, std::regex("NAME                  STEPS  SAVED\n"
+                                        "build                     4  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\n")))
       << list;
   std::string json = Out({"workflow", "list", "--format", "json"});
   EXPECT_TRUE(std::regex_match(json, std::regex(R"(\[
@@ -44,8 +44,9 @@ TEST_F(CliWorkflow, RoundTrip) {
 \]
 )"))) << json;
   std::string show = Out({"workflow", "show", "build"});
-  EXPECT_TRUE(std::regex_match(show, std::regex("workflow build \\(4 steps, saved [-0-9: ]+\\)\n"
-                                                "1  echo one\n2  echo two \\| tr a-z A-Z\n3  exit 3\n4  echo 'never'\n")))
+  EXPECT_TRUE(
+      std::regex_match(show, std::regex("workflow build \\(4 steps, saved [-0-9: ]+\\)\n"
+                                        "1  echo one\n2  echo two \\| tr a-z A-Z\n3  exit 3\n4  echo 'never'\n")))
       << show;
   EXPECT_NE(Out({"workflow", "show", "build", "--format", "json"}).find("\"echo two | tr a-z A-Z\""),
             std::string::npos);
@@ -108,19 +109,25 @@ TEST_F(CliWorkflow, UsageErrors) {
     std::string err;
   };
   const Case cases[] = {
-      {{"workflow", "create", "a b", "--", "ls"}, 2,
+      {{"workflow", "create", "a b", "--", "ls"},
+       2,
        "tb: error: tb workflow create: invalid workflow name 'a b': use 1-64 letters, digits, '.', '_' or '-'\n"},
-      {{"workflow", "create", std::string(65, 'x'), "--", "ls"}, 2,
+      {{"workflow", "create", std::string(65, 'x'), "--", "ls"},
+       2,
        "tb: error: tb workflow create: invalid workflow name '" + std::string(65, 'x') +
            "': use 1-64 letters, digits, '.', '_' or '-'\n"},
-      {{"workflow", "create", "x"}, 2,
+      {{"workflow", "create", "x"},
+       2,
        "tb: error: give exactly one of --from-last N, --from-session ID or -- CMD... (tb workflow create)\n"},
-      {{"workflow", "create", "x", "--from-last", "2", "--", "ls"}, 2,
+      {{"workflow", "create", "x", "--from-last", "2", "--", "ls"},
+       2,
        "tb: error: give exactly one of --from-last N, --from-session ID or -- CMD... (tb workflow create)\n"},
       {{"workflow", "create", "x", "--"}, 2, "tb: error: workflow 'x' would have no steps (tb workflow create)\n"},
-      {{"workflow", "create", "--", "ls"}, 2,
+      {{"workflow", "create", "--", "ls"},
+       2,
        "tb: error: missing NAME (tb workflow create). Run 'tb help workflow create'\n"},
-      {{"workflow", "show", "x/y"}, 2,
+      {{"workflow", "show", "x/y"},
+       2,
        "tb: error: tb workflow show: invalid workflow name 'x/y': use 1-64 letters, digits, '.', '_' or '-'\n"},
       {{"workflow", "run", "nope", "--yes"}, 1, "tb: error: no workflow 'nope'. List them with 'tb workflow list'\n"},
       {{"workflow", "delete", "nope"}, 1, "tb: error: no workflow 'nope'. List them with 'tb workflow list'\n"},
@@ -150,9 +157,10 @@ TEST_F(CliWorkflow, SuggestFromFrequentSequences) {
             "cd <path> -> make -j <num> -> ./run --port <num>  (3 times)\n"
             "  tb workflow create NAME -- 'cd /src/app' 'make -j 6' './run --port 802'\n");
   EXPECT_EQ(Out({"workflow", "suggest", "--min-support", "4"}), "no frequent sequences yet (support >= 4)\n");
-  EXPECT_EQ(Out({"workflow", "suggest", "--format", "json"}),
-            "[\n  {\n    \"pattern\": \"cd <path> -> make -j <num> -> ./run --port <num>\",\n    \"support\": 3,\n"
-            "    \"steps\": [\n      \"cd /src/app\",\n      \"make -j 6\",\n      \"./run --port 802\"\n    ]\n  }\n]\n");
+  EXPECT_EQ(
+      Out({"workflow", "suggest", "--format", "json"}),
+      "[\n  {\n    \"pattern\": \"cd <path> -> make -j <num> -> ./run --port <num>\",\n    \"support\": 3,\n"
+      "    \"steps\": [\n      \"cd /src/app\",\n      \"make -j 6\",\n      \"./run --port 802\"\n    ]\n  }\n]\n");
 }
 
 }  // namespace

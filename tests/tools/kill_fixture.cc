@@ -23,8 +23,8 @@ using namespace std::chrono_literals;
 // own operators.
 class ConcatOperator final : public rocksdb::AssociativeMergeOperator {
  public:
-  bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
-             std::string* out, rocksdb::Logger*) const override {
+  bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value, std::string* out,
+             rocksdb::Logger*) const override {
     out->clear();
     if (existing != nullptr) out->assign(existing->data(), existing->size());
     out->append(value.data(), value.size());
@@ -100,8 +100,7 @@ bool KillTest::RunAndKill(const std::vector<std::string>& args, const EnvVars& e
   ::kill(c.pid(), sig);
   int code = c.Finish(30000ms);
   if (code == 128 + sig) return true;
-  EXPECT_EQ(code, 0) << "tb " << ::testing::PrintToString(args) << " failed before the "
-                     << SignalName(sig);
+  EXPECT_EQ(code, 0) << "tb " << ::testing::PrintToString(args) << " failed before the " << SignalName(sig);
   return false;
 }
 

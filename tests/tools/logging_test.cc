@@ -13,8 +13,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 namespace tb {
 namespace {
@@ -79,9 +79,8 @@ TEST_F(LoggingTest, WritesJsonLinesWithEscapedMessages) {
   ASSERT_EQ(lines.size(), 3u);
   const std::regex ts_re(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)");
   const char* levels[] = {"warn", "debug", "error"};
-  const std::string msgs[] = {
-      "quote \" backslash \\ newline \n tab \t bell \x07 bad \xEF\xBF\xBD\xEF\xBF\xBD end",
-      "debug 42", "caf\xc3\xa9"};
+  const std::string msgs[] = {"quote \" backslash \\ newline \n tab \t bell \x07 bad \xEF\xBF\xBD\xEF\xBF\xBD end",
+                              "debug 42", "caf\xc3\xa9"};
   for (size_t i = 0; i < lines.size(); ++i) {
     nlohmann::json j = nlohmann::json::parse(lines[i], nullptr, /*allow_exceptions=*/false);
     ASSERT_TRUE(j.is_object()) << lines[i];
@@ -113,8 +112,7 @@ TEST_F(LoggingTest, StderrShowsWarnAndAboveUnlessVerbose) {
   spdlog::debug("details");
   spdlog::info("news");
   spdlog::critical("fire");
-  EXPECT_EQ(testing::internal::GetCapturedStderr(),
-            "tb: debug: details\ntb: info: news\ntb: critical: fire\n");
+  EXPECT_EQ(testing::internal::GetCapturedStderr(), "tb: debug: details\ntb: info: news\ntb: critical: fire\n");
 }
 
 TEST_F(LoggingTest, LevelOffCreatesNothing) {
@@ -133,8 +131,7 @@ TEST_F(LoggingTest, FileLevelFiltersFileOnly) {
   testing::internal::CaptureStderr();
   spdlog::info("to stderr only");
   spdlog::warn("to both");
-  EXPECT_EQ(testing::internal::GetCapturedStderr(),
-            "tb: info: to stderr only\ntb: warning: to both\n");
+  EXPECT_EQ(testing::internal::GetCapturedStderr(), "tb: info: to stderr only\ntb: warning: to both\n");
   std::vector<std::string> lines = ReadLines(log_path_);
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_EQ(nlohmann::json::parse(lines[0])["msg"], "to both");
@@ -175,8 +172,8 @@ TEST_F(LoggingTest, RotationCapsSizeAndFileCount) {
   std::vector<std::string> files;
   for (const auto& e : fs::directory_iterator(data_dir_ + "/logs")) files.push_back(e.path());
   std::sort(files.begin(), files.end());
-  EXPECT_EQ(files, (std::vector<std::string>{data_dir_ + "/logs/tb.log.1.jsonl",
-                                             data_dir_ + "/logs/tb.log.2.jsonl", log_path_}));
+  EXPECT_EQ(files, (std::vector<std::string>{data_dir_ + "/logs/tb.log.1.jsonl", data_dir_ + "/logs/tb.log.2.jsonl",
+                                             log_path_}));
   for (const std::string& f : files) {
     EXPECT_LE(fs::file_size(f), 16u * 1024u) << f;
     if (f != log_path_) {
@@ -292,8 +289,9 @@ TEST_F(LoggingTest, LogFileThatIsADirectoryKeepsStderr) {
 TEST_F(LoggingTest, NoDataDirKeepsStderr) {
   Status s = SetupLogging(Config{}, "", false);
   EXPECT_EQ(s.code(), Status::Code::kIOError);
-  EXPECT_EQ(s.message(), "cannot open log file (no data directory). Logging to stderr only; "
-                         "check the path and its permissions or set log.file");
+  EXPECT_EQ(s.message(),
+            "cannot open log file (no data directory). Logging to stderr only; "
+            "check the path and its permissions or set log.file");
   ExpectStderrWorks();
 }
 

@@ -52,8 +52,8 @@ struct ExecArgs {
 };
 
 // Only async-signal-safe calls from here to execve.
-[[noreturn]] void ChildAfterFork(const ExecArgs& ea, const RunOptions& o, int in_fd, int out_fd,
-                                 int err_fd, int report_fd) {
+[[noreturn]] void ChildAfterFork(const ExecArgs& ea, const RunOptions& o, int in_fd, int out_fd, int err_fd,
+                                 int report_fd) {
   const char* cwd = o.cwd.c_str();
   ::setpgid(0, 0);
   struct sigaction sa {};
@@ -81,8 +81,8 @@ struct ExecArgs {
 
 // Starts the child with the given descriptors as its 0/1/2. Returns its pid,
 // or -1 with *error set when fork, chdir or execve failed.
-pid_t Spawn(const std::vector<std::string>& argv, const RunOptions& o, int in_fd, int out_fd,
-            int err_fd, std::string* error) {
+pid_t Spawn(const std::vector<std::string>& argv, const RunOptions& o, int in_fd, int out_fd, int err_fd,
+            std::string* error) {
   IgnoreSigpipeOnce();
   ExecArgs ea(argv, o);
   int report[2];
@@ -130,8 +130,7 @@ void KillGroup(pid_t pid) {
 }
 
 int MillisLeft(Clock::time_point deadline) {
-  auto left =
-      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
   return left < 0 ? 0 : static_cast<int>(left);
 }
 
@@ -200,8 +199,7 @@ RunResult RunProcess(const std::vector<std::string>& argv, const RunOptions& o) 
     int pr = ::poll(fds, static_cast<nfds_t>(nfds), left);
     if (pr < 0 && errno == EINTR) continue;
     if (pr < 0) break;
-    for (auto [idx, fd, sink] :
-         {std::tuple{out_i, &out_r, &r.out}, std::tuple{err_i, &err_r, &r.err}}) {
+    for (auto [idx, fd, sink] : {std::tuple{out_i, &out_r, &r.out}, std::tuple{err_i, &err_r, &r.err}}) {
       if (idx < 0 || fds[idx].revents == 0) continue;
       ssize_t n = ::read(*fd, buf, sizeof buf);
       if (n > 0) {
@@ -269,8 +267,7 @@ bool Child::Start(const std::vector<std::string>& argv, const RunOptions& o, boo
     ::close(in[1]);
     return false;
   }
-  int err_fd =
-      keep_stderr ? ::fcntl(2, F_DUPFD_CLOEXEC, 3) : ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  int err_fd = keep_stderr ? ::fcntl(2, F_DUPFD_CLOEXEC, 3) : ::open("/dev/null", O_WRONLY | O_CLOEXEC);
   std::string error;
   pid_t pid = Spawn(argv, o, in[0], out[1], err_fd, &error);
   ::close(in[0]);
@@ -287,8 +284,7 @@ bool Child::Start(const std::vector<std::string>& argv, const RunOptions& o, boo
   return true;
 }
 
-std::optional<std::string> Child::WaitForOutput(const std::string& marker,
-                                                std::chrono::milliseconds timeout) {
+std::optional<std::string> Child::WaitForOutput(const std::string& marker, std::chrono::milliseconds timeout) {
   auto deadline = Clock::now() + timeout;
   char buf[4096];
   while (buffered_.find(marker) == std::string::npos) {

@@ -65,13 +65,11 @@ class Child {
 
   // Starts argv with stdin and stdout connected to pipes; stderr is
   // discarded unless `keep_stderr`.
-  bool Start(const std::vector<std::string>& argv, const RunOptions& options,
-             bool keep_stderr = false);
+  bool Start(const std::vector<std::string>& argv, const RunOptions& options, bool keep_stderr = false);
   pid_t pid() const { return pid_; }
   // Reads stdout until `marker` has been seen (returns the text read so
   // far, marker included) or the timeout passes / stdout closes (nullopt).
-  std::optional<std::string> WaitForOutput(const std::string& marker,
-                                           std::chrono::milliseconds timeout);
+  std::optional<std::string> WaitForOutput(const std::string& marker, std::chrono::milliseconds timeout);
   // Closes the child's stdin (a polite "stop").
   void CloseStdin();
   // Waits up to `timeout` for the child to exit, then kills it. Returns the

@@ -29,19 +29,27 @@ TEST(TuiKeysTest, ControlBytes) {
 TEST(TuiKeysTest, TextIsUtf8Characters) {
   EXPECT_EQ(Decode("gé漢🙂"), "'g' 'é' '漢' '🙂'");
   // Invalid bytes and C1 controls are dropped, the rest survives.
-  EXPECT_EQ(Decode("a\xff" "b\xc0\xaf" "c\xc2\x85" "d"), "'a' 'b' 'c' 'd'");
+  EXPECT_EQ(Decode("a\xff"
+                   "b\xc0\xaf"
+                   "c\xc2\x85"
+                   "d"),
+            "'a' 'b' 'c' 'd'");
 }
 
 TEST(TuiKeysTest, CsiAndSs3Sequences) {
   EXPECT_EQ(Decode("\x1b[A\x1b[B\x1b[C\x1b[D\x1b[H\x1b[F"), "Up Down Right Left Home End");
   EXPECT_EQ(Decode("\x1bOA\x1bOB\x1bOH\x1bOF\x1bOM"), "Up Down Home End Enter");
   EXPECT_EQ(Decode("\x1b[1~\x1b[7~\x1b[4~\x1b[8~\x1b[3~\x1b[5~\x1b[6~"), "Home Home End End Delete PageUp PageDown");
-  EXPECT_EQ(Decode("\x1b[1;5A\x1b[5;2~"), "Up PageUp");  // modifiers ignored
+  EXPECT_EQ(Decode("\x1b[1;5A\x1b[5;2~"), "Up PageUp");   // modifiers ignored
   EXPECT_EQ(Decode("\x1b[2~\x1b[200~x\x1b[99Z"), "'x'");  // unknown: dropped
 }
 
 TEST(TuiKeysTest, AltKeysAndLoneEscape) {
-  EXPECT_EQ(Decode("\x1b" "1\x1b" "9\x1b" "b"), "M-1 M-9 M-b");
+  EXPECT_EQ(Decode("\x1b"
+                   "1\x1b"
+                   "9\x1b"
+                   "b"),
+            "M-1 M-9 M-b");
   EXPECT_EQ(Decode("\x1b\x1b[A"), "Esc Up");
   EXPECT_EQ(Decode("\x1b\x03"), "Esc C-c");
   EXPECT_EQ(Decode("\x1b"), "Esc");

@@ -15,8 +15,8 @@
 #include <mutex>
 #include <thread>
 
-#include "tools/tui/backend.h"
 #include "tests/status_assert.h"
+#include "tools/tui/backend.h"
 
 namespace tb {
 namespace {
@@ -83,7 +83,9 @@ class Pty {
     ::close(master_);
   }
   const std::string& path() const { return path_; }
-  void Send(const std::string& bytes) { ASSERT_EQ(::write(master_, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size())); }
+  void Send(const std::string& bytes) {
+    ASSERT_EQ(::write(master_, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+  }
   std::string Output() {
     std::lock_guard<std::mutex> l(mu_);
     return out_;
@@ -186,7 +188,11 @@ TEST_F(TuiLoopTest, EnterRunsWhenConfiguredTabAlwaysEdits) {
   EXPECT_EQ(out.command, "make test");
   out = Run(o, [&] { pty_.Send("\t"); });
   EXPECT_EQ(out.action, InteractiveOutcome::Action::kEdit);
-  out = Run(o, [&] { pty_.Send("\x1b" "3"); });  // Alt-3: the third row
+  out = Run(o, [&] {
+    pty_.Send(
+        "\x1b"
+        "3");
+  });  // Alt-3: the third row
   EXPECT_EQ(out.action, InteractiveOutcome::Action::kRun);
   EXPECT_EQ(out.command, "git status");
 }
@@ -261,8 +267,9 @@ TEST_F(TuiLoopTest, NoTerminalIsAnError) {
             "search needs one; use 'tb search QUERY' in scripts");
   o.tty_path = "/dev/null";
   s = RunInteractive(o, backend_, &out);
-  EXPECT_EQ(s.message(), "cannot open the terminal (/dev/null): not a terminal. The interactive search needs one; "
-                         "use 'tb search QUERY' in scripts");
+  EXPECT_EQ(s.message(),
+            "cannot open the terminal (/dev/null): not a terminal. The interactive search needs one; "
+            "use 'tb search QUERY' in scripts");
 }
 
 }  // namespace

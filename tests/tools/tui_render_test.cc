@@ -68,7 +68,11 @@ TEST(TuiRenderTest, TimeAgoAndDirectories) {
 TEST(TuiRenderTest, CommandTextIsMadeSafeAndCut) {
   Styles plain;
   EXPECT_EQ(RenderCommand("ls\t-l\nx", {}, 80, plain, ""), "ls\\t-l\\nx");
-  EXPECT_EQ(RenderCommand("a\xff" "b\x1b[31m", {}, 80, plain, ""), "a\xEF\xBF\xBD" "b\xEF\xBF\xBD[31m");
+  EXPECT_EQ(RenderCommand("a\xff"
+                          "b\x1b[31m",
+                          {}, 80, plain, ""),
+            "a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD[31m");
   // Wide characters count two columns; the cut never splits one.
   EXPECT_EQ(RenderCommand("漢字 \xff\ntab", {}, 8, plain, ""), "漢字 \xEF\xBF\xBD…");
   EXPECT_EQ(RenderCommand("漢字漢字", {}, 4, plain, ""), "漢…");
@@ -175,8 +179,7 @@ TEST(TuiRenderTest, Frames) {
   FrameContext c = Ctx(40, Styles{});
   int col = 0;
   std::vector<std::string> f = RenderFrame(s, c, &col);
-  EXPECT_EQ(f, (std::vector<std::string>{"tb> g", "  global · substring · 2 results",
-                                         " 1   5m   1.2s    0 git",
+  EXPECT_EQ(f, (std::vector<std::string>{"tb> g", "  global · substring · 2 results", " 1   5m   1.2s    0 git",
                                          ">2   5m   1.2s !  1 grep x" + std::string(13, ' '), ""}));
   EXPECT_EQ(col, 5);
   // An invalid query shows its error instead of the rows.
@@ -211,7 +214,8 @@ TEST(TuiRenderTest, DetailView) {
   // What the history says about the command first, then the selected use.
   EXPECT_EQ(d[0], "  command   make test");
   EXPECT_EQ(d[1], "  used      4 times, 1 failed (75% success)");
-  EXPECT_EQ(d[2], "  first     " + FormatLocalTime(kNow - 86400 * kSec) + "   last " + FormatLocalTime(kNow - 300 * kSec));
+  EXPECT_EQ(d[2],
+            "  first     " + FormatLocalTime(kNow - 86400 * kSec) + "   last " + FormatLocalTime(kNow - 300 * kSec));
   EXPECT_EQ(d[3], "  before    make (3), vim x\\n (1)");
   EXPECT_EQ(d[4], "  after     -");
   EXPECT_EQ(d[5], "  directory /home/u/src/tb");

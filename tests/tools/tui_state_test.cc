@@ -1,6 +1,6 @@
 // The state machine of the interactive UI (tools/tui/state.h).
-#include "tools/tui/state.h"
 #include "tests/status_assert.h"
+#include "tools/tui/state.h"
 
 #include <gtest/gtest.h>
 
@@ -112,7 +112,7 @@ TEST(TuiStateTest, AcceptCancelAndAltDigits) {
   EXPECT_EQ(HandleKey(&s, Key::Ctrl('g')), A::kCancel);
   s.top = 4;
   EXPECT_EQ(HandleKey(&s, Key::Alt('2')), A::kAccept);
-  EXPECT_EQ(s.selected, 5u);  // the second visible row
+  EXPECT_EQ(s.selected, 5u);                          // the second visible row
   EXPECT_EQ(HandleKey(&s, Key::Alt('4')), A::kNone);  // only 3 rows are visible
   s.top = 9;
   EXPECT_EQ(HandleKey(&s, Key::Alt('2')), A::kNone);  // past the last hit

@@ -38,20 +38,20 @@ std::string_view SearchScopeName(SearchScope s);
 Status ParseSearchScope(std::string_view s, SearchScope* out);
 
 struct InteractiveOptions {
-  std::string query;           // initial query (the shell's current line)
+  std::string query;  // initial query (the shell's current line)
   SearchScope scope = SearchScope::kGlobal;
   SearchMode mode = SearchMode::kSubstring;
   RankMode rank = RankMode::kRecent;
   // What the scopes filter on.
-  std::string cwd;        // directory scope (and frecency context)
-  std::string workspace;  // workspace scope root ("" = cwd)
-  std::string host;       // host scope
-  std::string session;    // session scope ("" = the scope is skipped)
-  std::string home;       // directories under it are shown as ~/...
-  bool enter_runs = false;     // Enter: run at once (else: put on the line)
-  int inline_height = 12;      // lines drawn under the prompt; 0 = full screen
-  int deadline_ms = 2000;      // per search; 0 = none
-  size_t limit = 1000;         // rows fetched per search
+  std::string cwd;          // directory scope (and frecency context)
+  std::string workspace;    // workspace scope root ("" = cwd)
+  std::string host;         // host scope
+  std::string session;      // session scope ("" = the scope is skipped)
+  std::string home;         // directories under it are shown as ~/...
+  bool enter_runs = false;  // Enter: run at once (else: put on the line)
+  int inline_height = 12;   // lines drawn under the prompt; 0 = full screen
+  int deadline_ms = 2000;   // per search; 0 = none
+  size_t limit = 1000;      // rows fetched per search
   // The terminal: `tty_path` is opened for keys and drawing (stdout stays
   // free for the result). `term` is $TERM; `no_color` is true when
   // $NO_COLOR is set (non-empty).
@@ -74,7 +74,6 @@ struct InteractiveOutcome {
 // SIGTERM, SIGHUP, SIGQUIT, which cancel). Errors: IOError when the
 // terminal cannot be opened or set up; a backend error is shown in the UI,
 // not returned.
-Status RunInteractive(const InteractiveOptions& options, SearchBackend& backend,
-                      InteractiveOutcome* outcome);
+Status RunInteractive(const InteractiveOptions& options, SearchBackend& backend, InteractiveOutcome* outcome);
 
 }  // namespace tb

@@ -25,7 +25,11 @@ constexpr int kEscapeDelayMs = 25;
 bool EditsOnly(const Key& k) {
   using K = Key::Kind;
   switch (k.kind) {
-    case K::kText: case K::kBackspace: case K::kDelete: case K::kLeft: case K::kRight: return true;
+    case K::kText:
+    case K::kBackspace:
+    case K::kDelete:
+    case K::kLeft:
+    case K::kRight: return true;
     case K::kCtrl: return std::string_view("abefkrsuw").find(k.ctrl) != std::string_view::npos;
     default: return false;
   }
@@ -53,8 +57,14 @@ class Loop {
       std::vector<Key> keys;
       switch (term_.Wait(dec.pending() ? kEscapeDelayMs : -1, &bytes, &sig)) {
         case Terminal::Event::kSignal: out->signal = sig; return;
-        case Terminal::Event::kResize: term_.Resized(); Draw(); continue;
-        case Terminal::Event::kContinued: term_.Continued(); Draw(); continue;
+        case Terminal::Event::kResize:
+          term_.Resized();
+          Draw();
+          continue;
+        case Terminal::Event::kContinued:
+          term_.Continued();
+          Draw();
+          continue;
         case Terminal::Event::kTimeout: dec.Flush(&keys); break;
         case Terminal::Event::kInput: dec.Decode(bytes, &keys); break;
       }
@@ -73,7 +83,8 @@ class Loop {
         pending = false;
       }
       switch (HandleKey(&s_, key)) {
-        case UiAction::kNone: case UiAction::kRedraw: break;
+        case UiAction::kNone:
+        case UiAction::kRedraw: break;
         case UiAction::kSearch: pending = true; break;
         case UiAction::kAccept: return Accept(o_.enter_runs, out);
         case UiAction::kAcceptEdit: return Accept(false, out);
@@ -176,8 +187,7 @@ class Loop {
 
 }  // namespace
 
-Status RunInteractive(const InteractiveOptions& options, SearchBackend& backend,
-                      InteractiveOutcome* outcome) {
+Status RunInteractive(const InteractiveOptions& options, SearchBackend& backend, InteractiveOutcome* outcome) {
   *outcome = InteractiveOutcome{};
   Terminal term;
   Terminal::Options to;

@@ -58,12 +58,18 @@ bool CursorKey(char c, Key* key) {
 bool CsiKey(std::string_view params, char final_byte, Key* key) {
   if (final_byte != '~') return CursorKey(final_byte, key);
   std::string_view first = params.substr(0, params.find(';'));
-  if (first == "1" || first == "7") *key = Key::Of(K::kHome);
-  else if (first == "4" || first == "8") *key = Key::Of(K::kEnd);
-  else if (first == "3") *key = Key::Of(K::kDelete);
-  else if (first == "5") *key = Key::Of(K::kPageUp);
-  else if (first == "6") *key = Key::Of(K::kPageDown);
-  else return false;
+  if (first == "1" || first == "7")
+    *key = Key::Of(K::kHome);
+  else if (first == "4" || first == "8")
+    *key = Key::Of(K::kEnd);
+  else if (first == "3")
+    *key = Key::Of(K::kDelete);
+  else if (first == "5")
+    *key = Key::Of(K::kPageUp);
+  else if (first == "6")
+    *key = Key::Of(K::kPageDown);
+  else
+    return false;
   return true;
 }
 
@@ -77,9 +83,11 @@ bool Ss3Key(char c, Key* key) {
 // A control byte (< 0x20 or 0x7F, not ESC) as a key; false to drop it.
 bool ControlKey(unsigned char c, Key* key) {
   switch (c) {
-    case '\r': case '\n': *key = Key::Of(K::kEnter); return true;
+    case '\r':
+    case '\n': *key = Key::Of(K::kEnter); return true;
     case '\t': *key = Key::Of(K::kTab); return true;
-    case 0x7F: case 0x08: *key = Key::Of(K::kBackspace); return true;
+    case 0x7F:
+    case 0x08: *key = Key::Of(K::kBackspace); return true;
     default: break;
   }
   if (c >= 1 && c <= 26) {
@@ -92,9 +100,8 @@ bool ControlKey(unsigned char c, Key* key) {
 }  // namespace
 
 std::string KeyName(const Key& key) {
-  static const char* const kNames[] = {"Text", "Enter", "Tab", "Esc", "Backspace", "Delete",
-                                       "Up", "Down", "Left", "Right", "PageUp", "PageDown",
-                                       "Home", "End"};
+  static const char* const kNames[] = {"Text", "Enter", "Tab",   "Esc",    "Backspace", "Delete", "Up",
+                                       "Down", "Left",  "Right", "PageUp", "PageDown",  "Home",   "End"};
   switch (key.kind) {
     case K::kText: return "'" + key.text + "'";
     case K::kCtrl: return std::string("C-") + key.ctrl;

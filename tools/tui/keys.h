@@ -20,21 +20,50 @@ namespace tb {
 
 struct Key {
   enum class Kind {
-    kText,       // text holds one UTF-8 character (printable)
-    kEnter, kTab, kEsc, kBackspace, kDelete,
-    kUp, kDown, kLeft, kRight, kPageUp, kPageDown, kHome, kEnd,
-    kCtrl,       // ctrl holds the letter: 'a'..'z' (Ctrl-A..Ctrl-Z), minus those above
-    kAlt,        // alt holds the character after ESC ('1'..'9', 'b', ...)
+    kText,  // text holds one UTF-8 character (printable)
+    kEnter,
+    kTab,
+    kEsc,
+    kBackspace,
+    kDelete,
+    kUp,
+    kDown,
+    kLeft,
+    kRight,
+    kPageUp,
+    kPageDown,
+    kHome,
+    kEnd,
+    kCtrl,  // ctrl holds the letter: 'a'..'z' (Ctrl-A..Ctrl-Z), minus those above
+    kAlt,   // alt holds the character after ESC ('1'..'9', 'b', ...)
   };
   Kind kind = Kind::kText;
   std::string text;
   char ctrl = 0;
   char alt = 0;
 
-  static Key Of(Kind k) { Key key; key.kind = k; return key; }
-  static Key Text(std::string t) { Key key; key.text = std::move(t); return key; }
-  static Key Ctrl(char c) { Key key; key.kind = Kind::kCtrl; key.ctrl = c; return key; }
-  static Key Alt(char c) { Key key; key.kind = Kind::kAlt; key.alt = c; return key; }
+  static Key Of(Kind k) {
+    Key key;
+    key.kind = k;
+    return key;
+  }
+  static Key Text(std::string t) {
+    Key key;
+    key.text = std::move(t);
+    return key;
+  }
+  static Key Ctrl(char c) {
+    Key key;
+    key.kind = Kind::kCtrl;
+    key.ctrl = c;
+    return key;
+  }
+  static Key Alt(char c) {
+    Key key;
+    key.kind = Kind::kAlt;
+    key.alt = c;
+    return key;
+  }
   bool operator==(const Key&) const = default;
 };
 

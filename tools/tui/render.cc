@@ -57,8 +57,7 @@ int Width(const std::vector<Shown>& chars) {
 }
 
 // RenderCommand() of already shaped text.
-std::string RenderShaped(const std::vector<Shown>& chars, int columns, const Styles& st,
-                         const std::string& restore) {
+std::string RenderShaped(const std::vector<Shown>& chars, int columns, const Styles& st, const std::string& restore) {
   if (columns <= 0) return "";
   int total = Width(chars);
   int room = total > columns ? columns - 1 : columns;
@@ -146,9 +145,8 @@ std::string ShortDirectory(std::string_view cwd, std::string_view home) {
   return std::string(cwd);
 }
 
-std::string RenderCommand(std::string_view command,
-                          const std::vector<std::pair<uint32_t, uint32_t>>& ranges, int columns,
-                          const Styles& st, const std::string& restore) {
+std::string RenderCommand(std::string_view command, const std::vector<std::pair<uint32_t, uint32_t>>& ranges,
+                          int columns, const Styles& st, const std::string& restore) {
   return RenderShaped(Shape(command, ranges), columns, st, restore);
 }
 
@@ -239,8 +237,8 @@ std::vector<std::string> RenderDetails(const UiState& s, const FrameContext& ctx
       lines.push_back("  details   " + Plain(s.details_error));
     } else {
       unsigned rate = d.uses ? static_cast<unsigned>((d.uses - d.failures) * 100ull / d.uses) : 0;
-      lines.push_back("  used      " + std::to_string(d.uses) + " times, " + std::to_string(d.failures) +
-                      " failed (" + std::to_string(rate) + "% success)");
+      lines.push_back("  used      " + std::to_string(d.uses) + " times, " + std::to_string(d.failures) + " failed (" +
+                      std::to_string(rate) + "% success)");
       if (d.uses > 0) {
         lines.push_back("  first     " + FormatLocalTime(d.first_ns) + "   last " + FormatLocalTime(d.last_ns));
       }
@@ -249,7 +247,8 @@ std::vector<std::string> RenderDetails(const UiState& s, const FrameContext& ctx
     }
     lines.push_back("  directory " + Plain(r.cwd));
     lines.push_back("  exit      " + exit + "   duration " + dur);
-    lines.push_back("  started   " + FormatLocalTime(r.started_at_ns) + " (" + FormatAgo(ctx.now_ns, r.started_at_ns) + " ago)");
+    lines.push_back("  started   " + FormatLocalTime(r.started_at_ns) + " (" + FormatAgo(ctx.now_ns, r.started_at_ns) +
+                    " ago)");
     lines.push_back("  session   " + Plain(r.session) + "   host " + Plain(r.host) + "   user " + Plain(r.user) +
                     "   shell " + Plain(r.shell));
     lines.push_back("  id        " + r.id.ToString() + "   seq " + std::to_string(r.seq));
@@ -281,9 +280,12 @@ std::string RenderDumbLine(const UiState& s, const FrameContext& ctx, int* curso
   std::string head = RenderQueryLine(s, ctx, cursor_col);
   std::string tail = "  [" + std::string(SearchScopeName(s.scope)) + " " + std::string(SearchModeName(s.mode)) + " " +
                      std::to_string(s.hits.size()) + "]";
-  if (!s.error.empty()) tail += " " + Plain(s.error);
-  else if (s.confirm_forget) tail += " forget? (y/n)";
-  else if (const SearchHit* h = s.Selected()) tail += " > " + Plain(h->record.command);
+  if (!s.error.empty())
+    tail += " " + Plain(s.error);
+  else if (s.confirm_forget)
+    tail += " forget? (y/n)";
+  else if (const SearchHit* h = s.Selected())
+    tail += " > " + Plain(h->record.command);
   return TruncateToWidth(head + tail, ctx.width - 1);
 }
 

@@ -39,7 +39,7 @@ struct Styles {
 
 struct FrameContext {
   int width = 80;
-  int height = 12;   // lines of the frame
+  int height = 12;  // lines of the frame
   int64_t now_ns = 0;
   std::string home;  // HOME, for "~"
   Styles styles;
@@ -52,9 +52,8 @@ std::string FormatAgo(int64_t now_ns, int64_t then_ns);
 std::string ShortDirectory(std::string_view cwd, std::string_view home);
 // The command cut to `columns`, highlights wrapped in styles.match+bold ..
 // reset; `restore` is re-emitted after each reset (the row's own attributes).
-std::string RenderCommand(std::string_view command,
-                          const std::vector<std::pair<uint32_t, uint32_t>>& ranges, int columns,
-                          const Styles& st, const std::string& restore);
+std::string RenderCommand(std::string_view command, const std::vector<std::pair<uint32_t, uint32_t>>& ranges,
+                          int columns, const Styles& st, const std::string& restore);
 // One result row; `digit` 1-9 (0: none).
 std::string RenderRow(const SearchHit& hit, int digit, bool selected, const FrameContext& ctx);
 // The status line.

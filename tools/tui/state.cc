@@ -57,7 +57,8 @@ UiAction Moved(UiState* s, size_t before) {
 UiAction HandleCtrl(UiState* s, char c) {
   size_t before = s->selected;
   switch (c) {
-    case 'c': case 'g': return UiAction::kCancel;
+    case 'c':
+    case 'g': return UiAction::kCancel;
     case 'p': Move(s, -1); return Moved(s, before);
     case 'n': Move(s, 1); return Moved(s, before);
     case 'a': s->cursor = 0; return UiAction::kRedraw;
@@ -67,15 +68,9 @@ UiAction HandleCtrl(UiState* s, char c) {
     case 'w': return Erase(s, WordStart(s->query, s->cursor), s->cursor);
     case 'u': return Erase(s, 0, s->cursor);
     case 'k': return Erase(s, s->cursor, s->query.size());
-    case 'r':
-      s->scope = NextScope(s->scope, s->session_known);
-      return UiAction::kSearch;
-    case 's':
-      s->mode = NextMode(s->mode);
-      return UiAction::kSearch;
-    case 'o':
-      s->details = !s->details;
-      return s->details ? UiAction::kDetails : UiAction::kRedraw;
+    case 'r': s->scope = NextScope(s->scope, s->session_known); return UiAction::kSearch;
+    case 's': s->mode = NextMode(s->mode); return UiAction::kSearch;
+    case 'o': s->details = !s->details; return s->details ? UiAction::kDetails : UiAction::kRedraw;
     case 'd':
       if (s->hits.empty()) {
         s->message = "nothing selected to forget";
@@ -146,8 +141,7 @@ void ScrollToSelection(UiState* s) {
   s->top = std::min(s->top, max_top);
 }
 
-void SetResults(UiState* s, std::vector<SearchHit> hits, bool partial, std::string error,
-                bool keep_selection) {
+void SetResults(UiState* s, std::vector<SearchHit> hits, bool partial, std::string error, bool keep_selection) {
   s->hits = std::move(hits);
   s->partial = partial;
   s->error = std::move(error);

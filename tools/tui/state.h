@@ -41,11 +41,11 @@ struct UiState {
   size_t top = 0;       // first visible row
   size_t page = 10;     // visible rows (set by the loop from the layout)
 
-  bool details = false;           // Ctrl-O view shown
-  CommandDetails details_data;    // for hits[selected]
+  bool details = false;         // Ctrl-O view shown
+  CommandDetails details_data;  // for hits[selected]
   std::string details_error;
-  bool confirm_forget = false;    // waiting for y/n
-  std::string message;            // one-shot status text (cleared by the next key)
+  bool confirm_forget = false;  // waiting for y/n
+  std::string message;          // one-shot status text (cleared by the next key)
 
   const SearchHit* Selected() const { return hits.empty() ? nullptr : &hits[selected]; }
 };
@@ -57,8 +57,8 @@ enum class UiAction {
   kAccept,      // Enter / Alt-N: accept the selected row (or the query when none)
   kAcceptEdit,  // Tab: the same, for editing
   kCancel,
-  kForget,      // forget the selected hit (confirmed)
-  kDetails,     // (re)load details of the selected hit, then redraw
+  kForget,   // forget the selected hit (confirmed)
+  kDetails,  // (re)load details of the selected hit, then redraw
 };
 
 // Applies one key. The loop performs the returned action.
@@ -66,8 +66,7 @@ UiAction HandleKey(UiState* s, const Key& key);
 
 // Installs the result of a search: hits or an error message; the selection
 // goes back to the first row unless `keep_selection` (then it is clamped).
-void SetResults(UiState* s, std::vector<SearchHit> hits, bool partial, std::string error,
-                bool keep_selection);
+void SetResults(UiState* s, std::vector<SearchHit> hits, bool partial, std::string error, bool keep_selection);
 
 // Keeps `top` such that the selection is visible in `page` rows.
 void ScrollToSelection(UiState* s);

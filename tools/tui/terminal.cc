@@ -201,8 +201,10 @@ void Terminal::QueryColumn() {
     if (::poll(&p, 1, static_cast<int>(left)) <= 0) continue;
     char tmp[256];
     ssize_t n = ::read(fd_, tmp, sizeof tmp);
-    if (n > 0) buf.append(tmp, static_cast<size_t>(n));
-    else if (n == 0) break;
+    if (n > 0)
+      buf.append(tmp, static_cast<size_t>(n));
+    else if (n == 0)
+      break;
   }
   typeahead_ += buf;
 }

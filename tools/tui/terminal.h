@@ -70,8 +70,8 @@ class Terminal {
  private:
   enum class Mode { kInline, kFullScreen, kOneLine };
   void ChooseLayout();
-  void Reserve();       // makes room below the prompt line (inline)
-  void Clear();         // erases the frame; the cursor ends on line 0
+  void Reserve();  // makes room below the prompt line (inline)
+  void Clear();    // erases the frame; the cursor ends on line 0
   void QueryColumn();
   bool WriteAll(const std::string& s);
   void InstallSignals();
@@ -84,10 +84,10 @@ class Terminal {
   Options opts_;
   Mode mode_ = Mode::kOneLine;
   int rows_ = 24, cols_ = 80, height_ = 3;
-  int start_col_ = -1;   // column of the cursor when we started (-1 unknown)
+  int start_col_ = -1;  // column of the cursor when we started (-1 unknown)
   bool reserved_ = false;
-  int drawn_ = 0;        // lines of the last frame (inline)
-  size_t last_line_ = 0; // one-line mode: width of the last line
+  int drawn_ = 0;         // lines of the last frame (inline)
+  size_t last_line_ = 0;  // one-line mode: width of the last line
   std::string typeahead_;
 };
 

@@ -15,14 +15,14 @@ namespace tb {
 
 struct TermCaps {
   // Cursor movement and clearing; empty when the terminal lacks them.
-  std::string cursor_up;        // cuu1
-  std::string clear_eol;        // el
-  std::string clear_eos;        // ed
-  std::string enter_ca;         // smcup (alternate screen)
-  std::string exit_ca;          // rmcup
-  std::string cursor_home;      // home
-  std::string cursor_invisible; // civis
-  std::string cursor_visible;   // cnorm
+  std::string cursor_up;         // cuu1
+  std::string clear_eol;         // el
+  std::string clear_eos;         // ed
+  std::string enter_ca;          // smcup (alternate screen)
+  std::string exit_ca;           // rmcup
+  std::string cursor_home;       // home
+  std::string cursor_invisible;  // civis
+  std::string cursor_visible;    // cnorm
   // Attributes and colours.
   std::string bold, reverse, dim, reset;  // bold, rev, dim, sgr0
   std::string red, cyan;                  // setaf 1 / setaf 6 ("" without colours)

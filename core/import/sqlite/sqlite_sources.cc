@@ -69,19 +69,15 @@ bool ParseI64(const std::string& s, int64_t* out) {
 // that is not a whole number: sqlite3_column_int64 would silently read 0.
 bool IntColumn(sqlite3_stmt* st, int col, int64_t* out) {
   switch (sqlite3_column_type(st, col)) {
-    case SQLITE_INTEGER:
-      *out = sqlite3_column_int64(st, col);
-      return true;
+    case SQLITE_INTEGER: *out = sqlite3_column_int64(st, col); return true;
     case SQLITE_FLOAT: {
       double d = sqlite3_column_double(st, col);
       if (!std::isfinite(d) || std::fabs(d) > 9.2e18) return false;
       *out = std::llround(d);
       return true;
     }
-    case SQLITE_TEXT:
-      return ParseI64(Text(st, col), out);
-    default:
-      return false;
+    case SQLITE_TEXT: return ParseI64(Text(st, col), out);
+    default: return false;
   }
 }
 
@@ -293,9 +289,9 @@ std::string BuildQuery(sqlite3* db, Kind kind, std::string* why) {
     *why = "table 'commands' has no column 'command'";
     return "";
   }
-  return "SELECT " + command + ", " + t.Pick({"directory", "working_directory"}) + ", " + t.Pick({"exit_code"}) +
-         ", " + t.Pick({"timestamp"}) + ", " + t.Pick({"duration_ms", "duration"}) + ", " + t.Pick({"session_id"}) +
-         ", " + t.Pick({"hostname"}) + ", " + t.Pick({"user"}) + ", " + t.Pick({"shell"}) +
+  return "SELECT " + command + ", " + t.Pick({"directory", "working_directory"}) + ", " + t.Pick({"exit_code"}) + ", " +
+         t.Pick({"timestamp"}) + ", " + t.Pick({"duration_ms", "duration"}) + ", " + t.Pick({"session_id"}) + ", " +
+         t.Pick({"hostname"}) + ", " + t.Pick({"user"}) + ", " + t.Pick({"shell"}) +
          ", rowid FROM commands ORDER BY rowid";
 }
 
@@ -336,7 +332,8 @@ Status OpenSqliteImportSource(std::string_view source, const std::string& path, 
   if (sql.empty() || sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
     if (why.empty()) why = sqlite3_errmsg(db);
     sqlite3_close(db);
-    return Status::InvalidArgument("cannot import " + path + ": not a " + std::string(source) + " database (" + why + ")");
+    return Status::InvalidArgument("cannot import " + path + ": not a " + std::string(source) + " database (" + why +
+                                   ")");
   }
   *out = std::make_unique<SqliteSource>(db, st, kind, options);
   return Status::OK();
