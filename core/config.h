@@ -80,6 +80,14 @@ struct Config {
     std::string max_age = "0";  // events older than this are removed (a duration); "0" = off
     int max_events = 0;         // keep at most this many events; 0 = off
   } retention;
+  struct Daemon {
+    // The shell integration starts `tb daemon --detach` at shell start when
+    // none runs and no systemd user unit is installed (tb install).
+    bool autostart = true;
+    // The daemon compacts the store when this many events were appended
+    // since its last compaction (at most daily); 0 = never.
+    int compact_min_events = 100000;
+  } daemon;
   struct Search {
     int inline_height = 12;          // interactive UI: lines under the prompt; 0 = full screen
     bool enter_runs = false;         // interactive UI: Enter runs the command at once

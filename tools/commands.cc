@@ -8,6 +8,8 @@ namespace {
 // Administrative operations on the store (and `views verify`, which
 // compares the views as they are) do not also run scheduled maintenance.
 constexpr Lifecycle kNoMaintenance{.drains_spool = true, .runs_maintenance = false};
+// tb drain drains itself (to count); tb daemon opens the store per cycle.
+constexpr Lifecycle kNothing{.drains_spool = false, .runs_maintenance = false};
 
 }  // namespace
 
@@ -56,6 +58,8 @@ const std::vector<CommandSpec>& Commands() {
       {"init", "print the shell integration: eval \"$(tb init bash|zsh)\", tb init fish | source", CmdInit},
       {"install", "add the integration line to your shell's rc file (--shell S, --yes)", CmdInstall},
       {"uninstall", "remove the integration line from your shell's rc file", CmdUninstall},
+      {"daemon", "drain the spool as commands finish and run scheduled maintenance (--detach)", CmdDaemon, kNothing},
+      {"drain", "move the commands the shells have spooled into the store now", CmdDrain, kNothing},
       {"off", "pause recording in the current shell (shell integration)", CmdOffOn},
       {"on", "resume recording in the current shell (shell integration)", CmdOffOn},
       {"patterns", "frequent command sequences with support and confidence (--min-support N, filters)", CmdPatterns},

@@ -9,6 +9,7 @@
 
 #include "core/config.h"
 #include "core/status.h"
+#include "storage/spool.h"
 #include "storage/store.h"
 
 namespace tb {
@@ -49,10 +50,14 @@ struct Context {
   // A writable store then drains the spool and runs maintenance as
   // `lifecycle` says.
   // kReadPreferred becomes kAuto when the spool holds frames, so a query
-  // right after a command shows it.
+  // right after a command shows it; with a daemon running it first waits
+  // (up to 250 ms) for the daemon to drain them, and maintenance is left
+  // to the daemon (tools/daemon_client.h).
   // `bulk`: StoreOptions::bulk (a large import).
   Status OpenStore(StoreOptions::Access access, std::unique_ptr<Store>* out, bool bulk = false);
-  Status DrainSpoolInto(Store& store) const;
+  // Drains the spool into a writable store (storage/spool.h) with the
+  // record policy; what it did goes to *report when not null.
+  Status DrainSpoolInto(Store& store, DrainReport* report = nullptr) const;
   // NoSpace ("disk full: ...", naming command_line to rerun) unless the file
   // system holding `path` (the data dir when empty) has storage.reserve_mb
   // plus `extra_bytes` free. OK when storage.reserve_mb is 0.

@@ -1,0 +1,71 @@
+// The daemon's loop (`tb daemon`, tools/cmd_daemon.cc): sleeps on inotify
+// (tools/spool_watch.h) until a shell writes a frame, waits a short
+// coalescing window so a command's frames go in one drain, then runs one
+// cycle: open the store for writing, drain the spool, run the scheduled
+// maintenance that is due, close the store (tools/daemon_cycle.h). The
+// store is never held while idle, so every other tb can still write it.
+//
+// Timing: with nothing written and no maintenance due the loop makes no
+// system call at all (poll() without a timeout). The only wakeups not caused
+// by the spool are the next maintenance time the last cycle returned and
+// the retries below.
+//   - a cycle that finds the store held by another process (Busy) is
+//     retried after busy_backoff_min_ms, doubling up to busy_backoff_max_ms
+//     (the other process drains the spool when it opens the store anyway);
+//   - any other failure (disk full, I/O error) is retried after
+//     error_retry_ms, or sooner when the spool is written again;
+//   - maintenance that stays due after a cycle (it failed) is retried after
+//     error_retry_ms.
+// Stopping: when `stop_fd` becomes readable (the command gives a signalfd
+// for SIGTERM, SIGINT and SIGHUP) the loop runs a final cycle that waits for
+// the store, and returns its status.
+//
+// Thread safety: RunDaemonLoop runs on one thread; `state` may be read from
+// others.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "core/maintenance_schedule.h"
+#include "core/status.h"
+#include "tools/daemon_state.h"
+
+namespace tb {
+
+struct DaemonCycleResult {
+  Status status;
+  // When maintenance is next due (wall clock, UTC ns); kNoDueTime = never
+  // by time alone.
+  int64_t next_maintenance_ns = kNoDueTime;
+};
+
+struct DaemonOptions {
+  std::string spool_dir;
+  int coalesce_ms = 10;
+  int busy_backoff_min_ms = 20;
+  int busy_backoff_max_ms = 1000;
+  int error_retry_ms = 30000;
+  // Readable = stop (see above). Required.
+  int stop_fd = -1;
+  // One cycle. `final_cycle`: the last one before exit (it should wait for
+  // the store rather than give up at once). `activity_ns` is the monotonic
+  // time the first frame of this cycle was seen (0 when the cycle was not
+  // caused by the spool), for the drain lag. Required.
+  std::function<DaemonCycleResult(bool final_cycle, int64_t activity_ns)> cycle;
+  // Wall clock, UTC ns (maintenance times are wall-clock times).
+  std::function<int64_t()> now_ns;
+  // Called once the spool is watched and the first cycle ran (e.g.
+  // sd_notify READY=1). May be empty.
+  std::function<void()> on_ready;
+};
+
+// Runs until stop_fd is readable; returns the final cycle's status (or the
+// error that made watching impossible).
+Status RunDaemonLoop(const DaemonOptions& options, DaemonState* state);
+
+// CLOCK_MONOTONIC in ns (the clock of `activity_ns`).
+int64_t MonotonicNs();
+
+}  // namespace tb

@@ -1,0 +1,99 @@
+#include "tools/daemon_cycle.h"
+
+#include <malloc.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "tools/commands.h"
+
+namespace tb {
+namespace {
+
+// Files and bytes left in the spool directory.
+void CountPending(const std::string& dir, uint64_t* files, uint64_t* bytes) {
+  *files = *bytes = 0;
+  std::error_code ec;
+  for (auto it = std::filesystem::directory_iterator(dir, ec); !ec && it != std::filesystem::directory_iterator();
+       it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    ++*files;
+    *bytes += it->file_size(ec);
+  }
+}
+
+StoreOptions DaemonStoreOptions(const Context& ctx, bool final_cycle) {
+  StoreOptions o;
+  o.data_dir = ctx.data_dir;
+  o.access = StoreOptions::Access::kReadWrite;
+  o.lock_wait_ms = final_cycle ? kDaemonFinalLockWaitMs : 0;
+  o.block_cache_bytes = static_cast<uint64_t>(std::min(ctx.config.storage.block_cache_mb, kDaemonBlockCacheMb)) << 20;
+  o.write_buffer_bytes = static_cast<uint64_t>(std::min(ctx.config.storage.write_buffer_mb, kDaemonWriteBufferMb))
+                         << 20;
+  o.holder = "pid " + std::to_string(::getpid()) + " (tb daemon)";
+  return o;
+}
+
+// Records a failed cycle; logs it unless it is the error already reported.
+DaemonCycleResult Failed(DaemonState* state, const Status& s, bool open_failed) {
+  bool repeated = false;
+  state->Update([&](DaemonFigures& f) {
+    if (s.IsBusy()) {
+      ++f.busy_retries;
+      return;
+    }
+    repeated = f.last_error == s.message();
+    f.last_error = s.message();
+    f.last_error_ns = NowNs();
+    if (open_failed) f.store_open_ok = false;
+  });
+  if (!s.IsBusy() && !repeated) spdlog::error("daemon: {}", s.message());
+  return DaemonCycleResult{s, kNoDueTime};
+}
+
+}  // namespace
+
+DaemonCycleResult RunDaemonCycle(Context& ctx, DaemonState* state, bool final_cycle, int64_t activity_ns) {
+  Status s = ctx.CheckSpace(0);
+  if (!s.ok()) return Failed(state, s, true);
+  std::unique_ptr<Store> store;
+  s = Store::Open(DaemonStoreOptions(ctx, final_cycle), &store);
+  if (!s.ok()) return Failed(state, s, true);
+  DrainReport report;
+  s = ctx.DrainSpoolInto(*store, &report);
+  if (!s.ok()) return Failed(state, s, false);
+  const int64_t lag = activity_ns > 0 ? MonotonicNs() - activity_ns : 0;
+  DaemonCycleResult result;
+  if (!final_cycle) result.next_maintenance_ns = RunAutoMaintenance(ctx, *store, /*compaction=*/true).next_ns;
+  const MaintenanceMarks marks = ReadMaintenanceMarks(*store);
+  store.reset();  // the store is not held while idle
+  ::malloc_trim(0);
+  uint64_t files = 0, bytes = 0;
+  CountPending(ctx.SpoolDir(), &files, &bytes);
+  const bool recovered = !state->Snapshot().last_error.empty();
+  state->Update([&](DaemonFigures& f) {
+    ++f.cycles;
+    f.files_drained += report.files;
+    f.events_appended += report.events;
+    f.events_dropped += report.dropped;
+    f.lines_rejected += report.rejected;
+    f.last_drain_lag_ns = lag;
+    f.max_drain_lag_ns = std::max(f.max_drain_lag_ns, lag);
+    f.spool_files_pending = files;
+    f.spool_bytes_pending = bytes;
+    f.head_seq = marks.head;
+    f.store_open_ok = true;
+    f.last_error.clear();
+    f.last_backup_ns = marks.last_backup_ns == kNeverRan ? 0 : marks.last_backup_ns;
+  });
+  if (recovered) spdlog::info("daemon: the store is writable again");
+  if (report.events > 0) {
+    spdlog::debug("daemon: drained {} event(s) from {} file(s) in {} us", report.events, report.files, lag / 1000);
+  }
+  return result;
+}
+
+}  // namespace tb

@@ -1,0 +1,26 @@
+// One cycle of `tb daemon` against the real store (the `cycle` of
+// tools/daemon.h): checks free space, opens the store for writing with the
+// daemon's memory bounds, drains the spool with the record policy
+// (Context::DrainSpoolInto), runs the maintenance that is due
+// (RunAutoMaintenance, compaction included), closes the store and gives the
+// freed memory back to the system. The figures go to `state`; a failure is
+// logged once per distinct message (not once per retry).
+#pragma once
+
+#include <cstdint>
+
+#include "tools/context.h"
+#include "tools/daemon.h"
+
+namespace tb {
+
+// The daemon's memory bounds: the store's block cache and write buffers are
+// the configured sizes capped at these.
+inline constexpr int kDaemonBlockCacheMb = 8;
+inline constexpr int kDaemonWriteBufferMb = 8;
+// How long the final cycle (at exit) waits for a store another tb holds.
+inline constexpr int kDaemonFinalLockWaitMs = 10000;
+
+DaemonCycleResult RunDaemonCycle(Context& ctx, DaemonState* state, bool final_cycle, int64_t activity_ns);
+
+}  // namespace tb

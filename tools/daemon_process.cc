@@ -1,0 +1,140 @@
+#include "tools/daemon_process.h"
+
+#include <fcntl.h>
+#include <linux/ioprio.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "storage/daemon_lock.h"
+#include "storage/data_dir.h"
+#include "storage/spool_trust.h"
+#include "tools/commands.h"
+#include "tools/daemon.h"
+#include "tools/daemon_cycle.h"
+#include "tools/logging.h"
+
+namespace tb {
+namespace {
+
+constexpr int kNice = 10;
+
+Status Errno(const std::string& what) { return Status::IOError(what + ": " + std::strerror(errno)); }
+
+// The double fork described in the header. Returns in the grandchild only.
+Status Detach() {
+  pid_t pid = ::fork();
+  if (pid < 0) return Errno("cannot fork the daemon");
+  if (pid > 0) {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    // The parent leaves without destructors: the lock it shares with the
+    // daemon must stay as it is.
+    ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+  }
+  if (::setsid() < 0) ::_exit(1);
+  pid = ::fork();
+  if (pid < 0) ::_exit(1);
+  if (pid > 0) ::_exit(0);
+  if (::chdir("/") != 0) return Errno("cannot change to /");
+  int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (null < 0) return Errno("cannot open /dev/null");
+  for (int fd = 0; fd <= 2; ++fd) ::dup2(null, fd);
+  if (null > 2) ::close(null);
+  return Status::OK();
+}
+
+void LowerPriority() {
+  if (::getpriority(PRIO_PROCESS, 0) < kNice && ::setpriority(PRIO_PROCESS, 0, kNice) != 0) {
+    spdlog::debug("daemon: cannot lower the CPU priority: {}", std::strerror(errno));
+  }
+  const int prio = IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 7);
+  if (::syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, prio) != 0) {
+    spdlog::debug("daemon: cannot lower the I/O priority: {}", std::strerror(errno));
+  }
+}
+
+// Blocks the stop signals (before any thread starts, so every thread
+// inherits the mask) and returns a descriptor that becomes readable when
+// one arrives.
+Status StopSignals(int* fd) {
+  sigset_t mask;
+  sigemptyset(&mask);
+  for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&mask, sig);
+  if (::sigprocmask(SIG_BLOCK, &mask, nullptr) != 0) return Errno("cannot block the stop signals");
+  *fd = ::signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (*fd < 0) return Errno("cannot create a signalfd");
+  return Status::OK();
+}
+
+// The configuration of the daemon's file log (see the header).
+Config DaemonLogConfig(const Config& config) {
+  Config c = config;
+  if (c.log.file.empty()) c.log.file = "logs/daemon.log.jsonl";
+  if (c.log.level == "warn" || c.log.level == "error") c.log.level = "info";
+  return c;
+}
+
+}  // namespace
+
+Status RunDaemonProcess(Context& ctx, bool detach) {
+  bool exists = false;
+  StoreIdentity identity;
+  TB_RETURN_IF_ERROR(InspectDataDir(ctx.data_dir, &exists, &identity));
+  TB_RETURN_IF_ERROR(MakeDataDir(ctx.data_dir));
+  DaemonLock lock;
+  TB_RETURN_IF_ERROR(lock.Acquire(ctx.data_dir, NowNs()));
+  const std::string spool = ctx.SpoolDir();
+  TB_RETURN_IF_ERROR(PrepareSpoolDir(spool));
+  if (detach) {
+    TB_RETURN_IF_ERROR(Detach());
+    TB_RETURN_IF_ERROR(lock.UpdatePid());
+  }
+  int stop_fd = -1;
+  TB_RETURN_IF_ERROR(StopSignals(&stop_fd));
+  LowerPriority();
+  DaemonState state;
+  state.Update([](DaemonFigures& f) { f.started_ns = NowNs(); });
+  // The health and metrics endpoint starts here, on SpoolDirFor(...) +
+  // ".sock" (spool + ".sock"), serving `state`; it stops after the loop.
+  bool logging = false;
+  DaemonOptions o;
+  o.spool_dir = spool;
+  o.stop_fd = stop_fd;
+  o.now_ns = NowNs;
+  o.cycle = [&](bool final_cycle, int64_t activity_ns) {
+    if (final_cycle) sd_notify(0, "STOPPING=1");
+    DaemonCycleResult r = RunDaemonCycle(ctx, &state, final_cycle, activity_ns);
+    if (r.status.ok() && !logging) {
+      logging = true;
+      Status log = SetupLogging(DaemonLogConfig(ctx.config), ctx.data_dir, false);
+      if (!log.ok()) spdlog::warn("file log disabled: {}", log.message());
+      spdlog::info("daemon: started (pid {}), watching {}", ::getpid(), spool);
+    }
+    if (!r.status.ok() && !r.status.IsBusy()) sd_notifyf(0, "STATUS=%s", r.status.message().c_str());
+    return r;
+  };
+  o.on_ready = [&] { sd_notify(0, "READY=1"); };
+  Status s = RunDaemonLoop(o, &state);
+  // (The endpoint stops here.)
+  ::close(stop_fd);
+  const DaemonFigures f = state.Snapshot();
+  if (s.ok()) {
+    spdlog::info("daemon: stopped after draining {} event(s) in {} cycle(s)", f.events_appended, f.cycles);
+  } else {
+    spdlog::error("daemon: stopped: {}", s.message());
+  }
+  return s;
+}
+
+}  // namespace tb
