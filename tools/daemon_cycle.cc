@@ -37,6 +37,9 @@ StoreOptions DaemonStoreOptions(const Context& ctx, bool final_cycle) {
   return o;
 }
 
+// "disk full" of "disk full: 12 MiB free on /...".
+std::string Kind(const std::string& message) { return message.substr(0, message.find(':')); }
+
 // Records a failed cycle; logs it unless it is the error already reported.
 DaemonCycleResult Failed(DaemonState* state, const Status& s, bool open_failed) {
   bool repeated = false;
@@ -45,7 +48,9 @@ DaemonCycleResult Failed(DaemonState* state, const Status& s, bool open_failed) 
       ++f.busy_retries;
       return;
     }
-    repeated = f.last_error == s.message();
+    // The same kind of failure again ("disk full: N MiB free..." with
+    // another N) is not news until a cycle has succeeded.
+    repeated = !f.last_error.empty() && Kind(f.last_error) == Kind(s.message());
     f.last_error = s.message();
     f.last_error_ns = NowNs();
     if (open_failed) f.store_open_ok = false;

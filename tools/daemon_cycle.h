@@ -4,7 +4,8 @@
 // (Context::DrainSpoolInto), runs the maintenance that is due
 // (RunAutoMaintenance, compaction included), closes the store and gives the
 // freed memory back to the system. The figures go to `state`; a failure is
-// logged once per distinct message (not once per retry).
+// logged once, not once per retry (again only after a cycle succeeded or
+// when it fails for another reason).
 #pragma once
 
 #include <cstdint>

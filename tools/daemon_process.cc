@@ -64,14 +64,26 @@ void LowerPriority() {
   }
 }
 
-// Blocks the stop signals (before any thread starts, so every thread
-// inherits the mask) and returns a descriptor that becomes readable when
-// one arrives.
-Status StopSignals(int* fd) {
+sigset_t StopSignalSet() {
   sigset_t mask;
   sigemptyset(&mask);
   for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&mask, sig);
+  return mask;
+}
+
+// Blocks the stop signals first thing (before any thread starts, so every
+// thread inherits the mask, and before the lock is taken, so a signal that
+// arrives meanwhile waits for the final drain instead of killing it).
+Status BlockStopSignals() {
+  const sigset_t mask = StopSignalSet();
   if (::sigprocmask(SIG_BLOCK, &mask, nullptr) != 0) return Errno("cannot block the stop signals");
+  return Status::OK();
+}
+
+// A descriptor that becomes readable when a stop signal is pending (also
+// one that arrived before it was created).
+Status StopSignalFd(int* fd) {
+  const sigset_t mask = StopSignalSet();
   *fd = ::signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
   if (*fd < 0) return Errno("cannot create a signalfd");
   return Status::OK();
@@ -88,6 +100,7 @@ Config DaemonLogConfig(const Config& config) {
 }  // namespace
 
 Status RunDaemonProcess(Context& ctx, bool detach) {
+  TB_RETURN_IF_ERROR(BlockStopSignals());
   bool exists = false;
   StoreIdentity identity;
   TB_RETURN_IF_ERROR(InspectDataDir(ctx.data_dir, &exists, &identity));
@@ -101,13 +114,22 @@ Status RunDaemonProcess(Context& ctx, bool detach) {
     TB_RETURN_IF_ERROR(lock.UpdatePid());
   }
   int stop_fd = -1;
-  TB_RETURN_IF_ERROR(StopSignals(&stop_fd));
+  TB_RETURN_IF_ERROR(StopSignalFd(&stop_fd));
   LowerPriority();
   DaemonState state;
   state.Update([](DaemonFigures& f) { f.started_ns = NowNs(); });
   // The health and metrics endpoint starts here, on SpoolDirFor(...) +
   // ".sock" (spool + ".sock"), serving `state`; it stops after the loop.
+  // The file log starts now when the data dir is a store, else once the
+  // first cycle has created it (nothing goes into a directory that is not).
   bool logging = false;
+  auto start_logging = [&] {
+    logging = true;
+    Status log = SetupLogging(DaemonLogConfig(ctx.config), ctx.data_dir, false);
+    if (!log.ok()) spdlog::warn("file log disabled: {}", log.message());
+    spdlog::info("daemon: started (pid {}), watching {}", ::getpid(), spool);
+  };
+  if (exists) start_logging();
   DaemonOptions o;
   o.spool_dir = spool;
   o.stop_fd = stop_fd;
@@ -115,12 +137,7 @@ Status RunDaemonProcess(Context& ctx, bool detach) {
   o.cycle = [&](bool final_cycle, int64_t activity_ns) {
     if (final_cycle) sd_notify(0, "STOPPING=1");
     DaemonCycleResult r = RunDaemonCycle(ctx, &state, final_cycle, activity_ns);
-    if (r.status.ok() && !logging) {
-      logging = true;
-      Status log = SetupLogging(DaemonLogConfig(ctx.config), ctx.data_dir, false);
-      if (!log.ok()) spdlog::warn("file log disabled: {}", log.message());
-      spdlog::info("daemon: started (pid {}), watching {}", ::getpid(), spool);
-    }
+    if (r.status.ok() && !logging) start_logging();
     if (!r.status.ok() && !r.status.IsBusy()) sd_notifyf(0, "STATUS=%s", r.status.message().c_str());
     return r;
   };
