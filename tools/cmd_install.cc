@@ -212,6 +212,7 @@ Status CmdInstall(Context& ctx, const Argv& args) {
   bool help;
   TB_RETURN_IF_ERROR(a.Parse(args, &help));
   if (help) return WriteOut(a.HelpText()), Status::OK();
+  TB_RETURN_IF_ERROR(CheckServiceMode(a.Str("service")));
   Target t;
   TB_RETURN_IF_ERROR(ResolveTarget(ctx, a, &t));
   std::string path = EditPath(t.rc);

@@ -221,10 +221,13 @@ Status StopDetachedDaemon(const Context& ctx, std::string* message) {
 
 }  // namespace
 
+Status CheckServiceMode(const std::string& mode) {
+  if (mode == "auto" || mode == "systemd" || mode == "shell") return Status::OK();
+  return Status::InvalidArgument("unknown --service '" + mode + "' (tb install): expected auto, systemd or shell");
+}
+
 Status SetUpService(const Context& ctx, const std::string& mode, std::string* message) {
-  if (mode != "auto" && mode != "systemd" && mode != "shell") {
-    return Status::InvalidArgument("unknown --service '" + mode + "' (tb install): expected auto, systemd or shell");
-  }
+  TB_RETURN_IF_ERROR(CheckServiceMode(mode));
   const bool manager = UserManagerRuns();
   const std::string unit = UnitDir(ctx) + "/" + kUnitName;
   if (mode == "shell" || (mode == "auto" && !manager)) {

@@ -55,6 +55,8 @@ bool Systemctl(const std::vector<std::string>& args);
 // daemon). With a manager, the unit is (re)started. *message: what changed,
 // one line each ("" when nothing did).
 Status SetUpService(const Context& ctx, const std::string& mode, std::string* message);
+// InvalidArgument unless `mode` is one SetUpService takes.
+Status CheckServiceMode(const std::string& mode);
 // tb uninstall's part: stops the daemon (through systemd when a unit is
 // installed and a manager answers, else with SIGTERM to the pid holding the
 // daemon lock, waiting up to 10 s for its final drain) and removes the unit.
