@@ -281,6 +281,31 @@ TEST_F(CliDaemon, ForeignDirectoryIsRefusedBeforeAnythingIsWritten) {
   EXPECT_EQ(DiffSnapshots(before, Snapshot(data_dir())), "");
 }
 
+// Context switches (voluntary and involuntary) of every thread of `pid`.
+uint64_t Switches(pid_t pid) {
+  uint64_t total = 0;
+  for (const auto& task : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+    std::ifstream in(task.path() / "status");
+    for (std::string line; std::getline(in, line);) {
+      if (line.find("ctxt_switches:") != std::string::npos) total += std::stoull(line.substr(line.find(':') + 1));
+    }
+  }
+  return total;
+}
+
+// No polling loop, no timer: an idle daemon is never scheduled.
+TEST_F(CliDaemon, IdleDaemonNeverWakesUp) {
+  Child daemon;
+  StartDaemon(&daemon);
+  AppendCommand("abab000000000001", 1, "one");
+  ASSERT_TRUE(WaitSpoolEmpty());
+  std::this_thread::sleep_for(milliseconds(500));  // the drain's threads settle
+  const uint64_t before = Switches(daemon.pid());
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  EXPECT_EQ(Switches(daemon.pid()), before);
+  EXPECT_EQ(StopDaemon(&daemon), 0);
+}
+
 // The daemon is SIGKILLed at random moments while a writer appends
 // commands; a new daemon starts each time. At the end every command is in
 // the store exactly once.
