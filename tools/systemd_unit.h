@@ -3,8 +3,9 @@
 //
 //   UNIT_DIR = $XDG_CONFIG_HOME/systemd/user (~/.config/systemd/user)
 //   UNIT_DIR/termbrain.service                     the unit (0644)
-//   UNIT_DIR/default.target.wants/termbrain.service -> ../termbrain.service
-//                                                  "enabled" (what
+//   UNIT_DIR/default.target.wants/termbrain.service
+//                                                  a symlink to the unit one
+//                                                  level up: "enabled" (what
 //                                                  `systemctl --user enable`
 //                                                  creates)
 //
