@@ -7,22 +7,32 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "tools/commands.h"
 
 namespace tb {
 namespace {
 
-// Files and bytes left in the spool directory.
-void CountPending(const std::string& dir, uint64_t* files, uint64_t* bytes) {
-  *files = *bytes = 0;
+struct Pending {
+  uint64_t files = 0, frames = 0, bytes = 0;
+};
+
+// What is left in the spool directory (normally nothing: only files that
+// arrived during the cycle, or that the drain refused).
+Pending CountPending(const std::string& dir) {
+  Pending p;
   std::error_code ec;
   for (auto it = std::filesystem::directory_iterator(dir, ec); !ec && it != std::filesystem::directory_iterator();
        it.increment(ec)) {
     if (!it->is_regular_file(ec)) continue;
-    ++*files;
-    *bytes += it->file_size(ec);
+    ++p.files;
+    p.bytes += it->file_size(ec);
+    std::ifstream in(it->path(), std::ios::binary);
+    p.frames += std::count(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>(), '\n');
   }
+  return p;
 }
 
 StoreOptions DaemonStoreOptions(const Context& ctx, bool final_cycle) {
@@ -76,8 +86,7 @@ DaemonCycleResult RunDaemonCycle(Context& ctx, DaemonState* state, bool final_cy
   const MaintenanceMarks marks = ReadMaintenanceMarks(*store);
   store.reset();  // the store is not held while idle
   ::malloc_trim(0);
-  uint64_t files = 0, bytes = 0;
-  CountPending(ctx.SpoolDir(), &files, &bytes);
+  const Pending pending = CountPending(ctx.SpoolDir());
   const bool recovered = !state->Snapshot().last_error.empty();
   state->Update([&](DaemonFigures& f) {
     ++f.cycles;
@@ -87,8 +96,9 @@ DaemonCycleResult RunDaemonCycle(Context& ctx, DaemonState* state, bool final_cy
     f.lines_rejected += report.rejected;
     f.last_drain_lag_ns = lag;
     f.max_drain_lag_ns = std::max(f.max_drain_lag_ns, lag);
-    f.spool_files_pending = files;
-    f.spool_bytes_pending = bytes;
+    f.spool_files_pending = pending.files;
+    f.spool_frames_pending = pending.frames;
+    f.spool_bytes_pending = pending.bytes;
     f.head_seq = marks.head;
     f.store_open_ok = true;
     f.last_error.clear();

@@ -118,8 +118,10 @@ Status RunDaemonProcess(Context& ctx, bool detach) {
   LowerPriority();
   DaemonState state;
   state.Update([](DaemonFigures& f) { f.started_ns = NowNs(); });
-  // The health and metrics endpoint starts here, on SpoolDirFor(...) +
-  // ".sock" (spool + ".sock"), serving `state`; it stops after the loop.
+  // ENDPOINT SEAM: the health and metrics endpoint starts here, listening
+  // on spool + ".sock" (SpoolDirFor(spool base, data dir) + ".sock", next
+  // to the spool directory) and reading `state` (DaemonState::Snapshot,
+  // SetDrainObserver for the lag histogram); it stops after the loop, below.
   // The file log starts now when the data dir is a store, else once the
   // first cycle has created it (nothing goes into a directory that is not).
   bool logging = false;
@@ -143,7 +145,7 @@ Status RunDaemonProcess(Context& ctx, bool detach) {
   };
   o.on_ready = [&] { sd_notify(0, "READY=1"); };
   Status s = RunDaemonLoop(o, &state);
-  // (The endpoint stops here.)
+  // ENDPOINT SEAM: the endpoint stops here, before the figures' owner goes.
   ::close(stop_fd);
   const DaemonFigures f = state.Snapshot();
   if (s.ok()) {

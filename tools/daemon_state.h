@@ -24,7 +24,8 @@ struct DaemonFigures {
   uint64_t lines_rejected = 0;    // spool lines that did not parse
   int64_t last_drain_lag_ns = 0;  // first spool activity seen -> drained and synced
   int64_t max_drain_lag_ns = 0;
-  uint64_t spool_files_pending = 0;  // files left in the spool after the last cycle
+  uint64_t spool_files_pending = 0;   // files left in the spool after the last cycle
+  uint64_t spool_frames_pending = 0;  // lines in them (complete frames or not)
   uint64_t spool_bytes_pending = 0;
   uint64_t head_seq = 0;      // the log's head after the last cycle
   bool store_open_ok = true;  // the last attempt to open the store succeeded
