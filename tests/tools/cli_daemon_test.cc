@@ -281,6 +281,36 @@ TEST_F(CliDaemon, ForeignDirectoryIsRefusedBeforeAnythingIsWritten) {
   EXPECT_EQ(DiffSnapshots(before, Snapshot(data_dir())), "");
 }
 
+TEST_F(CliDaemon, UnsafeSpoolDirectoryIsRefused) {
+  const std::string base = runtime_dir() + "/termbrain";
+  fs::create_directories(base);
+  fs::permissions(base, fs::perms::all);  // 0777: anyone could plant frames
+  RunResult r = Tb({"daemon"});
+  EXPECT_EXIT_CODE(r, 1);
+  EXPECT_TRUE(r.err.starts_with("tb: error: unsafe spool directory (" + base + "): ")) << r.err;
+  EXPECT_FALSE(ProbeDaemon(data_dir()).running);
+}
+
+TEST_F(CliDaemon, DrainOfAHeldStoreIsBusy) {
+  Record("first");
+  RunOptions o;
+  o.env = BaseEnv();
+  o.env.emplace_back("TB_CLI_TEST_HOLD_DIR", data_dir());
+  Child holder;
+  ASSERT_TRUE(holder.Start({fs::read_symlink("/proc/self/exe").string(),
+                            "--gtest_filter=CliLockHolder.DISABLED_HelperProcess", "--gtest_also_run_disabled_tests"},
+                           o));
+  ASSERT_TRUE(holder.WaitForOutput("HOLDER-READY\n", std::chrono::seconds(20)).has_value());
+  AppendCommand("1212000000000001", 1, "waits");
+  RunResult r = TbEnv({"drain"}, {{"TERMBRAIN_STORAGE_LOCK_WAIT_MS", "100"}});
+  EXPECT_EXIT_CODE(r, 4);
+  EXPECT_TRUE(r.err.starts_with("tb: error: the store is in use by pid ")) << r.err;
+  EXPECT_FALSE(WaitSpoolEmpty(milliseconds(1)));  // still spooled, not lost
+  holder.CloseStdin();
+  EXPECT_EQ(holder.Finish(std::chrono::seconds(20)), 0);
+  EXPECT_EQ(Tb({"drain"}).out, "drained 2 event(s) from 1 spool file(s)\n");
+}
+
 // Context switches (voluntary and involuntary) of every thread of `pid`.
 uint64_t Switches(pid_t pid) {
   uint64_t total = 0;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <regex>
 
 #include "tests/tools/cli_fixture.h"
 
@@ -133,6 +134,35 @@ TEST_F(CliInstallUnit, UninstallStopsADetachedDaemon) {
   EXPECT_EXIT_CODE(r, 0);
   EXPECT_TRUE(r.out.starts_with("tb: stopped the daemon (pid ")) << r.out;
   EXPECT_EQ(ReadFile(data_dir() + "/daemon.lock"), "");
+}
+
+TEST_F(CliInstallUnit, UnwritableUnitDirectoryIsAnError) {
+  WriteFile(root() + "/not-a-dir", "");
+  RunResult r = TbEnv({"install", "--shell", "bash", "--service", "systemd", "--yes"},
+                      {{"XDG_CONFIG_HOME", root() + "/not-a-dir"}});
+  EXPECT_EXIT_CODE(r, 1);
+  EXPECT_EQ(r.err,
+            "tb: error: cannot create " + root() + "/not-a-dir/systemd/user/default.target.wants: Not a directory\n");
+}
+
+// A daemon that ignores SIGTERM: uninstall says so and how to stop it.
+TEST_F(CliInstallUnit, UninstallReportsADaemonThatDoesNotStop) {
+  fs::create_directories(data_dir());
+  const std::string lock = data_dir() + "/daemon.lock";
+  RunOptions o;
+  o.env = BaseEnv();
+  Child stubborn;
+  ASSERT_TRUE(stubborn.Start(
+      {"/usr/bin/flock", lock, "/bin/sh", "-c",
+       "echo \"pid $$ since 2026-12-07T08:00:00.000Z\" > " + lock + "; trap '' TERM; echo ready; exec sleep 60"},
+      o));
+  ASSERT_TRUE(stubborn.WaitForOutput("ready\n", std::chrono::seconds(10)).has_value());
+  WriteFile(home() + "/.bashrc", "");
+  RunResult r = Tb({"uninstall", "--shell", "bash"});
+  EXPECT_EXIT_CODE(r, 4);
+  EXPECT_TRUE(std::regex_match(r.err, std::regex("tb: error: the daemon \\(pid ([0-9]+)\\) did not stop within 10 s\\. "
+                                                 "Stop it with kill -TERM \\1\n")))
+      << r.err;
 }
 
 }  // namespace
