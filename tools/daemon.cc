@@ -1,7 +1,9 @@
 #include "tools/daemon.h"
 
 #include <poll.h>
+#include <sys/inotify.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -25,6 +27,37 @@ int TimeoutMs(int64_t deadline_ns, int64_t now_ns) {
   return static_cast<int>(std::min<int64_t>(ms, INT_MAX));
 }
 
+// IN_OPEN on the store's lock file while the daemon holds the store: another
+// process wants it.
+class ContenderWatch {
+ public:
+  ContenderWatch() : fd_(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {}
+  ~ContenderWatch() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int fd() const { return fd_; }
+  // Without a watch the linger still ends by time.
+  void Arm(const std::string& path) {
+    if (fd_ >= 0 && wd_ < 0 && !path.empty()) wd_ = ::inotify_add_watch(fd_, path.c_str(), IN_OPEN);
+  }
+  void Disarm() {
+    if (wd_ >= 0) ::inotify_rm_watch(fd_, wd_);
+    wd_ = -1;
+    Drain();
+  }
+  // True when an open was seen since the watch was armed.
+  bool Drain() {
+    alignas(inotify_event) char buf[4096];
+    bool opened = false;
+    while (fd_ >= 0 && ::read(fd_, buf, sizeof buf) > 0) opened = wd_ >= 0;
+    return opened;
+  }
+
+ private:
+  int fd_ = -1;
+  int wd_ = -1;
+};
+
 // What the loop waits for between cycles.
 struct Schedule {
   int64_t activity_ns = 0;    // first frame seen since the last good cycle (monotonic; 0 = none)
@@ -32,6 +65,7 @@ struct Schedule {
   bool busy = false;          // run_at_ns is a busy backoff: new frames do not shorten it
   int backoff_ms = 0;
   int64_t maintenance_ns = kNone;  // next maintenance (wall clock)
+  int64_t release_at_ns = kNone;   // end of the linger (monotonic)
 };
 
 // Records the outcome of a cycle in `s`.
@@ -66,7 +100,13 @@ int64_t MonotonicNs() {
 Status RunDaemonLoop(const DaemonOptions& o, DaemonState* state) {
   SpoolWatch watch;
   TB_RETURN_IF_ERROR(watch.Start(o.spool_dir));
+  ContenderWatch contender;
   Schedule s;
+  auto release = [&] {
+    contender.Disarm();
+    if (s.release_at_ns != kNone && o.release) o.release();
+    s.release_at_ns = kNone;
+  };
   // The first cycle drains what is already there and learns the schedule.
   s.activity_ns = MonotonicNs();
   s.run_at_ns = s.activity_ns;
@@ -74,24 +114,34 @@ Status RunDaemonLoop(const DaemonOptions& o, DaemonState* state) {
   while (true) {
     const int64_t now = MonotonicNs();
     const int64_t wall = o.now_ns();
+    if (s.release_at_ns != kNone && now >= s.release_at_ns) release();
     if (s.maintenance_ns != kNone && wall >= s.maintenance_ns && s.run_at_ns == kNone) s.run_at_ns = now;
     if (s.run_at_ns != kNone && now >= s.run_at_ns) {
+      contender.Disarm();  // our own open of the lock file is not a contender
       const DaemonCycleResult r = o.cycle(false, s.activity_ns);
       AfterCycle(o, r, &s);
+      s.release_at_ns = r.holding ? MonotonicNs() + o.linger_ms * kMs : kNone;
+      if (r.holding) contender.Arm(o.lock_path);
       state->Update(
           [&](DaemonFigures& f) { f.next_maintenance_ns = s.maintenance_ns == kNone ? 0 : s.maintenance_ns; });
       if (!ready && o.on_ready) o.on_ready();
       ready = true;
       continue;
     }
-    int timeout = TimeoutMs(s.run_at_ns, now);
+    int timeout = TimeoutMs(std::min(s.run_at_ns, s.release_at_ns), now);
     const int maintenance_timeout = TimeoutMs(s.maintenance_ns, wall);
     if (timeout < 0 || (maintenance_timeout >= 0 && maintenance_timeout < timeout)) timeout = maintenance_timeout;
-    pollfd fds[2] = {{watch.fd(), POLLIN, 0}, {o.stop_fd, POLLIN, 0}};
-    if (::poll(fds, 2, timeout) < 0 && errno != EINTR) {
+    pollfd fds[3] = {{watch.fd(), POLLIN, 0}, {o.stop_fd, POLLIN, 0}, {contender.fd(), POLLIN, 0}};
+    if (::poll(fds, 3, timeout) < 0 && errno != EINTR) {
       return Status::IOError(std::string("poll failed in the daemon loop: ") + std::strerror(errno));
     }
-    if (fds[1].revents != 0) return o.cycle(true, s.activity_ns).status;
+    if (fds[1].revents != 0) {
+      contender.Disarm();
+      Status final_status = o.cycle(true, s.activity_ns).status;
+      s.release_at_ns = kNone;  // the final cycle closes the store itself
+      return final_status;
+    }
+    if (fds[2].revents != 0 && contender.Drain()) release();
     if (fds[0].revents == 0) continue;
     bool activity = false;
     TB_RETURN_IF_ERROR(watch.Read(&activity));

@@ -7,8 +7,8 @@
 //
 // Timing: with nothing written and no maintenance due the loop makes no
 // system call at all (poll() without a timeout). The only wakeups not caused
-// by the spool are the next maintenance time the last cycle returned and
-// the retries below.
+// by the spool are the end of the linger (below), the next maintenance time
+// the last cycle returned and the retries below.
 //   - a cycle that finds the store held by another process (Busy) is
 //     retried after busy_backoff_min_ms, doubling up to busy_backoff_max_ms
 //     (the other process drains the spool when it opens the store anyway);
@@ -39,6 +39,8 @@ struct DaemonCycleResult {
   // When maintenance is next due (wall clock, UTC ns); kNoDueTime = never
   // by time alone.
   int64_t next_maintenance_ns = kNoDueTime;
+  // The cycle kept the store open (see `linger_ms`).
+  bool holding = false;
 };
 
 struct DaemonOptions {
@@ -54,6 +56,17 @@ struct DaemonOptions {
   // time the first frame of this cycle was seen (0 when the cycle was not
   // caused by the spool), for the drain lag. Required.
   std::function<DaemonCycleResult(bool final_cycle, int64_t activity_ns)> cycle;
+  // A cycle may keep the store open (DaemonCycleResult::holding): frames
+  // that arrive soon after then skip the writable open (tens of ms: a new
+  // MANIFEST, OPTIONS file and WAL, each synced). The loop calls `release`
+  // `linger_ms` after the cycle, or at once when another process opens
+  // `lock_path` (the store's DIR/lock: every process that wants to write
+  // opens it first), so other writers wait milliseconds, not the linger.
+  // Opens during a cycle are not seen (the watch is armed after it): such a
+  // writer waits at most `linger_ms`, well inside storage.lock_wait_ms.
+  int linger_ms = 1000;
+  std::string lock_path;
+  std::function<void()> release;
   // Wall clock, UTC ns (maintenance times are wall-clock times).
   std::function<int64_t()> now_ns;
   // Called once the spool is watched and the first cycle ran (e.g.

@@ -71,21 +71,36 @@ DaemonCycleResult Failed(DaemonState* state, const Status& s, bool open_failed) 
 
 }  // namespace
 
-DaemonCycleResult RunDaemonCycle(Context& ctx, DaemonState* state, bool final_cycle, int64_t activity_ns) {
+void HeldStore::Release() {
+  if (store == nullptr) return;
+  store.reset();
+  ::malloc_trim(0);
+}
+
+DaemonCycleResult RunDaemonCycle(Context& ctx, DaemonState* state, HeldStore* held, bool keep_open, bool final_cycle,
+                                 int64_t activity_ns) {
   Status s = ctx.CheckSpace(0);
-  if (!s.ok()) return Failed(state, s, true);
-  std::unique_ptr<Store> store;
-  s = Store::Open(DaemonStoreOptions(ctx, final_cycle), &store);
-  if (!s.ok()) return Failed(state, s, true);
+  if (!s.ok()) {
+    held->Release();
+    return Failed(state, s, true);
+  }
+  if (held->store == nullptr) {
+    s = Store::Open(DaemonStoreOptions(ctx, final_cycle), &held->store);
+    if (!s.ok()) return Failed(state, s, true);
+  }
+  Store& store = *held->store;
   DrainReport report;
-  s = ctx.DrainSpoolInto(*store, &report);
-  if (!s.ok()) return Failed(state, s, false);
+  s = ctx.DrainSpoolInto(store, &report);
+  if (!s.ok()) {
+    held->Release();
+    return Failed(state, s, false);
+  }
   const int64_t lag = activity_ns > 0 ? MonotonicNs() - activity_ns : 0;
   DaemonCycleResult result;
-  if (!final_cycle) result.next_maintenance_ns = RunAutoMaintenance(ctx, *store, /*compaction=*/true).next_ns;
-  const MaintenanceMarks marks = ReadMaintenanceMarks(*store);
-  store.reset();  // the store is not held while idle
-  ::malloc_trim(0);
+  if (!final_cycle) result.next_maintenance_ns = RunAutoMaintenance(ctx, store, /*compaction=*/true).next_ns;
+  const MaintenanceMarks marks = ReadMaintenanceMarks(store);
+  if (final_cycle || !keep_open) held->Release();  // never held while idle
+  result.holding = held->store != nullptr;
   const Pending pending = CountPending(ctx.SpoolDir());
   const bool recovered = !state->Snapshot().last_error.empty();
   state->Update([&](DaemonFigures& f) {

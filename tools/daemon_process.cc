@@ -136,9 +136,13 @@ Status RunDaemonProcess(Context& ctx, bool detach) {
   o.spool_dir = spool;
   o.stop_fd = stop_fd;
   o.now_ns = NowNs;
+  HeldStore held;
+  o.linger_ms = kDaemonLingerMs;
+  o.lock_path = ctx.data_dir + "/lock";
+  o.release = [&] { held.Release(); };
   o.cycle = [&](bool final_cycle, int64_t activity_ns) {
     if (final_cycle) sd_notify(0, "STOPPING=1");
-    DaemonCycleResult r = RunDaemonCycle(ctx, &state, final_cycle, activity_ns);
+    DaemonCycleResult r = RunDaemonCycle(ctx, &state, &held, /*keep_open=*/true, final_cycle, activity_ns);
     if (r.status.ok() && !logging) start_logging();
     if (!r.status.ok() && !r.status.IsBusy()) sd_notifyf(0, "STATUS=%s", r.status.message().c_str());
     return r;

@@ -41,7 +41,7 @@ class DaemonLoopTest : public ::testing::Test {
     stop_fd_ = ::eventfd(0, EFD_CLOEXEC);
     options_.spool_dir = spool_;
     options_.stop_fd = stop_fd_;
-    options_.now_ns = [this] { return wall_ns_.load(); };
+    options_.now_ns = [this] { return wall_ns_.load() + MonotonicNs(); };  // runs like a wall clock
     options_.cycle = [this](bool final_cycle, int64_t activity_ns) {
       std::lock_guard<std::mutex> lock(mu_);
       calls_.push_back({final_cycle, activity_ns, MonotonicNs()});
@@ -171,16 +171,22 @@ TEST_F(DaemonLoopTest, OtherErrorsRetryLaterOrOnTheNextWrite) {
 TEST_F(DaemonLoopTest, MaintenanceTimeWakesItAndAFailedRunIsRetriedLater) {
   fs::create_directories(spool_);
   options_.error_retry_ms = 100;
-  const int64_t wall = wall_ns_.load();
+  const int64_t wall = options_.now_ns();
   Queue({Status::OK(), wall + 50'000'000});  // due in 50 ms
   Queue({Status::OK(), wall});               // still due after it: failed
   Start();
-  ASSERT_TRUE(WaitCycles(1));
-  EXPECT_EQ(state_.Snapshot().next_maintenance_ns, wall + 50'000'000);
-  wall_ns_ += 60'000'000;  // the wall clock passes the due time
-  Append("nudge.spool");   // (the loop computed its timeout from the old wall clock)
-  ASSERT_TRUE(WaitCycles(2));
-  EXPECT_EQ(state_.Snapshot().next_maintenance_ns, wall + 60'000'000 + 100'000'000);
+  ASSERT_TRUE(WaitCycles(2));  // no spool write: the due time woke it
+  std::vector<CycleCall> calls = Calls();
+  EXPECT_EQ(calls[1].activity_ns, 0);
+  EXPECT_GE(calls[1].at_ns - calls[0].at_ns, 45'000'000);
+  // The failed run is retried error_retry_ms after it.
+  int64_t next = 0;
+  for (int i = 0; i < 200 && next <= wall + 50'000'000; ++i, std::this_thread::sleep_for(milliseconds(5))) {
+    next = state_.Snapshot().next_maintenance_ns;
+  }
+  EXPECT_GE(next, wall + 150'000'000);
+  EXPECT_LT(next, wall + 400'000'000);
+  ASSERT_TRUE(WaitCycles(3));
 }
 
 TEST_F(DaemonLoopTest, SpoolDirectoryCreatedLaterAndRemovedAgain) {
@@ -207,6 +213,80 @@ TEST_F(DaemonLoopTest, StopRunsTheFinalCycleAndReturnsItsStatus) {
   EXPECT_TRUE(s.IsBusy()) << s.ToString();
   ASSERT_EQ(Calls().size(), 2u);
   EXPECT_TRUE(Calls()[1].final_cycle);
+}
+
+class DaemonLingerTest : public DaemonLoopTest {
+ protected:
+  void SetUp() override {
+    DaemonLoopTest::SetUp();
+    fs::create_directories(spool_);
+    lock_ = (root_ / "lock").string();
+    std::ofstream(lock_) << "";
+    options_.lock_path = lock_;
+    options_.release = [this] {
+      std::lock_guard<std::mutex> lock(mu_);
+      releases_.push_back(MonotonicNs());
+      cv_.notify_all();
+    };
+    auto inner = options_.cycle;
+    options_.cycle = [this, inner](bool final_cycle, int64_t activity_ns) {
+      // As Store::Open does: the cycle opens the lock file itself.
+      std::ifstream(lock_).get();
+      DaemonCycleResult r = inner(final_cycle, activity_ns);
+      r.holding = !final_cycle && r.status.ok();
+      return r;
+    };
+  }
+  bool WaitReleases(size_t n, milliseconds timeout) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, timeout, [&] { return releases_.size() >= n; });
+  }
+  std::vector<int64_t> Releases() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return releases_;
+  }
+  std::string lock_;
+  std::vector<int64_t> releases_;
+};
+
+TEST_F(DaemonLingerTest, StoreIsReleasedWhenTheLingerEnds) {
+  options_.linger_ms = 150;
+  Start();
+  ASSERT_TRUE(WaitCycles(1));
+  ASSERT_TRUE(WaitReleases(1, milliseconds(2000)));
+  const int64_t held_ms = (Releases()[0] - Calls()[0].at_ns) / 1'000'000;
+  EXPECT_GE(held_ms, 150);  // its own open of the lock file did not end it
+  EXPECT_LT(held_ms, 300);
+  Append("a.spool");
+  ASSERT_TRUE(WaitCycles(2));
+  ASSERT_TRUE(WaitReleases(2, milliseconds(2000)));
+  std::this_thread::sleep_for(milliseconds(300));
+  EXPECT_EQ(Releases().size(), 2u);  // idle: nothing more
+}
+
+TEST_F(DaemonLingerTest, AnotherProcessWantingTheStoreEndsTheLingerAtOnce) {
+  options_.linger_ms = 10000;
+  Start();
+  ASSERT_TRUE(WaitCycles(1));
+  std::this_thread::sleep_for(milliseconds(50));
+  EXPECT_TRUE(Releases().empty());
+  const int64_t wanted = MonotonicNs();
+  std::ifstream(lock_).get();  // a writer about to take the lock
+  ASSERT_TRUE(WaitReleases(1, milliseconds(1000)));
+  EXPECT_LT((Releases()[0] - wanted) / 1'000'000, 100);
+  std::ifstream(lock_).get();  // nothing held any more: nothing to release
+  std::this_thread::sleep_for(milliseconds(100));
+  EXPECT_EQ(Releases().size(), 1u);
+}
+
+TEST_F(DaemonLingerTest, StopWhileHoldingRunsTheFinalCycleWithoutARelease) {
+  options_.linger_ms = 10000;
+  Start();
+  ASSERT_TRUE(WaitCycles(1));
+  EXPECT_OK(Stop());
+  ASSERT_EQ(Calls().size(), 2u);
+  EXPECT_TRUE(Calls()[1].final_cycle);  // the final cycle closes the store itself
+  EXPECT_TRUE(Releases().empty());
 }
 
 TEST_F(DaemonLoopTest, RelativeSpoolDirIsRefused) {
