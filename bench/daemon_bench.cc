@@ -8,8 +8,10 @@
 //     command are appended to a spool file the way a hook appends them
 //     (open, write, close); the time until the daemon has committed them
 //     and deleted the file (inotify IN_DELETE) is one sample; 20-100 ms
-//     between commands, like a fast typist. p50 / p99 / max.
-//  2. idle: after 1 s of quiet, the voluntary and involuntary context
+//     between commands, like a fast typist (the daemon keeps the store open
+//     between them). Then --sparse commands 6-7 s apart, past the
+//     daemon's linger: each pays the store's writable open. p50 / p99 / max.
+//  2. idle: after 6 s of quiet (past the 5 s the daemon keeps the store open), the voluntary and involuntary context
 //     switches of every thread of the daemon over 10 s (/proc/PID/task/*/status):
 //     each wakeup is one.
 //  3. memory: --bulk commands (100 spool files) written at once; once they
@@ -49,6 +51,7 @@ struct Options {
   uint64_t store = 100000;
   int commands = 1000;
   int bulk = 100000;
+  int sparse = 30;  // commands 6-7 s apart: past the linger, each pays the store's open
   std::string tb = TB_BINARY;
 };
 
@@ -122,7 +125,7 @@ std::string StatusField(pid_t pid, const std::string& field) {
 }
 
 void IdleCheck(pid_t pid, const char* when) {
-  std::this_thread::sleep_for(std::chrono::seconds(1));
+  std::this_thread::sleep_for(std::chrono::seconds(6));  // past the daemon's 5 s linger
   const uint64_t before = Switches(pid);
   std::this_thread::sleep_for(std::chrono::seconds(10));
   const uint64_t after = Switches(pid);
@@ -153,6 +156,7 @@ int main(int argc, char** argv) {
     if (a == "--store") o.store = std::stoull(argv[i + 1]);
     if (a == "--commands") o.commands = std::stoi(argv[i + 1]);
     if (a == "--bulk") o.bulk = std::stoi(argv[i + 1]);
+    if (a == "--sparse") o.sparse = std::stoi(argv[i + 1]);
   }
   char tmpl[] = "/tmp/tb-daemon-bench-XXXXXX";
   const std::string root = ::mkdtemp(tmpl);
@@ -179,19 +183,26 @@ int main(int argc, char** argv) {
   int in = ::inotify_init1(IN_CLOEXEC);
   ::inotify_add_watch(in, spool.c_str(), IN_DELETE);
   std::mt19937 rng(42);
-  std::vector<double> lat;
   const std::string sid = "0123456789abcdef";
-  for (int i = 0; i < o.commands; ++i) {
-    const auto t0 = Clock::now();
-    Append(spool + "/" + sid + ".spool", Frames(sid, i));
-    if (!WaitDrained(in, sid)) return 1;
-    lat.push_back(Ms(Clock::now() - t0));
-    std::this_thread::sleep_for(std::chrono::milliseconds(20 + rng() % 81));
-  }
-  std::sort(lat.begin(), lat.end());
-  auto pct = [&](double p) { return lat[std::min(lat.size() - 1, static_cast<size_t>(p * lat.size()))]; };
-  std::printf("write -> drained, %d commands: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", o.commands, pct(0.5), pct(0.99),
-              lat.back());
+  long n = 0;
+  // One series: `count` commands, `gap_ms` + up to `jitter_ms` apart.
+  auto series = [&](const char* what, int count, int gap_ms, int jitter_ms) {
+    std::vector<double> lat;
+    for (int i = 0; i < count; ++i) {
+      const auto t0 = Clock::now();
+      Append(spool + "/" + sid + ".spool", Frames(sid, n++));
+      if (!WaitDrained(in, sid)) std::exit(1);
+      lat.push_back(Ms(Clock::now() - t0));
+      std::this_thread::sleep_for(std::chrono::milliseconds(gap_ms + rng() % (jitter_ms + 1)));
+    }
+    std::sort(lat.begin(), lat.end());
+    auto pct = [&](double p) { return lat[std::min(lat.size() - 1, static_cast<size_t>(p * lat.size()))]; };
+    std::printf("write -> drained, %d commands %s: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", count, what, pct(0.5),
+                pct(0.99), lat.back());
+    std::fflush(stdout);
+  };
+  series("20-100 ms apart", o.commands, 20, 80);
+  series("6-7 s apart (store reopened each time)", o.sparse, 6000, 1000);
   IdleCheck(pid, "after the latency run");
 
   const auto bulk0 = Clock::now();

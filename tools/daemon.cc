@@ -36,21 +36,28 @@ class ContenderWatch {
     if (fd_ >= 0) ::close(fd_);
   }
   int fd() const { return fd_; }
-  // Without a watch the linger still ends by time.
+  // Watches `path` from now on (when it exists: until then the linger
+  // ends by time only).
   void Arm(const std::string& path) {
-    if (fd_ >= 0 && wd_ < 0 && !path.empty()) wd_ = ::inotify_add_watch(fd_, path.c_str(), IN_OPEN);
+    // IN_MODIFY too: inotify merges an event with an identical one queued
+    // just before it, so a writer's open right after ours would vanish
+    // into ours; our open is followed by the holder text we write.
+    if (fd_ >= 0 && wd_ < 0 && !path.empty()) wd_ = ::inotify_add_watch(fd_, path.c_str(), IN_OPEN | IN_MODIFY);
   }
-  void Disarm() {
-    if (wd_ >= 0) ::inotify_rm_watch(fd_, wd_);
-    wd_ = -1;
-    Drain();
-  }
-  // True when an open was seen since the watch was armed.
-  bool Drain() {
+  // The opens seen since the last call.
+  int Opens() {
     alignas(inotify_event) char buf[4096];
-    bool opened = false;
-    while (fd_ >= 0 && ::read(fd_, buf, sizeof buf) > 0) opened = wd_ >= 0;
-    return opened;
+    int opens = 0;
+    ssize_t n;
+    while (fd_ >= 0 && (n = ::read(fd_, buf, sizeof buf)) > 0) {
+      for (char* p = buf; p < buf + n;) {
+        auto* ev = reinterpret_cast<inotify_event*>(p);
+        p += sizeof(inotify_event) + ev->len;
+        if (ev->mask & IN_OPEN) ++opens;
+        if (ev->mask & IN_IGNORED) wd_ = -1;  // the file went away
+      }
+    }
+    return opens;
   }
 
  private:
@@ -103,7 +110,6 @@ Status RunDaemonLoop(const DaemonOptions& o, DaemonState* state) {
   ContenderWatch contender;
   Schedule s;
   auto release = [&] {
-    contender.Disarm();
     if (s.release_at_ns != kNone && o.release) o.release();
     s.release_at_ns = kNone;
   };
@@ -117,11 +123,13 @@ Status RunDaemonLoop(const DaemonOptions& o, DaemonState* state) {
     if (s.release_at_ns != kNone && now >= s.release_at_ns) release();
     if (s.maintenance_ns != kNone && wall >= s.maintenance_ns && s.run_at_ns == kNone) s.run_at_ns = now;
     if (s.run_at_ns != kNone && now >= s.run_at_ns) {
-      contender.Disarm();  // our own open of the lock file is not a contender
+      contender.Arm(o.lock_path);
+      (void)contender.Opens();  // before the cycle: nothing was held
       const DaemonCycleResult r = o.cycle(false, s.activity_ns);
       AfterCycle(o, r, &s);
       s.release_at_ns = r.holding ? MonotonicNs() + o.linger_ms * kMs : kNone;
-      if (r.holding) contender.Arm(o.lock_path);
+      contender.Arm(o.lock_path);                       // (the first cycle may have created it)
+      if (contender.Opens() > r.lock_opens) release();  // another writer came during the cycle
       state->Update(
           [&](DaemonFigures& f) { f.next_maintenance_ns = s.maintenance_ns == kNone ? 0 : s.maintenance_ns; });
       if (!ready && o.on_ready) o.on_ready();
@@ -136,12 +144,11 @@ Status RunDaemonLoop(const DaemonOptions& o, DaemonState* state) {
       return Status::IOError(std::string("poll failed in the daemon loop: ") + std::strerror(errno));
     }
     if (fds[1].revents != 0) {
-      contender.Disarm();
       Status final_status = o.cycle(true, s.activity_ns).status;
       s.release_at_ns = kNone;  // the final cycle closes the store itself
       return final_status;
     }
-    if (fds[2].revents != 0 && contender.Drain()) release();
+    if (fds[2].revents != 0 && contender.Opens() > 0) release();
     if (fds[0].revents == 0) continue;
     bool activity = false;
     TB_RETURN_IF_ERROR(watch.Read(&activity));

@@ -41,6 +41,10 @@ struct DaemonCycleResult {
   int64_t next_maintenance_ns = kNoDueTime;
   // The cycle kept the store open (see `linger_ms`).
   bool holding = false;
+  // How many times the cycle itself opened `lock_path` (one per attempt to
+  // open the store for writing, two when it found the store busy and read
+  // the holder's name): opens beyond these came from other processes.
+  int lock_opens = 0;
 };
 
 struct DaemonOptions {
@@ -61,10 +65,12 @@ struct DaemonOptions {
   // MANIFEST, OPTIONS file and WAL, each synced). The loop calls `release`
   // `linger_ms` after the cycle, or at once when another process opens
   // `lock_path` (the store's DIR/lock: every process that wants to write
-  // opens it first), so other writers wait milliseconds, not the linger.
-  // Opens during a cycle are not seen (the watch is armed after it): such a
-  // writer waits at most `linger_ms`, well inside storage.lock_wait_ms.
-  int linger_ms = 1000;
+  // opens it first, also while a cycle runs: the cycle's own opens are
+  // counted out), so other writers wait milliseconds, not the linger. (One
+  // race is left: a writer whose open falls between the cycle's open and
+  // its write of the holder text, microseconds, is merged with it by
+  // inotify and waits out the linger.)
+  int linger_ms = 5000;
   std::string lock_path;
   std::function<void()> release;
   // Wall clock, UTC ns (maintenance times are wall-clock times).

@@ -84,9 +84,17 @@ DaemonCycleResult RunDaemonCycle(Context& ctx, DaemonState* state, HeldStore* he
     held->Release();
     return Failed(state, s, true);
   }
+  int lock_opens = 0;
   if (held->store == nullptr) {
     s = Store::Open(DaemonStoreOptions(ctx, final_cycle), &held->store);
-    if (!s.ok()) return Failed(state, s, true);
+    // storage/data_dir.h: DirLock::Acquire opens DIR/lock once, and a
+    // busy store's message reads the holder from it once more.
+    lock_opens = s.IsBusy() ? 2 : 1;
+    if (!s.ok()) {
+      DaemonCycleResult r = Failed(state, s, true);
+      r.lock_opens = lock_opens;
+      return r;
+    }
   }
   Store& store = *held->store;
   DrainReport report;
@@ -101,6 +109,7 @@ DaemonCycleResult RunDaemonCycle(Context& ctx, DaemonState* state, HeldStore* he
   const MaintenanceMarks marks = ReadMaintenanceMarks(store);
   if (final_cycle || !keep_open) held->Release();  // never held while idle
   result.holding = held->store != nullptr;
+  result.lock_opens = lock_opens;
   const Pending pending = CountPending(ctx.SpoolDir());
   const bool recovered = !state->Snapshot().last_error.empty();
   state->Update([&](DaemonFigures& f) {

@@ -24,7 +24,7 @@ inline constexpr int kDaemonWriteBufferMb = 8;
 inline constexpr int kDaemonFinalLockWaitMs = 10000;
 
 // How long the store stays open after a cycle (DaemonOptions::linger_ms).
-inline constexpr int kDaemonLingerMs = 1000;
+inline constexpr int kDaemonLingerMs = 5000;
 
 // The store kept open between cycles (empty while the daemon is idle).
 struct HeldStore {

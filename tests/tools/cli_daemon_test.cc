@@ -22,6 +22,7 @@
 #include "storage/daemon_lock.h"
 #include "storage/spool.h"
 #include "tests/tools/cli_fixture.h"
+#include "tools/daemon_cycle.h"
 
 namespace tb::testing {
 namespace {
@@ -346,7 +347,7 @@ TEST_F(CliDaemon, IdleDaemonNeverWakesUp) {
   StartDaemon(&daemon);
   AppendCommand("abab000000000001", 1, "one");
   ASSERT_TRUE(WaitSpoolEmpty());
-  std::this_thread::sleep_for(milliseconds(1500));  // past the linger (tools/daemon_cycle.h)
+  std::this_thread::sleep_for(milliseconds(kDaemonLingerMs + 1000));  // past the linger
   const uint64_t before = Switches(daemon.pid());
   std::this_thread::sleep_for(std::chrono::seconds(3));
   EXPECT_EQ(Switches(daemon.pid()), before);

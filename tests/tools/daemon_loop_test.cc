@@ -230,10 +230,13 @@ class DaemonLingerTest : public DaemonLoopTest {
     };
     auto inner = options_.cycle;
     options_.cycle = [this, inner](bool final_cycle, int64_t activity_ns) {
-      // As Store::Open does: the cycle opens the lock file itself.
-      std::ifstream(lock_).get();
+      // As Store::Open does: the cycle opens the lock file and writes the
+      // holder's name.
+      std::ofstream(lock_, std::ios::app) << "pid 1 (tb daemon)\n";
+      if (contend_during_cycle_) std::ifstream(lock_).get();  // another writer, meanwhile
       DaemonCycleResult r = inner(final_cycle, activity_ns);
       r.holding = !final_cycle && r.status.ok();
+      r.lock_opens = 1;
       return r;
     };
   }
@@ -247,6 +250,7 @@ class DaemonLingerTest : public DaemonLoopTest {
   }
   std::string lock_;
   std::vector<int64_t> releases_;
+  std::atomic<bool> contend_during_cycle_{false};
 };
 
 TEST_F(DaemonLingerTest, StoreIsReleasedWhenTheLingerEnds) {
@@ -277,6 +281,15 @@ TEST_F(DaemonLingerTest, AnotherProcessWantingTheStoreEndsTheLingerAtOnce) {
   std::ifstream(lock_).get();  // nothing held any more: nothing to release
   std::this_thread::sleep_for(milliseconds(100));
   EXPECT_EQ(Releases().size(), 1u);
+}
+
+TEST_F(DaemonLingerTest, AWriterThatCameDuringTheCycleIsNotMissed) {
+  options_.linger_ms = 10000;
+  contend_during_cycle_ = true;
+  Start();
+  ASSERT_TRUE(WaitCycles(1));
+  ASSERT_TRUE(WaitReleases(1, milliseconds(1000)));
+  EXPECT_LT((Releases()[0] - Calls()[0].at_ns) / 1'000'000, 100);
 }
 
 TEST_F(DaemonLingerTest, StopWhileHoldingRunsTheFinalCycleWithoutARelease) {
