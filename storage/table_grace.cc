@@ -43,8 +43,7 @@ bool SpaceIsShort(const std::string& dir) {
 
 class TableGraceFileSystem : public rocksdb::FileSystemWrapper {
  public:
-  explicit TableGraceFileSystem(const std::shared_ptr<rocksdb::FileSystem>& base)
-      : rocksdb::FileSystemWrapper(base) {}
+  explicit TableGraceFileSystem(const std::shared_ptr<rocksdb::FileSystem>& base) : rocksdb::FileSystemWrapper(base) {}
 
   const char* Name() const override { return "TableGraceFileSystem"; }
 
