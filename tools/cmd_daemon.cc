@@ -33,7 +33,7 @@ Status CmdDrain(Context& ctx, const Argv& args) {
     return Status::OK();
   }
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadWrite, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   DrainReport report;
   TB_RETURN_IF_ERROR(ctx.DrainSpoolInto(*store, &report));
   WriteOut("drained " + std::to_string(report.events) + " event(s) from " + std::to_string(report.files) +
