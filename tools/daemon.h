@@ -2,8 +2,9 @@
 // (tools/spool_watch.h) until a shell writes a frame, waits a short
 // coalescing window so a command's frames go in one drain, then runs one
 // cycle: open the store for writing, drain the spool, run the scheduled
-// maintenance that is due, close the store (tools/daemon_cycle.h). The
-// store is never held while idle, so every other tb can still write it.
+// maintenance that is due (tools/daemon_cycle.h), and keep the store for a
+// short linger (below) before closing it. The store is never held while
+// idle, and never against another writer, so every other tb can write it.
 //
 // Timing: with nothing written and no maintenance due the loop makes no
 // system call at all (poll() without a timeout). The only wakeups not caused
