@@ -299,7 +299,9 @@ Status PrepareContext(const Globals& g, Context* ctx) {
   if (!g.config.empty()) src = ConfigSource{g.config, true};
   ctx->config_path = src.path;
   ctx->config_explicit = src.explicit_path;
-  TB_RETURN_IF_ERROR(LoadConfig(src.path, src.explicit_path, ctx->env, &ctx->config, &ctx->origins));
+  Status config = LoadConfig(src.path, src.explicit_path, ctx->env, &ctx->config, &ctx->origins);
+  if (!config.ok() && ctx->lifecycle.needs_valid_config) return config;
+  ctx->config_error = config.message();
   TB_RETURN_IF_ERROR(ResolveDataDir(g, ctx));
   while (ctx->data_dir.size() > 1 && ctx->data_dir.back() == '/') ctx->data_dir.pop_back();
   return Status::OK();

@@ -8,6 +8,8 @@ namespace {
 // Administrative operations on the store (and `views verify`, which
 // compares the views as they are) do not also run scheduled maintenance.
 constexpr Lifecycle kNoMaintenance{.drains_spool = true, .runs_maintenance = false};
+// tb doctor reports a config that does not load instead of stopping at it.
+constexpr Lifecycle kDiagnoses{.drains_spool = false, .runs_maintenance = false, .needs_valid_config = false};
 
 }  // namespace
 
@@ -24,6 +26,9 @@ const std::vector<CommandSpec>& Commands() {
       {"context", "write a markdown brief of this project's commands for an AI assistant (TOPIC, --for, -o)",
        CmdContext},
       {"status", "show the store: location, size, events, lock holder", CmdStatus},
+      {"metrics", "print Prometheus metrics: from the daemon when it runs, else from the store (--local)", CmdMetrics},
+      {"doctor", "check the install, hooks, spool, daemon, store, disk, clock, config and backups (--format json)",
+       CmdDoctor, kDiagnoses},
       {"views", "list the views with version, progress and entries", CmdViews},
       {"views verify", "check every view against a fresh replay of the log", CmdViewsVerify, kNoMaintenance},
       {"rebuild", "rebuild views from the log (--view NAME for one)", CmdRebuild},
