@@ -57,6 +57,8 @@ class PhaseProfile {
   // Adds time measured elsewhere (process start).
   void Add(std::string_view phase, int64_t ns);
 
+  // Every phase entered (or added) with its exclusive ns, first-entered order.
+  const std::vector<std::pair<std::string, int64_t>>& totals() const { return totals_; }
   // Exclusive ns of `phase` (0 when never entered).
   int64_t Exclusive(std::string_view phase) const;
   // The report above for a run of `total_ns`; the kPhases first (always

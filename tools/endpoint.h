@@ -29,6 +29,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "core/config.h"
 #include "core/status.h"
@@ -59,6 +60,20 @@ class HealthSource {
   virtual HealthReport Health() = 0;
   // The whole exposition for /metrics.
   virtual std::string Metrics() = 0;
+};
+
+// A HealthSource of two functions (e.g. the daemon's, reading its live
+// state under its own mutex); both must be thread-safe.
+class FunctionHealthSource final : public HealthSource {
+ public:
+  FunctionHealthSource(std::function<HealthReport()> health, std::function<std::string()> metrics)
+      : health_(std::move(health)), metrics_(std::move(metrics)) {}
+  HealthReport Health() override { return health_(); }
+  std::string Metrics() override { return metrics_(); }
+
+ private:
+  std::function<HealthReport()> health_;
+  std::function<std::string()> metrics_;
 };
 
 struct EndpointOptions {

@@ -48,9 +48,9 @@ std::string RenderSnapshot(const MetricsSnapshot& snap) {
   return m.Render();
 }
 
-Status CollectSnapshot(const Context& ctx, Store& store, MetricsSnapshot* out) {
+Status CollectSnapshot(const Context& ctx, Store& store, MetricsSnapshot* out, bool count_events) {
   out->version = TB_VERSION;
-  TB_RETURN_IF_ERROR(CollectStoreFigures(store, true, &out->store));
+  TB_RETURN_IF_ERROR(CollectStoreFigures(store, count_events, &out->store));
   TB_RETURN_IF_ERROR(MeasureSpool(ctx.SpoolDir(), &out->spool));
   std::vector<BackupEntry> backups;
   TB_RETURN_IF_ERROR(ListBackups(BackupDir(ctx), &backups));

@@ -28,9 +28,10 @@ struct MetricsSnapshot {
 // order, tb_last_backup_age_seconds only when there is a backup).
 std::string RenderSnapshot(const MetricsSnapshot& snap);
 
-// Fills *out from `store` (events counted from the log), the spool
-// directory and the backup directory of `ctx`.
-Status CollectSnapshot(const Context& ctx, Store& store, MetricsSnapshot* out);
+// Fills *out from `store`, the spool directory and the backup directory of
+// `ctx`; `count_events` reads the whole log for tb_log_events (the daemon
+// leaves it out). `store` is used from the calling thread (Store's rule).
+Status CollectSnapshot(const Context& ctx, Store& store, MetricsSnapshot* out, bool count_events = true);
 
 // Where the daemon's endpoint listens for this data dir:
 // Context::SpoolDir() + ".sock".

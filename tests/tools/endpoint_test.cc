@@ -265,6 +265,20 @@ TEST_F(EndpointTest, FetchFromSocket) {
   EXPECT_EQ(s.message(), "no answer from " + options_.unix_path + " (Connection error)");
 }
 
+TEST_F(EndpointTest, FunctionHealthSource) {
+  uint64_t calls = 0;
+  FunctionHealthSource source([&] { return HealthReport{true, ++calls, 0, 0, "", "9"}; }, [] { return "m\n"; });
+  std::unique_ptr<Endpoint> endpoint;
+  ASSERT_OK(Endpoint::Start(options_, &source, &endpoint));
+  int status = 0;
+  std::string body;
+  ASSERT_OK(FetchFromSocket(options_.unix_path, "/healthz", &status, &body));
+  EXPECT_EQ(body, R"({"status":"ok","store_open":true,"head_seq":1,"spool_backlog":0,"drain_lag_seconds":0.0,)"
+                  R"("last_error":null,"version":"9"})");
+  ASSERT_OK(FetchFromSocket(options_.unix_path, "/metrics", &status, &body));
+  EXPECT_EQ(body, "m\n");
+}
+
 TEST(RenderHealth, EscapesTheError) {
   HealthReport r{false, 0, 0, 0, "bad \"x\"\n\xff", "0.1.0"};
   EXPECT_EQ(RenderHealth(r),
