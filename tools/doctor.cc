@@ -151,7 +151,8 @@ DoctorCheck CheckSpool(const Context& ctx) {
   const std::string dir = ctx.SpoolDir();
   const std::string fix_place = "set XDG_RUNTIME_DIR (or TERMBRAIN_SPOOL_DIR) to a directory of yours on a tmpfs";
   std::error_code ec;
-  if (!fs::exists(fs::symlink_status(dir, ec))) {
+  const bool exists = fs::exists(fs::symlink_status(dir, ec));
+  if (!exists) {
     fs::path parent = fs::path(dir).parent_path();
     while (!parent.empty() && !fs::exists(parent, ec) && parent != parent.parent_path()) parent = parent.parent_path();
     if (::access(parent.c_str(), W_OK | X_OK) != 0) {
@@ -171,6 +172,7 @@ DoctorCheck CheckSpool(const Context& ctx) {
     return Check("spool", Level::kWarn, dir + " is on disk: raw commands (secrets unmasked) stay there until drained",
                  fix_place);
   }
+  if (!exists) return Check("spool", Level::kOk, dir + ": " + where + ", not made yet (the hooks make it 0700)");
   return Check("spool", Level::kOk, dir + ": " + where + ", yours, private" + waiting);
 }
 

@@ -113,7 +113,8 @@ class EndpointImpl final : public Endpoint {
  private:
   std::unique_ptr<httplib::Server> NewServer();
   Status BindUnix(httplib::Server* server);
-  void Run(httplib::Server* server);
+  // Serves `server` (bound) on a new thread; returns once it accepts.
+  void Listen(httplib::Server* server);
   httplib::Server::HandlerResponse Admit(const httplib::Request& req, httplib::Response& res);
   int64_t Now() const;
 
@@ -198,25 +199,29 @@ Status EndpointImpl::BindUnix(httplib::Server* server) {
 Status EndpointImpl::Bind() {
   servers_.push_back(NewServer());
   TB_RETURN_IF_ERROR(BindUnix(servers_.back().get()));
-  if (options_.tcp_port != 0) {
-    servers_.push_back(NewServer());
-    httplib::Server* tcp = servers_.back().get();
-    if (options_.tcp_port == EndpointOptions::kAnyPort) {
-      tcp_port_ = tcp->bind_to_any_port("127.0.0.1");
-    } else if (tcp->bind_to_port("127.0.0.1", options_.tcp_port)) {
-      tcp_port_ = options_.tcp_port;
-    }
-    if (tcp_port_ <= 0) {
-      tcp_port_ = 0;
-      return Status::IOError("endpoint (127.0.0.1:" + std::to_string(options_.tcp_port) +
-                             "): cannot bind: " + std::strerror(errno) + ". Choose another daemon.tcp_port");
-    }
+  Listen(servers_.back().get());  // serving before the TCP bind: a failure there stops it cleanly
+  if (options_.tcp_port == 0) return Status::OK();
+  servers_.push_back(NewServer());
+  httplib::Server* tcp = servers_.back().get();
+  if (options_.tcp_port == EndpointOptions::kAnyPort) {
+    tcp_port_ = tcp->bind_to_any_port("127.0.0.1");
+  } else if (tcp->bind_to_port("127.0.0.1", options_.tcp_port)) {
+    tcp_port_ = options_.tcp_port;
   }
-  for (auto& s : servers_) threads_.emplace_back([server = s.get()] { server->listen_after_bind(); });
-  for (auto& s : servers_) {
-    while (!s->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  if (tcp_port_ <= 0) {
+    tcp_port_ = 0;
+    Status s = Status::IOError("endpoint (127.0.0.1:" + std::to_string(options_.tcp_port) +
+                               "): cannot bind: " + std::strerror(errno) + ". Choose another daemon.tcp_port");
+    servers_.pop_back();
+    return s;
   }
+  Listen(tcp);
   return Status::OK();
+}
+
+void EndpointImpl::Listen(httplib::Server* server) {
+  threads_.emplace_back([server] { server->listen_after_bind(); });
+  while (!server->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 void EndpointImpl::StopImpl() {
