@@ -137,7 +137,6 @@ int64_t EndpointImpl::Now() const {
 httplib::Server::HandlerResponse EndpointImpl::Admit(const httplib::Request& req, httplib::Response& res) {
   if (tl_refused) {
     JsonError(res, 503, "too many connections", 1);
-    res.set_header("Connection", "close");
     return httplib::Server::HandlerResponse::Handled;
   }
   int64_t retry_after = 0;
@@ -154,7 +153,10 @@ std::unique_ptr<httplib::Server> EndpointImpl::NewServer() {
   server->new_task_queue = [this] { return new GatedQueue(&gate_); };
   server->set_read_timeout(kIdleSeconds, 0);
   server->set_write_timeout(kIdleSeconds, 0);
-  server->set_keep_alive_timeout(kIdleSeconds);
+  // One request per connection: a connection never sits idle in a slot
+  // (max_connections counts connections), and a refused one is closed right
+  // after its 503 (cpp-httplib 0.11.4 ignores a handler's Connection: close).
+  server->set_keep_alive_max_count(1);
   server->set_pre_routing_handler(
       [this](const httplib::Request& req, httplib::Response& res) { return Admit(req, res); });
   server->Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {

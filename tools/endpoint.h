@@ -19,7 +19,8 @@
 //    A TCP client is its address. cpp-httplib 0.11.4 gives a request on a
 //    Unix socket no peer identity, so the Unix socket's clients (all of
 //    them the user: the socket is 0600) share one bucket.
-// A connection idle for 2 s is closed.
+// One request per connection (the answer says Connection: close); a
+// connection that sends nothing for 2 s is closed.
 //
 // Thread safety: Start/Stop from one thread. The HealthSource is called
 // from the endpoint's threads, several at once: it must be thread-safe.

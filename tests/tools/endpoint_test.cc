@@ -204,6 +204,29 @@ TEST_F(EndpointTest, ExcessConnectionsAreRefusedThenServedAgain) {
   EXPECT_EQ(r->status, 200);
 }
 
+TEST_F(EndpointTest, ARefusedConnectionIsClosedAfterItsAnswer) {
+  options_.max_connections = 1;
+  Start();
+  int idle = IdleConnection();
+  ASSERT_TRUE(WaitForConnections(1));
+  int fd = IdleConnection();
+  const std::string request = "GET /healthz HTTP/1.1\r\nHost: tb\r\n\r\n";  // keep-alive by default
+  ASSERT_EQ(::write(fd, request.data(), request.size()), static_cast<ssize_t>(request.size()));
+  timeval tv{3, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string answer;
+  auto start = std::chrono::steady_clock::now();
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) answer.append(buf, static_cast<size_t>(n));
+  EXPECT_EQ(n, 0) << "the server did not close the connection";
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1500)) << "closed only when idle";
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 503 Service Unavailable\r\n")) << answer;
+  EXPECT_NE(answer.find("Connection: close\r\n"), std::string::npos) << answer;
+  ::close(fd);
+  ::close(idle);
+}
+
 TEST_F(EndpointTest, RateLimitHitThenRecovered) {
   options_.rate_per_second = 1;
   options_.rate_burst = 2;
