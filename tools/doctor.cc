@@ -205,7 +205,7 @@ DoctorCheck CheckStore(Context& ctx, DoctorState* state) {
     if (s.ok()) state->newest_event_ns = ev.time_ns;
   }
   if (!s.ok()) {
-    return Check("store", Level::kFail, s.message(), s.IsCorruption() ? "tb log salvage" : "tb log verify");
+    return Check("store", Level::kFail, s.message(), s.IsCorruption() ? "tb log salvage" : "tb status");
   }
   return Check("store", Level::kOk,
                ctx.data_dir + ": opens, " + std::to_string(store->head()) + " events, the last one reads back");

@@ -12,7 +12,9 @@
 #include <cstring>
 #include <filesystem>
 #include <mutex>
+#include <thread>
 
+#include "core/crc32c.h"
 #include "storage/disk_space.h"
 #include "storage/spool.h"
 #include "tests/status_assert.h"
@@ -264,6 +266,107 @@ TEST_F(CliDoctor, JsonFormat) {
             R"(recorded","fix":"eval \"$(tb init bash)\""})");
   EXPECT_EQ(j["checks"][0]["fix"], nullptr);
   EXPECT_EQ(j["checks"][0]["level"], "ok");
+}
+
+TEST_F(CliDoctor, DamagedStoreFails) {
+  Healthy();
+  // The acknowledged head says 9 events; the log holds 1 (docs/formats.md,
+  // "Acknowledged head").
+  std::string head = "TBHEAD01";
+  for (int i = 7; i >= 0; --i) head += static_cast<char>(i == 0 ? 9 : 0);
+  head += std::string(8, '\0');
+  uint32_t crc = Crc32c(head);
+  for (int i = 0; i < 4; ++i) head += static_cast<char>((crc >> (8 * i)) & 0xff);
+  WriteFile(data_dir() + "/db/TBHEAD", head);
+  RunResult r = Doctor(ShellEnv());
+  EXPECT_EXIT_CODE(r, 1);
+  std::string line = Line(r, "store");
+  EXPECT_TRUE(line.starts_with("FAIL  store    ")) << r.out;
+  EXPECT_TRUE(line.ends_with("; fix: tb log salvage")) << line;
+  EXPECT_EQ(r.err, "tb: error: tb doctor found problems (store). Run the fixes shown above\n");
+}
+
+TEST_F(CliDoctor, ForeignDirectoryFails) {
+  fs::create_directories(data_dir());
+  WriteFile(data_dir() + "/notes.txt", "mine\n");
+  RunResult r = Doctor(ShellEnv());
+  EXPECT_EXIT_CODE(r, 1);
+  EXPECT_TRUE(Line(r, "store").starts_with("FAIL  store    ")) << r.out;
+  EXPECT_TRUE(Line(r, "store").ends_with("; fix: tb status")) << r.out;
+}
+
+TEST_F(CliDoctor, ClockBehindTheStoreWarns) {
+  Healthy();
+  // A frame from two hours ahead, drained into the log (the hooks take
+  // the shell's clock as it is).
+  const int64_t ahead =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() +
+      7200;
+  WriteFile(SpoolDir() + "/s2.spool",
+            "TB1\tS\tabc\t1\t" + std::to_string(ahead) + ".000000\ts2\tbash\t/home/u\tls\t.\n");
+  TbCall c;
+  c.env = ShellEnv();
+  ASSERT_EXIT_CODE(Tb({"history", "-n", "1"}, c), 0);  // drains it: the last event of the log
+  RunResult r = Doctor(ShellEnv());
+  EXPECT_EXIT_CODE(r, 0);
+  std::string line = Line(r, "clock");
+  EXPECT_TRUE(line.starts_with("warn  clock    the newest event is 7")) << r.out;
+  EXPECT_TRUE(
+      line.ends_with(" s in the future: the clock went back; new commands sort before it; fix: timedatectl "
+                     "set-ntp true"))
+      << line;
+}
+
+TEST_F(CliDoctor, StaleBackupWarns) {
+  Healthy();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  EnvVars env = ShellEnv();
+  env.push_back({"TERMBRAIN_BACKUP_INTERVAL", "1s"});
+  RunResult r = Doctor(env);
+  EXPECT_EXIT_CODE(r, 0);
+  EXPECT_EQ(Line(r, "backup"),
+            "warn  backup   the newest backup is 0 h old, more than twice backup.interval (1s); fix: tb backup create");
+}
+
+TEST_F(CliDoctor, LittleFreeSpaceWarns) {
+  Healthy();
+  DiskSpace space;
+  ASSERT_OK(FreeSpaceOf(data_dir(), &space));
+  // A reserve 100 MiB below what is free: above it, but by less than 256 MiB.
+  EnvVars env = ShellEnv();
+  env.push_back({"TERMBRAIN_STORAGE_RESERVE_MB", std::to_string((space.free_bytes >> 20) - 100)});
+  RunResult r = Doctor(env);
+  EXPECT_EXIT_CODE(r, 0);
+  EXPECT_TRUE(Line(r, "disk").starts_with("warn  disk     only ")) << r.out;
+  EXPECT_TRUE(Line(r, "disk").ends_with(" | sort -h | tail  # then free space")) << r.out;
+}
+
+TEST_F(CliDoctor, RateLimitedDaemonWarns) {
+  Healthy();
+  daemon_->Stop();
+  EndpointOptions o;
+  o.unix_path = Socket();
+  o.rate_per_second = 1;
+  o.rate_burst = 1;
+  o.now_ns = [] { return int64_t{0}; };  // no token comes back
+  ASSERT_OK(Endpoint::Start(o, &daemon_source_, &daemon_));
+  int status = 0;
+  std::string body;
+  ASSERT_OK(FetchFromSocket(Socket(), "/healthz", &status, &body));  // the one token
+  RunResult r = Doctor(ShellEnv());
+  EXPECT_EXIT_CODE(r, 0);
+  EXPECT_EQ(Line(r, "daemon"), "warn  daemon   answers HTTP 429 (" + Socket() + "); fix: tb doctor");
+}
+
+TEST_F(CliDoctor, SymlinkedSpoolFileFails) {
+  Healthy();
+  WriteFile(root() + "/elsewhere", "");
+  fs::create_symlink(root() + "/elsewhere", SpoolDir() + "/s9.spool");
+  RunResult r = Doctor(ShellEnv());
+  EXPECT_EXIT_CODE(r, 1);
+  EXPECT_EQ(Line(r, "spool"), "FAIL  spool    spool file " + SpoolDir() +
+                                  "/s9.spool: it is a symlink: tb refuses to drain it; fix: rm " + SpoolDir() +
+                                  "/s9.spool  # after a look at what it holds");
 }
 
 // A full disk: the data dir on a small tmpfs filled to the brim.
