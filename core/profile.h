@@ -9,13 +9,15 @@
 //
 //   process start  exec to main (from /proc/self/stat: 10 ms resolution)
 //   config         global flags, environment, config file, data dir
-//   store open     Store::Open, and the maintenance a writable open runs
+//   store open     Store::Open: lock, RocksDB open, acknowledged head check
 //   view catch-up  views replayed on open (a new view version, an
 //                  interrupted rebuild)
 //   spool drain    the shell hooks' frames appended to the log
 //   query          the command's own work up to its first byte of output
 //   render         from its first byte of output to its end
 //
+// Other phases are listed after these when entered ("maintenance": the
+// scheduled backups and retention of a writable open, tools/context.cc).
 // Report (Render; times in ms with 2 decimals, share of the total in %):
 //
 //   tb: profile: 12.40 ms
