@@ -1,11 +1,13 @@
 // Micro-benchmarks (Google Benchmark) of the functions on tb's hot paths:
 // the event codec (append, rebuild, every record loaded by a query), the
-// case-folding substring match (text search), and QueryHistory on a
+// case-folding substring match (text search), UTF-8 validation (every
+// exported or JSON-printed field) beside utf8proc's decoder, and QueryHistory on a
 // 100,000-command store (built once per run under $TMPDIR).
 //
 //   tb_micro_bench [--benchmark_filter=...]   (standard Google Benchmark flags)
 #include <benchmark/benchmark.h>
 #include <unistd.h>
+#include <utf8proc.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -16,6 +18,7 @@
 #include "bench/history_gen.h"
 #include "core/codec.h"
 #include "core/history_query.h"
+#include "core/utf8.h"
 #include "storage/store.h"
 
 namespace tb::bench {
@@ -69,6 +72,56 @@ void BM_DecodeEvent(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_DecodeEvent);
+
+// The commands and directories of the sample history with one in eight
+// carrying non-ASCII text (accents, CJK, an emoji), as exports see them.
+const std::vector<std::string>& SampleTexts() {
+  static const std::vector<std::string> texts = [] {
+    std::vector<std::string> v;
+    const char* extra[] = {" caf\xC3\xA9", " \xE6\x97\xA5\xE6\x9C\xAC", " \xF0\x9F\x9A\x80"};
+    size_t i = 0;
+    for (const Event& ev : SampleEvents()) {
+      v.push_back(ev.command + (i % 8 == 0 ? extra[i / 8 % 3] : ""));
+      v.push_back(ev.cwd);
+      ++i;
+    }
+    return v;
+  }();
+  return texts;
+}
+
+// Arg 0: core/utf8.h's IsValidUtf8; arg 1: the same check with utf8proc_iterate.
+void BM_ValidateUtf8(benchmark::State& state) {
+  const auto& texts = SampleTexts();
+  size_t bytes = 0;
+  for (auto _ : state) {
+    size_t valid = 0;
+    for (const std::string& t : texts) {
+      bytes += t.size();
+      if (state.range(0) == 0) {
+        valid += IsValidUtf8(t);
+        continue;
+      }
+      const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(t.data());
+      utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(t.size());
+      utf8proc_int32_t cp;
+      bool ok = true;
+      while (left > 0) {
+        const utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+        if (n <= 0) {
+          ok = false;
+          break;
+        }
+        p += n;
+        left -= n;
+      }
+      valid += ok;
+    }
+    benchmark::DoNotOptimize(valid);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+}
+BENCHMARK(BM_ValidateUtf8)->Arg(0)->Arg(1);
 
 // 10 MB of generated commands, one per line.
 const std::string& TenMegabytes() {

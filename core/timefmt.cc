@@ -4,6 +4,8 @@
 #include <charconv>
 #include <ctime>
 
+#include <date/date.h>
+
 #include "core/utf8.h"
 
 namespace tb {
@@ -17,17 +19,13 @@ constexpr int64_t kNsPerSec = 1'000'000'000;
 constexpr int64_t kNsPerMs = 1'000'000;
 
 // ---------------------------------------------------------------- calendar
-// Proleptic Gregorian day arithmetic (Howard Hinnant's algorithms): exact for
-// negative years and days, no time zone or libc involved, so UTC formatting
-// and parsing of explicit offsets never depend on TZ.
+// Proleptic Gregorian day arithmetic from Howard Hinnant's date library:
+// exact for negative years and days, no time zone or libc involved, so UTC
+// formatting and parsing of explicit offsets never depend on TZ.
 
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+  const date::sys_days days{date::year{static_cast<int>(y)} / date::month{m} / date::day{d}};
+  return days.time_since_epoch().count();
 }
 
 struct CivilDate {
@@ -37,22 +35,13 @@ struct CivilDate {
 };
 
 CivilDate CivilFromDays(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return {static_cast<int64_t>(yoe) + era * 400 + (m <= 2), m, d};
+  const date::year_month_day ymd{date::sys_days{date::days{z}}};
+  return {static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day())};
 }
 
-bool IsLeapYear(int y) { return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0); }
-
 int DaysInMonth(int y, int m) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && IsLeapYear(y) ? 29 : kDays[m - 1];
+  const date::year_month_day_last last{date::year{y} / date::month{static_cast<unsigned>(m)} / date::last};
+  return static_cast<int>(static_cast<unsigned>(last.day()));
 }
 
 // Splits ns into whole seconds and a non-negative remainder (floor division:

@@ -42,8 +42,8 @@ std::string ToValidUtf8(std::string_view bytes);
 std::string EscapeForTerminal(std::string_view bytes);
 
 // Terminal columns of one code point: 2 for East Asian Wide/Fullwidth and
-// emoji-presentation code points (the table of glibc 2.36 / Unicode 15 where
-// wcwidth() == 2, plus all of planes 2 and 3), 1 for every other code point.
+// emoji-presentation code points (utf8proc_charwidth() == 2: utf8proc's
+// Unicode data, plus all of planes 2 and 3), 1 for every other code point.
 // Deliberately simpler than wcwidth(): combining marks and controls count 1.
 int CodePointWidth(char32_t cp);
 

@@ -29,6 +29,7 @@
 #include "storage/rocks_util.h"
 #include "storage/search_cache.h"
 #include "storage/store_impl.h"
+#include "storage/table_grace.h"
 
 namespace tb {
 namespace {
@@ -200,6 +201,9 @@ Status StoreImpl::FlushAndCompactAll() {
   for (auto* h : handles_) {
     TB_RETURN_IF_ERROR(FromRocks(db_->CompactRange(co, h, nullptr, nullptr), "compacting after a purge"));
   }
+  // The files the compaction replaced held the removed bytes: they go now,
+  // not after the grace late readers get (storage/table_grace.h).
+  PurgeObsoleteTables(db_path_, 0);
   return Status::OK();
 }
 

@@ -22,6 +22,7 @@
 
 #include "core/views/commands_view.h"
 #include "core/views/ids_view.h"
+#include "storage/table_grace.h"
 
 namespace tb {
 namespace {
@@ -210,6 +211,9 @@ rocksdb::DBOptions MakeDBOptions(const RocksTuning& t, const std::shared_ptr<roc
   // store opened 48 table files to append one event), and skip the table
   // statistics gathered at open (they only tune compaction of deletions).
   o.max_open_files = 256;
+  // Table files a compaction deletes stay readable for a while by readers
+  // that opened before it (storage/table_grace.h).
+  o.env = TableGraceEnv();
   o.skip_stats_update_on_db_open = true;
   o.keep_log_file_num = 2;
   o.max_log_file_size = 1 << 20;

@@ -13,6 +13,7 @@
 #include "core/views/registry.h"
 #include "storage/ack_head.h"
 #include "storage/store_impl.h"
+#include "storage/table_grace.h"
 
 namespace tb {
 namespace {
@@ -218,6 +219,7 @@ Status StoreImpl::OpenExisting(bool fresh) {
                               "readable event and record the loss, or restore a backup ('tb backup restore')");
   }
   if (read_only_) return Status::OK();
+  PurgeObsoleteTables(db_path_);  // kept table files whose grace is over (storage/table_grace.h)
   TB_RETURN_IF_ERROR(ack_.OpenForWrite(db_path_));
   if (!ack.ok() || !ack_present || acked < head_) TB_RETURN_IF_ERROR(ack_.Write(head_));
   return Status::OK();

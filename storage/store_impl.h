@@ -101,7 +101,8 @@ class StoreImpl final : public Store, public StoreReader {
   rocksdb::ColumnFamilyHandle* ViewFamily(std::string_view name) const;
   Status CheckWritable() const;
   // Flushes every memtable and rewrites every SST file (forced bottommost
-  // compaction); used by the purge of forgotten records.
+  // compaction), then deletes the replaced files at once (no grace period:
+  // storage/table_grace.h); used by the purge of forgotten records.
   Status FlushAndCompactAll();
   // Removal (storage/removal.cc): the families a resolver reads, `targets`
   // standing in for `views`; the seqs named by Forgotten events.

@@ -26,7 +26,7 @@ Status CmdStatus(Context& ctx, const Argv& args) {
   TB_RETURN_IF_ERROR(ParseTableOrJson(a, args, &help, &json));
   if (help) return WriteOut(a.HelpText()), Status::OK();
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   StoreInfo info;
   TB_RETURN_IF_ERROR(store->Info(&info));
   std::vector<ViewInfo> views;
@@ -69,7 +69,7 @@ Status CmdViews(Context& ctx, const Argv& args) {
   TB_RETURN_IF_ERROR(ParseTableOrJson(a, args, &help, &json));
   if (help) return WriteOut(a.HelpText()), Status::OK();
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   std::vector<ViewInfo> views;
   TB_RETURN_IF_ERROR(store->Views(&views));
   if (json) {
@@ -97,7 +97,7 @@ Status CmdViewsVerify(Context& ctx, const Argv& args) {
   TB_RETURN_IF_ERROR(a.Parse(args, &help));
   if (help) return WriteOut(a.HelpText()), Status::OK();
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadWrite, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   TB_RETURN_IF_ERROR(ctx.CheckSpaceToRewrite(*store));  // scratch copies of every view
   std::vector<ViewDiff> diffs;
   TB_RETURN_IF_ERROR(store->VerifyViews(&diffs));
@@ -129,7 +129,7 @@ Status CmdRebuild(Context& ctx, const Argv& args) {
     return Status::InvalidArgument("unknown view '" + view + "' (tb rebuild). Known views: " + known);
   }
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadWrite, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   TB_RETURN_IF_ERROR(ctx.CheckSpaceToRewrite(*store));
   TB_RETURN_IF_ERROR(store->Rebuild(view));
   WriteOut("rebuilt " + (view.empty() ? std::string("all views") : "view " + view) + " from " +

@@ -45,10 +45,6 @@ Status Audit(const Context& ctx, Store& store, const std::string& action, const 
   return store.Append(evs, true);
 }
 
-Status OpenWritable(Context& ctx, std::unique_ptr<Store>* store) {
-  return ctx.OpenStore(StoreOptions::Access::kReadWrite, store);
-}
-
 // Swaps `src` in for the live database (under the store lock, keeping a
 // safety snapshot named in *safety), then opens the result writable.
 Status ReplaceAndReopen(Context& ctx, const DbSource& src, std::string* safety, std::unique_ptr<Store>* store) {
@@ -58,7 +54,7 @@ Status ReplaceAndReopen(Context& ctx, const DbSource& src, std::string* safety, 
   ro.lock_wait_ms = ctx.config.storage.lock_wait_ms;
   ro.now_ns = NowNs();
   TB_RETURN_IF_ERROR(ReplaceDatabase(ro, src, safety));
-  TB_RETURN_IF_ERROR(OpenWritable(ctx, store));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(store));
   return CarryAuditFromSnapshot(**store, *safety);
 }
 
@@ -123,7 +119,7 @@ Status CmdBackupCreate(Context& ctx, const Argv& args) {
   TB_RETURN_IF_ERROR(a.Parse(args, &help));
   if (help) return WriteOut(a.HelpText()), Status::OK();
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(OpenWritable(ctx, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   TB_RETURN_IF_ERROR(ctx.CheckSpaceToRewrite(*store, BackupDir(ctx)));
   BackupEntry e;
   int64_t now = NowNs();
@@ -195,7 +191,7 @@ Status CmdBackupRestore(Context& ctx, const Argv& args) {
     Context other = ctx;
     other.data_dir = to;
     std::unique_ptr<Store> store;
-    TB_RETURN_IF_ERROR(OpenWritable(other, &store));
+    TB_RETURN_IF_ERROR(other.OpenStore(&store));
     detail["to"] = to;
     TB_RETURN_IF_ERROR(Audit(ctx, *store, "backup.restore", detail));
     WriteOut("restored backup " + std::to_string(e.id) + " (head seq " + std::to_string(e.meta.head) +
@@ -234,7 +230,7 @@ Status CmdBackupPrune(Context& ctx, const Argv& args) {
   TB_RETURN_IF_ERROR(a.Int("keep", 1, 1000000, &keep));
   if (!keep) return Status::InvalidArgument("missing --keep N (tb backup prune)");
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(OpenWritable(ctx, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   std::vector<uint32_t> deleted;
   TB_RETURN_IF_ERROR(PruneBackups(BackupDir(ctx), static_cast<uint32_t>(*keep), &deleted));
   TB_RETURN_IF_ERROR(Audit(ctx, *store, "backup.prune", Json{{"keep", *keep}, {"deleted", deleted}}));
@@ -254,7 +250,7 @@ Status CmdSnapshotCreate(Context& ctx, const Argv& args) {
   TB_RETURN_IF_ERROR(a.Parse(args, &help));
   if (help) return WriteOut(a.HelpText()), Status::OK();
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(OpenWritable(ctx, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   // Hard links, after a flush of the memtables.
   TB_RETURN_IF_ERROR(ctx.CheckSpace(static_cast<uint64_t>(ctx.config.storage.write_buffer_mb) << 20));
   SnapshotEntry s;
@@ -300,7 +296,7 @@ Status CmdSnapshotDelete(Context& ctx, const Argv& args) {
   if (help) return WriteOut(a.HelpText()), Status::OK();
   if (!a.Has("name")) return Status::InvalidArgument("missing NAME (tb snapshot delete). Run 'tb snapshot list'");
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(OpenWritable(ctx, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   TB_RETURN_IF_ERROR(DeleteSnapshot(ctx.data_dir, a.Str("name")));
   TB_RETURN_IF_ERROR(Audit(ctx, *store, "snapshot.delete", Json{{"name", a.Str("name")}}));
   WriteOut("deleted snapshot " + a.Str("name") + "\n");
@@ -341,7 +337,7 @@ Status CmdLogExport(Context& ctx, const Argv& args) {
   TB_RETURN_IF_ERROR(a.Int("to", 0, INT64_MAX, &to));
   if (from && to && *from > *to) return Status::InvalidArgument("--from is after --to (tb log export)");
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   ExportStats st;
   auto t0 = std::chrono::steady_clock::now();
   TB_RETURN_IF_ERROR(ExportLog(*store, a.Str("output"), static_cast<uint64_t>(from.value_or(0)),
@@ -411,7 +407,7 @@ Status CmdRollback(Context& ctx, const Argv& args) {
   std::optional<int64_t> time;
   TB_RETURN_IF_ERROR(ParseSeqOrTime("--to", a.Str("to"), &seq, &time));
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(OpenWritable(ctx, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   uint64_t to = 0;
   if (seq) {
     to = *seq;
@@ -484,8 +480,7 @@ Status CmdRetentionApply(Context& ctx, const Argv& args) {
     return Status::OK();
   }
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(a.Has("dry-run") ? ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store)
-                                      : OpenWritable(ctx, &store));
+  TB_RETURN_IF_ERROR(a.Has("dry-run") ? ctx.OpenStoreToRead(&store) : ctx.OpenStore(&store));
   int64_t now = NowNs();
   RetentionPlan plan;
   TB_RETURN_IF_ERROR(PlanRetention(*store, p, now, &plan));
@@ -565,7 +560,7 @@ Status CmdAudit(Context& ctx, const Argv& args) {
   int64_t since = INT64_MIN;
   if (auto t = a.OptStr("since")) TB_RETURN_IF_ERROR(ParseTime(*t, NowNs(), &since).WithContext("--since"));
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   std::vector<Json> rows;
   TB_RETURN_IF_ERROR(ReadAuditRows(*store, since, &rows));
   std::string out;

@@ -71,7 +71,7 @@ Status CmdPatterns(Context& ctx, const Argv& args) {
   if (a.Has("limit")) q.limit = f.limit;
   f.limit = 0;
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   std::vector<Pattern> patterns;
   if (ScopeGiven(f)) {
     // Mined from the matching records (sequences of consecutive matching
@@ -125,7 +125,7 @@ Status CmdFixes(Context& ctx, const Argv& args) {
   TB_RETURN_IF_ERROR(a.Int("limit", 0, INT64_MAX, &n));
   if (n) q.limit = static_cast<size_t>(*n);
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   std::vector<FixEntry> fixes;
   TB_RETURN_IF_ERROR(ListFixes(store->reader(), q, &fixes));
   if (json) {
@@ -155,45 +155,21 @@ Status CmdSuggest(Context& ctx, const Argv& args) {
   bool help, json;
   TB_RETURN_IF_ERROR(ParseTableOrJson(a, args, &help, &json));
   if (help) return WriteOut(a.HelpText()), Status::OK();
-  SuggestInput in;
+  NextCommandRequest req;
   std::optional<int64_t> n;
   TB_RETURN_IF_ERROR(a.Int("limit", 1, 100, &n));
-  if (n) in.limit = static_cast<size_t>(*n);
-  in.cwd = a.Has("cwd") ? a.Str("cwd") : CurrentDir(ctx);
-  std::string session = a.Has("session") ? a.Str("session") : ctx.Env("TERMBRAIN_SESSION");
+  if (n) req.limit = static_cast<size_t>(*n);
+  req.cwd = a.Has("cwd") ? a.Str("cwd") : CurrentDir(ctx);
+  req.session = a.Has("session") ? a.Str("session") : ctx.Env("TERMBRAIN_SESSION");
+  req.now_ns = NowNs();
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
-  if (!session.empty()) {
-    // The session's last two commands, unless the newest is over an hour
-    // old (a stale context predicts badly; the directory decides then).
-    HistoryFilter f;
-    f.session = session;
-    f.limit = 2;
-    std::vector<HistoryRecord> last;
-    TB_RETURN_IF_ERROR(QueryHistory(store->reader(), f, [&](const HistoryRecord& r) {
-      last.push_back(r);
-      return true;
-    }));
-    const int64_t kStale = 3600ll * 1000000000ll;
-    if (!last.empty() && NowNs() - last.front().started_at_ns <= kStale) {
-      for (auto it = last.rbegin(); it != last.rend(); ++it) in.recent.push_back(CommandTemplate(it->command));
-    }
-  }
-  std::vector<Suggestion> sugg;
-  auto src = ViewCounters(store->reader());
-  TB_RETURN_IF_ERROR(Suggest(*src, in, &sugg));
-  std::vector<std::string> tmpls;
-  for (const auto& s : sugg) tmpls.push_back(s.tmpl);
-  std::map<std::string, std::string> concrete;
-  TB_RETURN_IF_ERROR(InstantiateTemplates(store->reader(), in.cwd, tmpls, &concrete));
-  auto command_of = [&](const Suggestion& s) {
-    auto it = concrete.find(s.tmpl);
-    return it == concrete.end() ? s.tmpl : it->second;
-  };
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
+  std::vector<NextCommand> sugg;
+  TB_RETURN_IF_ERROR(SuggestNext(store->reader(), req, &sugg));
   if (json) {
     Json j = Json::array();
-    for (const auto& s : sugg) {
-      j.push_back({{"command", ToValidUtf8(command_of(s))},
+    for (const auto& [s, command] : sugg) {
+      j.push_back({{"command", ToValidUtf8(command)},
                    {"template", ToValidUtf8(s.tmpl)},
                    {"score", Round4(s.score)},
                    {"source", s.source},
@@ -204,10 +180,10 @@ Status CmdSuggest(Context& ctx, const Argv& args) {
   if (sugg.empty()) return WriteOut("no suggestions yet: record some commands first\n"), Status::OK();
   std::string out = " #  SCORE  SOURCE     COMMAND\n";
   for (size_t i = 0; i < sugg.size(); ++i) {
-    std::string src_name = sugg[i].source;
+    std::string src_name = sugg[i].suggestion.source;
     src_name.resize(9, ' ');
-    out += PadLeft(std::to_string(i + 1), 2) + "  " + Fixed2(sugg[i].score) + "  " + src_name + "  " +
-           EscapeForTerminal(command_of(sugg[i])) + "\n";
+    out += PadLeft(std::to_string(i + 1), 2) + "  " + Fixed2(sugg[i].suggestion.score) + "  " + src_name + "  " +
+           EscapeForTerminal(sugg[i].command) + "\n";
   }
   return WriteOut(out), Status::OK();
 }

@@ -35,7 +35,7 @@ Status CmdContext(Context& ctx, const Argv& args) {
   std::unique_ptr<SecretMasker> masker;
   TB_RETURN_IF_ERROR(SecretMasker::Create(ctx.config, &masker));
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   ContextData d;
   d.project = DetectProject(o.cwd);
   TB_RETURN_IF_ERROR(GatherContext(store->reader(), o, &d));

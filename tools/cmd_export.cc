@@ -21,7 +21,7 @@ Status CmdExport(Context& ctx, const Argv& args) {
   ExportFormat format;
   TB_RETURN_IF_ERROR(ParseExportFormat(a.Str("format"), &format).WithContext("--format"));
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   AtomicFile file;
   bool to_file = a.Has("output");
   if (to_file) TB_RETURN_IF_ERROR(file.Open(a.Str("output")));

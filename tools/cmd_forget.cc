@@ -82,7 +82,7 @@ namespace {
 Status PendingPurgeRecords(Context& ctx, uint64_t* records) {
   *records = 0;
   std::unique_ptr<Store> store;
-  Status s = ctx.OpenStore(StoreOptions::Access::kReadOnly, &store);
+  Status s = ctx.OpenStoreToRead(&store, /*drain=*/false);
   if (s.IsNotFound()) return Status::OK();
   TB_RETURN_IF_ERROR(s);
   PendingPurge p;
@@ -210,8 +210,7 @@ Status CmdForget(Context& ctx, const Argv& args) {
   uint64_t pending = 0;
   if (!r.read_only() && !r.only_backups) TB_RETURN_IF_ERROR(PendingPurgeRecords(ctx, &pending));
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(
-      ctx.OpenStore(r.read_only() ? StoreOptions::Access::kReadPreferred : StoreOptions::Access::kReadWrite, &store));
+  TB_RETURN_IF_ERROR(r.read_only() ? ctx.OpenStoreToRead(&store) : ctx.OpenStore(&store));
   Forgetter f(*store, Where(ctx));
   std::vector<HistoryRecord> found;
   TB_RETURN_IF_ERROR(r.by_match ? f.ResolveMatch(r.match, &found) : f.ResolveIds(r.ids, &found));

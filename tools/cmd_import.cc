@@ -160,7 +160,7 @@ Status ImportAll(Context& ctx, const std::vector<ImportJob>& jobs) {
   // (StoreOptions::bulk).
   const bool bulk = InputBytes(jobs) >= kBulkBytes;
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadWrite, &store, bulk));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store, bulk));
   TB_RETURN_IF_ERROR(ctx.CheckSpace(ImportSpace(jobs)));
   for (const ImportJob& job : jobs) {
     ImportCounts counts;

@@ -97,7 +97,7 @@ std::string BatchesTable(const std::vector<BatchRow>& rows) {
 
 Status ImportList(Context& ctx, bool json) {
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStoreToRead(&store));
   std::vector<BatchRow> rows;
   TB_RETURN_IF_ERROR(ReadBatches(*store, &rows));
   WriteOut(json ? BatchesJson(rows) : BatchesTable(rows));
@@ -108,7 +108,7 @@ Status ImportUndo(Context& ctx, const std::string& text) {
   int64_t batch = 0;
   TB_RETURN_IF_ERROR(ParseIntFlag("--undo", text, 1, INT64_MAX, &batch));
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadWrite, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   auto b = static_cast<uint64_t>(batch);
   BatchStatus st;
   TB_RETURN_IF_ERROR(GetBatchStatus(store->reader(), b, &st));

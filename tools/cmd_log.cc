@@ -108,7 +108,7 @@ Status CmdLogVerify(Context& ctx, const Argv& args) {
   TB_RETURN_IF_ERROR(a.Parse(args, &help));
   if (help) return WriteOut(a.HelpText()), Status::OK();
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   LogVerifyReport r;
   TB_RETURN_IF_ERROR(store->VerifyLog(&r));
   std::string out = "events " + std::to_string(r.events) + " (seq " + std::to_string(r.first_seq) + ".." +
@@ -132,7 +132,7 @@ Status CmdLogDump(Context& ctx, const Argv& args) {
   TB_RETURN_IF_ERROR(a.Int("to", 0, INT64_MAX, &to));
   if (from && to && *from > *to) return Status::InvalidArgument("--from is after --to (tb log dump)");
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   std::string buf;
   bool open = true;
   class Report final : public CorruptionReporter {

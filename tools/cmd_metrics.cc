@@ -21,7 +21,7 @@ Status CmdMetrics(Context& ctx, const Argv& args) {
     }
   }
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadOnly, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStoreToRead(&store, /*drain=*/false));
   MetricsSnapshot snap;
   TB_RETURN_IF_ERROR(CollectSnapshot(ctx, *store, &snap));
   return WriteOut(RenderSnapshot(snap)), Status::OK();

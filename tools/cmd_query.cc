@@ -55,7 +55,7 @@ Status Print(Context& ctx, const HistoryFilter& f, OutputFormat format, std::opt
   if (as_of) {
     TB_RETURN_IF_ERROR(OpenAsOf(ctx, *as_of, &tmp, &store));
   } else {
-    TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
+    TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   }
   RecordPrinter out(ctx, format);
   TB_RETURN_IF_ERROR(QueryHistory(store->reader(), f, [&](const HistoryRecord& r) { return out.Add(r); }));

@@ -169,7 +169,7 @@ Status CmdRecord(Context& ctx, const Argv& args) {
   // after a long wait.
   ctx.config.storage.lock_wait_ms = std::min(ctx.config.storage.lock_wait_ms, kRecordLockWaitMs);
   std::unique_ptr<Store> store;
-  Status s = ctx.OpenStore(StoreOptions::Access::kReadWrite, &store);
+  Status s = ctx.OpenStore(&store);
   if (s.ok()) s = store->Append(std::span<Event>(&ev, 1), /*sync=*/true);
   if (s.code() == Status::Code::kNoSpace || s.IsBusy()) return SpoolInstead(ctx, ev, s);
   return s;

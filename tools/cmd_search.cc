@@ -90,7 +90,7 @@ Status CmdSearch(Context& ctx, const Argv& args) {
   OutputFormat format;
   TB_RETURN_IF_ERROR(ParseOutputFormat(a.Str("format"), &format).WithContext("--format"));
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStoreToRead(&store));
   SearchResult res;
   TB_RETURN_IF_ERROR(SearchWithIndex(*store, req, &res).WithContext("tb search"));
   if (res.deadline_exceeded) {

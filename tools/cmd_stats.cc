@@ -55,7 +55,7 @@ Status CmdStats(Context& ctx, const Argv& args) {
   if (days > 0) from_day = UtcDay(now) - (days - 1);
 
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   StatsAggregate agg;
   bool scoped = Scoped(f);
   if (scoped) {

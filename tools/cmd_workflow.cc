@@ -39,7 +39,7 @@ Status AppendEvent(Context& ctx, Event ev) {
   ev.user = ctx.UserName();
   if (ev.session.empty()) ev.session = ctx.Env("TERMBRAIN_SESSION");
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadWrite, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   return store->Append(std::span<Event>(&ev, 1), /*sync=*/true);
 }
 
@@ -47,13 +47,13 @@ Status AppendEvent(Context& ctx, Event ev) {
 // closed on return.
 Status LoadWorkflow(Context& ctx, const std::string& name, Workflow* w) {
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStoreToRead(&store));
   return GetWorkflow(store->reader(), name, w);
 }
 
 Status StepsFromHistory(Context& ctx, const StepsQuery& q, std::vector<std::string>* steps) {
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStoreToRead(&store));
   return StepsFromHistory(store->reader(), q, steps);
 }
 
@@ -176,7 +176,7 @@ Status CmdWorkflowList(Context& ctx, const Argv& args) {
   TB_RETURN_IF_ERROR(ParseTableOrJson(a, args, &help, &json));
   if (help) return WriteOut(a.HelpText()), Status::OK();
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   std::vector<Workflow> list;
   TB_RETURN_IF_ERROR(ListWorkflows(store->reader(), &list));
   if (json) {
@@ -299,7 +299,7 @@ Status CmdWorkflowSuggest(Context& ctx, const Argv& args) {
   TB_RETURN_IF_ERROR(a.Int("limit", 1, 1000, &v));
   if (v) limit = static_cast<size_t>(*v);
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx.OpenStore(StoreOptions::Access::kReadPreferred, &store));
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   std::vector<Pattern> patterns;
   auto src = ViewCounters(store->reader());
   TB_RETURN_IF_ERROR(ListPatterns(*src, q, &patterns));

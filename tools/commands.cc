@@ -5,23 +5,31 @@
 namespace tb {
 namespace {
 
+// Rows of the table (tools/context.h, Lifecycle): the default reads.
+constexpr Lifecycle kWrites{.store = StoreUse::kWrite};
 // Administrative operations on the store (and `views verify`, which
 // compares the views as they are) do not also run scheduled maintenance.
-constexpr Lifecycle kNoMaintenance{.drains_spool = true, .runs_maintenance = false};
-// tb doctor reports a config that does not load instead of stopping at it.
-constexpr Lifecycle kDiagnoses{.drains_spool = false, .runs_maintenance = false, .needs_valid_config = false};
+constexpr Lifecycle kAdmin{.store = StoreUse::kWrite, .drains_spool = true, .runs_maintenance = false};
+constexpr Lifecycle kAdminReads{.store = StoreUse::kRead, .drains_spool = true, .runs_maintenance = false};
+// Commands that open no store through the context.
+constexpr Lifecycle kNoStore{.store = StoreUse::kNone};
+// tb doctor reports a config that does not load instead of stopping at it;
+// it reads the store strictly read-only.
+constexpr Lifecycle kDiagnoses{
+    .store = StoreUse::kRead, .drains_spool = false, .runs_maintenance = false, .needs_valid_config = false};
 
 }  // namespace
 
 const std::vector<CommandSpec>& Commands() {
   static const std::vector<CommandSpec> kCommands = {
-      {"record", "record one complete command", CmdRecord},
+      {"record", "record one complete command", CmdRecord, kWrites},
       {"history", "list recorded commands, newest first", CmdHistory},
       {"search", "find commands (words, ^pre suf$ !not a | b; --mode, --rank, -u; -i interactive; tb search --help)",
-       CmdSearch},
-      {"import", "import history: bash, zsh, fish, atuin, histdb, ndjson, auto; --list, --undo BATCH", CmdImport},
+       CmdSearch, kWrites},
+      {"import", "import history: bash, zsh, fish, atuin, histdb, ndjson, auto; --list, --undo BATCH", CmdImport,
+       kWrites},
       {"export", "export history: --format ndjson|json|csv|markdown, -o FILE, filters", CmdExport},
-      {"forget", "forget commands for good: tb forget ID... | --match QUERY [--dry-run] [--yes]", CmdForget},
+      {"forget", "forget commands for good: tb forget ID... | --match QUERY [--dry-run] [--yes]", CmdForget, kWrites},
       {"stats", "summarise the history: top commands, failures, durations, busiest hours (--period, --top)", CmdStats},
       {"context", "write a markdown brief of this project's commands for an AI assistant (TOPIC, --for, -o)",
        CmdContext},
@@ -30,49 +38,46 @@ const std::vector<CommandSpec>& Commands() {
       {"doctor", "check the install, hooks, spool, daemon, store, disk, clock, config and backups (--format json)",
        CmdDoctor, kDiagnoses},
       {"views", "list the views with version, progress and entries", CmdViews},
-      {"views verify", "check every view against a fresh replay of the log", CmdViewsVerify, kNoMaintenance},
-      {"rebuild", "rebuild views from the log (--view NAME for one)", CmdRebuild},
+      {"views verify", "check every view against a fresh replay of the log", CmdViewsVerify, kAdmin},
+      {"rebuild", "rebuild views from the log (--view NAME for one)", CmdRebuild, kWrites},
       {"log verify", "verify every event: payloads, sequence, unique ids", CmdLogVerify},
       {"log dump", "print raw events as ndjson (--from SEQ --to SEQ)", CmdLogDump},
       {"log export", "write the log to a portable checksummed file (-o FILE [--from SEQ --to SEQ])", CmdLogExport,
-       kNoMaintenance},
-      {"log salvage", "rebuild a damaged store from every readable event; say what was lost", CmdLogSalvage},
+       kAdminReads},
+      {"log salvage", "rebuild a damaged store from every readable event; say what was lost", CmdLogSalvage, kNoStore},
       {"replay", "build a new store from a log export or a data dir (--into NEWDIR [--until SEQ|TIME])", CmdReplay,
-       kNoMaintenance},
-      {"backup create", "back up the store (incremental; --note TEXT)", CmdBackupCreate, kNoMaintenance},
-      {"backup list", "list backups with time, head seq, size and note", CmdBackupList, kNoMaintenance},
-      {"backup verify", "check every file of a backup against its checksum (ID|latest)", CmdBackupVerify,
-       kNoMaintenance},
-      {"backup restore", "restore a backup over the store or into --to DIR (ID|latest)", CmdBackupRestore,
-       kNoMaintenance},
-      {"backup prune", "delete all but the newest --keep N backups", CmdBackupPrune, kNoMaintenance},
-      {"snapshot create", "take an instant snapshot of the store (hard links) [NAME]", CmdSnapshotCreate,
-       kNoMaintenance},
-      {"snapshot list", "list snapshots", CmdSnapshotList, kNoMaintenance},
-      {"snapshot delete", "delete a snapshot", CmdSnapshotDelete, kNoMaintenance},
+       kNoStore},
+      {"backup create", "back up the store (incremental; --note TEXT)", CmdBackupCreate, kAdmin},
+      {"backup list", "list backups with time, head seq, size and note", CmdBackupList, kNoStore},
+      {"backup verify", "check every file of a backup against its checksum (ID|latest)", CmdBackupVerify, kNoStore},
+      {"backup restore", "restore a backup over the store or into --to DIR (ID|latest)", CmdBackupRestore, kAdmin},
+      {"backup prune", "delete all but the newest --keep N backups", CmdBackupPrune, kAdmin},
+      {"snapshot create", "take an instant snapshot of the store (hard links) [NAME]", CmdSnapshotCreate, kAdmin},
+      {"snapshot list", "list snapshots", CmdSnapshotList, kNoStore},
+      {"snapshot delete", "delete a snapshot", CmdSnapshotDelete, kAdmin},
       {"snapshot restore", "put a snapshot back in place of the store (undo of restore/rollback)", CmdSnapshotRestore,
-       kNoMaintenance},
-      {"rollback", "remove the events after --to SEQ|TIME (takes a snapshot first)", CmdRollback, kNoMaintenance},
-      {"retention apply", "remove events beyond retention.max_age / max_events (--dry-run)", CmdRetentionApply,
-       kNoMaintenance},
+       kAdmin},
+      {"rollback", "remove the events after --to SEQ|TIME (takes a snapshot first)", CmdRollback, kAdmin},
+      {"retention apply", "remove events beyond retention.max_age / max_events (--dry-run)", CmdRetentionApply, kAdmin},
       {"audit", "list administrative actions: backups, restores, rollbacks, imports...", CmdAudit},
-      {"config show", "print the effective configuration and where it came from", CmdConfigShow},
-      {"config check", "validate the configuration file and environment", CmdConfigCheck},
-      {"init", "print the shell integration: eval \"$(tb init bash|zsh)\", tb init fish | source", CmdInit},
-      {"install", "add the integration line to your shell's rc file (--shell S, --yes)", CmdInstall},
-      {"uninstall", "remove the integration line from your shell's rc file", CmdUninstall},
-      {"off", "pause recording in the current shell (shell integration)", CmdOffOn},
-      {"on", "resume recording in the current shell (shell integration)", CmdOffOn},
+      {"config show", "print the effective configuration and where it came from", CmdConfigShow, kNoStore},
+      {"config check", "validate the configuration file and environment", CmdConfigCheck, kNoStore},
+      {"init", "print the shell integration: eval \"$(tb init bash|zsh)\", tb init fish | source", CmdInit, kNoStore},
+      {"install", "add the integration line to your shell's rc file (--shell S, --yes)", CmdInstall, kNoStore},
+      {"uninstall", "remove the integration line from your shell's rc file", CmdUninstall, kNoStore},
+      {"off", "pause recording in the current shell (shell integration)", CmdOffOn, kNoStore},
+      {"on", "resume recording in the current shell (shell integration)", CmdOffOn, kNoStore},
       {"patterns", "frequent command sequences with support and confidence (--min-support N, filters)", CmdPatterns},
       {"fixes", "learned fixes: X failed -> fixed by Y (tb fixes [QUERY])", CmdFixes},
       {"suggest", "likely next commands for this session and directory (-n N)", CmdSuggest},
-      {"workflow create", "save a workflow: NAME (--from-last N | --from-session ID | -- CMD...)", CmdWorkflowCreate},
+      {"workflow create", "save a workflow: NAME (--from-last N | --from-session ID | -- CMD...)", CmdWorkflowCreate,
+       kWrites},
       {"workflow list", "list saved workflows", CmdWorkflowList},
       {"workflow show", "show a workflow's steps (NAME)", CmdWorkflowShow},
       {"workflow run",
        "run a workflow's steps in $SHELL here, stopping at the first failure (NAME [--dry-run] [--yes])",
-       CmdWorkflowRun},
-      {"workflow delete", "delete a workflow (NAME)", CmdWorkflowDelete},
+       CmdWorkflowRun, kWrites},
+      {"workflow delete", "delete a workflow (NAME)", CmdWorkflowDelete, kWrites},
       {"workflow suggest", "propose workflows from frequent command sequences", CmdWorkflowSuggest},
   };
   return kCommands;

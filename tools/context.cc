@@ -29,7 +29,19 @@ std::string Context::Env(const std::string& name) const {
   return "";
 }
 
-Status Context::OpenStore(StoreOptions::Access access, std::unique_ptr<Store>* out, bool bulk) {
+Status Context::OpenStore(std::unique_ptr<Store>* out, bool bulk) {
+  if (lifecycle.store == StoreUse::kWrite) return OpenStoreAs(StoreOptions::Access::kReadWrite, out, bulk);
+  return OpenStoreToRead(out);
+}
+
+Status Context::OpenStoreToRead(std::unique_ptr<Store>* out, bool drain) {
+  if (lifecycle.store == StoreUse::kNone) {
+    return Status::InvalidArgument("tb " + command_name + " opens no store (its row of the command table says so)");
+  }
+  return OpenStoreAs(drain ? StoreOptions::Access::kReadPreferred : StoreOptions::Access::kReadOnly, out, false);
+}
+
+Status Context::OpenStoreAs(StoreOptions::Access access, std::unique_ptr<Store>* out, bool bulk) {
   StoreOptions o;
   o.bulk = bulk;
   o.data_dir = data_dir;

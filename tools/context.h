@@ -13,10 +13,16 @@
 
 namespace tb {
 
+// How a command uses the store: kNone opens none through the context (it
+// has none, or works on files beside it: backups, replays, salvage); kRead
+// only reads; kWrite may write.
+enum class StoreUse { kNone, kRead, kWrite };
+
 // What the driver sets up around a command (ninja's Tool::When): the row of
 // the command table says it, and Context::OpenStore follows it. A store
-// opened read-only does neither.
+// opened read-only neither drains nor runs maintenance.
 struct Lifecycle {
+  StoreUse store = StoreUse::kRead;
   // A writable open first drains the shell hooks' spool (storage/spool.h).
   bool drains_spool = true;
   // A writable open then runs scheduled retention and backups
@@ -43,20 +49,25 @@ struct Context {
   bool stdout_tty = false;
   bool stderr_tty = false;
 
-  // Opens the store. kAuto: writable when free, read-only when another
-  // process holds it. kReadWrite waits storage.lock_wait_ms, then Busy.
+  // Opens the store as the command's row says (lifecycle.store):
+  //  - kRead: read-only (kReadPreferred), or writable (kAuto) when the spool
+  //    holds frames, so a query right after a command shows it;
+  //  - kWrite: writable (kReadWrite: waits storage.lock_wait_ms, then Busy);
+  //  - kNone: InvalidArgument (the table says this command opens no store).
   // Free space (storage/disk_space.h): a writable open first needs
   // storage.reserve_mb free on the data dir's file system; below it
-  // kReadWrite fails with NoSpace ("disk full: ...") and the other accesses
-  // open read-only (with a warning when spooled commands must wait).
+  // kReadWrite fails with NoSpace ("disk full: ...") and kAuto opens
+  // read-only (with a warning when spooled commands must wait).
   // The file log starts once the store is open: never before, so nothing is
   // written into a directory that turns out not to be a TermBrain store.
   // A writable store then drains the spool and runs maintenance as
-  // `lifecycle` says.
-  // kReadPreferred becomes kAuto when the spool holds frames, so a query
-  // right after a command shows it.
-  // `bulk`: StoreOptions::bulk (a large import).
-  Status OpenStore(StoreOptions::Access access, std::unique_ptr<Store>* out, bool bulk = false);
+  // `lifecycle` says. `bulk`: StoreOptions::bulk (a large import).
+  Status OpenStore(std::unique_ptr<Store>* out, bool bulk = false);
+  // Opens the store to read, for the part of a command that only reads (a
+  // dry run, a preview, a list) whatever its row allows: as kRead above;
+  // `drain` false opens strictly read-only (kReadOnly), never draining.
+  // InvalidArgument for a kNone row too.
+  Status OpenStoreToRead(std::unique_ptr<Store>* out, bool drain = true);
   Status DrainSpoolInto(Store& store) const;
   // NoSpace ("disk full: ...", naming command_line to rerun) unless the file
   // system holding `path` (the data dir when empty) has storage.reserve_mb
@@ -76,6 +87,9 @@ struct Context {
   // /dev/shm/termbrain-<uid> (memory-backed), else <data dir>/spool; then
   // a per-data-dir subdirectory.
   std::string SpoolDir() const;
+
+ private:
+  Status OpenStoreAs(StoreOptions::Access access, std::unique_ptr<Store>* out, bool bulk);
 };
 
 // This machine's host name ("" when unknown).

@@ -196,7 +196,7 @@ DoctorCheck CheckDaemon(const Context& ctx) {
 
 DoctorCheck CheckStore(Context& ctx, DoctorState* state) {
   std::unique_ptr<Store> store;
-  Status s = ctx.OpenStore(StoreOptions::Access::kReadOnly, &store);
+  Status s = ctx.OpenStoreToRead(&store, /*drain=*/false);
   if (s.IsNotFound())
     return Check("store", Level::kWarn, "no store yet: " + s.message(), "tb record --command 'tb doctor'");
   if (s.ok() && store->head() > 0) {

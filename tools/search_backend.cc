@@ -38,7 +38,7 @@ Status IndexBackend::Load(const Status* damage) {
   searcher_.reset();
   cache_.reset();
   std::unique_ptr<Store> store;
-  TB_RETURN_IF_ERROR(ctx_.OpenStore(StoreOptions::Access::kReadPreferred, &store));
+  TB_RETURN_IF_ERROR(ctx_.OpenStoreToRead(&store));
   SearchCacheOptions o = CacheOptions();
   TB_RETURN_IF_ERROR(damage ? SearchCache::Rebuild(*store, o, *damage, &cache_)
                             : SearchCache::Load(*store, o, &cache_));
@@ -73,7 +73,7 @@ Status IndexBackend::Forget(const HistoryRecord& record) {
   if (targets.empty()) return Status::NotFound("the command is no longer in the history");
   {
     std::unique_ptr<Store> store;
-    TB_RETURN_IF_ERROR(ctx_.OpenStore(StoreOptions::Access::kReadWrite, &store));
+    TB_RETURN_IF_ERROR(ctx_.OpenStore(&store));
     TB_RETURN_IF_ERROR(ForgetSeqs(ctx_, targets, &store));
   }
   return Load(nullptr);

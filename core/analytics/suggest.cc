@@ -6,6 +6,8 @@
 
 #include "core/analytics/learning.h"
 #include "core/analytics/outcomes.h"
+#include "core/analytics/templates.h"
+#include "core/history_query.h"
 #include "core/keycode.h"
 
 namespace tb {
@@ -259,6 +261,49 @@ Status InstantiateTemplates(StoreReader& reader, const std::string& cwd, const s
       if (wanted.count(t) && !out->count(t)) (*out)[t] = r.command;
       return out->size() < wanted.size();
     }));
+  }
+  return Status::OK();
+}
+
+namespace {
+
+// The templates of the session's last two commands, oldest first; none when
+// the newest is over an hour old.
+Status RecentTemplates(StoreReader& reader, const NextCommandRequest& req, std::vector<std::string>* out) {
+  if (req.session.empty()) return Status::OK();
+  HistoryFilter f;
+  f.session = req.session;
+  f.limit = 2;
+  std::vector<HistoryRecord> last;
+  TB_RETURN_IF_ERROR(QueryHistory(reader, f, [&](const HistoryRecord& r) {
+    last.push_back(r);
+    return true;
+  }));
+  constexpr int64_t kStale = 3600ll * 1000000000ll;
+  if (last.empty() || req.now_ns - last.front().started_at_ns > kStale) return Status::OK();
+  for (auto it = last.rbegin(); it != last.rend(); ++it) out->push_back(CommandTemplate(it->command));
+  return Status::OK();
+}
+
+}  // namespace
+
+Status SuggestNext(StoreReader& reader, const NextCommandRequest& req, std::vector<NextCommand>* out) {
+  out->clear();
+  SuggestInput in;
+  in.limit = req.limit;
+  in.cwd = req.cwd;
+  TB_RETURN_IF_ERROR(RecentTemplates(reader, req, &in.recent));
+  std::vector<Suggestion> sugg;
+  auto src = ViewCounters(reader);
+  TB_RETURN_IF_ERROR(Suggest(*src, in, &sugg));
+  std::vector<std::string> tmpls;
+  for (const auto& s : sugg) tmpls.push_back(s.tmpl);
+  std::map<std::string, std::string> concrete;
+  TB_RETURN_IF_ERROR(InstantiateTemplates(reader, in.cwd, tmpls, &concrete));
+  for (auto& s : sugg) {
+    auto it = concrete.find(s.tmpl);
+    std::string command = it == concrete.end() ? s.tmpl : it->second;
+    out->push_back(NextCommand{std::move(s), std::move(command)});
   }
   return Status::OK();
 }

@@ -80,4 +80,20 @@ namespace tb {
 Status InstantiateTemplates(StoreReader& reader, const std::string& cwd, const std::vector<std::string>& templates,
                             std::map<std::string, std::string>* out, size_t dir_scan = 2000, size_t global_scan = 5000);
 
+// What `tb suggest` shows: the next commands for a session in a directory.
+struct NextCommandRequest {
+  std::string session;  // "" = no session context
+  std::string cwd;      // "" = unknown
+  size_t limit = 5;
+  int64_t now_ns = 0;  // the clock, for the staleness rule below
+};
+struct NextCommand {
+  Suggestion suggestion;
+  std::string command;  // the newest concrete command of the template (InstantiateTemplates), else the template
+};
+// Suggest over the store's sequence counters, with the session's last two
+// commands as context unless the newest is over an hour older than
+// `now_ns` (a stale context predicts badly: the directory decides then).
+Status SuggestNext(StoreReader& reader, const NextCommandRequest& req, std::vector<NextCommand>* out);
+
 }  // namespace tb

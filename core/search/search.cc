@@ -295,6 +295,7 @@ std::optional<Row> SelfRow(const SearchIndex& ix, const IndexOverlay* ov, const 
 
 Status Searcher::Search(const SearchRequest& req, SearchResult* out) const {
   Status s = SearchUnchecked(req, out);
+  if (s.IsCorruption()) *out = SearchResult{};  // a damaged row was met: nothing it led to is returned
   if (!index_.damaged()) return s;
   *out = SearchResult{};  // computed from bytes that failed their checksum
   return index_.damage();
@@ -388,12 +389,20 @@ Status Searcher::SearchUnchecked(const SearchRequest& req, SearchResult* out) co
     if (st.matched == 0) return Status::OK();
   }
   auto matches = [&](uint32_t c) { return st.all || st.match[c]; };
-  auto want = [&](uint32_t c, size_t r) { return matches(c) && (r == SIZE_MAX || scope.BaseAccepts(index_, r)); };
   const bool walk_recent = !ranked && (!from_totals || WalkIsCheaper(index_, st, limit));
+  // The walk reads command ids a checksum block at a time, so one that stops
+  // early verifies only what it read: each id is checked as it is met.
+  auto want = [&](uint32_t c, size_t r) {
+    if (r != SIZE_MAX && c >= base) {
+      if (row_error.ok()) row_error = Status::Corruption("search index row " + std::to_string(r) + " is damaged");
+      return false;
+    }
+    return matches(c) && (r == SIZE_MAX || scope.BaseAccepts(index_, r));
+  };
   {
-    // The row columns the walk or the boosts read.
+    // The row columns the aggregation or the boosts read whole.
     bool boosts = ranked && (!req.current_cwd.empty() || !req.current_workspace.empty());
-    uint32_t cols = (walk_recent || !from_totals || boosts ? SearchIndex::kCmdColumn : 0) | filter_cols |
+    uint32_t cols = (!walk_recent && (!from_totals || boosts) ? SearchIndex::kCmdColumn : 0) | filter_cols |
                     (boosts ? SearchIndex::kCwdColumn : 0);
     TB_RETURN_IF_ERROR(index_.CheckRows(cols));
   }

@@ -420,6 +420,11 @@ TEST_F(SearchTest, DamagedIndexIsCorruption) {
   SearchResult res;
   s = searcher.Search(r, &res);
   EXPECT_TRUE(s.IsCorruption());
+  // The newest-first walk checks each id as it meets it (row 0 first).
+  EXPECT_EQ(s.message(), "search index row 0 is damaged");
+  EXPECT_TRUE(res.hits.empty());
+  r.rank = RankMode::kFrecency;  // the aggregation checks the column whole
+  s = searcher.Search(r, &res);
   EXPECT_EQ(s.message(), "search index column command refers past its table");
   IndexBuilder nb(IndexStamp{});
   EXPECT_EQ(AddIndexRecords(*ix, {}, &nb).message(), "search index column command refers past its table");

@@ -244,6 +244,17 @@ TEST_F(DiskFullFault, WritesAreRefusedWithOneLineAndRecordSpools) {
   EXPECT_EXIT_CODE(Run({"views", "verify"}), 0);
 }
 
+// With less than 64 MiB free, a compaction's table files are deleted at
+// once rather than kept for late readers (storage/table_grace.h).
+TEST_F(DiskFullFault, CompactedTablesAreNotKeptWhenSpaceIsShort) {
+  for (int i = 0; i < 5; ++i) ASSERT_EXIT_CODE(Run({"record", "--command", "c" + std::to_string(i)}), 0);
+  ASSERT_EXIT_CODE(Run({"rebuild"}), 0);
+  ASSERT_EXIT_CODE(Run({"record", "--command", "after"}), 0);
+  ASSERT_EXIT_CODE(Run({"rebuild"}), 0);
+  EXPECT_FALSE(fs::exists(dir() + "/db/obsolete"));
+  EXPECT_EQ(Run({"history", "--format", "plain", "-n", "2"}).out, "after\nc4\n");
+}
+
 TEST_F(DiskFullFault, RecordSpoolsWhileTheStoreIsHeldByAnotherProcess) {
   ASSERT_EXIT_CODE(Run({"record", "--command", "first"}), 0);
   // Holding DIR/lock is what a long import does.
