@@ -95,6 +95,10 @@ const ConfigKey kKeys[] = {
     TB_STRING_KEY(search, mode, kSearchModes, "default search mode"),
     TB_STRING_KEY(search, rank, kSearchRanks, "default ranking: recent or frecency"),
     TB_STRING_KEY(search, scope, kSearchScopes, "interactive search: the scope it opens with"),
+    TB_INT_KEY(daemon, tcp_port, 0, 65535, "health/metrics endpoint also on 127.0.0.1:PORT; 0 = Unix socket only"),
+    TB_INT_KEY(daemon, max_connections, 1, 1024, "endpoint: connections served at once; more get 503"),
+    TB_INT_KEY(daemon, rate_per_second, 1, 100000, "endpoint: requests per second per client; more get 429"),
+    TB_INT_KEY(daemon, rate_burst, 1, 100000, "endpoint: requests a client may make at once"),
 };
 
 #undef TB_INT_KEY

@@ -89,6 +89,15 @@ struct Config {
     std::string rank = "recent";     // recent|frecency
     std::string scope = "global";    // interactive UI: global|host|session|directory|workspace
   } search;
+  // The daemon's health and metrics endpoint (tools/endpoint.h): always on
+  // the Unix socket beside the spool directory, and on 127.0.0.1:tcp_port
+  // when tcp_port is not 0.
+  struct Daemon {
+    int tcp_port = 0;          // also serve on 127.0.0.1:PORT; 0 = the Unix socket only
+    int max_connections = 8;   // connections served at once; more are answered 503 and closed
+    int rate_per_second = 20;  // requests per second per client (token bucket refill)
+    int rate_burst = 40;       // requests a client may make at once (bucket size)
+  } daemon;
 };
 
 // Describes one configuration key. Exactly one of int_field / string_field /

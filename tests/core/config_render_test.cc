@@ -47,7 +47,13 @@ TEST(ConfigRenderTest, DefaultsAsText) {
             "deadline_ms = 2000  # default\n"
             "mode = \"substring\"  # default\n"
             "rank = \"recent\"  # default\n"
-            "scope = \"global\"  # default\n");
+            "scope = \"global\"  # default\n"
+            "\n"
+            "[daemon]\n"
+            "tcp_port = 0  # default\n"
+            "max_connections = 8  # default\n"
+            "rate_per_second = 20  # default\n"
+            "rate_burst = 40  # default\n");
 }
 
 // A config with one value from a file, one from env and an awkward string.
@@ -108,7 +114,13 @@ TEST(ConfigRenderTest, MixedAsText) {
             "deadline_ms = 2000  # default\n"
             "mode = \"substring\"  # default\n"
             "rank = \"recent\"  # default\n"
-            "scope = \"global\"  # default\n");
+            "scope = \"global\"  # default\n"
+            "\n"
+            "[daemon]\n"
+            "tcp_port = 0  # default\n"
+            "max_connections = 8  # default\n"
+            "rate_per_second = 20  # default\n"
+            "rate_burst = 40  # default\n");
 }
 
 TEST(ConfigRenderTest, MixedAsJson) {
@@ -149,7 +161,12 @@ TEST(ConfigRenderTest, MixedAsJson) {
             "\"deadline_ms\":{\"value\":2000,\"source\":\"default\"},"
             "\"mode\":{\"value\":\"substring\",\"source\":\"default\"},"
             "\"rank\":{\"value\":\"recent\",\"source\":\"default\"},"
-            "\"scope\":{\"value\":\"global\",\"source\":\"default\"}}}\n");
+            "\"scope\":{\"value\":\"global\",\"source\":\"default\"}},"
+            "\"daemon\":{"
+            "\"tcp_port\":{\"value\":0,\"source\":\"default\"},"
+            "\"max_connections\":{\"value\":8,\"source\":\"default\"},"
+            "\"rate_per_second\":{\"value\":20,\"source\":\"default\"},"
+            "\"rate_burst\":{\"value\":40,\"source\":\"default\"}}}\n");
 }
 
 }  // namespace

@@ -69,7 +69,7 @@ TEST(ConfigKeysTest, DefaultsAreValidAndNamesUnique) {
       }
     }
   }
-  EXPECT_EQ(dotted.size(), 25u);
+  EXPECT_EQ(dotted.size(), 29u);
 }
 
 TEST(ConfigKeysTest, NamesAndSections) {
@@ -77,8 +77,8 @@ TEST(ConfigKeysTest, NamesAndSections) {
   EXPECT_EQ(first.DottedName(), "storage.block_cache_mb");
   EXPECT_EQ(first.EnvName(), "TERMBRAIN_STORAGE_BLOCK_CACHE_MB");
   std::vector<std::string_view> sections = ConfigSections();
-  EXPECT_EQ(sections,
-            (std::vector<std::string_view>{"storage", "record", "secrets", "log", "backup", "retention", "search"}));
+  EXPECT_EQ(sections, (std::vector<std::string_view>{"storage", "record", "secrets", "log", "backup", "retention",
+                                                     "search", "daemon"}));
 }
 
 // --- loading -------------------------------------------------------------------
@@ -261,7 +261,7 @@ TEST_F(ConfigTest, UnknownSection) {
   Status s = Load("[storage]\nblock_cache_mb = 64\n\n[storgae]\nx = 1\n");
   EXPECT_TRUE(s.IsInvalidArgument());
   EXPECT_EQ(s.message(), "unknown config section '[storgae]' (" + path_ +
-                             ":4). Known sections: storage, record, secrets, log, backup, retention, search");
+                             ":4). Known sections: storage, record, secrets, log, backup, retention, search, daemon");
 }
 
 TEST_F(ConfigTest, UnknownKey) {
@@ -275,8 +275,9 @@ TEST_F(ConfigTest, UnknownKey) {
 TEST_F(ConfigTest, KeyOutsideASection) {
   Status s = Load("level = \"debug\"\n");
   EXPECT_TRUE(s.IsInvalidArgument());
-  EXPECT_EQ(s.message(), "unknown config key 'level' (" + path_ +
-                             ":1). Keys belong in a section: storage, record, secrets, log, backup, retention, search");
+  EXPECT_EQ(s.message(),
+            "unknown config key 'level' (" + path_ +
+                ":1). Keys belong in a section: storage, record, secrets, log, backup, retention, search, daemon");
 }
 
 TEST_F(ConfigTest, SectionThatIsNotATable) {
