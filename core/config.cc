@@ -88,9 +88,6 @@ const ConfigKey kKeys[] = {
                           "automatic backup when the last is older (e.g. 1d, 12h); 0 = off"),
     TB_CHECKED_STRING_KEY(retention, max_age, DurationProblem, "remove events older than this (e.g. 365d); 0 = off"),
     TB_INT_KEY(retention, max_events, 0, 2147483647, "keep at most this many events; 0 = off"),
-    TB_BOOL_KEY(daemon, autostart, "the shell integration starts tb daemon when none runs (no systemd unit)"),
-    TB_INT_KEY(daemon, compact_min_events, 0, 2147483647,
-               "the daemon compacts the store after this many new events (at most daily); 0 = never"),
     TB_INT_KEY(search, inline_height, 0, 1000, "interactive search: lines drawn under the prompt; 0 = full screen"),
     TB_BOOL_KEY(search, enter_runs, "interactive search: Enter runs the chosen command at once"),
     TB_BOOL_KEY(search, up_arrow, "tb init also binds the Up arrow to the interactive search"),
@@ -98,6 +95,13 @@ const ConfigKey kKeys[] = {
     TB_STRING_KEY(search, mode, kSearchModes, "default search mode"),
     TB_STRING_KEY(search, rank, kSearchRanks, "default ranking: recent or frecency"),
     TB_STRING_KEY(search, scope, kSearchScopes, "interactive search: the scope it opens with"),
+    TB_BOOL_KEY(daemon, autostart, "the shell integration starts tb daemon when none runs (no systemd unit)"),
+    TB_INT_KEY(daemon, compact_min_events, 0, 2147483647,
+               "the daemon compacts the store after this many new events (at most daily); 0 = never"),
+    TB_INT_KEY(daemon, tcp_port, 0, 65535, "health/metrics endpoint also on 127.0.0.1:PORT; 0 = Unix socket only"),
+    TB_INT_KEY(daemon, max_connections, 1, 1024, "endpoint: connections served at once; more get 503"),
+    TB_INT_KEY(daemon, rate_per_second, 1, 100000, "endpoint: requests per second per client; more get 429"),
+    TB_INT_KEY(daemon, rate_burst, 1, 100000, "endpoint: requests a client may make at once"),
 };
 
 #undef TB_INT_KEY

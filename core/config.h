@@ -80,14 +80,6 @@ struct Config {
     std::string max_age = "0";  // events older than this are removed (a duration); "0" = off
     int max_events = 0;         // keep at most this many events; 0 = off
   } retention;
-  struct Daemon {
-    // The shell integration starts `tb daemon --detach` at shell start when
-    // none runs and no systemd user unit is installed (tb install).
-    bool autostart = true;
-    // The daemon compacts the store when this many events were appended
-    // since its last compaction (at most daily); 0 = never.
-    int compact_min_events = 100000;
-  } daemon;
   struct Search {
     int inline_height = 12;          // interactive UI: lines under the prompt; 0 = full screen
     bool enter_runs = false;         // interactive UI: Enter runs the command at once
@@ -97,6 +89,21 @@ struct Config {
     std::string rank = "recent";     // recent|frecency
     std::string scope = "global";    // interactive UI: global|host|session|directory|workspace
   } search;
+  // The daemon (tools/daemon.h) and its health and metrics endpoint
+  // (tools/endpoint.h): always on the Unix socket beside the spool
+  // directory, and on 127.0.0.1:tcp_port when tcp_port is not 0.
+  struct Daemon {
+    // The shell integration starts `tb daemon --detach` at shell start when
+    // none runs and no systemd user unit is installed (tb install).
+    bool autostart = true;
+    // The daemon compacts the store when this many events were appended
+    // since its last compaction (at most daily); 0 = never.
+    int compact_min_events = 100000;
+    int tcp_port = 0;          // also serve on 127.0.0.1:PORT; 0 = the Unix socket only
+    int max_connections = 8;   // connections served at once; more are answered 503 and closed
+    int rate_per_second = 20;  // requests per second per client (token bucket refill)
+    int rate_burst = 40;       // requests a client may make at once (bucket size)
+  } daemon;
 };
 
 // Describes one configuration key. Exactly one of int_field / string_field /

@@ -36,4 +36,19 @@ EventId ForeignEventId(std::string_view text) {
   return EventId{kForeignIdOrigin, XXH3_64bits(text.data(), text.size())};
 }
 
+const char* EventKindName(EventKind k) {
+  switch (k) {
+    case EventKind::kStarted: return "command_started";
+    case EventKind::kFinished: return "command_finished";
+    case EventKind::kRecorded: return "command_recorded";
+    case EventKind::kImportCompleted: return "import_completed";
+    case EventKind::kBatchReverted: return "batch_reverted";
+    case EventKind::kForgotten: return "forgotten";
+    case EventKind::kAdminAction: return "admin_action";
+    case EventKind::kWorkflowSaved: return "workflow_saved";
+    case EventKind::kWorkflowDeleted: return "workflow_deleted";
+  }
+  return "unknown";
+}
+
 }  // namespace tb

@@ -60,6 +60,10 @@ enum class EventKind : uint8_t {
 // Started and recorded events are commands: the records history shows.
 inline bool IsCommand(EventKind k) { return k == EventKind::kStarted || k == EventKind::kRecorded; }
 
+// The kind's name in machine output ("command_started", `tb log dump`'s
+// "type", the "kind" label of the metrics); "unknown" for other values.
+const char* EventKindName(EventKind k);
+
 struct Event {
   EventId id;
   uint64_t seq = 0;     // assigned by the store on append

@@ -16,6 +16,7 @@
 #include "storage/removal.h"
 #include "storage/rocks_util.h"
 #include "storage/store.h"
+#include "storage/store_figures.h"
 
 namespace tb {
 
@@ -60,6 +61,9 @@ class StoreImpl final : public Store, public StoreReader {
   // *bad_blocks). `bound` is the highest seq worth seeking to.
   Status SalvageScan(uint64_t bound, uint64_t* bad_blocks,
                      const std::function<void(uint64_t seq, std::string_view raw)>& visit);
+
+  // `tb metrics`' figures (storage/store_figures.cc).
+  Status Figures(bool count_events, StoreFigures* out);
 
   // StoreReader
   Status GetEvent(uint64_t seq, Event* out) override;

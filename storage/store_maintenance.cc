@@ -7,6 +7,7 @@
 
 #include "core/codec.h"
 #include "core/keycode.h"
+#include "core/profile.h"
 #include "core/views/ids_view.h"
 #include "core/views/registry.h"
 #include "storage/salvage.h"
@@ -169,6 +170,7 @@ Status StoreImpl::ResetView(const View* view) {
 }
 
 Status StoreImpl::CatchUpViews() {
+  ScopedPhase phase("view catch-up");  // tb --profile
   // Views that are behind the log (an interrupted rebuild) resume from where
   // they stopped; views with another version start over. All of them replay
   // together from the earliest point, each skipping what it already has, so

@@ -8,15 +8,18 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <thread>
 
 #include "core/config.h"
+#include "core/profile.h"
 #include "storage/data_dir.h"
 #include "storage/disk_space.h"
 #include "tools/context.h"
 #include "tools/logging.h"
+#include "tools/profile_report.h"
 
 extern char** environ;
 
@@ -53,6 +56,7 @@ std::string HelpText() {
       "\nglobal options (before COMMAND):\n"
       "  --data-dir DIR   store location (else $TERMBRAIN_DATA_DIR, else $XDG_DATA_HOME/termbrain)\n"
       "  --config FILE    config file (else $TERMBRAIN_CONFIG, else $XDG_CONFIG_HOME/termbrain/config.toml)\n"
+      "  --profile        print where the time went, by phase, on stderr (also TERMBRAIN_PROFILE=1)\n"
       "  --version, -v    print the version (also 'tb version')\n"
       "  -h, --help       this help; 'tb help COMMAND' for a command's options\n"
       "\nexit codes: 0 ok, 1 error, 2 usage, 3 data corruption or foreign store, 4 store busy\n";
@@ -222,6 +226,7 @@ struct Globals {
   std::string config;
   bool help = false;
   bool version = false;
+  bool profile = false;
 };
 
 // Consumes global flags before the subcommand.
@@ -245,6 +250,8 @@ Status ParseGlobals(std::vector<std::string>* args, Globals* g) {
       TB_RETURN_IF_ERROR(value("--data-dir", &g->data_dir));
     } else if (a == "--config" || a.starts_with("--config=")) {
       TB_RETURN_IF_ERROR(value("--config", &g->config));
+    } else if (a == "--profile") {
+      g->profile = true;
     } else if (a == "--help" || a == "-h") {
       g->help = true;
     } else if (a == "--version" || a == "-V" || a == "-v") {
@@ -299,7 +306,9 @@ Status PrepareContext(const Globals& g, Context* ctx) {
   if (!g.config.empty()) src = ConfigSource{g.config, true};
   ctx->config_path = src.path;
   ctx->config_explicit = src.explicit_path;
-  TB_RETURN_IF_ERROR(LoadConfig(src.path, src.explicit_path, ctx->env, &ctx->config, &ctx->origins));
+  Status config = LoadConfig(src.path, src.explicit_path, ctx->env, &ctx->config, &ctx->origins);
+  if (!config.ok() && ctx->lifecycle.needs_valid_config) return config;
+  ctx->config_error = config.message();
   TB_RETURN_IF_ERROR(ResolveDataDir(g, ctx));
   while (ctx->data_dir.size() > 1 && ctx->data_dir.back() == '/') ctx->data_dir.pop_back();
   return Status::OK();
@@ -323,6 +332,8 @@ Status Dispatch(std::vector<std::string> args, int* exit_code) {
   const std::string line = ShellLine(args);
   Globals g;
   TB_RETURN_IF_ERROR(ParseGlobals(&args, &g));
+  const char* profile_env = std::getenv("TERMBRAIN_PROFILE");
+  if (g.profile || ProfileRequested(profile_env ? profile_env : "")) StartProfile(ProcessAgeNs());
   const std::string version =
       "tb " + std::string(kVersion) + " (store format " + std::to_string(kStoreFormatVersion) + ")\n";
   if (g.version) return WriteOut(version), Status::OK();
@@ -353,7 +364,11 @@ Status Dispatch(std::vector<std::string> args, int* exit_code) {
   ctx.command_name = cmd->name;
   ctx.lifecycle = cmd->lifecycle;
   ctx.command_line = line;
-  TB_RETURN_IF_ERROR(PrepareContext(g, &ctx));
+  {
+    ScopedPhase phase("config");
+    TB_RETURN_IF_ERROR(PrepareContext(g, &ctx));
+  }
+  ScopedPhase phase("query");  // becomes "render" at the first byte of output (WriteOut)
   return ExplainNoSpace(ctx, RunRetryingVanishedFiles(*cmd, ctx, args));
 }
 
@@ -383,10 +398,9 @@ int RunMain(int argc, char** argv) {
     s = Status::IOError(std::string("unexpected failure: ") + e.what());
   }
   ShutdownLogging();
-  if (!s.ok()) {
-    std::fprintf(stderr, "tb: error: %s\n", s.message().c_str());
-    return s.ExitCode();
-  }
+  if (!s.ok()) std::fprintf(stderr, "tb: error: %s\n", s.message().c_str());
+  std::fputs(FinishProfile().c_str(), stderr);  // "" unless --profile
+  if (!s.ok()) return s.ExitCode();
   return exit_code;
 }
 

@@ -26,11 +26,24 @@
 #include "tools/systemd_unit.h"
 
 namespace tb {
+
+std::string RcFileFor(const Context& ctx, const std::string& shell) {
+  std::string home = ctx.Env("HOME");
+  if (shell == "bash") return home + "/.bashrc";
+  if (shell == "zsh") {
+    std::string zdot = ctx.Env("ZDOTDIR");
+    return (zdot.empty() ? home : zdot) + "/.zshrc";
+  }
+  std::string xdg = ctx.Env("XDG_CONFIG_HOME");
+  if (xdg.empty() || xdg[0] != '/') xdg = home + "/.config";
+  return xdg + "/fish/config.fish";
+}
+
 namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kMarker = "# termbrain";
+constexpr std::string_view kMarker = kInstallMarker;
 
 struct Target {
   std::string shell;    // bash | zsh | fish
@@ -64,16 +77,7 @@ Status ResolveTarget(const Context& ctx, const Args& a, Target* t) {
   if (home.empty() || home[0] != '/') {
     return Status::InvalidArgument("HOME is not set (tb " + a.cmd() + "): cannot find your rc file");
   }
-  if (t->shell == "bash") {
-    t->rc = home + "/.bashrc";
-  } else if (t->shell == "zsh") {
-    std::string zdot = ctx.Env("ZDOTDIR");
-    t->rc = (zdot.empty() ? home : zdot) + "/.zshrc";
-  } else {
-    std::string xdg = ctx.Env("XDG_CONFIG_HOME");
-    if (xdg.empty() || xdg[0] != '/') xdg = home + "/.config";
-    t->rc = xdg + "/fish/config.fish";
-  }
+  t->rc = RcFileFor(ctx, t->shell);
   // (Built with append: GCC 12's -Wrestrict misfires on "~" + substr at -O3.)
   t->display = t->rc;
   if (t->rc.size() > home.size() && t->rc.compare(0, home.size(), home) == 0 && t->rc[home.size()] == '/') {

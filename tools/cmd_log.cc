@@ -10,21 +10,6 @@
 namespace tb {
 namespace {
 
-const char* KindName(EventKind k) {
-  switch (k) {
-    case EventKind::kStarted: return "command_started";
-    case EventKind::kFinished: return "command_finished";
-    case EventKind::kRecorded: return "command_recorded";
-    case EventKind::kImportCompleted: return "import_completed";
-    case EventKind::kBatchReverted: return "batch_reverted";
-    case EventKind::kForgotten: return "forgotten";
-    case EventKind::kAdminAction: return "admin_action";
-    case EventKind::kWorkflowSaved: return "workflow_saved";
-    case EventKind::kWorkflowDeleted: return "workflow_deleted";
-  }
-  return "unknown";
-}
-
 void Field(std::string* out, const char* key, std::string_view bytes) {
   out->append(",\"").append(key).append("\":");
   AppendJsonString(out, bytes);
@@ -39,7 +24,7 @@ void Number(std::string* out, const char* key, const std::optional<int64_t>& v) 
 void DumpEvent(const Event& ev, std::string* out) {
   out->append("{\"seq\":").append(std::to_string(ev.seq));
   Field(out, "id", ev.id.ToString());
-  Field(out, "type", KindName(ev.kind));
+  Field(out, "type", EventKindName(ev.kind));
   Field(out, "time", FormatRfc3339Millis(ev.time_ns));
   Number(out, "time_ns", ev.time_ns);
   Field(out, "host", ev.host);

@@ -13,6 +13,10 @@ constexpr Lifecycle kAdmin{.store = StoreUse::kWrite, .drains_spool = true, .run
 constexpr Lifecycle kAdminReads{.store = StoreUse::kRead, .drains_spool = true, .runs_maintenance = false};
 // Commands that open no store through the context.
 constexpr Lifecycle kNoStore{.store = StoreUse::kNone};
+// tb doctor reports a config that does not load instead of stopping at it;
+// it reads the store strictly read-only.
+constexpr Lifecycle kDiagnoses{
+    .store = StoreUse::kRead, .drains_spool = false, .runs_maintenance = false, .needs_valid_config = false};
 // tb drain drains itself (to count what it moved); tb daemon opens the
 // store itself, per cycle (tools/daemon_cycle.h).
 constexpr Lifecycle kDrain{.store = StoreUse::kWrite, .drains_spool = false, .runs_maintenance = false};
@@ -33,6 +37,9 @@ const std::vector<CommandSpec>& Commands() {
       {"context", "write a markdown brief of this project's commands for an AI assistant (TOPIC, --for, -o)",
        CmdContext},
       {"status", "show the store: location, size, events, lock holder", CmdStatus},
+      {"metrics", "print Prometheus metrics: from the daemon when it runs, else from the store (--local)", CmdMetrics},
+      {"doctor", "check the install, hooks, spool, daemon, store, disk, clock, config and backups (--format json)",
+       CmdDoctor, kDiagnoses},
       {"views", "list the views with version, progress and entries", CmdViews},
       {"views verify", "check every view against a fresh replay of the log", CmdViewsVerify, kAdmin},
       {"rebuild", "rebuild views from the log (--view NAME for one)", CmdRebuild, kWrites},

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/maintenance_schedule.h"
@@ -26,6 +27,9 @@ Status CmdSearch(Context& ctx, const Argv& args);
 // are the search arguments as given (-i included).
 Status CmdSearchInteractive(Context& ctx, const Argv& args);
 Status CmdStatus(Context& ctx, const Argv& args);
+// Observability: tb metrics (cmd_metrics.cc), tb doctor (cmd_doctor.cc).
+Status CmdMetrics(Context& ctx, const Argv& args);
+Status CmdDoctor(Context& ctx, const Argv& args);
 Status CmdViews(Context& ctx, const Argv& args);
 Status CmdViewsVerify(Context& ctx, const Argv& args);
 Status CmdRebuild(Context& ctx, const Argv& args);
@@ -45,6 +49,11 @@ Status CmdInstall(Context& ctx, const Argv& args);
 Status CmdDaemon(Context& ctx, const Argv& args);
 Status CmdDrain(Context& ctx, const Argv& args);
 Status CmdUninstall(Context& ctx, const Argv& args);
+// The rc file `tb install` edits for `shell` (bash, zsh or fish; HOME set):
+// ~/.bashrc, ${ZDOTDIR:-~}/.zshrc, ${XDG_CONFIG_HOME:-~/.config}/fish/config.fish.
+std::string RcFileFor(const Context& ctx, const std::string& shell);
+// The marker that ends the line `tb install` adds to an rc file.
+inline constexpr std::string_view kInstallMarker = "# termbrain";
 
 // Backups, snapshots, log export and replay, rollback, retention, audit
 // (cmd_backup.cc).

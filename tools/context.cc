@@ -12,6 +12,7 @@
 #include <climits>
 #include <filesystem>
 
+#include "core/profile.h"
 #include "core/record_policy.h"
 #include "storage/data_dir.h"
 #include "storage/disk_space.h"
@@ -74,17 +75,24 @@ Status Context::OpenStoreAs(StoreOptions::Access access, std::unique_ptr<Store>*
       std::fflush(stderr);
     };
   }
-  TB_RETURN_IF_ERROR(Store::Open(o, out));
+  {
+    ScopedPhase phase("store open");  // tb --profile
+    TB_RETURN_IF_ERROR(Store::Open(o, out));
+  }
   Status log = SetupLogging(config, data_dir, false);
   if (!log.ok()) spdlog::warn("file log disabled: {}", log.message());
   if ((*out)->read_only()) return Status::OK();
   if (lifecycle.drains_spool) TB_RETURN_IF_ERROR(DrainSpoolInto(**out));
   // With a daemon running, scheduled maintenance is its job (tools/daemon.h).
-  if (lifecycle.runs_maintenance && !DaemonRunning(*this)) RunAutoMaintenance(*this, **out, false);
+  if (lifecycle.runs_maintenance && !DaemonRunning(*this)) {
+    ScopedPhase phase("maintenance");
+    RunAutoMaintenance(*this, **out, false);  // tools/cmd_backup.cc
+  }
   return Status::OK();
 }
 
 Status Context::DrainSpoolInto(Store& store, DrainReport* report) const {
+  ScopedPhase phase("spool drain");
   SpoolDrainOptions d;
   d.spool_dir = SpoolDir();
   d.rejected_dir = data_dir + "/spool-rejected";
@@ -201,6 +209,7 @@ uint64_t stdout_bytes = 0;
 uint64_t StdoutBytes() { return stdout_bytes; }
 
 bool WriteOut(const std::string& data) {
+  if (PhaseProfile* p = PhaseProfile::Current()) p->Switch("query", "render");
   stdout_bytes += data.size();
   size_t off = 0;
   while (off < data.size()) {

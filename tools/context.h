@@ -30,6 +30,10 @@ struct Lifecycle {
   // (RunAutoMaintenance). Off for the commands that are themselves
   // administrative operations on the store or that compare it as it is.
   bool runs_maintenance = true;
+  // A config that does not load stops the command before it runs. Off for
+  // `tb doctor`, which reports it (Context::config_error) with the defaults
+  // in effect.
+  bool needs_valid_config = true;
 };
 
 struct Context {
@@ -38,6 +42,7 @@ struct Context {
   bool config_explicit = false;
   Config config;
   ConfigOrigins origins;
+  std::string config_error;  // LoadConfig's message when it failed (Lifecycle::needs_valid_config off)
   std::vector<std::pair<std::string, std::string>> env;
   std::string command_name;  // e.g. "history", for messages and the lock holder
   std::string command_line;  // "tb import bash FILE" as typed (shell-quoted), to say what to rerun

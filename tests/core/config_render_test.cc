@@ -40,10 +40,6 @@ TEST(ConfigRenderTest, DefaultsAsText) {
             "max_age = \"0\"  # default\n"
             "max_events = 0  # default\n"
             "\n"
-            "[daemon]\n"
-            "autostart = true  # default\n"
-            "compact_min_events = 100000  # default\n"
-            "\n"
             "[search]\n"
             "inline_height = 12  # default\n"
             "enter_runs = false  # default\n"
@@ -51,7 +47,15 @@ TEST(ConfigRenderTest, DefaultsAsText) {
             "deadline_ms = 2000  # default\n"
             "mode = \"substring\"  # default\n"
             "rank = \"recent\"  # default\n"
-            "scope = \"global\"  # default\n");
+            "scope = \"global\"  # default\n"
+            "\n"
+            "[daemon]\n"
+            "autostart = true  # default\n"
+            "compact_min_events = 100000  # default\n"
+            "tcp_port = 0  # default\n"
+            "max_connections = 8  # default\n"
+            "rate_per_second = 20  # default\n"
+            "rate_burst = 40  # default\n");
 }
 
 // A config with one value from a file, one from env and an awkward string.
@@ -105,10 +109,6 @@ TEST(ConfigRenderTest, MixedAsText) {
             "max_age = \"0\"  # default\n"
             "max_events = 0  # default\n"
             "\n"
-            "[daemon]\n"
-            "autostart = true  # default\n"
-            "compact_min_events = 100000  # default\n"
-            "\n"
             "[search]\n"
             "inline_height = 12  # default\n"
             "enter_runs = false  # default\n"
@@ -116,7 +116,15 @@ TEST(ConfigRenderTest, MixedAsText) {
             "deadline_ms = 2000  # default\n"
             "mode = \"substring\"  # default\n"
             "rank = \"recent\"  # default\n"
-            "scope = \"global\"  # default\n");
+            "scope = \"global\"  # default\n"
+            "\n"
+            "[daemon]\n"
+            "autostart = true  # default\n"
+            "compact_min_events = 100000  # default\n"
+            "tcp_port = 0  # default\n"
+            "max_connections = 8  # default\n"
+            "rate_per_second = 20  # default\n"
+            "rate_burst = 40  # default\n");
 }
 
 TEST(ConfigRenderTest, MixedAsJson) {
@@ -150,9 +158,6 @@ TEST(ConfigRenderTest, MixedAsJson) {
             "\"retention\":{"
             "\"max_age\":{\"value\":\"0\",\"source\":\"default\"},"
             "\"max_events\":{\"value\":0,\"source\":\"default\"}},"
-            "\"daemon\":{"
-            "\"autostart\":{\"value\":true,\"source\":\"default\"},"
-            "\"compact_min_events\":{\"value\":100000,\"source\":\"default\"}},"
             "\"search\":{"
             "\"inline_height\":{\"value\":12,\"source\":\"default\"},"
             "\"enter_runs\":{\"value\":false,\"source\":\"default\"},"
@@ -160,7 +165,14 @@ TEST(ConfigRenderTest, MixedAsJson) {
             "\"deadline_ms\":{\"value\":2000,\"source\":\"default\"},"
             "\"mode\":{\"value\":\"substring\",\"source\":\"default\"},"
             "\"rank\":{\"value\":\"recent\",\"source\":\"default\"},"
-            "\"scope\":{\"value\":\"global\",\"source\":\"default\"}}}\n");
+            "\"scope\":{\"value\":\"global\",\"source\":\"default\"}},"
+            "\"daemon\":{"
+            "\"autostart\":{\"value\":true,\"source\":\"default\"},"
+            "\"compact_min_events\":{\"value\":100000,\"source\":\"default\"},"
+            "\"tcp_port\":{\"value\":0,\"source\":\"default\"},"
+            "\"max_connections\":{\"value\":8,\"source\":\"default\"},"
+            "\"rate_per_second\":{\"value\":20,\"source\":\"default\"},"
+            "\"rate_burst\":{\"value\":40,\"source\":\"default\"}}}\n");
 }
 
 }  // namespace

@@ -248,5 +248,35 @@ TEST_F(ConfigTest, UnknownKeyInNewSectionListsItsKeys) {
             "unknown config key 'secrets.enable' (" + path_ + ":2). Known keys in [secrets]: disable, extra");
 }
 
+TEST_F(ConfigTest, DaemonKeys) {
+  ASSERT_OK(Load("[daemon]\ntcp_port = 9464\nmax_connections = 2\nrate_per_second = 5\nrate_burst = 10\n"));
+  EXPECT_EQ(cfg_.daemon.tcp_port, 9464);
+  EXPECT_EQ(cfg_.daemon.max_connections, 2);
+  EXPECT_EQ(cfg_.daemon.rate_per_second, 5);
+  EXPECT_EQ(cfg_.daemon.rate_burst, 10);
+  EXPECT_EQ(origins_.Of("daemon.rate_burst"), path_ + ":5");
+  Env env = {{"TERMBRAIN_DAEMON_MAX_CONNECTIONS", "3"}};
+  ASSERT_OK(LoadConfig("", false, env, &cfg_, &origins_));
+  EXPECT_EQ(cfg_.daemon.max_connections, 3);
+  EXPECT_EQ(cfg_.daemon.tcp_port, 0);
+  EXPECT_EQ(cfg_.daemon.rate_per_second, 20);
+  EXPECT_EQ(cfg_.daemon.rate_burst, 40);
+}
+
+TEST_F(ConfigTest, DaemonKeysOutOfRange) {
+  Status s = Load("[daemon]\ntcp_port = 65536\n");
+  EXPECT_EQ(s.message(), "invalid config (" + path_ +
+                             ":2): daemon.tcp_port = 65536 is out of range 0..65535. Fix the value or remove the key");
+  s = Load("[daemon]\nmax_connections = 0\n");
+  EXPECT_EQ(s.message(),
+            "invalid config (" + path_ +
+                ":2): daemon.max_connections = 0 is out of range 1..1024. Fix the value or remove the key");
+  Env env = {{"TERMBRAIN_DAEMON_RATE_PER_SECOND", "0"}};
+  s = LoadConfig("", false, env, &cfg_, &origins_);
+  EXPECT_EQ(s.message(),
+            "invalid config (env TERMBRAIN_DAEMON_RATE_PER_SECOND): daemon.rate_per_second = 0 is out of range "
+            "1..100000. Fix or unset the variable");
+}
+
 }  // namespace
 }  // namespace tb
