@@ -199,6 +199,7 @@ Status DrainFile(Store& store, const SpoolDrainOptions& o, int dir_fd, const std
   TB_RETURN_IF_ERROR(store.AppendWithCheckpoint(events, /*sync=*/false, ckpt, next));
   r->files++;
   r->events += events.size();
+  for (const Event& ev : events) ++r->events_by_kind[ev.kind];
   r->rejected += p.rejected.size();
   if (!torn) consumed->push_back(name);  // else the rest arrives (or times out) later
   return Status::OK();

@@ -29,6 +29,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -61,10 +62,11 @@ struct SpoolDrainOptions {
 struct DrainReport {
   size_t files = 0;
   size_t events = 0;
-  size_t dropped = 0;     // dropped by `prepare` (record policy)
-  size_t rejected = 0;    // lines that did not parse, kept in rejected_dir
-  size_t refused = 0;     // spool directories and files not trusted (see above)
-  size_t duplicates = 0;  // events whose id the log (or this drain) already had
+  std::map<EventKind, size_t> events_by_kind;  // `events`, by kind
+  size_t dropped = 0;                          // dropped by `prepare` (record policy)
+  size_t rejected = 0;                         // lines that did not parse, kept in rejected_dir
+  size_t refused = 0;                          // spool directories and files not trusted (see above)
+  size_t duplicates = 0;                       // events whose id the log (or this drain) already had
   // One line per refused directory or file and per file with duplicates,
   // "<what> (<where>): <why>. <what to do>", for the caller to show.
   std::vector<std::string> warnings;

@@ -98,7 +98,9 @@ DaemonCycleResult RunDaemonCycle(Context& ctx, DaemonState* state, HeldStore* he
   }
   Store& store = *held->store;
   DrainReport report;
+  const int64_t drain_start = MonotonicNs();
   s = ctx.DrainSpoolInto(store, &report);
+  const int64_t drain_ns = MonotonicNs() - drain_start;
   if (!s.ok()) {
     held->Release();
     return Failed(state, s, false);
@@ -116,6 +118,8 @@ DaemonCycleResult RunDaemonCycle(Context& ctx, DaemonState* state, HeldStore* he
     ++f.cycles;
     f.files_drained += report.files;
     f.events_appended += report.events;
+    for (const auto& [kind, n] : report.events_by_kind) f.appended_by_kind[kind] += n;
+    f.last_append_ns = drain_ns;
     f.events_dropped += report.dropped;
     f.lines_rejected += report.rejected;
     f.last_drain_lag_ns = lag;

@@ -21,6 +21,7 @@
 #include "tools/commands.h"
 #include "tools/daemon.h"
 #include "tools/daemon_cycle.h"
+#include "tools/daemon_observe.h"
 #include "tools/logging.h"
 
 namespace tb {
@@ -118,10 +119,7 @@ Status RunDaemonProcess(Context& ctx, bool detach) {
   LowerPriority();
   DaemonState state;
   state.Update([](DaemonFigures& f) { f.started_ns = NowNs(); });
-  // ENDPOINT SEAM: the health and metrics endpoint starts here, listening
-  // on spool + ".sock" (SpoolDirFor(spool base, data dir) + ".sock", next
-  // to the spool directory) and reading `state` (DaemonState::Snapshot,
-  // SetDrainObserver for the lag histogram); it stops after the loop, below.
+  DaemonObservability observe(ctx, &state);
   // The file log starts now when the data dir is a store, else once the
   // first cycle has created it (nothing goes into a directory that is not).
   bool logging = false;
@@ -143,13 +141,14 @@ Status RunDaemonProcess(Context& ctx, bool detach) {
   o.cycle = [&](bool final_cycle, int64_t activity_ns) {
     if (final_cycle) sd_notify(0, "STOPPING=1");
     DaemonCycleResult r = RunDaemonCycle(ctx, &state, &held, /*keep_open=*/true, final_cycle, activity_ns);
+    observe.AfterCycle(r.status, held.store.get());
     if (r.status.ok() && !logging) start_logging();
     if (!r.status.ok() && !r.status.IsBusy()) sd_notifyf(0, "STATUS=%s", r.status.message().c_str());
     return r;
   };
   o.on_ready = [&] { sd_notify(0, "READY=1"); };
   Status s = RunDaemonLoop(o, &state);
-  // ENDPOINT SEAM: the endpoint stops here, before the figures' owner goes.
+  observe.Stop();
   ::close(stop_fd);
   const DaemonFigures f = state.Snapshot();
   if (s.ok()) {

@@ -9,20 +9,25 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <utility>
 
+#include "core/event.h"
+
 namespace tb {
 
 struct DaemonFigures {
-  int64_t started_ns = 0;         // wall clock, UTC ns
-  uint64_t cycles = 0;            // store opens that drained (and maybe maintained)
-  uint64_t files_drained = 0;     // spool files consumed
-  uint64_t events_appended = 0;   // events drained into the log
-  uint64_t events_dropped = 0;    // dropped by the record policy (ignore rules)
-  uint64_t lines_rejected = 0;    // spool lines that did not parse
-  int64_t last_drain_lag_ns = 0;  // first spool activity seen -> drained and synced
+  int64_t started_ns = 0;                          // wall clock, UTC ns
+  uint64_t cycles = 0;                             // store opens that drained (and maybe maintained)
+  uint64_t files_drained = 0;                      // spool files consumed
+  uint64_t events_appended = 0;                    // events drained into the log
+  std::map<EventKind, uint64_t> appended_by_kind;  // the same, by kind
+  int64_t last_append_ns = 0;                      // the last drain's writes (append and sync), monotonic ns
+  uint64_t events_dropped = 0;                     // dropped by the record policy (ignore rules)
+  uint64_t lines_rejected = 0;                     // spool lines that did not parse
+  int64_t last_drain_lag_ns = 0;                   // first spool activity seen -> drained and synced
   int64_t max_drain_lag_ns = 0;
   uint64_t spool_files_pending = 0;   // files left in the spool after the last cycle
   uint64_t spool_frames_pending = 0;  // lines in them (complete frames or not)

@@ -39,10 +39,10 @@ namespace tb {
 
 // What /healthz reports.
 struct HealthReport {
-  bool store_open = false;       // the daemon holds the store open for writing
+  bool store_open = false;       // the daemon's last open of the store for writing succeeded
   uint64_t head_seq = 0;         // last seq in the log
   uint64_t spool_backlog = 0;    // frames waiting in the spool
-  double drain_lag_seconds = 0;  // age of the oldest frame not yet drained (0 when none)
+  double drain_lag_seconds = 0;  // the last drain's lag: its first frame seen -> drained and synced
   std::string last_error;        // the last write's error; "" once a write succeeds again
   std::string version;           // tb's version
   // Healthy: the store is open and the last write succeeded.
