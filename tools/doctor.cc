@@ -21,6 +21,7 @@
 #include "tools/endpoint.h"
 #include "tools/metrics_snapshot.h"
 #include "tools/output.h"
+#include "tools/systemd_unit.h"
 
 namespace tb {
 namespace {
@@ -181,9 +182,11 @@ DoctorCheck CheckDaemon(const Context& ctx) {
   int status = 0;
   std::string body;
   if (!FetchFromSocket(sock, "/healthz", &status, &body).ok()) {
-    return Check("daemon", Level::kWarn,
-                 "not running (" + sock + " does not answer): recording works, the next tb drains the spool",
-                 "tb daemon");
+    // Recording goes on, but frames wait in memory (the spool) until some tb
+    // drains them: a logout or reboot before then loses them.
+    return Check("daemon", Level::kFail,
+                 "not running (" + sock + " does not answer): commands wait in the spool until the next tb",
+                 UnitInstalled(ctx) ? "systemctl --user start termbrain.service" : "tb daemon --detach");
   }
   if (status == 200) return Check("daemon", Level::kOk, "running and healthy (" + sock + ")");
   nlohmann::json j = nlohmann::json::parse(body, nullptr, false);

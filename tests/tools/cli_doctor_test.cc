@@ -119,13 +119,15 @@ TEST_F(CliDoctor, HealthySetupPasses) {
   EXPECT_EQ(lines[8], "ok    backup   1 backups, the newest 0 h old");
 }
 
-TEST_F(CliDoctor, NoDaemonIsAWarningOnly) {
+TEST_F(CliDoctor, StoppedDaemonFails) {
   Healthy();
   daemon_->Stop();
   RunResult r = Doctor(ShellEnv());
-  EXPECT_EXIT_CODE(r, 0);
-  EXPECT_EQ(Line(r, "daemon"), "warn  daemon   not running (" + Socket() +
-                                   " does not answer): recording works, the next tb drains the spool; fix: tb daemon");
+  EXPECT_EXIT_CODE(r, 1);
+  EXPECT_EQ(Line(r, "daemon"), "FAIL  daemon   not running (" + Socket() +
+                                   " does not answer): commands wait in the spool until the next tb; fix: tb daemon "
+                                   "--detach");
+  EXPECT_EQ(r.err, "tb: error: tb doctor found problems (daemon). Run the fixes shown above\n");
 }
 
 TEST_F(CliDoctor, UnhealthyDaemonFails) {
@@ -245,7 +247,8 @@ TEST_F(CliDoctor, NoStoreAndNoBackupAreWarnings) {
   fs::permissions(shm_ + "/termbrain", fs::perms::owner_all, fs::perm_options::replace);
   fs::permissions(SpoolDir(), fs::perms::owner_all, fs::perm_options::replace);
   RunResult r = Doctor(ShellEnv());
-  EXPECT_EXIT_CODE(r, 0);
+  EXPECT_EXIT_CODE(r, 1);  // no daemon runs: the only failure
+  EXPECT_EQ(r.err, "tb: error: tb doctor found problems (daemon). Run the fixes shown above\n");
   EXPECT_EQ(Line(r, "store"), "warn  store    no store yet: no TermBrain store yet (" + data_dir() +
                                   "). Record a command first, e.g. tb record --command 'ls'; fix: tb record "
                                   "--command 'tb doctor'");
@@ -398,7 +401,7 @@ TEST_F(CliDoctor, FullDiskFails) {
   EXPECT_EQ(line, "FAIL  disk     disk full: 1.0 MiB free on " + mnt +
                       ", below storage.reserve_mb: writes are refused, commands wait in the spool; fix: du -xh " + mnt +
                       " | sort -h | tail  # then free space");
-  EXPECT_EQ(r.err, "tb: error: tb doctor found problems (disk). Run the fixes shown above\n");
+  EXPECT_EQ(r.err, "tb: error: tb doctor found problems (daemon, disk). Run the fixes shown above\n");
 }
 
 }  // namespace
