@@ -204,6 +204,22 @@ std::string WithOurLine(const std::string& text, const std::string& line, bool* 
   return updated + line + "\n";
 }
 
+// Replaces the rc file at `path` (holding `text` when it `exists`) with
+// `updated`, keeping a backup copy of the old one (named in *backup), or
+// creates it and its directory (0644, like a shell's own rc file).
+Status WriteRcFile(const std::string& path, const std::string& text, const std::string& updated, bool exists,
+                   mode_t mode, std::string* backup) {
+  if (exists) {
+    TB_RETURN_IF_ERROR(Backup(path, text, mode, backup));
+  } else {
+    std::error_code ec;
+    fs::create_directories(fs::path(path).parent_path(), ec);
+    if (ec) return Status::IOError("cannot create " + fs::path(path).parent_path().string() + ": " + ec.message());
+    mode = 0644;
+  }
+  return WriteFileAtomically(path, updated, mode);
+}
+
 }  // namespace
 
 Status CmdInstall(Context& ctx, const Argv& args) {
@@ -250,15 +266,7 @@ Status CmdInstall(Context& ctx, const Argv& args) {
     }
   }
   std::string backup;
-  std::error_code ec;
-  if (exists) {
-    TB_RETURN_IF_ERROR(Backup(path, text, mode, &backup));
-  } else {
-    fs::create_directories(fs::path(path).parent_path(), ec);
-    if (ec) return Status::IOError("cannot create " + fs::path(path).parent_path().string() + ": " + ec.message());
-    mode = 0644;  // like a shell's own rc file
-  }
-  TB_RETURN_IF_ERROR(WriteFileAtomically(path, updated, mode));
+  TB_RETURN_IF_ERROR(WriteRcFile(path, text, updated, exists, mode, &backup));
   TB_RETURN_IF_ERROR(SetUpService(ctx, a.Str("service"), &service));
   std::string msg = service + std::string("tb: ") +
                     (found ? "updated the TermBrain line in " : "added the TermBrain line to ") + t.display;
