@@ -89,10 +89,16 @@ struct Config {
     std::string rank = "recent";     // recent|frecency
     std::string scope = "global";    // interactive UI: global|host|session|directory|workspace
   } search;
-  // The daemon's health and metrics endpoint (tools/endpoint.h): always on
-  // the Unix socket beside the spool directory, and on 127.0.0.1:tcp_port
-  // when tcp_port is not 0.
+  // The daemon (tools/daemon.h) and its health and metrics endpoint
+  // (tools/endpoint.h): always on the Unix socket beside the spool
+  // directory, and on 127.0.0.1:tcp_port when tcp_port is not 0.
   struct Daemon {
+    // The shell integration starts `tb daemon --detach` at shell start when
+    // none runs and no systemd user unit is installed (tb install).
+    bool autostart = true;
+    // The daemon compacts the store when this many events were appended
+    // since its last compaction (at most daily); 0 = never.
+    int compact_min_events = 100000;
     int tcp_port = 0;          // also serve on 127.0.0.1:PORT; 0 = the Unix socket only
     int max_connections = 8;   // connections served at once; more are answered 503 and closed
     int rate_per_second = 20;  // requests per second per client (token bucket refill)

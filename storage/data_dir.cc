@@ -81,13 +81,18 @@ std::string FirstLine(const std::string& path) {
 
 // What a data dir may hold before its TERMBRAIN file exists: the lock a
 // creator takes first (empty for the instant between creating and writing
-// it, else naming a tb: "pid N (tb ...)"), the temp file of an identity
+// it, else naming a tb: "pid N (tb ...)"), the daemon's lock, the temp file of an identity
 // write that was interrupted, and the spool the shell hooks fall back to.
 // Anything else (a lock file of another program included) is not ours.
 bool IsCreationLeftover(const std::string& dir, const std::string& name) {
   if (name == "lock") {
     std::string line = FirstLine(dir + "/lock");
     return line.empty() || (line.starts_with("pid ") && line.find(" (tb ") != std::string::npos);
+  }
+  // A daemon started before the first command (storage/daemon_lock.h).
+  if (name == "daemon.lock") {
+    std::string line = FirstLine(dir + "/daemon.lock");
+    return line.empty() || (line.starts_with("pid ") && line.find(" since ") != std::string::npos);
   }
   // The identity's temp file (core/atomic_file.h names it <path>.tmp-XXXXXX;
   // older tb versions wrote TERMBRAIN.tmp).

@@ -5,6 +5,7 @@
 //                        termbrain-store\n format <N>\n store_id <32 hex>\n
 //   DIR/lock           flock()ed by the one process that writes; holds a
 //                      one-line description of the holder ("pid 123: tb record")
+//   DIR/daemon.lock    flock()ed by the running `tb daemon` (storage/daemon_lock.h)
 //   DIR/db/            the RocksDB database
 //   DIR/logs/          the JSON-lines log (tools/)
 //

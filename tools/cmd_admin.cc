@@ -3,7 +3,9 @@
 
 #include <cstdio>
 
+#include "core/timefmt.h"
 #include "core/views/registry.h"
+#include "storage/daemon_lock.h"
 #include "tools/args.h"
 #include "tools/commands.h"
 #include "tools/output.h"
@@ -20,6 +22,23 @@ std::string Pad(std::string s, size_t n) {
 
 }  // namespace
 
+namespace {
+
+// Recording works either way: the hooks only write the spool.
+std::string DaemonLine(const DaemonHolder& d) {
+  if (d.running) return "running (" + DescribeDaemon(d) + "); commands are stored as they finish";
+  return "not running; recording works: commands wait in the spool until the next tb command (or tb drain)";
+}
+
+Json DaemonJson(const DaemonHolder& d) {
+  if (!d.running) return Json{{"running", false}, {"pid", nullptr}, {"since", nullptr}};
+  return Json{{"running", true},
+              {"pid", d.pid > 0 ? Json(d.pid) : Json(nullptr)},
+              {"since", d.since_ns > 0 ? Json(FormatRfc3339Millis(d.since_ns)) : Json(nullptr)}};
+}
+
+}  // namespace
+
 Status CmdStatus(Context& ctx, const Argv& args) {
   Args a("status", "status [--format table|json]");
   bool help, json;
@@ -31,6 +50,7 @@ Status CmdStatus(Context& ctx, const Argv& args) {
   TB_RETURN_IF_ERROR(store->Info(&info));
   std::vector<ViewInfo> views;
   TB_RETURN_IF_ERROR(store->Views(&views));
+  const DaemonHolder daemon = ProbeDaemon(ctx.data_dir);
   if (json) {
     Json j{{"data_dir", info.data_dir},
            {"store_id", info.store_id},
@@ -38,7 +58,8 @@ Status CmdStatus(Context& ctx, const Argv& args) {
            {"events", info.events},
            {"head_seq", info.head},
            {"disk_bytes", info.disk_bytes},
-           {"lock_holder", info.lock_holder.empty() ? Json(nullptr) : Json(info.lock_holder)}};
+           {"lock_holder", info.lock_holder.empty() ? Json(nullptr) : Json(info.lock_holder)},
+           {"daemon", DaemonJson(daemon)}};
     Json jv = Json::array();
     for (const auto& v : views) {
       jv.push_back(
@@ -57,6 +78,7 @@ Status CmdStatus(Context& ctx, const Argv& args) {
   if (info.events > 0) out += " (" + std::to_string(info.disk_bytes / info.events) + " bytes/event)";
   out += "\n";
   out += "lock         " + (info.lock_holder.empty() ? std::string("free") : "held by " + info.lock_holder) + "\n";
+  out += "daemon       " + DaemonLine(daemon) + "\n";
   out += "views       ";
   for (const auto& v : views) out += " " + v.name + " v" + std::to_string(v.stored_version);
   out += "\n";

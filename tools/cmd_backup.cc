@@ -15,6 +15,7 @@
 
 #include "core/audit.h"
 #include "core/duration.h"
+#include "core/maintenance_schedule.h"
 #include "core/timefmt.h"
 #include "core/utf8.h"
 #include "storage/admin.h"
@@ -27,7 +28,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-constexpr int64_t kDayNs = 86400LL * 1'000'000'000LL;
 constexpr std::string_view kCkptLastBackup = "admin/last_backup_ns";
 constexpr std::string_view kCkptRetentionChecked = "admin/retention_checked_ns";
 
@@ -585,48 +585,96 @@ Status CmdAudit(Context& ctx, const Argv& args) {
 
 // ---- automatic maintenance -----------------------------------------------------------------
 
-void RunAutoMaintenance(Context& ctx, Store& store) {
-  if (store.read_only()) return;
-  const int64_t now = NowNs();
-  auto last = [&](std::string_view key) -> int64_t {
-    std::string v;
-    if (!store.GetCheckpoint(key, &v).ok()) return INT64_MIN;
-    try {
-      return std::stoll(v);
-    } catch (...) {
-      return INT64_MIN;
-    }
-  };
+namespace {
+
+constexpr std::string_view kCkptLastCompaction = "admin/last_compaction";  // "<ns> <head>"
+
+int64_t CheckpointNs(Store& store, std::string_view key) {
+  std::string v;
+  if (!store.GetCheckpoint(key, &v).ok()) return kNeverRan;
+  try {
+    return std::stoll(v);
+  } catch (...) {
+    return kNeverRan;
+  }
+}
+
+}  // namespace
+
+MaintenanceMarks ReadMaintenanceMarks(Store& store) {
+  MaintenanceMarks m;
+  m.last_backup_ns = CheckpointNs(store, kCkptLastBackup);
+  m.last_retention_ns = CheckpointNs(store, kCkptRetentionChecked);
+  m.last_compaction_ns = CheckpointNs(store, kCkptLastCompaction);
+  std::string v;
+  if (store.GetCheckpoint(kCkptLastCompaction, &v).ok() && v.find(' ') != std::string::npos) {
+    m.head_at_compaction = std::strtoull(v.c_str() + v.find(' ') + 1, nullptr, 10);
+  }
+  m.head = store.head();
+  return m;
+}
+
+namespace {
+
+MaintenancePolicy PolicyFor(const Context& ctx, bool compaction) {
+  MaintenancePolicy mp;
   RetentionPolicy p;
-  if (Policy(ctx, &p).ok() && (p.max_age_ns > 0 || p.max_events > 0)) {
-    int64_t checked = last(kCkptRetentionChecked);
-    if (checked == INT64_MIN || now - checked >= kDayNs || checked > now) {
-      RetentionPlan plan;
-      Status s = PlanRetention(store, p, now, &plan);
-      if (s.ok() && plan.remove() > 0) s = ApplyRetention(store, plan);
-      if (s.ok()) {
-        s = plan.remove() > 0
-                ? Audit(ctx, store, "retention.apply", PlanJson(plan, true), kCkptRetentionChecked, std::to_string(now))
-                : store.AppendWithCheckpoint({}, true, kCkptRetentionChecked, std::to_string(now));
-      }
-      if (!s.ok()) spdlog::warn("automatic retention failed: {}", s.message());
-      if (s.ok() && plan.remove() > 0) spdlog::info("retention removed {} old event(s)", plan.remove());
-    }
-  }
+  mp.retention_on = Policy(ctx, &p).ok() && (p.max_age_ns > 0 || p.max_events > 0);
   int64_t interval = 0;
-  if (ParseDuration(ctx.config.backup.interval, &interval) && interval > 0) {
-    int64_t prev = last(kCkptLastBackup);
-    if (prev == INT64_MIN || now - prev >= interval || prev > now) {
-      BackupEntry e;
-      Status s = CreateBackup(store, BackupDir(ctx), "automatic", now, &e);
-      if (s.ok()) {
-        s = Audit(ctx, store, "backup.create",
-                  Json{{"id", e.id}, {"dir", BackupDir(ctx)}, {"head_seq", e.meta.head}, {"automatic", true}},
-                  kCkptLastBackup, std::to_string(now));
-      }
-      if (!s.ok()) spdlog::warn("automatic backup failed: {}", s.message());
-    }
+  if (ParseDuration(ctx.config.backup.interval, &interval) && interval > 0) mp.backup_interval_ns = interval;
+  if (compaction) mp.compact_min_events = static_cast<uint64_t>(ctx.config.daemon.compact_min_events);
+  return mp;
+}
+
+void AutoRetention(Context& ctx, Store& store, int64_t now) {
+  RetentionPolicy p;
+  RetentionPlan plan;
+  Status s = Policy(ctx, &p);
+  if (s.ok()) s = PlanRetention(store, p, now, &plan);
+  if (s.ok() && plan.remove() > 0) s = ApplyRetention(store, plan);
+  if (s.ok()) {
+    s = plan.remove() > 0
+            ? Audit(ctx, store, "retention.apply", PlanJson(plan, true), kCkptRetentionChecked, std::to_string(now))
+            : store.AppendWithCheckpoint({}, true, kCkptRetentionChecked, std::to_string(now));
   }
+  if (!s.ok()) spdlog::warn("automatic retention failed: {}", s.message());
+  if (s.ok() && plan.remove() > 0) spdlog::info("retention removed {} old event(s)", plan.remove());
+}
+
+void AutoBackup(Context& ctx, Store& store, int64_t now) {
+  BackupEntry e;
+  Status s = CreateBackup(store, BackupDir(ctx), "automatic", now, &e);
+  if (s.ok()) {
+    s = Audit(ctx, store, "backup.create",
+              Json{{"id", e.id}, {"dir", BackupDir(ctx)}, {"head_seq", e.meta.head}, {"automatic", true}},
+              kCkptLastBackup, std::to_string(now));
+  }
+  if (!s.ok()) spdlog::warn("automatic backup failed: {}", s.message());
+  if (s.ok()) spdlog::info("automatic backup {} at head seq {}", e.id, e.meta.head);
+}
+
+void AutoCompaction(Context& ctx, Store& store, int64_t now) {
+  const uint64_t head = store.head();
+  Status s = ctx.CheckSpaceToRewrite(store);
+  if (s.ok()) s = store.CompactAll();
+  if (s.ok())
+    s = store.AppendWithCheckpoint({}, true, kCkptLastCompaction, std::to_string(now) + " " + std::to_string(head));
+  if (!s.ok()) spdlog::warn("automatic compaction failed: {}", s.message());
+  if (s.ok()) spdlog::info("compacted the store at head seq {}", head);
+}
+
+}  // namespace
+
+MaintenanceDue RunAutoMaintenance(Context& ctx, Store& store, bool compaction) {
+  if (store.read_only()) return {};
+  const MaintenancePolicy policy = PolicyFor(ctx, compaction);
+  const int64_t now = NowNs();
+  const MaintenanceDue due = PlanMaintenance(policy, ReadMaintenanceMarks(store), now);
+  if (due.retention) AutoRetention(ctx, store, now);
+  if (due.backup) AutoBackup(ctx, store, now);
+  if (due.compaction) AutoCompaction(ctx, store, now);
+  if (!due.any()) return due;
+  return PlanMaintenance(policy, ReadMaintenanceMarks(store), NowNs());
 }
 
 }  // namespace tb

@@ -1,5 +1,6 @@
 // tb install / tb uninstall: add or remove the one line that loads the shell
-// integration from the user's rc file.
+// integration from the user's rc file, and the way the daemon starts (a
+// systemd user unit, or the shells: tools/systemd_unit.h).
 //
 // The line is guarded (it does nothing once the binary is gone), points at
 // the binary that ran `tb install` (so it works before ~/.local/bin is on
@@ -22,6 +23,7 @@
 #include "tools/args.h"
 #include "tools/commands.h"
 #include "tools/output.h"
+#include "tools/systemd_unit.h"
 
 namespace tb {
 
@@ -205,12 +207,16 @@ std::string WithOurLine(const std::string& text, const std::string& line, bool* 
 }  // namespace
 
 Status CmdInstall(Context& ctx, const Argv& args) {
-  Args a("install", "install [--shell bash|zsh|fish] [--yes]");
+  Args a("install", "install [--shell bash|zsh|fish] [--service auto|systemd|shell] [--yes]");
   a.opts().add_options()("shell", po::value<std::string>()->value_name("S"),
-                         "bash, zsh or fish (default: from $SHELL)")("yes,y", "do not ask for confirmation");
+                         "bash, zsh or fish (default: from $SHELL)")(
+      "service", po::value<std::string>()->value_name("HOW")->default_value("auto"),
+      "how the daemon starts: a systemd user unit, the shells, or auto (systemd when a user manager runs)")(
+      "yes,y", "do not ask for confirmation");
   bool help;
   TB_RETURN_IF_ERROR(a.Parse(args, &help));
   if (help) return WriteOut(a.HelpText()), Status::OK();
+  TB_RETURN_IF_ERROR(CheckServiceMode(a.Str("service")));
   Target t;
   TB_RETURN_IF_ERROR(ResolveTarget(ctx, a, &t));
   std::string path = EditPath(t.rc);
@@ -223,8 +229,10 @@ Status CmdInstall(Context& ctx, const Argv& args) {
 
   bool found = false, same = false;
   std::string updated = WithOurLine(text, line, &found, &same);
+  std::string service;
   if (found && same) {
-    WriteOut("tb: already installed in " + t.display + "; nothing changed\n");
+    TB_RETURN_IF_ERROR(SetUpService(ctx, a.Str("service"), &service));
+    WriteOut(service + "tb: already installed in " + t.display + "; nothing changed\n");
     return Status::OK();
   }
 
@@ -251,8 +259,9 @@ Status CmdInstall(Context& ctx, const Argv& args) {
     mode = 0644;  // like a shell's own rc file
   }
   TB_RETURN_IF_ERROR(WriteFileAtomically(path, updated, mode));
-  std::string msg =
-      std::string("tb: ") + (found ? "updated the TermBrain line in " : "added the TermBrain line to ") + t.display;
+  TB_RETURN_IF_ERROR(SetUpService(ctx, a.Str("service"), &service));
+  std::string msg = service + std::string("tb: ") +
+                    (found ? "updated the TermBrain line in " : "added the TermBrain line to ") + t.display;
   if (!backup.empty()) msg += " (backup: " + backup + ")";
   msg += ".\nRecording starts in new " + t.shell + " shells; in this one run: " +
          (t.shell == "fish" ? bin + " init fish | source" : "eval \"$(" + bin + " init " + t.shell + ")\"") + "\n";
@@ -274,6 +283,9 @@ Status CmdUninstall(Context& ctx, const Argv& args) {
   bool exists = false;
   mode_t mode = 0644;
   TB_RETURN_IF_ERROR(ReadFile(path, &text, &exists, &mode));
+  std::string service;
+  TB_RETURN_IF_ERROR(TearDownService(ctx, &service));
+  WriteOut(service);
   std::string kept;
   size_t removed = 0;
   for (std::string_view l : Lines(text)) {

@@ -17,6 +17,9 @@ constexpr Lifecycle kNoStore{.store = StoreUse::kNone};
 // it reads the store strictly read-only.
 constexpr Lifecycle kDiagnoses{
     .store = StoreUse::kRead, .drains_spool = false, .runs_maintenance = false, .needs_valid_config = false};
+// tb drain drains itself (to count what it moved); tb daemon opens the
+// store itself, per cycle (tools/daemon_cycle.h).
+constexpr Lifecycle kDrain{.store = StoreUse::kWrite, .drains_spool = false, .runs_maintenance = false};
 
 }  // namespace
 
@@ -65,6 +68,8 @@ const std::vector<CommandSpec>& Commands() {
       {"init", "print the shell integration: eval \"$(tb init bash|zsh)\", tb init fish | source", CmdInit, kNoStore},
       {"install", "add the integration line to your shell's rc file (--shell S, --yes)", CmdInstall, kNoStore},
       {"uninstall", "remove the integration line from your shell's rc file", CmdUninstall, kNoStore},
+      {"daemon", "drain the spool as commands finish and run scheduled maintenance (--detach)", CmdDaemon, kNoStore},
+      {"drain", "move the commands the shells have spooled into the store now", CmdDrain, kDrain},
       {"off", "pause recording in the current shell (shell integration)", CmdOffOn, kNoStore},
       {"on", "resume recording in the current shell (shell integration)", CmdOffOn, kNoStore},
       {"patterns", "frequent command sequences with support and confidence (--min-support N, filters)", CmdPatterns},

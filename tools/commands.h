@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/maintenance_schedule.h"
 #include "tools/context.h"
 
 namespace tb {
@@ -44,6 +45,9 @@ Status CmdContext(Context& ctx, const Argv& args);
 Status CmdInit(Context& ctx, const Argv& args);
 Status CmdOffOn(Context& ctx, const Argv& args);  // outside the integration: an error
 Status CmdInstall(Context& ctx, const Argv& args);
+// The background service (cmd_daemon.cc).
+Status CmdDaemon(Context& ctx, const Argv& args);
+Status CmdDrain(Context& ctx, const Argv& args);
 Status CmdUninstall(Context& ctx, const Argv& args);
 // The rc file `tb install` edits for `shell` (bash, zsh or fish; HOME set):
 // ~/.bashrc, ${ZDOTDIR:-~}/.zshrc, ${XDG_CONFIG_HOME:-~/.config}/fish/config.fish.
@@ -73,9 +77,15 @@ std::string BackupDir(const Context& ctx);
 // `action` (e.g. "backup.create") and its JSON `detail`, now, this host,
 // user and $TERMBRAIN_SESSION.
 Event AuditEvent(const Context& ctx, const std::string& action, std::string detail);
-// Automatic retention (at most daily) and backups (backup.interval), run by
-// Context::OpenStore on a writable store; failures are logged, not returned.
-void RunAutoMaintenance(Context& ctx, Store& store);
+// Runs the automatic retention (at most daily), backups (backup.interval)
+// and, with `compaction`, compaction (daemon.compact_min_events) that
+// core/maintenance_schedule.h says are due on a writable store: run by
+// Context::OpenStore when no daemon runs, and by the daemon. Failures are
+// logged, not returned. Returns the schedule after the run (a task still
+// due then has failed; next_ns is when the next one falls due).
+MaintenanceDue RunAutoMaintenance(Context& ctx, Store& store, bool compaction);
+// What the store remembers of the last automatic runs (its checkpoints).
+MaintenanceMarks ReadMaintenanceMarks(Store& store);
 
 // What the history has learned (cmd_brain.cc) and workflows (cmd_workflow.cc).
 Status CmdPatterns(Context& ctx, const Argv& args);

@@ -18,6 +18,7 @@
 #include "storage/disk_space.h"
 #include "storage/spool.h"
 #include "tools/commands.h"
+#include "tools/daemon_client.h"
 #include "tools/logging.h"
 
 namespace tb {
@@ -46,7 +47,9 @@ Status Context::OpenStoreAs(StoreOptions::Access access, std::unique_ptr<Store>*
   o.bulk = bulk;
   o.data_dir = data_dir;
   o.access = access;
-  if (access == StoreOptions::Access::kReadPreferred && SpoolPending()) o.access = StoreOptions::Access::kAuto;
+  if (access == StoreOptions::Access::kReadPreferred && SpoolPending() && !DaemonDrainedSpool(*this, 250)) {
+    o.access = StoreOptions::Access::kAuto;
+  }
   if (o.access == StoreOptions::Access::kReadWrite || o.access == StoreOptions::Access::kAuto) {
     Status space = CheckSpace(0);
     if (!space.ok() && o.access == StoreOptions::Access::kReadWrite) return space;
@@ -80,14 +83,15 @@ Status Context::OpenStoreAs(StoreOptions::Access access, std::unique_ptr<Store>*
   if (!log.ok()) spdlog::warn("file log disabled: {}", log.message());
   if ((*out)->read_only()) return Status::OK();
   if (lifecycle.drains_spool) TB_RETURN_IF_ERROR(DrainSpoolInto(**out));
-  if (lifecycle.runs_maintenance) {
+  // With a daemon running, scheduled maintenance is its job (tools/daemon.h).
+  if (lifecycle.runs_maintenance && !DaemonRunning(*this)) {
     ScopedPhase phase("maintenance");
-    RunAutoMaintenance(*this, **out);  // tools/cmd_backup.cc
+    RunAutoMaintenance(*this, **out, false);  // tools/cmd_backup.cc
   }
   return Status::OK();
 }
 
-Status Context::DrainSpoolInto(Store& store) const {
+Status Context::DrainSpoolInto(Store& store, DrainReport* report) const {
   ScopedPhase phase("spool drain");
   SpoolDrainOptions d;
   d.spool_dir = SpoolDir();
@@ -140,6 +144,7 @@ Status Context::DrainSpoolInto(Store& store) const {
     spdlog::warn("{} spool line(s) did not parse; kept in {}", r.rejected, d.rejected_dir);
   }
   if (r.events > 0) spdlog::debug("drained {} event(s) from {} spool file(s)", r.events, r.files);
+  if (report != nullptr) *report = std::move(r);
   return Status::OK();
 }
 

@@ -9,6 +9,7 @@
 
 #include "core/config.h"
 #include "core/status.h"
+#include "storage/spool.h"
 #include "storage/store.h"
 
 namespace tb {
@@ -62,13 +63,18 @@ struct Context {
   // written into a directory that turns out not to be a TermBrain store.
   // A writable store then drains the spool and runs maintenance as
   // `lifecycle` says. `bulk`: StoreOptions::bulk (a large import).
+  // With a daemon running (tools/daemon_client.h), a kRead open that finds
+  // frames in the spool first waits up to 250 ms for the daemon to drain
+  // them (and stays read-only if it did), and maintenance is left to it.
   Status OpenStore(std::unique_ptr<Store>* out, bool bulk = false);
   // Opens the store to read, for the part of a command that only reads (a
   // dry run, a preview, a list) whatever its row allows: as kRead above;
   // `drain` false opens strictly read-only (kReadOnly), never draining.
   // InvalidArgument for a kNone row too.
   Status OpenStoreToRead(std::unique_ptr<Store>* out, bool drain = true);
-  Status DrainSpoolInto(Store& store) const;
+  // Drains the spool into a writable store (storage/spool.h) with the
+  // record policy; what it did goes to *report when not null.
+  Status DrainSpoolInto(Store& store, DrainReport* report = nullptr) const;
   // NoSpace ("disk full: ...", naming command_line to rerun) unless the file
   // system holding `path` (the data dir when empty) has storage.reserve_mb
   // plus `extra_bytes` free. OK when storage.reserve_mb is 0.

@@ -69,7 +69,7 @@ TEST(ConfigKeysTest, DefaultsAreValidAndNamesUnique) {
       }
     }
   }
-  EXPECT_EQ(dotted.size(), 29u);
+  EXPECT_EQ(dotted.size(), 31u);
 }
 
 TEST(ConfigKeysTest, NamesAndSections) {

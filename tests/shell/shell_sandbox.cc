@@ -107,11 +107,24 @@ ShellSandbox::ShellSandbox() {
           {"XDG_CONFIG_HOME", home_ + "/.config"},
           {"XDG_DATA_HOME", home_ + "/.local/share"},
           {"TERMBRAIN_DATA_DIR", data_dir_},
-          {"TERMBRAIN_SPOOL_DIR", spool_dir_}};
+          {"TERMBRAIN_SPOOL_DIR", spool_dir_},
+          // Shells would start a daemon that outlives the test; the tests of
+          // the daemon turn it on themselves (SetEnv).
+          {"TERMBRAIN_DAEMON_AUTOSTART", "0"}};
   std::ofstream(root_ + "/tmux.conf") << "set -g history-limit 50000\n"
                                          "set -g remain-on-exit on\n"
                                          "set -g status off\n"
                                          "set -g escape-time 0\n";
+}
+
+void ShellSandbox::SetEnv(const std::string& name, const std::string& value) {
+  for (auto& [k, v] : env_) {
+    if (k == name) {
+      v = value;
+      return;
+    }
+  }
+  env_.emplace_back(name, value);
 }
 
 ShellSandbox::~ShellSandbox() {

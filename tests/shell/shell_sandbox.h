@@ -92,6 +92,9 @@ class ShellSandbox {
   // error.
   std::vector<nlohmann::json> History() const;
 
+  // Sets (or replaces) a variable of that environment, for shells started
+  // and tb runs after the call.
+  void SetEnv(const std::string& name, const std::string& value);
   // The environment every shell and tb gets.
   const std::vector<std::pair<std::string, std::string>>& env() const { return env_; }
 

@@ -56,7 +56,7 @@ TEST_F(CliAdmin, StatusTable) {
   EXPECT_EXIT_CODE(r, 0);
   EXPECT_EQ(r.err, "");
   std::vector<std::string> lines = SplitLines(r.out);
-  ASSERT_EQ(lines.size(), 8u) << r.out;
+  ASSERT_EQ(lines.size(), 9u) << r.out;
   EXPECT_EQ(lines[0], "data dir     " + data_dir());
   EXPECT_EQ(lines[1], "store id     " + StoreId());
   EXPECT_EQ(lines[2], "format       1");
@@ -66,6 +66,9 @@ TEST_F(CliAdmin, StatusTable) {
       << lines[5];
   EXPECT_EQ(lines[6], "lock         free");
   EXPECT_EQ(lines[7],
+            "daemon       not running; recording works: commands wait in the spool until the next tb command (or tb "
+            "drain)");
+  EXPECT_EQ(lines[8],
             "views        ids v1 history v1 by_cwd v2 by_session v2 by_command v2 commands v1 batches v2 "
             "stats v2 sequences v3 fixes v1 workflows v1");
 }
@@ -77,7 +80,7 @@ TEST_F(CliAdmin, StatusJson) {
   std::vector<std::string> keys;
   for (const auto& [k, v] : j.items()) keys.push_back(k);
   EXPECT_EQ(keys, (std::vector<std::string>{"data_dir", "store_id", "format", "events", "head_seq", "disk_bytes",
-                                            "lock_holder", "views"}));
+                                            "lock_holder", "daemon", "views"}));
   EXPECT_EQ(j["data_dir"], data_dir());
   EXPECT_EQ(j["store_id"], StoreId());
   EXPECT_EQ(j["format"], 1);

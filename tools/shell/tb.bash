@@ -18,7 +18,15 @@
 # never changed, an existing DEBUG trap keeps running, a second eval changes
 # nothing, and `set -u` / `set -e` are safe. Everything is named __tb_*.
 #
-# `tb init` replaces the next line with __tb_bin, __tb_spool, __tb_ign_space.
+# The daemon (docs/operations.md): at the first load, when __tb_autostart is
+# set (daemon.autostart, and no systemd user unit installed) and no daemon
+# runs, one `tb daemon --detach`; at exit, when no daemon runs and this
+# shell's spool file holds frames, one `tb drain`, so a logout that empties
+# the runtime directory right after loses nothing. Whether a daemon runs is
+# read without a process: the pid in its lock file names a live tb.
+#
+# `tb init` replaces the next line with __tb_bin, __tb_spool, __tb_ign_space,
+# __tb_up_arrow, __tb_dlock, __tb_comm and __tb_autostart.
 # @TB_SETTINGS@
 
 if [[ $- == *i* ]] && (( ${BASH_VERSINFO[0]:-0} >= 5 )); then
@@ -198,12 +206,25 @@ __tb_precmd() {
   return "$st"
 }
 
+# __tb_daemon_up: a daemon runs for this data dir (its lock file names the
+# pid of a live process called like our binary). No process is started.
+__tb_daemon_up() {
+  local w= p= c=
+  { IFS=' ' builtin read -r w p _ <"$__tb_dlock"; } 2>/dev/null || return 1
+  [[ $w == pid && $p == [1-9]* && $p != *[!0-9]* ]] || return 1
+  { IFS= builtin read -r c <"/proc/$p/comm"; } 2>/dev/null || return 1
+  [[ $c == "$__tb_comm" ]]
+}
+
 # EXIT trap: the shell ends during a command (`exit`, closed terminal):
-# finish it, or it would stay "running" in history.
+# finish it, or it would stay "running" in history. Then, with no daemon
+# to do it, drain this shell's frames into the store.
 __tb_exit() {
   __tb_st=$?
-  if [[ $BASHPID == "$__tb_pid" && -n $__tb_run ]]; then
-    __tb_end "$__tb_st" "${EPOCHREALTIME/[.,]/}"
+  [[ $BASHPID == "$__tb_pid" ]] || return 0
+  [[ -n $__tb_run ]] && __tb_end "$__tb_st" "${EPOCHREALTIME/[.,]/}"
+  if [[ -s $__tb_file && -x $__tb_bin ]] && ! __tb_daemon_up; then
+    command "$__tb_bin" drain </dev/null >/dev/null 2>&1
   fi
   return 0
 }
@@ -420,6 +441,10 @@ if __tb_spool_ok; then
   __tb_out= __tb_x=
   __tb_hook_prompt
   __tb_hook_ps0
+  if [[ -n $__tb_autostart && -z ${__tb_daemon_tried-} && -x $__tb_bin ]]; then
+    __tb_daemon_tried=1
+    __tb_daemon_up || command "$__tb_bin" daemon --detach </dev/null >/dev/null 2>&1
+  fi
 else
   builtin printf 'tb: error: cannot use the spool directory (%s): not a directory owned by you. Recording is off in this shell\n' "$__tb_spool" >&2
 fi

@@ -20,6 +20,10 @@
 #
 # `tb init` replaces the next line with __tb_bin, __tb_spool, __tb_ign_space
 # and the clock settings __tb_clock_off, __tb_clock_gen, __tb_clock_boot.
+# The daemon: as in tb.bash, one `tb daemon --detach` at the first load when
+# __tb_autostart is 1 and none runs, and one `tb drain` at exit when none
+# runs and this shell's spool file holds frames (tb init sets __tb_dlock,
+# __tb_comm and __tb_autostart too).
 # @TB_SETTINGS@
 
 if status is-interactive; and test -r /proc/uptime
@@ -113,14 +117,29 @@ if status is-interactive; and test -r /proc/uptime
     # would stay "running" in history.
     function __tb_exit --on-event fish_exit
         set -l st $status
-        test -n "$__tb_run"; and test -d $__tb_spool; or return 0
-        read -l up _ </proc/uptime
-        math -s3 $__tb_clock_off + $up | read -l t
-        math -s0 "max(0, ($t - $__tb_t) * 1000000)" | read -l us
-        test -e $__tb_file; or __tb_mkfile
-        printf 'TB1\tF\t%s\t%s1\t%s\t%s\t%s\t%s0\t.\n' "$__tb_sid" "$__tb_run" "$t" "$st" "$us" "$__tb_run" >>$__tb_file
-        set -g __tb_run ''
+        if test -n "$__tb_run"; and test -d $__tb_spool
+            read -l up _ </proc/uptime
+            math -s3 $__tb_clock_off + $up | read -l t
+            math -s0 "max(0, ($t - $__tb_t) * 1000000)" | read -l us
+            test -e $__tb_file; or __tb_mkfile
+            printf 'TB1\tF\t%s\t%s1\t%s\t%s\t%s\t%s0\t.\n' "$__tb_sid" "$__tb_run" "$t" "$st" "$us" "$__tb_run" >>$__tb_file
+            set -g __tb_run ''
+        end
+        if test -s $__tb_file; and test -x "$__tb_bin"; and not __tb_daemon_up
+            command $__tb_bin drain </dev/null >/dev/null 2>&1
+        end
         return 0
+    end
+
+    # A daemon runs for this data dir (see tb.bash).
+    function __tb_daemon_up
+        test -r $__tb_dlock; or return 1
+        read -l line <$__tb_dlock; or return 1
+        set -l f (string split ' ' -- $line)
+        test "$f[1]" = pid; and string match -qr '^[1-9][0-9]*$' -- "$f[2]"; or return 1
+        test -r /proc/$f[2]/comm; or return 1
+        read -l c </proc/$f[2]/comm; or return 1
+        test "$c" = "$__tb_comm"
     end
 
     # The shell-level `tb`: off/on act on this shell, the rest goes to the binary.
@@ -210,6 +229,9 @@ if status is-interactive; and test -r /proc/uptime
     if not __tb_spool_ok
         echo "tb: error: cannot use the spool directory ($__tb_spool): not a directory owned by you. Recording is off in this shell" >&2
         functions -e __tb_preexec __tb_postexec __tb_exit
+    else if test "$__tb_autostart" = 1; and not set -q __tb_daemon_tried; and test -x "$__tb_bin"
+        set -g __tb_daemon_tried 1
+        __tb_daemon_up; or command $__tb_bin daemon --detach </dev/null >/dev/null 2>&1
     end
 end
 true

@@ -12,7 +12,12 @@
 # zsh itself keeps $?, $_ and $pipestatus for the user. A second eval
 # changes nothing. Everything is named __tb_*.
 #
-# `tb init` replaces the next line with __tb_bin, __tb_spool, __tb_ign_space.
+# The daemon: as in tb.bash, one `tb daemon --detach` at the first load when
+# __tb_autostart is set and none runs, and one `tb drain` at exit when none
+# runs and this shell's spool file holds frames.
+#
+# `tb init` replaces the next line with __tb_bin, __tb_spool, __tb_ign_space,
+# __tb_up_arrow, __tb_dlock, __tb_comm and __tb_autostart.
 # @TB_SETTINGS@
 
 if [[ -o interactive ]] && zmodload zsh/datetime 2>/dev/null; then
@@ -131,10 +136,24 @@ __tb_precmd() {
 __tb_zshexit() {
   local st=$?
   emulate -L zsh
-  [[ -n $__tb_run ]] || return 0
-  local r=$EPOCHREALTIME
-  __tb_finish "$st" "${r%.*}${${r#*.}[1,6]}"
+  if [[ -n $__tb_run ]]; then
+    local r=$EPOCHREALTIME
+    __tb_finish "$st" "${r%.*}${${r#*.}[1,6]}"
+  fi
+  if [[ -s $__tb_file && -x $__tb_bin ]] && ! __tb_daemon_up; then
+    command "$__tb_bin" drain </dev/null >/dev/null 2>&1
+  fi
   return 0
+}
+
+# __tb_daemon_up: a daemon runs for this data dir (see tb.bash).
+__tb_daemon_up() {
+  emulate -L zsh
+  local w= p= c=
+  { IFS=' ' builtin read -r w p _ <$__tb_dlock } 2>/dev/null || return 1
+  [[ $w == pid && $p == <1-> ]] || return 1
+  { IFS= builtin read -r c </proc/$p/comm } 2>/dev/null || return 1
+  [[ $c == $__tb_comm ]]
 }
 
 # The shell-level `tb`: off/on act on this shell, the rest goes to the binary.
@@ -204,6 +223,10 @@ __tb_search_widget() {
     add-zsh-hook preexec __tb_preexec
     add-zsh-hook precmd __tb_precmd
     add-zsh-hook zshexit __tb_zshexit
+    if [[ -n $__tb_autostart && -z ${__tb_daemon_tried-} && -x $__tb_bin ]]; then
+      typeset -g __tb_daemon_tried=1
+      __tb_daemon_up || command "$__tb_bin" daemon --detach </dev/null >/dev/null 2>&1
+    fi
     zle -N __tb_search_widget
     local km key
     for km in emacs viins vicmd; do

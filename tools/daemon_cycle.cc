@@ -1,0 +1,138 @@
+#include "tools/daemon_cycle.h"
+
+#include <malloc.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "tools/commands.h"
+
+namespace tb {
+namespace {
+
+struct Pending {
+  uint64_t files = 0, frames = 0, bytes = 0;
+};
+
+// What is left in the spool directory (normally nothing: only files that
+// arrived during the cycle, or that the drain refused).
+Pending CountPending(const std::string& dir) {
+  Pending p;
+  std::error_code ec;
+  for (auto it = std::filesystem::directory_iterator(dir, ec); !ec && it != std::filesystem::directory_iterator();
+       it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    ++p.files;
+    p.bytes += it->file_size(ec);
+    std::ifstream in(it->path(), std::ios::binary);
+    p.frames += std::count(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>(), '\n');
+  }
+  return p;
+}
+
+StoreOptions DaemonStoreOptions(const Context& ctx, bool final_cycle) {
+  StoreOptions o;
+  o.data_dir = ctx.data_dir;
+  o.access = StoreOptions::Access::kReadWrite;
+  o.lock_wait_ms = final_cycle ? kDaemonFinalLockWaitMs : 0;
+  o.block_cache_bytes = static_cast<uint64_t>(std::min(ctx.config.storage.block_cache_mb, kDaemonBlockCacheMb)) << 20;
+  o.write_buffer_bytes = static_cast<uint64_t>(std::min(ctx.config.storage.write_buffer_mb, kDaemonWriteBufferMb))
+                         << 20;
+  o.holder = "pid " + std::to_string(::getpid()) + " (tb daemon)";
+  return o;
+}
+
+// "disk full" of "disk full: 12 MiB free on /...".
+std::string Kind(const std::string& message) { return message.substr(0, message.find(':')); }
+
+// Records a failed cycle; logs it unless it is the error already reported.
+DaemonCycleResult Failed(DaemonState* state, const Status& s, bool open_failed) {
+  bool repeated = false;
+  state->Update([&](DaemonFigures& f) {
+    if (s.IsBusy()) {
+      ++f.busy_retries;
+      return;
+    }
+    // The same kind of failure again ("disk full: N MiB free..." with
+    // another N) is not news until a cycle has succeeded.
+    repeated = !f.last_error.empty() && Kind(f.last_error) == Kind(s.message());
+    f.last_error = s.message();
+    f.last_error_ns = NowNs();
+    if (open_failed) f.store_open_ok = false;
+  });
+  if (!s.IsBusy() && !repeated) spdlog::error("daemon: {}", s.message());
+  return DaemonCycleResult{s, kNoDueTime};
+}
+
+}  // namespace
+
+void HeldStore::Release() {
+  if (store == nullptr) return;
+  store.reset();
+  ::malloc_trim(0);
+}
+
+DaemonCycleResult RunDaemonCycle(Context& ctx, DaemonState* state, HeldStore* held, bool keep_open, bool final_cycle,
+                                 int64_t activity_ns) {
+  Status s = ctx.CheckSpace(0);
+  if (!s.ok()) {
+    held->Release();
+    return Failed(state, s, true);
+  }
+  int lock_opens = 0;
+  if (held->store == nullptr) {
+    s = Store::Open(DaemonStoreOptions(ctx, final_cycle), &held->store);
+    // storage/data_dir.h: DirLock::Acquire opens DIR/lock once, and a
+    // busy store's message reads the holder from it once more.
+    lock_opens = s.IsBusy() ? 2 : 1;
+    if (!s.ok()) {
+      DaemonCycleResult r = Failed(state, s, true);
+      r.lock_opens = lock_opens;
+      return r;
+    }
+  }
+  Store& store = *held->store;
+  DrainReport report;
+  s = ctx.DrainSpoolInto(store, &report);
+  if (!s.ok()) {
+    held->Release();
+    return Failed(state, s, false);
+  }
+  const int64_t lag = activity_ns > 0 ? MonotonicNs() - activity_ns : 0;
+  DaemonCycleResult result;
+  if (!final_cycle) result.next_maintenance_ns = RunAutoMaintenance(ctx, store, /*compaction=*/true).next_ns;
+  const MaintenanceMarks marks = ReadMaintenanceMarks(store);
+  if (final_cycle || !keep_open) held->Release();  // never held while idle
+  result.holding = held->store != nullptr;
+  result.lock_opens = lock_opens;
+  const Pending pending = CountPending(ctx.SpoolDir());
+  const bool recovered = !state->Snapshot().last_error.empty();
+  state->Update([&](DaemonFigures& f) {
+    ++f.cycles;
+    f.files_drained += report.files;
+    f.events_appended += report.events;
+    f.events_dropped += report.dropped;
+    f.lines_rejected += report.rejected;
+    f.last_drain_lag_ns = lag;
+    f.max_drain_lag_ns = std::max(f.max_drain_lag_ns, lag);
+    f.spool_files_pending = pending.files;
+    f.spool_frames_pending = pending.frames;
+    f.spool_bytes_pending = pending.bytes;
+    f.head_seq = marks.head;
+    f.store_open_ok = true;
+    f.last_error.clear();
+    f.last_backup_ns = marks.last_backup_ns == kNeverRan ? 0 : marks.last_backup_ns;
+  });
+  if (recovered) spdlog::info("daemon: the store is writable again");
+  if (report.events > 0) {
+    spdlog::debug("daemon: drained {} event(s) from {} file(s) in {} us", report.events, report.files, lag / 1000);
+  }
+  return result;
+}
+
+}  // namespace tb

@@ -1,0 +1,43 @@
+// One cycle of `tb daemon` against the real store (the `cycle` of
+// tools/daemon.h): checks free space, opens the store for writing with the
+// daemon's memory bounds, drains the spool with the record policy
+// (Context::DrainSpoolInto), runs the maintenance that is due
+// (RunAutoMaintenance, compaction included), and closes the store (or keeps
+// it for the next frames, see HeldStore) giving the freed memory back to the
+// system. The figures go to `state`; a failure is
+// logged once, not once per retry (again only after a cycle succeeded or
+// when it fails for another reason).
+#pragma once
+
+#include <cstdint>
+
+#include "tools/context.h"
+#include "tools/daemon.h"
+
+namespace tb {
+
+// The daemon's memory bounds: the store's block cache and write buffers are
+// the configured sizes capped at these.
+inline constexpr int kDaemonBlockCacheMb = 8;
+inline constexpr int kDaemonWriteBufferMb = 8;
+// How long the final cycle (at exit) waits for a store another tb holds.
+inline constexpr int kDaemonFinalLockWaitMs = 10000;
+
+// How long the store stays open after a cycle (DaemonOptions::linger_ms).
+inline constexpr int kDaemonLingerMs = 5000;
+
+// The store kept open between cycles (empty while the daemon is idle).
+struct HeldStore {
+  std::unique_ptr<Store> store;
+  // Closes the store and gives the freed memory back to the system.
+  void Release();
+};
+
+// One cycle on `held` (opened when empty). The store stays in `held` when
+// `keep_open` and the cycle succeeded and is not the final one; it is
+// released on any failure (a failed write leaves a store in a sticky error
+// state).
+DaemonCycleResult RunDaemonCycle(Context& ctx, DaemonState* state, HeldStore* held, bool keep_open, bool final_cycle,
+                                 int64_t activity_ns);
+
+}  // namespace tb

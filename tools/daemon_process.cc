@@ -1,0 +1,163 @@
+#include "tools/daemon_process.h"
+
+#include <fcntl.h>
+#include <linux/ioprio.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "storage/daemon_lock.h"
+#include "storage/data_dir.h"
+#include "storage/spool_trust.h"
+#include "tools/commands.h"
+#include "tools/daemon.h"
+#include "tools/daemon_cycle.h"
+#include "tools/logging.h"
+
+namespace tb {
+namespace {
+
+constexpr int kNice = 10;
+
+Status Errno(const std::string& what) { return Status::IOError(what + ": " + std::strerror(errno)); }
+
+// The double fork described in the header. Returns in the grandchild only.
+Status Detach() {
+  pid_t pid = ::fork();
+  if (pid < 0) return Errno("cannot fork the daemon");
+  if (pid > 0) {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    // The parent leaves without destructors: the lock it shares with the
+    // daemon must stay as it is.
+    ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+  }
+  if (::setsid() < 0) ::_exit(1);
+  pid = ::fork();
+  if (pid < 0) ::_exit(1);
+  if (pid > 0) ::_exit(0);
+  if (::chdir("/") != 0) return Errno("cannot change to /");
+  int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (null < 0) return Errno("cannot open /dev/null");
+  for (int fd = 0; fd <= 2; ++fd) ::dup2(null, fd);
+  if (null > 2) ::close(null);
+  return Status::OK();
+}
+
+void LowerPriority() {
+  if (::getpriority(PRIO_PROCESS, 0) < kNice && ::setpriority(PRIO_PROCESS, 0, kNice) != 0) {
+    spdlog::debug("daemon: cannot lower the CPU priority: {}", std::strerror(errno));
+  }
+  const int prio = IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 7);
+  if (::syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, prio) != 0) {
+    spdlog::debug("daemon: cannot lower the I/O priority: {}", std::strerror(errno));
+  }
+}
+
+sigset_t StopSignalSet() {
+  sigset_t mask;
+  sigemptyset(&mask);
+  for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&mask, sig);
+  return mask;
+}
+
+// Blocks the stop signals first thing (before any thread starts, so every
+// thread inherits the mask, and before the lock is taken, so a signal that
+// arrives meanwhile waits for the final drain instead of killing it).
+Status BlockStopSignals() {
+  const sigset_t mask = StopSignalSet();
+  if (::sigprocmask(SIG_BLOCK, &mask, nullptr) != 0) return Errno("cannot block the stop signals");
+  return Status::OK();
+}
+
+// A descriptor that becomes readable when a stop signal is pending (also
+// one that arrived before it was created).
+Status StopSignalFd(int* fd) {
+  const sigset_t mask = StopSignalSet();
+  *fd = ::signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (*fd < 0) return Errno("cannot create a signalfd");
+  return Status::OK();
+}
+
+// The configuration of the daemon's file log (see the header).
+Config DaemonLogConfig(const Config& config) {
+  Config c = config;
+  if (c.log.file.empty()) c.log.file = "logs/daemon.log.jsonl";
+  if (c.log.level == "warn" || c.log.level == "error") c.log.level = "info";
+  return c;
+}
+
+}  // namespace
+
+Status RunDaemonProcess(Context& ctx, bool detach) {
+  TB_RETURN_IF_ERROR(BlockStopSignals());
+  bool exists = false;
+  StoreIdentity identity;
+  TB_RETURN_IF_ERROR(InspectDataDir(ctx.data_dir, &exists, &identity));
+  TB_RETURN_IF_ERROR(MakeDataDir(ctx.data_dir));
+  DaemonLock lock;
+  TB_RETURN_IF_ERROR(lock.Acquire(ctx.data_dir, NowNs()));
+  const std::string spool = ctx.SpoolDir();
+  TB_RETURN_IF_ERROR(PrepareSpoolDir(spool));
+  if (detach) {
+    TB_RETURN_IF_ERROR(Detach());
+    TB_RETURN_IF_ERROR(lock.UpdatePid());
+  }
+  int stop_fd = -1;
+  TB_RETURN_IF_ERROR(StopSignalFd(&stop_fd));
+  LowerPriority();
+  DaemonState state;
+  state.Update([](DaemonFigures& f) { f.started_ns = NowNs(); });
+  // ENDPOINT SEAM: the health and metrics endpoint starts here, listening
+  // on spool + ".sock" (SpoolDirFor(spool base, data dir) + ".sock", next
+  // to the spool directory) and reading `state` (DaemonState::Snapshot,
+  // SetDrainObserver for the lag histogram); it stops after the loop, below.
+  // The file log starts now when the data dir is a store, else once the
+  // first cycle has created it (nothing goes into a directory that is not).
+  bool logging = false;
+  auto start_logging = [&] {
+    logging = true;
+    Status log = SetupLogging(DaemonLogConfig(ctx.config), ctx.data_dir, false);
+    if (!log.ok()) spdlog::warn("file log disabled: {}", log.message());
+    spdlog::info("daemon: started (pid {}), watching {}", ::getpid(), spool);
+  };
+  if (exists) start_logging();
+  DaemonOptions o;
+  o.spool_dir = spool;
+  o.stop_fd = stop_fd;
+  o.now_ns = NowNs;
+  HeldStore held;
+  o.linger_ms = kDaemonLingerMs;
+  o.lock_path = ctx.data_dir + "/lock";
+  o.release = [&] { held.Release(); };
+  o.cycle = [&](bool final_cycle, int64_t activity_ns) {
+    if (final_cycle) sd_notify(0, "STOPPING=1");
+    DaemonCycleResult r = RunDaemonCycle(ctx, &state, &held, /*keep_open=*/true, final_cycle, activity_ns);
+    if (r.status.ok() && !logging) start_logging();
+    if (!r.status.ok() && !r.status.IsBusy()) sd_notifyf(0, "STATUS=%s", r.status.message().c_str());
+    return r;
+  };
+  o.on_ready = [&] { sd_notify(0, "READY=1"); };
+  Status s = RunDaemonLoop(o, &state);
+  // ENDPOINT SEAM: the endpoint stops here, before the figures' owner goes.
+  ::close(stop_fd);
+  const DaemonFigures f = state.Snapshot();
+  if (s.ok()) {
+    spdlog::info("daemon: stopped after draining {} event(s) in {} cycle(s)", f.events_appended, f.cycles);
+  } else {
+    spdlog::error("daemon: stopped: {}", s.message());
+  }
+  return s;
+}
+
+}  // namespace tb
