@@ -219,7 +219,16 @@ Status DecodeEvent(std::string_view bytes, Event* out) {
     case fb::Payload::Forgotten: {
       out->kind = EventKind::kForgotten;
       ClearCommand(out);
-      if (const auto* t = e->payload_as_Forgotten()->targets()) out->targets.assign(t->begin(), t->end());
+      if (const auto* t = e->payload_as_Forgotten()->targets()) {
+        // The verifier (FlatBuffers 2.0) checks a vector's length prefix,
+        // not the alignment of its 8-byte elements: a crafted buffer can put
+        // them at 4 mod 8 (the buffer itself is aligned above). An empty
+        // vector may sit there legitimately: the builder does not align one.
+        if (t->size() != 0 && reinterpret_cast<uintptr_t>(t->Data()) % alignof(uint64_t) != 0) {
+          return Status::Corruption("event failed FlatBuffers verification (misaligned forgotten targets)");
+        }
+        out->targets.assign(t->begin(), t->end());
+      }
       return Status::OK();
     }
     case fb::Payload::AdminAction: {

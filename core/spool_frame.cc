@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "core/timefmt.h"
+
 namespace tb {
 namespace {
 
@@ -62,7 +64,7 @@ bool Num(std::string_view s, T* v, int base = 10) {
 bool ParseTimeField(std::string_view s, int64_t* ns) {
   size_t dot = s.find_first_of(".,");
   int64_t sec;
-  if (!Num(s.substr(0, dot), &sec) || sec < 0 || sec > 32503680000LL) return false;
+  if (!Num(s.substr(0, dot), &sec) || sec < 0 || sec > kMaxEpochSeconds) return false;
   int64_t frac = 0, scale = 100000000;
   if (dot != std::string_view::npos) {
     std::string_view f = s.substr(dot + 1);
@@ -104,7 +106,7 @@ Status ParseLine(std::string_view line, Event* ev) {
     if (!Num(f[3], &ev->id.counter) || !Num(f[7], &ev->start.counter)) return Status::Corruption("bad counter");
     if (!ParseTimeField(f[4], &ev->time_ns)) return Status::Corruption("bad time");
     if (!Num(f[5], &exit)) return Status::Corruption("bad exit status");
-    if (!Num(f[6], &dur_us) || dur_us < 0) return Status::Corruption("bad duration");
+    if (!Num(f[6], &dur_us) || dur_us < 0 || dur_us > INT64_MAX / 1000) return Status::Corruption("bad duration");
     ev->exit_code = exit;
     ev->duration_ns = dur_us * 1000;
     return Status::OK();

@@ -7,10 +7,12 @@
 //   frame    := "TB1" TAB kind TAB field (TAB field)* TAB "." LF
 //   started  := kind "S": origin counter time session shell cwd command
 //   finished := kind "F": origin counter time exit duration_us start_counter
+//               (duration_us: decimal, at most INT64_MAX / 1000)
 //   origin   := 1..16 hex digits   (random per shell session)
 //   counter  := decimal            (per session, increasing)
 //   time     := seconds "." micro  (or "," — $EPOCHREALTIME under a locale
-//               with a decimal comma); UTC seconds since the epoch
+//               with a decimal comma); UTC seconds since the epoch, at
+//               most kMaxEpochSeconds (core/timefmt.h)
 //   text     := bytes with "\\" -> "\", "\t" -> TAB, "\n" -> LF, "\r" -> CR
 // The final "." field and LF mark a complete frame: shells cannot compute a
 // checksum without starting a process, and one writer per file means only

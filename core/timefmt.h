@@ -17,6 +17,11 @@
 
 namespace tb {
 
+// The last whole second since the epoch whose time in nanoseconds, with any
+// fraction, fits the int64_t range above (2262-04-11T23:47:15Z). Parsers of
+// seconds (spool frames, imported history files) reject later ones.
+inline constexpr int64_t kMaxEpochSeconds = 9223372035;
+
 // RFC 3339 in UTC with exactly three fractional digits and 'Z', e.g.
 // "2026-11-26T00:16:43.123Z". Sub-millisecond digits are floored (towards
 // the past, also before 1970), so the text never shows a later instant.

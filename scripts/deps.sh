@@ -12,7 +12,7 @@ pkgs=(cmake ninja-build g++ pkg-config
       libsodium-dev libcpp-httplib-dev libsystemd-dev)
 if [ "${1:-}" = "--test" ]; then
   pkgs+=(libgtest-dev libgmock-dev googletest libbenchmark-dev gcovr tmux sqlite3 zsh fish
-        clang-format prometheus systemd)
+        clang-format prometheus systemd clang libclang-rt-14-dev)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

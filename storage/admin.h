@@ -167,6 +167,15 @@ struct ReplayStats {
   std::string source_store_id;
 };
 
+// Reads a log export held in memory (`name` is its path, for messages) as
+// Replay reads a file: the magic, the header and its CRC32C, then each
+// record (CRC32C, FlatBuffers verifier, contiguous seqs) handed to `visit`
+// (false stops, OK), then the end marker. Incompatible for another format,
+// Corruption naming the offset and seq of the first damage; *store_id is
+// the header's.
+Status ReadLogExport(std::string_view bytes, const std::string& name, std::string* store_id,
+                     const std::function<bool(Event&)>& visit);
+
 // Builds a new store at `into` from the source, verifying every record
 // (CRC32C, FlatBuffers verifier, contiguous seqs); a damaged record is
 // Corruption naming its offset and seq, and nothing is left at `into`.

@@ -77,25 +77,16 @@ class Source {
   virtual Status Each(const std::function<bool(Event&)>& visit) = 0;
 };
 
-class FileSource final : public Source {
+// The reader of a log export held in memory (ReadLogExport, FileSource).
+class ExportReader {
  public:
-  ~FileSource() override {
-    if (map_ != nullptr) ::munmap(map_, size_);
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Status Open(const std::string& path) {
+  Status Open(std::string_view bytes, const std::string& path) {
     path_ = path;
-    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0) return Status::NotFound(admin::Errno("cannot open the log export", path));
-    struct stat st {};
-    if (::fstat(fd_, &st) != 0) return Status::IOError(admin::Errno("cannot stat", path));
-    size_ = static_cast<size_t>(st.st_size);
-    if (size_ < sizeof kMagic + 12 ||
-        (map_ = static_cast<char*>(::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0))) == MAP_FAILED) {
-      map_ = nullptr;
+    map_ = bytes.data();
+    size_ = bytes.size();
+    if (size_ < sizeof kMagic + 12) {
       return Status::Incompatible("not a TermBrain log export (" + path + "): too short");
     }
-    ::madvise(map_, size_, MADV_SEQUENTIAL);
     if (std::memcmp(map_, kMagic, sizeof kMagic) != 0) {
       return Status::Incompatible("not a TermBrain log export (" + path + "): bad magic");
     }
@@ -124,10 +115,10 @@ class FileSource final : public Source {
     pos_ = 16 + n + 4;
     return Status::OK();
   }
-  const std::string& store_id() const override { return store_id_; }
-  uint64_t total() const override { return to_ >= from_ && from_ > 0 ? to_ - from_ + 1 : 0; }
+  const std::string& store_id() const { return store_id_; }
+  uint64_t total() const { return to_ >= from_ && from_ > 0 ? to_ - from_ + 1 : 0; }
 
-  Status Each(const std::function<bool(Event&)>& visit) override {
+  Status Each(const std::function<bool(Event&)>& visit) {
     Event ev;
     uint64_t count = 0, last = 0;
     size_t pos = pos_;
@@ -169,12 +160,42 @@ class FileSource final : public Source {
                               ". Export it again from the store or a backup");
   }
   std::string path_;
-  int fd_ = -1;
-  char* map_ = nullptr;
+  const char* map_ = nullptr;
   size_t size_ = 0;
   size_t pos_ = 0;
   std::string store_id_;
   uint64_t from_ = 0, to_ = 0;
+};
+
+class FileSource final : public Source {
+ public:
+  ~FileSource() override {
+    if (map_ != nullptr) ::munmap(map_, size_);
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Status Open(const std::string& path) {
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) return Status::NotFound(admin::Errno("cannot open the log export", path));
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) return Status::IOError(admin::Errno("cannot stat", path));
+    size_ = static_cast<size_t>(st.st_size);
+    if (size_ < sizeof kMagic + 12 ||
+        (map_ = static_cast<char*>(::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0))) == MAP_FAILED) {
+      map_ = nullptr;
+      return Status::Incompatible("not a TermBrain log export (" + path + "): too short");
+    }
+    ::madvise(map_, size_, MADV_SEQUENTIAL);
+    return reader_.Open(std::string_view(map_, size_), path);
+  }
+  const std::string& store_id() const override { return reader_.store_id(); }
+  uint64_t total() const override { return reader_.total(); }
+  Status Each(const std::function<bool(Event&)>& visit) override { return reader_.Each(visit); }
+
+ private:
+  int fd_ = -1;
+  char* map_ = nullptr;
+  size_t size_ = 0;
+  ExportReader reader_;
 };
 
 class StoreSource final : public Source {
@@ -305,6 +326,14 @@ Status ExportLog(Store& store, const std::string& path, uint64_t from, uint64_t 
   if (!s.ok()) return s.WithContext("log export to " + path);
   out->bytes = w.bytes();
   return Status::OK();
+}
+
+Status ReadLogExport(std::string_view bytes, const std::string& name, std::string* store_id,
+                     const std::function<bool(Event&)>& visit) {
+  ExportReader reader;
+  TB_RETURN_IF_ERROR(reader.Open(bytes, name));
+  *store_id = reader.store_id();
+  return reader.Each(visit);
 }
 
 Status Replay(const ReplayOptions& o, ReplayStats* out) {

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "core/record_policy.h"
+#include "core/timefmt.h"
 
 namespace tb {
 
@@ -12,6 +13,7 @@ bool ParseBashStamp(std::string_view line, int64_t* seconds) {
   for (size_t i = 1; i < line.size(); ++i) {
     if (line[i] < '0' || line[i] > '9') return false;
     v = v * 10 + (line[i] - '0');
+    if (v > kMaxEpochSeconds) return false;  // later than int64 nanoseconds reach
   }
   *seconds = v;
   return true;

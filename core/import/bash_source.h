@@ -27,7 +27,9 @@ namespace tb {
 
 std::unique_ptr<ImportSource> NewBashSource(int fd, const SourceOptions& options);
 
-// Parses "#<digits>" into seconds; false for anything else.
+// Parses "#<digits>" into seconds; false for anything else, also for
+// seconds beyond kMaxEpochSeconds (core/timefmt.h): such a line is a
+// command line.
 bool ParseBashStamp(std::string_view line, int64_t* seconds);
 
 }  // namespace tb

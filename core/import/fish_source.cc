@@ -4,6 +4,7 @@
 
 #include "core/import/line_reader.h"
 #include "core/record_policy.h"
+#include "core/timefmt.h"
 
 namespace tb {
 
@@ -62,12 +63,12 @@ class FishSource final : public ImportSource {
         int64_t secs = 0;
         bool ok = !v.empty() && v.size() < 19;
         for (char c : v) {
-          if (c < '0' || c > '9')
+          if (c < '0' || c > '9' || secs > kMaxEpochSeconds)
             ok = false;
           else
             secs = secs * 10 + (c - '0');
         }
-        if (!ok) {
+        if (!ok || secs > kMaxEpochSeconds) {
           options_.problem(reader_.line_number(), "invalid 'when:' value");
           continue;
         }

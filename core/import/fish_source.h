@@ -2,7 +2,8 @@
 //
 //   entry := "- cmd: " text LF ("  when: " digit+ LF)? ("  paths:" LF ("    - " path LF)*)?
 // In text, fish writes "\" as "\\" and a newline as "\n" (other bytes as
-// they are). Any other line is malformed. Times: when, else synthetic.
+// they are). Any other line is malformed, so is a when beyond
+// kMaxEpochSeconds (core/timefmt.h). Times: when, else synthetic.
 #pragma once
 
 #include <memory>

@@ -4,6 +4,7 @@
 
 #include "core/import/line_reader.h"
 #include "core/record_policy.h"
+#include "core/timefmt.h"
 
 namespace tb {
 
@@ -47,6 +48,7 @@ bool ParseHeader(std::string_view* line, ImportedCommand* c) {
   if (!Digits(&rest, &start) || !rest.starts_with(':')) return false;
   rest.remove_prefix(1);
   if (!Digits(&rest, &elapsed) || !rest.starts_with(';')) return false;
+  if (start > kMaxEpochSeconds || elapsed > kMaxEpochSeconds) return false;  // beyond int64 nanoseconds
   rest.remove_prefix(1);
   c->has_time = true;
   c->ev.time_ns = start * 1000000000LL;

@@ -374,9 +374,9 @@ Status Searcher::SearchUnchecked(const SearchRequest& req, SearchResult* out) co
   }
   CmdState st;
   st.all = m.empty();
+  if (fuzzy) st.fuzzy.assign(total, 0);  // ranked below even when the query is empty (all 0)
   if (!st.all) {
     st.match.assign(total, 0);
-    if (fuzzy) st.fuzzy.assign(total, 0);
     if (!MatchIndexCommands(index_, m, dl, &st)) return out->deadline_exceeded = true, Status::OK();
     for (uint32_t c = base; c < total; ++c) {
       int score = 0;

@@ -242,7 +242,9 @@ Status CommandsView::ApplyRemoval(const RemovalInput& in, ViewLookup& lookup, Vi
       bool found = false;
       for (c->SeekToLast(); c->Valid(); c->Prev()) {
         const auto [time_ns, seq] = c->posting();
-        if (std::any_of(recs.begin(), recs.end(), [&](const RemovedRecord* r) { return r->seq == seq; })) {
+        // A named copy: clang before 16 cannot capture a structured binding.
+        const uint64_t posting_seq = seq;
+        if (std::any_of(recs.begin(), recs.end(), [&](const RemovedRecord* r) { return r->seq == posting_seq; })) {
           continue;
         }
         st.last_time_ns = time_ns;
