@@ -22,6 +22,7 @@
 #include "tests/promtool.h"
 #include "tests/status_assert.h"
 #include "tests/tools/cli_fixture.h"
+#include "tests/tools/tmpfs_fixture.h"
 #include "tools/endpoint.h"
 
 namespace tb::testing {
@@ -31,24 +32,14 @@ namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 using Json = nlohmann::json;
 
-class CliDaemonEndpoint : public CliTest {
+class CliDaemonEndpoint : public TmpfsTest {
  protected:
-  void SetUp() override {
-    CliTest::SetUp();
-    mnt_ = root() + "/mnt";
-    fs::create_directories(mnt_);
-    if (::mount("tmpfs", mnt_.c_str(), "tmpfs", 0, "size=24m,mode=0700") != 0) {
-      GTEST_SKIP() << "mounting a tmpfs is not permitted here (" << std::strerror(errno) << "); these tests need root";
-    }
-    mounted_ = true;
-  }
   void TearDown() override {
     if (daemon_.pid() > 0) {
       ::kill(daemon_.pid(), SIGTERM);
       daemon_.Finish(std::chrono::seconds(30));
     }
-    if (mounted_) ::umount2(mnt_.c_str(), MNT_DETACH);
-    CliTest::TearDown();
+    TmpfsTest::TearDown();
   }
 
   std::string Dir() const { return mnt_ + "/data"; }
@@ -105,8 +96,6 @@ class CliDaemonEndpoint : public CliTest {
     ::close(fd);
   }
 
-  std::string mnt_;
-  bool mounted_ = false;
   Child daemon_;
 };
 

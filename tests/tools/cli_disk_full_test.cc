@@ -25,29 +25,15 @@
 #include "storage/spool.h"
 #include "tests/status_assert.h"
 #include "tests/tools/cli_fixture.h"
+#include "tests/tools/tmpfs_fixture.h"
 
 namespace tb::testing {
 namespace {
 
 namespace fs = std::filesystem;
 
-class DiskFullFault : public CliTest {
+class DiskFullFault : public TmpfsTest {
  protected:
-  void SetUp() override {
-    CliTest::SetUp();
-    mnt_ = root() + "/mnt";
-    fs::create_directories(mnt_);
-    if (::mount("tmpfs", mnt_.c_str(), "tmpfs", 0, "size=24m,mode=0700") != 0) {
-      GTEST_SKIP() << "mounting a tmpfs is not permitted here (" << std::strerror(errno)
-                   << "); the disk-full tests need root";
-    }
-    mounted_ = true;
-  }
-  void TearDown() override {
-    if (mounted_) ::umount2(mnt_.c_str(), MNT_DETACH);
-    CliTest::TearDown();
-  }
-
   std::string dir() const { return mnt_ + "/data"; }
   std::string SpoolDir() const { return SpoolDirFor(runtime_dir() + "/termbrain", dir()); }
 
@@ -102,9 +88,6 @@ class DiskFullFault : public CliTest {
           << what << ": " << r.Describe();
     }
   }
-
-  std::string mnt_;
-  bool mounted_ = false;
 };
 
 TEST_F(DiskFullFault, EveryWriteCommandAtRandomFillLevels) {
