@@ -20,37 +20,13 @@
 #include "core/search/search.h"
 #include "core/spool_frame.h"
 #include "tests/core/config_fixture.h"
+#include "tests/core/import_test_util.h"
 #include "tests/status_assert.h"
 
 namespace tb {
 namespace {
 
-struct Parsed {
-  std::vector<std::string> commands;
-  std::vector<int64_t> seconds;  // -1 where the entry has no time
-  std::vector<std::string> problems;
-};
-
-// Reads `bytes` through the import source `source` (via a temp file).
-Parsed Import(const std::string& source, const std::string& bytes) {
-  char path[] = "/tmp/tb-fuzz-regression-XXXXXX";
-  int fd = ::mkstemp(path);
-  EXPECT_GE(fd, 0);
-  EXPECT_EQ(::write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
-  ::close(fd);
-  Parsed p;
-  SourceOptions o;
-  o.problem = [&](uint64_t line, const std::string& why) { p.problems.push_back(std::to_string(line) + ": " + why); };
-  std::unique_ptr<ImportSource> src;
-  EXPECT_OK(OpenImportSource(source, path, o, &src));
-  ImportedCommand c;
-  while (src != nullptr && src->Next(&c)) {
-    p.commands.push_back(c.ev.command);
-    p.seconds.push_back(c.has_time ? c.ev.time_ns / 1000000000 : -1);
-  }
-  ::unlink(path);
-  return p;
-}
+using testutil::ParseImport;
 
 TEST(FuzzRegressionTest, SpoolTimeBeyondInt64NanosecondsIsRejected) {
   SpoolParse p;
@@ -82,22 +58,22 @@ TEST(FuzzRegressionTest, BashStampBeyondInt64NanosecondsIsNotAStamp) {
   EXPECT_EQ(s, 9223372035);
   EXPECT_FALSE(ParseBashStamp("#9223372036", &s));
   EXPECT_FALSE(ParseBashStamp("#9999999999999999999", &s));
-  Parsed p = Import("bash", "#17325890000\nls -la\n");
+  auto p = ParseImport("bash", "#17325890000\nls -la\n");
   EXPECT_EQ(p.commands, (std::vector<std::string>{"#17325890000", "ls -la"}));
-  EXPECT_EQ(p.seconds, (std::vector<int64_t>{-1, -1}));
+  EXPECT_EQ(p.times, (std::vector<int64_t>{-1, -1}));
 }
 
 TEST(FuzzRegressionTest, ZshHeaderBeyondInt64NanosecondsIsAPlainCommand) {
-  Parsed p = Import("zsh", ": 17000000000:3;git status\n: 1700000000:9223372036;ls\n: 1700000000:3;pwd\n");
+  auto p = ParseImport("zsh", ": 17000000000:3;git status\n: 1700000000:9223372036;ls\n: 1700000000:3;pwd\n");
   EXPECT_EQ(p.commands, (std::vector<std::string>{": 17000000000:3;git status", ": 1700000000:9223372036;ls", "pwd"}));
-  EXPECT_EQ(p.seconds, (std::vector<int64_t>{-1, -1, 1700000000}));
+  EXPECT_EQ(p.times, (std::vector<int64_t>{-1, -1, 1700000000}));
   EXPECT_TRUE(p.problems.empty());
 }
 
 TEST(FuzzRegressionTest, FishWhenBeyondInt64NanosecondsIsInvalid) {
-  Parsed p = Import("fish", "- cmd: ls\n  when: 170000000000000000\n- cmd: pwd\n  when: 9223372035\n");
+  auto p = ParseImport("fish", "- cmd: ls\n  when: 170000000000000000\n- cmd: pwd\n  when: 9223372035\n");
   EXPECT_EQ(p.commands, (std::vector<std::string>{"ls", "pwd"}));
-  EXPECT_EQ(p.seconds, (std::vector<int64_t>{-1, 9223372035}));
+  EXPECT_EQ(p.times, (std::vector<int64_t>{-1, 9223372035}));
   EXPECT_EQ(p.problems, (std::vector<std::string>{"2: invalid 'when:' value"}));
 }
 

@@ -11,53 +11,25 @@
 #include <vector>
 
 #include "core/import/source.h"
+#include "tests/core/import_test_util.h"
 #include "tests/status_assert.h"
 
 namespace tb {
 namespace {
 
-struct Parsed {
-  std::vector<std::string> commands;
-  std::vector<int64_t> times;  // -1 where the entry has no time
-  std::vector<std::string> problems;
-};
-
-// Writes `bytes` to a temp file and reads it back through `source`.
-Parsed Parse(const std::string& source, const std::string& bytes) {
-  char path[] = "/tmp/tb-import-source-XXXXXX";
-  int fd = ::mkstemp(path);
-  EXPECT_GE(fd, 0);
-  EXPECT_EQ(::write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
-  ::close(fd);
-  Parsed p;
-  SourceOptions o;
-  o.problem = [&](uint64_t line, const std::string& why) { p.problems.push_back(std::to_string(line) + ": " + why); };
-  std::unique_ptr<ImportSource> src;
-  Status s = OpenImportSource(source, path, o, &src);
-  EXPECT_OK(s) << s.ToString();
-  ImportedCommand c;
-  while (s.ok() && src->Next(&c)) {
-    p.commands.push_back(c.ev.command);
-    p.times.push_back(c.has_time ? c.ev.time_ns / 1000000000 : -1);
-  }
-  if (s.ok()) {
-    EXPECT_OK(src->status()) << src->status().ToString();
-  }
-  ::unlink(path);
-  return p;
-}
+using testutil::ParseImport;
 
 TEST(ImportSourceTest, ZshDropsTheGuardSpaceAfterAFinalBackslash) {
   // zsh writes "echo trail\\ " for `echo trail\\` (and one more space after
   // a backslash followed by spaces); a space after anything else is the
   // command's own.
-  Parsed p = Parse("zsh",
-                   ": 10:0;echo trail\\\\ \n"
-                   ": 11:0;echo bs\\  \n"
-                   ": 12:0;echo sp \n"
-                   ": 13:0;echo one\\ \n"
-                   ": 14:0;two\\\n"
-                   "lines\\\\ \n");
+  auto p = ParseImport("zsh",
+                       ": 10:0;echo trail\\\\ \n"
+                       ": 11:0;echo bs\\  \n"
+                       ": 12:0;echo sp \n"
+                       ": 13:0;echo one\\ \n"
+                       ": 14:0;two\\\n"
+                       "lines\\\\ \n");
   EXPECT_EQ(p.commands,
             (std::vector<std::string>{"echo trail\\\\", "echo bs\\ ", "echo sp ", "echo one\\", "two\nlines\\\\"}));
   EXPECT_EQ(p.times, (std::vector<int64_t>{10, 11, 12, 13, 14}));
@@ -67,12 +39,12 @@ TEST(ImportSourceTest, ZshDropsTheGuardSpaceAfterAFinalBackslash) {
 TEST(ImportSourceTest, ZshPlainLeadingColonIsEscaped) {
   // Plain files escape a leading ':' as "\:" (so it is not read as an
   // extended header); only at the start of an entry.
-  Parsed p = Parse("zsh",
-                   "\\: colon first\n"
-                   "\\: 1:0;not a header\n"
-                   "echo \\: kept\n"
-                   "echo a \\\\\n"
-                   "\\: continued\n");
+  auto p = ParseImport("zsh",
+                       "\\: colon first\n"
+                       "\\: 1:0;not a header\n"
+                       "echo \\: kept\n"
+                       "echo a \\\\\n"
+                       "\\: continued\n");
   EXPECT_EQ(p.commands, (std::vector<std::string>{": colon first", ": 1:0;not a header", "echo \\: kept",
                                                   "echo a \\\n\\: continued"}));
   EXPECT_EQ(p.times, (std::vector<int64_t>{-1, -1, -1, -1}));
@@ -80,7 +52,7 @@ TEST(ImportSourceTest, ZshPlainLeadingColonIsEscaped) {
 }
 
 TEST(ImportSourceTest, ZshExtendedKeepsAColonAfterTheHeader) {
-  Parsed p = Parse("zsh", ": 20:3;: colon first\n: 21:0;\\: as typed\n");
+  auto p = ParseImport("zsh", ": 20:3;: colon first\n: 21:0;\\: as typed\n");
   EXPECT_EQ(p.commands, (std::vector<std::string>{": colon first", "\\: as typed"}));
   EXPECT_EQ(p.times, (std::vector<int64_t>{20, 21}));
 }
@@ -88,7 +60,7 @@ TEST(ImportSourceTest, ZshExtendedKeepsAColonAfterTheHeader) {
 TEST(ImportSourceTest, ZshHeaderWithoutItsSemicolonIsAPlainCommand) {
   // ':' is the no-op builtin: a line that is not a whole extended header
   // is a command as it stands, with no time; nothing is malformed.
-  Parsed p = Parse("zsh", ": 1613322469:0\n: 17x:0;bad header\n: > file\n: 1613322470:2;ls\n");
+  auto p = ParseImport("zsh", ": 1613322469:0\n: 17x:0;bad header\n: > file\n: 1613322470:2;ls\n");
   EXPECT_EQ(p.commands, (std::vector<std::string>{": 1613322469:0", ": 17x:0;bad header", ": > file", "ls"}));
   EXPECT_EQ(p.times, (std::vector<int64_t>{-1, -1, -1, 1613322470}));
   EXPECT_EQ(p.problems, std::vector<std::string>{});
@@ -97,7 +69,7 @@ TEST(ImportSourceTest, ZshHeaderWithoutItsSemicolonIsAPlainCommand) {
 TEST(ImportSourceTest, BashMixedStampedAndUnstampedLinesAreOneEntryEach) {
   // The file does not start with a stamp: one entry per line, as bash
   // reads it; the stamp dates the line after it only.
-  Parsed p = Parse("bash", "git reset\n#1672919006\ngit clean -dxf\ncd ../\n");
+  auto p = ParseImport("bash", "git reset\n#1672919006\ngit clean -dxf\ncd ../\n");
   EXPECT_EQ(p.commands, (std::vector<std::string>{"git reset", "git clean -dxf", "cd ../"}));
   EXPECT_EQ(p.times, (std::vector<int64_t>{-1, 1672919006, -1}));
   EXPECT_EQ(p.problems, std::vector<std::string>{});
@@ -106,7 +78,7 @@ TEST(ImportSourceTest, BashMixedStampedAndUnstampedLinesAreOneEntryEach) {
 TEST(ImportSourceTest, BashFileStartingWithAStampHasTimestampDelimitedEntries) {
   // What bash writes with HISTTIMEFORMAT: a quoted newline (or any line
   // under lithist) stays inside the entry its stamp opened.
-  Parsed p = Parse("bash", "#10\necho 'two\nlines'\n#11\nls\n#12\ncat <<EOF\nx\nEOF\n");
+  auto p = ParseImport("bash", "#10\necho 'two\nlines'\n#11\nls\n#12\ncat <<EOF\nx\nEOF\n");
   EXPECT_EQ(p.commands, (std::vector<std::string>{"echo 'two\nlines'", "ls", "cat <<EOF\nx\nEOF"}));
   EXPECT_EQ(p.times, (std::vector<int64_t>{10, 11, 12}));
   EXPECT_EQ(p.problems, std::vector<std::string>{});
@@ -123,12 +95,12 @@ TEST(ImportSourceTest, NdjsonReturnsRecordsBySeqAcrossReadAheadBlocks) {
     want.push_back(cmd);
     in_order += R"({"seq":)" + std::to_string(i) + R"(,"command":")" + cmd + "\"}\n";
   }
-  Parsed p = Parse("ndjson", in_order + "\n  \n");
+  auto p = ParseImport("ndjson", in_order + "\n  \n");
   EXPECT_EQ(p.commands, want);
   EXPECT_TRUE(p.problems.empty());
-  p = Parse("ndjson",
-            "{\"seq\":3,\"command\":\"c\"}\nnot json\n{\"seq\":1,\"command\":\"a\"}\n"
-            "{\"seq\":2,\"command\":\"b\"}\n");
+  p = ParseImport("ndjson",
+                  "{\"seq\":3,\"command\":\"c\"}\nnot json\n{\"seq\":1,\"command\":\"a\"}\n"
+                  "{\"seq\":2,\"command\":\"b\"}\n");
   EXPECT_EQ(p.commands, (std::vector<std::string>{"a", "b", "c"}));
   EXPECT_EQ(p.problems, (std::vector<std::string>{"2: not a JSON object"}));
 }

@@ -19,6 +19,7 @@
 #include "storage/spool.h"
 #include "tests/status_assert.h"
 #include "tests/tools/cli_fixture.h"
+#include "tests/tools/fake_health_source.h"
 #include "tools/endpoint.h"
 #include "tools/output.h"
 
@@ -27,16 +28,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class FakeDaemon final : public HealthSource {
- public:
-  HealthReport Health() override {
-    std::lock_guard<std::mutex> lock(mu);
-    return report;
-  }
-  std::string Metrics() override { return "# HELP tb_up Up.\n# TYPE tb_up gauge\ntb_up 1\n"; }
-  std::mutex mu;
-  HealthReport report{true, 1, 0, 0, "", "0.1.0"};
-};
+using testutil::FakeHealthSource;
 
 class CliDoctor : public CliTest {
  protected:
@@ -97,7 +89,7 @@ class CliDoctor : public CliTest {
   }
 
   std::string shm_;
-  FakeDaemon daemon_source_;
+  FakeHealthSource daemon_source_{HealthReport{true, 1, 0, 0, "", "0.1.0"}};
   std::unique_ptr<Endpoint> daemon_;
 };
 

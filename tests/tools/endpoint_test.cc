@@ -18,23 +18,14 @@
 #include <gtest/gtest.h>
 
 #include "tests/status_assert.h"
+#include "tests/tools/fake_health_source.h"
 
 namespace tb {
 namespace {
 
 namespace fs = std::filesystem;
 
-class FakeSource final : public HealthSource {
- public:
-  HealthReport Health() override {
-    std::lock_guard<std::mutex> lock(mu);
-    return report;
-  }
-  std::string Metrics() override { return "# HELP tb_up Up.\n# TYPE tb_up gauge\ntb_up 1\n"; }
-
-  std::mutex mu;
-  HealthReport report{true, 42, 3, 0.25, "", "0.1.0"};
-};
+using testutil::FakeHealthSource;
 
 class EndpointTest : public ::testing::Test {
  protected:
@@ -80,7 +71,7 @@ class EndpointTest : public ::testing::Test {
 
   std::string dir_;
   EndpointOptions options_;
-  FakeSource source_;
+  FakeHealthSource source_{HealthReport{true, 42, 3, 0.25, "", "0.1.0"}};
   std::atomic<int64_t> now_ns_{1'000'000'000};
   std::unique_ptr<Endpoint> endpoint_;
 };
