@@ -47,7 +47,7 @@ Status Context::OpenStoreAs(StoreOptions::Access access, std::unique_ptr<Store>*
   o.bulk = bulk;
   o.data_dir = data_dir;
   o.access = access;
-  if (access == StoreOptions::Access::kReadPreferred && SpoolPending() && !DaemonDrainedSpool(*this, 250)) {
+  if (access == StoreOptions::Access::kReadPreferred && SpoolPending() && !DaemonDrainedSpool(*this)) {
     o.access = StoreOptions::Access::kAuto;
   }
   if (o.access == StoreOptions::Access::kReadWrite || o.access == StoreOptions::Access::kAuto) {
