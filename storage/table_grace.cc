@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <ctime>
 #include <memory>
@@ -51,7 +52,10 @@ class TableGraceFileSystem : public rocksdb::FileSystemWrapper {
                                rocksdb::IODebugContext* dbg) override {
     std::string dir, base;
     if (!SplitTableName(f, &dir, &base) || SpaceIsShort(dir)) return target()->DeleteFile(f, options, dbg);
-    PurgeObsoleteTables(dir);
+    // A compaction deletes many files at once: the kept ones are looked at
+    // once a second, not once per file.
+    const int64_t now = static_cast<int64_t>(std::time(nullptr));
+    if (last_purge_.exchange(now) != now) PurgeObsoleteTables(dir);
     const std::string keep = dir + "/" + kObsoleteDir;
     if (::mkdir(keep.c_str(), 0700) != 0 && errno != EEXIST) return target()->DeleteFile(f, options, dbg);
     if (::rename(f.c_str(), (keep + "/" + base).c_str()) != 0) return target()->DeleteFile(f, options, dbg);
@@ -69,6 +73,9 @@ class TableGraceFileSystem : public rocksdb::FileSystemWrapper {
     rocksdb::IOStatus kept = target()->NewRandomAccessFile(dir + "/" + kObsoleteDir + "/" + base, file_opts, r, dbg);
     return kept.ok() ? kept : s;
   }
+
+ private:
+  std::atomic<int64_t> last_purge_{0};  // time(2) of the last purge in this process
 };
 
 }  // namespace

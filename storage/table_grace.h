@@ -8,9 +8,10 @@
 // "No such file" although the store is fine. Under the file system below:
 //
 //  - deleting a table file DB/NNNNNN.sst (or .ldb) renames it to
-//    DB/obsolete/NNNNNN.sst instead, then removes the files in DB/obsolete
+//    DB/obsolete/NNNNNN.sst instead, and removes the files in DB/obsolete
 //    renamed there more than kTableGraceSeconds ago (by ctime, which the
-//    rename sets). With less than kTableGraceMinFreeBytes free on the file
+//    rename sets; looked at once a second at most, and at each writable
+//    open). With less than kTableGraceMinFreeBytes free on the file
 //    system the file is deleted at once: a full disk needs the space more
 //    than a late reader needs the file. A rename that fails deletes too.
 //  - a purge (forget, retention: storage/removal.cc) calls
