@@ -2,7 +2,7 @@
 // are due. Pure functions of the policy, what the store remembers of the
 // last runs, and the current time: `tb daemon` runs what is due and sleeps
 // until the next due time; without a daemon, writable commands run the
-// backups and retention that are due (tools/cmd_backup.cc).
+// backups and retention that are due (storage/scheduled_maintenance.h).
 //
 // Rules (each task independent):
 //   backup      on when backup_interval_ns > 0; due when it never ran, when

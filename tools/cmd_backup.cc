@@ -1,10 +1,8 @@
 // tb backup / snapshot / rollback / retention / replay / log export / audit:
 // the administrative commands (storage/admin.h), each recorded in the log
-// as an AdminAction event (the audit trail), plus the automatic backups and
-// retention run when a command opens the store for writing.
+// as an AdminAction event (the audit trail). The automatic backups and
+// retention are tools/auto_maintenance.h.
 #include <unistd.h>
-
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
@@ -15,11 +13,12 @@
 
 #include "core/audit.h"
 #include "core/duration.h"
-#include "core/maintenance_schedule.h"
 #include "core/timefmt.h"
 #include "core/utf8.h"
 #include "storage/admin.h"
+#include "storage/scheduled_maintenance.h"
 #include "tools/args.h"
+#include "tools/auto_maintenance.h"
 #include "tools/commands.h"
 #include "tools/output.h"
 
@@ -28,9 +27,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-constexpr std::string_view kCkptLastBackup = "admin/last_backup_ns";
-constexpr std::string_view kCkptRetentionChecked = "admin/retention_checked_ns";
-
 std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 std::string Pad(std::string s, size_t n) {
@@ -38,11 +34,18 @@ std::string Pad(std::string s, size_t n) {
   return s + " ";
 }
 
-Status Audit(const Context& ctx, Store& store, const std::string& action, const Json& detail,
-             std::string_view ckpt_key = {}, std::string_view ckpt_value = {}) {
-  std::vector<Event> evs{AuditEvent(ctx, action, Dump(detail))};
+// Appends the audit entry of `action` (with a checkpoint in the same batch
+// when `ckpt_key` is set).
+Status AuditText(const Context& ctx, Store& store, const std::string& action, std::string detail,
+                 std::string_view ckpt_key = {}, std::string_view ckpt_value = {}) {
+  std::vector<Event> evs{AuditEvent(ctx, action, std::move(detail))};
   if (!ckpt_key.empty()) return store.AppendWithCheckpoint(evs, true, ckpt_key, ckpt_value);
   return store.Append(evs, true);
+}
+
+Status Audit(const Context& ctx, Store& store, const std::string& action, const Json& detail,
+             std::string_view ckpt_key = {}, std::string_view ckpt_value = {}) {
+  return AuditText(ctx, store, action, Dump(detail), ckpt_key, ckpt_value);
 }
 
 // Swaps `src` in for the live database (under the store lock, keeping a
@@ -443,14 +446,6 @@ Status CmdRollback(Context& ctx, const Argv& args) {
 
 namespace {
 
-Status Policy(const Context& ctx, RetentionPolicy* p) {
-  if (!ParseDuration(ctx.config.retention.max_age, &p->max_age_ns)) {
-    return Status::InvalidArgument("retention.max_age is not a duration");
-  }
-  p->max_events = static_cast<uint64_t>(ctx.config.retention.max_events);
-  return Status::OK();
-}
-
 std::string PlanText(const Context& ctx, const RetentionPlan& plan) {
   std::string s = std::to_string(plan.remove()) + " event(s)";
   if (plan.remove() > 0)
@@ -458,11 +453,6 @@ std::string PlanText(const Context& ctx, const RetentionPlan& plan) {
   s += ": " + std::to_string(plan.by_age) + " older than " + ctx.config.retention.max_age + ", " +
        std::to_string(plan.by_count) + " beyond max_events " + std::to_string(ctx.config.retention.max_events);
   return s;
-}
-
-Json PlanJson(const RetentionPlan& plan, bool automatic) {
-  return Json{{"removed", plan.remove()}, {"floor_before", plan.floor_before}, {"floor_after", plan.floor_after},
-              {"by_age", plan.by_age},    {"by_count", plan.by_count},         {"automatic", automatic}};
 }
 
 }  // namespace
@@ -474,7 +464,7 @@ Status CmdRetentionApply(Context& ctx, const Argv& args) {
   TB_RETURN_IF_ERROR(a.Parse(args, &help));
   if (help) return WriteOut(a.HelpText()), Status::OK();
   RetentionPolicy p;
-  TB_RETURN_IF_ERROR(Policy(ctx, &p));
+  TB_RETURN_IF_ERROR(RetentionPolicyOf(ctx, &p));
   if (p.max_age_ns == 0 && p.max_events == 0) {
     WriteOut("retention is off: set retention.max_age or retention.max_events (tb config show)\n");
     return Status::OK();
@@ -490,8 +480,8 @@ Status CmdRetentionApply(Context& ctx, const Argv& args) {
   }
   TB_RETURN_IF_ERROR(ctx.CheckSpaceToRewrite(*store));
   TB_RETURN_IF_ERROR(ApplyRetention(*store, plan));
-  TB_RETURN_IF_ERROR(
-      Audit(ctx, *store, "retention.apply", PlanJson(plan, false), kCkptRetentionChecked, std::to_string(now)));
+  TB_RETURN_IF_ERROR(AuditText(ctx, *store, "retention.apply", RetentionAuditDetail(plan, false), kCkptRetentionChecked,
+                               std::to_string(now)));
   WriteOut("removed " + PlanText(ctx, plan) + "\n");
   return Status::OK();
 }
@@ -581,100 +571,6 @@ Status CmdAudit(Context& ctx, const Argv& args) {
   }
   WriteOut(out);
   return Status::OK();
-}
-
-// ---- automatic maintenance -----------------------------------------------------------------
-
-namespace {
-
-constexpr std::string_view kCkptLastCompaction = "admin/last_compaction";  // "<ns> <head>"
-
-int64_t CheckpointNs(Store& store, std::string_view key) {
-  std::string v;
-  if (!store.GetCheckpoint(key, &v).ok()) return kNeverRan;
-  try {
-    return std::stoll(v);
-  } catch (...) {
-    return kNeverRan;
-  }
-}
-
-}  // namespace
-
-MaintenanceMarks ReadMaintenanceMarks(Store& store) {
-  MaintenanceMarks m;
-  m.last_backup_ns = CheckpointNs(store, kCkptLastBackup);
-  m.last_retention_ns = CheckpointNs(store, kCkptRetentionChecked);
-  m.last_compaction_ns = CheckpointNs(store, kCkptLastCompaction);
-  std::string v;
-  if (store.GetCheckpoint(kCkptLastCompaction, &v).ok() && v.find(' ') != std::string::npos) {
-    m.head_at_compaction = std::strtoull(v.c_str() + v.find(' ') + 1, nullptr, 10);
-  }
-  m.head = store.head();
-  return m;
-}
-
-namespace {
-
-MaintenancePolicy PolicyFor(const Context& ctx, bool compaction) {
-  MaintenancePolicy mp;
-  RetentionPolicy p;
-  mp.retention_on = Policy(ctx, &p).ok() && (p.max_age_ns > 0 || p.max_events > 0);
-  int64_t interval = 0;
-  if (ParseDuration(ctx.config.backup.interval, &interval) && interval > 0) mp.backup_interval_ns = interval;
-  if (compaction) mp.compact_min_events = static_cast<uint64_t>(ctx.config.daemon.compact_min_events);
-  return mp;
-}
-
-void AutoRetention(Context& ctx, Store& store, int64_t now) {
-  RetentionPolicy p;
-  RetentionPlan plan;
-  Status s = Policy(ctx, &p);
-  if (s.ok()) s = PlanRetention(store, p, now, &plan);
-  if (s.ok() && plan.remove() > 0) s = ApplyRetention(store, plan);
-  if (s.ok()) {
-    s = plan.remove() > 0
-            ? Audit(ctx, store, "retention.apply", PlanJson(plan, true), kCkptRetentionChecked, std::to_string(now))
-            : store.AppendWithCheckpoint({}, true, kCkptRetentionChecked, std::to_string(now));
-  }
-  if (!s.ok()) spdlog::warn("automatic retention failed: {}", s.message());
-  if (s.ok() && plan.remove() > 0) spdlog::info("retention removed {} old event(s)", plan.remove());
-}
-
-void AutoBackup(Context& ctx, Store& store, int64_t now) {
-  BackupEntry e;
-  Status s = CreateBackup(store, BackupDir(ctx), "automatic", now, &e);
-  if (s.ok()) {
-    s = Audit(ctx, store, "backup.create",
-              Json{{"id", e.id}, {"dir", BackupDir(ctx)}, {"head_seq", e.meta.head}, {"automatic", true}},
-              kCkptLastBackup, std::to_string(now));
-  }
-  if (!s.ok()) spdlog::warn("automatic backup failed: {}", s.message());
-  if (s.ok()) spdlog::info("automatic backup {} at head seq {}", e.id, e.meta.head);
-}
-
-void AutoCompaction(Context& ctx, Store& store, int64_t now) {
-  const uint64_t head = store.head();
-  Status s = ctx.CheckSpaceToRewrite(store);
-  if (s.ok()) s = store.CompactAll();
-  if (s.ok())
-    s = store.AppendWithCheckpoint({}, true, kCkptLastCompaction, std::to_string(now) + " " + std::to_string(head));
-  if (!s.ok()) spdlog::warn("automatic compaction failed: {}", s.message());
-  if (s.ok()) spdlog::info("compacted the store at head seq {}", head);
-}
-
-}  // namespace
-
-MaintenanceDue RunAutoMaintenance(Context& ctx, Store& store, bool compaction) {
-  if (store.read_only()) return {};
-  const MaintenancePolicy policy = PolicyFor(ctx, compaction);
-  const int64_t now = NowNs();
-  const MaintenanceDue due = PlanMaintenance(policy, ReadMaintenanceMarks(store), now);
-  if (due.retention) AutoRetention(ctx, store, now);
-  if (due.backup) AutoBackup(ctx, store, now);
-  if (due.compaction) AutoCompaction(ctx, store, now);
-  if (!due.any()) return due;
-  return PlanMaintenance(policy, ReadMaintenanceMarks(store), NowNs());
 }
 
 }  // namespace tb

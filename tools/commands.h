@@ -7,7 +7,6 @@
 #include <string_view>
 #include <vector>
 
-#include "core/maintenance_schedule.h"
 #include "tools/context.h"
 
 namespace tb {
@@ -77,15 +76,6 @@ std::string BackupDir(const Context& ctx);
 // `action` (e.g. "backup.create") and its JSON `detail`, now, this host,
 // user and $TERMBRAIN_SESSION.
 Event AuditEvent(const Context& ctx, const std::string& action, std::string detail);
-// Runs the automatic retention (at most daily), backups (backup.interval)
-// and, with `compaction`, compaction (daemon.compact_min_events) that
-// core/maintenance_schedule.h says are due on a writable store: run by
-// Context::OpenStore when no daemon runs, and by the daemon. Failures are
-// logged, not returned. Returns the schedule after the run (a task still
-// due then has failed; next_ns is when the next one falls due).
-MaintenanceDue RunAutoMaintenance(Context& ctx, Store& store, bool compaction);
-// What the store remembers of the last automatic runs (its checkpoints).
-MaintenanceMarks ReadMaintenanceMarks(Store& store);
 
 // What the history has learned (cmd_brain.cc) and workflows (cmd_workflow.cc).
 Status CmdPatterns(Context& ctx, const Argv& args);

@@ -17,6 +17,7 @@
 #include "storage/data_dir.h"
 #include "storage/disk_space.h"
 #include "storage/spool.h"
+#include "tools/auto_maintenance.h"
 #include "tools/commands.h"
 #include "tools/daemon_client.h"
 #include "tools/logging.h"
@@ -86,7 +87,7 @@ Status Context::OpenStoreAs(StoreOptions::Access access, std::unique_ptr<Store>*
   // With a daemon running, scheduled maintenance is its job (tools/daemon.h).
   if (lifecycle.runs_maintenance && !DaemonRunning(*this)) {
     ScopedPhase phase("maintenance");
-    RunAutoMaintenance(*this, **out, false);  // tools/cmd_backup.cc
+    RunAutoMaintenance(*this, **out, false);
   }
   return Status::OK();
 }

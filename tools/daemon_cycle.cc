@@ -10,6 +10,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "storage/scheduled_maintenance.h"
+#include "tools/auto_maintenance.h"
 #include "tools/commands.h"
 
 namespace tb {

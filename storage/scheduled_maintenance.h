@@ -1,0 +1,77 @@
+// Scheduled maintenance of a writable store: retention, automatic backups
+// and compaction, each run when core/maintenance_schedule.h says it is due.
+// `tb daemon` runs it after each drain cycle; without a daemon, a writable
+// command runs it when it opens the store (tools/context.cc).
+//
+// What the store remembers of the last runs are checkpoints (Store::
+// GetCheckpoint), each written in the same WriteBatch as the run's audit
+// entry, so a crash never records a run that did not happen:
+//   admin/last_backup_ns         "<ns>"         the last backup (automatic or not)
+//   admin/retention_checked_ns   "<ns>"         the last retention check
+//   admin/last_compaction        "<ns> <head>"  the last automatic compaction
+// A missing or unreadable value counts as never.
+//
+// Each task is independent: one that fails is reported in its outcome and
+// the others still run. The library never logs or prints.
+// Thread safety: functions take a Store used from one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "core/event.h"
+#include "core/maintenance_schedule.h"
+#include "core/status.h"
+#include "storage/admin.h"
+#include "storage/store.h"
+
+namespace tb {
+
+inline constexpr std::string_view kCkptLastBackup = "admin/last_backup_ns";
+inline constexpr std::string_view kCkptRetentionChecked = "admin/retention_checked_ns";
+inline constexpr std::string_view kCkptLastCompaction = "admin/last_compaction";
+
+struct MaintenanceOptions {
+  RetentionPolicy retention;        // both limits 0: retention is off
+  int64_t backup_interval_ns = 0;   // 0: no automatic backups
+  std::string backup_dir;           // where automatic backups go
+  uint64_t compact_min_events = 0;  // 0: no automatic compaction
+  // The audit event of an action (who and where it ran; the store gives
+  // seq and id). `detail` is JSON. Required.
+  std::function<Event(const std::string& action, std::string detail)> audit_event;
+  // OK when the data dir has room to rewrite the store; a compaction is
+  // skipped with this Status otherwise. Empty: no check.
+  std::function<Status(Store&)> check_rewrite_space;
+};
+
+// What one run did. A task that was not due keeps Status OK and ran false.
+struct MaintenanceOutcome {
+  MaintenanceDue ran;  // the tasks that were due and were tried
+  Status retention;    // their results
+  Status backup;
+  Status compaction;
+  uint64_t retention_removed = 0;  // events retention removed
+  uint32_t backup_id = 0;          // the backup taken (when ran.backup and OK)
+  uint64_t compacted_at_head = 0;  // the head compacted (when ran.compaction and OK)
+  MaintenanceDue next;             // what is due after the run (next.next_ns: when)
+};
+
+// The schedule's policy for `options`.
+MaintenancePolicy PolicyOf(const MaintenanceOptions& options);
+
+// The checkpoints above and the store's head.
+MaintenanceMarks ReadMaintenanceMarks(Store& store);
+
+// Runs the tasks due at `now_ns` on `store`: retention (audited as
+// "retention.apply" when it removed events), a backup into
+// options.backup_dir (audited as "backup.create" with "automatic": true),
+// then compaction. A read-only store runs nothing and reports nothing due.
+MaintenanceOutcome RunMaintenance(Store& store, const MaintenanceOptions& options, int64_t now_ns);
+
+// The audit detail of a retention run: {"removed","floor_before",
+// "floor_after","by_age","by_count","automatic"} as one line of JSON.
+std::string RetentionAuditDetail(const RetentionPlan& plan, bool automatic);
+
+}  // namespace tb
