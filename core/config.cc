@@ -98,6 +98,8 @@ const ConfigKey kKeys[] = {
     TB_BOOL_KEY(daemon, autostart, "the shell integration starts tb daemon when none runs (no systemd unit)"),
     TB_INT_KEY(daemon, compact_min_events, 0, 2147483647,
                "the daemon compacts the store after this many new events (at most daily); 0 = never"),
+    TB_INT_KEY(daemon, spool_max_mb, 1, 1048576,
+               "shells warn when more than this many MiB of frames wait in the spool (nothing is dropped)"),
     TB_INT_KEY(daemon, tcp_port, 0, 65535, "health/metrics endpoint also on 127.0.0.1:PORT; 0 = Unix socket only"),
     TB_INT_KEY(daemon, max_connections, 1, 1024, "endpoint: connections served at once; more get 503"),
     TB_INT_KEY(daemon, rate_per_second, 1, 100000, "endpoint: requests per second per client; more get 429"),

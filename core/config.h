@@ -99,6 +99,10 @@ struct Config {
     // The daemon compacts the store when this many events were appended
     // since its last compaction (at most daily); 0 = never.
     int compact_min_events = 100000;
+    // Frames waiting in the spool (memory) beyond this many MiB make the
+    // shells warn even while the store is only held by another process
+    // (storage/spool_warning.h). Nothing is ever dropped at this size.
+    int spool_max_mb = 64;
     int tcp_port = 0;          // also serve on 127.0.0.1:PORT; 0 = the Unix socket only
     int max_connections = 8;   // connections served at once; more are answered 503 and closed
     int rate_per_second = 20;  // requests per second per client (token bucket refill)

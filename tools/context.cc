@@ -17,6 +17,7 @@
 #include "storage/data_dir.h"
 #include "storage/disk_space.h"
 #include "storage/spool.h"
+#include "storage/spool_warning.h"
 #include "tools/auto_maintenance.h"
 #include "tools/commands.h"
 #include "tools/daemon_client.h"
@@ -139,6 +140,9 @@ Status Context::DrainSpoolInto(Store& store, DrainReport* report) const {
   DrainReport r;
   TB_RETURN_IF_ERROR(DrainSpool(store, d, &r));
   TB_RETURN_IF_ERROR(policy_status);
+  // The frames could be stored: the shells' warning is over.
+  Status cleared = ClearSpoolWarning(d.spool_dir);
+  if (!cleared.ok()) spdlog::warn("{}", cleared.message());
   for (const std::string& w : r.warnings) spdlog::warn("{}", w);
   if (r.dropped > 0) spdlog::debug("{} spooled event(s) not recorded (record.ignore_*)", r.dropped);
   if (r.rejected > 0) {

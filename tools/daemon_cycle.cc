@@ -10,9 +10,13 @@
 #include <fstream>
 #include <iterator>
 
+#include "storage/data_dir.h"
 #include "storage/scheduled_maintenance.h"
+#include "storage/spool_backlog.h"
+#include "storage/spool_warning.h"
 #include "tools/auto_maintenance.h"
 #include "tools/commands.h"
+#include "tools/output.h"
 
 namespace tb {
 namespace {
@@ -52,12 +56,36 @@ StoreOptions DaemonStoreOptions(const Context& ctx, bool final_cycle) {
 // "disk full" of "disk full: 12 MiB free on /...".
 std::string Kind(const std::string& message) { return message.substr(0, message.find(':')); }
 
+// Tells the shells (storage/spool_warning.h) that frames wait because of
+// `s`: at once when the store cannot be written, and when another process
+// holds it only after kDaemonBusyWarnNs or past daemon.spool_max_mb.
+void WarnShells(const Context& ctx, const Status& s, int64_t busy_since_ns) {
+  const int64_t now = NowNs();
+  SpoolBacklog backlog;
+  if (!MeasureSpool(ctx.SpoolDir(), &backlog).ok() || backlog.frames == 0) return;
+  const bool over_cap = backlog.bytes > (static_cast<uint64_t>(ctx.config.daemon.spool_max_mb) << 20);
+  if (s.IsBusy() && !over_cap && now - busy_since_ns < kDaemonBusyWarnNs) return;
+  std::string why = s.message();
+  if (s.IsBusy()) {
+    const std::string who = ReadLockHolder(ctx.data_dir);
+    why = "the store is in use by " + (who.empty() ? "another process" : who) + " (" + ctx.data_dir + ")";
+  }
+  const std::string message = "tb: commands wait in memory (" + HumanBytes(backlog.bytes) +
+                              " in the spool) and cannot be stored: " + why +
+                              ". They are kept; a logout or reboot before this is fixed loses them (tb doctor)";
+  Status w = RaiseSpoolWarning(ctx.SpoolDir(), message, now);
+  if (!w.ok()) spdlog::warn("daemon: {}", w.message());
+}
+
 // Records a failed cycle; logs it unless it is the error already reported.
-DaemonCycleResult Failed(DaemonState* state, const Status& s, bool open_failed) {
+DaemonCycleResult Failed(const Context& ctx, DaemonState* state, const Status& s, bool open_failed) {
   bool repeated = false;
+  int64_t busy_since = 0;
   state->Update([&](DaemonFigures& f) {
     if (s.IsBusy()) {
       ++f.busy_retries;
+      if (f.busy_since_ns == 0) f.busy_since_ns = NowNs();
+      busy_since = f.busy_since_ns;
       return;
     }
     // The same kind of failure again ("disk full: N MiB free..." with
@@ -68,6 +96,7 @@ DaemonCycleResult Failed(DaemonState* state, const Status& s, bool open_failed) 
     if (open_failed) f.store_open_ok = false;
   });
   if (!s.IsBusy() && !repeated) spdlog::error("daemon: {}", s.message());
+  WarnShells(ctx, s, busy_since);
   return DaemonCycleResult{s, kNoDueTime};
 }
 
@@ -84,7 +113,7 @@ DaemonCycleResult RunDaemonCycle(Context& ctx, DaemonState* state, HeldStore* he
   Status s = ctx.CheckSpace(0);
   if (!s.ok()) {
     held->Release();
-    return Failed(state, s, true);
+    return Failed(ctx, state, s, true);
   }
   int lock_opens = 0;
   if (held->store == nullptr) {
@@ -93,7 +122,7 @@ DaemonCycleResult RunDaemonCycle(Context& ctx, DaemonState* state, HeldStore* he
     // busy store's message reads the holder from it once more.
     lock_opens = s.IsBusy() ? 2 : 1;
     if (!s.ok()) {
-      DaemonCycleResult r = Failed(state, s, true);
+      DaemonCycleResult r = Failed(ctx, state, s, true);
       r.lock_opens = lock_opens;
       return r;
     }
@@ -105,7 +134,7 @@ DaemonCycleResult RunDaemonCycle(Context& ctx, DaemonState* state, HeldStore* he
   const int64_t drain_ns = MonotonicNs() - drain_start;
   if (!s.ok()) {
     held->Release();
-    return Failed(state, s, false);
+    return Failed(ctx, state, s, false);
   }
   const int64_t lag = activity_ns > 0 ? MonotonicNs() - activity_ns : 0;
   DaemonCycleResult result;
@@ -131,6 +160,7 @@ DaemonCycleResult RunDaemonCycle(Context& ctx, DaemonState* state, HeldStore* he
     f.spool_bytes_pending = pending.bytes;
     f.head_seq = marks.head;
     f.store_open_ok = true;
+    f.busy_since_ns = 0;
     f.last_error.clear();
     f.last_backup_ns = marks.last_backup_ns == kNeverRan ? 0 : marks.last_backup_ns;
   });

@@ -23,6 +23,10 @@ inline constexpr int kDaemonWriteBufferMb = 8;
 // How long the final cycle (at exit) waits for a store another tb holds.
 inline constexpr int kDaemonFinalLockWaitMs = 10000;
 
+// How long another process may hold the store before the shells are warned
+// that frames wait (storage/spool_warning.h; sooner past daemon.spool_max_mb).
+inline constexpr int64_t kDaemonBusyWarnNs = 60'000'000'000;
+
 // How long the store stays open after a cycle (DaemonOptions::linger_ms).
 inline constexpr int kDaemonLingerMs = 5000;
 

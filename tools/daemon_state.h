@@ -35,6 +35,7 @@ struct DaemonFigures {
   uint64_t head_seq = 0;      // the log's head after the last cycle
   bool store_open_ok = true;  // the last attempt to open the store succeeded
   uint64_t busy_retries = 0;  // opens that found the store held by another tb
+  int64_t busy_since_ns = 0;  // wall clock, UTC ns: the first of the current busy opens (0 = not busy)
   std::string last_error;     // "" when the last cycle succeeded
   int64_t last_error_ns = 0;
   int64_t last_backup_ns = 0;       // the newest automatic or manual backup (0 = none)

@@ -69,7 +69,7 @@ TEST(ConfigKeysTest, DefaultsAreValidAndNamesUnique) {
       }
     }
   }
-  EXPECT_EQ(dotted.size(), 31u);
+  EXPECT_EQ(dotted.size(), 32u);
 }
 
 TEST(ConfigKeysTest, NamesAndSections) {

@@ -21,6 +21,8 @@
 #include "core/timefmt.h"
 #include "storage/daemon_lock.h"
 #include "storage/spool.h"
+#include "storage/spool_warning.h"
+#include "tests/status_assert.h"
 #include "tests/tools/cli_fixture.h"
 #include "tools/daemon_cycle.h"
 
@@ -64,6 +66,19 @@ class CliDaemon : public CliTest {
     ASSERT_TRUE(child->Start({TbBinary(), "--data-dir", data_dir(), "daemon"}, o));
     for (int i = 0; i < 2000 && !ProbeDaemon(data_dir()).running; ++i) std::this_thread::sleep_for(milliseconds(5));
     ASSERT_TRUE(ProbeDaemon(data_dir()).running) << "the daemon did not start";
+  }
+
+  // Starts the lock tests' helper process (cli_store_test.cc), which holds
+  // the store for writing until its stdin closes.
+  void HoldStore(Child* holder) const {
+    RunOptions o;
+    o.env = BaseEnv();
+    o.env.emplace_back("TB_CLI_TEST_HOLD_DIR", data_dir());
+    ASSERT_TRUE(
+        holder->Start({fs::read_symlink("/proc/self/exe").string(),
+                       "--gtest_filter=CliLockHolder.DISABLED_HelperProcess", "--gtest_also_run_disabled_tests"},
+                      o));
+    ASSERT_TRUE(holder->WaitForOutput("HOLDER-READY\n", std::chrono::seconds(20)).has_value());
   }
 
   int StopDaemon(Child* child) const {
@@ -183,16 +198,8 @@ TEST_F(CliDaemon, SigtermDrainsWhatIsLeft) {
 
 TEST_F(CliDaemon, WaitsForAStoreAnotherProcessHolds) {
   Record("first");
-  // The lock tests' helper process (cli_store_test.cc) holds the store for
-  // writing until its stdin closes.
-  RunOptions o;
-  o.env = BaseEnv();
-  o.env.emplace_back("TB_CLI_TEST_HOLD_DIR", data_dir());
   Child holder;
-  ASSERT_TRUE(holder.Start({fs::read_symlink("/proc/self/exe").string(),
-                            "--gtest_filter=CliLockHolder.DISABLED_HelperProcess", "--gtest_also_run_disabled_tests"},
-                           o));
-  ASSERT_TRUE(holder.WaitForOutput("HOLDER-READY\n", std::chrono::seconds(20)).has_value());
+  HoldStore(&holder);
   Child daemon;
   StartDaemon(&daemon);
   AppendCommand("cccc000000000001", 1, "while held");
@@ -205,6 +212,37 @@ TEST_F(CliDaemon, WaitsForAStoreAnotherProcessHolds) {
   EXPECT_EQ(StopDaemon(&daemon), 0);
 }
 
+// A store held by another process is normal for a while (an import): the
+// shells hear of it only past daemon.spool_max_mb (or after a minute).
+TEST_F(CliDaemon, HeldStoreWarnsTheShellsPastTheSpoolCap) {
+  Record("first");
+  Child holder;
+  HoldStore(&holder);
+  Child daemon;
+  StartDaemon(&daemon, {{"TERMBRAIN_DAEMON_SPOOL_MAX_MB", "1"}});
+  AppendCommand("eeee000000000001", 1, "small");
+  std::this_thread::sleep_for(milliseconds(1500));  // the daemon retries every second
+  SpoolWarning w;
+  EXPECT_TRUE(ReadSpoolWarning(SpoolDir(), &w).IsNotFound()) << "warned below the cap: " << w.message;
+  const std::string big(600 * 1024, 'x');
+  AppendCommand("eeee000000000001", 2, big);
+  AppendCommand("eeee000000000001", 3, big);  // 1.2 MiB waiting
+  for (int i = 0; i < 300 && !ReadSpoolWarning(SpoolDir(), &w).ok(); ++i) std::this_thread::sleep_for(milliseconds(10));
+  ASSERT_OK(ReadSpoolWarning(SpoolDir(), &w));
+  EXPECT_TRUE(std::regex_match(
+      w.message, std::regex("tb: commands wait in memory \\(1\\.\\d MiB in the spool\\) and "
+                            "cannot be stored: the store is in use by pid \\d+ \\(cli test holder\\) \\(" +
+                            data_dir() + "\\)\\. They are kept; .*")))
+      << w.message;
+  holder.CloseStdin();
+  EXPECT_EQ(holder.Finish(std::chrono::seconds(20)), 0);
+  ASSERT_TRUE(WaitSpoolEmpty());
+  for (int i = 0; i < 300 && ReadSpoolWarning(SpoolDir(), &w).ok(); ++i) std::this_thread::sleep_for(milliseconds(10));
+  EXPECT_TRUE(ReadSpoolWarning(SpoolDir(), &w).IsNotFound());
+  EXPECT_EQ(StopDaemon(&daemon), 0);
+  EXPECT_EQ(Commands().size(), 4u);
+}
+
 TEST_F(CliDaemon, FullDiskKeepsFramesInTheSpoolAndSaysWhy) {
   Record("first");
   Child daemon;
@@ -212,6 +250,13 @@ TEST_F(CliDaemon, FullDiskKeepsFramesInTheSpoolAndSaysWhy) {
   AppendCommand("dddd000000000001", 1, "kept");
   std::this_thread::sleep_for(milliseconds(300));
   EXPECT_FALSE(WaitSpoolEmpty(milliseconds(1)));
+  // The shells are told (storage/spool_warning.h).
+  SpoolWarning w;
+  ASSERT_OK(ReadSpoolWarning(SpoolDir(), &w));
+  EXPECT_TRUE(std::regex_match(w.message, std::regex("tb: commands wait in memory \\(\\d+ B in the spool\\) and cannot "
+                                                     "be stored: disk full: .*\\. They are kept; a logout or reboot "
+                                                     "before this is fixed loses them \\(tb doctor\\)")))
+      << w.message;
   EXPECT_EQ(StopDaemon(&daemon), 1);  // the final drain could not run either
   const std::vector<std::string> log = SplitLines(ReadFile(data_dir() + "/logs/daemon.log.jsonl"));
   ASSERT_EQ(log.size(), 3u) << ReadFile(data_dir() + "/logs/daemon.log.jsonl");
@@ -220,8 +265,9 @@ TEST_F(CliDaemon, FullDiskKeepsFramesInTheSpoolAndSaysWhy) {
   EXPECT_EQ(Json::parse(log[1])["level"], "error");
   EXPECT_TRUE(
       std::regex_match(Json::parse(log[2])["msg"].get<std::string>(), std::regex("daemon: stopped: disk full: .*")));
-  // The frames wait for a store with room.
+  // The frames wait for a store with room; once stored, the warning goes.
   EXPECT_EQ(Commands(), (std::vector<std::string>{"first", "kept"}));
+  EXPECT_TRUE(ReadSpoolWarning(SpoolDir(), &w).IsNotFound());
 }
 
 TEST_F(CliDaemon, ReadCommandsLeaveMaintenanceToTheDaemon) {
@@ -310,14 +356,8 @@ TEST_F(CliDaemon, UnsafeSpoolDirectoryIsRefused) {
 
 TEST_F(CliDaemon, DrainOfAHeldStoreIsBusy) {
   Record("first");
-  RunOptions o;
-  o.env = BaseEnv();
-  o.env.emplace_back("TB_CLI_TEST_HOLD_DIR", data_dir());
   Child holder;
-  ASSERT_TRUE(holder.Start({fs::read_symlink("/proc/self/exe").string(),
-                            "--gtest_filter=CliLockHolder.DISABLED_HelperProcess", "--gtest_also_run_disabled_tests"},
-                           o));
-  ASSERT_TRUE(holder.WaitForOutput("HOLDER-READY\n", std::chrono::seconds(20)).has_value());
+  HoldStore(&holder);
   AppendCommand("1212000000000001", 1, "waits");
   RunResult r = TbEnv({"drain"}, {{"TERMBRAIN_STORAGE_LOCK_WAIT_MS", "100"}});
   EXPECT_EXIT_CODE(r, 4);

@@ -197,6 +197,7 @@ __tb_precmd() {
       fi
     fi
     [[ -n $__tb_run ]] && __tb_end "$st" "$now"
+    [[ -e $__tb_spool.warning ]] && __tb_warn
     __tb_buf= __tb_fresh=1 __tb_t0= __tb_hc=${HISTCMD-}
     [[ ${PS0-} == *__tb_t0* && :$BASHOPTS: == *:promptvars:* ]] || __tb_hook_ps0
   fi
@@ -204,6 +205,18 @@ __tb_precmd() {
   # `set -e`, where a failing PROMPT_COMMAND would end the shell.
   [[ $- == *e* ]] && return 0
   return "$st"
+}
+
+# __tb_warn: shows the spool warning (frames wait because the store cannot
+# be written; storage/spool_warning.h) on stderr, once per episode (its ID
+# line) in this shell. No process is started.
+__tb_warn() {
+  local id= msg=
+  { IFS= builtin read -r id && IFS= builtin read -r msg; } <"$__tb_spool.warning" 2>/dev/null || return 0
+  [[ $id != "$__tb_warned" ]] || return 0
+  __tb_warned=$id
+  builtin printf '%s\n' "$msg" >&2
+  return 0
 }
 
 # __tb_daemon_up: a daemon runs for this data dir (its lock file names the
@@ -410,7 +423,7 @@ if [[ -z ${__tb_sid-} ]]; then
   fi
   [[ $__tb_sid == *[1-9a-f]* ]] || __tb_sid=0000000000000001
   __tb_pid=$BASHPID
-  __tb_n=0 __tb_run= __tb_t=0 __tb_st=0 __tb_buf= __tb_fresh=1 __tb_t0= __tb_off=
+  __tb_n=0 __tb_run= __tb_t=0 __tb_st=0 __tb_buf= __tb_fresh=1 __tb_t0= __tb_off= __tb_warned=
   __tb_hash='\#' __tb_e= __tb_x= __tb_out=
   __tb_cno=${__tb_hash@P}
   __tb_hc=${HISTCMD-}

@@ -110,7 +110,16 @@ if status is-interactive; and test -r /proc/uptime
         test -e $__tb_file; or __tb_mkfile
         printf 'TB1\tF\t%s\t%s1\t%s\t%s\t%s000\t%s0\t.\n' "$__tb_sid" "$__tb_run" "$t" "$st" "$CMD_DURATION" "$__tb_run" >>$__tb_file
         set -g __tb_run ''
+        test -e $__tb_spool.warning; and __tb_warn
         return 0
+    end
+
+    # The spool warning, once per episode in this shell (see tb.bash).
+    function __tb_warn
+        read -l --line id msg <$__tb_spool.warning 2>/dev/null; or return 0
+        test "$id" != "$__tb_warned"; or return 0
+        set -g __tb_warned $id
+        printf '%s\n' $msg >&2
     end
 
     # fish ends during a command (`exit`, closed terminal): finish it, or it
@@ -194,6 +203,7 @@ if status is-interactive; and test -r /proc/uptime
         set -g __tb_run ''
         set -g __tb_t 0
         set -g __tb_off ''
+        set -g __tb_warned ''
         set -g __tb_blk 0
         set -g __tb_seq_all
         for a in 9 8 7 6 5 4 3 2 1 0

@@ -128,6 +128,18 @@ __tb_precmd() {
     __tb_emit 'TB1\tF\t%s\t%s\t%s\t%s\t%s\t%s\t.\n' \
       $__tb_sid $__tb_n "${r%.*}.${${r#*.}[1,6]}" $st $d $__tb_run
   __tb_run=
+  [[ -e $__tb_spool.warning ]] && __tb_warn
+  return 0
+}
+
+# __tb_warn: the spool warning, once per episode in this shell (see tb.bash).
+__tb_warn() {
+  emulate -L zsh
+  local id= msg=
+  { IFS= builtin read -r id && IFS= builtin read -r msg } <$__tb_spool.warning 2>/dev/null || return 0
+  [[ $id != $__tb_warned ]] || return 0
+  typeset -g __tb_warned=$id
+  builtin print -r -- $msg >&2
   return 0
 }
 
@@ -206,7 +218,7 @@ __tb_search_widget() {
   if (( ! ${+__tb_sid} )); then
     # First load in this shell (none of this is exported, so a child zsh
     # starts its own session).
-    typeset -g __tb_sid= __tb_n=0 __tb_run= __tb_t=0 __tb_off= __tb_x=
+    typeset -g __tb_sid= __tb_n=0 __tb_run= __tb_t=0 __tb_off= __tb_x= __tb_warned=
     if IFS= builtin read -r __tb_sid </proc/sys/kernel/random/uuid 2>/dev/null; then
       __tb_sid=${__tb_sid//-/}
       __tb_sid=${__tb_sid[1,12]}${__tb_sid[14,17]}
