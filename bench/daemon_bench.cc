@@ -2,6 +2,7 @@
 //
 //   cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DTB_BUILD_BENCH=ON
 //   ninja -C build-bench daemon_bench && build-bench/daemon_bench [--store N] [--commands N] [--bulk N]
+//       [--typing N] [--sparse N] [--linger-ms MS]
 //
 // In a fresh data dir holding --store generated commands (bench/history_gen.h):
 //  1. latency: --commands times, the started and finished frames of one
@@ -9,11 +10,14 @@
 //     (open, write, close); the time until the daemon has committed them
 //     and deleted the file (inotify IN_DELETE) is one sample; 20-100 ms
 //     between commands, like a fast typist (the daemon keeps the store open
-//     between them). Then --sparse commands 6-7 s apart, past the
-//     daemon's linger: each pays the store's writable open. p50 / p99 / max.
-//  2. idle: after 6 s of quiet (past the 5 s the daemon keeps the store open), the voluntary and involuntary context
-//     switches of every thread of the daemon over 10 s (/proc/PID/task/*/status):
-//     each wakeup is one.
+//     between them). Then --typing commands 2-8 s apart (inside the
+//     daemon's linger, daemon.linger_ms), and --sparse commands that each
+//     find the store closed: before each, the bench opens the store's lock
+//     file, which makes the daemon let go at once (as for any writer), so
+//     each pays the store's writable open. p50 / p99 / max.
+//  2. idle: past the linger (--linger-ms, the daemon's setting, plus 1 s),
+//     the voluntary and involuntary context switches of every thread of the
+//     daemon over 10 s (/proc/PID/task/*/status): each wakeup is one.
 //  3. memory: --bulk commands (100 spool files) written at once; once they
 //     are drained, VmRSS and VmHWM of the daemon while it still holds the
 //     store and once idle; then the idle check again.
@@ -52,7 +56,9 @@ struct Options {
   uint64_t store = 100000;
   int commands = 1000;
   int bulk = 100000;
-  int sparse = 30;  // commands 6-7 s apart: past the linger, each pays the store's open
+  int typing = 20;        // commands 2-8 s apart, inside the linger
+  int sparse = 30;        // commands that each find the store closed (each pays the store's open)
+  int linger_ms = 60000;  // the daemon's daemon.linger_ms
   std::string tb = TB_BINARY;
 };
 
@@ -125,8 +131,8 @@ std::string StatusField(pid_t pid, const std::string& field) {
   return "?";
 }
 
-void IdleCheck(pid_t pid, const char* when) {
-  std::this_thread::sleep_for(std::chrono::seconds(6));  // past the daemon's 5 s linger
+void IdleCheck(pid_t pid, int linger_ms, const char* when) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(linger_ms + 1000));  // past the daemon's linger
   const uint64_t before = Switches(pid);
   std::this_thread::sleep_for(std::chrono::seconds(10));
   const uint64_t after = Switches(pid);
@@ -158,6 +164,8 @@ int main(int argc, char** argv) {
     if (a == "--commands") o.commands = std::stoi(argv[i + 1]);
     if (a == "--bulk") o.bulk = std::stoi(argv[i + 1]);
     if (a == "--sparse") o.sparse = std::stoi(argv[i + 1]);
+    if (a == "--typing") o.typing = std::stoi(argv[i + 1]);
+    if (a == "--linger-ms") o.linger_ms = std::stoi(argv[i + 1]);
   }
   char tmpl[] = "/tmp/tb-daemon-bench-XXXXXX";
   const std::string root = ::mkdtemp(tmpl);
@@ -169,8 +177,9 @@ int main(int argc, char** argv) {
   if (!Prefill(data_dir, o.store)) return 1;
 
   const std::string env_home = "HOME=" + root, env_rt = "XDG_RUNTIME_DIR=" + runtime;
+  const std::string env_linger = "TERMBRAIN_DAEMON_LINGER_MS=" + std::to_string(o.linger_ms);
   std::vector<char*> envp = {const_cast<char*>(env_home.c_str()), const_cast<char*>(env_rt.c_str()),
-                             const_cast<char*>("TZ=UTC"), nullptr};
+                             const_cast<char*>(env_linger.c_str()), const_cast<char*>("TZ=UTC"), nullptr};
   std::vector<std::string> words = {o.tb, "--data-dir", data_dir, "daemon"};
   std::vector<char*> args;
   for (auto& w : words) args.push_back(w.data());
@@ -186,10 +195,15 @@ int main(int argc, char** argv) {
   std::mt19937 rng(42);
   const std::string sid = "0123456789abcdef";
   long n = 0;
-  // One series: `count` commands, `gap_ms` + up to `jitter_ms` apart.
-  auto series = [&](const char* what, int count, int gap_ms, int jitter_ms) {
+  // One series: `count` commands, `gap_ms` + up to `jitter_ms` apart; with
+  // `cold`, the daemon is made to close the store before each.
+  auto series = [&](const char* what, int count, int gap_ms, int jitter_ms, bool cold) {
     std::vector<double> lat;
     for (int i = 0; i < count; ++i) {
+      if (cold) {
+        ::close(::open((data_dir + "/lock").c_str(), O_RDONLY | O_CLOEXEC));
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));  // it closes the store
+      }
       const auto t0 = Clock::now();
       Append(spool + "/" + sid + ".spool", Frames(sid, n++));
       if (!WaitDrained(in, sid)) std::exit(1);
@@ -202,9 +216,10 @@ int main(int argc, char** argv) {
                 pct(0.99), lat.back());
     std::fflush(stdout);
   };
-  series("20-100 ms apart", o.commands, 20, 80);
-  series("6-7 s apart (store reopened each time)", o.sparse, 6000, 1000);
-  IdleCheck(pid, "after the latency run");
+  series("20-100 ms apart", o.commands, 20, 80, false);
+  series("2-8 s apart (inside the linger)", o.typing, 2000, 6000, false);
+  series("each finding the store closed", o.sparse, 200, 300, true);
+  IdleCheck(pid, o.linger_ms, "after the latency run");
 
   const auto bulk0 = Clock::now();
   for (int f = 0; f < 100; ++f) {
@@ -219,9 +234,9 @@ int main(int argc, char** argv) {
   std::this_thread::sleep_for(std::chrono::seconds(2));
   std::printf("memory 2 s after draining %d commands (store still held): VmRSS %s, VmHWM %s\n", o.bulk,
               StatusField(pid, "VmRSS").c_str(), StatusField(pid, "VmHWM").c_str());
-  std::this_thread::sleep_for(std::chrono::seconds(5));
-  std::printf("memory 7 s after (idle, store closed): VmRSS %s\n", StatusField(pid, "VmRSS").c_str());
-  IdleCheck(pid, "after the bulk drain");
+  std::this_thread::sleep_for(std::chrono::milliseconds(o.linger_ms));
+  std::printf("memory past the linger (idle, store closed): VmRSS %s\n", StatusField(pid, "VmRSS").c_str());
+  IdleCheck(pid, o.linger_ms, "after the bulk drain");
 
   ::kill(pid, SIGTERM);
   int status = 0;

@@ -103,6 +103,10 @@ struct Config {
     // shells warn even while the store is only held by another process
     // (storage/spool_warning.h). Nothing is ever dropped at this size.
     int spool_max_mb = 64;
+    // The daemon keeps the store open this long after a drain, so the next
+    // command skips the writable open (40-250 ms); any other writer still
+    // gets the store at once. An idle daemon (past it) holds nothing.
+    int linger_ms = 60000;
     int tcp_port = 0;          // also serve on 127.0.0.1:PORT; 0 = the Unix socket only
     int max_connections = 8;   // connections served at once; more are answered 503 and closed
     int rate_per_second = 20;  // requests per second per client (token bucket refill)

@@ -71,7 +71,7 @@ struct DaemonOptions {
   // race is left: a writer whose open falls between the cycle's open and
   // its write of the holder text, microseconds, is merged with it by
   // inotify and waits out the linger.)
-  int linger_ms = 5000;
+  int linger_ms = 60000;
   std::string lock_path;
   std::function<void()> release;
   // Wall clock, UTC ns (maintenance times are wall-clock times).

@@ -27,9 +27,6 @@ inline constexpr int kDaemonFinalLockWaitMs = 10000;
 // that frames wait (storage/spool_warning.h; sooner past daemon.spool_max_mb).
 inline constexpr int64_t kDaemonBusyWarnNs = 60'000'000'000;
 
-// How long the store stays open after a cycle (DaemonOptions::linger_ms).
-inline constexpr int kDaemonLingerMs = 5000;
-
 // The store kept open between cycles (empty while the daemon is idle).
 struct HeldStore {
   std::unique_ptr<Store> store;

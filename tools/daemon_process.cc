@@ -135,7 +135,7 @@ Status RunDaemonProcess(Context& ctx, bool detach) {
   o.stop_fd = stop_fd;
   o.now_ns = NowNs;
   HeldStore held;
-  o.linger_ms = kDaemonLingerMs;
+  o.linger_ms = ctx.config.daemon.linger_ms;
   o.lock_path = ctx.data_dir + "/lock";
   o.release = [&] { held.Release(); };
   o.cycle = [&](bool final_cycle, int64_t activity_ns) {

@@ -69,7 +69,7 @@ TEST(ConfigKeysTest, DefaultsAreValidAndNamesUnique) {
       }
     }
   }
-  EXPECT_EQ(dotted.size(), 32u);
+  EXPECT_EQ(dotted.size(), 33u);
 }
 
 TEST(ConfigKeysTest, NamesAndSections) {

@@ -383,10 +383,10 @@ uint64_t Switches(pid_t pid) {
 // No polling loop, no timer: an idle daemon is never scheduled.
 TEST_F(CliDaemon, IdleDaemonNeverWakesUp) {
   Child daemon;
-  StartDaemon(&daemon);
+  StartDaemon(&daemon, {{"TERMBRAIN_DAEMON_LINGER_MS", "1000"}});
   AppendCommand("abab000000000001", 1, "one");
   ASSERT_TRUE(WaitSpoolEmpty());
-  std::this_thread::sleep_for(milliseconds(kDaemonLingerMs + 1000));  // past the linger
+  std::this_thread::sleep_for(milliseconds(2000));  // past the linger
   const uint64_t before = Switches(daemon.pid());
   std::this_thread::sleep_for(std::chrono::seconds(3));
   EXPECT_EQ(Switches(daemon.pid()), before);
