@@ -181,6 +181,7 @@ Status StoreImpl::PurgeLogEntries(std::span<const uint64_t> seqs) {
 }
 
 Status StoreImpl::ReopenDb() {
+  StopBackgroundCompaction();
   for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
   handles_.clear();
   view_cfs_.clear();

@@ -1,5 +1,6 @@
 #include "storage/scheduled_maintenance.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <vector>
@@ -52,14 +53,38 @@ Status RunBackup(Store& store, const MaintenanceOptions& o, int64_t now_ns, uint
   return AuditWithMark(store, o, "backup.create", detail, kCkptLastBackup, now_ns);
 }
 
-Status RunCompaction(Store& store, const MaintenanceOptions& o, int64_t now_ns, uint64_t* head) {
+Status MarkCompaction(Store& store, int64_t now_ns, uint64_t head) {
+  return store.AppendWithCheckpoint({}, true, kCkptLastCompaction, std::to_string(now_ns) + " " + std::to_string(head));
+}
+
+Status RunCompaction(Store& store, const MaintenanceOptions& o, int64_t now_ns, MaintenanceOutcome* out) {
   const uint64_t at = store.head();
   if (o.check_rewrite_space) TB_RETURN_IF_ERROR(o.check_rewrite_space(store));
+  if (o.background_compaction) {
+    TB_RETURN_IF_ERROR(store.StartBackgroundCompaction());
+    out->compaction_running = true;
+    return Status::OK();
+  }
   TB_RETURN_IF_ERROR(store.CompactAll());
-  TB_RETURN_IF_ERROR(
-      store.AppendWithCheckpoint({}, true, kCkptLastCompaction, std::to_string(now_ns) + " " + std::to_string(at)));
-  *head = at;
+  TB_RETURN_IF_ERROR(MarkCompaction(store, now_ns, at));
+  out->compacted_at_head = at;
   return Status::OK();
+}
+
+// A background compaction started by an earlier run: still running, or
+// ended (then its checkpoint is written, or its failure reported). True
+// when it ran or ran until now, so this run must not start another.
+bool PollCompaction(Store& store, int64_t now_ns, MaintenanceOutcome* out) {
+  const BackgroundCompaction bc = store.PollBackgroundCompaction();
+  if (bc.state == BackgroundCompaction::State::kNone) return false;
+  out->ran.compaction = true;
+  if (bc.state == BackgroundCompaction::State::kRunning) {
+    out->compaction_running = true;
+    return true;
+  }
+  out->compaction = bc.result.ok() ? MarkCompaction(store, now_ns, bc.head_at_start) : bc.result;
+  if (out->compaction.ok()) out->compacted_at_head = bc.head_at_start;
+  return true;
 }
 
 }  // namespace
@@ -90,11 +115,19 @@ MaintenanceOutcome RunMaintenance(Store& store, const MaintenanceOptions& option
   MaintenanceOutcome out;
   if (store.read_only()) return out;
   const MaintenancePolicy policy = PolicyOf(options);
-  out.ran = PlanMaintenance(policy, ReadMaintenanceMarks(store), now_ns);
-  if (out.ran.retention) out.retention = RunRetention(store, options, now_ns, &out.retention_removed);
-  if (out.ran.backup) out.backup = RunBackup(store, options, now_ns, &out.backup_id);
-  if (out.ran.compaction) out.compaction = RunCompaction(store, options, now_ns, &out.compacted_at_head);
-  out.next = out.ran.any() ? PlanMaintenance(policy, ReadMaintenanceMarks(store), now_ns) : out.ran;
+  const bool polled = options.background_compaction && PollCompaction(store, now_ns, &out);
+  MaintenanceDue due = PlanMaintenance(policy, ReadMaintenanceMarks(store), now_ns);
+  if (due.retention) out.retention = RunRetention(store, options, now_ns, &out.retention_removed);
+  if (due.backup) out.backup = RunBackup(store, options, now_ns, &out.backup_id);
+  if (due.compaction && !polled) out.compaction = RunCompaction(store, options, now_ns, &out);
+  out.ran.retention = due.retention;
+  out.ran.backup = due.backup;
+  out.ran.compaction = out.ran.compaction || due.compaction;
+  out.next = out.ran.any() ? PlanMaintenance(policy, ReadMaintenanceMarks(store), now_ns) : due;
+  if (out.compaction_running) {
+    out.next.compaction = false;
+    out.next.next_ns = std::min(out.next.next_ns, now_ns + kCompactionPollNs);
+  }
   return out;
 }
 

@@ -38,6 +38,12 @@ struct MaintenanceOptions {
   int64_t backup_interval_ns = 0;   // 0: no automatic backups
   std::string backup_dir;           // where automatic backups go
   uint64_t compact_min_events = 0;  // 0: no automatic compaction
+  // Compact on the store's background thread (Store::
+  // StartBackgroundCompaction) instead of inside the run: a run that finds
+  // it due starts it, later runs poll it, and the run that finds it ended
+  // writes its checkpoint. For a caller that keeps the store open and runs
+  // again (the daemon: frames never wait for a compaction).
+  bool background_compaction = false;
   // The audit event of an action (who and where it ran; the store gives
   // seq and id). `detail` is JSON. Required.
   std::function<Event(const std::string& action, std::string detail)> audit_event;
@@ -55,8 +61,14 @@ struct MaintenanceOutcome {
   uint64_t retention_removed = 0;  // events retention removed
   uint32_t backup_id = 0;          // the backup taken (when ran.backup and OK)
   uint64_t compacted_at_head = 0;  // the head compacted (when ran.compaction and OK)
-  MaintenanceDue next;             // what is due after the run (next.next_ns: when)
+  // A background compaction runs (started now or before): run again by
+  // next.next_ns, which is at most kCompactionPollNs away, to finish it.
+  bool compaction_running = false;
+  MaintenanceDue next;  // what is due after the run (next.next_ns: when)
 };
+
+// How often a caller polls a running background compaction.
+inline constexpr int64_t kCompactionPollNs = 1'000'000'000;
 
 // The schedule's policy for `options`.
 MaintenancePolicy PolicyOf(const MaintenanceOptions& options);
@@ -67,7 +79,8 @@ MaintenanceMarks ReadMaintenanceMarks(Store& store);
 // Runs the tasks due at `now_ns` on `store`: retention (audited as
 // "retention.apply" when it removed events), a backup into
 // options.backup_dir (audited as "backup.create" with "automatic": true),
-// then compaction. A read-only store runs nothing and reports nothing due.
+// then compaction (see background_compaction). A read-only store runs
+// nothing and reports nothing due.
 MaintenanceOutcome RunMaintenance(Store& store, const MaintenanceOptions& options, int64_t now_ns);
 
 // The audit detail of a retention run: {"removed","floor_before",

@@ -95,6 +95,7 @@ Status Store::Open(const StoreOptions& options, std::unique_ptr<Store>* out) {
 }
 
 StoreImpl::~StoreImpl() {
+  StopBackgroundCompaction();
   // Whatever stays in the memtables is in the write-ahead log, and every
   // read-only open replays that log into memtables of its own: after a
   // large write (an import, a replay, a long drain) the next queries would
@@ -226,6 +227,7 @@ Status StoreImpl::OpenExisting(bool fresh) {
 }
 
 Status StoreImpl::ReopenReadOnly() {
+  StopBackgroundCompaction();
   for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
   handles_.clear();
   view_cfs_.clear();

@@ -18,9 +18,10 @@
 // view is behind the log or of another version, or a purge is pending:
 // AppendForgotten); then it behaves as kAuto.
 //
-// Thread safety: a Store is used from one thread at a time. After a failed
-// write the store is in a sticky error state: every later write returns the
-// first error (reopen to recover).
+// Thread safety: a Store is used from one thread at a time (a background
+// compaction runs on a thread of its own, see StartBackgroundCompaction).
+// After a failed write the store is in a sticky error state: every later
+// write returns the first error (reopen to recover).
 #pragma once
 
 #include <cstdint>
@@ -108,6 +109,13 @@ struct StoreInfo {
   std::string lock_holder;  // another process holding the write lock; "" when free
 };
 
+struct BackgroundCompaction {
+  enum class State { kNone, kRunning, kEnded };
+  State state = State::kNone;
+  Status result;               // kEnded: how it went
+  uint64_t head_at_start = 0;  // the log's head when it started
+};
+
 // True for the error a read-only store gives when a table file it was about
 // to read was deleted by the writer's compaction meanwhile (the store is
 // fine; reopening and reading again succeeds).
@@ -161,6 +169,15 @@ class Store {
   // Flushes memtables and compacts everything (used by benchmarks and
   // before measuring disk usage).
   virtual Status CompactAll() = 0;
+  // The same, on a thread of its own: returns at once, and appends and
+  // reads go on meanwhile (the daemon compacts this way so frames never
+  // wait for it). Starting one while one runs does nothing. Operations that
+  // drop column families (rebuild, verify, removal) and closing the store
+  // cancel a running one first; a canceled one is forgotten (state kNone).
+  virtual Status StartBackgroundCompaction() = 0;
+  // How the background compaction stands. An ended one is reported once
+  // (with its result and the head when it started), then kNone again.
+  virtual BackgroundCompaction PollBackgroundCompaction() = 0;
   // Forgets records (storage/removal.cc): appends `forgotten` (a Forgotten
   // event naming their seqs; seq and id are assigned as by Append) so every
   // view drops them, then purges their bytes from disk: their log entries

@@ -1,9 +1,12 @@
 // StoreImpl: the RocksDB-backed Store (internal to storage/).
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_set>
 #include <vector>
 
@@ -46,6 +49,8 @@ class StoreImpl final : public Store, public StoreReader {
   Status Views(std::vector<ViewInfo>* out) override;
   Status Info(StoreInfo* out) override;
   Status CompactAll() override;
+  Status StartBackgroundCompaction() override;  // storage/background_compaction.cc
+  BackgroundCompaction PollBackgroundCompaction() override;
   Status AppendForgotten(Event* forgotten) override;  // storage/removal.cc
   const std::string& data_dir() const override { return options_.data_dir; }
   const std::string& store_id() const override { return identity_.store_id; }
@@ -150,6 +155,19 @@ class StoreImpl final : public Store, public StoreReader {
   bool foreign_db_lock_ = false;  // another program holds DIR/db/LOCK
   AckHeadFile ack_;               // writers only
   Projector projector_;
+  // The background compaction (storage/background_compaction.cc). The
+  // thread works on a copy of handles_ and touches nothing else of the
+  // store; StopBackgroundCompaction() cancels and joins it before anything
+  // drops a family or closes the database.
+  void StopBackgroundCompaction();
+  // Flushes, then compacts `families` one after the other (CompactAll's
+  // work); stops early once *canceled (when given) is set.
+  Status CompactFamilies(const std::vector<rocksdb::ColumnFamilyHandle*>& families, int subcompactions,
+                         std::atomic<bool>* canceled);
+  std::thread compaction_thread_;
+  std::atomic<bool> compaction_cancel_{false};
+  std::mutex compaction_mu_;
+  BackgroundCompaction compaction_;  // guarded by compaction_mu_
 };
 
 // Resolves finish -> start through an `ids` column family and the log.

@@ -155,6 +155,7 @@ Status StoreImpl::ResetView(const View* view) {
                                "resetting view " + name));
   auto it = view_cfs_.find(view->name());
   if (it != view_cfs_.end()) {
+    StopBackgroundCompaction();  // it may be compacting this family
     auto hit = std::find(handles_.begin(), handles_.end(), it->second);
     TB_RETURN_IF_ERROR(FromRocks(db_->DropColumnFamily(it->second), "dropping view " + name));
     TB_RETURN_IF_ERROR(FromRocks(db_->DestroyColumnFamilyHandle(it->second), "dropping view " + name));
@@ -206,6 +207,7 @@ Status StoreImpl::CatchUpViews() {
 }
 
 Status StoreImpl::DropScratchFamilies() {
+  StopBackgroundCompaction();  // it may be compacting a scratch family
   for (size_t i = 0; i < handles_.size();) {
     if (handles_[i]->GetName().starts_with("scratch_")) {
       TB_RETURN_IF_ERROR(FromRocks(db_->DropColumnFamily(handles_[i]), "dropping a scratch family"));
@@ -429,18 +431,6 @@ Status StoreImpl::Info(StoreInfo* out) {
     out->events = head_ - first + 1;
   }
   return FromRocks(it->status(), "reading the log");
-}
-
-Status StoreImpl::CompactAll() {
-  TB_RETURN_IF_ERROR(CheckWritable());
-  TB_RETURN_IF_ERROR(FromRocks(db_->Flush(rocksdb::FlushOptions(), handles_), "flushing"));
-  rocksdb::CompactRangeOptions co;
-  co.max_subcompactions = 2;
-  co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
-  for (auto* h : handles_) {
-    TB_RETURN_IF_ERROR(FromRocks(db_->CompactRange(co, h, nullptr, nullptr), "compacting"));
-  }
-  return Status::OK();
 }
 
 }  // namespace tb

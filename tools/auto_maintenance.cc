@@ -16,6 +16,7 @@ MaintenanceOptions OptionsOf(Context& ctx, bool compaction) {
   if (ParseDuration(ctx.config.backup.interval, &interval) && interval > 0) o.backup_interval_ns = interval;
   o.backup_dir = BackupDir(ctx);
   if (compaction) o.compact_min_events = static_cast<uint64_t>(ctx.config.daemon.compact_min_events);
+  o.background_compaction = compaction;  // only the daemon compacts, beside its drains
   o.audit_event = [&ctx](const std::string& action, std::string detail) {
     return AuditEvent(ctx, action, std::move(detail));
   };
@@ -29,7 +30,9 @@ void Log(const MaintenanceOutcome& r) {
   if (!r.backup.ok()) spdlog::warn("automatic backup failed: {}", r.backup.message());
   if (r.ran.backup && r.backup.ok()) spdlog::info("automatic backup {}", r.backup_id);
   if (!r.compaction.ok()) spdlog::warn("automatic compaction failed: {}", r.compaction.message());
-  if (r.ran.compaction && r.compaction.ok()) spdlog::info("compacted the store at head seq {}", r.compacted_at_head);
+  if (r.ran.compaction && r.compaction.ok() && !r.compaction_running) {
+    spdlog::info("compacted the store at head seq {}", r.compacted_at_head);
+  }
 }
 
 }  // namespace

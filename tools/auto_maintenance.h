@@ -18,7 +18,9 @@ namespace tb {
 // when max_age is not a duration.
 Status RetentionPolicyOf(const Context& ctx, RetentionPolicy* out);
 
-// Runs what is due on a writable store (nothing on a read-only one).
+// Runs what is due on a writable store (nothing on a read-only one). With
+// `compaction` (the daemon), compaction runs in the background and the
+// returned next_ns asks to be run again within a second until it ends.
 // Failures are logged, not returned. Returns the schedule after the run (a
 // task still due then has failed; next_ns is when the next one falls due).
 MaintenanceDue RunAutoMaintenance(Context& ctx, Store& store, bool compaction);

@@ -11,6 +11,7 @@
 namespace tb {
 namespace {
 
+using testutil::ExpectVerifies;
 using testutil::OpenStore;
 using testutil::TempDir;
 using Access = StoreOptions::Access;
@@ -27,15 +28,6 @@ std::vector<Event> Commands(int n, int64_t t0) {
     out.push_back(ev);
   }
   return out;
-}
-
-void ExpectVerifies(Store& s) {
-  LogVerifyReport r;
-  ASSERT_OK(s.VerifyLog(&r));
-  EXPECT_TRUE(r.ok()) << (r.problems.empty() ? "" : r.problems[0]);
-  std::vector<ViewDiff> diffs;
-  ASSERT_OK(s.VerifyViews(&diffs));
-  EXPECT_TRUE(diffs.empty());
 }
 
 TEST(AdminTest, RetentionFloorIsAcceptedByVerifyLogAndSurvivesReopen) {

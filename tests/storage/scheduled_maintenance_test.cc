@@ -4,6 +4,12 @@
 #include "storage/scheduled_maintenance.h"
 
 #include <gtest/gtest.h>
+#include <sys/mount.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <thread>
 
 #include <filesystem>
 #include <fstream>
@@ -182,6 +188,69 @@ TEST_F(ScheduledMaintenanceTest, CompactionIsSkippedWithTheSpaceCheckStatus) {
   EXPECT_EQ(r.compaction.ToString(), Status::NoSpace("disk full: test").ToString());
   EXPECT_EQ(Checkpoint(kCkptLastCompaction), "<none>");
   EXPECT_TRUE(r.next.compaction);  // still due: it failed
+}
+
+// The daemon's way: the run that finds compaction due starts it in the
+// background; later runs poll it; the one that finds it ended marks it.
+TEST_F(ScheduledMaintenanceTest, BackgroundCompactionIsMarkedByTheRunThatSeesItEnd) {
+  AppendCommands(7);
+  MaintenanceOptions o = Options();
+  o.compact_min_events = 5;
+  o.background_compaction = true;
+  MaintenanceOutcome r = RunMaintenance(*store_, o, kT0);
+  EXPECT_TRUE(r.ran.compaction);
+  EXPECT_TRUE(r.compaction_running);
+  ASSERT_OK(r.compaction);
+  EXPECT_FALSE(r.next.compaction);
+  EXPECT_EQ(r.next.next_ns, kT0 + kCompactionPollNs);
+  EXPECT_EQ(Checkpoint(kCkptLastCompaction), "<none>");
+  int64_t t = kT0;
+  for (int i = 0; i < 600 && r.compaction_running; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    t += kSec;
+    r = RunMaintenance(*store_, o, t);
+    EXPECT_TRUE(r.ran.compaction);
+  }
+  ASSERT_FALSE(r.compaction_running);
+  ASSERT_OK(r.compaction);
+  EXPECT_EQ(r.compacted_at_head, 7u);
+  EXPECT_EQ(Checkpoint(kCkptLastCompaction), std::to_string(t) + " 7");
+  EXPECT_FALSE(r.next.compaction);
+  EXPECT_FALSE(RunMaintenance(*store_, o, t + kSec).ran.any());
+}
+
+// A background compaction that failed is reported by the run that sees it
+// end, and stays due (no checkpoint).
+TEST_F(ScheduledMaintenanceTest, AFailedBackgroundCompactionIsReportedAndStaysDue) {
+  const std::string mnt = dir_.Sub("mnt");
+  std::filesystem::create_directories(mnt);
+  if (::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=16m,mode=0700") != 0) {
+    GTEST_SKIP() << "mounting a tmpfs is not permitted here (" << std::strerror(errno) << "); this test needs root";
+  }
+  store_.reset();
+  ASSERT_OK(OpenStore(mnt + "/data", Access::kReadWrite, &store_));
+  AppendCommands(2000);
+  {
+    std::ofstream fill(mnt + "/fill", std::ios::binary);
+    const std::string block(1 << 16, 'f');
+    while (fill.write(block.data(), block.size())) {
+    }
+  }
+  MaintenanceOptions o = Options();
+  o.compact_min_events = 5;
+  o.background_compaction = true;
+  MaintenanceOutcome r = RunMaintenance(*store_, o, kT0);
+  for (int i = 0; i < 600 && r.compaction_running; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    r = RunMaintenance(*store_, o, kT0 + (i + 1) * kSec);
+  }
+  ASSERT_FALSE(r.compaction_running);
+  EXPECT_TRUE(r.ran.compaction);
+  EXPECT_FALSE(r.compaction.ok());
+  EXPECT_NE(r.compaction.message().find("flushing"), std::string::npos) << r.compaction.ToString();
+  EXPECT_TRUE(r.next.compaction);  // still due
+  store_.reset();
+  ::umount2(mnt.c_str(), MNT_DETACH);
 }
 
 TEST_F(ScheduledMaintenanceTest, AFailedBackupDoesNotStopRetentionOrCompaction) {

@@ -128,6 +128,16 @@ class RawDb {
   std::map<std::string, rocksdb::ColumnFamilyHandle*> cfs_;
 };
 
+// The log verifies and every view equals a replay of it.
+inline void ExpectVerifies(Store& s) {
+  LogVerifyReport r;
+  ASSERT_OK(s.VerifyLog(&r));
+  EXPECT_TRUE(r.ok()) << (r.problems.empty() ? "" : r.problems[0]);
+  std::vector<ViewDiff> diffs;
+  ASSERT_OK(s.VerifyViews(&diffs));
+  EXPECT_TRUE(diffs.empty());
+}
+
 inline std::string HexOf(std::string_view s) {
   static const char* kHex = "0123456789abcdef";
   std::string out;
