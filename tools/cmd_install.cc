@@ -8,7 +8,13 @@
 // it again (idempotent) and how uninstall removes exactly that line.
 // The rc file is backed up before any change and rewritten by temp file +
 // fsync + rename, keeping its mode; a symlinked rc file (dotfile managers)
-// is edited where it points.
+// is edited where it points. An rc file that did not exist is created with
+// a first line saying so (and naming the highest directory created for it,
+// if any), also ending with the marker:
+//   # tb install created this file[ and DIR]; tb uninstall removes it  # termbrain
+// so uninstall leaves the home directory exactly as it was: it deletes the
+// file when nothing else was added to it, and the directories it names
+// when they are empty.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -117,6 +123,27 @@ std::string InstallLine(const std::string& shell, const std::string& bin) {
   return "[ -x " + bin + " ] && eval \"$(" + bin + " init " + shell + ")\"  " + std::string(kMarker);
 }
 
+constexpr std::string_view kCreatedPrefix = "# tb install created this file";
+
+// The first line of an rc file install creates, `top_dir` the highest
+// directory created for it ("" when none was).
+std::string CreatedLine(const std::string& top_dir) {
+  return std::string(kCreatedPrefix) + (top_dir.empty() ? "" : " and " + top_dir) + "; tb uninstall removes it  " +
+         std::string(kMarker);
+}
+
+// The highest missing ancestor directory of `path` ("" when its directory
+// exists).
+std::string TopMissingDir(const std::string& path) {
+  std::error_code ec;
+  fs::path top;
+  for (fs::path d = fs::path(path).parent_path(); !d.empty() && !fs::exists(d, ec); d = d.parent_path()) {
+    top = d;
+    if (d == d.parent_path()) break;
+  }
+  return top.string();
+}
+
 bool IsOurLine(std::string_view line) {
   while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) {
     line.remove_suffix(1);
@@ -190,7 +217,7 @@ std::string WithOurLine(const std::string& text, const std::string& line, bool* 
   std::string updated;
   for (std::string_view l : Lines(text)) {
     std::string_view bare = l.ends_with('\n') ? l.substr(0, l.size() - 1) : l;
-    if (IsOurLine(bare) && !*found) {
+    if (IsOurLine(bare) && !bare.starts_with(kCreatedPrefix) && !*found) {
       *found = true;
       *same = bare == line;
       updated += line + "\n";
@@ -213,9 +240,10 @@ Status WriteRcFile(const std::string& path, const std::string& text, const std::
     TB_RETURN_IF_ERROR(Backup(path, text, mode, backup));
   } else {
     std::error_code ec;
+    const std::string top = TopMissingDir(path);
     fs::create_directories(fs::path(path).parent_path(), ec);
     if (ec) return Status::IOError("cannot create " + fs::path(path).parent_path().string() + ": " + ec.message());
-    mode = 0644;
+    return WriteFileAtomically(path, CreatedLine(top) + "\n" + updated, 0644);
   }
   return WriteFileAtomically(path, updated, mode);
 }
@@ -277,6 +305,31 @@ Status CmdInstall(Context& ctx, const Argv& args) {
   return Status::OK();
 }
 
+namespace {
+
+// Deletes the rc file install created (nothing else is in it), then the
+// directories its first line `created` names, when empty.
+Status RemoveCreatedRcFile(const std::string& path, const std::string& created, const std::string& display) {
+  std::error_code ec;
+  if (!fs::remove(path, ec) && ec) return Status::IOError("cannot remove " + path + ": " + ec.message());
+  const size_t and_at = created.find(" and ");
+  const size_t end = created.find("; tb uninstall");
+  const std::string top = and_at != std::string::npos && end != std::string::npos && and_at < end
+                              ? created.substr(and_at + 5, end - and_at - 5)
+                              : "";
+  if (!top.empty() && path.starts_with(top + "/")) {
+    for (fs::path d = fs::path(path).parent_path(); !d.empty(); d = d.parent_path()) {
+      if (!fs::is_empty(d, ec) || ec || !fs::remove(d, ec) || d == top || d == d.parent_path()) break;
+    }
+  }
+  WriteOut("tb: removed " + display +
+           " (tb install had created it, and nothing else was added). Shells already running keep recording "
+           "until they exit\n");
+  return Status::OK();
+}
+
+}  // namespace
+
 Status CmdUninstall(Context& ctx, const Argv& args) {
   Args a("uninstall", "uninstall [--shell bash|zsh|fish]");
   a.opts().add_options()("shell", po::value<std::string>()->value_name("S"),
@@ -294,20 +347,22 @@ Status CmdUninstall(Context& ctx, const Argv& args) {
   std::string service;
   TB_RETURN_IF_ERROR(TearDownService(ctx, &service));
   WriteOut(service);
-  std::string kept;
+  std::string kept, created;
   size_t removed = 0;
   for (std::string_view l : Lines(text)) {
     std::string_view bare = l.ends_with('\n') ? l.substr(0, l.size() - 1) : l;
-    if (IsOurLine(bare)) {
-      ++removed;
-    } else {
+    if (!IsOurLine(bare)) {
       kept.append(l);
+      continue;
     }
+    ++removed;
+    if (bare.starts_with(kCreatedPrefix)) created = bare;
   }
   if (removed == 0) {
     WriteOut("tb: no TermBrain line in " + t.display + "; nothing changed\n");
     return Status::OK();
   }
+  if (!created.empty() && kept.empty()) return RemoveCreatedRcFile(path, created, t.display);
   std::string backup;
   TB_RETURN_IF_ERROR(Backup(path, text, mode, &backup));
   TB_RETURN_IF_ERROR(WriteFileAtomically(path, kept, mode));

@@ -81,6 +81,45 @@ TEST_F(CliInstallUnit, UnitIsVerifiedAndUninstallRestoresEverything) {
   EXPECT_EQ(DiffSnapshots(before, HomeSnapshot()), "");
 }
 
+// An rc file install had to create (and its directories) is gone again
+// after uninstall, in each shell, unless the user added to it.
+TEST_F(CliInstallUnit, UninstallRemovesTheRcFileInstallCreated) {
+  fs::remove_all(xdg_config());
+  const TreeSnapshot before = HomeSnapshot();
+  for (const std::string shell : {"bash", "zsh", "fish"}) {
+    RunResult r = Tb({"install", "--shell", shell, "--service", "shell", "--yes"});
+    EXPECT_EXIT_CODE(r, 0);
+  }
+  const std::string fish_rc = xdg_config() + "/fish/config.fish";
+  EXPECT_TRUE(ReadFile(fish_rc).starts_with("# tb install created this file and " + xdg_config() +
+                                            "; tb uninstall removes it  # termbrain\ntest -x "))
+      << ReadFile(fish_rc);
+  EXPECT_TRUE(ReadFile(home() + "/.bashrc")
+                  .starts_with("# tb install created this file; tb uninstall removes it  # termbrain\n[ -x "))
+      << ReadFile(home() + "/.bashrc");
+  // Installing again keeps one line of each kind.
+  const std::string bashrc = ReadFile(home() + "/.bashrc");
+  EXPECT_EQ(Tb({"install", "--shell", "bash", "--service", "shell", "--yes"}).out,
+            "tb: already installed in ~/.bashrc; nothing changed\n");
+  EXPECT_EQ(ReadFile(home() + "/.bashrc"), bashrc);
+
+  RunResult r = Tb({"uninstall", "--shell", "bash"});
+  EXPECT_EXIT_CODE(r, 0);
+  EXPECT_EQ(r.out,
+            "tb: removed ~/.bashrc (tb install had created it, and nothing else was added). Shells already running "
+            "keep recording until they exit\n");
+  EXPECT_EXIT_CODE(Tb({"uninstall", "--shell", "zsh"}), 0);
+  EXPECT_EXIT_CODE(Tb({"uninstall", "--shell", "fish"}), 0);
+  EXPECT_EQ(DiffSnapshots(before, HomeSnapshot()), "");
+  EXPECT_FALSE(fs::exists(xdg_config()));
+
+  // A line the user added afterwards keeps the file (without our lines).
+  EXPECT_EXIT_CODE(Tb({"install", "--shell", "bash", "--service", "shell", "--yes"}), 0);
+  WriteFile(home() + "/.bashrc", ReadFile(home() + "/.bashrc") + "export MINE=1\n");
+  EXPECT_EXIT_CODE(Tb({"uninstall", "--shell", "bash"}), 0);
+  EXPECT_EQ(ReadFile(home() + "/.bashrc"), "export MINE=1\n");
+}
+
 TEST_F(CliInstallUnit, VerifyCatchesABrokenUnit) {
   // The check above means something: systemd-analyze reports what it ignores.
   WriteFile(root() + "/bad.service", "[Service]\nType=notfy\nExecStart=/bin/true\nNice=100\n");
