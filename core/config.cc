@@ -102,6 +102,8 @@ const ConfigKey kKeys[] = {
                "shells warn when more than this many MiB of frames wait in the spool (nothing is dropped)"),
     TB_INT_KEY(daemon, linger_ms, 0, 3600000,
                "the daemon keeps the store open this long after a drain, ms (other writers get it at once)"),
+    TB_INT_KEY(daemon, memory_mb, 32, 65536,
+               "the daemon's memory cap, MiB: caches get a sixteenth each; the systemd unit enforces it"),
     TB_INT_KEY(daemon, tcp_port, 0, 65535, "health/metrics endpoint also on 127.0.0.1:PORT; 0 = Unix socket only"),
     TB_INT_KEY(daemon, max_connections, 1, 1024, "endpoint: connections served at once; more get 503"),
     TB_INT_KEY(daemon, rate_per_second, 1, 100000, "endpoint: requests per second per client; more get 429"),

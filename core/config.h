@@ -107,6 +107,10 @@ struct Config {
     // command skips the writable open (40-250 ms); any other writer still
     // gets the store at once. An idle daemon (past it) holds nothing.
     int linger_ms = 60000;
+    // The daemon's memory cap: its block cache and write buffers get a
+    // sixteenth each (capped at storage.*), and the systemd unit throttles
+    // it above this (MemoryHigh) and stops it at twice this (MemoryMax).
+    int memory_mb = 128;
     int tcp_port = 0;          // also serve on 127.0.0.1:PORT; 0 = the Unix socket only
     int max_connections = 8;   // connections served at once; more are answered 503 and closed
     int rate_per_second = 20;  // requests per second per client (token bucket refill)

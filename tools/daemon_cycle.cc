@@ -46,9 +46,9 @@ StoreOptions DaemonStoreOptions(const Context& ctx, bool final_cycle) {
   o.data_dir = ctx.data_dir;
   o.access = StoreOptions::Access::kReadWrite;
   o.lock_wait_ms = final_cycle ? kDaemonFinalLockWaitMs : 0;
-  o.block_cache_bytes = static_cast<uint64_t>(std::min(ctx.config.storage.block_cache_mb, kDaemonBlockCacheMb)) << 20;
-  o.write_buffer_bytes = static_cast<uint64_t>(std::min(ctx.config.storage.write_buffer_mb, kDaemonWriteBufferMb))
-                         << 20;
+  const int share_mb = ctx.config.daemon.memory_mb / kDaemonCacheShare;
+  o.block_cache_bytes = static_cast<uint64_t>(std::min(ctx.config.storage.block_cache_mb, share_mb)) << 20;
+  o.write_buffer_bytes = static_cast<uint64_t>(std::min(ctx.config.storage.write_buffer_mb, share_mb)) << 20;
   o.holder = "pid " + std::to_string(::getpid()) + " (tb daemon)";
   return o;
 }

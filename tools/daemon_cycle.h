@@ -17,9 +17,8 @@
 namespace tb {
 
 // The daemon's memory bounds: the store's block cache and write buffers are
-// the configured sizes capped at these.
-inline constexpr int kDaemonBlockCacheMb = 8;
-inline constexpr int kDaemonWriteBufferMb = 8;
+// the configured sizes (storage.*) capped at daemon.memory_mb / this each.
+inline constexpr int kDaemonCacheShare = 16;
 // How long the final cycle (at exit) waits for a store another tb holds.
 inline constexpr int kDaemonFinalLockWaitMs = 10000;
 

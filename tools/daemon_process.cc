@@ -31,8 +31,13 @@ constexpr int kNice = 10;
 
 Status Errno(const std::string& what) { return Status::IOError(what + ": " + std::strerror(errno)); }
 
-// The double fork described in the header. Returns in the grandchild only.
-Status Detach() {
+// The double fork described in the header. Returns in the grandchild only,
+// with *ready: the write end of a pipe the middle process waits on, so
+// `tb daemon --detach` exits only once the grandchild has written its pid
+// into the lock file (a probe right after it finds the daemon) or died.
+Status Detach(int* ready) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return Errno("cannot create a pipe for the daemon");
   pid_t pid = ::fork();
   if (pid < 0) return Errno("cannot fork the daemon");
   if (pid > 0) {
@@ -46,7 +51,16 @@ Status Detach() {
   if (::setsid() < 0) ::_exit(1);
   pid = ::fork();
   if (pid < 0) ::_exit(1);
-  if (pid > 0) ::_exit(0);
+  if (pid > 0) {
+    ::close(fds[1]);
+    char c = 0;
+    ssize_t n;
+    while ((n = ::read(fds[0], &c, 1)) < 0 && errno == EINTR) {
+    }
+    ::_exit(n == 1 ? 0 : 1);
+  }
+  ::close(fds[0]);
+  *ready = fds[1];
   if (::chdir("/") != 0) return Errno("cannot change to /");
   int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
   if (null < 0) return Errno("cannot open /dev/null");
@@ -111,8 +125,12 @@ Status RunDaemonProcess(Context& ctx, bool detach) {
   const std::string spool = ctx.SpoolDir();
   TB_RETURN_IF_ERROR(PrepareSpoolDir(spool));
   if (detach) {
-    TB_RETURN_IF_ERROR(Detach());
-    TB_RETURN_IF_ERROR(lock.UpdatePid());
+    int ready = -1;
+    TB_RETURN_IF_ERROR(Detach(&ready));
+    Status updated = lock.UpdatePid();
+    if (updated.ok() && ::write(ready, "1", 1) != 1) updated = Errno("cannot tell tb daemon --detach it runs");
+    ::close(ready);
+    TB_RETURN_IF_ERROR(updated);
   }
   int stop_fd = -1;
   TB_RETURN_IF_ERROR(StopSignalFd(&stop_fd));

@@ -116,6 +116,9 @@ std::string UnitText(const Context& ctx, const std::string& binary, const std::v
        "# 4: another tb daemon already serves this data dir.\n"
        "RestartPreventExitStatus=4\n"
        "TimeoutStopSec=30\n"
+       "MemoryHigh=" +
+       std::to_string(ctx.config.daemon.memory_mb) + "M\n" +
+       "MemoryMax=" + std::to_string(2 * ctx.config.daemon.memory_mb) + "M\n" +
        "Nice=10\n"
        "IOSchedulingClass=best-effort\n"
        "IOSchedulingPriority=7\n"

@@ -69,7 +69,7 @@ TEST(ConfigKeysTest, DefaultsAreValidAndNamesUnique) {
       }
     }
   }
-  EXPECT_EQ(dotted.size(), 33u);
+  EXPECT_EQ(dotted.size(), 34u);
 }
 
 TEST(ConfigKeysTest, NamesAndSections) {

@@ -49,7 +49,8 @@ class CliInstallUnit : public CliTest {
            fs::canonical(TbBinary()).string() + "\" --data-dir \"" + data_dir() +
            "\" daemon\n"
            "Restart=on-failure\nRestartSec=2\n# 4: another tb daemon already serves this data dir.\n"
-           "RestartPreventExitStatus=4\nTimeoutStopSec=30\nNice=10\nIOSchedulingClass=best-effort\n"
+           "RestartPreventExitStatus=4\nTimeoutStopSec=30\nMemoryHigh=128M\nMemoryMax=256M\nNice=10\n"
+           "IOSchedulingClass=best-effort\n"
            "IOSchedulingPriority=7\nUMask=0077\nNoNewPrivileges=yes\nLockPersonality=yes\nRestrictRealtime=yes\n"
            "RestrictSUIDSGID=yes\nMemoryDenyWriteExecute=yes\nSystemCallArchitectures=native\n\n[Install]\n"
            "WantedBy=default.target\n";
