@@ -12,6 +12,7 @@
 
 #include "core/history_query.h"
 #include "core/keycode.h"
+#include "core/sealed_file.h"
 #include "core/views/history_view.h"
 #include "core/views/ids_view.h"
 #include "storage/admin_util.h"
@@ -42,6 +43,24 @@ Status MapFile(const std::string& path, std::shared_ptr<Mapping>* out, std::stri
   if (m->addr == MAP_FAILED) return Status::IOError(path + ": cannot map: " + std::strerror(err));
   *bytes = std::string_view(static_cast<const char*>(m->addr), m->size);
   *out = std::move(m);
+  return Status::OK();
+}
+
+// The index file's bytes and their owner: the file mapped, or, under a data
+// key (core/sealed_file.h), read and opened into memory (a file that is not
+// sealed under this key, or damaged, fails: it is rebuilt).
+Status ReadIndexFile(const std::string& path, const DataKey* key, std::shared_ptr<const void>* owner,
+                     std::string_view* bytes) {
+  std::shared_ptr<Mapping> map;
+  TB_RETURN_IF_ERROR(MapFile(path, &map, bytes));
+  if (key == nullptr) {
+    *owner = std::move(map);
+    return Status::OK();
+  }
+  auto plain = std::make_shared<std::string>();
+  TB_RETURN_IF_ERROR(Unseal(*key, *bytes, path, plain.get()));
+  *bytes = *plain;
+  *owner = std::move(plain);
   return Status::OK();
 }
 
@@ -79,10 +98,10 @@ class SearchCacheLoader {
   // rebuilt (absent, of another format or store, stale in a way an overlay
   // cannot express, or damaged: then warned). Errors are the store's.
   Status UseFile(SearchCache* cache, bool* used) {
-    std::shared_ptr<Mapping> map;
+    std::shared_ptr<const void> owner;
     std::string_view bytes;
-    if (!MapFile(SearchCachePath(dir_), &map, &bytes).ok()) return Status::OK();
-    Status s = SearchIndex::Open(bytes, map, &cache->index_);
+    if (!ReadIndexFile(SearchCachePath(dir_), store_.data_key(), &owner, &bytes).ok()) return Status::OK();
+    Status s = SearchIndex::Open(bytes, owner, &cache->index_);
     if (s.IsCorruption()) Warn(s);
     if (!s.ok() || !Compatible(cache->index_->stamp())) return Status::OK();
     bool rebuild = false;
@@ -207,10 +226,12 @@ class SearchCacheLoader {
     return Install(b, cache);
   }
   // Writes the new index to the file and maps it; when the file cannot be
-  // written (read-only data dir, full disk) the index lives in memory.
+  // written (read-only data dir, full disk) the index lives in memory. Under
+  // a data key the file is sealed, and the index is the one in memory.
   Status Install(IndexBuilder& b, SearchCache* cache) {
     std::unique_ptr<SearchIndex> ix;
     std::string path = SearchCachePath(dir_);
+    if (const DataKey* key = store_.data_key()) return InstallSealed(b, *key, path, cache);
     if (o_.write && WriteFileAtomically(path, [&b](const ContentSink& w) { b.Serialize(w); }).ok()) {
       std::shared_ptr<Mapping> map;
       std::string_view bytes;
@@ -221,6 +242,18 @@ class SearchCacheLoader {
     }
     auto bytes = std::make_shared<std::string>();
     b.Serialize(bytes.get());
+    TB_RETURN_IF_ERROR(SearchIndex::Open(*bytes, bytes, &ix));
+    cache->index_ = std::move(ix);
+    return Status::OK();
+  }
+
+  Status InstallSealed(IndexBuilder& b, const DataKey& key, const std::string& path, SearchCache* cache) {
+    auto bytes = std::make_shared<std::string>();
+    b.Serialize(bytes.get());
+    if (o_.write) {
+      (void)WriteFileAtomically(path, [&](const ContentSink& w) { SealTo(key, *bytes, w); });  // best effort
+    }
+    std::unique_ptr<SearchIndex> ix;
     TB_RETURN_IF_ERROR(SearchIndex::Open(*bytes, bytes, &ix));
     cache->index_ = std::move(ix);
     return Status::OK();
