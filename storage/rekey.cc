@@ -32,6 +32,11 @@ Status VerifyNewStore(const RekeyOptions& o, uint64_t head) {
   so.key = o.new_key;
   std::unique_ptr<Store> store;
   TB_RETURN_IF_ERROR(Store::Open(so, &store));
+  if (o.audit) {
+    std::vector<Event> evs{*o.audit};
+    TB_RETURN_IF_ERROR(store->Append(evs, true));
+    ++head;
+  }
   if (store->head() != head) {
     return Status::Corruption("the rekeyed store ends at seq " + std::to_string(store->head()) + ", not " +
                               std::to_string(head) + ". Nothing was changed");
@@ -109,7 +114,7 @@ Status Rekey(const RekeyOptions& o, RekeyResult* out) {
     return s;
   }
   out->events = stats.events;
-  out->head = stats.last_seq;
+  out->head = stats.last_seq + (o.audit ? 1 : 0);
   // 4. The old database and the index sealed under the old key.
   TB_RETURN_IF_ERROR(RemoveRekeyLeftovers(o.data_dir));
   TB_RETURN_IF_ERROR(RemoveSearchCache(o.data_dir));

@@ -7,7 +7,7 @@
 //     opened under the process's key (storage/at_rest.h), into a new data
 //     dir DIR/rekey.new under `new_key`, keeping the store id, every seq and
 //     every event; Replay builds every view;
-//  2. the new store is verified: `tb log verify` and `tb views verify`'s
+//  2. the audit entry (`audit`) is appended to it, and it is verified: `tb log verify` and `tb views verify`'s
 //     checks pass and its head equals the old one;
 //  3. DIR/rekey.new/db and DIR/db are exchanged atomically
 //     (admin::SwapInDatabase);
@@ -46,6 +46,9 @@ struct RekeyOptions {
   std::string holder;  // written to DIR/lock
   int lock_wait_ms = 2000;
   StoreOptions store;  // tuning of the new store (data dir, key and access are set here)
+  // Appended (synced) to the new store before it is verified: the audit
+  // entry of the rekey, in the store only when the swap happens.
+  std::optional<Event> audit;
 };
 
 struct RekeyResult {

@@ -4,7 +4,10 @@
 
 #include <filesystem>
 
+#include <nlohmann/json.hpp>
+
 #include "core/data_key.h"
+#include "storage/at_rest.h"
 #include "storage/rekey.h"
 #include "tools/args.h"
 #include "tools/commands.h"
@@ -72,6 +75,11 @@ Status CmdRekey(Context& ctx, const Argv& args) {
     TB_RETURN_IF_ERROR(ReadKeyFile(key_file, ctx.data_dir, &key));
     o.new_key = key;
   }
+  const DataKey* old_key = ProcessDataKey();
+  const nlohmann::json detail{{"key_id", o.new_key ? KeyIdHex(*o.new_key) : ""},
+                              {"previous_key_id", old_key != nullptr ? KeyIdHex(*old_key) : ""},
+                              {"drop_copies", o.drop_copies}};
+  o.audit = AuditEvent(ctx, "rekey", detail.dump());
   RekeyResult r;
   TB_RETURN_IF_ERROR(Rekey(o, &r));
   std::string out = "rewrote " + std::to_string(r.events) + " events (head seq " + std::to_string(r.head) + ") " +

@@ -32,11 +32,15 @@ class CliEncryption : public CliTest {
     WriteFile(ConfigPath(), key.empty() ? "[storage]\nencryption = \"off\"\n"
                                         : "[storage]\nencryption = \"keyfile\"\nkey_file = \"" + key + "\"\n");
   }
-  std::string Generate(const std::string& name) const {
+  std::string Generate(const std::string& name) {
     RunResult r = Tb({"key", "generate", KeyPath(name)});
     EXPECT_EXIT_CODE(r, 0);
+    const size_t at = r.out.find("(key id ") + 8;
+    key_ids_[KeyPath(name)] = r.out.substr(at, r.out.find(')', at) - at);
     return KeyPath(name);
   }
+  std::string KeyIdOf(const std::string& path) { return key_ids_[path]; }
+  std::map<std::string, std::string> key_ids_;
   // The files under the data dir whose bytes hold the marker (grep -r -a -l).
   std::vector<std::string> Holding(const std::string& needle) const {
     std::vector<std::string> out;
@@ -135,6 +139,10 @@ TEST_F(CliEncryption, PlaintextToEncryptedAndBack) {
   EXPECT_EQ(Tb({"history"}).exit_code, 3);  // still off
   UseKey(k);
   EXPECT_EQ(Commands(), std::vector<std::string>{"make test"});
+  RunResult audit = Tb({"audit"});  // the rekey is in the new store's audit trail
+  EXPECT_EQ(SplitLines(audit.out).back().substr(SplitLines(audit.out).back().find("rekey")),
+            "rekey              drop_copies=false key_id=" + KeyIdOf(k) + " previous_key_id=")
+      << audit.out;
   r = Tb({"rekey", "--decrypt"});
   EXPECT_EXIT_CODE(r, 0);
   EXPECT_EQ(r.out.substr(r.out.find("Now")), "Now set in " + ConfigPath() + ":\n  [storage]\n  encryption = \"off\"\n");
