@@ -29,14 +29,16 @@ struct Mapping {
   }
 };
 
-Status MapFile(const std::string& path, std::shared_ptr<Mapping>* out, std::string_view* bytes) {
+// `writable`: a private (copy-on-write) mapping the caller may change in
+// place (a sealed index decrypts its blocks there); the file never changes.
+Status MapFile(const std::string& path, std::shared_ptr<Mapping>* out, std::string_view* bytes, bool writable = false) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return errno == ENOENT ? Status::NotFound(path) : Status::IOError(path + ": " + std::strerror(errno));
   struct stat st {};
   auto m = std::make_shared<Mapping>();
   if (::fstat(fd, &st) == 0 && st.st_size > 0) {
     m->size = static_cast<size_t>(st.st_size);
-    m->addr = ::mmap(nullptr, m->size, PROT_READ, MAP_PRIVATE, fd, 0);
+    m->addr = ::mmap(nullptr, m->size, writable ? PROT_READ | PROT_WRITE : PROT_READ, MAP_PRIVATE, fd, 0);
   }
   int err = errno;
   ::close(fd);
@@ -46,21 +48,31 @@ Status MapFile(const std::string& path, std::shared_ptr<Mapping>* out, std::stri
   return Status::OK();
 }
 
-// The index file's bytes and their owner: the file mapped, or, under a data
-// key (core/sealed_file.h), read and opened into memory (a file that is not
-// sealed under this key, or damaged, fails: it is rebuilt).
-Status ReadIndexFile(const std::string& path, const DataKey* key, std::shared_ptr<const void>* owner,
-                     std::string_view* bytes) {
+// A sealed index file mapped in place: the mapping and the SealedFile that
+// opens its blocks as searches read them.
+struct SealedMapping {
   std::shared_ptr<Mapping> map;
-  TB_RETURN_IF_ERROR(MapFile(path, &map, bytes));
+  std::unique_ptr<SealedFile> sealed;
+};
+
+// The index file's bytes, their owner and, under a data key, the opener of
+// its blocks (core/sealed_file.h): a file that is not sealed under this key
+// fails here, and a damaged block fails when read; either way it is rebuilt.
+Status ReadIndexFile(const std::string& path, const DataKey* key, std::shared_ptr<const void>* owner,
+                     std::string_view* bytes, const BlockOpener** opener) {
+  *opener = nullptr;
+  std::shared_ptr<Mapping> map;
+  TB_RETURN_IF_ERROR(MapFile(path, &map, bytes, key != nullptr));
   if (key == nullptr) {
     *owner = std::move(map);
     return Status::OK();
   }
-  auto plain = std::make_shared<std::string>();
-  TB_RETURN_IF_ERROR(Unseal(*key, *bytes, path, plain.get()));
-  *bytes = *plain;
-  *owner = std::move(plain);
+  auto s = std::make_shared<SealedMapping>();
+  TB_RETURN_IF_ERROR(SealedFile::Open(*key, static_cast<char*>(map->addr), map->size, path, &s->sealed));
+  s->map = std::move(map);
+  *bytes = s->sealed->content();
+  *opener = s->sealed.get();
+  *owner = std::move(s);
   return Status::OK();
 }
 
@@ -100,8 +112,9 @@ class SearchCacheLoader {
   Status UseFile(SearchCache* cache, bool* used) {
     std::shared_ptr<const void> owner;
     std::string_view bytes;
-    if (!ReadIndexFile(SearchCachePath(dir_), store_.data_key(), &owner, &bytes).ok()) return Status::OK();
-    Status s = SearchIndex::Open(bytes, owner, &cache->index_);
+    const BlockOpener* opener = nullptr;
+    if (!ReadIndexFile(SearchCachePath(dir_), store_.data_key(), &owner, &bytes, &opener).ok()) return Status::OK();
+    Status s = SearchIndex::Open(bytes, owner, &cache->index_, opener);
     if (s.IsCorruption()) Warn(s);
     if (!s.ok() || !Compatible(cache->index_->stamp())) return Status::OK();
     bool rebuild = false;

@@ -199,6 +199,34 @@ TEST_F(AtRestTest, ADamagedOrPlainIndexIsRebuiltSealed) {
   EXPECT_EQ(cache->action(), SearchCacheAction::kFresh);
 }
 
+TEST_F(AtRestTest, ADamagedSealedBlockIsNeverReadAndTheIndexIsRebuilt) {
+  SetProcessDataKey(Key(1));
+  Open();
+  std::vector<Event> batch;
+  for (int i = 0; i < 3000; ++i) batch.push_back(Rec(10 + i, "cmd " + std::to_string(i), "/", "s", "h", 0, 1));
+  Append(batch);
+  SearchRequest req;
+  req.query = "cmd 2999";
+  SearchResult res;
+  ASSERT_OK(SearchStore(*store_, SearchCacheOptions{}, req, &res));
+  ASSERT_EQ(res.hits.size(), 1u);
+  std::string file = Slurp(SearchCachePath(dir_));
+  ASSERT_GT(file.size(), 3 * 4096u);
+  for (size_t at = 64; at + 4096 < file.size(); at += 4096) file[at + 100] ^= 0x55;  // every block but the last
+  std::ofstream(SearchCachePath(dir_), std::ios::binary) << file;
+  std::vector<std::string> warnings;
+  SearchCacheOptions o;
+  o.warn = [&](const std::string& w) { warnings.push_back(w); };
+  res = SearchResult{};
+  ASSERT_OK(SearchStore(*store_, o, req, &res));
+  ASSERT_EQ(res.hits.size(), 1u);
+  EXPECT_EQ(res.hits[0].record.command, "cmd 2999");
+  EXPECT_FALSE(warnings.empty());
+  std::unique_ptr<SearchCache> cache;
+  ASSERT_OK(SearchCache::Load(*store_, SearchCacheOptions{}, &cache));
+  EXPECT_EQ(cache->action(), SearchCacheAction::kFresh);  // rewritten whole
+}
+
 TEST_F(AtRestTest, RekeyEncryptsRotatesAndDecrypts) {
   Populate();  // plaintext
   Open();
