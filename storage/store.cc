@@ -151,8 +151,10 @@ Status StoreImpl::OpenImpl(const StoreOptions& options, std::unique_ptr<Store>* 
     TB_RETURN_IF_ERROR(MakeDataDir(options.data_dir));
     TB_RETURN_IF_ERROR(s->lock_.Acquire(options.data_dir, options.holder, options.lock_wait_ms));
     TB_RETURN_IF_ERROR(InspectDataDir(options.data_dir, &exists, &s->identity_, /*own_lock=*/true));
-    s->identity_.store_id = options.new_store_id;
-    if (!exists) TB_RETURN_IF_ERROR(CreateDataDir(options.data_dir, &s->identity_));
+    if (!exists) {
+      s->identity_.store_id = options.new_store_id;
+      TB_RETURN_IF_ERROR(CreateDataDir(options.data_dir, &s->identity_));
+    }
   } else if (options.access == Access::kReadOnly) {
     s->read_only_ = true;
   } else {
