@@ -3,7 +3,10 @@
 // beside SQLite with atuin's schema doing the same import.
 //
 //   import_bench [--format zsh|ndjson] [--foreign-ids] [--commands N] [--dir DIR] [--chunk ROWS]
-//                [--writers W] [--each E]
+//                [--writers W] [--each E] [--key-file PATH]
+//
+// --key-file: every `tb` runs with encryption at rest on (storage.encryption
+// = "keyfile" with that key; docs/security.md, "Encryption at rest").
 //
 // After both imports: the first `tb history -n 5` on the store as the import
 // left it, then a second generated history (another seed, same time span)
@@ -448,6 +451,7 @@ int main(int argc, char** argv) {
   std::string dir = "/tmp/tb-import-bench", format = "zsh";
   bool foreign_ids = false;
   int writers = 8, each = 1000;
+  std::string key_file;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--foreign-ids")) {
       foreign_ids = true;
@@ -460,6 +464,7 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--format")) format = argv[i + 1];
     if (!std::strcmp(argv[i], "--writers")) writers = std::stoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--each")) each = std::stoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--key-file")) key_file = argv[i + 1];
     ++i;
   }
   if (format != "zsh" && format != "ndjson") {
@@ -469,7 +474,11 @@ int main(int argc, char** argv) {
   std::error_code ec;
   fs::remove_all(dir, ec);
   fs::create_directories(dir + "/home");
-  fs::create_directories(dir + "/config");
+  fs::create_directories(dir + "/config/termbrain");
+  if (!key_file.empty()) {
+    std::ofstream(dir + "/config/termbrain/config.toml")
+        << "[storage]\nencryption = \"keyfile\"\nkey_file = \"" << key_file << "\"\n";
+  }
   const std::string file = dir + (format == "zsh" ? "/zsh_history" : "/history.ndjson"), tb_dir = dir + "/tb",
                     db = dir + "/atuin/history.db";
   fs::create_directories(dir + "/atuin");

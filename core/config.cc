@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/data_key.h"
 #include "core/duration.h"
 #include "core/record_policy.h"
 #include "core/secrets.h"
@@ -31,6 +32,7 @@ constexpr std::string_view kEnvFix = "Fix or unset the variable";
 // from eating memory.
 constexpr size_t kMaxConfigBytes = 4u << 20;
 
+constexpr std::string_view kEncryptionModes[] = {"off", "keyfile"};
 constexpr std::string_view kLogLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
 constexpr std::string_view kSearchModes[] = {"substring", "prefix", "fuzzy", "regex", "exact"};
 constexpr std::string_view kSearchRanks[] = {"recent", "frecency"};
@@ -71,6 +73,11 @@ const ConfigKey kKeys[] = {
     TB_INT_KEY(storage, reserve_mb, 0, 1048576,
                "free space a write needs on the data dir's file system before it starts, MiB "
                "(0 = no check)"),
+    TB_STRING_KEY(storage, encryption, kEncryptionModes,
+                  "encryption at rest of the data dir: off, or keyfile (the key in storage.key_file)"),
+    TB_CHECKED_STRING_KEY(storage, key_file, KeyFileProblem,
+                          "the data key of storage.encryption = keyfile: an absolute path outside the data dir, "
+                          "mode 0600 (tb key generate PATH)"),
     TB_INT_KEY(record, max_command_bytes, 256, 16777216, "longer commands are truncated when recorded, bytes"),
     TB_BOOL_KEY(record, ignore_space, "commands that start with a space are not recorded"),
     TB_LIST_KEY(record, ignore_patterns, IgnorePatternProblem,

@@ -53,6 +53,10 @@ struct Config {
     // Free space a write needs to find on the data dir's file system before
     // it starts (bigger writes add their own estimate); 0 = no check.
     int reserve_mb = 8;
+    // Encryption at rest (docs/security.md, "Encryption at rest"): "off" or
+    // "keyfile" (the data key is read from key_file: core/data_key.h).
+    std::string encryption = "off";
+    std::string key_file;  // absolute path, outside the data dir, mode 0600
   } storage;
   struct Record {
     int max_command_bytes = 65536;  // longer commands are truncated on record

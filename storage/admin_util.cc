@@ -1,6 +1,7 @@
 #include "storage/admin_util.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -54,6 +55,21 @@ Status CopyFile(const std::string& src, const std::string& dst) {
 }
 
 }  // namespace
+
+Status SwapInDatabase(const std::string& data_dir, const std::string& incoming, const std::string& db) {
+  std::error_code ec;
+  if (fs::exists(db, ec)) {
+    if (::renameat2(AT_FDCWD, incoming.c_str(), AT_FDCWD, db.c_str(), RENAME_EXCHANGE) != 0) {
+      Status s = Status::IOError(Errno("cannot swap in the new database", db));
+      fs::remove_all(incoming, ec);
+      return s;
+    }
+  } else if (::rename(incoming.c_str(), db.c_str()) != 0) {
+    return Status::IOError(Errno("cannot move the new database into place", db));
+  }
+  SyncDir(data_dir);
+  return Status::OK();
+}
 
 Status CopyDbOffline(const std::string& src, const std::string& dst) {
   std::error_code ec;

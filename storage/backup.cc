@@ -15,6 +15,7 @@
 
 #include "storage/admin.h"
 #include "storage/admin_util.h"
+#include "storage/at_rest.h"
 #include "storage/store_impl.h"
 
 namespace tb {
@@ -45,6 +46,9 @@ bool DecodeMeta(const std::string& s, BackupMeta* m) {
   return !m->store_id.empty();
 }
 
+// Backups are read and written through the data Env (storage/at_rest.h):
+// with encryption on, every file of the backup directory (data and meta)
+// is encrypted under the data key, as the store's own files are.
 rocksdb::BackupEngineOptions EngineOptions(const std::string& dir) {
   rocksdb::BackupEngineOptions o(dir);
   o.share_table_files = true;
@@ -56,18 +60,19 @@ rocksdb::BackupEngineOptions EngineOptions(const std::string& dir) {
 
 Status OpenReadOnly(const std::string& dir, std::unique_ptr<rocksdb::BackupEngineReadOnly>* out) {
   rocksdb::BackupEngineReadOnly* be = nullptr;
-  rocksdb::IOStatus s = rocksdb::BackupEngineReadOnly::Open(rocksdb::Env::Default(), EngineOptions(dir), &be);
+  rocksdb::IOStatus s = rocksdb::BackupEngineReadOnly::Open(DataEnv(ProcessDataKey()), EngineOptions(dir), &be);
   TB_RETURN_IF_ERROR(FromRocks(s, "cannot open the backup directory (" + dir + ")"));
   out->reset(be);
   return Status::OK();
 }
 
-Status OpenWritable(const std::string& dir, std::unique_ptr<rocksdb::BackupEngine>* out) {
+Status OpenWritable(const std::string& dir, std::unique_ptr<rocksdb::BackupEngine>* out,
+                    const DataKey* key = ProcessDataKey()) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return Status::IOError("cannot create the backup directory (" + dir + "): " + ec.message());
   rocksdb::BackupEngine* be = nullptr;
-  rocksdb::IOStatus s = rocksdb::BackupEngine::Open(rocksdb::Env::Default(), EngineOptions(dir), &be);
+  rocksdb::IOStatus s = rocksdb::BackupEngine::Open(DataEnv(key), EngineOptions(dir), &be);
   TB_RETURN_IF_ERROR(FromRocks(s, "cannot open the backup directory (" + dir + ")"));
   out->reset(be);
   return Status::OK();
@@ -87,7 +92,7 @@ BackupEntry ToEntry(const rocksdb::BackupInfo& i) {
 Status StoreImpl::CreateBackup(const std::string& backup_dir, const std::string& app_metadata, uint32_t* id) {
   TB_RETURN_IF_ERROR(CheckWritable());
   std::unique_ptr<rocksdb::BackupEngine> be;
-  TB_RETURN_IF_ERROR(OpenWritable(backup_dir, &be));
+  TB_RETURN_IF_ERROR(OpenWritable(backup_dir, &be, data_key()));
   rocksdb::CreateBackupOptions co;
   co.flush_before_backup = true;  // the backup holds SSTs only: views and log as of now
   rocksdb::BackupID bid = 0;

@@ -146,7 +146,7 @@ Status MakeDataDir(const std::string& dir) {
 Status CreateDataDir(const std::string& dir, StoreIdentity* identity) {
   TB_RETURN_IF_ERROR(MakeDataDir(dir));
   identity->format = kStoreFormatVersion;
-  identity->store_id = RandomHex32();
+  if (identity->store_id.empty()) identity->store_id = RandomHex32();
   std::ostringstream out;
   out << kMagic << "\nformat " << identity->format << "\nstore_id " << identity->store_id << "\n";
   return WriteFileAtomically(dir + "/TERMBRAIN", out.str());

@@ -37,7 +37,8 @@ Status InspectDataDir(const std::string& dir, bool* exists, StoreIdentity* ident
 Status MakeDataDir(const std::string& dir);
 
 // Creates DIR (0700) and writes a fresh identity atomically (temp + fsync +
-// rename): the identity file is what makes DIR a store. Precondition: the
+// rename): the identity file is what makes DIR a store. Its store id is
+// identity->store_id when set on entry (a rekey's new database), else new. Precondition: the
 // caller holds DIR's lock and InspectDataDir (under it) said !exists.
 Status CreateDataDir(const std::string& dir, StoreIdentity* identity);
 

@@ -26,6 +26,7 @@
 #include "core/keycode.h"
 #include "core/views/registry.h"
 #include "storage/admin.h"
+#include "storage/rekey.h"
 #include "storage/rocks_util.h"
 #include "storage/search_cache.h"
 #include "storage/store_impl.h"
@@ -95,8 +96,9 @@ Status StoreImpl::AppendForgotten(Event* forgotten) {
 
 Status StoreImpl::FinishInterruptedWork() {
   TB_RETURN_IF_ERROR(FinishPendingPurge());
-  // We hold the store lock, so no restore or snapshot is being built: what
-  // their temp directories hold is a leftover of an interrupted one.
+  // We hold the store lock, so no restore, snapshot or rekey is being built:
+  // what their temp directories hold is a leftover of an interrupted one.
+  TB_RETURN_IF_ERROR(RemoveRekeyLeftovers(options_.data_dir));
   return RemoveInterruptedLeftovers(options_.data_dir);
 }
 

@@ -22,7 +22,7 @@
 
 #include "core/views/commands_view.h"
 #include "core/views/ids_view.h"
-#include "storage/table_grace.h"
+#include "storage/at_rest.h"
 
 namespace tb {
 namespace {
@@ -212,8 +212,9 @@ rocksdb::DBOptions MakeDBOptions(const RocksTuning& t, const std::shared_ptr<roc
   // statistics gathered at open (they only tune compaction of deletions).
   o.max_open_files = 256;
   // Table files a compaction deletes stay readable for a while by readers
-  // that opened before it (storage/table_grace.h).
-  o.env = TableGraceEnv();
+  // that opened before it (storage/table_grace.h); with a key, through the
+  // encrypted file system over the same (storage/at_rest.h).
+  o.env = DataEnv(t.key);
   o.skip_stats_update_on_db_open = true;
   o.keep_log_file_num = 2;
   o.max_log_file_size = 1 << 20;
@@ -230,7 +231,7 @@ rocksdb::DBOptions MakeDBOptions(const RocksTuning& t, const std::shared_ptr<roc
                                   : rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   o.write_buffer_manager =
       std::make_shared<rocksdb::WriteBufferManager>(t.write_buffer_bytes, cache, /*allow_stall=*/false);
-  if (t.read_only || t.db_path.empty()) {
+  if (t.read_only || t.db_path.empty() || t.key != nullptr) {
     o.info_log = std::make_shared<NullLogger>();
   } else {
     o.info_log = NewInfoLogFile(t.db_path + "/LOG", o.max_log_file_size);

@@ -10,6 +10,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 
+#include "core/data_key.h"
 #include "core/status.h"
 #include "core/store_reader.h"
 #include "core/view.h"
@@ -28,6 +29,9 @@ struct RocksTuning {
   bool read_only = false;
   bool salvage = false;  // skip corrupted write-ahead log records (tb log salvage)
   bool bulk = false;     // StoreOptions::bulk
+  // The data key (storage/at_rest.h); null = plaintext. With a key RocksDB
+  // writes no info log: its lines can name keys, and keys hold command text.
+  const DataKey* key = nullptr;
   // The database directory: RocksDB's info log goes to <db_path>/LOG
   // (through InfoLogFile below). Empty = no info log.
   std::string db_path;

@@ -12,6 +12,7 @@
 
 #include "core/history_query.h"
 #include "core/keycode.h"
+#include "core/sealed_file.h"
 #include "core/views/history_view.h"
 #include "core/views/ids_view.h"
 #include "storage/admin_util.h"
@@ -28,20 +29,50 @@ struct Mapping {
   }
 };
 
-Status MapFile(const std::string& path, std::shared_ptr<Mapping>* out, std::string_view* bytes) {
+// `writable`: a private (copy-on-write) mapping the caller may change in
+// place (a sealed index decrypts its blocks there); the file never changes.
+Status MapFile(const std::string& path, std::shared_ptr<Mapping>* out, std::string_view* bytes, bool writable = false) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return errno == ENOENT ? Status::NotFound(path) : Status::IOError(path + ": " + std::strerror(errno));
   struct stat st {};
   auto m = std::make_shared<Mapping>();
   if (::fstat(fd, &st) == 0 && st.st_size > 0) {
     m->size = static_cast<size_t>(st.st_size);
-    m->addr = ::mmap(nullptr, m->size, PROT_READ, MAP_PRIVATE, fd, 0);
+    m->addr = ::mmap(nullptr, m->size, writable ? PROT_READ | PROT_WRITE : PROT_READ, MAP_PRIVATE, fd, 0);
   }
   int err = errno;
   ::close(fd);
   if (m->addr == MAP_FAILED) return Status::IOError(path + ": cannot map: " + std::strerror(err));
   *bytes = std::string_view(static_cast<const char*>(m->addr), m->size);
   *out = std::move(m);
+  return Status::OK();
+}
+
+// A sealed index file mapped in place: the mapping and the SealedFile that
+// opens its blocks as searches read them.
+struct SealedMapping {
+  std::shared_ptr<Mapping> map;
+  std::unique_ptr<SealedFile> sealed;
+};
+
+// The index file's bytes, their owner and, under a data key, the opener of
+// its blocks (core/sealed_file.h): a file that is not sealed under this key
+// fails here, and a damaged block fails when read; either way it is rebuilt.
+Status ReadIndexFile(const std::string& path, const DataKey* key, std::shared_ptr<const void>* owner,
+                     std::string_view* bytes, const BlockOpener** opener) {
+  *opener = nullptr;
+  std::shared_ptr<Mapping> map;
+  TB_RETURN_IF_ERROR(MapFile(path, &map, bytes, key != nullptr));
+  if (key == nullptr) {
+    *owner = std::move(map);
+    return Status::OK();
+  }
+  auto s = std::make_shared<SealedMapping>();
+  TB_RETURN_IF_ERROR(SealedFile::Open(*key, static_cast<char*>(map->addr), map->size, path, &s->sealed));
+  s->map = std::move(map);
+  *bytes = s->sealed->content();
+  *opener = s->sealed.get();
+  *owner = std::move(s);
   return Status::OK();
 }
 
@@ -79,10 +110,11 @@ class SearchCacheLoader {
   // rebuilt (absent, of another format or store, stale in a way an overlay
   // cannot express, or damaged: then warned). Errors are the store's.
   Status UseFile(SearchCache* cache, bool* used) {
-    std::shared_ptr<Mapping> map;
+    std::shared_ptr<const void> owner;
     std::string_view bytes;
-    if (!MapFile(SearchCachePath(dir_), &map, &bytes).ok()) return Status::OK();
-    Status s = SearchIndex::Open(bytes, map, &cache->index_);
+    const BlockOpener* opener = nullptr;
+    if (!ReadIndexFile(SearchCachePath(dir_), store_.data_key(), &owner, &bytes, &opener).ok()) return Status::OK();
+    Status s = SearchIndex::Open(bytes, owner, &cache->index_, opener);
     if (s.IsCorruption()) Warn(s);
     if (!s.ok() || !Compatible(cache->index_->stamp())) return Status::OK();
     bool rebuild = false;
@@ -207,10 +239,12 @@ class SearchCacheLoader {
     return Install(b, cache);
   }
   // Writes the new index to the file and maps it; when the file cannot be
-  // written (read-only data dir, full disk) the index lives in memory.
+  // written (read-only data dir, full disk) the index lives in memory. Under
+  // a data key the file is sealed, and the index is the one in memory.
   Status Install(IndexBuilder& b, SearchCache* cache) {
     std::unique_ptr<SearchIndex> ix;
     std::string path = SearchCachePath(dir_);
+    if (const DataKey* key = store_.data_key()) return InstallSealed(b, *key, path, cache);
     if (o_.write && WriteFileAtomically(path, [&b](const ContentSink& w) { b.Serialize(w); }).ok()) {
       std::shared_ptr<Mapping> map;
       std::string_view bytes;
@@ -221,6 +255,18 @@ class SearchCacheLoader {
     }
     auto bytes = std::make_shared<std::string>();
     b.Serialize(bytes.get());
+    TB_RETURN_IF_ERROR(SearchIndex::Open(*bytes, bytes, &ix));
+    cache->index_ = std::move(ix);
+    return Status::OK();
+  }
+
+  Status InstallSealed(IndexBuilder& b, const DataKey& key, const std::string& path, SearchCache* cache) {
+    auto bytes = std::make_shared<std::string>();
+    b.Serialize(bytes.get());
+    if (o_.write) {
+      (void)WriteFileAtomically(path, [&](const ContentSink& w) { SealTo(key, *bytes, w); });  // best effort
+    }
+    std::unique_ptr<SearchIndex> ix;
     TB_RETURN_IF_ERROR(SearchIndex::Open(*bytes, bytes, &ix));
     cache->index_ = std::move(ix);
     return Status::OK();

@@ -18,7 +18,10 @@
 // search, see Rebuild() and SearchStore()) rebuilds the index and tells
 // `SearchCacheOptions::warn`; it is never an error of the caller.
 // Writing the file is best effort (a read-only data dir still searches);
-// it replaces the old file atomically (temp + fsync + rename).
+// it replaces the old file atomically (temp + fsync + rename). Under a data
+// key (Store::data_key(), storage/at_rest.h) the file is sealed
+// (core/sealed_file.h) and read into memory instead of mapped; a file not
+// sealed under that key counts as damaged (rebuilt, no warning needed).
 // Commands that remove records also delete the file (RemoveSearchCache) so
 // no copy of forgotten text outlives them.
 //

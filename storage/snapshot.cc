@@ -266,16 +266,7 @@ Status ReplaceDatabase(const ReplaceOptions& o, const DbSource& src, std::string
   }
 
   // 3. Swap atomically; the old database ends up at db.incoming.
-  if (fs::exists(db, ec)) {
-    if (::renameat2(AT_FDCWD, incoming.c_str(), AT_FDCWD, db.c_str(), RENAME_EXCHANGE) != 0) {
-      Status s = Status::IOError(admin::Errno("cannot swap in the restored database", db));
-      fs::remove_all(incoming, ec);
-      return s;
-    }
-  } else if (::rename(incoming.c_str(), db.c_str()) != 0) {
-    return Status::IOError(admin::Errno("cannot move the restored database into place", db));
-  }
-  SyncDir(o.data_dir);
+  TB_RETURN_IF_ERROR(admin::SwapInDatabase(o.data_dir, incoming, db));
   fs::remove_all(incoming, ec);
   return Status::OK();
 }

@@ -12,6 +12,7 @@
 #include "core/views/ids_view.h"
 #include "core/views/registry.h"
 #include "storage/ack_head.h"
+#include "storage/at_rest.h"
 #include "storage/store_impl.h"
 #include "storage/table_grace.h"
 
@@ -115,8 +116,15 @@ Status StoreImpl::OpenImpl(const StoreOptions& options, std::unique_ptr<Store>* 
   std::unique_ptr<StoreImpl> s(new StoreImpl());
   s->options_ = options;
   s->db_path_ = options.data_dir + "/db";
+  if (options.key_given) {
+    s->key_ = options.key;
+  } else if (ProcessDataKey() != nullptr) {
+    s->key_ = *ProcessDataKey();
+  }
   bool exists = false;
   TB_RETURN_IF_ERROR(InspectDataDir(options.data_dir, &exists, &s->identity_));
+  // Before the lock is taken or any file written: a wrong key changes nothing.
+  TB_RETURN_IF_ERROR(CheckDbKey(s->db_path_, s->data_key()));
   using Access = StoreOptions::Access;
   if (options.access == Access::kReadPreferred) {
     if (exists && std::filesystem::exists(s->db_path_ + "/CURRENT")) {
@@ -144,7 +152,10 @@ Status StoreImpl::OpenImpl(const StoreOptions& options, std::unique_ptr<Store>* 
     TB_RETURN_IF_ERROR(MakeDataDir(options.data_dir));
     TB_RETURN_IF_ERROR(s->lock_.Acquire(options.data_dir, options.holder, options.lock_wait_ms));
     TB_RETURN_IF_ERROR(InspectDataDir(options.data_dir, &exists, &s->identity_, /*own_lock=*/true));
-    if (!exists) TB_RETURN_IF_ERROR(CreateDataDir(options.data_dir, &s->identity_));
+    if (!exists) {
+      s->identity_.store_id = options.new_store_id;
+      TB_RETURN_IF_ERROR(CreateDataDir(options.data_dir, &s->identity_));
+    }
   } else if (options.access == Access::kReadOnly) {
     s->read_only_ = true;
   } else {
@@ -245,6 +256,7 @@ Status StoreImpl::OpenDb(bool create) {
   tuning_.salvage = options_.salvage;
   tuning_.bulk = options_.bulk;
   tuning_.db_path = db_path_;
+  tuning_.key = data_key();
   // One shard: tb reads from one thread, and with the default 64 shards a
   // large index or filter block is bigger than a shard and never stays cached.
   cache_ = rocksdb::NewLRUCache(tuning_.block_cache_bytes, /*num_shard_bits=*/0);

@@ -27,11 +27,13 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/data_key.h"
 #include "core/event.h"
 #include "core/status.h"
 #include "core/store_reader.h"
@@ -66,6 +68,13 @@ struct StoreOptions {
   // store holding 1M took 4.4x the time of an empty store.) A crash before
   // CompactAll() only leaves the compaction to the next writable open.
   bool bulk = false;
+  // Encryption at rest (storage/at_rest.h): with `key_given`, this store's
+  // data key (nullopt: plaintext); without, the process's (ProcessDataKey).
+  bool key_given = false;
+  std::optional<DataKey> key;
+  // The store id a store created by this open gets; "" = a random one (a
+  // rekey's new database keeps its store's id).
+  std::string new_store_id;
   // Rebuild progress (events done, total). May be empty.
   std::function<void(std::string_view view, uint64_t done, uint64_t total)> progress;
 };
@@ -194,6 +203,8 @@ class Store {
   // rollback.cc, log_stream.cc; used through storage/admin.h) ---
   virtual const std::string& data_dir() const = 0;
   virtual const std::string& store_id() const = 0;
+  // The data key its files are encrypted under; null when plaintext.
+  virtual const DataKey* data_key() const = 0;
   // Events with seq <= log_floor() were removed by retention (0 = none):
   // the log holds floor+1..head.
   virtual uint64_t log_floor() = 0;

@@ -54,6 +54,7 @@ class StoreImpl final : public Store, public StoreReader {
   Status AppendForgotten(Event* forgotten) override;  // storage/removal.cc
   const std::string& data_dir() const override { return options_.data_dir; }
   const std::string& store_id() const override { return identity_.store_id; }
+  const DataKey* data_key() const override { return key_ ? &*key_ : nullptr; }
   uint64_t log_floor() override;
   Status CreateCheckpoint(const std::string& db_dir) override;
   Status CreateBackup(const std::string& backup_dir, const std::string& app_metadata, uint32_t* id) override;
@@ -135,6 +136,7 @@ class StoreImpl final : public Store, public StoreReader {
                     bool preserve_seq = false);
 
   StoreOptions options_;
+  std::optional<DataKey> key_;  // StoreOptions::key, or the process's
   std::string db_path_;
   StoreIdentity identity_;
   DirLock lock_;

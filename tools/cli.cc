@@ -14,7 +14,9 @@
 #include <thread>
 
 #include "core/config.h"
+#include "core/data_key.h"
 #include "core/profile.h"
+#include "storage/at_rest.h"
 #include "storage/data_dir.h"
 #include "storage/disk_space.h"
 #include "tools/context.h"
@@ -311,6 +313,10 @@ Status PrepareContext(const Globals& g, Context* ctx) {
   ctx->config_error = config.message();
   TB_RETURN_IF_ERROR(ResolveDataDir(g, ctx));
   while (ctx->data_dir.size() > 1 && ctx->data_dir.back() == '/') ctx->data_dir.pop_back();
+  if (!ctx->lifecycle.loads_key) return Status::OK();
+  std::optional<DataKey> key;
+  TB_RETURN_IF_ERROR(DataKeyFromConfig(ctx->config, ctx->data_dir, &key));
+  SetProcessDataKey(key);
   return Status::OK();
 }
 

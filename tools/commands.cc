@@ -13,6 +13,8 @@ constexpr Lifecycle kAdmin{.store = StoreUse::kWrite, .drains_spool = true, .run
 constexpr Lifecycle kAdminReads{.store = StoreUse::kRead, .drains_spool = true, .runs_maintenance = false};
 // Commands that open no store through the context.
 constexpr Lifecycle kNoStore{.store = StoreUse::kNone};
+// ... and read nothing of the data dir's files either: no data key needed.
+constexpr Lifecycle kNoData{.store = StoreUse::kNone, .loads_key = false};
 // tb doctor reports a config that does not load instead of stopping at it;
 // it reads the store strictly read-only.
 constexpr Lifecycle kDiagnoses{
@@ -48,6 +50,10 @@ const std::vector<CommandSpec>& Commands() {
       {"log export", "write the log to a portable checksummed file (-o FILE [--from SEQ --to SEQ])", CmdLogExport,
        kAdminReads},
       {"log salvage", "rebuild a damaged store from every readable event; say what was lost", CmdLogSalvage, kNoStore},
+      {"key generate", "write a new random data key file for encryption at rest (PATH; mode 0600)", CmdKeyGenerate,
+       kNoData},
+      {"rekey", "rewrite the store under a new data key (--new-key-file PATH) or in plaintext (--decrypt)", CmdRekey,
+       kNoStore},
       {"replay", "build a new store from a log export or a data dir (--into NEWDIR [--until SEQ|TIME])", CmdReplay,
        kNoStore},
       {"backup create", "back up the store (incremental; --note TEXT)", CmdBackupCreate, kAdmin},
@@ -63,15 +69,15 @@ const std::vector<CommandSpec>& Commands() {
       {"rollback", "remove the events after --to SEQ|TIME (takes a snapshot first)", CmdRollback, kAdmin},
       {"retention apply", "remove events beyond retention.max_age / max_events (--dry-run)", CmdRetentionApply, kAdmin},
       {"audit", "list administrative actions: backups, restores, rollbacks, imports...", CmdAudit},
-      {"config show", "print the effective configuration and where it came from", CmdConfigShow, kNoStore},
-      {"config check", "validate the configuration file and environment", CmdConfigCheck, kNoStore},
-      {"init", "print the shell integration: eval \"$(tb init bash|zsh)\", tb init fish | source", CmdInit, kNoStore},
-      {"install", "add the integration line to your shell's rc file (--shell S, --yes)", CmdInstall, kNoStore},
-      {"uninstall", "remove the integration line from your shell's rc file", CmdUninstall, kNoStore},
+      {"config show", "print the effective configuration and where it came from", CmdConfigShow, kNoData},
+      {"config check", "validate the configuration file and environment", CmdConfigCheck, kNoData},
+      {"init", "print the shell integration: eval \"$(tb init bash|zsh)\", tb init fish | source", CmdInit, kNoData},
+      {"install", "add the integration line to your shell's rc file (--shell S, --yes)", CmdInstall, kNoData},
+      {"uninstall", "remove the integration line from your shell's rc file", CmdUninstall, kNoData},
       {"daemon", "drain the spool as commands finish and run scheduled maintenance (--detach)", CmdDaemon, kNoStore},
       {"drain", "move the commands the shells have spooled into the store now", CmdDrain, kDrain},
-      {"off", "pause recording in the current shell (shell integration)", CmdOffOn, kNoStore},
-      {"on", "resume recording in the current shell (shell integration)", CmdOffOn, kNoStore},
+      {"off", "pause recording in the current shell (shell integration)", CmdOffOn, kNoData},
+      {"on", "resume recording in the current shell (shell integration)", CmdOffOn, kNoData},
       {"patterns", "frequent command sequences with support and confidence (--min-support N, filters)", CmdPatterns},
       {"fixes", "learned fixes: X failed -> fixed by Y (tb fixes [QUERY])", CmdFixes},
       {"suggest", "likely next commands for this session and directory (-n N)", CmdSuggest},

@@ -14,7 +14,9 @@ namespace tb {
 using Argv = std::vector<std::string>;
 
 Status CmdRecord(Context& ctx, const Argv& args);
-Status CmdImport(Context& ctx, const Argv& args);  // cmd_import.cc
+Status CmdKeyGenerate(Context& ctx, const Argv& args);  // cmd_key.cc
+Status CmdRekey(Context& ctx, const Argv& args);        // cmd_key.cc
+Status CmdImport(Context& ctx, const Argv& args);       // cmd_import.cc
 // tb import --list (table or json) and --undo BATCH (cmd_import_batches.cc).
 Status ImportList(Context& ctx, bool json);
 Status ImportUndo(Context& ctx, const std::string& batch);

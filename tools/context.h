@@ -34,6 +34,11 @@ struct Lifecycle {
   // `tb doctor`, which reports it (Context::config_error) with the defaults
   // in effect.
   bool needs_valid_config = true;
+  // The data key (storage.encryption, storage.key_file: core/data_key.h) is
+  // read before the command runs and becomes the process's
+  // (storage/at_rest.h); a key that cannot be read stops the command. Off
+  // for the commands that never read the data dir's files.
+  bool loads_key = true;
 };
 
 struct Context {

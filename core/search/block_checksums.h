@@ -29,14 +29,26 @@ constexpr size_t kBlockSize = size_t{1} << kBlockShift;
 // XXH3-64 of `bytes` (the checksum of the search index).
 uint64_t IndexChecksum(std::string_view bytes);
 
+// Makes bytes of an index readable in place before they are first read: an
+// index encrypted per block (core/sealed_file.h) decrypts and authenticates
+// each block the first time a search reads inside it. False: the bytes
+// cannot be opened (damaged or forged), and are never handed out.
+class BlockOpener {
+ public:
+  virtual ~BlockOpener() = default;
+  // Opens every block that bytes [off, off + len) touch (idempotent).
+  virtual bool OpenRange(size_t off, size_t len) const = 0;
+};
+
 class BlockChecksums {
  public:
   BlockChecksums() = default;
   // Bytes [0, covered) of `base` checked against `sums` (one per block;
   // precondition: sums.size() == ceil(covered / kBlockSize)). Both must
   // outlive this object.
-  BlockChecksums(const char* base, size_t covered, std::span<const uint64_t> sums)
-      : base_(base), covered_(covered), sums_(sums), state_(sums.size(), kUnknown) {}
+  // `opener` (may be null) opens each block before it is hashed.
+  BlockChecksums(const char* base, size_t covered, std::span<const uint64_t> sums, const BlockOpener* opener = nullptr)
+      : base_(base), covered_(covered), sums_(sums), opener_(opener), state_(sums.size(), kUnknown) {}
 
   // True when bytes [off, off + len) are inside the covered range and
   // every block they touch matches its checksum (hashing the blocks not
@@ -62,6 +74,7 @@ class BlockChecksums {
   const char* base_ = nullptr;
   size_t covered_ = 0;
   std::span<const uint64_t> sums_;
+  const BlockOpener* opener_ = nullptr;
   mutable std::vector<uint8_t> state_;
   mutable size_t bad_block_ = SIZE_MAX;  // the first block found bad; size(): a malformed value
 };

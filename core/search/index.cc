@@ -207,7 +207,8 @@ bool BlockChecksums::VerifyBlock(size_t b) const {
   if (state_[b] == kUnknown) {
     size_t from = b << kBlockShift;
     size_t n = std::min(kBlockSize, covered_ - from);
-    state_[b] = IndexChecksum(std::string_view(base_ + from, n)) == sums_[b] ? kGood : kBad;
+    const bool opened = opener_ == nullptr || opener_->OpenRange(from, n);
+    state_[b] = opened && IndexChecksum(std::string_view(base_ + from, n)) == sums_[b] ? kGood : kBad;
   }
   if (state_[b] == kGood) return true;
   if (bad_block_ == SIZE_MAX) bad_block_ = b;
@@ -236,15 +237,16 @@ Status BlockChecksums::damage() const {
 
 class IndexReader {
  public:
-  static Status Read(std::string_view b, SearchIndex* ix);
+  static Status Read(std::string_view b, SearchIndex* ix, const BlockOpener* opener);
 
  private:
-  static Status ReadFooter(std::string_view b, SearchIndex* ix, uint64_t* covered, std::span<const uint64_t>* sums);
+  static Status ReadFooter(std::string_view b, SearchIndex* ix, const BlockOpener* opener, uint64_t* covered,
+                           std::span<const uint64_t>* sums);
   static Status ReadSections(std::string_view b, uint64_t covered, const BlockChecksums& check, Section* sec);
   static Status ReadTables(const Section* sec, SearchIndex* ix);
 };
 
-Status IndexReader::ReadFooter(std::string_view b, SearchIndex* ix, uint64_t* covered,
+Status IndexReader::ReadFooter(std::string_view b, SearchIndex* ix, const BlockOpener* opener, uint64_t* covered,
                                std::span<const uint64_t>* sums) {
   auto get = [&](size_t off, auto* v) { std::memcpy(v, b.data() + off, sizeof *v); };
   const size_t f = b.size() - kFooterSize;
@@ -270,6 +272,9 @@ Status IndexReader::ReadFooter(std::string_view b, SearchIndex* ix, uint64_t* co
   if (nsec != kSectionCount || shift != kBlockShift || *covered % 8 != 0 || *covered < kPrefixSize || *covered > f ||
       nblocks != (*covered + kBlockSize - 1) / kBlockSize || (f - *covered) != nblocks * 8)
     return Status::Corruption("search index footer is inconsistent");
+  if (opener != nullptr && !opener->OpenRange(*covered, nblocks * 8)) {
+    return Status::Corruption("search index block checksums cannot be opened (damaged)");
+  }
   *sums = std::span<const uint64_t>(reinterpret_cast<const uint64_t*>(b.data() + *covered), nblocks);
   if (IndexChecksum(b.substr(*covered, nblocks * 8)) != sums_check)
     return Status::Corruption("search index block checksums do not match their checksum");
@@ -313,7 +318,12 @@ Status IndexReader::ReadTables(const Section* sec, SearchIndex* ix) {
   return Status::OK();
 }
 
-Status IndexReader::Read(std::string_view b, SearchIndex* ix) {
+Status IndexReader::Read(std::string_view b, SearchIndex* ix, const BlockOpener* opener) {
+  // Bytes read before the block checksums are known are opened first.
+  if (opener != nullptr && (b.size() < kPrefixSize + kFooterSize || !opener->OpenRange(0, kPrefixSize) ||
+                            !opener->OpenRange(b.size() - kFooterSize, kFooterSize))) {
+    return Status::Corruption("search index cannot be opened (damaged)");
+  }
   if (b.size() < kPrefixSize || std::memcmp(b.data(), kMagic, 8) != 0)
     return Status::Corruption("not a search index (bad magic)");
   if (reinterpret_cast<uintptr_t>(b.data()) % 8 != 0) return Status::InvalidArgument("search index not aligned");
@@ -325,8 +335,8 @@ Status IndexReader::Read(std::string_view b, SearchIndex* ix) {
   if (b.size() < kPrefixSize + kFooterSize) return Status::Corruption("search index is truncated");
   uint64_t covered;
   std::span<const uint64_t> sums;
-  TB_RETURN_IF_ERROR(ReadFooter(b, ix, &covered, &sums));
-  ix->blocks_ = BlockChecksums(b.data(), covered, sums);
+  TB_RETURN_IF_ERROR(ReadFooter(b, ix, opener, &covered, &sums));
+  ix->blocks_ = BlockChecksums(b.data(), covered, sums, opener);
   const BlockChecksums* check = &ix->blocks_;
   Section sec[kTableBase + 3 * kTables];
   TB_RETURN_IF_ERROR(ReadSections(b, covered, *check, sec));
@@ -353,10 +363,11 @@ Status IndexReader::Read(std::string_view b, SearchIndex* ix) {
   return Take(sec[kFolded], ix->commands().blob_size(), "folded", check, &ix->folded_);
 }
 
-Status SearchIndex::Open(std::string_view bytes, std::shared_ptr<const void> owner, std::unique_ptr<SearchIndex>* out) {
+Status SearchIndex::Open(std::string_view bytes, std::shared_ptr<const void> owner, std::unique_ptr<SearchIndex>* out,
+                         const BlockOpener* opener) {
   auto ix = std::make_unique<SearchIndex>();
   ix->owner_ = std::move(owner);
-  TB_RETURN_IF_ERROR(IndexReader::Read(bytes, ix.get()));
+  TB_RETURN_IF_ERROR(IndexReader::Read(bytes, ix.get(), opener));
   *out = std::move(ix);
   return Status::OK();
 }

@@ -77,7 +77,10 @@ class SearchIndex {
   // the file is an index of another format version or byte order;
   // Corruption when a checksum does not match or the layout is
   // inconsistent (magic, sizes, table offsets, ids out of range).
-  static Status Open(std::string_view bytes, std::shared_ptr<const void> owner, std::unique_ptr<SearchIndex>* out);
+  // `opener` (may be null; kept alive by `owner`): the bytes are encrypted
+  // per block and opened in place as they are first read (BlockOpener).
+  static Status Open(std::string_view bytes, std::shared_ptr<const void> owner, std::unique_ptr<SearchIndex>* out,
+                     const BlockOpener* opener = nullptr);
 
   // Verifies every block not verified yet (Corruption when one does not
   // match): after it, reads never hash again.
