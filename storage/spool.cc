@@ -28,14 +28,19 @@ namespace {
 constexpr std::string_view kLiveSuffix = ".spool";
 constexpr std::string_view kDraining = ".spool.draining.";
 
-// Reads `fd` from `offset` to its end.
-Status ReadFrom(int fd, const std::string& path, uint64_t offset, std::string* out, int64_t* mtime_ms) {
+// Reads `fd` from `offset` to its end, at most `max` bytes; *more says
+// whether the file holds more after them.
+Status ReadFrom(int fd, const std::string& path, uint64_t offset, size_t max, std::string* out, int64_t* mtime_ms,
+                bool* more) {
   struct stat st {};
   if (::fstat(fd, &st) != 0) return Status::IOError("cannot read spool file (" + path + "): " + std::strerror(errno));
   *mtime_ms = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
   out->clear();
+  *more = false;
   if (static_cast<uint64_t>(st.st_size) > offset) {
-    out->resize(static_cast<size_t>(st.st_size - static_cast<off_t>(offset)));
+    const uint64_t left = static_cast<uint64_t>(st.st_size) - offset;
+    *more = left > max;
+    out->resize(static_cast<size_t>(std::min<uint64_t>(left, max)));
     size_t got = 0;
     while (got < out->size()) {
       ssize_t n = ::pread(fd, out->data() + got, out->size() - got, static_cast<off_t>(offset + got));
@@ -44,6 +49,7 @@ Status ReadFrom(int fd, const std::string& path, uint64_t offset, std::string* o
       if (n == 0) break;
       got += static_cast<size_t>(n);
     }
+    if (got < out->size()) *more = false;  // shorter than it was a moment ago
     out->resize(got);
   }
   return Status::OK();
@@ -149,8 +155,58 @@ Status DropDuplicates(Store& store, const std::string& path, std::unordered_set<
   return Status::OK();
 }
 
+// Parses one part of a spool file read from its checkpoint (`more`: the
+// file holds more after it). A partial last line is left for the next part
+// or drain; with nothing after it, it is a torn frame, rejected once older
+// than the grace. A part that is all one partial line is a frame over the
+// read limit: rejected, its first bytes kept. Returns whether a torn frame
+// is left.
+bool ParsePart(const SpoolDrainOptions& o, const std::string& data, bool more, int64_t mtime_ms, SpoolParse* p) {
+  ParseSpool(data, p);
+  if (p->consumed == data.size()) return false;
+  if (more) {
+    if (p->consumed == 0) {
+      p->rejected.push_back(data.substr(0, kRejectedFrameKeepBytes));
+      p->reasons.push_back("frame longer than " + std::to_string(o.max_read_bytes) + " bytes (its first " +
+                           std::to_string(kRejectedFrameKeepBytes) + " kept)");
+      p->consumed = data.size();
+    }
+    return false;
+  }
+  if (NowMs() - mtime_ms <= o.torn_grace_ms) return true;
+  p->rejected.push_back(data.substr(p->consumed));
+  p->reasons.push_back("torn final frame (its writer was killed)");
+  p->consumed = data.size();
+  return false;
+}
+
+// Appends the events of one parsed part with the file's new checkpoint.
+Status AppendPart(Store& store, const SpoolDrainOptions& o, const std::string& name, const std::string& ckpt,
+                  uint64_t next_offset, SpoolParse* p, std::unordered_set<EventId, EventIdHash>* seen, DrainReport* r) {
+  TB_RETURN_IF_ERROR(KeepRejected(o, name, *p));
+  TB_RETURN_IF_ERROR(DropDuplicates(store, o.spool_dir + "/" + name, seen, &p->events, r));
+  std::vector<Event> events;
+  for (Event& ev : p->events) {
+    ev.host = o.host;
+    ev.user = o.user;
+    if (o.prepare && !o.prepare(&ev)) {
+      r->dropped++;
+      continue;
+    }
+    events.push_back(std::move(ev));
+  }
+  std::string next;
+  PutU64BE(&next, next_offset);
+  TB_RETURN_IF_ERROR(store.AppendWithCheckpoint(events, /*sync=*/false, ckpt, next));
+  r->events += events.size();
+  for (const Event& ev : events) ++r->events_by_kind[ev.kind];
+  r->rejected += p->rejected.size();
+  return Status::OK();
+}
+
 // Appends one taken-over file's new frames (not synced: the caller syncs
-// once for all files); adds the file to *consumed when fully read.
+// once for all files), in parts of at most o.max_read_bytes; adds the file
+// to *consumed when fully read.
 Status DrainFile(Store& store, const SpoolDrainOptions& o, int dir_fd, const std::string& name,
                  std::unordered_set<EventId, EventIdHash>* seen, DrainReport* r, std::vector<std::string>* consumed) {
   std::string path = o.spool_dir + "/" + name;
@@ -170,38 +226,18 @@ Status DrainFile(Store& store, const SpoolDrainOptions& o, int dir_fd, const std
   } else if (!s.IsNotFound()) {
     return s;
   }
-  std::string data;
-  int64_t mtime_ms = 0;
-  TB_RETURN_IF_ERROR(ReadFrom(fd.get(), path, offset, &data, &mtime_ms));
-  SpoolParse p;
-  ParseSpool(data, &p);
-  bool torn = p.consumed < data.size();
-  if (torn && NowMs() - mtime_ms > o.torn_grace_ms) {
-    p.rejected.push_back(data.substr(p.consumed));
-    p.reasons.push_back("torn final frame (its writer was killed)");
-    p.consumed = data.size();
-    torn = false;
-  }
-  TB_RETURN_IF_ERROR(KeepRejected(o, name, p));
-  TB_RETURN_IF_ERROR(DropDuplicates(store, path, seen, &p.events, r));
-  std::vector<Event> events;
-  for (Event& ev : p.events) {
-    ev.host = o.host;
-    ev.user = o.user;
-    if (o.prepare && !o.prepare(&ev)) {
-      r->dropped++;
-      continue;
-    }
-    events.push_back(std::move(ev));
-  }
-  std::string next;
-  PutU64BE(&next, offset + p.consumed);
-  TB_RETURN_IF_ERROR(store.AppendWithCheckpoint(events, /*sync=*/false, ckpt, next));
   r->files++;
-  r->events += events.size();
-  for (const Event& ev : events) ++r->events_by_kind[ev.kind];
-  r->rejected += p.rejected.size();
-  if (!torn) consumed->push_back(name);  // else the rest arrives (or times out) later
+  for (bool more = true; more;) {
+    std::string data;
+    int64_t mtime_ms = 0;
+    TB_RETURN_IF_ERROR(
+        ReadFrom(fd.get(), path, offset, std::max<size_t>(o.max_read_bytes, 1), &data, &mtime_ms, &more));
+    SpoolParse p;
+    bool torn = ParsePart(o, data, more, mtime_ms, &p);
+    offset += p.consumed;
+    TB_RETURN_IF_ERROR(AppendPart(store, o, name, ckpt, offset, &p, seen, r));
+    if (!more && !torn) consumed->push_back(name);  // else the rest arrives (or times out) later
+  }
   return Status::OK();
 }
 

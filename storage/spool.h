@@ -39,6 +39,13 @@
 
 namespace tb {
 
+// The most of one spool file a drain holds in memory (docs/security.md,
+// "Size limits"): a longer file is drained in parts of this size. A frame longer
+// than this (no shell writes one: record.max_command_bytes is at most
+// 16 MiB) is rejected, and only its first kRejectedFrameKeepBytes are kept.
+inline constexpr size_t kMaxSpoolReadBytes = 64u << 20;
+inline constexpr size_t kRejectedFrameKeepBytes = 4096;
+
 struct SpoolDrainOptions {
   std::string spool_dir;
   std::string rejected_dir;
@@ -57,6 +64,8 @@ struct SpoolDrainOptions {
   // A torn final frame older than this is the remains of a killed writer:
   // it is rejected and the file deleted.
   int torn_grace_ms = 2000;
+  // kMaxSpoolReadBytes (smaller in tests).
+  size_t max_read_bytes = kMaxSpoolReadBytes;
 };
 
 struct DrainReport {

@@ -139,6 +139,15 @@ httplib::Server::HandlerResponse EndpointImpl::Admit(const httplib::Request& req
     JsonError(res, 503, "too many connections", 1);
     return httplib::Server::HandlerResponse::Handled;
   }
+  // Only GET and HEAD are served, so no request body is ever read:
+  // cpp-httplib 0.11.4 would read a body (chunked, or up to EOF) into
+  // memory before routing, without a bound.
+  if (req.method != "GET" && req.method != "HEAD") {
+    res.status = 405;
+    res.set_header("Allow", "GET, HEAD");
+    res.set_content(R"({"error":"method not allowed"})", "application/json");
+    return httplib::Server::HandlerResponse::Handled;
+  }
   int64_t retry_after = 0;
   const std::string client = req.remote_addr.empty() ? "unix" : req.remote_addr;
   if (!limiter_.Allow(client, Now(), &retry_after)) {

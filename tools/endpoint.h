@@ -7,7 +7,9 @@
 //                  "last_error":null,"version":"0.1.0"}
 //   GET /metrics  200, the Prometheus text exposition (core/metrics.h),
 //                 Content-Type text/plain; version=0.0.4; charset=utf-8
-//   anything else 404 {"error":"not found"}
+//   any other path 404 {"error":"not found"}
+//   any other method 405 {"error":"method not allowed"}, Allow: GET, HEAD;
+//                 its body is never read
 //
 // Limits (config [daemon], docs/operations.md):
 //  - at most `max_connections` connections are served at once (the Unix
@@ -20,7 +22,8 @@
 //    Unix socket no peer identity, so the Unix socket's clients (all of
 //    them the user: the socket is 0600) share one bucket.
 // One request per connection (the answer says Connection: close); a
-// connection that sends nothing for 2 s is closed.
+// connection that sends nothing for 2 s is closed. cpp-httplib bounds the
+// request line (8192 bytes, else 414) and each header line (8192 bytes).
 //
 // Thread safety: Start/Stop from one thread. The HealthSource is called
 // from the endpoint's threads, several at once: it must be thread-safe.

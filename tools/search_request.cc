@@ -45,6 +45,10 @@ Status SearchRequestFromArgs(Context& ctx, const Args& a, SearchRequest* req) {
     req->under_dir = req->current_workspace;
   }
   for (const auto& w : a.Strs("query")) req->query += (req->query.empty() ? "" : " ") + w;
+  if (req->query.size() > kMaxQueryBytes) {
+    return Status::InvalidArgument("the query is " + std::to_string(req->query.size()) + " bytes long; at most " +
+                                   std::to_string(kMaxQueryBytes) + " are taken");
+  }
   req->deadline_mono_ns = SearchDeadline(ctx.config.search.deadline_ms);
   return Status::OK();
 }

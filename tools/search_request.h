@@ -16,7 +16,11 @@ void AddSearchOptions(po::options_description& opts);
 // (positional words joined by spaces), the current directory and
 // workspace, the time and the deadline (search.deadline_ms).
 // InvalidArgument for a bad value; `--session current` outside a shell
-// with the integration and `--workspace` outside a git work tree are errors.
+// with the integration and `--workspace` outside a git work tree are errors,
+// and so is a query longer than kMaxQueryBytes.
+// The longest query `tb search` takes (docs/security.md, "Size limits").
+inline constexpr size_t kMaxQueryBytes = 4096;
+
 Status SearchRequestFromArgs(Context& ctx, const Args& a, SearchRequest* req);
 
 // `current` in --session / --host resolved (also used by tb history).

@@ -7,7 +7,9 @@
 
 namespace tb {
 
-LineReader::LineReader(int fd, size_t buffer_bytes) : fd_(fd) { buf_.resize(buffer_bytes); }
+LineReader::LineReader(int fd, size_t buffer_bytes, size_t max_line_bytes) : fd_(fd), max_line_(max_line_bytes) {
+  buf_.resize(buffer_bytes);
+}
 
 LineReader::~LineReader() {
   if (fd_ >= 0) ::close(fd_);
@@ -35,7 +37,19 @@ bool LineReader::Fill() {
   }
 }
 
+// True, with the status set, when the line being read is longer than the
+// limit: `more` of its bytes are in the buffer (after long_line_).
+bool LineReader::TooLong(size_t more) {
+  if (long_line_.size() + more <= max_line_) return false;
+  const std::string limit =
+      max_line_ % (1u << 20) == 0 ? std::to_string(max_line_ >> 20) + " MiB" : std::to_string(max_line_) + " bytes";
+  status_ = Status::InvalidArgument("line " + std::to_string(lineno_ + 1) + " is longer than " + limit +
+                                    ", the longest line tb reads");
+  return true;
+}
+
 bool LineReader::Next(std::string_view* line) {
+  if (!status_.ok()) return false;
   long_line_.clear();
   line_start_ = base_ + begin_;
   for (;;) {
@@ -43,6 +57,7 @@ bool LineReader::Next(std::string_view* line) {
     const char* nl = static_cast<const char*>(std::memchr(start, '\n', end_ - begin_));
     if (nl != nullptr) {
       size_t len = static_cast<size_t>(nl - start);
+      if (TooLong(len)) return false;
       std::string_view l(start, len);
       begin_ += len + 1;
       if (!long_line_.empty()) {
@@ -54,6 +69,7 @@ bool LineReader::Next(std::string_view* line) {
       *line = l;
       return true;
     }
+    if (TooLong(end_ - begin_)) return false;
     if (eof_) {
       if (begin_ == end_ && long_line_.empty()) return false;
       long_line_.append(start, end_ - begin_);

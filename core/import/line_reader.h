@@ -2,7 +2,10 @@
 //
 // A line is the bytes up to LF (excluded); a CR before the LF is removed
 // (CRLF files). The last line may lack its LF (a truncated file): it is
-// returned all the same and last_unterminated() becomes true.
+// returned all the same and last_unterminated() becomes true. A line longer
+// than the buffer is gathered whole, up to `max_line_bytes`: a longer one
+// ends the file with an InvalidArgument status naming its line number (no
+// shell writes such a line, and reading it whole would take that much memory).
 #pragma once
 
 #include <cstdint>
@@ -13,10 +16,13 @@
 
 namespace tb {
 
+// The longest line an import reads: 16 MiB (docs/security.md, "Size limits").
+inline constexpr size_t kMaxLineBytes = 16u << 20;
+
 class LineReader {
  public:
   // Takes ownership of `fd` (closed by the destructor).
-  explicit LineReader(int fd, size_t buffer_bytes = 1 << 20);
+  explicit LineReader(int fd, size_t buffer_bytes = 1 << 20, size_t max_line_bytes = kMaxLineBytes);
   ~LineReader();
   LineReader(const LineReader&) = delete;
   LineReader& operator=(const LineReader&) = delete;
@@ -30,7 +36,9 @@ class LineReader {
 
  private:
   bool Fill();
+  bool TooLong(size_t more);
   int fd_;
+  size_t max_line_;
   std::string buf_;
   size_t begin_ = 0, end_ = 0;
   bool eof_ = false;

@@ -82,9 +82,10 @@ TEST(FieldIndexTest, DecodeRejectsEveryMalformedValue) {
   EXPECT_FALSE(DecodePostings("\x09\xfe\xff\xff\xff\xff\xff\xff\xff\xff\x01\x01"s, &got));
   EXPECT_FALSE(DecodePostings("\x09\x02\x01\xff\xff\xff\xff\xff\xff\xff\xff\x7f\x02"s, &got));
 
-  std::string_view field;
+  std::string_view field;  // points into the key: the key must outlive it
   const std::string v = Enc({{10, 1}, {20, 2}});
-  EXPECT_TRUE(DecodeFieldIndexEntry(FieldIndexKey("/w", 0), v, &field, &got));
+  const std::string key = FieldIndexKey("/w", 0);
+  EXPECT_TRUE(DecodeFieldIndexEntry(key, v, &field, &got));
   EXPECT_EQ(field, "/w");
   EXPECT_FALSE(DecodeFieldIndexEntry(FieldIndexKey("/w", kBucket), v, &field, &got));  // wrong bucket
   EXPECT_FALSE(DecodeFieldIndexEntry(FieldIndexKey("/w", 0), Enc({{10, 1}, {kBucket, 2}}), &field, &got));

@@ -152,7 +152,8 @@ TEST(StatsViewTest, KeysParse) {
   EXPECT_LT(StatsDayPrefix(StatsDim::kGroup, -1), StatsDayPrefix(StatsDim::kGroup, 0)) << "days sort numerically";
   EXPECT_LT(StatsDayPrefix(StatsDim::kGroup, 0), StatsDayPrefix(StatsDim::kGroup, 20514));
   EXPECT_TRUE(StatsDayPrefix(StatsDim::kGroup, 20514).starts_with(StatsDimPrefix(StatsDim::kGroup)));
-  ASSERT_TRUE(ParseStatsKey(StatsTotalKey(StatsDim::kHostTotal, "h1"), &day, &dim, &name));
+  const std::string total = StatsTotalKey(StatsDim::kHostTotal, "h1");  // `name` points into it
+  ASSERT_TRUE(ParseStatsKey(total, &day, &dim, &name));
   EXPECT_EQ(dim, StatsDim::kHostTotal);
   EXPECT_EQ(name, "h1");
   EXPECT_EQ(StatsTotalKey(StatsDim::kGroupTotal, "git"), "Ggit");

@@ -31,7 +31,7 @@ std::vector<std::string> SpoolModes(const std::string& dir) {
   return out;
 }
 
-class ShellSpoolModeTest : public ::testing::TestWithParam<std::string> {
+class ShellSpoolModeSecurityTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     std::string missing = MissingShellTools({GetParam()});
@@ -39,7 +39,7 @@ class ShellSpoolModeTest : public ::testing::TestWithParam<std::string> {
   }
 };
 
-TEST_P(ShellSpoolModeTest, SpoolFilesArePrivateUnderUmask000) {
+TEST_P(ShellSpoolModeSecurityTest, SpoolFilesArePrivateUnderUmask000) {
   const std::string shell = GetParam();
   ShellSandbox sb;
   sb.AddRcLines(shell, "umask 000\n");
@@ -68,7 +68,7 @@ TEST_P(ShellSpoolModeTest, SpoolFilesArePrivateUnderUmask000) {
   EXPECT_EQ(commands, (std::vector<std::string>{"true", "echo second", "echo x > mine"}));
 }
 
-INSTANTIATE_TEST_SUITE_P(Shells, ShellSpoolModeTest, ::testing::Values("bash", "zsh", "fish"),
+INSTANTIATE_TEST_SUITE_P(Shells, ShellSpoolModeSecurityTest, ::testing::Values("bash", "zsh", "fish"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

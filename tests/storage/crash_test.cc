@@ -165,7 +165,7 @@ void SignalReady() {
 // Runs only when re-executed by Spawn() below.
 TEST(CrashChild, DISABLED_Run) {
   const char* dir = std::getenv(kEnvDir);
-  if (dir == nullptr) GTEST_SKIP() << "helper process for CrashTest";
+  if (dir == nullptr) GTEST_SKIP() << "helper process for CrashFaultTest";
   const char* mode = std::getenv(kEnvMode);
   const char* seed = std::getenv(kEnvSeed);
   ChildMain(dir, mode ? mode : "", seed ? std::strtoull(seed, nullptr, 10) : 0);
@@ -281,7 +281,7 @@ void VerifyStore(const std::string& dir, uint64_t* head) {
   }
 }
 
-TEST(CrashTest, KilledWriterLeavesAConsistentPrefix) {
+TEST(CrashFaultTest, KilledWriterLeavesAConsistentPrefix) {
   TempDir tmp;
   const std::string dir = tmp.Sub("store");
   const std::string log = tmp.Sub("child.log");
@@ -366,7 +366,7 @@ std::map<std::string, CommandStats> ReadStats(Store& store) {
   return stats;
 }
 
-TEST(CrashTest, KillRightAfterARebuildLosesNothingAndCountsNothingTwice) {
+TEST(CrashFaultTest, KillRightAfterARebuildLosesNothingAndCountsNothingTwice) {
   TempDir tmp;
   const std::string dir = tmp.Sub("store");
   const std::string log = tmp.Sub("child.log");
@@ -383,7 +383,7 @@ TEST(CrashTest, KillRightAfterARebuildLosesNothingAndCountsNothingTwice) {
   EXPECT_EQ(Describe(ReadStats(*store)), Describe(before));
 }
 
-TEST(CrashTest, KillRightAfterAMigrationOnOpenLosesNothing) {
+TEST(CrashFaultTest, KillRightAfterAMigrationOnOpenLosesNothing) {
   TempDir tmp;
   const std::string dir = tmp.Sub("store");
   const std::string log = tmp.Sub("child.log");

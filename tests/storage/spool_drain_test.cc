@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,7 @@ class SpoolDrainTest : public ::testing::Test {
     o.host = "h";
     o.user = "u";
     o.settle_ms = 0;
+    o.max_read_bytes = max_read_;
     DrainReport r;
     Status s = DrainSpool(*store_, o, &r);
     EXPECT_OK(s) << s.message();
@@ -85,9 +87,13 @@ class SpoolDrainTest : public ::testing::Test {
   }
 
   TempDir tmp_;
+  size_t max_read_ = kMaxSpoolReadBytes;
   std::string base_, data_, spool_;
   std::unique_ptr<Store> store_;
 };
+
+// The trust checks (storage/spool_trust.h): the `security` test group.
+class SpoolDrainSecurityTest : public SpoolDrainTest {};
 
 TEST_F(SpoolDrainTest, DrainsTrustedFilesAndDeletesThem) {
   Write("abc.spool", kGitStatus + kFinished);
@@ -101,7 +107,7 @@ TEST_F(SpoolDrainTest, DrainsTrustedFilesAndDeletesThem) {
   EXPECT_TRUE(fs::is_empty(spool_));
 }
 
-TEST_F(SpoolDrainTest, RefusesAFileOwnedByAnotherUser) {
+TEST_F(SpoolDrainSecurityTest, RefusesAFileOwnedByAnotherUser) {
   if (!Root()) GTEST_SKIP() << "needs root to chown";
   Write("evil.spool", kEvil);
   ASSERT_EQ(::chown((spool_ + "/evil.spool").c_str(), kOther, kOther), 0);
@@ -114,7 +120,7 @@ TEST_F(SpoolDrainTest, RefusesAFileOwnedByAnotherUser) {
   EXPECT_TRUE(fs::exists(spool_ + "/evil.spool")) << "a refused file is left where it was";
 }
 
-TEST_F(SpoolDrainTest, RefusesASymlinkedFile) {
+TEST_F(SpoolDrainSecurityTest, RefusesASymlinkedFile) {
   std::string target = tmp_.Sub("elsewhere");
   std::ofstream(target) << kEvil;
   ::chmod(target.c_str(), 0600);
@@ -127,7 +133,7 @@ TEST_F(SpoolDrainTest, RefusesASymlinkedFile) {
   EXPECT_TRUE(fs::is_symlink(spool_ + "/evil.spool"));
 }
 
-TEST_F(SpoolDrainTest, RefusesAGroupOrWorldWritableFile) {
+TEST_F(SpoolDrainSecurityTest, RefusesAGroupOrWorldWritableFile) {
   Write("a.spool", kEvil, 0666);
   Write("b.spool", kEvil, 0620);
   DrainReport r = Drain();
@@ -140,7 +146,7 @@ TEST_F(SpoolDrainTest, RefusesAGroupOrWorldWritableFile) {
   EXPECT_TRUE(fs::exists(spool_ + "/a.spool"));
 }
 
-TEST_F(SpoolDrainTest, RefusesAFileThatIsNotRegular) {
+TEST_F(SpoolDrainSecurityTest, RefusesAFileThatIsNotRegular) {
   ASSERT_EQ(::mkfifo((spool_ + "/fifo.spool").c_str(), 0600), 0);
   DrainReport r = Drain();  // must not block on the FIFO
   EXPECT_EQ(r.refused, 1u);
@@ -148,7 +154,7 @@ TEST_F(SpoolDrainTest, RefusesAFileThatIsNotRegular) {
   EXPECT_EQ(r.warnings[0], FileRefused("fifo.spool", "it is not a regular file"));
 }
 
-TEST_F(SpoolDrainTest, RefusesATakenOverFileThatIsNoLongerTrusted) {
+TEST_F(SpoolDrainSecurityTest, RefusesATakenOverFileThatIsNoLongerTrusted) {
   Write("abc.spool.draining.1-1", kEvil, 0646);
   DrainReport r = Drain();
   EXPECT_EQ(r.refused, 1u);
@@ -157,7 +163,7 @@ TEST_F(SpoolDrainTest, RefusesATakenOverFileThatIsNoLongerTrusted) {
   EXPECT_TRUE(Commands().empty());
 }
 
-TEST_F(SpoolDrainTest, RefusesASpoolDirectoryOwnedByAnotherUser) {
+TEST_F(SpoolDrainSecurityTest, RefusesASpoolDirectoryOwnedByAnotherUser) {
   if (!Root()) GTEST_SKIP() << "needs root to chown";
   Write("evil.spool", kEvil);
   ASSERT_EQ(::chown(spool_.c_str(), kOther, kOther), 0);
@@ -169,7 +175,7 @@ TEST_F(SpoolDrainTest, RefusesASpoolDirectoryOwnedByAnotherUser) {
   EXPECT_TRUE(fs::exists(spool_ + "/evil.spool"));
 }
 
-TEST_F(SpoolDrainTest, RefusesASpoolBaseOwnedByAnotherUser) {
+TEST_F(SpoolDrainSecurityTest, RefusesASpoolBaseOwnedByAnotherUser) {
   if (!Root()) GTEST_SKIP() << "needs root to chown";
   Write("evil.spool", kEvil);
   ASSERT_EQ(::chown(base_.c_str(), kOther, kOther), 0);
@@ -180,7 +186,7 @@ TEST_F(SpoolDrainTest, RefusesASpoolBaseOwnedByAnotherUser) {
   EXPECT_TRUE(Commands().empty());
 }
 
-TEST_F(SpoolDrainTest, RefusesASymlinkedSpoolDirectory) {
+TEST_F(SpoolDrainSecurityTest, RefusesASymlinkedSpoolDirectory) {
   std::string real = tmp_.Sub("real");
   fs::create_directories(real);
   ::chmod(real.c_str(), 0700);
@@ -195,7 +201,7 @@ TEST_F(SpoolDrainTest, RefusesASymlinkedSpoolDirectory) {
   EXPECT_TRUE(Commands().empty());
 }
 
-TEST_F(SpoolDrainTest, RefusesASymlinkedSpoolBase) {
+TEST_F(SpoolDrainSecurityTest, RefusesASymlinkedSpoolBase) {
   std::string real = tmp_.Sub("realbase");
   fs::rename(base_, real);
   fs::create_directory_symlink(real, base_);
@@ -207,7 +213,7 @@ TEST_F(SpoolDrainTest, RefusesASymlinkedSpoolBase) {
   EXPECT_TRUE(Commands().empty());
 }
 
-TEST_F(SpoolDrainTest, RefusesGroupOrWorldWritableDirectories) {
+TEST_F(SpoolDrainSecurityTest, RefusesGroupOrWorldWritableDirectories) {
   Write("evil.spool", kEvil);
   for (const mode_t mode : {01777, 0770, 0722}) {
     SCOPED_TRACE(mode);
@@ -275,6 +281,44 @@ TEST_F(SpoolDrainTest, DropsRepeatedIdsWithinOneDrain) {
   LogVerifyReport v;
   ASSERT_OK(store_->VerifyLog(&v));
   EXPECT_EQ(v.duplicate_ids, 0u);
+}
+
+// A file longer than the read limit is drained in parts, each appended with
+// its checkpoint; memory holds one part at a time.
+TEST_F(SpoolDrainTest, AFileLongerThanTheReadLimitIsDrainedInParts) {
+  max_read_ = 100;
+  std::string frames;
+  std::vector<std::string> want;
+  for (int i = 1; i <= 8; ++i) {
+    want.push_back("cmd " + std::to_string(i));
+    frames += "TB1\tS\tabc\t" + std::to_string(i) + "\t1732580000.5\ts1\tbash\t/u\tcmd " + std::to_string(i) + "\t.\n";
+  }
+  ASSERT_GT(frames.size(), 3 * max_read_);
+  Write("abc.spool", frames);
+  DrainReport r = Drain();
+  EXPECT_EQ(r.events, 8u);
+  EXPECT_EQ(r.rejected, 0u);
+  EXPECT_EQ(Commands(), want);
+  EXPECT_TRUE(fs::is_empty(spool_));
+}
+
+// A frame longer than the read limit is rejected part by part (the first
+// bytes of each part kept) and the frames around it are drained.
+TEST_F(SpoolDrainTest, AFrameLongerThanTheReadLimitIsRejected) {
+  max_read_ = 100;
+  const std::string long_frame = "TB1\tS\tabc\t2\t1732580000.5\ts1\tbash\t/u\t" + std::string(300, 'x') + "\t.\n";
+  Write("abc.spool", kGitStatus + long_frame + kFinished);
+  DrainReport r = Drain();
+  EXPECT_EQ(r.events, 2u);
+  EXPECT_EQ(Commands(), std::vector<std::string>{"git status"});
+  EXPECT_EQ(r.rejected, 4u);  // three parts of 100 bytes, then its tail, which does not parse
+  std::string kept;
+  for (const auto& e : fs::directory_iterator(data_ + "/spool-rejected")) {
+    std::ifstream in(e.path(), std::ios::binary);
+    kept.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  EXPECT_NE(kept.find("# frame longer than 100 bytes (its first 4096 kept)\n"), std::string::npos) << kept;
+  EXPECT_TRUE(fs::is_empty(spool_));
 }
 
 }  // namespace

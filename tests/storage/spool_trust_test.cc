@@ -27,7 +27,7 @@ mode_t Mode(const std::string& path) {
   return st.st_mode & 07777;
 }
 
-class SpoolTrustTest : public ::testing::Test {
+class SpoolTrustSecurityTest : public ::testing::Test {
  protected:
   void SetUp() override {
     base_ = tmp_.Sub("base");
@@ -43,7 +43,7 @@ class SpoolTrustTest : public ::testing::Test {
   std::string base_, dir_;
 };
 
-TEST_F(SpoolTrustTest, CreatesEveryMissingLevelPrivateWhateverTheUmask) {
+TEST_F(SpoolTrustSecurityTest, CreatesEveryMissingLevelPrivateWhateverTheUmask) {
   mode_t old = ::umask(0);
   std::string deep = tmp_.Sub("a/b/base/0123456789abcdef");
   Status s = PrepareSpoolDir(deep);
@@ -54,7 +54,7 @@ TEST_F(SpoolTrustTest, CreatesEveryMissingLevelPrivateWhateverTheUmask) {
   }
 }
 
-TEST_F(SpoolTrustTest, MakesReadableLevelsOfOursPrivate) {
+TEST_F(SpoolTrustSecurityTest, MakesReadableLevelsOfOursPrivate) {
   fs::create_directories(dir_);
   ::chmod(base_.c_str(), 0755);
   ::chmod(dir_.c_str(), 0750);
@@ -64,7 +64,7 @@ TEST_F(SpoolTrustTest, MakesReadableLevelsOfOursPrivate) {
   EXPECT_EQ(Mode(dir_), 0700u);
 }
 
-TEST_F(SpoolTrustTest, RefusesABaseOwnedByAnotherUserAndCreatesNothingInIt) {
+TEST_F(SpoolTrustSecurityTest, RefusesABaseOwnedByAnotherUserAndCreatesNothingInIt) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root to chown";
   fs::create_directories(base_);
   ASSERT_EQ(::chmod(base_.c_str(), 0777), 0);
@@ -75,7 +75,7 @@ TEST_F(SpoolTrustTest, RefusesABaseOwnedByAnotherUserAndCreatesNothingInIt) {
   EXPECT_TRUE(fs::is_empty(base_)) << "created inside a refused directory";
 }
 
-TEST_F(SpoolTrustTest, RefusesABaseOthersCanWriteAndCreatesNothingInIt) {
+TEST_F(SpoolTrustSecurityTest, RefusesABaseOthersCanWriteAndCreatesNothingInIt) {
   fs::create_directories(base_);
   ASSERT_EQ(::chmod(base_.c_str(), 0777), 0);
   Status s = PrepareSpoolDir(dir_);
@@ -84,7 +84,7 @@ TEST_F(SpoolTrustTest, RefusesABaseOthersCanWriteAndCreatesNothingInIt) {
   EXPECT_EQ(Mode(base_), 0777u) << "a refused directory is left as it was";
 }
 
-TEST_F(SpoolTrustTest, RefusesSymlinksAtEitherLevel) {
+TEST_F(SpoolTrustSecurityTest, RefusesSymlinksAtEitherLevel) {
   std::string real = tmp_.Sub("real");
   fs::create_directories(real);
   ::chmod(real.c_str(), 0700);
@@ -97,7 +97,7 @@ TEST_F(SpoolTrustTest, RefusesSymlinksAtEitherLevel) {
   EXPECT_EQ(PrepareSpoolDir(dir_).message(), Refused(dir_, "it is a symlink"));
 }
 
-TEST_F(SpoolTrustTest, RefusesAnAncestorOthersCanWriteUnlessSticky) {
+TEST_F(SpoolTrustSecurityTest, RefusesAnAncestorOthersCanWriteUnlessSticky) {
   std::string shared = tmp_.Sub("shared");
   fs::create_directories(shared);
   ASSERT_EQ(::chmod(shared.c_str(), 0777), 0);
@@ -115,7 +115,7 @@ TEST_F(SpoolTrustTest, RefusesAnAncestorOthersCanWriteUnlessSticky) {
   EXPECT_EQ(Mode(dir), 0700u);
 }
 
-TEST_F(SpoolTrustTest, RefusesAnAncestorOwnedByAnotherUser) {
+TEST_F(SpoolTrustSecurityTest, RefusesAnAncestorOwnedByAnotherUser) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root to chown";
   std::string theirs = tmp_.Sub("theirs");
   fs::create_directories(theirs);
@@ -128,7 +128,7 @@ TEST_F(SpoolTrustTest, RefusesAnAncestorOwnedByAnotherUser) {
   EXPECT_TRUE(fs::is_empty(theirs));
 }
 
-TEST(WhyUntrusted, Verdicts) {
+TEST(WhyUntrustedSecurity, Verdicts) {
   struct stat st {};
   st.st_uid = ::geteuid();
   st.st_mode = S_IFREG | 0600;

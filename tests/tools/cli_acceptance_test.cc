@@ -2,6 +2,7 @@
 // text of every history output format; plus the process runner itself.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -41,9 +42,32 @@ TEST(CliRunner, UsesOnlyTheGivenEnvironmentAndDirectory) {
   RunOptions o;
   o.env = {{"ONLY", "this"}};
   o.cwd = "/";
-  RunResult r = RunProcess({"/bin/sh", "-c", "env | grep -v '^PWD=' | grep -v '^SHLVL=' | grep -v '^_='; pwd"}, o);
+  // The shell's own variables, and the sanitizer settings every child gets
+  // in the sanitized run (tests/tools/run_tb.h), are not the test's.
+  RunResult r =
+      RunProcess({"/bin/sh", "-c",
+                  "env | grep -v '^PWD=' | grep -v '^SHLVL=' | grep -v '^_=' | grep -v '^[A-Z]*SAN_OPTIONS='; pwd"},
+                 o);
   EXPECT_EQ(r.exit_code, 0) << r.Describe();
   EXPECT_EQ(r.out, "ONLY=this\n/\n");
+}
+
+// The sanitized run's settings reach every child, unless the test sets them.
+TEST(CliRunner, PassesTheSanitizerSettingsOn) {
+  const char* had = std::getenv("LSAN_OPTIONS");
+  const std::string old = had != nullptr ? had : "";
+  ASSERT_EQ(::setenv("LSAN_OPTIONS", "verbosity=0", 1), 0);
+  RunOptions o;
+  RunResult inherited = RunProcess({"/bin/sh", "-c", "echo \"$LSAN_OPTIONS\""}, o);
+  o.env = {{"LSAN_OPTIONS", "mine"}};
+  RunResult own = RunProcess({"/bin/sh", "-c", "echo \"$LSAN_OPTIONS\""}, o);
+  if (had != nullptr) {
+    ::setenv("LSAN_OPTIONS", old.c_str(), 1);
+  } else {
+    ::unsetenv("LSAN_OPTIONS");
+  }
+  EXPECT_EQ(inherited.out, "verbosity=0\n") << inherited.Describe();
+  EXPECT_EQ(own.out, "mine\n") << own.Describe();
 }
 
 TEST(CliRunner, KillsAHungChildAtTheTimeout) {

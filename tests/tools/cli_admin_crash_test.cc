@@ -18,7 +18,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class CliAdminCrash : public KillTest {
+class CliAdminCrashFault : public KillTest {
  protected:
   // Runs tb args and SIGKILLs it after `delay` unless it finished first.
   void RunAndKill(const std::vector<std::string>& args, const EnvVars& extra, std::chrono::milliseconds delay) {
@@ -27,7 +27,7 @@ class CliAdminCrash : public KillTest {
   int killed_ = 0;  // runs that were killed before they finished
 };
 
-TEST_F(CliAdminCrash, KilledBackupRestoreRollbackAndRetentionLeaveAHealthyStore) {
+TEST_F(CliAdminCrashFault, KilledBackupRestoreRollbackAndRetentionLeaveAHealthyStore) {
   Populate(30000, 1'700'000'000'000'000'000LL);
   ASSERT_EXIT_CODE(Tb({"backup", "create"}), 0);
   std::mt19937 rng(0x5eed);

@@ -239,9 +239,9 @@ TEST_F(CliAdmin, ConfigCheck) {
 
 // ----------------------------------------------------- locations, permissions
 
-class CliLocations : public CliTest {};
+class CliLocationsSecurity : public CliTest {};
 
-TEST_F(CliLocations, DataDirComesFromFlagEnvOrXdg) {
+TEST_F(CliLocationsSecurity, DataDirComesFromFlagEnvOrXdg) {
   TbCall bare;
   bare.data_dir = false;
   Record("in xdg", {"--cwd", "/tmp"}, bare);
@@ -269,7 +269,7 @@ TEST_F(CliLocations, DataDirComesFromFlagEnvOrXdg) {
 
 // A flag is read where it is typed: a relative --data-dir names a
 // directory under the current one, and tb works with its absolute path.
-TEST_F(CliLocations, RelativeDataDirFlagIsTakenFromTheCurrentDirectory) {
+TEST_F(CliLocationsSecurity, RelativeDataDirFlagIsTakenFromTheCurrentDirectory) {
   fs::create_directories(root() + "/work/sub");
   TbCall in_work;
   in_work.data_dir = false;
@@ -287,7 +287,7 @@ TEST_F(CliLocations, RelativeDataDirFlagIsTakenFromTheCurrentDirectory) {
 // The environment applies in every directory: a relative
 // TERMBRAIN_DATA_DIR would make a new store wherever tb runs. Refused; a
 // relative XDG_DATA_HOME is ignored, as the XDG spec says.
-TEST_F(CliLocations, RelativeDataDirFromTheEnvironment) {
+TEST_F(CliLocationsSecurity, RelativeDataDirFromTheEnvironment) {
   TbCall call;
   call.data_dir = false;
   call.cwd = root();
@@ -314,7 +314,7 @@ TEST_F(CliLocations, RelativeDataDirFromTheEnvironment) {
   EXPECT_FALSE(fs::exists(root() + "/rel"));
 }
 
-TEST_F(CliLocations, PrivatePermissions) {
+TEST_F(CliLocationsSecurity, PrivatePermissions) {
   Record("git status", {"--cwd", "/tmp", "--exit", "0"});
   Record("ls", {"--cwd", "/tmp", "--exit", "0"});
   EXPECT_EXIT_CODE(Tb({"history"}), 0);
@@ -339,7 +339,7 @@ TEST_F(CliLocations, PrivatePermissions) {
   EXPECT_TRUE(fs::exists(data_dir() + "/TERMBRAIN"));
 }
 
-TEST_F(CliLocations, NestedDataDirIsCreatedPrivate) {
+TEST_F(CliLocationsSecurity, NestedDataDirIsCreatedPrivate) {
   const std::string nested = root() + "/a/b/c/store";
   TbCall call;
   call.data_dir = false;

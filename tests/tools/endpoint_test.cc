@@ -61,6 +61,24 @@ class EndpointTest : public ::testing::Test {
     return fd;
   }
 
+  // Sends `request` on a new connection and reads the answer until the
+  // server closes it (or 3 s pass: *closed is then false); *took is the wait.
+  std::string Raw(const std::string& request, bool* closed, std::chrono::steady_clock::duration* took) {
+    int fd = IdleConnection();
+    EXPECT_EQ(::write(fd, request.data(), request.size()), static_cast<ssize_t>(request.size()));
+    timeval tv{3, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    std::string answer;
+    auto start = std::chrono::steady_clock::now();
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::read(fd, buf, sizeof buf)) > 0) answer.append(buf, static_cast<size_t>(n));
+    *closed = n == 0;
+    *took = std::chrono::steady_clock::now() - start;
+    ::close(fd);
+    return answer;
+  }
+
   bool WaitForConnections(int n) {
     for (int i = 0; i < 2000; ++i) {
       if (endpoint_->connections() == n) return true;
@@ -200,22 +218,49 @@ TEST_F(EndpointTest, ARefusedConnectionIsClosedAfterItsAnswer) {
   Start();
   int idle = IdleConnection();
   ASSERT_TRUE(WaitForConnections(1));
-  int fd = IdleConnection();
   const std::string request = "GET /healthz HTTP/1.1\r\nHost: tb\r\n\r\n";  // keep-alive by default
-  ASSERT_EQ(::write(fd, request.data(), request.size()), static_cast<ssize_t>(request.size()));
-  timeval tv{3, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  std::string answer;
-  auto start = std::chrono::steady_clock::now();
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0) answer.append(buf, static_cast<size_t>(n));
-  EXPECT_EQ(n, 0) << "the server did not close the connection";
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1500)) << "closed only when idle";
+  bool closed = false;
+  std::chrono::steady_clock::duration took{};
+  std::string answer = Raw(request, &closed, &took);
+  EXPECT_TRUE(closed) << "the server did not close the connection";
+  EXPECT_LT(took, std::chrono::milliseconds(1500)) << "closed only when idle";
   EXPECT_TRUE(answer.starts_with("HTTP/1.1 503 Service Unavailable\r\n")) << answer;
   EXPECT_NE(answer.find("Connection: close\r\n"), std::string::npos) << answer;
-  ::close(fd);
   ::close(idle);
+}
+
+// A request with a body is answered 405 at once, the body never read (a
+// client announcing 1 GiB, or sending chunks without end, costs no memory).
+TEST_F(EndpointTest, RequestBodiesAreNeverRead) {
+  Start();
+  for (const std::string head : {"POST /healthz HTTP/1.1\r\nHost: tb\r\nContent-Length: 1073741824\r\n\r\n",
+                                 "PUT /metrics HTTP/1.1\r\nHost: tb\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                 "1000\r\n"}) {
+    bool closed = false;
+    std::chrono::steady_clock::duration took{};
+    std::string answer = Raw(head, &closed, &took);
+    EXPECT_TRUE(closed) << "the server did not close the connection";
+    EXPECT_LT(took, std::chrono::milliseconds(1500)) << "waited for the body";
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 405 Method Not Allowed\r\n")) << answer;
+    EXPECT_NE(answer.find("Allow: GET, HEAD\r\n"), std::string::npos) << answer;
+    EXPECT_TRUE(answer.ends_with(R"({"error":"method not allowed"})")) << answer;
+  }
+  EXPECT_EQ(Get("/healthz")->status, 200);
+}
+
+// cpp-httplib's own bounds: a request line over 8192 bytes is 414, a
+// header line over 8192 bytes ends the connection without an answer.
+TEST_F(EndpointTest, LongRequestLinesAndHeadersAreRefused) {
+  Start();
+  auto r = Get("/" + std::string(9000, 'a'));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 414);
+  httplib::Client client(options_.unix_path);
+  client.set_address_family(AF_UNIX);
+  client.set_read_timeout(5, 0);
+  auto h = client.Get("/healthz", httplib::Headers{{"X-Big", std::string(9000, 'b')}});
+  EXPECT_TRUE(!h || h->status == 400) << h->status;
+  EXPECT_EQ(Get("/healthz")->status, 200);
 }
 
 TEST_F(EndpointTest, RateLimitHitThenRecovered) {

@@ -36,6 +36,22 @@ void CloseFd(int* fd) {
   *fd = -1;
 }
 
+// The sanitizer settings of the test process reach every child it starts
+// (unless the test sets them itself): in the sanitized run (scripts/test,
+// docs/security.md) a report of a spawned `tb` goes to the run's log
+// directory and exits with the run's exit code, so it fails the run.
+constexpr const char* kSanitizerVars[] = {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"};
+
+void AddSanitizerVars(const RunOptions& o, std::vector<std::string>* env) {
+  for (const char* name : kSanitizerVars) {
+    const char* value = std::getenv(name);
+    if (value == nullptr) continue;
+    bool set_by_test = false;
+    for (const auto& kv : o.env) set_by_test = set_by_test || kv.first == name;
+    if (!set_by_test) env->push_back(std::string(name) + "=" + value);
+  }
+}
+
 // Everything execve needs, prepared before fork (no allocation afterwards).
 struct ExecArgs {
   std::vector<std::string> env_strings;
@@ -44,6 +60,7 @@ struct ExecArgs {
 
   ExecArgs(const std::vector<std::string>& args, const RunOptions& o) {
     for (const auto& [k, v] : o.env) env_strings.push_back(k + "=" + v);
+    AddSanitizerVars(o, &env_strings);
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     for (auto& e : env_strings) envp.push_back(e.data());

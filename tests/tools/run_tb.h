@@ -24,7 +24,9 @@ namespace tb::testing {
 const char* TbBinary();
 
 struct RunOptions {
-  // Complete environment of the child (nothing is inherited).
+  // Complete environment of the child: nothing is inherited but
+  // ASAN_OPTIONS, UBSAN_OPTIONS and LSAN_OPTIONS when the test process has
+  // them and `env` does not set them (the sanitized run, scripts/sanitize-test).
   std::vector<std::pair<std::string, std::string>> env;
   // Working directory of the child; empty = the test's.
   std::string cwd;

@@ -47,6 +47,9 @@ TermCaps LoadTermCaps(const std::string& term, int fd) {
   if (term.empty() || term == "dumb") return c;
   int err = 0;
   if (setupterm(term.c_str(), fd, &err) != OK) return c;
+  // Everything is copied out below; the terminal setupterm() made is freed
+  // (each call makes a new one and never frees the one before).
+  TERMINAL* const loaded = cur_term;
   c.cursor_up = Cap("cuu1");
   c.clear_eol = Cap("el");
   c.clear_eos = Cap("ed");
@@ -66,6 +69,7 @@ TermCaps LoadTermCaps(const std::string& term, int fd) {
     c.red = Expand(setaf, 1);
     c.cyan = Expand(setaf, 6);
   }
+  del_curterm(loaded);  // also clears cur_term: nothing reads it afterwards
   return c;
 }
 

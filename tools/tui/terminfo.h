@@ -38,6 +38,8 @@ struct TermCaps {
 };
 
 // Loads the capabilities of terminal type `term` for the terminal on `fd`.
+// Leaves no terminfo terminal loaded (cur_term is null afterwards): Up and
+// Right need none.
 // An unknown or empty type, or "dumb", gives empty capabilities (the UI then
 // falls back to a one-line display). Not thread-safe (terminfo globals).
 TermCaps LoadTermCaps(const std::string& term, int fd);
