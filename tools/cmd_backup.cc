@@ -98,7 +98,9 @@ Status PrintSnapshotUndo(const std::string& snapshot) {
 }  // namespace
 
 std::string BackupDir(const Context& ctx) {
-  return ctx.config.backup.dir.empty() ? ctx.data_dir + "/backups" : ctx.config.backup.dir;
+  const std::string& dir = ctx.config.backup.dir;
+  if (dir.empty()) return ctx.data_dir + "/backups";
+  return dir[0] == '/' ? dir : ctx.data_dir + "/" + dir;  // relative: to the data dir, as log.file
 }
 
 Event AuditEvent(const Context& ctx, const std::string& action, std::string detail) {

@@ -72,7 +72,8 @@ Status CmdReplay(Context& ctx, const Argv& args);
 Status CmdRollback(Context& ctx, const Argv& args);
 Status CmdRetentionApply(Context& ctx, const Argv& args);
 Status CmdAudit(Context& ctx, const Argv& args);
-// The backup directory: backup.dir, else DATA_DIR/backups.
+// The backup directory: backup.dir (a relative one under the data dir),
+// else DATA_DIR/backups.
 std::string BackupDir(const Context& ctx);
 // The AdminAction event (the audit trail) of an administrative command:
 // `action` (e.g. "backup.create") and its JSON `detail`, now, this host,

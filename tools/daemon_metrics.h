@@ -4,7 +4,7 @@
 //   tb_events_appended_total{kind}       counter    events appended by this daemon
 //   tb_append_duration_seconds           histogram  one append (a drain's write) took
 //   tb_drain_lag_seconds                 histogram  a frame's write to its commit
-//   tb_errors_total{kind}                counter    failures by kind (e.g. drain, backup)
+//   tb_errors_total{kind}                counter    failures by class (disk_full, io, corruption...)
 //   tb_phase_duration_seconds{phase}     histogram  the --profile phases of each drain
 //                                                   (core/profile.h)
 //   process_resident_memory_bytes, process_virtual_memory_bytes,

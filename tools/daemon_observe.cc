@@ -32,8 +32,27 @@ void DaemonObservability::Drained(int64_t lag_ns) {
   metrics_.DrainLag(static_cast<double>(lag_ns) / 1e9);
 }
 
+namespace {
+
+// The `kind` label of tb_errors_total: the failure's Status code, so the
+// label has a fixed set of values (a message names paths).
+std::string_view ErrorKind(const Status& s) {
+  switch (s.code()) {
+    case Status::Code::kNoSpace: return "disk_full";
+    case Status::Code::kIOError: return "io";
+    case Status::Code::kCorruption: return "corruption";
+    case Status::Code::kIncompatible: return "incompatible";
+    case Status::Code::kInvalidArgument: return "invalid";
+    case Status::Code::kTimedOut: return "timeout";
+    case Status::Code::kNotFound: return "not_found";
+    default: return "other";
+  }
+}
+
+}  // namespace
+
 void DaemonObservability::AfterCycle(const Status& status, Store* store) {
-  if (!status.ok() && !status.IsBusy()) metrics_.Failed(status.message().substr(0, status.message().find(':')));
+  if (!status.ok() && !status.IsBusy()) metrics_.Failed(ErrorKind(status));
   const int64_t now = MonotonicNs();
   if (store == nullptr || !wanted_ || (figures_at_ != 0 && now - figures_at_ < kSnapshotEveryNs)) return;
   wanted_ = false;

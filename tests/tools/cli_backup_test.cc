@@ -119,6 +119,18 @@ TEST_F(CliBackup, BackupChangeRestoreEqualsStateAtBackup) {
   EXPECT_EQ(audit[2]["detail"]["name"], snap);
 }
 
+// A relative backup.dir is under the data dir, not wherever tb runs.
+TEST_F(CliBackup, RelativeBackupDirIsUnderTheDataDir) {
+  Record("one");
+  RunResult r = TbEnv({"backup", "create"}, {{"TERMBRAIN_BACKUP_DIR", "elsewhere/b"}});
+  EXPECT_EXIT_CODE(r, 0);
+  EXPECT_NE(r.out.find(") in " + data_dir() + "/elsewhere/b\n"), std::string::npos) << r.out;
+  EXPECT_TRUE(fs::exists(data_dir() + "/elsewhere/b/meta/1"));
+  r = TbEnv({"backup", "list"}, {{"TERMBRAIN_BACKUP_DIR", "elsewhere/b"}});
+  EXPECT_EXIT_CODE(r, 0);
+  EXPECT_NE(r.out.find("\n1 "), std::string::npos) << r.out;
+}
+
 TEST_F(CliBackup, RestoreOverTheLiveStoreAsksFirst) {
   ASSERT_EXIT_CODE(Tb({"backup", "create"}), 0);
   Record("after the backup");

@@ -152,7 +152,7 @@ TEST_F(CliDaemonEndpoint, UnhealthyWhileTheStoreCannotBeWrittenAndHealthyAfter) 
   int status = 0;
   std::string metrics;
   ASSERT_OK(FetchFromSocket(Socket(), "/metrics", &status, &metrics));
-  EXPECT_NE(metrics.find("tb_errors_total{kind=\"disk full\"} "), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("tb_errors_total{kind=\"disk_full\"} "), std::string::npos) << metrics;
   fs::remove(mnt_ + "/fill");
   AppendCommand(3, "after");
   h = WaitHead(6);  // every frame kept while full is drained after
