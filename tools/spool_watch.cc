@@ -42,10 +42,21 @@ Status SpoolWatch::Rewatch(bool* on_spool) {
   if (wd_ >= 0) ::inotify_rm_watch(fd_, wd_);  // may already be gone (IN_IGNORED)
   wd_ = -1;
   std::string dir = spool_dir_;
+  std::string child;  // the path below `dir` that was missing
   *on_spool = true;
   while (true) {
     if (IsDir(dir)) {
       wd_ = ::inotify_add_watch(fd_, dir.c_str(), *on_spool ? kSpoolMask : kAncestorMask);
+      if (wd_ >= 0 && !child.empty() && IsDir(child)) {
+        // It appeared between the check and the watch: its IN_CREATE was
+        // missed. Start again from the spool directory.
+        ::inotify_rm_watch(fd_, wd_);
+        wd_ = -1;
+        dir = spool_dir_;
+        child.clear();
+        *on_spool = true;
+        continue;
+      }
       if (wd_ >= 0) {
         watched_ = dir;
         return Status::OK();
@@ -57,6 +68,7 @@ Status SpoolWatch::Rewatch(bool* on_spool) {
     }
     if (dir == "/") return Status::IOError("cannot watch the spool directory (" + spool_dir_ + "): no directory");
     size_t slash = dir.rfind('/');
+    child = dir;
     dir = slash == 0 ? "/" : dir.substr(0, slash);
     *on_spool = false;
   }
