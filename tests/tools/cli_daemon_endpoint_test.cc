@@ -149,9 +149,15 @@ TEST_F(CliDaemonEndpoint, UnhealthyWhileTheStoreCannotBeWrittenAndHealthyAfter) 
   EXPECT_EQ(h["status"], "unhealthy");
   ASSERT_TRUE(h["last_error"].is_string()) << h.dump();
   EXPECT_EQ(h["last_error"].get<std::string>().rfind("disk full: ", 0), 0u) << h.dump();
+  // The health turns 503 inside the cycle, the error counter once the cycle
+  // has returned (after it has also warned the shells): wait for it.
   int status = 0;
   std::string metrics;
-  ASSERT_OK(FetchFromSocket(Socket(), "/metrics", &status, &metrics));
+  for (int i = 0; i < 100; ++i) {  // 60 ms apart: within the endpoint's rate limit
+    ASSERT_OK(FetchFromSocket(Socket(), "/metrics", &status, &metrics));
+    if (metrics.find("tb_errors_total{kind=\"disk_full\"} ") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  }
   EXPECT_NE(metrics.find("tb_errors_total{kind=\"disk_full\"} "), std::string::npos) << metrics;
   fs::remove(mnt_ + "/fill");
   AppendCommand(3, "after");
