@@ -19,8 +19,11 @@ Json RetentionDetail(const RetentionPlan& plan, bool automatic) {
               {"by_age", plan.by_age},    {"by_count", plan.by_count},         {"automatic", automatic}};
 }
 
-int64_t CheckpointNs(Store& store, std::string_view key) {
-  std::string v;
+// The time a checkpoint starts with (kNeverRan when missing or
+// unreadable); *value (optional) gets the whole value.
+int64_t CheckpointNs(Store& store, std::string_view key, std::string* value = nullptr) {
+  std::string local;
+  std::string& v = value != nullptr ? *value : local;
   if (!store.GetCheckpoint(key, &v).ok()) return kNeverRan;
   char* end = nullptr;
   errno = 0;
@@ -101,11 +104,11 @@ MaintenanceMarks ReadMaintenanceMarks(Store& store) {
   MaintenanceMarks m;
   m.last_backup_ns = CheckpointNs(store, kCkptLastBackup);
   m.last_retention_ns = CheckpointNs(store, kCkptRetentionChecked);
-  m.last_compaction_ns = CheckpointNs(store, kCkptLastCompaction);
-  std::string v;
-  if (m.last_compaction_ns != kNeverRan && store.GetCheckpoint(kCkptLastCompaction, &v).ok()) {
-    const size_t space = v.find(' ');
-    if (space != std::string::npos) m.head_at_compaction = std::strtoull(v.c_str() + space + 1, nullptr, 10);
+  std::string v;  // "<ns> <head>"
+  m.last_compaction_ns = CheckpointNs(store, kCkptLastCompaction, &v);
+  const size_t space = v.find(' ');
+  if (m.last_compaction_ns != kNeverRan && space != std::string::npos) {
+    m.head_at_compaction = std::strtoull(v.c_str() + space + 1, nullptr, 10);
   }
   m.head = store.head();
   return m;

@@ -6,9 +6,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 
 #include "storage/data_dir.h"
 #include "storage/scheduled_maintenance.h"
@@ -20,26 +17,6 @@
 
 namespace tb {
 namespace {
-
-struct Pending {
-  uint64_t files = 0, frames = 0, bytes = 0;
-};
-
-// What is left in the spool directory (normally nothing: only files that
-// arrived during the cycle, or that the drain refused).
-Pending CountPending(const std::string& dir) {
-  Pending p;
-  std::error_code ec;
-  for (auto it = std::filesystem::directory_iterator(dir, ec); !ec && it != std::filesystem::directory_iterator();
-       it.increment(ec)) {
-    if (!it->is_regular_file(ec)) continue;
-    ++p.files;
-    p.bytes += it->file_size(ec);
-    std::ifstream in(it->path(), std::ios::binary);
-    p.frames += std::count(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>(), '\n');
-  }
-  return p;
-}
 
 StoreOptions DaemonStoreOptions(const Context& ctx, bool final_cycle) {
   StoreOptions o;
@@ -143,7 +120,10 @@ DaemonCycleResult RunDaemonCycle(Context& ctx, DaemonState* state, HeldStore* he
   if (final_cycle || !keep_open) held->Release();  // never held while idle
   result.holding = held->store != nullptr;
   result.lock_opens = lock_opens;
-  const Pending pending = CountPending(ctx.SpoolDir());
+  // What is left in the spool (normally nothing: only files that arrived
+  // during the cycle, or that the drain refused).
+  SpoolBacklog pending;
+  (void)MeasureSpool(ctx.SpoolDir(), &pending);
   const bool recovered = !state->Snapshot().last_error.empty();
   state->Update([&](DaemonFigures& f) {
     ++f.cycles;
