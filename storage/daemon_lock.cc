@@ -1,6 +1,7 @@
 #include "storage/daemon_lock.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -13,12 +14,17 @@
 namespace tb {
 namespace {
 
+constexpr int kLineTries = 25;  // 50 ms in all
+
 std::string LockPath(const std::string& dir) { return dir + "/" + kDaemonLockFile; }
 
 // Replaces the file's content with `line` (informational: the flock is the
-// truth, so a failed write is not an error of the lock).
+// truth, so a failed write is not an error of the lock). Written before the
+// file is cut to its length, so a reader never sees it empty in between.
 void WriteLine(int fd, const std::string& line) {
-  if (::ftruncate(fd, 0) == 0) (void)!::pwrite(fd, line.data(), line.size(), 0);
+  if (line.empty() || ::pwrite(fd, line.data(), line.size(), 0) == static_cast<ssize_t>(line.size())) {
+    (void)!::ftruncate(fd, static_cast<off_t>(line.size()));
+  }
 }
 
 std::string Line(int64_t since_ns) {
@@ -80,10 +86,16 @@ DaemonHolder ProbeDaemon(const std::string& dir) {
   int fd = ::open(LockPath(dir).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) return h;
   h.running = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
-  if (h.running) {
+  // A daemon writes its line just after it took the lock: until then the
+  // file is empty or holds a dead daemon's line. Wait that moment out.
+  for (int tries = 0; h.running && tries < kLineTries; ++tries) {
     char buf[256];
     ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+    h.pid = 0;
+    h.since_ns = 0;
     if (n > 0) ParseLine(std::string(buf, static_cast<size_t>(n)), &h);
+    if (h.pid > 0 && (::kill(h.pid, 0) == 0 || errno == EPERM)) break;
+    ::usleep(2000);
   }
   ::close(fd);
   return h;

@@ -3,7 +3,7 @@
 //
 //   DIR/daemon.lock   flock()ed (exclusive) by the running daemon for its
 //                     whole life; holds one line
-//                       pid <N> since <RFC 3339 UTC, seconds>\n
+//                       pid <N> since <RFC 3339 UTC, milliseconds>\n
 //                     The line stays after the daemon exits (a crash cannot
 //                     clear it): only the lock says whether one runs. A
 //                     clean exit empties the file.
@@ -53,7 +53,10 @@ class DaemonLock {
 };
 
 // Whether a daemon holds DIR's lock, and its line. A missing file or
-// directory is "not running". Never creates or writes anything.
+// directory is "not running". Never creates or writes anything. While the
+// lock is held but the line is missing or names a dead process (a daemon
+// that has just started, or has just forked away from its starter) it
+// reads again, for up to 50 ms.
 DaemonHolder ProbeDaemon(const std::string& dir);
 
 // "pid N, since 2026-12-07T08:00:00Z" for messages.

@@ -1,8 +1,13 @@
 // DaemonLock and ProbeDaemon (storage/daemon_lock.h).
 #include "storage/daemon_lock.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
 #include <unistd.h>
+
+#include <chrono>
+#include <thread>
 
 #include <filesystem>
 #include <fstream>
@@ -83,6 +88,30 @@ TEST_F(DaemonLockTest, UnreadableLineStillRuns) {
   EXPECT_TRUE(h.running);
   EXPECT_EQ(h.pid, 0);
   EXPECT_EQ(DescribeDaemon(h), "pid unknown");
+}
+
+// The moment between a daemon taking the lock and writing its line: the
+// probe reads again instead of taking the empty file, or a dead daemon's
+// line, for the holder's.
+TEST_F(DaemonLockTest, ProbeWaitsForTheLineOfAHolderThatJustStarted) {
+  for (const std::string before : {"", "pid 999999999 since 2025-12-06T05:46:40.123Z\n"}) {
+    std::ofstream(dir_ + "/daemon.lock", std::ios::trunc) << before;
+    const int fd = ::open((dir_ + "/daemon.lock").c_str(), O_RDWR);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::flock(fd, LOCK_EX), 0);  // held, the line not yet written
+    std::thread writer([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(15));
+      const std::string line = "pid " + std::to_string(::getpid()) + " since 2025-12-06T05:46:40.123Z\n";
+      ASSERT_EQ(::pwrite(fd, line.data(), line.size(), 0), static_cast<ssize_t>(line.size()));
+      ASSERT_EQ(::ftruncate(fd, static_cast<off_t>(line.size())), 0);
+    });
+    const DaemonHolder h = ProbeDaemon(dir_);
+    writer.join();
+    ::close(fd);
+    EXPECT_TRUE(h.running);
+    EXPECT_EQ(h.pid, ::getpid()) << "line before: " << before;
+    EXPECT_EQ(h.since_ns, kSince);
+  }
 }
 
 TEST_F(DaemonLockTest, MissingDirectoryIsAnIOError) {
