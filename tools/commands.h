@@ -14,9 +14,14 @@ namespace tb {
 using Argv = std::vector<std::string>;
 
 Status CmdRecord(Context& ctx, const Argv& args);
-Status CmdKeyGenerate(Context& ctx, const Argv& args);  // cmd_key.cc
-Status CmdRekey(Context& ctx, const Argv& args);        // cmd_key.cc
-Status CmdImport(Context& ctx, const Argv& args);       // cmd_import.cc
+Status CmdKeyGenerate(Context& ctx, const Argv& args);    // cmd_key.cc
+Status CmdSyncInit(Context& ctx, const Argv& args);       // cmd_sync.cc
+Status CmdSyncKeyExport(Context& ctx, const Argv& args);  // cmd_sync.cc
+Status CmdSyncKeyImport(Context& ctx, const Argv& args);  // cmd_sync.cc
+Status CmdSyncNow(Context& ctx, const Argv& args);        // cmd_sync.cc
+Status CmdSyncStatus(Context& ctx, const Argv& args);     // cmd_sync.cc
+Status CmdRekey(Context& ctx, const Argv& args);          // cmd_key.cc
+Status CmdImport(Context& ctx, const Argv& args);         // cmd_import.cc
 // tb import --list (table or json) and --undo BATCH (cmd_import_batches.cc).
 Status ImportList(Context& ctx, bool json);
 Status ImportUndo(Context& ctx, const std::string& batch);
