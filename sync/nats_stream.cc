@@ -1,8 +1,10 @@
 #include "sync/nats_stream.h"
 
 #include <nats/nats.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 
 namespace tb {
@@ -30,6 +32,9 @@ struct NatsStream::Impl {
   natsConnection* nc = nullptr;
   jsCtx* js = nullptr;
   natsSubscription* sub = nullptr;
+  natsSubscription* doorbell = nullptr;
+  std::string watch_prefix;         // "tb.<account>.<own host>": not a reason to wake
+  std::atomic<int> wake_fd{-1};     // read on libnats' threads
   natsMsg* last_fetched = nullptr;  // the newest message Fetch returned, to acknowledge
   std::mutex mu;                    // guards publish_error (set on libnats' thread)
   std::string publish_error;
@@ -37,6 +42,7 @@ struct NatsStream::Impl {
   ~Impl() {
     natsMsg_Destroy(last_fetched);
     natsSubscription_Destroy(sub);
+    natsSubscription_Destroy(doorbell);
     jsCtx_Destroy(js);
     natsConnection_Destroy(nc);
     natsOptions_Destroy(opts);
@@ -47,6 +53,19 @@ struct NatsStream::Impl {
     if (code != 0) msg += ", JetStream error " + std::to_string(static_cast<int>(code));
     return Status::IOError(msg);
   }
+
+  static void Ring(int fd) {
+    const uint64_t one = 1;
+    if (fd >= 0) (void)!::write(fd, &one, sizeof one);
+  }
+
+  static void OnMessage(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
+    auto* self = static_cast<Impl*>(closure);
+    if (std::string_view(natsMsg_GetSubject(msg)) != self->watch_prefix) Ring(self->wake_fd);
+    natsMsg_Destroy(msg);
+  }
+
+  static void OnClosed(natsConnection*, void* closure) { Ring(static_cast<Impl*>(closure)->wake_fd); }
 
   static void OnPublishError(jsCtx*, jsPubAckErr* pae, void* closure) {
     auto* self = static_cast<Impl*>(closure);
@@ -93,6 +112,7 @@ Status NatsStream::Connect(const NatsOptions& options, const std::string& accoun
   if (s == NATS_OK) s = natsOptions_SetURL(m.opts, options.url.c_str());
   if (s == NATS_OK) s = natsOptions_SetTimeout(m.opts, options.timeout_ms);
   if (s == NATS_OK) s = natsOptions_SetAllowReconnect(m.opts, false);
+  if (s == NATS_OK) s = natsOptions_SetClosedCB(m.opts, &Impl::OnClosed, impl.get());
   if (s == NATS_OK && !options.creds_file.empty()) {
     s = natsOptions_SetUserCredentialsFromFiles(m.opts, options.creds_file.c_str(), nullptr);
   }
@@ -255,5 +275,16 @@ Status NatsStream::Figures(const std::string& host_id, StreamFigures* out) {
   jsConsumerInfo_Destroy(ci);
   return Status::OK();
 }
+
+Status NatsStream::Watch(const std::string& host_id, int wake_fd) {
+  Impl& m = *impl_;
+  m.watch_prefix = "tb." + m.account + "." + host_id;
+  m.wake_fd.store(wake_fd);
+  natsStatus s = natsConnection_Subscribe(&m.doorbell, m.nc, m.subjects.c_str(), &Impl::OnMessage, impl_.get());
+  if (s != NATS_OK) return m.Error("cannot watch the sync subjects", s);
+  return Status::OK();
+}
+
+bool NatsStream::connected() const { return natsConnection_Status(impl_->nc) == NATS_CONN_STATUS_CONNECTED; }
 
 }  // namespace tb

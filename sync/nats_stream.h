@@ -69,6 +69,13 @@ class NatsStream {
   // are committed to the store).
   Status AckFetched();
   Status Figures(const std::string& host_id, StreamFigures* out);
+  // From now on, writes to the eventfd `wake_fd` (it stays the caller's)
+  // whenever a message of another host than `host_id` is published on the
+  // account's subjects, and when the connection closes: the daemon's
+  // doorbell. Messages are not read this way (Fetch reads them).
+  Status Watch(const std::string& host_id, int wake_fd);
+  // False once the connection to the server was lost.
+  bool connected() const;
 
  private:
   struct Impl;

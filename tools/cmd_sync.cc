@@ -9,22 +9,13 @@
 #include "sync/syncer.h"
 #include "tools/args.h"
 #include "tools/commands.h"
+#include "tools/daemon_sync.h"
 #include "tools/passphrase_prompt.h"
 
 namespace tb {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-NatsOptions NatsOptionsOf(const Context& ctx) {
-  NatsOptions o;
-  o.url = ctx.config.sync.server;
-  o.creds_file = ctx.config.sync.creds_file;
-  o.ca_file = ctx.config.sync.ca_file;
-  o.replicas = ctx.config.sync.replicas;
-  o.timeout_ms = ctx.config.sync.timeout_ms;
-  return o;
-}
 
 Status NoArgs(const char* cmd, const char* usage, const Argv& args, bool* help) {
   Args a(cmd, usage);
@@ -137,7 +128,7 @@ Status CmdSyncNow(Context& ctx, const Argv& args) {
   std::unique_ptr<Store> store;
   TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   SyncCounts c;
-  TB_RETURN_IF_ERROR(SyncOnce(*store, NatsOptionsOf(ctx), &c));
+  TB_RETURN_IF_ERROR(SyncOnce(*store, NatsOptionsOf(ctx.config), &c));
   WriteOut("published " + std::to_string(c.published) + " event(s); received " + std::to_string(c.received) +
            " event(s) (" + std::to_string(c.duplicates) + " already here, " + std::to_string(c.forgotten) +
            " record(s) forgotten)\n");
@@ -152,7 +143,7 @@ Status CmdSyncStatus(Context& ctx, const Argv& args) {
   std::unique_ptr<Store> store;
   TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   SyncStatus st;
-  TB_RETURN_IF_ERROR(ReadSyncStatus(*store, NatsOptionsOf(ctx), &st));
+  TB_RETURN_IF_ERROR(ReadSyncStatus(*store, NatsOptionsOf(ctx.config), &st));
   WriteOut(json ? StatusJson(st).dump(2) + "\n" : StatusTable(st));
   return Status::OK();
 }

@@ -139,8 +139,9 @@ Status RunDaemonLoop(const DaemonOptions& o, DaemonState* state) {
     int timeout = TimeoutMs(std::min(s.run_at_ns, s.release_at_ns), now);
     const int maintenance_timeout = TimeoutMs(s.maintenance_ns, wall);
     if (timeout < 0 || (maintenance_timeout >= 0 && maintenance_timeout < timeout)) timeout = maintenance_timeout;
-    pollfd fds[3] = {{watch.fd(), POLLIN, 0}, {o.stop_fd, POLLIN, 0}, {contender.fd(), POLLIN, 0}};
-    if (::poll(fds, 3, timeout) < 0 && errno != EINTR) {
+    pollfd fds[4] = {
+        {watch.fd(), POLLIN, 0}, {o.stop_fd, POLLIN, 0}, {contender.fd(), POLLIN, 0}, {o.wake_fd, POLLIN, 0}};
+    if (::poll(fds, o.wake_fd >= 0 ? 4 : 3, timeout) < 0 && errno != EINTR) {
       return Status::IOError(std::string("poll failed in the daemon loop: ") + std::strerror(errno));
     }
     if (fds[1].revents != 0) {
@@ -149,6 +150,11 @@ Status RunDaemonLoop(const DaemonOptions& o, DaemonState* state) {
       return final_status;
     }
     if (fds[2].revents != 0 && contender.Opens() > 0) release();
+    if (o.wake_fd >= 0 && fds[3].revents != 0) {
+      uint64_t rings = 0;
+      (void)!::read(o.wake_fd, &rings, sizeof rings);
+      if (!s.busy) s.run_at_ns = std::min(s.run_at_ns, MonotonicNs() + o.coalesce_ms * kMs);
+    }
     if (fds[0].revents == 0) continue;
     bool activity = false;
     TB_RETURN_IF_ERROR(watch.Read(&activity));

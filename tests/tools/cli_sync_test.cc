@@ -4,10 +4,16 @@
 // host purges the text on the others; errors are one line.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <thread>
 
+#include "storage/daemon_lock.h"
+#include "storage/spool.h"
 #include "tests/tools/cli_fixture.h"
 #include "tests/tools/nats_server.h"
 
@@ -73,6 +79,27 @@ class CliSync : public CliTest {
       }
     }
     return hits;
+  }
+  // Starts `tb daemon` for `host` with the server configured.
+  void StartDaemon(const std::string& host, Child* child) const {
+    RunOptions o;
+    o.env = BaseEnv();
+    o.env.emplace_back("TERMBRAIN_SYNC_SERVER", nats_.url());
+    ASSERT_TRUE(child->Start({TbBinary(), "--data-dir", Dir(host), "daemon"}, o));
+    for (int i = 0; i < 2000 && !ProbeDaemon(Dir(host)).running; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ASSERT_TRUE(ProbeDaemon(Dir(host)).running);
+  }
+  std::string SpoolOf(const std::string& host) const { return SpoolDirFor(runtime_dir() + "/termbrain", Dir(host)); }
+  // Waits up to 10 s for `command` in `host`'s history; false if it never came.
+  bool Arrives(const std::string& host, const std::string& command) const {
+    for (int i = 0; i < 200; ++i) {
+      std::vector<std::string> h = History(host);
+      if (std::count(h.begin(), h.end(), command) == 1) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
   }
   NatsServer nats_;
 };
@@ -202,6 +229,27 @@ TEST_F(CliSync, ServerDownIsOneLineAndRecordingGoesOn) {
   // Back up: what waited is published.
   ASSERT_TRUE(nats_.Start(root() + "/nats", nats_.port()));
   EXPECT_EQ(SyncNow("A"), "published 1 event(s); received 0 event(s) (0 already here, 0 record(s) forgotten)\n");
+}
+
+// With daemons running, a command typed on one machine reaches the other
+// with nobody running tb there: the hook's frames are drained and
+// published, and the other daemon is woken by the stream and pulls.
+TEST_F(CliSync, DaemonsCarryCommandsBothWaysUnasked) {
+  ASSERT_EXIT_CODE(On("A", {"sync", "init"}), 0);
+  Join("B");
+  Child a, b;
+  StartDaemon("A", &a);
+  StartDaemon("B", &b);
+  AppendHookCommand(SpoolOf("A"), "aaaa000000000001", 1, "make deploy");
+  EXPECT_TRUE(Arrives("B", "make deploy"));
+  AppendHookCommand(SpoolOf("B"), "bbbb000000000001", 1, "kubectl get pods");
+  EXPECT_TRUE(Arrives("A", "kubectl get pods"));
+  for (Child* d : {&a, &b}) {
+    ::kill(d->pid(), SIGTERM);
+    EXPECT_EQ(d->Finish(std::chrono::seconds(30)), 0);
+  }
+  EXPECT_EQ(History("A"), (std::vector<std::string>{"kubectl get pods", "make deploy"}));
+  EXPECT_EQ(History("B"), History("A"));
 }
 
 }  // namespace
