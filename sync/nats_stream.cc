@@ -12,6 +12,8 @@ namespace {
 
 constexpr int64_t kDuplicateWindowNs = 120'000'000'000;  // two minutes
 constexpr int64_t kMaxPendingPublishes = 4096;
+// Deliveries not yet acknowledged the server allows (more than a Fetch asks).
+constexpr int64_t kMaxAckPending = 8192;
 
 std::string Why(natsStatus s) {
   const char* last = nats_GetLastError(nullptr);
@@ -171,10 +173,12 @@ Status NatsStream::OpenConsumer(const std::string& host_id, uint64_t consumed) {
   jsErrCode code = static_cast<jsErrCode>(0);
   natsStatus s = js_GetConsumerInfo(&ci, m.js, m.stream.c_str(), name.c_str(), nullptr, &code);
   bool create = s == NATS_NOT_FOUND;
-  if (s == NATS_OK && ci->Delivered.Stream > consumed) {
+  if (s == NATS_OK && (ci->Delivered.Stream > consumed || ci->NumAckPending > 0)) {
     // It delivered messages this store does not hold (a pull that stopped
     // at a message it could not open, a crash before the commit, a store
-    // restored from an older copy): read them again from there.
+    // restored from an older copy), or holds deliveries nobody will
+    // acknowledge (a pull that was killed: the server would wait for them
+    // before delivering more): read again from the cursor on.
     s = js_DeleteConsumer(m.js, m.stream.c_str(), name.c_str(), nullptr, &code);
     create = true;
   }
@@ -187,6 +191,7 @@ Status NatsStream::OpenConsumer(const std::string& host_id, uint64_t consumed) {
     cc.Durable = name.c_str();
     cc.FilterSubject = m.subjects.c_str();
     cc.AckPolicy = js_AckAll;
+    cc.MaxAckPending = kMaxAckPending;
     cc.DeliverPolicy = consumed == 0 ? js_DeliverAll : js_DeliverByStartSequence;
     cc.OptStartSeq = consumed == 0 ? 0 : consumed + 1;
     s = js_AddConsumer(&ci, m.js, m.stream.c_str(), &cc, nullptr, &code);

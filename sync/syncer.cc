@@ -11,7 +11,7 @@ namespace tb {
 namespace {
 
 constexpr size_t kPublishBatch = 1024;
-constexpr int kFetchBatch = 1024;
+constexpr int kFetchBatch = 4096;
 
 Status ReadCursor(Store& store, std::string_view key, uint64_t* out) {
   std::string v;
