@@ -292,4 +292,51 @@ Status NatsStream::Watch(const std::string& host_id, int wake_fd) {
 
 bool NatsStream::connected() const { return natsConnection_Status(impl_->nc) == NATS_CONN_STATUS_CONNECTED; }
 
+Status NatsStream::ReadAll(const std::function<Status(const ReceivedMessage&)>& visit) {
+  Impl& m = *impl_;
+  jsStreamInfo* si = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  natsStatus s = js_GetStreamInfo(&si, m.js, m.stream.c_str(), nullptr, &code);
+  if (s != NATS_OK) return m.Error("cannot read the sync stream " + m.stream, s, code);
+  const uint64_t last = si->State.LastSeq;
+  uint64_t left = si->State.Msgs;
+  jsStreamInfo_Destroy(si);
+  if (left == 0) return Status::OK();
+  jsSubOptions so;
+  jsSubOptions_Init(&so);
+  so.Stream = m.stream.c_str();
+  so.Config.AckPolicy = js_AckNone;
+  so.Config.DeliverPolicy = js_DeliverAll;
+  natsSubscription* sub = nullptr;
+  s = js_PullSubscribe(&sub, m.js, m.subjects.c_str(), nullptr, nullptr, &so, &code);
+  if (s != NATS_OK) return m.Error("cannot read the sync stream " + m.stream, s, code);
+  Status result;
+  while (result.ok() && left > 0) {
+    natsMsgList list{};
+    s = natsSubscription_Fetch(&list, sub, static_cast<int>(std::min<uint64_t>(left, 1024)), m.o.timeout_ms, &code);
+    if (s != NATS_OK && !(s == NATS_TIMEOUT && list.Count > 0)) {
+      result = m.Error("cannot read the sync stream " + m.stream, s, code);
+    }
+    for (int i = 0; result.ok() && i < list.Count; ++i) {
+      natsMsg* msg = list.Msgs[i];
+      jsMsgMetaData* meta = nullptr;
+      if (natsMsg_GetMetaData(&meta, msg) != NATS_OK) continue;
+      ReceivedMessage r;
+      r.stream_seq = meta->Sequence.Stream;
+      jsMsgMetaData_Destroy(meta);
+      r.subject = natsMsg_GetSubject(msg);
+      const char* id = nullptr;
+      if (natsMsgHeader_Get(msg, "Nats-Msg-Id", &id) == NATS_OK && id != nullptr) r.msg_id = id;
+      r.data.assign(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg)));
+      --left;
+      if (r.stream_seq >= last) left = 0;
+      result = visit(r);
+    }
+    natsMsgList_Destroy(&list);
+  }
+  natsSubscription_Unsubscribe(sub);
+  natsSubscription_Destroy(sub);
+  return result;
+}
+
 }  // namespace tb

@@ -20,6 +20,7 @@ Status CmdSyncKeyExport(Context& ctx, const Argv& args);  // cmd_sync.cc
 Status CmdSyncKeyImport(Context& ctx, const Argv& args);  // cmd_sync.cc
 Status CmdSyncNow(Context& ctx, const Argv& args);        // cmd_sync.cc
 Status CmdSyncStatus(Context& ctx, const Argv& args);     // cmd_sync.cc
+Status CmdSyncVerify(Context& ctx, const Argv& args);     // cmd_sync.cc
 Status CmdRekey(Context& ctx, const Argv& args);          // cmd_key.cc
 Status CmdImport(Context& ctx, const Argv& args);         // cmd_import.cc
 // tb import --list (table or json) and --undo BATCH (cmd_import_batches.cc).
