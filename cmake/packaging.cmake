@@ -1,7 +1,7 @@
 # The Debian package (cpack -G DEB in a Release tree; scripts/package builds
 # it with Debian's hardening flags) and the tests of everything shipped
 # (label ship: TB_SHIP_TESTS=ON; scripts/ship-test runs them). docs/packaging.md
-# describes the package, the units and the container image.
+# describes the package, the units, the container image and the manifests.
 #
 #   /usr/bin/tb
 #   /usr/lib/systemd/user/termbrain.service     printed by the built tb at build
@@ -113,9 +113,10 @@ if(TB_SHIP_TESTS)
   add_test(NAME ship_deb COMMAND ${TB_SHIP}/deb_test.sh ${TB_DEB} ${CMAKE_SOURCE_DIR} ${TB_SHIP_WORK}/deb)
   add_test(NAME ship_deb_install COMMAND ${TB_SHIP}/deb_install_test.sh ${TB_DEB} ${TB_SHIP_CACHE})
   add_test(NAME ship_units COMMAND ${TB_SHIP}/units_test.sh ${CMAKE_BINARY_DIR} ${TB_SHIP_WORK}/units)
+  add_test(NAME ship_k8s COMMAND ${TB_SHIP}/k8s_test.sh ${CMAKE_SOURCE_DIR} ${TB_SHIP_WORK}/k8s)
   set_tests_properties(ship_package PROPERTIES FIXTURES_SETUP ship_deb LABELS ship TIMEOUT 300)
   set_tests_properties(ship_deb ship_deb_install PROPERTIES FIXTURES_REQUIRED ship_deb)
-  set_tests_properties(ship_deb ship_units PROPERTIES LABELS ship TIMEOUT 300 SKIP_RETURN_CODE 77)
+  set_tests_properties(ship_deb ship_units ship_k8s PROPERTIES LABELS ship TIMEOUT 300 SKIP_RETURN_CODE 77)
   # debootstrap (once, about a minute), then apt-get install from the mirror.
   set_tests_properties(ship_deb_install PROPERTIES LABELS ship TIMEOUT 900 SKIP_RETURN_CODE 77)
   # The container image compiles tb again inside its build stage: label
