@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs TermBrain's build and test dependencies from Debian's packages.
-# Usage: scripts/deps.sh [--test] [--ship]   (--test adds what the test suite needs,
-# --ship what scripts/ship-test and scripts/container-test need)
+# Usage: scripts/deps.sh [--test] [--ship] [--container]   (--test adds what the test
+# suite needs, --ship what scripts/ship-test needs, --container what scripts/container-test needs)
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
@@ -17,10 +17,11 @@ for flag in "$@"; do
       pkgs+=(libgtest-dev libgmock-dev googletest libbenchmark-dev gcovr tmux sqlite3 zsh fish
             clang-format prometheus systemd clang libclang-rt-14-dev nats-server) ;;
     --ship)
-      pkgs+=(dpkg-dev lintian debootstrap systemd yamllint python3-yaml python3-jsonschema buildah)
+      pkgs+=(dpkg-dev lintian debootstrap systemd yamllint python3-yaml python3-jsonschema)
       # kubectl kustomize: Debian's kubernetes-client, unless a kubectl is there.
       command -v kubectl >/dev/null || pkgs+=(kubernetes-client) ;;
-    *) echo "usage: scripts/deps.sh [--test] [--ship]" >&2; exit 2 ;;
+    --container) pkgs+=(debootstrap buildah) ;;
+    *) echo "usage: scripts/deps.sh [--test] [--ship] [--container]" >&2; exit 2 ;;
   esac
 done
 missing=()

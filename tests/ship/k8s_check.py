@@ -238,6 +238,10 @@ def check(docs):
             if not data or volumes.get(data[0]["name"], {}).get("persistentVolumeClaim", {}).get("claimName") \
                     != "termbrain-data" or not data[0].get("readOnly"):
                 problems.append(f"{kind}/{c['name']}: /data is not termbrain-data mounted read-only")
+            # The data dir is read-only, so tb's file log must go elsewhere.
+            log = {e["name"]: e.get("value") for e in c.get("env", [])}.get("TERMBRAIN_LOG_FILE", "")
+            if not any(log.startswith(m["mountPath"] + "/") for m in c["volumeMounts"] if not m.get("readOnly")):
+                problems.append(f"{kind}/{c['name']}: TERMBRAIN_LOG_FILE ({log}) is not on a writable volume")
             if c["image"].split(":")[0].rsplit("/", 1)[-1] != "termbrain":
                 problems.append(f"{kind}/{c['name']}: image {c['image']} is not termbrain's")
     return problems
