@@ -17,26 +17,26 @@ RUN /src/scripts/deps.sh && \
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dpkg-dev file >/dev/null
 COPY . /src
 WORKDIR /src
+RUN rm -rf build-package && TB_JOBS=${JOBS} scripts/package build-package > /tmp/deb
 # The runtime root: the packaged binary, the shared libraries it loads (and
-# their loader), a non-root user (uid 10001) and the directories it writes.
-RUN rm -rf build-package && TB_JOBS=${JOBS} scripts/package build-package > /tmp/deb && \
-    dpkg-deb -x "$(cat /tmp/deb)" /tmp/pkg && \
-    mkdir -p /rootfs/usr/bin /rootfs/etc /rootfs/data /rootfs/run/termbrain /rootfs/home/tb /rootfs/tmp && \
+# their loader), a non-root user (uid 10001), all owned by root; and the
+# directories that user writes, in /rootfs-tb (copied with its owner below).
+RUN dpkg-deb -x "$(cat /tmp/deb)" /tmp/pkg && \
+    mkdir -p /rootfs/usr/bin /rootfs/etc /rootfs/tmp /rootfs-tb/data /rootfs-tb/run/termbrain /rootfs-tb/home/tb && \
     cp /tmp/pkg/usr/bin/tb /rootfs/usr/bin/tb && \
     ldd /rootfs/usr/bin/tb | awk '/=> \// {print $3} /^\t\// {print $1}' | \
       xargs -I{} cp -L --parents {} /rootfs/ && \
     printf 'root:x:0:0:root:/root:/usr/sbin/nologin\ntb:x:10001:10001:TermBrain:/home/tb:/usr/sbin/nologin\n' \
       > /rootfs/etc/passwd && \
     printf 'root:x:0:\ntb:x:10001:\n' > /rootfs/etc/group && \
-    chown 10001:10001 /rootfs/data /rootfs/run/termbrain /rootfs/home/tb && \
-    chmod 0700 /rootfs/data /rootfs/run/termbrain /rootfs/home/tb && chmod 1777 /rootfs/tmp
+    chmod 1777 /rootfs/tmp && chmod 0700 /rootfs-tb/data /rootfs-tb/run/termbrain /rootfs-tb/home/tb
 
 # Runtime stage: nothing but that root.
 FROM scratch
 COPY --from=build /rootfs/ /
+COPY --from=build --chown=10001:10001 /rootfs-tb/ /
 USER 10001:10001
 ENV HOME=/home/tb TERMBRAIN_DATA_DIR=/data TERMBRAIN_SPOOL_DIR=/run/termbrain
-VOLUME ["/data"]
 WORKDIR /home/tb
 ENTRYPOINT ["/usr/bin/tb"]
 CMD ["help"]

@@ -70,7 +70,7 @@ for lib in $needed; do
 done
 
 # lintian: exactly the tags docs/packaging.md justifies (its "lintian" table).
-lintian --no-tag-display-limit --display-info "$deb" >"$work/lintian.txt" 2>&1 || true
+lintian --tag-display-limit 0 --display-info --pedantic "$deb" >"$work/lintian.txt" 2>&1 || true
 sed -n 's/^[EWIXP]: termbrain[^:]*: \([a-z0-9+.-]*\).*/\1/p' "$work/lintian.txt" | sort -u >"$work/tags"
 sed -n '/^### lintian/,/^##[^#]/s/^| `\([a-z0-9+.-]*\)` |.*/\1/p' "$src/docs/packaging.md" | sort -u >"$work/justified"
 diff -u "$work/justified" "$work/tags" >&2 ||
