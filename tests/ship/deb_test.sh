@@ -49,6 +49,17 @@ ship_expect_eq "copyright license text" \
   "$(sed -n '/^License: Expat$/,$p' "$work/root/usr/share/doc/termbrain/copyright" | tail -n +2 | sed 's/^ //; s/^\.$//')" \
   "$(tail -n +5 "$src/LICENSE")"
 
+# Debian's hardening (scripts/package): PIE, full RELRO (BIND_NOW), the
+# stack protector and _FORTIFY_SOURCE's checked functions.
+bin=$work/root/usr/bin/tb
+elf=$(readelf -hdlW "$bin")
+syms=$(readelf -sW --dyn-syms "$bin")
+grep -q 'Type: *DYN (Position-Independent Executable file)' <<<"$elf" || ship_fail "tb is not PIE"
+grep -q '(FLAGS) *BIND_NOW' <<<"$elf" || ship_fail "tb is not linked with -z now"
+grep -q 'GNU_RELRO' <<<"$elf" || ship_fail "tb has no RELRO segment"
+grep -q ' __stack_chk_fail@' <<<"$syms" || ship_fail "tb has no stack protector"
+grep -q ' __memcpy_chk@' <<<"$syms" || ship_fail "tb is not built with _FORTIFY_SOURCE"
+
 # Dependencies: each library tb loads belongs to a package Depends names.
 depends=$(dpkg-deb -f "$deb" Depends)
 [[ "$depends" != *rocksdb* ]] || ship_fail "Depends names RocksDB, which tb links statically: $depends"
