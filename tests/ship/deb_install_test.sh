@@ -14,7 +14,8 @@ command -v debootstrap >/dev/null || ship_fail "debootstrap is missing: scripts/
 version=$(dpkg-deb -f "$deb" Version)
 upstream=${version%-*}
 
-work=$(mktemp -d "$(realpath -m "$cache")/install.XXXXXX")
+mkdir -p "$cache"
+work=$(mktemp -d "$(realpath "$cache")/install.XXXXXX")
 root=$work/root
 cleanup() {
   umount "$root/proc" 2>/dev/null || true
