@@ -11,6 +11,11 @@
 # ship_bookworm_root DIR CACHE
 #                            unpacks that root into DIR (a new directory)
 
+# Any command that fails where the script did not expect it names itself
+# (set -e would otherwise end the test without a word).
+set -E
+trap 'ship_rc=$?; echo "FAIL: ${0##*/} line $LINENO: \"$BASH_COMMAND\" exited $ship_rc" >&2' ERR
+
 ship_skip() {
   echo "SKIP: $*"
   exit 77
