@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <vector>
 
 namespace tb {
 namespace {
@@ -111,7 +112,16 @@ Status NatsStream::Connect(const NatsOptions& options, const std::string& accoun
   m.stream = StreamName(account);
   m.subjects = AccountSubjects(account);
   natsStatus s = natsOptions_Create(&m.opts);
-  if (s == NATS_OK) s = natsOptions_SetURL(m.opts, options.url.c_str());
+  // A cluster's URLs, comma-separated: each is a server to try.
+  std::vector<std::string> urls;
+  for (size_t start = 0; start <= options.url.size();) {
+    size_t end = std::min(options.url.find(',', start), options.url.size());
+    if (end > start) urls.push_back(options.url.substr(start, end - start));
+    start = end + 1;
+  }
+  std::vector<const char*> servers;
+  for (const std::string& u : urls) servers.push_back(u.c_str());
+  if (s == NATS_OK) s = natsOptions_SetServers(m.opts, servers.data(), static_cast<int>(servers.size()));
   if (s == NATS_OK) s = natsOptions_SetTimeout(m.opts, options.timeout_ms);
   if (s == NATS_OK) s = natsOptions_SetAllowReconnect(m.opts, false);
   if (s == NATS_OK) s = natsOptions_SetClosedCB(m.opts, &Impl::OnClosed, impl.get());
