@@ -102,5 +102,30 @@ TEST_F(CliSyncKillFault, KilledPublishesAndPullsLoseNothingAndDuplicateNothing) 
   RecordProperty("killed", killed);
 }
 
+// A host that was away (never synced since it joined) while another
+// recorded 50,000 commands catches up in one tb sync now.
+TEST_F(CliSyncKillFault, AHostAwayWhileTheOtherRecorded50kCatchesUp) {
+  TbCall c;
+  c.env = Server();
+  ASSERT_EXIT_CODE(Tb({"sync", "init"}, c), 0);
+  c.in = "pw\n";
+  RunResult key = Tb({"sync", "key", "export"}, c);
+  ASSERT_EXIT_CODE(key, 0);
+  WriteFile(root() + "/key.txt", key.out);
+  ASSERT_EXIT_CODE(OnB({"sync", "key", "import", root() + "/key.txt"}, "pw\n"), 0);
+  ASSERT_EXIT_CODE(OnB({"sync", "now"}), 0);
+  constexpr int kCommands = 50000;
+  Populate(kCommands, 1'700'000'000'000'000'000LL);
+  c.in.reset();
+  RunResult r = Tb({"sync", "now"}, c);
+  ASSERT_EXIT_CODE(r, 0);
+  EXPECT_EQ(r.out, "published 50000 event(s); received 0 event(s) (0 already here, 0 record(s) forgotten)\n");
+  r = OnB({"sync", "now"});
+  ASSERT_EXIT_CODE(r, 0);
+  EXPECT_EQ(r.out, "published 0 event(s); received 50000 event(s) (0 already here, 0 record(s) forgotten)\n");
+  EXPECT_EQ(SplitLines(OnB({"history", "--format", "plain", "-n", "100000"}).out).size(), size_t{kCommands});
+  EXPECT_EXIT_CODE(OnB({"sync", "verify"}), 0);
+}
+
 }  // namespace
 }  // namespace tb::testing
