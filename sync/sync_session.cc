@@ -17,16 +17,17 @@ SyncSession::SyncSession(SyncSessionOptions options) : o_(std::move(options)), j
 
 SyncSession::~SyncSession() = default;
 
-Status SyncSession::Run(Store& store, SyncCounts* counts) {
+Status SyncSession::Run(Store& store, SyncCounts* counts, bool publish_only) {
   *counts = SyncCounts{};
   const int64_t now = o_.now_ns();
-  if (next_attempt_ns_ != kNoAttempt && now < next_attempt_ns_) return Status::OK();  // backing off
+  // Backing off; but the last publish (at exit) is always tried once.
+  if (!publish_only && next_attempt_ns_ != kNoAttempt && now < next_attempt_ns_) return Status::OK();
   SyncIdentity self;
   Status s = LoadSyncIdentity(store, &self);
   if (s.IsNotFound()) return Status::OK();  // sync not set up for this store
   TB_RETURN_IF_ERROR(s);
   if (figures_.breaker == BreakerState::kOpen) figures_.breaker = BreakerState::kHalfOpen;
-  s = Attempt(store, self, counts);
+  s = Attempt(store, self, counts, publish_only);
   figures_.published += counts->published;
   figures_.received += counts->received;
   if (!s.ok()) {
@@ -40,7 +41,7 @@ Status SyncSession::Run(Store& store, SyncCounts* counts) {
   return Status::OK();
 }
 
-Status SyncSession::Attempt(Store& store, const SyncIdentity& self, SyncCounts* counts) {
+Status SyncSession::Attempt(Store& store, const SyncIdentity& self, SyncCounts* counts, bool publish_only) {
   if (stream_ != nullptr && (!stream_->connected() || account_ != self.key.account)) stream_.reset();
   if (stream_ == nullptr) {
     TB_RETURN_IF_ERROR(NatsStream::Connect(o_.nats, self.key.account, &stream_));
@@ -52,7 +53,7 @@ Status SyncSession::Attempt(Store& store, const SyncIdentity& self, SyncCounts* 
     }
   }
   TB_RETURN_IF_ERROR(PublishOutbox(store, self, *stream_, counts));
-  return PullInbox(store, self, *stream_, counts);
+  return publish_only ? Status::OK() : PullInbox(store, self, *stream_, counts);
 }
 
 void SyncSession::Failed(const Status& s) {

@@ -63,14 +63,17 @@ class SyncSession {
   // One publish and pull on `store` when an attempt is allowed now (the
   // breaker is not open, the backoff has passed); OK and nothing done
   // otherwise, or when the store has no sync key. *counts gets what moved.
-  Status Run(Store& store, SyncCounts* counts);
+  // `publish_only`: no pull, and tried even while backing off (the
+  // daemon's last cycle, at logout: what was typed last reaches the other
+  // machines now, not at the next login).
+  Status Run(Store& store, SyncCounts* counts, bool publish_only = false);
   // When Run should be called again though nothing rang (monotonic ns; a
   // retry after a failure, the breaker's probe), kNoAttempt when not needed.
   int64_t next_attempt_ns() const { return next_attempt_ns_; }
   const SyncSessionFigures& figures() const { return figures_; }
 
  private:
-  Status Attempt(Store& store, const SyncIdentity& self, SyncCounts* counts);
+  Status Attempt(Store& store, const SyncIdentity& self, SyncCounts* counts, bool publish_only);
   void Failed(const Status& s);
 
   SyncSessionOptions o_;

@@ -117,8 +117,8 @@ DaemonCycleResult RunDaemonCycle(Context& ctx, DaemonState* state, HeldStore* he
   const int64_t lag = activity_ns > 0 ? MonotonicNs() - activity_ns : 0;
   DaemonCycleResult result;
   if (!final_cycle) result.next_maintenance_ns = RunAutoMaintenance(ctx, store, /*compaction=*/true).next_ns;
-  if (!final_cycle && sync != nullptr) {
-    result.next_maintenance_ns = std::min(result.next_maintenance_ns, RunDaemonSync(*sync, store));
+  if (sync != nullptr) {
+    result.next_maintenance_ns = std::min(result.next_maintenance_ns, RunDaemonSync(*sync, store, final_cycle));
   }
   const MaintenanceMarks marks = ReadMaintenanceMarks(store);
   if (final_cycle || !keep_open) held->Release();  // never held while idle

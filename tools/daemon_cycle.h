@@ -37,9 +37,9 @@ struct HeldStore {
 // One cycle on `held` (opened when empty). The store stays in `held` when
 // `keep_open` and the cycle succeeded and is not the final one; it is
 // released on any failure (a failed write leaves a store in a sticky error
-// state). With `sync` (sync.server set), a cycle that is not the final one
-// then publishes and pulls (tools/daemon_sync.h); its failures never fail
-// the cycle, and its next retry joins next_maintenance_ns.
+// state). With `sync` (sync.server set), the cycle then publishes and
+// pulls (the final one only publishes; tools/daemon_sync.h); its failures
+// never fail the cycle, and its next retry joins next_maintenance_ns.
 DaemonCycleResult RunDaemonCycle(Context& ctx, DaemonState* state, HeldStore* held, bool keep_open, bool final_cycle,
                                  int64_t activity_ns, SyncSession* sync = nullptr);
 

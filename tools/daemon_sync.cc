@@ -26,10 +26,10 @@ SyncSessionOptions DaemonSyncOptions(const Config& config, int wake_fd) {
   return o;
 }
 
-int64_t RunDaemonSync(SyncSession& session, Store& store) {
+int64_t RunDaemonSync(SyncSession& session, Store& store, bool final_cycle) {
   const SyncSessionFigures before = session.figures();
   SyncCounts c;
-  Status s = session.Run(store, &c);
+  Status s = session.Run(store, &c, final_cycle);
   const SyncSessionFigures& after = session.figures();
   if (!s.ok() && s.message() != before.last_error) spdlog::warn("daemon: sync: {}", s.message());
   if (s.ok() && before.failures_in_a_row > 0) spdlog::info("daemon: sync: the server is reachable again");

@@ -20,6 +20,7 @@ SyncSessionOptions DaemonSyncOptions(const Config& config, int wake_fd);
 
 // Runs `session` on `store`; returns when the next attempt is due although
 // nothing rings (wall clock, UTC ns; kNoDueTime when none).
-int64_t RunDaemonSync(SyncSession& session, Store& store);
+// `final_cycle`: publish only (SyncSession::Run).
+int64_t RunDaemonSync(SyncSession& session, Store& store, bool final_cycle = false);
 
 }  // namespace tb

@@ -318,5 +318,24 @@ TEST_F(CliSync, AfterARollbackTheOtherHostsEventsComeBack) {
   EXPECT_EXIT_CODE(On("B", {"sync", "verify"}), 0);
 }
 
+// The daemon's last cycle (logout, shutdown) publishes what it drained
+// even while it was backing off from a lost server: the other machine gets
+// it without waiting for this one's next login.
+TEST_F(CliSync, TheDaemonsLastCyclePublishesWhatItDrained) {
+  ASSERT_EXIT_CODE(On("A", {"sync", "init"}), 0);
+  Join("B");
+  Child a;
+  StartDaemon("A", &a);
+  nats_.Stop();
+  AppendHookCommand(SpoolOf("A"), "aaaa000000000001", 1, "typed before logout");
+  for (int i = 0; i < 200 && History("A").empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(History("A"), std::vector<std::string>{"typed before logout"});  // drained; not published
+  ASSERT_TRUE(nats_.Restart());
+  ::kill(a.pid(), SIGTERM);
+  EXPECT_EQ(a.Finish(std::chrono::seconds(30)), 0);
+  EXPECT_EQ(SyncNow("B"), "published 0 event(s); received 2 event(s) (0 already here, 0 record(s) forgotten)\n");
+  EXPECT_EQ(History("B"), std::vector<std::string>{"typed before logout"});
+}
+
 }  // namespace
 }  // namespace tb::testing
