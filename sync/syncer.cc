@@ -1,5 +1,6 @@
 #include "sync/syncer.h"
 
+#include <algorithm>
 #include <charconv>
 #include <unordered_set>
 #include <vector>
@@ -13,18 +14,28 @@ namespace {
 constexpr size_t kPublishBatch = 4096;
 constexpr int kFetchBatch = 4096;
 
-Status ReadCursor(Store& store, std::string_view key, uint64_t* out) {
+// Checkpoint `key` as `n` decimal numbers separated by single spaces; all
+// 0 when it was never set.
+Status ReadNumbers(Store& store, std::string_view key, size_t n, uint64_t* out) {
+  std::fill(out, out + n, 0);
   std::string v;
   Status s = store.GetCheckpoint(key, &v);
-  *out = 0;
   if (s.IsNotFound()) return Status::OK();
   TB_RETURN_IF_ERROR(s);
-  auto r = std::from_chars(v.data(), v.data() + v.size(), *out);
-  if (r.ec != std::errc() || r.ptr != v.data() + v.size()) {
-    return Status::Corruption("damaged sync cursor in the store (checkpoint " + std::string(key) + ")");
+  const char* p = v.data();
+  const char* end = v.data() + v.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (i > 0 && (p == end || *p++ != ' ')) p = nullptr;
+    auto r = p == nullptr ? std::from_chars_result{end, std::errc::invalid_argument} : std::from_chars(p, end, out[i]);
+    if (r.ec != std::errc() || (i + 1 == n && r.ptr != end)) {
+      return Status::Corruption("damaged sync cursor in the store (checkpoint " + std::string(key) + ")");
+    }
+    p = r.ptr;
   }
   return Status::OK();
 }
+
+Status ReadCursor(Store& store, std::string_view key, uint64_t* out) { return ReadNumbers(store, key, 1, out); }
 
 // The inbox cursor's value: the stream seq and the log head it was
 // committed with. A head below that head means the log lost events since
@@ -35,19 +46,9 @@ std::string ConsumedValue(uint64_t stream_seq, uint64_t head) {
 }
 
 Status ReadConsumed(Store& store, uint64_t* out) {
-  std::string v;
-  Status s = store.GetCheckpoint(kCkptSyncConsumed, &v);
-  *out = 0;
-  if (s.IsNotFound()) return Status::OK();
-  TB_RETURN_IF_ERROR(s);
-  uint64_t seq = 0, head = 0;
-  const char* end = v.data() + v.size();
-  auto a = std::from_chars(v.data(), end, seq);
-  auto b = a.ec == std::errc() && a.ptr != end && *a.ptr == ' ' ? std::from_chars(a.ptr + 1, end, head) : a;
-  if (a.ec != std::errc() || b.ec != std::errc() || b.ptr != end || b.ptr == a.ptr) {
-    return Status::Corruption("damaged sync cursor in the store (checkpoint " + std::string(kCkptSyncConsumed) + ")");
-  }
-  *out = store.head() < head ? 0 : seq;
+  uint64_t v[2];
+  TB_RETURN_IF_ERROR(ReadNumbers(store, kCkptSyncConsumed, 2, v));
+  *out = store.head() < v[1] ? 0 : v[0];
   return Status::OK();
 }
 
