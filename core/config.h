@@ -2,7 +2,7 @@
 //
 // One table of key descriptors (ConfigKeys()) drives loading, validation,
 // environment overrides and `tb config show`; adding a key is one field in
-// Config plus one line in that table (core/config.cc).
+// Config plus one line in that table (core/config_keys.cc).
 //
 // Precedence, lowest to highest: the defaults below, the config file, then
 // environment variables TERMBRAIN_<SECTION>_<KEY> (e.g.
