@@ -13,7 +13,7 @@
 namespace tb {
 namespace {
 
-constexpr std::string_view kEncryptionModes[] = {"off", "keyfile"};
+constexpr std::string_view kEncryptionModes[] = {"off", "keyfile", "passphrase"};
 constexpr std::string_view kLogLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
 constexpr std::string_view kSearchModes[] = {"substring", "prefix", "fuzzy", "regex", "exact"};
 constexpr std::string_view kSearchRanks[] = {"recent", "frecency"};
@@ -55,10 +55,16 @@ const ConfigKey kKeys[] = {
                "free space a write needs on the data dir's file system before it starts, MiB "
                "(0 = no check)"),
     TB_STRING_KEY(storage, encryption, kEncryptionModes,
-                  "encryption at rest of the data dir: off, or keyfile (the key in storage.key_file)"),
+                  "encryption at rest of the data dir: off, keyfile (the key in storage.key_file), or passphrase "
+                  "(the key wrapped in DIR/key.wrapped; tb unlock)"),
     TB_CHECKED_STRING_KEY(storage, key_file, KeyFileProblem,
                           "the data key of storage.encryption = keyfile: an absolute path outside the data dir, "
                           "mode 0600 (tb key generate PATH)"),
+    TB_INT_KEY(storage, kdf_ops, 1, 64,
+               "storage.encryption = passphrase: Argon2id passes when a passphrase is set (tb unlock, tb key "
+               "passphrase, tb rekey --passphrase)"),
+    TB_INT_KEY(storage, kdf_memory_mb, 1, 4096,
+               "storage.encryption = passphrase: Argon2id memory when a passphrase is set, MiB"),
     TB_INT_KEY(record, max_command_bytes, 256, 16777216, "longer commands are truncated when recorded, bytes"),
     TB_BOOL_KEY(record, ignore_space, "commands that start with a space are not recorded"),
     TB_LIST_KEY(record, ignore_patterns, IgnorePatternProblem,
