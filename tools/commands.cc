@@ -25,6 +25,9 @@ constexpr Lifecycle kDiagnoses{.store = StoreUse::kRead,
                                .loads_key = false};
 // tb drain drains itself (to count what it moved); tb daemon opens the
 // store itself, per cycle (tools/daemon_cycle.h).
+// tb daemon also reads the data key itself, before each open of the store
+// (a passphrase store may be unlocked after the daemon started).
+constexpr Lifecycle kDaemon{.store = StoreUse::kNone, .loads_key = false};
 constexpr Lifecycle kDrain{.store = StoreUse::kWrite, .drains_spool = false, .runs_maintenance = false};
 
 }  // namespace
@@ -84,7 +87,7 @@ const std::vector<CommandSpec>& Commands() {
       {"init", "print the shell integration: eval \"$(tb init bash|zsh)\", tb init fish | source", CmdInit, kNoData},
       {"install", "add the integration line to your shell's rc file (--shell S, --yes)", CmdInstall, kNoData},
       {"uninstall", "remove the integration line from your shell's rc file", CmdUninstall, kNoData},
-      {"daemon", "drain the spool as commands finish and run scheduled maintenance (--detach)", CmdDaemon, kNoStore},
+      {"daemon", "drain the spool as commands finish and run scheduled maintenance (--detach)", CmdDaemon, kDaemon},
       {"drain", "move the commands the shells have spooled into the store now", CmdDrain, kDrain},
       {"off", "pause recording in the current shell (shell integration)", CmdOffOn, kNoData},
       {"on", "resume recording in the current shell (shell integration)", CmdOffOn, kNoData},
