@@ -84,4 +84,12 @@ Status ChangePassphrase(const std::string& data_dir, const std::string& current,
   return WriteWrappedKeyFile(WrappedKeyPath(data_dir), rewrapped);
 }
 
+Status CopyWrappedKey(const std::string& from_dir, const std::string& to_dir) {
+  WrappedKey w;
+  Status s = ReadWrappedKeyFile(WrappedKeyPath(from_dir), &w);
+  if (s.IsNotFound()) return Status::OK();
+  TB_RETURN_IF_ERROR(s);
+  return WriteWrappedKeyFile(WrappedKeyPath(to_dir), w);
+}
+
 }  // namespace tb

@@ -53,4 +53,9 @@ Status Unlock(const UnlockRequest& request, UnlockResult* out);
 Status ChangePassphrase(const std::string& data_dir, const std::string& current, const std::string& next,
                         const KdfLimits& limits);
 
+// Copies DIR/key.wrapped of `from_dir` into `to_dir` (a backup restored
+// into a new data dir is under the same key, so it takes the same wrapped
+// key and opens with the same passphrase). OK when `from_dir` has none.
+Status CopyWrappedKey(const std::string& from_dir, const std::string& to_dir);
+
 }  // namespace tb

@@ -87,6 +87,16 @@ TEST_F(CliPassphraseSecurity, MarkerIsNowhereAndALockedStoreIsNotTouched) {
   ASSERT_EQ(::stat(UnlockedKey().c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 07777, 0600u);
   EXPECT_EXIT_CODE(Tb({"backup", "verify", "latest"}), 0);
+  // A backup restored into a new data dir opens with the same passphrase.
+  EXPECT_EXIT_CODE(Tb({"backup", "restore", "latest", "--to", root() + "/restored"}), 0);
+  TbCall other;
+  other.data_dir = false;
+  other.in = "correct horse battery\n";
+  EXPECT_EXIT_CODE(Tb({"--data-dir", root() + "/restored", "unlock"}, other), 0);
+  RunResult h = Tb({"--data-dir", root() + "/restored", "history", "--format", "plain"}, other);
+  EXPECT_EXIT_CODE(h, 0);
+  EXPECT_EQ(h.out, std::string("echo ") + kMarker + "\nls " + kMarker + "\n");
+  EXPECT_EXIT_CODE(Tb({"--data-dir", root() + "/restored", "lock"}, other), 0);
 
   // Locked: every command that needs the store exits 3 with one line.
   r = Tb({"lock"});
