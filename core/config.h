@@ -61,8 +61,8 @@ struct Config {
     std::string key_file;  // absolute path, outside the data dir, mode 0600
     // Argon2id cost of a passphrase set from now on (core/wrapped_key.h,
     // KdfLimits); a wrapped key keeps the cost it was made with.
-    int kdf_ops = 3;
-    int kdf_memory_mb = 128;
+    int kdf_ops = 4;
+    int kdf_memory_mb = 96;
   } storage;
   struct Record {
     int max_command_bytes = 65536;  // longer commands are truncated on record

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/config.h"
 #include "tests/status_assert.h"
 
 namespace tb {
@@ -41,8 +42,11 @@ class WrappedKeySecurity : public ::testing::Test {
 };
 
 TEST_F(WrappedKeySecurity, DefaultCostIsReal) {
-  EXPECT_EQ(KdfLimits{}.ops, 3u);
-  EXPECT_EQ(KdfLimits{}.memory_bytes, 128ull << 20);
+  EXPECT_EQ(KdfLimits{}.ops, 4u);
+  EXPECT_EQ(KdfLimits{}.memory_bytes, 96ull << 20);
+  const Config c;  // the config's defaults are the same
+  EXPECT_EQ((KdfLimits{static_cast<uint64_t>(c.storage.kdf_ops), static_cast<uint64_t>(c.storage.kdf_memory_mb) << 20}),
+            KdfLimits{});
 }
 
 TEST_F(WrappedKeySecurity, RoundTripKeepsTheKeyAndItsIdInTheClear) {
