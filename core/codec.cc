@@ -51,7 +51,15 @@ flatbuffers::Offset<void> EncodePayload(flatbuffers::FlatBufferBuilder& b, const
     case EventKind::kForgotten: {
       *type = fb::Payload::Forgotten;
       auto targets = b.CreateVector(ev.targets);
-      return fb::CreateForgotten(b, targets).Union();
+      if (ev.target_ids.empty()) return fb::CreateForgotten(b, targets).Union();
+      std::vector<uint64_t> origins, counters;
+      for (const EventId& id : ev.target_ids) {
+        origins.push_back(id.origin);
+        counters.push_back(id.counter);
+      }
+      auto o = b.CreateVector(origins);
+      auto c = b.CreateVector(counters);
+      return fb::CreateForgotten(b, targets, o, c).Union();
     }
     case EventKind::kAdminAction: {
       *type = fb::Payload::AdminAction;
@@ -91,6 +99,26 @@ void AssignString(const flatbuffers::String* s, std::string* out) {
   out->assign(s->data(), s->size());
 }
 
+// A vector of 8-byte scalars the verifier passed: misaligned (see the
+// Forgotten case of DecodeEvent) is damage.
+bool Misaligned(const flatbuffers::Vector<uint64_t>* v) {
+  return v != nullptr && v->size() != 0 && reinterpret_cast<uintptr_t>(v->Data()) % alignof(uint64_t) != 0;
+}
+
+Status DecodeTargetIds(const fb::Forgotten* f, std::vector<EventId>* out) {
+  const auto* o = f->target_origins();
+  const auto* c = f->target_counters();
+  if (o == nullptr && c == nullptr) return Status::OK();
+  if (o == nullptr || c == nullptr || o->size() != c->size()) {
+    return Status::Corruption("event has forgotten target ids of unequal lengths");
+  }
+  if (Misaligned(o) || Misaligned(c)) {
+    return Status::Corruption("event failed FlatBuffers verification (misaligned forgotten target ids)");
+  }
+  for (flatbuffers::uoffset_t i = 0; i < o->size(); ++i) out->push_back(EventId{o->Get(i), c->Get(i)});
+  return Status::OK();
+}
+
 void ClearCommand(Event* out) {
   out->command.clear();
   out->cwd.clear();
@@ -109,6 +137,8 @@ void EncodeEvent(const Event& ev, std::string* out) {
   auto host = b.CreateString(ev.host);
   auto user = b.CreateString(ev.user);
   auto session = b.CreateString(ev.session);
+  flatbuffers::Offset<flatbuffers::String> origin_host;
+  if (!ev.origin_host.empty()) origin_host = b.CreateString(ev.origin_host);
   fb::EventBuilder eb(b);
   eb.add_origin(ev.id.origin);
   eb.add_counter(ev.id.counter);
@@ -119,6 +149,7 @@ void EncodeEvent(const Event& ev, std::string* out) {
   eb.add_session(session);
   eb.add_payload_type(type);
   eb.add_payload(payload);
+  if (!ev.origin_host.empty()) eb.add_origin_host(origin_host);
   b.Finish(eb.Finish(), fb::EventIdentifier());
   out->assign(reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize());
 }
@@ -149,6 +180,7 @@ Status DecodeEvent(std::string_view bytes, Event* out) {
   AssignString(e->host(), &out->host);
   AssignString(e->user(), &out->user);
   AssignString(e->session(), &out->session);
+  AssignString(e->origin_host(), &out->origin_host);
   out->truncated = false;
   out->exit_code.reset();
   out->duration_ns.reset();
@@ -158,6 +190,7 @@ Status DecodeEvent(std::string_view bytes, Event* out) {
   out->detail.clear();
   out->imported = out->duplicates = out->malformed = 0;
   out->targets.clear();
+  out->target_ids.clear();
   out->name.clear();
   out->steps.clear();
   // The verifier accepts a union whose value is absent whatever its type
@@ -229,7 +262,7 @@ Status DecodeEvent(std::string_view bytes, Event* out) {
         }
         out->targets.assign(t->begin(), t->end());
       }
-      return Status::OK();
+      return DecodeTargetIds(e->payload_as_Forgotten(), &out->target_ids);
     }
     case fb::Payload::AdminAction: {
       const auto* p = e->payload_as_AdminAction();

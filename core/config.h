@@ -126,6 +126,14 @@ struct Config {
     int rate_per_second = 20;  // requests per second per client (token bucket refill)
     int rate_burst = 40;       // requests a client may make at once (bucket size)
   } daemon;
+  // Sync over NATS JetStream (sync/syncer.h; docs/sync.md).
+  struct Sync {
+    std::string server;      // nats://HOST:PORT or tls://HOST:PORT, comma-separated for a cluster
+    std::string creds_file;  // NATS credentials (JWT + nkey seed); "" = none
+    std::string ca_file;     // CA certificate that signed the server's TLS certificate; "" = none
+    int replicas = 1;        // copies of the stream when tb creates it (3 on a 3-node cluster)
+    int timeout_ms = 5000;   // connect, request and acknowledgement timeout
+  } sync;
 };
 
 // Describes one configuration key. Exactly one of int_field / string_field /

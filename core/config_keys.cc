@@ -2,6 +2,7 @@
 // per key with its type, range or allowed values, check and doc. Loading,
 // validation, environment overrides and `tb config show` all read it.
 #include <iterator>
+#include <string>
 #include <string_view>
 
 #include "core/config.h"
@@ -18,6 +19,26 @@ constexpr std::string_view kLogLevels[] = {"trace", "debug", "info", "warn", "er
 constexpr std::string_view kSearchModes[] = {"substring", "prefix", "fuzzy", "regex", "exact"};
 constexpr std::string_view kSearchRanks[] = {"recent", "frecency"};
 constexpr std::string_view kSearchScopes[] = {"global", "host", "session", "directory", "workspace"};
+
+// sync.server: empty (sync off) or URLs of the NATS scheme.
+std::string SyncServerProblem(std::string_view urls) {
+  size_t start = 0;
+  while (!urls.empty() && start <= urls.size()) {
+    size_t end = urls.find(',', start);
+    std::string_view url = urls.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    const bool scheme = url.starts_with("nats://") || url.starts_with("tls://");
+    const size_t host = url.find("://");
+    if (!scheme || host + 3 >= url.size())
+      return "is not a NATS URL list: expected nats://HOST:PORT or tls://HOST:PORT";
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return "";
+}
+
+std::string AbsolutePathProblem(std::string_view path) {
+  return path.empty() || path.front() == '/' ? "" : "is not an absolute path";
+}
 
 // One line per key. The macros stringify the field names so the key name and
 // the Config member can never disagree.
@@ -102,6 +123,14 @@ const ConfigKey kKeys[] = {
     TB_INT_KEY(daemon, max_connections, 1, 1024, "endpoint: connections served at once; more get 503"),
     TB_INT_KEY(daemon, rate_per_second, 1, 100000, "endpoint: requests per second per client; more get 429"),
     TB_INT_KEY(daemon, rate_burst, 1, 100000, "endpoint: requests a client may make at once"),
+    TB_CHECKED_STRING_KEY(sync, server, SyncServerProblem,
+                          "the NATS server(s) of sync: nats://HOST:PORT or tls://HOST:PORT, comma-separated"),
+    TB_CHECKED_STRING_KEY(sync, creds_file, AbsolutePathProblem,
+                          "NATS credentials file (user JWT and nkey seed) for the sync server; empty = none"),
+    TB_CHECKED_STRING_KEY(sync, ca_file, AbsolutePathProblem,
+                          "CA certificate that signed the sync server's TLS certificate; empty = none"),
+    TB_INT_KEY(sync, replicas, 1, 5, "copies of the sync stream when tb creates it (3 on a 3-node cluster)"),
+    TB_INT_KEY(sync, timeout_ms, 100, 600000, "sync: connect, request and acknowledgement timeout, ms"),
 };
 
 #undef TB_INT_KEY

@@ -93,12 +93,17 @@ struct Event {
   uint64_t imported = 0;
   uint64_t duplicates = 0;
   uint64_t malformed = 0;
-  // kForgotten: seqs of the forgotten records
+  // kForgotten: seqs of the forgotten records, and their ids (filled by the
+  // store when it appends the event; what other hosts forget by)
   std::vector<uint64_t> targets;
+  std::vector<EventId> target_ids;
   // kWorkflowSaved / kWorkflowDeleted: the workflow's name; kWorkflowSaved:
   // its steps (one shell command line each)
   std::string name;
   std::vector<std::string> steps;
+  // Sync: the host id (32 hex digits) this event was received from; empty
+  // for the events this store originated.
+  std::string origin_host;
 
   bool operator==(const Event&) const = default;
 };

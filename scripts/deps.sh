@@ -9,10 +9,10 @@ pkgs=(cmake ninja-build g++ pkg-config
       libboost-program-options-dev libspdlog-dev libfmt-dev libzstd-dev
       libtomlplusplus-dev nlohmann-json3-dev libre2-dev libsqlite3-dev libncurses-dev
       libxxhash-dev libsimdjson-dev libutf8proc-dev libhowardhinnant-date-dev
-      libsodium-dev libcpp-httplib-dev libsystemd-dev)
+      libsodium-dev libcpp-httplib-dev libsystemd-dev libnats-dev)
 if [ "${1:-}" = "--test" ]; then
   pkgs+=(libgtest-dev libgmock-dev googletest libbenchmark-dev gcovr tmux sqlite3 zsh fish
-        clang-format prometheus systemd clang libclang-rt-14-dev)
+        clang-format prometheus systemd clang libclang-rt-14-dev nats-server)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,7 +1,7 @@
 // The operations of passphrase mode on a data dir (storage.encryption =
 // "passphrase"; docs/security.md, "Passphrase"): unlocking (the first time,
 // setting the passphrase of a new store) and changing the passphrase. The
-// caller reads the passphrases (tools/passphrase_input.h); nothing here
+// caller reads the passphrases (tools/passphrase_prompt.h); nothing here
 // prompts, prints or logs them.
 //
 // Unlock:

@@ -80,6 +80,17 @@ Status StoreImpl::AppendForgotten(Event* forgotten) {
   if (forgotten->kind != EventKind::kForgotten) return Status::InvalidArgument("not a Forgotten event");
   // Normally none: the open finished it.
   TB_RETURN_IF_ERROR(FinishInterruptedWork());
+  // The targets' ids travel with the event (other hosts forget by id), read
+  // now: the purge below deletes the events they come from.
+  if (forgotten->target_ids.empty()) {
+    Event target;
+    for (uint64_t seq : forgotten->targets) {
+      Status s = GetEvent(seq, &target);
+      if (s.IsNotFound()) continue;
+      TB_RETURN_IF_ERROR(s);
+      forgotten->target_ids.push_back(target.id);
+    }
+  }
   // 1. The journal names the seq the event is about to get; if the event
   // never commits, the finish finds no Forgotten event there and deletes
   // nothing.

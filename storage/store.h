@@ -188,7 +188,9 @@ class Store {
   // (with its result and the head when it started), then kNone again.
   virtual BackgroundCompaction PollBackgroundCompaction() = 0;
   // Forgets records (storage/removal.cc): appends `forgotten` (a Forgotten
-  // event naming their seqs; seq and id are assigned as by Append) so every
+  // event naming their seqs; seq and id are assigned as by Append, and
+  // target_ids, when empty, become the ids of the targets still in the
+  // log) so every
   // view drops them, then purges their bytes from disk: their log entries
   // are deleted, every memtable is flushed (retiring the WAL that held
   // them), every column family is compacted through the bottom level, the

@@ -65,21 +65,17 @@ std::string HelpText() {
   return out;
 }
 
-// Finds the command named by args (one or two words); *used = words consumed.
+// Finds the command named by args (one to three words, the longest name
+// first); *used = words consumed.
 const CommandSpec* FindCommand(const std::vector<std::string>& args, size_t* used) {
-  if (args.size() >= 2) {
-    std::string two = args[0] + " " + args[1];
+  for (size_t n = std::min<size_t>(args.size(), 3); n >= 1; --n) {
+    std::string name = args[0];
+    for (size_t i = 1; i < n; ++i) name += " " + args[i];
     for (const auto& c : Commands()) {
-      if (two == c.name) {
-        *used = 2;
+      if (name == c.name) {
+        *used = n;
         return &c;
       }
-    }
-  }
-  for (const auto& c : Commands()) {
-    if (args[0] == c.name) {
-      *used = 1;
-      return &c;
     }
   }
   return nullptr;

@@ -13,7 +13,7 @@
 #include "tools/args.h"
 #include "tools/commands.h"
 #include "tools/output.h"
-#include "tools/passphrase_input.h"
+#include "tools/passphrase_prompt.h"
 
 namespace tb {
 namespace {
@@ -38,7 +38,7 @@ Status NewPassphraseKey(const Context& ctx, RekeyOptions* o) {
   DataKey key;
   RandomBytes(key.bytes.data(), key.bytes.size());
   std::string passphrase;
-  Status s = ReadPassphrase("New passphrase for " + ctx.data_dir + ": ", true, &passphrase);
+  Status s = ReadPassphrase("New passphrase for " + ctx.data_dir, true, &passphrase);
   WrappedKey w;
   if (s.ok()) s = WrapDataKey(key, passphrase, ConfiguredKdfLimits(ctx), &w);
   WipeSecret(&passphrase);

@@ -1,12 +1,12 @@
 // tb unlock / tb lock / tb key passphrase: passphrase mode of encryption at
 // rest (storage/passphrase.h, storage/unlock.h; docs/security.md,
-// "Passphrase"). Passphrases are read by tools/passphrase_input.h only.
+// "Passphrase"). Passphrases are read by tools/passphrase_prompt.h only.
 #include "core/data_key.h"
 #include "storage/passphrase.h"
 #include "storage/unlock.h"
 #include "tools/args.h"
 #include "tools/commands.h"
-#include "tools/passphrase_input.h"
+#include "tools/passphrase_prompt.h"
 
 namespace tb {
 namespace {
@@ -36,7 +36,7 @@ Status CmdUnlock(Context& ctx, const Argv& args) {
   TB_RETURN_IF_ERROR(UnlockedKeyPathOf(ctx, &r.cache_path));
   const bool fresh = !HasWrappedKey(ctx.data_dir);
   TB_RETURN_IF_ERROR(
-      ReadPassphrase((fresh ? "New passphrase for " : "Passphrase for ") + ctx.data_dir + ": ", fresh, &r.passphrase));
+      ReadPassphrase((fresh ? "New passphrase for " : "Passphrase for ") + ctx.data_dir, fresh, &r.passphrase));
   UnlockResult result;
   Status s = Unlock(r, &result);
   WipeSecret(&r.passphrase);
@@ -69,8 +69,8 @@ Status CmdKeyPassphrase(Context& ctx, const Argv& args) {
     return Status::Incompatible("no passphrase is set for " + ctx.data_dir + ": 'tb unlock' sets one for a new store");
   }
   std::string current, next;
-  Status s = ReadPassphrase("Current passphrase for " + ctx.data_dir + ": ", false, &current);
-  if (s.ok()) s = ReadPassphrase("New passphrase: ", true, &next);
+  Status s = ReadPassphrase("Current passphrase for " + ctx.data_dir, false, &current);
+  if (s.ok()) s = ReadPassphrase("New passphrase", true, &next);
   if (s.ok()) s = ChangePassphrase(ctx.data_dir, current, next, ConfiguredKdfLimits(ctx));
   WipeSecret(&current);
   WipeSecret(&next);

@@ -15,8 +15,13 @@ namespace tb {
 using Argv = std::vector<std::string>;
 
 Status CmdRecord(Context& ctx, const Argv& args);
-Status CmdKeyGenerate(Context& ctx, const Argv& args);  // cmd_key.cc
-Status CmdRekey(Context& ctx, const Argv& args);        // cmd_key.cc
+Status CmdKeyGenerate(Context& ctx, const Argv& args);    // cmd_key.cc
+Status CmdSyncInit(Context& ctx, const Argv& args);       // cmd_sync.cc
+Status CmdSyncKeyExport(Context& ctx, const Argv& args);  // cmd_sync.cc
+Status CmdSyncKeyImport(Context& ctx, const Argv& args);  // cmd_sync.cc
+Status CmdSyncNow(Context& ctx, const Argv& args);        // cmd_sync.cc
+Status CmdSyncStatus(Context& ctx, const Argv& args);     // cmd_sync.cc
+Status CmdRekey(Context& ctx, const Argv& args);          // cmd_key.cc
 // Passphrase mode (cmd_unlock.cc).
 Status CmdUnlock(Context& ctx, const Argv& args);
 Status CmdLock(Context& ctx, const Argv& args);

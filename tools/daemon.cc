@@ -143,9 +143,12 @@ Status RunDaemonLoop(const DaemonOptions& o, DaemonState* state) {
     int timeout = TimeoutMs(std::min(s.run_at_ns, s.release_at_ns), now);
     const int maintenance_timeout = TimeoutMs(s.maintenance_ns, wall);
     if (timeout < 0 || (maintenance_timeout >= 0 && maintenance_timeout < timeout)) timeout = maintenance_timeout;
-    pollfd fds[4] = {
-        {watch.fd(), POLLIN, 0}, {o.stop_fd, POLLIN, 0}, {contender.fd(), POLLIN, 0}, {unlock_watch.fd(), POLLIN, 0}};
-    if (::poll(fds, 4, timeout) < 0 && errno != EINTR) {
+    pollfd fds[5] = {{watch.fd(), POLLIN, 0},
+                     {o.stop_fd, POLLIN, 0},
+                     {contender.fd(), POLLIN, 0},
+                     {unlock_watch.fd(), POLLIN, 0},
+                     {o.wake_fd, POLLIN, 0}};
+    if (::poll(fds, 5, timeout) < 0 && errno != EINTR) {
       return Status::IOError(std::string("poll failed in the daemon loop: ") + std::strerror(errno));
     }
     if (fds[1].revents != 0) {
@@ -154,6 +157,11 @@ Status RunDaemonLoop(const DaemonOptions& o, DaemonState* state) {
       return final_status;
     }
     if (fds[2].revents != 0 && contender.Opens() > 0) release();
+    if (o.wake_fd >= 0 && fds[4].revents != 0) {
+      uint64_t rings = 0;
+      (void)!::read(o.wake_fd, &rings, sizeof rings);
+      if (!s.busy) s.run_at_ns = std::min(s.run_at_ns, MonotonicNs() + o.coalesce_ms * kMs);
+    }
     bool activity = false, unlocked = false;
     if (fds[0].revents != 0) TB_RETURN_IF_ERROR(watch.Read(&activity));
     if (fds[3].revents != 0) TB_RETURN_IF_ERROR(unlock_watch.Read(&unlocked));

@@ -63,6 +63,9 @@ struct DaemonOptions {
   int error_retry_ms = 30000;
   // Readable = stop (see above). Required.
   int stop_fd = -1;
+  // Readable = run a cycle soon (an eventfd: another machine published,
+  // sync/sync_session.h); the loop empties it. -1 = none.
+  int wake_fd = -1;
   // One cycle. `final_cycle`: the last one before exit (it should wait for
   // the store rather than give up at once). `activity_ns` is the monotonic
   // time the first frame of this cycle was seen (0 when the cycle was not

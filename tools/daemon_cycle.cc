@@ -13,6 +13,7 @@
 #include "storage/spool_warning.h"
 #include "tools/auto_maintenance.h"
 #include "tools/commands.h"
+#include "tools/daemon_sync.h"
 #include "tools/output.h"
 
 namespace tb {
@@ -86,7 +87,7 @@ void HeldStore::Release() {
 }
 
 DaemonCycleResult RunDaemonCycle(Context& ctx, DaemonState* state, HeldStore* held, bool keep_open, bool final_cycle,
-                                 int64_t activity_ns) {
+                                 int64_t activity_ns, SyncSession* sync) {
   Status s = ctx.CheckSpace(0);
   if (!s.ok()) {
     held->Release();
@@ -121,6 +122,9 @@ DaemonCycleResult RunDaemonCycle(Context& ctx, DaemonState* state, HeldStore* he
   const int64_t lag = activity_ns > 0 ? MonotonicNs() - activity_ns : 0;
   DaemonCycleResult result;
   if (!final_cycle) result.next_maintenance_ns = RunAutoMaintenance(ctx, store, /*compaction=*/true).next_ns;
+  if (!final_cycle && sync != nullptr) {
+    result.next_maintenance_ns = std::min(result.next_maintenance_ns, RunDaemonSync(*sync, store));
+  }
   const MaintenanceMarks marks = ReadMaintenanceMarks(store);
   if (final_cycle || !keep_open) held->Release();  // never held while idle
   result.holding = held->store != nullptr;

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 
+#include "sync/sync_session.h"
 #include "tools/context.h"
 #include "tools/daemon.h"
 
@@ -36,8 +37,10 @@ struct HeldStore {
 // One cycle on `held` (opened when empty). The store stays in `held` when
 // `keep_open` and the cycle succeeded and is not the final one; it is
 // released on any failure (a failed write leaves a store in a sticky error
-// state).
+// state). With `sync` (sync.server set), a cycle that is not the final one
+// then publishes and pulls (tools/daemon_sync.h); its failures never fail
+// the cycle, and its next retry joins next_maintenance_ns.
 DaemonCycleResult RunDaemonCycle(Context& ctx, DaemonState* state, HeldStore* held, bool keep_open, bool final_cycle,
-                                 int64_t activity_ns);
+                                 int64_t activity_ns, SyncSession* sync = nullptr);
 
 }  // namespace tb

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <linux/ioprio.h>
 #include <signal.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
@@ -23,6 +24,7 @@
 #include "tools/daemon.h"
 #include "tools/daemon_cycle.h"
 #include "tools/daemon_observe.h"
+#include "tools/daemon_sync.h"
 #include "tools/logging.h"
 
 namespace tb {
@@ -158,12 +160,18 @@ Status RunDaemonProcess(Context& ctx, bool detach) {
   o.stop_fd = stop_fd;
   o.now_ns = NowNs;
   HeldStore held;
+  std::unique_ptr<SyncSession> sync;
+  if (!ctx.config.sync.server.empty()) {
+    o.wake_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (o.wake_fd < 0) return Errno("cannot create the daemon's sync eventfd");
+    sync = std::make_unique<SyncSession>(DaemonSyncOptions(ctx.config, o.wake_fd));
+  }
   o.linger_ms = ctx.config.daemon.linger_ms;
   o.lock_path = ctx.data_dir + "/lock";
   o.release = [&] { held.Release(); };
   o.cycle = [&](bool final_cycle, int64_t activity_ns) {
     if (final_cycle) sd_notify(0, "STOPPING=1");
-    DaemonCycleResult r = RunDaemonCycle(ctx, &state, &held, /*keep_open=*/true, final_cycle, activity_ns);
+    DaemonCycleResult r = RunDaemonCycle(ctx, &state, &held, /*keep_open=*/true, final_cycle, activity_ns, sync.get());
     observe.AfterCycle(r.status, held.store.get());
     if (r.status.ok() && !logging) start_logging();
     if (!r.status.ok() && !r.status.IsBusy()) sd_notifyf(0, "STATUS=%s", r.status.message().c_str());
@@ -172,7 +180,9 @@ Status RunDaemonProcess(Context& ctx, bool detach) {
   o.on_ready = [&] { sd_notify(0, "READY=1"); };
   Status s = RunDaemonLoop(o, &state);
   observe.Stop();
+  sync.reset();
   ::close(stop_fd);
+  if (o.wake_fd >= 0) ::close(o.wake_fd);
   const DaemonFigures f = state.Snapshot();
   if (s.ok()) {
     spdlog::info("daemon: stopped after draining {} event(s) in {} cycle(s)", f.events_appended, f.cycles);

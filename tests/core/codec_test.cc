@@ -119,6 +119,47 @@ TEST(CodecTest, RoundTripsTheNonCommandKinds) {
   ExpectRoundTrip(rec);
 }
 
+// Sync: a received event names the host it came from, and a forget names
+// its records by id too. Events without them encode as before (no bytes).
+TEST(CodecTest, OriginHostAndForgottenTargetIdsRoundTripAndCostNothingWhenAbsent) {
+  Event rec = FullEvent(EventKind::kRecorded);
+  const std::string plain = Encode(rec);
+  rec.origin_host = "0123456789abcdef0123456789abcdef";
+  const std::string received = Encode(rec);
+  EXPECT_GT(received.size(), plain.size());
+  Event got;
+  ASSERT_OK(DecodeEvent(received, &got));
+  EXPECT_EQ(got, rec);
+  ASSERT_OK(DecodeEvent(plain, &got));
+  EXPECT_EQ(got.origin_host, "");  // cleared when decoding into a used event
+
+  Event forgot;
+  forgot.kind = EventKind::kForgotten;
+  forgot.targets = {5, 17};
+  const std::string seqs_only = Encode(forgot);
+  forgot.target_ids = {EventId{1, 2}, EventId{0xffffffffffffffffull, 7}};
+  ASSERT_OK(DecodeEvent(Encode(forgot), &got));
+  EXPECT_EQ(got, forgot);
+  ASSERT_OK(DecodeEvent(seqs_only, &got));
+  EXPECT_TRUE(got.target_ids.empty());
+}
+
+// Origins and counters of unequal length are damage, not a partial list.
+TEST(CodecTest, ForgottenTargetIdsOfUnequalLengthAreCorruption) {
+  flatbuffers::FlatBufferBuilder b;
+  std::vector<uint64_t> origins{1, 2}, counters{3};
+  auto f = termbrain::fb::CreateForgotten(b, b.CreateVector(std::vector<uint64_t>{4}), b.CreateVector(origins),
+                                          b.CreateVector(counters));
+  termbrain::fb::EventBuilder eb(b);
+  eb.add_payload_type(termbrain::fb::Payload::Forgotten);
+  eb.add_payload(f.Union());
+  b.Finish(eb.Finish(), termbrain::fb::EventIdentifier());
+  Event got;
+  Status s = DecodeEvent(std::string_view(reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize()), &got);
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  EXPECT_EQ(s.message(), "event has forgotten target ids of unequal lengths");
+}
+
 TEST(CodecTest, RoundTripsEveryKindWithEveryOptionalFieldPresentOrAbsent) {
   int cases = 0;
   for (EventKind kind : kAllKinds) {

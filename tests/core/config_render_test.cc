@@ -62,7 +62,14 @@ TEST(ConfigRenderTest, DefaultsAsText) {
             "tcp_port = 0  # default\n"
             "max_connections = 8  # default\n"
             "rate_per_second = 20  # default\n"
-            "rate_burst = 40  # default\n");
+            "rate_burst = 40  # default\n"
+            "\n"
+            "[sync]\n"
+            "server = \"\"  # default\n"
+            "creds_file = \"\"  # default\n"
+            "ca_file = \"\"  # default\n"
+            "replicas = 1  # default\n"
+            "timeout_ms = 5000  # default\n");
 }
 
 // A config with one value from a file, one from env and an awkward string.
@@ -138,7 +145,14 @@ TEST(ConfigRenderTest, MixedAsText) {
             "tcp_port = 0  # default\n"
             "max_connections = 8  # default\n"
             "rate_per_second = 20  # default\n"
-            "rate_burst = 40  # default\n");
+            "rate_burst = 40  # default\n"
+            "\n"
+            "[sync]\n"
+            "server = \"\"  # default\n"
+            "creds_file = \"\"  # default\n"
+            "ca_file = \"\"  # default\n"
+            "replicas = 1  # default\n"
+            "timeout_ms = 5000  # default\n");
 }
 
 TEST(ConfigRenderTest, MixedAsJson) {
@@ -193,7 +207,13 @@ TEST(ConfigRenderTest, MixedAsJson) {
             "\"tcp_port\":{\"value\":0,\"source\":\"default\"},"
             "\"max_connections\":{\"value\":8,\"source\":\"default\"},"
             "\"rate_per_second\":{\"value\":20,\"source\":\"default\"},"
-            "\"rate_burst\":{\"value\":40,\"source\":\"default\"}}}\n");
+            "\"rate_burst\":{\"value\":40,\"source\":\"default\"}},"
+            "\"sync\":{"
+            "\"server\":{\"value\":\"\",\"source\":\"default\"},"
+            "\"creds_file\":{\"value\":\"\",\"source\":\"default\"},"
+            "\"ca_file\":{\"value\":\"\",\"source\":\"default\"},"
+            "\"replicas\":{\"value\":1,\"source\":\"default\"},"
+            "\"timeout_ms\":{\"value\":5000,\"source\":\"default\"}}}\n");
 }
 
 }  // namespace

@@ -69,7 +69,7 @@ TEST(ConfigKeysTest, DefaultsAreValidAndNamesUnique) {
       }
     }
   }
-  EXPECT_EQ(dotted.size(), 38u);
+  EXPECT_EQ(dotted.size(), 43u);
 }
 
 TEST(ConfigKeysTest, NamesAndSections) {
@@ -78,7 +78,7 @@ TEST(ConfigKeysTest, NamesAndSections) {
   EXPECT_EQ(first.EnvName(), "TERMBRAIN_STORAGE_BLOCK_CACHE_MB");
   std::vector<std::string_view> sections = ConfigSections();
   EXPECT_EQ(sections, (std::vector<std::string_view>{"storage", "record", "secrets", "log", "backup", "retention",
-                                                     "search", "daemon"}));
+                                                     "search", "daemon", "sync"}));
 }
 
 // --- loading -------------------------------------------------------------------
@@ -260,8 +260,9 @@ TEST_F(ConfigTest, SyntaxErrorNamesLineAndColumn) {
 TEST_F(ConfigTest, UnknownSection) {
   Status s = Load("[storage]\nblock_cache_mb = 64\n\n[storgae]\nx = 1\n");
   EXPECT_TRUE(s.IsInvalidArgument());
-  EXPECT_EQ(s.message(), "unknown config section '[storgae]' (" + path_ +
-                             ":4). Known sections: storage, record, secrets, log, backup, retention, search, daemon");
+  EXPECT_EQ(s.message(),
+            "unknown config section '[storgae]' (" + path_ +
+                ":4). Known sections: storage, record, secrets, log, backup, retention, search, daemon, sync");
 }
 
 TEST_F(ConfigTest, UnknownKey) {
@@ -275,9 +276,10 @@ TEST_F(ConfigTest, UnknownKey) {
 TEST_F(ConfigTest, KeyOutsideASection) {
   Status s = Load("level = \"debug\"\n");
   EXPECT_TRUE(s.IsInvalidArgument());
-  EXPECT_EQ(s.message(),
-            "unknown config key 'level' (" + path_ +
-                ":1). Keys belong in a section: storage, record, secrets, log, backup, retention, search, daemon");
+  EXPECT_EQ(
+      s.message(),
+      "unknown config key 'level' (" + path_ +
+          ":1). Keys belong in a section: storage, record, secrets, log, backup, retention, search, daemon, sync");
 }
 
 TEST_F(ConfigTest, SectionThatIsNotATable) {
@@ -458,6 +460,29 @@ TEST(ConfigPathsTest, EnvFromEnviron) {
   Env env = EnvFromEnviron(envp);
   EXPECT_EQ(env, (Env{{"A", "1"}, {"B", ""}, {"C", "x=y"}}));
   EXPECT_TRUE(EnvFromEnviron(nullptr).empty());
+}
+
+TEST_F(ConfigTest, SyncKeys) {
+  ASSERT_OK(
+      Load("[sync]\nserver = \"nats://a:4222,tls://b:4222\"\ncreds_file = \"/c/user.creds\"\n"
+           "ca_file = \"/c/ca.pem\"\nreplicas = 3\ntimeout_ms = 250\n"));
+  EXPECT_EQ(cfg_.sync.server, "nats://a:4222,tls://b:4222");
+  EXPECT_EQ(cfg_.sync.creds_file, "/c/user.creds");
+  EXPECT_EQ(cfg_.sync.ca_file, "/c/ca.pem");
+  EXPECT_EQ(cfg_.sync.replicas, 3);
+  EXPECT_EQ(cfg_.sync.timeout_ms, 250);
+  for (const char* bad : {"localhost:4222", "nats://", "nats://a:1,", "http://a:4222"}) {
+    Status s = Load(std::string("[sync]\nserver = \"") + bad + "\"\n");
+    EXPECT_TRUE(s.IsInvalidArgument()) << bad;
+    EXPECT_NE(s.message().find("sync.server"), std::string::npos) << s.message();
+    EXPECT_NE(s.message().find("is not a NATS URL list: expected nats://HOST:PORT or tls://HOST:PORT"),
+              std::string::npos)
+        << s.message();
+  }
+  Status s = Load("[sync]\ncreds_file = \"user.creds\"\n");
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_NE(s.message().find("is not an absolute path"), std::string::npos) << s.message();
+  EXPECT_TRUE(Load("[sync]\nreplicas = 6\n").IsInvalidArgument());
 }
 
 TEST_F(ConfigTest, BackupAndRetentionKeys) {

@@ -39,23 +39,9 @@ class CliDaemon : public CliTest {
  protected:
   std::string SpoolDir() const { return SpoolDirFor(runtime_dir() + "/termbrain", data_dir()); }
 
-  // Appends one command (started and finished frames, one write) as a hook
-  // does: open, append, close. `n` must be unique within the session.
+  // Appends one command as a hook does (AppendHookCommand).
   void AppendCommand(const std::string& session, int n, const std::string& command) const {
-    fs::create_directories(SpoolDir());
-    // Started now (so after anything recorded before), 1 us apart.
-    const auto us =
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count();
-    char start[40], end[40];
-    std::snprintf(start, sizeof start, "%lld.%06lld", static_cast<long long>(us / 1000000),
-                  static_cast<long long>(us % 1000000));
-    std::snprintf(end, sizeof end, "%lld.%06lld", static_cast<long long>(us / 1000000 + 1),
-                  static_cast<long long>(us % 1000000));
-    std::ofstream(SpoolDir() + "/" + session + ".spool", std::ios::app | std::ios::binary)
-        << "TB1\tS\t" << session << "\t" << 2 * n << "\t" << start << "\t" << session << "\tbash\t/tmp\t" << command
-        << "\t.\n"
-        << "TB1\tF\t" << session << "\t" << 2 * n + 1 << "\t" << end << "\t0\t1000\t" << 2 * n << "\t.\n";
+    AppendHookCommand(SpoolDir(), session, n, command);
   }
 
   // Starts `tb daemon` (with extra environment) and waits for its lock.

@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -89,6 +91,22 @@ std::vector<std::string> SplitLines(const std::string& text) {
     start = nl + 1;
   }
   return lines;
+}
+
+void AppendHookCommand(const std::string& spool_dir, const std::string& session, int n, const std::string& command) {
+  std::filesystem::create_directories(spool_dir);
+  const auto us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  char start[40], end[40];
+  std::snprintf(start, sizeof start, "%lld.%06lld", static_cast<long long>(us / 1000000),
+                static_cast<long long>(us % 1000000));
+  std::snprintf(end, sizeof end, "%lld.%06lld", static_cast<long long>(us / 1000000 + 1),
+                static_cast<long long>(us % 1000000));
+  std::ofstream(spool_dir + "/" + session + ".spool", std::ios::app | std::ios::binary)
+      << "TB1\tS\t" << session << "\t" << 2 * n << "\t" << start << "\t" << session << "\tbash\t/tmp\t" << command
+      << "\t.\n"
+      << "TB1\tF\t" << session << "\t" << 2 * n + 1 << "\t" << end << "\t0\t1000\t" << 2 * n << "\t.\n";
 }
 
 std::string ThisHost() {

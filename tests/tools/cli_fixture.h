@@ -50,6 +50,13 @@ std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& content);
 std::vector<std::string> SplitLines(const std::string& text);  // on '\n', no trailing ""
 
+// Appends one command (started and finished frames, one write) to
+// `spool_dir`/`session`.spool as a hook does: open, append, close.
+// `session` is the hook's origin (16 hex digits); `n` must be unique within
+// it. Started now (so after anything recorded before), finished a second
+// later, exit 0.
+void AppendHookCommand(const std::string& spool_dir, const std::string& session, int n, const std::string& command);
+
 // What `tb record` stores as host and user (same sources as tb).
 std::string ThisHost();
 std::string ThisUser();

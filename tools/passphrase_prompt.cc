@@ -1,4 +1,4 @@
-#include "tools/passphrase_input.h"
+#include "tools/passphrase_prompt.h"
 
 #include <termios.h>
 #include <unistd.h>
@@ -49,33 +49,38 @@ bool ReadLine(std::string* out, bool* too_long) {
 Status LineFromStdin(std::string* out) {
   bool too_long = false;
   if (!ReadLine(out, &too_long)) {
-    return Status::InvalidArgument(
-        "no passphrase: stdin ended. Type it at the terminal, or give it as a line on stdin");
+    return Status::InvalidArgument("no passphrase on stdin (tb reads one line per passphrase)");
   }
   if (too_long)
     return Status::InvalidArgument("passphrase refused: longer than " + std::to_string(kMaxPassphraseBytes) + " bytes");
   return CheckPassphrase(*out);
 }
 
-// One line from the terminal with echo off.
+// One line from the terminal with echo off. Echo goes off before the
+// prompt shows (TCSAFLUSH drops what was typed ahead of it, as
+// readpassphrase(3) does), so nothing typed at the prompt is ever echoed.
 Status LineFromTerminal(const std::string& prompt, std::string* out) {
-  (void)!::write(STDERR_FILENO, prompt.data(), prompt.size());
   struct termios t {};
   if (::tcgetattr(STDIN_FILENO, &t) != 0) {
     return Status::IOError(std::string("cannot turn the terminal's echo off: ") + std::strerror(errno));
   }
   saved_termios = t;
-  struct sigaction sa {
-  }, old[std::size(kSignals)];
+  struct sigaction sa {};
+  struct sigaction old[std::size(kSignals)];
   sa.sa_handler = RestoreAndReraise;
   for (size_t i = 0; i < std::size(kSignals); ++i) ::sigaction(kSignals[i], &sa, &old[i]);
   t.c_lflag &= ~static_cast<tcflag_t>(ECHO);
   t.c_lflag |= ECHONL;
   echo_off = 1;
   Status s = ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) == 0
-                 ? LineFromStdin(out)
+                 ? Status::OK()
                  : Status::IOError(std::string("cannot turn the terminal's echo off: ") + std::strerror(errno));
-  ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_termios);
+  if (s.ok()) {
+    const std::string shown = prompt + ": ";
+    (void)!::write(STDERR_FILENO, shown.data(), shown.size());
+    s = LineFromStdin(out);
+  }
+  ::tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
   echo_off = 0;
   for (size_t i = 0; i < std::size(kSignals); ++i) ::sigaction(kSignals[i], &old[i], nullptr);
   return s;
@@ -89,7 +94,7 @@ Status ReadPassphrase(const std::string& prompt, bool confirm, std::string* out)
   TB_RETURN_IF_ERROR(LineFromTerminal(prompt, out));
   if (!confirm) return Status::OK();
   std::string again;
-  Status s = LineFromTerminal("Again: ", &again);
+  Status s = LineFromTerminal(prompt + " (again)", &again);
   const bool same = s.ok() && again == *out;
   WipeSecret(&again);
   TB_RETURN_IF_ERROR(s);

@@ -1,0 +1,82 @@
+// Syncer: moves events between this store and the account's stream
+// (docs/sync.md). Publishing sends the events this store originated, in
+// log order, after the outbox cursor; pulling appends the other hosts'
+// events this store does not hold yet (by event id), exactly once.
+//
+// Cursors (store checkpoints, decimal):
+//   "sync/published"  the last log seq the outbox has dealt with: every
+//                     event this store originated up to it is acknowledged
+//                     by the stream. Advanced only after the acks, so a
+//                     crash in between publishes again, and the stream (by
+//                     message id) or the receivers (by event id) drop the
+//                     copy.
+//   "sync/consumed"   the last stream seq whose events are in this store;
+//                     committed in the same write as those events.
+//
+// What travels: commands (started, finished, recorded), workflows (saved,
+// deleted) and forgets (by the forgotten records' ids). Imports' and
+// backups' bookkeeping (import completed, batch reverted, administrative
+// actions) stays local. A received record keeps its id, times, host, user,
+// session and shell; it belongs to no import batch here. A received forget
+// forgets (and purges) the records with those ids.
+// Thread safety: one thread; the store must be writable for Publish/Pull.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/status.h"
+#include "storage/store.h"
+#include "sync/nats_stream.h"
+#include "sync/sync_identity.h"
+
+namespace tb {
+
+inline constexpr std::string_view kCkptSyncPublished = "sync/published";
+inline constexpr std::string_view kCkptSyncConsumed = "sync/consumed";
+
+struct SyncCounts {
+  uint64_t published = 0;   // events this store sent
+  uint64_t received = 0;    // events appended from other hosts
+  uint64_t duplicates = 0;  // received events this store already held
+  uint64_t forgotten = 0;   // records forgotten by received forgets
+};
+
+// True for the kinds of events sync carries.
+bool SyncCarries(EventKind kind);
+
+// Publishes what the outbox cursor has not dealt with yet.
+Status PublishOutbox(Store& store, const SyncIdentity& self, NatsStream& stream, SyncCounts* counts);
+// Appends every message the stream holds for this host that the store has
+// not consumed yet. A message that does not open with the sync key stops
+// the pull with its error (Incompatible); nothing after it is consumed.
+Status PullInbox(Store& store, const SyncIdentity& self, NatsStream& stream, SyncCounts* counts);
+
+struct SyncState {
+  SyncIdentity self;
+  uint64_t head = 0;
+  uint64_t published = 0;    // the outbox cursor
+  uint64_t unpublished = 0;  // events after it that sync carries
+  uint64_t consumed = 0;     // the inbox cursor
+};
+
+// The local side of `tb sync status` (read-only stores are fine).
+Status ReadSyncState(Store& store, SyncState* out);
+
+// `tb sync now`: connects, publishes the outbox, then pulls the inbox.
+Status SyncOnce(Store& store, const NatsOptions& options, SyncCounts* counts);
+
+struct SyncStatus {
+  SyncState local;
+  bool asked = false;    // a server is configured
+  Status server;         // how reaching it went
+  StreamFigures stream;  // when it was reached
+};
+
+// `tb sync status`: the local state and, when options.url is set, the
+// stream's figures. A server that cannot be reached is reported in
+// out->server, not returned.
+Status ReadSyncStatus(Store& store, const NatsOptions& options, SyncStatus* out);
+
+}  // namespace tb

@@ -1,0 +1,256 @@
+// tb sync through the real binary against a real nats-server on loopback:
+// hosts (separate data dirs) that share a sync key see each other's
+// commands exactly once; the stream holds only ciphertext; a forget on one
+// host purges the text on the others; errors are one line.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "storage/daemon_lock.h"
+#include "storage/spool.h"
+#include "tests/tools/cli_fixture.h"
+#include "tests/tools/nats_server.h"
+
+namespace tb::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+constexpr const char* kPassphrase = "correct horse battery\n";
+
+class CliSync : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    ASSERT_TRUE(nats_.Start(root() + "/nats"));
+  }
+  void TearDown() override {
+    nats_.Stop();
+    CliTest::TearDown();
+  }
+  std::string Dir(const std::string& host) const { return root() + "/" + host; }
+  // `tb --data-dir <host's> args...` with the server configured.
+  RunResult On(const std::string& host, std::vector<std::string> args, std::optional<std::string> in = {}) const {
+    args.insert(args.begin(), {"--data-dir", Dir(host)});
+    TbCall c;
+    c.data_dir = false;
+    c.env = {{"TERMBRAIN_SYNC_SERVER", nats_.url()}};
+    c.in = std::move(in);
+    return Tb(args, c);
+  }
+  void RecordOn(const std::string& host, const std::string& command) const {
+    RunResult r = On(host, {"record", "--command", command, "--cwd", "/work/" + host, "--session", "s-" + host});
+    ASSERT_EXIT_CODE(r, 0);
+  }
+  std::string SyncNow(const std::string& host) const {
+    RunResult r = On(host, {"sync", "now"});
+    EXPECT_EXIT_CODE(r, 0);
+    EXPECT_EQ(r.err, "");
+    return r.out;
+  }
+  std::vector<std::string> History(const std::string& host) const {
+    RunResult r = On(host, {"history", "--format", "plain"});
+    EXPECT_EXIT_CODE(r, 0);
+    std::vector<std::string> lines = SplitLines(r.out);
+    std::sort(lines.begin(), lines.end());
+    return lines;
+  }
+  // `host` takes the account's key from A.
+  void Join(const std::string& host) const {
+    RunResult r = On("A", {"sync", "key", "export"}, kPassphrase);
+    ASSERT_EXIT_CODE(r, 0);
+    WriteFile(root() + "/key.txt", r.out);
+    r = On(host, {"sync", "key", "import", root() + "/key.txt"}, kPassphrase);
+    ASSERT_EXIT_CODE(r, 0);
+  }
+  // Every file under `dir` whose bytes contain `needle`.
+  static std::vector<std::string> FilesHolding(const std::string& dir, const std::string& needle) {
+    std::vector<std::string> hits;
+    for (const auto& e : fs::recursive_directory_iterator(dir)) {
+      if (e.is_regular_file() && ReadFile(e.path().string()).find(needle) != std::string::npos) {
+        hits.push_back(e.path().string());
+      }
+    }
+    return hits;
+  }
+  // Starts `tb daemon` for `host` with the server configured.
+  void StartDaemon(const std::string& host, Child* child) const {
+    RunOptions o;
+    o.env = BaseEnv();
+    o.env.emplace_back("TERMBRAIN_SYNC_SERVER", nats_.url());
+    ASSERT_TRUE(child->Start({TbBinary(), "--data-dir", Dir(host), "daemon"}, o));
+    for (int i = 0; i < 2000 && !ProbeDaemon(Dir(host)).running; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ASSERT_TRUE(ProbeDaemon(Dir(host)).running);
+  }
+  std::string SpoolOf(const std::string& host) const { return SpoolDirFor(runtime_dir() + "/termbrain", Dir(host)); }
+  // Waits up to 10 s for `command` in `host`'s history; false if it never came.
+  bool Arrives(const std::string& host, const std::string& command) const {
+    for (int i = 0; i < 200; ++i) {
+      std::vector<std::string> h = History(host);
+      if (std::count(h.begin(), h.end(), command) == 1) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+  NatsServer nats_;
+};
+
+TEST_F(CliSync, TwoHostsSeeEachOthersCommandsExactlyOnce) {
+  RunResult r = On("A", {"sync", "init"});
+  ASSERT_EXIT_CODE(r, 0);
+  EXPECT_TRUE(r.out.starts_with("created a sync key (account ")) << r.out;
+  RecordOn("A", "make build");
+  RecordOn("A", "make test");
+  Join("B");
+  RecordOn("B", "cargo test");
+  EXPECT_EQ(SyncNow("A"), "published 2 event(s); received 0 event(s) (0 already here, 0 record(s) forgotten)\n");
+  EXPECT_EQ(SyncNow("B"), "published 1 event(s); received 2 event(s) (0 already here, 0 record(s) forgotten)\n");
+  EXPECT_EQ(SyncNow("A"), "published 0 event(s); received 1 event(s) (0 already here, 0 record(s) forgotten)\n");
+  const std::vector<std::string> all{"cargo test", "make build", "make test"};
+  EXPECT_EQ(History("A"), all);
+  EXPECT_EQ(History("B"), all);
+  // Nothing new either way: nothing moves twice.
+  EXPECT_EQ(SyncNow("B"), "published 0 event(s); received 0 event(s) (0 already here, 0 record(s) forgotten)\n");
+  EXPECT_EQ(SyncNow("A"), "published 0 event(s); received 0 event(s) (0 already here, 0 record(s) forgotten)\n");
+  EXPECT_EQ(History("B"), all);
+  // A received record keeps what it was on the host that ran it.
+  Json a = Json::parse(On("A", {"history", "--format", "json", "--session", "s-A"}).out);
+  Json b = Json::parse(On("B", {"history", "--format", "json", "--session", "s-A"}).out);
+  ASSERT_EQ(a.size(), 2u);
+  ASSERT_EQ(b.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    for (const char* key : {"id", "command", "cwd", "started_at", "session", "host", "user", "shell", "exit_code"}) {
+      EXPECT_EQ(b[i][key], a[i][key]) << key;
+    }
+  }
+  // Status on B: all published, all pulled.
+  Json st = Json::parse(On("B", {"sync", "status", "--format", "json"}).out);
+  EXPECT_EQ(st["unpublished"], 0);
+  EXPECT_EQ(st["head_seq"], 3);
+  EXPECT_EQ(st["consumed_stream_seq"], 3);
+  EXPECT_EQ(st["server"]["reachable"], true);
+  EXPECT_EQ(st["server"]["stream_messages"], 3);
+  EXPECT_EQ(st["server"]["to_pull"], 0);
+}
+
+TEST_F(CliSync, ThreeHostsAgreeAndTheStreamHoldsOnlyCiphertext) {
+  ASSERT_EXIT_CODE(On("A", {"sync", "init"}), 0);
+  Join("B");
+  Join("C");
+  for (const std::string h : {"A", "B", "C"}) {
+    for (int i = 0; i < 5; ++i) RecordOn(h, "echo MARKER-" + h + "-" + std::to_string(i));
+  }
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string h : {"A", "B", "C"}) SyncNow(h);
+  }
+  const std::vector<std::string> a = History("A");
+  EXPECT_EQ(a.size(), 15u);
+  EXPECT_EQ(History("B"), a);
+  EXPECT_EQ(History("C"), a);
+  for (const std::string& needle : std::vector<std::string>{"MARKER", "/work/A", ThisHost()}) {
+    EXPECT_EQ(FilesHolding(nats_.dir(), needle), std::vector<std::string>{}) << needle;
+  }
+}
+
+TEST_F(CliSync, AForgetOnOneHostPurgesTheTextOnTheOthers) {
+  ASSERT_EXIT_CODE(On("A", {"sync", "init"}), 0);
+  Join("B");
+  RecordOn("A", "echo MARKER-secret");
+  RecordOn("A", "ls");
+  SyncNow("A");
+  SyncNow("B");
+  ASSERT_EQ(History("B"), (std::vector<std::string>{"echo MARKER-secret", "ls"}));
+  RunResult r = On("B", {"forget", "--match", "MARKER-secret", "--yes"});
+  ASSERT_EXIT_CODE(r, 0);
+  EXPECT_EQ(SyncNow("B"), "published 1 event(s); received 0 event(s) (0 already here, 0 record(s) forgotten)\n");
+  EXPECT_EQ(SyncNow("A"), "published 0 event(s); received 1 event(s) (0 already here, 1 record(s) forgotten)\n");
+  EXPECT_EQ(History("A"), std::vector<std::string>{"ls"});
+  EXPECT_EQ(FilesHolding(Dir("A"), "MARKER-secret"), std::vector<std::string>{});
+  EXPECT_EQ(FilesHolding(Dir("B"), "MARKER-secret"), std::vector<std::string>{});
+}
+
+TEST_F(CliSync, SetUpErrorsAreOneLine) {
+  RunResult r = On("A", {"sync", "now"});
+  EXPECT_EXIT_CODE(r, 1);
+  EXPECT_EQ(r.err,
+            "tb: error: sync is not set up for this store. Run tb sync init on your first machine, then tb sync key "
+            "export there and tb sync key import FILE on the others\n");
+  ASSERT_EXIT_CODE(On("A", {"sync", "init"}), 0);
+  r = On("A", {"sync", "init"});
+  EXPECT_EXIT_CODE(r, 2);
+  EXPECT_EQ(r.err,
+            "tb: error: this store already has a sync key (tb sync status shows it); one store syncs one history\n");
+  WriteFile(root() + "/not-a-key.txt", "hello\n");
+  r = On("B", {"sync", "key", "import", root() + "/not-a-key.txt"}, kPassphrase);
+  EXPECT_EXIT_CODE(r, 2);
+  EXPECT_EQ(r.err,
+            "tb: error: not an exported sync key (a line that starts with tbsynckey1:, as tb sync key export prints "
+            "it)\n");
+  WriteFile(root() + "/key.txt", On("A", {"sync", "key", "export"}, kPassphrase).out);
+  r = On("B", {"sync", "key", "import", root() + "/key.txt"}, std::string("wrong\n"));
+  EXPECT_EXIT_CODE(r, 3);
+  EXPECT_EQ(r.err, "tb: error: the passphrase does not open this sync key\n");
+  EXPECT_FALSE(fs::exists(Dir("B")));  // nothing was created
+  r = On("B", {"sync", "key", "import", root() + "/key.txt"}, std::string(""));
+  EXPECT_EXIT_CODE(r, 2);
+  EXPECT_EQ(r.err, "tb: error: no passphrase on stdin (tb reads one line per passphrase)\n");
+  // No server configured.
+  TbCall c;
+  c.data_dir = false;
+  r = Tb({"--data-dir", Dir("A"), "sync", "now"}, c);
+  EXPECT_EXIT_CODE(r, 2);
+  EXPECT_EQ(r.err,
+            "tb: error: sync.server is not set. Set it in the config file ([sync] server = \"nats://HOST:4222\") or "
+            "TERMBRAIN_SYNC_SERVER\n");
+}
+
+// With the server down, recording is untouched and sync says why it cannot
+// run, in one line; status reports the server as unreachable.
+TEST_F(CliSync, ServerDownIsOneLineAndRecordingGoesOn) {
+  ASSERT_EXIT_CODE(On("A", {"sync", "init"}), 0);
+  nats_.Stop();
+  RecordOn("A", "make");
+  RunResult r = On("A", {"sync", "now"});
+  EXPECT_EXIT_CODE(r, 1);
+  EXPECT_TRUE(r.err.starts_with("tb: error: cannot reach the sync server (" + nats_.url() + "): ")) << r.err;
+  EXPECT_EQ(SplitLines(r.err).size(), 1u) << r.err;
+  Json st = Json::parse(On("A", {"sync", "status", "--format", "json"}).out);
+  EXPECT_EQ(st["unpublished"], 1);
+  EXPECT_EQ(st["server"]["reachable"], false);
+  // Back up: what waited is published.
+  ASSERT_TRUE(nats_.Start(root() + "/nats", nats_.port()));
+  EXPECT_EQ(SyncNow("A"), "published 1 event(s); received 0 event(s) (0 already here, 0 record(s) forgotten)\n");
+}
+
+// With daemons running, a command typed on one machine reaches the other
+// with nobody running tb there: the hook's frames are drained and
+// published, and the other daemon is woken by the stream and pulls.
+TEST_F(CliSync, DaemonsCarryCommandsBothWaysUnasked) {
+  ASSERT_EXIT_CODE(On("A", {"sync", "init"}), 0);
+  Join("B");
+  Child a, b;
+  StartDaemon("A", &a);
+  StartDaemon("B", &b);
+  AppendHookCommand(SpoolOf("A"), "aaaa000000000001", 1, "make deploy");
+  EXPECT_TRUE(Arrives("B", "make deploy"));
+  AppendHookCommand(SpoolOf("B"), "bbbb000000000001", 1, "kubectl get pods");
+  EXPECT_TRUE(Arrives("A", "kubectl get pods"));
+  for (Child* d : {&a, &b}) {
+    ::kill(d->pid(), SIGTERM);
+    EXPECT_EQ(d->Finish(std::chrono::seconds(30)), 0);
+  }
+  EXPECT_EQ(History("A"), (std::vector<std::string>{"kubectl get pods", "make deploy"}));
+  EXPECT_EQ(History("B"), History("A"));
+}
+
+}  // namespace
+}  // namespace tb::testing

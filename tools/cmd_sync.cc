@@ -1,0 +1,151 @@
+// tb sync init | key export | key import | now | status: one history across
+// the user's machines over NATS JetStream (sync/syncer.h; docs/sync.md).
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "sync/key_export.h"
+#include "sync/syncer.h"
+#include "tools/args.h"
+#include "tools/commands.h"
+#include "tools/daemon_sync.h"
+#include "tools/passphrase_prompt.h"
+
+namespace tb {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Status NoArgs(const char* cmd, const char* usage, const Argv& args, bool* help) {
+  Args a(cmd, usage);
+  TB_RETURN_IF_ERROR(a.Parse(args, help));
+  if (*help) WriteOut(a.HelpText());
+  return Status::OK();
+}
+
+std::string StatusTable(const SyncStatus& st) {
+  const SyncState& l = st.local;
+  std::ostringstream out;
+  out << "host id      " << l.self.host_id << "\n"
+      << "account      " << l.self.key.account << " (key epoch " << l.self.key.epoch << ")\n"
+      << "log head     " << l.head << "\n"
+      << "published    through seq " << l.published << "; " << l.unpublished << " event(s) to publish\n"
+      << "consumed     through stream seq " << l.consumed << "\n";
+  if (!st.asked) {
+    out << "server       not set (sync.server)\n";
+  } else if (!st.server.ok()) {
+    out << "server       unreachable: " << st.server.message() << "\n";
+  } else {
+    out << "stream       " << st.stream.messages << " message(s), " << st.stream.bytes << " bytes, last seq "
+        << st.stream.last_seq << "\n"
+        << "to pull      " << st.stream.consumer_pending << " message(s)\n";
+  }
+  return out.str();
+}
+
+Json StatusJson(const SyncStatus& st) {
+  const SyncState& l = st.local;
+  Json j{{"host_id", l.self.host_id},        {"account", l.self.key.account},
+         {"key_epoch", l.self.key.epoch},    {"head_seq", l.head},
+         {"published_seq", l.published},     {"unpublished", l.unpublished},
+         {"consumed_stream_seq", l.consumed}};
+  if (!st.asked) {
+    j["server"] = nullptr;
+  } else if (!st.server.ok()) {
+    j["server"] = Json{{"reachable", false}, {"error", st.server.message()}};
+  } else {
+    j["server"] = Json{{"reachable", true},
+                       {"stream_messages", st.stream.messages},
+                       {"stream_bytes", st.stream.bytes},
+                       {"stream_last_seq", st.stream.last_seq},
+                       {"to_pull", st.stream.consumer_pending}};
+  }
+  return j;
+}
+
+}  // namespace
+
+Status CmdSyncInit(Context& ctx, const Argv& args) {
+  bool help;
+  TB_RETURN_IF_ERROR(NoArgs("sync init", "sync init", args, &help));
+  if (help) return Status::OK();
+  std::unique_ptr<Store> store;
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
+  SyncIdentity id;
+  TB_RETURN_IF_ERROR(SetUpSync(*store, nullptr, &id));
+  WriteOut("created a sync key (account " + id.key.account + ", key epoch 1) for this store (host id " + id.host_id +
+           ").\nOn each other machine: run tb sync key export > FILE here, copy FILE there, and run tb sync key "
+           "import FILE.\n");
+  return Status::OK();
+}
+
+Status CmdSyncKeyExport(Context& ctx, const Argv& args) {
+  bool help;
+  TB_RETURN_IF_ERROR(NoArgs("sync key export", "sync key export", args, &help));
+  if (help) return Status::OK();
+  std::unique_ptr<Store> store;
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
+  SyncIdentity id;
+  TB_RETURN_IF_ERROR(LoadSyncIdentity(*store, &id));
+  std::string passphrase;
+  TB_RETURN_IF_ERROR(ReadPassphrase("passphrase to protect the exported sync key", true, &passphrase));
+  const std::string line = ExportSyncKey(id.key, passphrase);
+  if (line.empty()) return Status::IOError("not enough memory to derive a key from the passphrase (Argon2id)");
+  WriteOut(line);
+  return Status::OK();
+}
+
+Status CmdSyncKeyImport(Context& ctx, const Argv& args) {
+  Args a("sync key import", "sync key import FILE");
+  a.Positional("file");
+  bool help;
+  TB_RETURN_IF_ERROR(a.Parse(args, &help));
+  if (help) return WriteOut(a.HelpText()), Status::OK();
+  if (!a.Has("file")) return Status::InvalidArgument("tb sync key import needs the FILE tb sync key export wrote");
+  std::ifstream in(a.Str("file"));
+  std::string line;
+  if (!in || !std::getline(in, line)) {
+    return Status::InvalidArgument("cannot read an exported sync key from " + a.Str("file"));
+  }
+  std::string passphrase;
+  TB_RETURN_IF_ERROR(ReadPassphrase("passphrase of the exported sync key", false, &passphrase));
+  SyncKey key;
+  TB_RETURN_IF_ERROR(ImportSyncKey(line, passphrase, &key));
+  std::unique_ptr<Store> store;
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
+  SyncIdentity id;
+  TB_RETURN_IF_ERROR(SetUpSync(*store, &key, &id));
+  WriteOut("imported the sync key of account " + id.key.account + " (key epoch " + std::to_string(id.key.epoch) +
+           "); this store is host " + id.host_id + ". Run tb sync now to pull the other machines' history.\n");
+  return Status::OK();
+}
+
+Status CmdSyncNow(Context& ctx, const Argv& args) {
+  bool help;
+  TB_RETURN_IF_ERROR(NoArgs("sync now", "sync now", args, &help));
+  if (help) return Status::OK();
+  std::unique_ptr<Store> store;
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
+  SyncCounts c;
+  TB_RETURN_IF_ERROR(SyncOnce(*store, NatsOptionsOf(ctx.config), &c));
+  WriteOut("published " + std::to_string(c.published) + " event(s); received " + std::to_string(c.received) +
+           " event(s) (" + std::to_string(c.duplicates) + " already here, " + std::to_string(c.forgotten) +
+           " record(s) forgotten)\n");
+  return Status::OK();
+}
+
+Status CmdSyncStatus(Context& ctx, const Argv& args) {
+  Args a("sync status", "sync status [--format table|json]");
+  bool help, json;
+  TB_RETURN_IF_ERROR(ParseTableOrJson(a, args, &help, &json));
+  if (help) return WriteOut(a.HelpText()), Status::OK();
+  std::unique_ptr<Store> store;
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
+  SyncStatus st;
+  TB_RETURN_IF_ERROR(ReadSyncStatus(*store, NatsOptionsOf(ctx.config), &st));
+  WriteOut(json ? StatusJson(st).dump(2) + "\n" : StatusTable(st));
+  return Status::OK();
+}
+
+}  // namespace tb
