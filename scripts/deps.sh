@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs TermBrain's build and test dependencies from Debian's packages.
-# Usage: scripts/deps.sh [--test]   (--test adds what the test suite needs)
+# Usage: scripts/deps.sh [--test] [--ship] [--container]   (--test adds what the test
+# suite needs, --ship what scripts/ship-test needs, --container what scripts/container-test needs)
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
@@ -10,10 +11,19 @@ pkgs=(cmake ninja-build g++ pkg-config
       libtomlplusplus-dev nlohmann-json3-dev libre2-dev libsqlite3-dev libncurses-dev
       libxxhash-dev libsimdjson-dev libutf8proc-dev libhowardhinnant-date-dev
       libsodium-dev libcpp-httplib-dev libsystemd-dev libnats-dev)
-if [ "${1:-}" = "--test" ]; then
-  pkgs+=(libgtest-dev libgmock-dev googletest libbenchmark-dev gcovr tmux sqlite3 zsh fish
-        clang-format prometheus systemd clang libclang-rt-14-dev nats-server)
-fi
+for flag in "$@"; do
+  case $flag in
+    --test)
+      pkgs+=(libgtest-dev libgmock-dev googletest libbenchmark-dev gcovr tmux sqlite3 zsh fish
+            clang-format prometheus systemd clang libclang-rt-14-dev nats-server) ;;
+    --ship)
+      pkgs+=(dpkg-dev lintian debootstrap systemd yamllint python3-yaml python3-jsonschema)
+      # kubectl kustomize: Debian's kubernetes-client, unless a kubectl is there.
+      command -v kubectl >/dev/null || pkgs+=(kubernetes-client) ;;
+    --container) pkgs+=(debootstrap buildah) ;;
+    *) echo "usage: scripts/deps.sh [--test] [--ship] [--container]" >&2; exit 2 ;;
+  esac
+done
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -12,6 +12,8 @@ namespace {
 
 constexpr int64_t kDuplicateWindowNs = 120'000'000'000;  // two minutes
 constexpr int64_t kMaxPendingPublishes = 4096;
+// Deliveries not yet acknowledged the server allows (more than a Fetch asks).
+constexpr int64_t kMaxAckPending = 8192;
 
 std::string Why(natsStatus s) {
   const char* last = nats_GetLastError(nullptr);
@@ -171,10 +173,12 @@ Status NatsStream::OpenConsumer(const std::string& host_id, uint64_t consumed) {
   jsErrCode code = static_cast<jsErrCode>(0);
   natsStatus s = js_GetConsumerInfo(&ci, m.js, m.stream.c_str(), name.c_str(), nullptr, &code);
   bool create = s == NATS_NOT_FOUND;
-  if (s == NATS_OK && ci->Delivered.Stream > consumed) {
+  if (s == NATS_OK && (ci->Delivered.Stream > consumed || ci->NumAckPending > 0)) {
     // It delivered messages this store does not hold (a pull that stopped
     // at a message it could not open, a crash before the commit, a store
-    // restored from an older copy): read them again from there.
+    // restored from an older copy), or holds deliveries nobody will
+    // acknowledge (a pull that was killed: the server would wait for them
+    // before delivering more): read again from the cursor on.
     s = js_DeleteConsumer(m.js, m.stream.c_str(), name.c_str(), nullptr, &code);
     create = true;
   }
@@ -187,6 +191,7 @@ Status NatsStream::OpenConsumer(const std::string& host_id, uint64_t consumed) {
     cc.Durable = name.c_str();
     cc.FilterSubject = m.subjects.c_str();
     cc.AckPolicy = js_AckAll;
+    cc.MaxAckPending = kMaxAckPending;
     cc.DeliverPolicy = consumed == 0 ? js_DeliverAll : js_DeliverByStartSequence;
     cc.OptStartSeq = consumed == 0 ? 0 : consumed + 1;
     s = js_AddConsumer(&ci, m.js, m.stream.c_str(), &cc, nullptr, &code);
@@ -286,5 +291,52 @@ Status NatsStream::Watch(const std::string& host_id, int wake_fd) {
 }
 
 bool NatsStream::connected() const { return natsConnection_Status(impl_->nc) == NATS_CONN_STATUS_CONNECTED; }
+
+Status NatsStream::ReadAll(const std::function<Status(const ReceivedMessage&)>& visit) {
+  Impl& m = *impl_;
+  jsStreamInfo* si = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  natsStatus s = js_GetStreamInfo(&si, m.js, m.stream.c_str(), nullptr, &code);
+  if (s != NATS_OK) return m.Error("cannot read the sync stream " + m.stream, s, code);
+  const uint64_t last = si->State.LastSeq;
+  uint64_t left = si->State.Msgs;
+  jsStreamInfo_Destroy(si);
+  if (left == 0) return Status::OK();
+  jsSubOptions so;
+  jsSubOptions_Init(&so);
+  so.Stream = m.stream.c_str();
+  so.Config.AckPolicy = js_AckNone;
+  so.Config.DeliverPolicy = js_DeliverAll;
+  natsSubscription* sub = nullptr;
+  s = js_PullSubscribe(&sub, m.js, m.subjects.c_str(), nullptr, nullptr, &so, &code);
+  if (s != NATS_OK) return m.Error("cannot read the sync stream " + m.stream, s, code);
+  Status result;
+  while (result.ok() && left > 0) {
+    natsMsgList list{};
+    s = natsSubscription_Fetch(&list, sub, static_cast<int>(std::min<uint64_t>(left, 1024)), m.o.timeout_ms, &code);
+    if (s != NATS_OK && !(s == NATS_TIMEOUT && list.Count > 0)) {
+      result = m.Error("cannot read the sync stream " + m.stream, s, code);
+    }
+    for (int i = 0; result.ok() && i < list.Count; ++i) {
+      natsMsg* msg = list.Msgs[i];
+      jsMsgMetaData* meta = nullptr;
+      if (natsMsg_GetMetaData(&meta, msg) != NATS_OK) continue;
+      ReceivedMessage r;
+      r.stream_seq = meta->Sequence.Stream;
+      jsMsgMetaData_Destroy(meta);
+      r.subject = natsMsg_GetSubject(msg);
+      const char* id = nullptr;
+      if (natsMsgHeader_Get(msg, "Nats-Msg-Id", &id) == NATS_OK && id != nullptr) r.msg_id = id;
+      r.data.assign(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg)));
+      --left;
+      if (r.stream_seq >= last) left = 0;
+      result = visit(r);
+    }
+    natsMsgList_Destroy(&list);
+  }
+  natsSubscription_Unsubscribe(sub);
+  natsSubscription_Destroy(sub);
+  return result;
+}
 
 }  // namespace tb

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -69,6 +70,10 @@ class NatsStream {
   // are committed to the store).
   Status AckFetched();
   Status Figures(const std::string& host_id, StreamFigures* out);
+  // Reads every message of the stream in order through a consumer of its
+  // own (ephemeral, no acknowledgements: this host's consumer is left as
+  // it is), up to the stream's last seq when it starts.
+  Status ReadAll(const std::function<Status(const ReceivedMessage&)>& visit);
   // From now on, writes to the eventfd `wake_fd` (it stays the caller's)
   // whenever a message of another host than `host_id` is published on the
   // account's subjects, and when the connection closes: the daemon's

@@ -10,8 +10,8 @@
 namespace tb {
 namespace {
 
-constexpr size_t kPublishBatch = 1024;
-constexpr int kFetchBatch = 1024;
+constexpr size_t kPublishBatch = 4096;
+constexpr int kFetchBatch = 4096;
 
 Status ReadCursor(Store& store, std::string_view key, uint64_t* out) {
   std::string v;
@@ -23,6 +23,31 @@ Status ReadCursor(Store& store, std::string_view key, uint64_t* out) {
   if (r.ec != std::errc() || r.ptr != v.data() + v.size()) {
     return Status::Corruption("damaged sync cursor in the store (checkpoint " + std::string(key) + ")");
   }
+  return Status::OK();
+}
+
+// The inbox cursor's value: the stream seq and the log head it was
+// committed with. A head below that head means the log lost events since
+// (a rollback, a restore): what they were is read again from the start,
+// and what the store still holds is skipped by id.
+std::string ConsumedValue(uint64_t stream_seq, uint64_t head) {
+  return std::to_string(stream_seq) + " " + std::to_string(head);
+}
+
+Status ReadConsumed(Store& store, uint64_t* out) {
+  std::string v;
+  Status s = store.GetCheckpoint(kCkptSyncConsumed, &v);
+  *out = 0;
+  if (s.IsNotFound()) return Status::OK();
+  TB_RETURN_IF_ERROR(s);
+  uint64_t seq = 0, head = 0;
+  const char* end = v.data() + v.size();
+  auto a = std::from_chars(v.data(), end, seq);
+  auto b = a.ec == std::errc() && a.ptr != end && *a.ptr == ' ' ? std::from_chars(a.ptr + 1, end, head) : a;
+  if (a.ec != std::errc() || b.ec != std::errc() || b.ptr != end || b.ptr == a.ptr) {
+    return Status::Corruption("damaged sync cursor in the store (checkpoint " + std::string(kCkptSyncConsumed) + ")");
+  }
+  *out = store.head() < head ? 0 : seq;
   return Status::OK();
 }
 
@@ -71,7 +96,8 @@ class Inbox {
   // Commits what is pending with the cursor.
   Status Flush() {
     if (last_ <= committed_) return Status::OK();
-    TB_RETURN_IF_ERROR(store_.AppendWithCheckpoint(pending_, true, kCkptSyncConsumed, std::to_string(last_)));
+    const uint64_t head = store_.head() + pending_.size();
+    TB_RETURN_IF_ERROR(store_.AppendWithCheckpoint(pending_, true, kCkptSyncConsumed, ConsumedValue(last_, head)));
     counts_->received += pending_.size();
     pending_.clear();
     ids_.clear();
@@ -94,7 +120,7 @@ class Inbox {
     // Not atomic with the forget: a crash in between receives the forget
     // again, and it is then a duplicate by id.
     last_ = committed_ = stream_seq;
-    return store_.AppendWithCheckpoint({}, true, kCkptSyncConsumed, std::to_string(stream_seq));
+    return store_.AppendWithCheckpoint({}, true, kCkptSyncConsumed, ConsumedValue(stream_seq, store_.head()));
   }
 
   Store& store_;
@@ -149,7 +175,7 @@ Status PublishOutbox(Store& store, const SyncIdentity& self, NatsStream& stream,
 
 Status PullInbox(Store& store, const SyncIdentity& self, NatsStream& stream, SyncCounts* counts) {
   uint64_t consumed = 0;
-  TB_RETURN_IF_ERROR(ReadCursor(store, kCkptSyncConsumed, &consumed));
+  TB_RETURN_IF_ERROR(ReadConsumed(store, &consumed));
   TB_RETURN_IF_ERROR(stream.OpenConsumer(self.host_id, consumed));
   Inbox inbox(store, counts);
   std::vector<ReceivedMessage> msgs;
@@ -186,7 +212,7 @@ Status ReadSyncState(Store& store, SyncState* out) {
   *out = SyncState{};
   TB_RETURN_IF_ERROR(LoadSyncIdentity(store, &out->self));
   TB_RETURN_IF_ERROR(ReadCursor(store, kCkptSyncPublished, &out->published));
-  TB_RETURN_IF_ERROR(ReadCursor(store, kCkptSyncConsumed, &out->consumed));
+  TB_RETURN_IF_ERROR(ReadConsumed(store, &out->consumed));
   out->head = store.head();
   if (out->published >= out->head) return Status::OK();
   return store.ScanLog(out->published + 1, out->head, /*strict=*/false, nullptr,
@@ -196,17 +222,21 @@ Status ReadSyncState(Store& store, SyncState* out) {
                        });
 }
 
-Status SyncOnce(Store& store, const NatsOptions& options, SyncCounts* counts) {
-  *counts = SyncCounts{};
-  SyncIdentity self;
-  TB_RETURN_IF_ERROR(LoadSyncIdentity(store, &self));
+Status ConnectSync(Store& store, const NatsOptions& options, SyncIdentity* self, std::unique_ptr<NatsStream>* out) {
+  TB_RETURN_IF_ERROR(LoadSyncIdentity(store, self));
   if (options.url.empty()) {
     return Status::InvalidArgument(
         "sync.server is not set. Set it in the config file ([sync] server = "
         "\"nats://HOST:4222\") or TERMBRAIN_SYNC_SERVER");
   }
+  return NatsStream::Connect(options, self->key.account, out);
+}
+
+Status SyncOnce(Store& store, const NatsOptions& options, SyncCounts* counts) {
+  *counts = SyncCounts{};
+  SyncIdentity self;
   std::unique_ptr<NatsStream> stream;
-  TB_RETURN_IF_ERROR(NatsStream::Connect(options, self.key.account, &stream));
+  TB_RETURN_IF_ERROR(ConnectSync(store, options, &self, &stream));
   TB_RETURN_IF_ERROR(PublishOutbox(store, self, *stream, counts));
   return PullInbox(store, self, *stream, counts);
 }

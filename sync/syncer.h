@@ -10,8 +10,12 @@
 //                     crash in between publishes again, and the stream (by
 //                     message id) or the receivers (by event id) drop the
 //                     copy.
-//   "sync/consumed"   the last stream seq whose events are in this store;
-//                     committed in the same write as those events.
+//   "sync/consumed"   "<stream seq> <log head>": the last stream seq whose
+//                     events are in this store, committed in the same write
+//                     as those events, with the log's head after it. A head
+//                     that is lower now (a rollback, a restore) starts the
+//                     inbox over from the first message: what the store
+//                     still holds is skipped by id, what it lost comes back.
 //
 // What travels: commands (started, finished, recorded), workflows (saved,
 // deleted) and forgets (by the forgotten records' ids). Imports' and
@@ -63,6 +67,10 @@ struct SyncState {
 
 // The local side of `tb sync status` (read-only stores are fine).
 Status ReadSyncState(Store& store, SyncState* out);
+
+// Loads the store's identity and connects to its account's stream;
+// InvalidArgument when options.url is empty (sync.server not set).
+Status ConnectSync(Store& store, const NatsOptions& options, SyncIdentity* self, std::unique_ptr<NatsStream>* out);
 
 // `tb sync now`: connects, publishes the outbox, then pulls the inbox.
 Status SyncOnce(Store& store, const NatsOptions& options, SyncCounts* counts);

@@ -97,7 +97,8 @@ void AddFilterOptions(po::options_description& opts) {
   opts.add_options()("limit,n", po::value<std::string>()->value_name("N"), "show at most N records")(
       "cwd", po::value<std::string>()->value_name("DIR"), "only commands run in DIR")(
       "session", po::value<std::string>()->value_name("ID"), "only commands of session ID")(
-      "host", po::value<std::string>()->value_name("H"), "only commands run on host H")(
+      "host", po::value<std::string>()->value_name("H"),
+      "only commands run on host H (current: this machine; all: every machine, the default)")(
       "exit", po::value<std::string>()->value_name("N"), "only commands that exited with N")(
       "failed", "only commands that failed (exit != 0)")("succeeded", "only commands that succeeded (exit 0)")(
       "since", po::value<std::string>()->value_name("T"), "started at or after T (RFC 3339, date, '2 hours ago')")(

@@ -256,10 +256,22 @@ Status CmdInstall(Context& ctx, const Argv& args) {
                          "bash, zsh or fish (default: from $SHELL)")(
       "service", po::value<std::string>()->value_name("HOW")->default_value("auto"),
       "how the daemon starts: a systemd user unit, the shells, or auto (systemd when a user manager runs)")(
-      "yes,y", "do not ask for confirmation");
+      "yes,y", "do not ask for confirmation")(
+      "packaged-unit", po::value<std::string>()->value_name("BINARY"),
+      "print the systemd user unit the Debian package installs, running BINARY (an absolute path), and "
+      "change nothing");
   bool help;
   TB_RETURN_IF_ERROR(a.Parse(args, &help));
   if (help) return WriteOut(a.HelpText()), Status::OK();
+  if (a.Has("packaged-unit")) {
+    const std::string binary = a.Str("packaged-unit");
+    if (binary.empty() || binary[0] != '/') {
+      return Status::InvalidArgument("'" + binary +
+                                     "' is not an absolute path (tb install --packaged-unit): systemd runs ExecStart "
+                                     "without a search path. Pass the installed binary, e.g. /usr/bin/tb");
+    }
+    return WriteOut(PackagedUnitText(binary)), Status::OK();
+  }
   TB_RETURN_IF_ERROR(CheckServiceMode(a.Str("service")));
   Target t;
   TB_RETURN_IF_ERROR(ResolveTarget(ctx, a, &t));

@@ -99,6 +99,8 @@ const std::vector<CommandSpec>& Commands() {
        kWrites},
       {"sync now", "publish this machine's new commands and pull the others' (sync.server)", CmdSyncNow, kWrites},
       {"sync status", "show the sync cursors, what is left to publish and to pull (--format json)", CmdSyncStatus},
+      {"sync verify", "compare every host's events in this store with the stream; name the first difference",
+       CmdSyncVerify},
       {"patterns", "frequent command sequences with support and confidence (--min-support N, filters)", CmdPatterns},
       {"fixes", "learned fixes: X failed -> fixed by Y (tb fixes [QUERY])", CmdFixes},
       {"suggest", "likely next commands for this session and directory (-n N)", CmdSuggest},

@@ -21,6 +21,7 @@ Status CmdSyncKeyExport(Context& ctx, const Argv& args);  // cmd_sync.cc
 Status CmdSyncKeyImport(Context& ctx, const Argv& args);  // cmd_sync.cc
 Status CmdSyncNow(Context& ctx, const Argv& args);        // cmd_sync.cc
 Status CmdSyncStatus(Context& ctx, const Argv& args);     // cmd_sync.cc
+Status CmdSyncVerify(Context& ctx, const Argv& args);     // cmd_sync.cc
 Status CmdRekey(Context& ctx, const Argv& args);          // cmd_key.cc
 // Passphrase mode (cmd_unlock.cc).
 Status CmdUnlock(Context& ctx, const Argv& args);

@@ -23,6 +23,7 @@ Status ResolveCurrentFilters(const Context& ctx, HistoryFilter* f) {
     f->session = s;
   }
   if (f->host == "current") f->host = HostName();
+  if (f->host == "all") f->host.reset();  // every machine's (the default; sync brings the others')
   return Status::OK();
 }
 

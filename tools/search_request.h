@@ -23,7 +23,8 @@ inline constexpr size_t kMaxQueryBytes = 4096;
 
 Status SearchRequestFromArgs(Context& ctx, const Args& a, SearchRequest* req);
 
-// `current` in --session / --host resolved (also used by tb history).
+// `current` in --session / --host resolved, and --host all (no host filter)
+// dropped (also used by tb history).
 Status ResolveCurrentFilters(const Context& ctx, HistoryFilter* f);
 
 }  // namespace tb

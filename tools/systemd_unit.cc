@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "core/atomic_file.h"
+#include "core/config.h"
 #include "storage/daemon_lock.h"
 
 extern char** environ;
@@ -95,30 +96,27 @@ bool UnitInstalled(const Context& ctx) {
   return !dir.empty() && fs::exists(dir + "/" + kUnitName, ec);
 }
 
-std::string UnitText(const Context& ctx, const std::string& binary, const std::vector<std::string>& created_dirs) {
-  std::string exec = UnitWord(binary) + " --data-dir " + UnitWord(ctx.data_dir);
-  if (ctx.config_explicit) exec += " --config " + UnitWord(ctx.config_path);
-  exec += " daemon";
+namespace {
+
+// The unit's text after its header comment lines. `exec` is the whole
+// ExecStart value, `environment` the Environment= values (each already one
+// unit word), `memory_mb` the daemon's memory cap.
+std::string UnitBody(const std::string& exec, const std::vector<std::string>& environment, int memory_mb) {
   std::string t =
-      "# TermBrain: drains the shell hooks' spool into the store and runs the scheduled\n"
-      "# maintenance (tb daemon). Written by tb install; tb uninstall removes it.\n";
-  for (const std::string& d : created_dirs) t += std::string(kCreatedPrefix) + d + "\n";
-  t += "\n[Unit]\n"
-       "Description=TermBrain command memory daemon\n"
-       "\n[Service]\n"
-       "Type=notify\n"
-       "ExecStart=" +
-       exec + "\n";
-  const std::string spool = ctx.Env("TERMBRAIN_SPOOL_DIR");
-  if (!spool.empty()) t += "Environment=" + UnitWord("TERMBRAIN_SPOOL_DIR=" + spool) + "\n";
+      "\n[Unit]\n"
+      "Description=TermBrain command memory daemon\n"
+      "\n[Service]\n"
+      "Type=notify\n"
+      "ExecStart=" +
+      exec + "\n";
+  for (const std::string& e : environment) t += "Environment=" + e + "\n";
   t += "Restart=on-failure\n"
        "RestartSec=2\n"
        "# 4: another tb daemon already serves this data dir.\n"
        "RestartPreventExitStatus=4\n"
        "TimeoutStopSec=30\n"
        "MemoryHigh=" +
-       std::to_string(ctx.config.daemon.memory_mb) + "M\n" +
-       "MemoryMax=" + std::to_string(2 * ctx.config.daemon.memory_mb) + "M\n" +
+       std::to_string(memory_mb) + "M\n" + "MemoryMax=" + std::to_string(2 * memory_mb) + "M\n" +
        "Nice=10\n"
        "IOSchedulingClass=best-effort\n"
        "IOSchedulingPriority=7\n"
@@ -132,6 +130,29 @@ std::string UnitText(const Context& ctx, const std::string& binary, const std::v
        "\n[Install]\n"
        "WantedBy=default.target\n";
   return t;
+}
+
+}  // namespace
+
+std::string UnitText(const Context& ctx, const std::string& binary, const std::vector<std::string>& created_dirs) {
+  std::string exec = UnitWord(binary) + " --data-dir " + UnitWord(ctx.data_dir);
+  if (ctx.config_explicit) exec += " --config " + UnitWord(ctx.config_path);
+  exec += " daemon";
+  std::string t =
+      "# TermBrain: drains the shell hooks' spool into the store and runs the scheduled\n"
+      "# maintenance (tb daemon). Written by tb install; tb uninstall removes it.\n";
+  for (const std::string& d : created_dirs) t += std::string(kCreatedPrefix) + d + "\n";
+  std::vector<std::string> environment;
+  const std::string spool = ctx.Env("TERMBRAIN_SPOOL_DIR");
+  if (!spool.empty()) environment.push_back(UnitWord("TERMBRAIN_SPOOL_DIR=" + spool));
+  return t + UnitBody(exec, environment, ctx.config.daemon.memory_mb);
+}
+
+std::string PackagedUnitText(const std::string& binary) {
+  return "# TermBrain: drains the shell hooks' spool into the store and runs the scheduled\n"
+         "# maintenance (tb daemon). Installed by the termbrain package; enable it with\n"
+         "# systemctl --user enable --now termbrain.service\n" +
+         UnitBody(UnitWord(binary) + " daemon", {}, Config{}.daemon.memory_mb);
 }
 
 Status InstallUnit(const Context& ctx, const std::string& binary, bool* changed) {

@@ -36,6 +36,12 @@ bool UnitInstalled(const Context& ctx);
 // The unit's text: ExecStart runs `binary` with this data dir (and config
 // file when one was given), TERMBRAIN_SPOOL_DIR passed on when set.
 std::string UnitText(const Context& ctx, const std::string& binary, const std::vector<std::string>& created_dirs);
+// The unit the Debian package installs as /usr/lib/systemd/user/termbrain.service
+// (cmake/packaging.cmake prints it with `tb install --print-unit packaged`):
+// the same service as UnitText's, but for every user, so ExecStart names no
+// data dir or config (tb finds the user's own: XDG_DATA_HOME, XDG_CONFIG_HOME)
+// and the memory cap is the default config's.
+std::string PackagedUnitText(const std::string& binary);
 
 // Writes and enables the unit (see above). *changed = false when the same
 // unit was already in place and enabled.

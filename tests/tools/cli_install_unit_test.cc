@@ -165,6 +165,34 @@ TEST_F(CliInstallUnit, UnknownServiceIsAUsageError) {
   EXPECT_FALSE(fs::exists(home() + "/.bashrc"));
 }
 
+// The Debian package's user unit (cmake/packaging.cmake prints it): the
+// service of the unit above for every user, so no data dir, config or spool
+// of this user's and the default memory cap; nothing is written.
+TEST_F(CliInstallUnit, PackagedUnitIsTheUserUnitForEveryUser) {
+  const TreeSnapshot before = HomeSnapshot();
+  RunResult r = TbEnv({"install", "--packaged-unit", "/usr/bin/tb"},
+                      {{"TERMBRAIN_DAEMON_MEMORY_MB", "64"}, {"TERMBRAIN_SPOOL_DIR", home() + "/spool"}});
+  EXPECT_EXIT_CODE(r, 0);
+  const std::string user_unit = ExpectedUnit({});
+  const std::string body = user_unit.substr(user_unit.find("\n[Unit]"));
+  EXPECT_EQ(r.out,
+            "# TermBrain: drains the shell hooks' spool into the store and runs the scheduled\n"
+            "# maintenance (tb daemon). Installed by the termbrain package; enable it with\n"
+            "# systemctl --user enable --now termbrain.service\n" +
+                std::regex_replace(body, std::regex("ExecStart=.*\n"), "ExecStart=\"/usr/bin/tb\" daemon\n"));
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(HomeSnapshot(), before);
+}
+
+TEST_F(CliInstallUnit, PackagedUnitNeedsAnAbsoluteBinary) {
+  RunResult r = Tb({"install", "--packaged-unit", "bin/tb"});
+  EXPECT_EXIT_CODE(r, 2);
+  EXPECT_EQ(r.err,
+            "tb: error: 'bin/tb' is not an absolute path (tb install --packaged-unit): systemd runs ExecStart "
+            "without a search path. Pass the installed binary, e.g. /usr/bin/tb\n");
+  EXPECT_EQ(r.out, "");
+}
+
 TEST_F(CliInstallUnit, UninstallStopsADetachedDaemon) {
   RunResult r = Tb({"daemon", "--detach"});
   EXPECT_EXIT_CODE(r, 0);

@@ -101,6 +101,8 @@ TEST_F(CliSearch, WorkspaceAndCurrentScopes) {
             "Run it in a shell with the integration (tb init), or give the session id\n");
   EXPECT_EQ(Search({"git", "--host", "current", "-u"}), (Lines{kCommit, "git status"}));
   EXPECT_EQ(Search({"git", "--host", "elsewhere"}), Lines{});
+  EXPECT_EQ(Search({"git", "--host", "all", "-u"}), Search({"git", "-u"}));
+  EXPECT_EQ(Commands({"--host", "all"}), Commands());
   EXPECT_EQ(Search({"git", "--failed"}), (Lines{kCommit}));
   EXPECT_EQ(Search({"git", "--cwd", repo_ + "/src", "--succeeded"}), (Lines{kCommit}));
 }

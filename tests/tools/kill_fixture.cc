@@ -88,8 +88,8 @@ void KillTest::Populate(int n, int64_t start_ns, const std::vector<std::string>&
 }
 
 bool KillTest::RunAndKill(const std::vector<std::string>& args, const EnvVars& extra, int sig,
-                          std::chrono::milliseconds delay) {
-  std::vector<std::string> argv = {TbBinary(), "--data-dir", data_dir()};
+                          std::chrono::milliseconds delay, const std::string& dir) {
+  std::vector<std::string> argv = {TbBinary(), "--data-dir", dir.empty() ? data_dir() : dir};
   argv.insert(argv.end(), args.begin(), args.end());
   RunOptions o;
   o.env = BaseEnv();

@@ -32,7 +32,9 @@ class KillTest : public CliTest {
   // Runs `tb args` (with `extra` added to the environment), sends `sig`
   // after `delay` and reaps it. True when the signal ended it (false: it had
   // already finished; its exit status is checked then).
-  bool RunAndKill(const std::vector<std::string>& args, const EnvVars& extra, int sig, std::chrono::milliseconds delay);
+  // `dir`: another data dir than data_dir().
+  bool RunAndKill(const std::vector<std::string>& args, const EnvVars& extra, int sig, std::chrono::milliseconds delay,
+                  const std::string& dir = "");
   // Wall time of `tb args` run to completion (asserts exit 0).
   std::chrono::milliseconds TimeRun(const std::vector<std::string>& args, const EnvVars& extra = {});
 

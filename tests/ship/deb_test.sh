@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# The Debian package as built: its control fields, its exact file list, the
+# user unit it ships (what the built tb prints: one source), the
+# dependencies (every shared library tb needs comes from a package in
+# Depends; RocksDB is linked in), the changelog's version, and lintian's
+# findings: exactly the tags docs/packaging.md lists and justifies.
+# Usage: deb_test.sh DEB SOURCE_DIR WORK_DIR   (label ship)
+set -euo pipefail
+deb=$1
+src=$2
+work=$3
+here=$(dirname "$0")
+source "$here/lib.sh"
+command -v lintian >/dev/null || ship_fail "lintian is missing: scripts/deps.sh --ship installs it"
+rm -rf "$work"
+mkdir -p "$work"
+version=$(sed -n 's/^project(termbrain VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLists.txt")
+arch=$(dpkg --print-architecture)
+
+ship_expect_eq "Package" "$(dpkg-deb -f "$deb" Package)" "termbrain"
+ship_expect_eq "Version" "$(dpkg-deb -f "$deb" Version)" "$version-1"
+ship_expect_eq "Architecture" "$(dpkg-deb -f "$deb" Architecture)" "$arch"
+ship_expect_eq "Section" "$(dpkg-deb -f "$deb" Section)" "utils"
+ship_expect_eq "changelog version" \
+  "$(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/doc/termbrain/changelog.Debian.gz | gunzip | head -n 1)" \
+  "termbrain ($version-1) bookworm; urgency=medium"
+
+# The files, exactly (directories aside).
+{
+  printf '%s\n' ./usr/bin/tb ./usr/lib/systemd/system/termbrain@.service ./usr/lib/systemd/user/termbrain.service \
+    ./usr/share/man/man1/tb.1.gz ./usr/share/doc/termbrain/README.md ./usr/share/doc/termbrain/SECURITY.md \
+    ./usr/share/doc/termbrain/copyright ./usr/share/doc/termbrain/changelog.Debian.gz
+  for f in "$src"/docs/*.md; do echo "./usr/share/doc/termbrain/$(basename "$f")"; done
+} | sort >"$work/want"
+dpkg-deb -c "$deb" | awk '$1 !~ /^d/ {print $6}' | sort >"$work/got"
+diff -u "$work/want" "$work/got" >&2 || ship_fail "the package's files differ from the list above (- expected, + found)"
+dpkg-deb -c "$deb" | awk '$2 != "root/root" {bad = bad " " $6} END {if (bad) {print "not root/root:" bad; exit 1}}' ||
+  ship_fail "file owners"
+
+dpkg-deb -x "$deb" "$work/root"
+# The user unit is what tb itself writes for the package (tools/systemd_unit.h).
+ship_expect_eq "packaged user unit" "$(cat "$work/root/usr/lib/systemd/user/termbrain.service")" \
+  "$("$work/root/usr/bin/tb" install --packaged-unit /usr/bin/tb)"
+grep -qx 'ExecStart="/usr/bin/tb" daemon' "$work/root/usr/lib/systemd/user/termbrain.service" ||
+  ship_fail "the user unit does not run /usr/bin/tb daemon"
+cmp -s "$work/root/usr/lib/systemd/system/termbrain@.service" "$src/deploy/systemd/termbrain@.service" ||
+  ship_fail "the system unit is not deploy/systemd/termbrain@.service"
+ship_expect_eq "copyright license text" \
+  "$(sed -n '/^License: Expat$/,$p' "$work/root/usr/share/doc/termbrain/copyright" | tail -n +2 | sed 's/^ //; s/^\.$//')" \
+  "$(tail -n +5 "$src/LICENSE")"
+
+# Debian's hardening (scripts/package): PIE, full RELRO (BIND_NOW), the
+# stack protector and _FORTIFY_SOURCE's checked functions.
+bin=$work/root/usr/bin/tb
+elf=$(readelf -hdlW "$bin")
+syms=$(readelf -sW --dyn-syms "$bin")
+grep -q 'Type: *DYN (Position-Independent Executable file)' <<<"$elf" || ship_fail "tb is not PIE"
+grep -q '(FLAGS) *BIND_NOW' <<<"$elf" || ship_fail "tb is not linked with -z now"
+grep -q 'GNU_RELRO' <<<"$elf" || ship_fail "tb has no RELRO segment"
+grep -q ' __stack_chk_fail@' <<<"$syms" || ship_fail "tb has no stack protector"
+grep -q ' __memcpy_chk@' <<<"$syms" || ship_fail "tb is not built with _FORTIFY_SOURCE"
+
+# Dependencies: each library tb loads belongs to a package Depends names.
+depends=$(dpkg-deb -f "$deb" Depends)
+[[ "$depends" != *rocksdb* ]] || ship_fail "Depends names RocksDB, which tb links statically: $depends"
+needed=$(readelf -d "$work/root/usr/bin/tb" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+[ -n "$needed" ] || ship_fail "readelf found no NEEDED library in tb"
+for lib in $needed; do
+  [[ "$lib" != librocksdb* ]] || ship_fail "tb loads $lib: the package's tb must link RocksDB statically"
+  path=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64|AArch64|64bit/ {print $NF; exit}')
+  [ -n "$path" ] || path=$(ldconfig -p | awk -v l="$lib" '$1 == l {print $NF; exit}')
+  pkg=$(dpkg -S "$(realpath "$path")" 2>/dev/null | head -n 1 | cut -d: -f1) ||
+    pkg=$(dpkg -S "$path" | head -n 1 | cut -d: -f1)
+  # The package, or a name it provides (libspdlog1.10 provides libspdlog1.10-fmt9).
+  names="$pkg $(dpkg-query -W -f '${Provides}' "$pkg" | sed 's/([^)]*)//g; s/,/ /g')"
+  found=
+  for n in $names; do
+    if [[ ", $depends," == *", $n "* || ", $depends," == *", $n,"* ]]; then found=$n; fi
+  done
+  [ -n "$found" ] || ship_fail "tb needs $lib ($pkg), which Depends does not name: $depends"
+done
+
+# lintian: exactly the tags docs/packaging.md justifies (its "lintian" table).
+lintian --tag-display-limit 0 --display-info --pedantic "$deb" >"$work/lintian.txt" 2>&1 || true
+sed -n 's/^[EWIXP]: termbrain[^:]*: \([a-z0-9+.-]*\).*/\1/p' "$work/lintian.txt" | sort -u >"$work/tags"
+sed -n '/^### lintian/,/^##[^#]/s/^| `\([a-z0-9+.-]*\)` |.*/\1/p' "$src/docs/packaging.md" | sort -u >"$work/justified"
+diff -u "$work/justified" "$work/tags" >&2 ||
+  { cat "$work/lintian.txt" >&2; ship_fail "lintian's tags differ from docs/packaging.md's table (- justified, + found)"; }
+echo "ok: termbrain_$version-1_$arch.deb ($(du -k "$deb" | cut -f1) KiB): files, unit, dependencies, lintian ($(wc -l <"$work/tags") justified tags)"
