@@ -2,7 +2,7 @@
 //
 // One table of key descriptors (ConfigKeys()) drives loading, validation,
 // environment overrides and `tb config show`; adding a key is one field in
-// Config plus one line in that table (core/config.cc).
+// Config plus one line in that table (core/config_keys.cc).
 //
 // Precedence, lowest to highest: the defaults below, the config file, then
 // environment variables TERMBRAIN_<SECTION>_<KEY> (e.g.
@@ -53,10 +53,16 @@ struct Config {
     // Free space a write needs to find on the data dir's file system before
     // it starts (bigger writes add their own estimate); 0 = no check.
     int reserve_mb = 8;
-    // Encryption at rest (docs/security.md, "Encryption at rest"): "off" or
-    // "keyfile" (the data key is read from key_file: core/data_key.h).
+    // Encryption at rest (docs/security.md, "Encryption at rest"): "off",
+    // "keyfile" (the data key is read from key_file: core/data_key.h) or
+    // "passphrase" (the data key is wrapped in DIR/key.wrapped:
+    // core/wrapped_key.h, and unlocked by `tb unlock`).
     std::string encryption = "off";
     std::string key_file;  // absolute path, outside the data dir, mode 0600
+    // Argon2id cost of a passphrase set from now on (core/wrapped_key.h,
+    // KdfLimits); a wrapped key keeps the cost it was made with.
+    int kdf_ops = 4;
+    int kdf_memory_mb = 96;
   } storage;
   struct Record {
     int max_command_bytes = 65536;  // longer commands are truncated on record

@@ -154,6 +154,9 @@ std::string KeyFileProblem(std::string_view path) {
 
 Status DataKeyFromConfig(const Config& config, const std::string& data_dir, std::optional<DataKey>* out) {
   out->reset();
+  if (config.storage.encryption == "passphrase") {
+    return Status::InvalidArgument("storage.encryption = \"passphrase\" is unlocked by storage/unlock.h, not here");
+  }
   if (config.storage.encryption != "keyfile") return Status::OK();
   if (config.storage.key_file.empty()) {
     return Status::InvalidArgument(
@@ -169,6 +172,11 @@ Status DataKeyFromConfig(const Config& config, const std::string& data_dir, std:
 void RandomBytes(void* out, size_t n) {
   InitSodium();
   randombytes_buf(out, n);
+}
+
+void WipeSecret(std::string* s) {
+  if (!s->empty()) sodium_memzero(s->data(), s->size());
+  s->clear();
 }
 
 void XorKeystream(const DataKey& key, const unsigned char* nonce, uint64_t offset, char* data, size_t n) {

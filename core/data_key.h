@@ -64,12 +64,17 @@ std::string KeyFileProblem(std::string_view path);
 
 // The data key the config asks for: nullopt when storage.encryption is
 // "off"; for "keyfile", ReadKeyFile(storage.key_file, data_dir), and
-// InvalidArgument when storage.key_file is empty.
+// InvalidArgument when storage.key_file is empty. "passphrase" is
+// InvalidArgument here: LoadDataKey (storage/unlock.h) resolves it.
 struct Config;
 Status DataKeyFromConfig(const Config& config, const std::string& data_dir, std::optional<DataKey>* out);
 
 // `n` random bytes (libsodium's randombytes_buf).
 void RandomBytes(void* out, size_t n);
+
+// Overwrites the bytes of a secret with zeros (libsodium's sodium_memzero,
+// which the compiler may not drop) and empties it.
+void WipeSecret(std::string* s);
 
 // XORs `n` bytes at byte `offset` of the XChaCha20 keystream of (key, nonce)
 // into `data`: encryption and decryption alike, at any offset (the block

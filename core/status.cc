@@ -13,6 +13,7 @@ const char* CodeName(Status::Code c) {
     case Status::Code::kBusy: return "busy";
     case Status::Code::kNoSpace: return "no space";
     case Status::Code::kTimedOut: return "timed out";
+    case Status::Code::kLocked: return "locked";
   }
   return "unknown";
 }
@@ -33,7 +34,8 @@ int Status::ExitCode() const {
     case Code::kOk: return 0;
     case Code::kInvalidArgument: return 2;
     case Code::kCorruption:
-    case Code::kIncompatible: return 3;
+    case Code::kIncompatible:
+    case Code::kLocked: return 3;
     case Code::kBusy: return 4;
     default: return 1;
   }

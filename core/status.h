@@ -3,7 +3,7 @@
 // Every fallible function returns a [[nodiscard]] Status (or fills an out
 // parameter and returns Status). No exception crosses a module boundary.
 // `tools/` maps a Status to an exit code with ExitCodeFor():
-//   ok -> 0, usage/invalid argument -> 2, corruption/incompatible -> 3,
+//   ok -> 0, usage/invalid argument -> 2, corruption/incompatible/locked -> 3,
 //   busy -> 4, everything else -> 1.
 // Thread safety: a Status is a value type; distinct objects may be used from
 // distinct threads.
@@ -27,6 +27,7 @@ class [[nodiscard]] Status {
     kBusy,      // store locked by another process: exit 4
     kNoSpace,   // disk full
     kTimedOut,  // a deadline passed
+    kLocked,    // the store's key is wrapped by a passphrase and not unlocked: exit 3
   };
 
   Status() = default;
@@ -39,6 +40,7 @@ class [[nodiscard]] Status {
   static Status Busy(std::string msg) { return Status(Code::kBusy, std::move(msg)); }
   static Status NoSpace(std::string msg) { return Status(Code::kNoSpace, std::move(msg)); }
   static Status TimedOut(std::string msg) { return Status(Code::kTimedOut, std::move(msg)); }
+  static Status Locked(std::string msg) { return Status(Code::kLocked, std::move(msg)); }
 
   bool ok() const { return code_ == Code::kOk; }
   bool IsNotFound() const { return code_ == Code::kNotFound; }
@@ -46,6 +48,7 @@ class [[nodiscard]] Status {
   bool IsIncompatible() const { return code_ == Code::kIncompatible; }
   bool IsInvalidArgument() const { return code_ == Code::kInvalidArgument; }
   bool IsBusy() const { return code_ == Code::kBusy; }
+  bool IsLocked() const { return code_ == Code::kLocked; }
   Code code() const { return code_; }
   // The human message, without a code prefix.
   const std::string& message() const { return msg_; }

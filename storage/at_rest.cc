@@ -51,14 +51,21 @@ rocksdb::Env* DataEnv(const DataKey* key) {
   return env;
 }
 
+std::string DbKeyId(const std::string& db_dir) {
+  return PrefixKeyId(ReadHead(db_dir + "/CURRENT", kEncryptedPrefixBytes));
+}
+
 Status CheckDbKey(const std::string& db_dir, const DataKey* key) {
   const std::string current = db_dir + "/CURRENT";
   if (::access(current.c_str(), F_OK) != 0) return Status::OK();  // no database yet
-  const std::string id = PrefixKeyId(ReadHead(current, kEncryptedPrefixBytes));
+  const std::string id = DbKeyId(db_dir);
   if (key == nullptr && !id.empty()) {
+    // A passphrase store keeps its wrapped key beside the database.
+    const bool wrapped = ::access((db_dir + "/../key.wrapped").c_str(), F_OK) == 0;
     return Status::Incompatible("the store " + db_dir + " is encrypted (key id " + HexOf(id) +
-                                ") but storage.encryption is off: set storage.encryption = \"keyfile\" and "
-                                "storage.key_file to its key file");
+                                ") but storage.encryption is off: set " +
+                                (wrapped ? "storage.encryption = \"passphrase\" and run 'tb unlock'"
+                                         : "storage.encryption = \"keyfile\" and storage.key_file to its key file"));
   }
   if (key != nullptr && id.empty()) {
     return Status::Incompatible("the store " + db_dir +
@@ -67,14 +74,19 @@ Status CheckDbKey(const std::string& db_dir, const DataKey* key) {
   }
   if (key != nullptr && id != KeyId(*key)) {
     // After the swap of an interrupted rekey, the old database waits beside
-    // the new one (storage/rekey.h).
+    // the new one (storage/rekey.h), and a passphrase store's new wrapped
+    // key may still be DIR/key.wrapped.new.
     const bool rekeyed = ::access((db_dir + "/../rekey.new").c_str(), F_OK) == 0;
+    const bool passphrase = ::access((db_dir + "/../key.wrapped").c_str(), F_OK) == 0;
+    const bool wrapped = ::access((db_dir + "/../key.wrapped.new").c_str(), F_OK) == 0;
+    const std::string fix = wrapped   ? " (an interrupted 'tb rekey' left it under its new key: run 'tb unlock' with "
+                                        "the new passphrase)"
+                            : rekeyed ? " (an interrupted 'tb rekey' left it under its new key: point "
+                                        "storage.key_file at that key)"
+                                      : "";
     return Status::Incompatible("wrong key for " + db_dir + ": the store is encrypted under key id " + HexOf(id) +
-                                ", storage.key_file holds key id " + KeyIdHex(*key) +
-                                (rekeyed ? " (an interrupted 'tb rekey' left it under its new key: point "
-                                           "storage.key_file at that key)"
-                                         : "") +
-                                ". Nothing was changed");
+                                (passphrase ? ", the unlocked key has key id " : ", storage.key_file holds key id ") +
+                                KeyIdHex(*key) + fix + ". Nothing was changed");
   }
   return Status::OK();
 }

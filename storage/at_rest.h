@@ -43,4 +43,8 @@ rocksdb::Env* DataEnv(const DataKey* key);
 
 Status CheckDbKey(const std::string& db_dir, const DataKey* key);
 
+// The key id (raw bytes) in the clear header of DB/CURRENT: "" when the
+// store is plaintext or has no database yet.
+std::string DbKeyId(const std::string& db_dir);
+
 }  // namespace tb

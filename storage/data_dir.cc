@@ -82,7 +82,8 @@ std::string FirstLine(const std::string& path) {
 // What a data dir may hold before its TERMBRAIN file exists: the lock a
 // creator takes first (empty for the instant between creating and writing
 // it, else naming a tb: "pid N (tb ...)"), the daemon's lock, the temp file of an identity
-// write that was interrupted, and the spool the shell hooks fall back to.
+// write that was interrupted, the spool the shell hooks fall back to, and
+// the wrapped key `tb unlock` writes before the store exists (storage/passphrase.h).
 // Anything else (a lock file of another program included) is not ours.
 bool IsCreationLeftover(const std::string& dir, const std::string& name) {
   if (name == "lock") {
@@ -97,6 +98,7 @@ bool IsCreationLeftover(const std::string& dir, const std::string& name) {
   // The identity's temp file (core/atomic_file.h names it <path>.tmp-XXXXXX;
   // older tb versions wrote TERMBRAIN.tmp).
   if (name == "TERMBRAIN.tmp" || name.starts_with("TERMBRAIN.tmp-")) return true;
+  if (name == "key.wrapped" || name.starts_with("key.wrapped.tmp-")) return true;
   return name == "spool" && fs::is_directory(dir + "/spool");
 }
 

@@ -1,5 +1,8 @@
 #include "storage/rekey.h"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 
 #include "storage/admin.h"
@@ -21,9 +24,31 @@ Status RefuseCopies(const RekeyOptions& o, std::vector<SnapshotEntry>* snapshots
                                  "changed; pass --drop-copies to delete them once the new store is in place");
 }
 
-// The new store must hold what the old one holds, and pass the checks of
-// `tb log verify` and `tb views verify`.
-Status VerifyNewStore(const RekeyOptions& o, uint64_t head) {
+using Checkpoints = std::vector<std::pair<std::string, std::string>>;
+
+// The old store's checkpoints that the new one keeps.
+Status ReadCarried(const RekeyOptions& o, Checkpoints* out) {
+  StoreOptions so = o.store;
+  so.data_dir = o.data_dir;
+  so.access = StoreOptions::Access::kReadOnly;
+  so.create_if_missing = false;
+  std::unique_ptr<Store> store;
+  TB_RETURN_IF_ERROR(Store::Open(so, &store));
+  for (std::string_view prefix : kRekeyCarriedCheckpoints) {
+    std::vector<std::string> keys;
+    TB_RETURN_IF_ERROR(store->ListCheckpoints(prefix, &keys));
+    for (const std::string& k : keys) {
+      std::string v;
+      TB_RETURN_IF_ERROR(store->GetCheckpoint(k, &v));
+      out->emplace_back(k, std::move(v));
+    }
+  }
+  return Status::OK();
+}
+
+// The new store must hold what the old one holds (events and `carried`
+// checkpoints), and pass the checks of `tb log verify` and `tb views verify`.
+Status VerifyNewStore(const RekeyOptions& o, const Checkpoints& carried, uint64_t head) {
   StoreOptions so = o.store;
   so.data_dir = RekeyDir(o.data_dir);
   so.access = StoreOptions::Access::kReadWrite;
@@ -37,6 +62,7 @@ Status VerifyNewStore(const RekeyOptions& o, uint64_t head) {
     TB_RETURN_IF_ERROR(store->Append(evs, true));
     ++head;
   }
+  for (const auto& [key, value] : carried) TB_RETURN_IF_ERROR(store->AppendWithCheckpoint({}, true, key, value));
   if (store->head() != head) {
     return Status::Corruption("the rekeyed store ends at seq " + std::to_string(store->head()) + ", not " +
                               std::to_string(head) + ". Nothing was changed");
@@ -65,7 +91,23 @@ Status DropCopies(const RekeyOptions& o, const std::vector<SnapshotEntry>& snaps
   return Status::OK();
 }
 
+// Step 5 (storage/rekey.h): the wrapped key follows the store.
+Status SwapWrappedKey(const RekeyOptions& o) {
+  const std::string path = WrappedKeyPath(o.data_dir);
+  if (o.wrapped) {
+    if (::rename(NewWrappedKeyPath(o.data_dir).c_str(), path.c_str()) != 0) {
+      return Status::IOError("cannot rename " + NewWrappedKeyPath(o.data_dir) + " to " + path + ": " +
+                             std::strerror(errno) + ". Rename it by hand: the store is under its key");
+    }
+  } else if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+    return Status::IOError("cannot remove " + path + " (it wraps the old key): " + std::strerror(errno));
+  }
+  return Status::OK();
+}
+
 }  // namespace
+
+std::string NewWrappedKeyPath(const std::string& data_dir) { return WrappedKeyPath(data_dir) + ".new"; }
 
 std::string RekeyDir(const std::string& data_dir) { return data_dir + "/rekey.new"; }
 
@@ -95,6 +137,8 @@ Status Rekey(const RekeyOptions& o, RekeyResult* out) {
   DirLock lock;
   TB_RETURN_IF_ERROR(lock.Acquire(o.data_dir, o.holder, o.lock_wait_ms));
   TB_RETURN_IF_ERROR(RemoveRekeyLeftovers(o.data_dir));
+  Checkpoints carried;
+  TB_RETURN_IF_ERROR(ReadCarried(o, &carried));
   // 1. Replay under the new key.
   ReplayOptions r;
   r.from_data_dir = o.data_dir;
@@ -106,8 +150,10 @@ Status Rekey(const RekeyOptions& o, RekeyResult* out) {
   ReplayStats stats;
   Status s = Replay(r, &stats);
   // 2. Verify.
-  if (s.ok()) s = VerifyNewStore(o, stats.last_seq);
-  // 3. Swap.
+  if (s.ok()) s = VerifyNewStore(o, carried, stats.last_seq);
+  // 3. The new wrapped key, durable before the store needs it.
+  if (s.ok() && o.wrapped) s = WriteWrappedKeyFile(NewWrappedKeyPath(o.data_dir), *o.wrapped);
+  // 4. Swap.
   if (s.ok()) s = admin::SwapInDatabase(o.data_dir, RekeyDir(o.data_dir) + "/db", o.data_dir + "/db");
   if (!s.ok()) {
     (void)RemoveRekeyLeftovers(o.data_dir);
@@ -115,11 +161,12 @@ Status Rekey(const RekeyOptions& o, RekeyResult* out) {
   }
   out->events = stats.events;
   out->head = stats.last_seq + (o.audit ? 1 : 0);
-  // 4. The old database and the index sealed under the old key.
+  TB_RETURN_IF_ERROR(SwapWrappedKey(o));
+  // 6. The old database and the index sealed under the old key.
   TB_RETURN_IF_ERROR(RemoveRekeyLeftovers(o.data_dir));
   TB_RETURN_IF_ERROR(RemoveSearchCache(o.data_dir));
   SyncDir(o.data_dir);
-  // 5. The copies under the old key.
+  // 7. The copies under the old key.
   return o.drop_copies ? DropCopies(o, snapshots, backups, out) : Status::OK();
 }
 

@@ -121,14 +121,19 @@ Status OpenTrusted(int at, const std::string& name, SpoolObject what, Fd* out) {
 }
 
 Status PrepareSpoolDir(const std::string& dir) {
+  return PreparePrivateDir(dir, "spool directory", ". Set TERMBRAIN_SPOOL_DIR to a directory of yours",
+                           ". Remove it, or set TERMBRAIN_SPOOL_DIR to a directory of yours");
+}
+
+Status PreparePrivateDir(const std::string& dir, const std::string& what, const std::string& fix,
+                         const std::string& remove_fix) {
   const fs::path path = fs::absolute(dir).lexically_normal();
   const fs::path base = path.parent_path();
-  const std::string fix = ". Set TERMBRAIN_SPOOL_DIR to a directory of yours";
   if (!path.has_filename() || base == base.root_path()) {
-    return Status::IOError("unsafe spool directory" + Where(dir) + ": it is too close to /" + fix);
+    return Status::IOError("unsafe " + what + Where(dir) + ": it is too close to /" + fix);
   }
   Fd cur(::open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!cur.valid()) return Status::IOError("cannot open / (tb init): " + std::string(std::strerror(errno)));
+  if (!cur.valid()) return Status::IOError("cannot open / (" + what + "): " + std::string(std::strerror(errno)));
   struct stat st {};
   // Ancestors of the base, from the top: each is judged before anything
   // below it is opened or created.
@@ -137,26 +142,19 @@ Status PrepareSpoolDir(const std::string& dir) {
     at /= part;
     Fd next;
     Status s = OpenOrMakeDir(cur.get(), part.string(), /*nofollow=*/false, &next, &st);
-    if (!s.ok()) {
-      return Status::IOError("cannot use the spool directory" + Where(at.string()) + ": " + s.message() + fix);
-    }
+    if (!s.ok()) return Status::IOError("cannot use the " + what + Where(at.string()) + ": " + s.message() + fix);
     std::string why = WhyUnsafeAncestor(st);
-    if (!why.empty()) {
-      return Status::IOError("unsafe spool directory" + Where(at.string()) + ": " + why + fix);
-    }
+    if (!why.empty()) return Status::IOError("unsafe " + what + Where(at.string()) + ": " + why + fix);
     cur = std::move(next);
   }
-  // The base and the spool directory itself: ours alone.
+  // The base and the directory itself: ours alone.
   for (const fs::path& level : {base, path}) {
     Fd next;
     Status s = OpenOrMakeDir(cur.get(), level.filename().string(), /*nofollow=*/true, &next, &st);
     std::string why = s.ok() ? WhyUntrusted(st, SpoolObject::kDirectory) : s.message();
-    if (!why.empty()) {
-      return Status::IOError("unsafe spool directory" + Where(level.string()) + ": " + why +
-                             ". Remove it, or set TERMBRAIN_SPOOL_DIR to a directory of yours");
-    }
+    if (!why.empty()) return Status::IOError("unsafe " + what + Where(level.string()) + ": " + why + remove_fix);
     if ((st.st_mode & 077) != 0 && ::fchmod(next.get(), 0700) != 0) {
-      return Status::IOError("cannot make the spool directory private" + Where(level.string()) + ": " +
+      return Status::IOError("cannot make the " + what + " private" + Where(level.string()) + ": " +
                              std::strerror(errno));
     }
     cur = std::move(next);

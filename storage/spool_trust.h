@@ -56,4 +56,12 @@ Status OpenTrusted(int at, const std::string& name, SpoolObject what, Fd* out);
 // otherwise.
 Status PrepareSpoolDir(const std::string& dir);
 
+// The same checks and creation for any private directory of tb under a
+// shared place (the spool, the unlocked keys of storage/unlock.h): `what`
+// names it in messages ("spool directory"), `fix` ends a refusal of an
+// ancestor (". Set TERMBRAIN_SPOOL_DIR to a directory of yours") and
+// `remove_fix` a refusal of the directory itself or its parent.
+Status PreparePrivateDir(const std::string& dir, const std::string& what, const std::string& fix,
+                         const std::string& remove_fix);
+
 }  // namespace tb

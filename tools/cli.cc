@@ -310,10 +310,7 @@ Status PrepareContext(const Globals& g, Context* ctx) {
   TB_RETURN_IF_ERROR(ResolveDataDir(g, ctx));
   while (ctx->data_dir.size() > 1 && ctx->data_dir.back() == '/') ctx->data_dir.pop_back();
   if (!ctx->lifecycle.loads_key) return Status::OK();
-  std::optional<DataKey> key;
-  TB_RETURN_IF_ERROR(DataKeyFromConfig(ctx->config, ctx->data_dir, &key));
-  SetProcessDataKey(key);
-  return Status::OK();
+  return LoadProcessDataKey(*ctx);
 }
 
 // A read-only store reads table files lazily while the writer may compact
@@ -365,6 +362,11 @@ Status Dispatch(std::vector<std::string> args, int* exit_code) {
   Context ctx;
   ctx.command_name = cmd->name;
   ctx.lifecycle = cmd->lifecycle;
+  // Help never needs the data key (nor a store).
+  if (std::find_if(args.begin(), args.end(), [](const std::string& a) { return a == "--help" || a == "-h"; }) !=
+      args.end()) {
+    ctx.lifecycle.loads_key = false;
+  }
   ctx.command_line = line;
   {
     ScopedPhase phase("config");

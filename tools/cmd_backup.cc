@@ -16,6 +16,7 @@
 #include "core/timefmt.h"
 #include "core/utf8.h"
 #include "storage/admin.h"
+#include "storage/passphrase.h"
 #include "storage/scheduled_maintenance.h"
 #include "tools/args.h"
 #include "tools/auto_maintenance.h"
@@ -193,6 +194,7 @@ Status CmdBackupRestore(Context& ctx, const Argv& args) {
   if (a.Has("to")) {
     std::string to = a.Str("to");
     TB_RETURN_IF_ERROR(RestoreBackupTo(BackupDir(ctx), e.id, to));
+    TB_RETURN_IF_ERROR(CopyWrappedKey(ctx.data_dir, to));  // passphrase mode: the same key, the same passphrase
     Context other = ctx;
     other.data_dir = to;
     std::unique_ptr<Store> store;

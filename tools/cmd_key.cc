@@ -9,9 +9,11 @@
 #include "core/data_key.h"
 #include "storage/at_rest.h"
 #include "storage/rekey.h"
+#include "storage/unlock.h"
 #include "tools/args.h"
 #include "tools/commands.h"
 #include "tools/output.h"
+#include "tools/passphrase_prompt.h"
 
 namespace tb {
 namespace {
@@ -22,12 +24,39 @@ std::string Absolute(const Context& ctx, const std::string& path) {
 }
 
 // What the user changes in the config once the store is under `key_file`
-// ("" when it is plaintext now).
-std::string ConfigAdvice(const Context& ctx, const std::string& key_file) {
+// ("" when it is plaintext now, or under a passphrase with `passphrase`).
+std::string ConfigAdvice(const Context& ctx, const std::string& key_file, bool passphrase = false) {
   const std::string where = ctx.config_path.empty() ? std::string("your config file") : ctx.config_path;
+  if (passphrase) return "set in " + where + ":\n  [storage]\n  encryption = \"passphrase\"\n";
   if (key_file.empty()) return "set in " + where + ":\n  [storage]\n  encryption = \"off\"\n";
   return "set in " + where + " (tb reads the key from there; it never edits the file):\n  [storage]\n" +
          "  encryption = \"keyfile\"\n  key_file = \"" + key_file + "\"\n";
+}
+
+// --passphrase: a new random data key, wrapped under a new passphrase.
+Status NewPassphraseKey(const Context& ctx, RekeyOptions* o) {
+  DataKey key;
+  RandomBytes(key.bytes.data(), key.bytes.size());
+  std::string passphrase;
+  Status s = ReadPassphrase("New passphrase for " + ctx.data_dir, true, &passphrase);
+  WrappedKey w;
+  if (s.ok()) s = WrapDataKey(key, passphrase, ConfiguredKdfLimits(ctx), &w);
+  WipeSecret(&passphrase);
+  TB_RETURN_IF_ERROR(s);
+  o->new_key = key;
+  o->wrapped = w;
+  return Status::OK();
+}
+
+// After the rekey: the unlocked key follows the store (a new passphrase
+// store is unlocked; any other loses its cached key, which is the old one).
+std::string UpdateUnlockedKey(const Context& ctx, const RekeyOptions& o) {
+  std::string path;
+  bool removed = false;
+  Status s = UnlockedKeyPathOf(ctx, &path);
+  if (s.ok()) s = o.wrapped ? SaveUnlockedKey(path, *o.new_key) : RemoveUnlockedKey(path, &removed);
+  if (s.ok()) return o.wrapped ? "The store is unlocked until logout or 'tb lock'.\n" : "";
+  return o.wrapped ? "The new key could not be kept unlocked (" + s.message() + "): run 'tb unlock'.\n" : "";
 }
 
 }  // namespace
@@ -50,16 +79,18 @@ Status CmdKeyGenerate(Context& ctx, const Argv& args) {
 }
 
 Status CmdRekey(Context& ctx, const Argv& args) {
-  Args a("rekey", "rekey (--new-key-file PATH | --decrypt) [--drop-copies]");
+  Args a("rekey", "rekey (--new-key-file PATH | --passphrase | --decrypt) [--drop-copies]");
   a.opts().add_options()("new-key-file", po::value<std::string>()->value_name("PATH"),
                          "rewrite the store under the key in PATH (encrypts a plaintext store)")(
-      "decrypt", "rewrite the store in plaintext")("drop-copies",
-                                                   "delete the snapshots and backups left under the old key");
+      "passphrase",
+      "rewrite the store under a new random key wrapped by a new passphrase (asked twice at a terminal; one line "
+      "of stdin otherwise)")("decrypt", "rewrite the store in plaintext")(
+      "drop-copies", "delete the snapshots and backups left under the old key");
   bool help;
   TB_RETURN_IF_ERROR(a.Parse(args, &help));
   if (help) return WriteOut(a.HelpText()), Status::OK();
-  if (a.Has("new-key-file") == a.Has("decrypt")) {
-    return Status::InvalidArgument("tb rekey needs exactly one of --new-key-file PATH and --decrypt");
+  if (a.Has("new-key-file") + a.Has("passphrase") + a.Has("decrypt") != 1) {
+    return Status::InvalidArgument("tb rekey needs exactly one of --new-key-file PATH, --passphrase and --decrypt");
   }
   RekeyOptions o;
   o.data_dir = ctx.data_dir;
@@ -75,8 +106,10 @@ Status CmdRekey(Context& ctx, const Argv& args) {
     TB_RETURN_IF_ERROR(ReadKeyFile(key_file, ctx.data_dir, &key));
     o.new_key = key;
   }
+  if (a.Has("passphrase")) TB_RETURN_IF_ERROR(NewPassphraseKey(ctx, &o));
   const DataKey* old_key = ProcessDataKey();
   const nlohmann::json detail{{"key_id", o.new_key ? KeyIdHex(*o.new_key) : ""},
+                              {"passphrase", o.wrapped.has_value()},
                               {"previous_key_id", old_key != nullptr ? KeyIdHex(*old_key) : ""},
                               {"drop_copies", o.drop_copies}};
   o.audit = AuditEvent(ctx, "rekey", detail.dump());
@@ -89,7 +122,7 @@ Status CmdRekey(Context& ctx, const Argv& args) {
     out += "deleted " + std::to_string(r.dropped_snapshots.size()) + " snapshot(s) and " +
            std::to_string(r.dropped_backups.size()) + " backup(s) made under the old key\n";
   }
-  WriteOut(out + "Now " + ConfigAdvice(ctx, key_file));
+  WriteOut(out + "Now " + ConfigAdvice(ctx, key_file, o.wrapped.has_value()) + UpdateUnlockedKey(ctx, o));
   return Status::OK();
 }
 

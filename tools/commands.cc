@@ -15,12 +15,19 @@ constexpr Lifecycle kAdminReads{.store = StoreUse::kRead, .drains_spool = true, 
 constexpr Lifecycle kNoStore{.store = StoreUse::kNone};
 // ... and read nothing of the data dir's files either: no data key needed.
 constexpr Lifecycle kNoData{.store = StoreUse::kNone, .loads_key = false};
-// tb doctor reports a config that does not load instead of stopping at it;
-// it reads the store strictly read-only.
-constexpr Lifecycle kDiagnoses{
-    .store = StoreUse::kRead, .drains_spool = false, .runs_maintenance = false, .needs_valid_config = false};
+// tb doctor reports a config that does not load, and a data key it cannot
+// have, instead of stopping at them (it loads the key itself); it reads the
+// store strictly read-only.
+constexpr Lifecycle kDiagnoses{.store = StoreUse::kRead,
+                               .drains_spool = false,
+                               .runs_maintenance = false,
+                               .needs_valid_config = false,
+                               .loads_key = false};
 // tb drain drains itself (to count what it moved); tb daemon opens the
 // store itself, per cycle (tools/daemon_cycle.h).
+// tb daemon also reads the data key itself, before each open of the store
+// (a passphrase store may be unlocked after the daemon started).
+constexpr Lifecycle kDaemon{.store = StoreUse::kNone, .loads_key = false};
 constexpr Lifecycle kDrain{.store = StoreUse::kWrite, .drains_spool = false, .runs_maintenance = false};
 
 }  // namespace
@@ -52,8 +59,14 @@ const std::vector<CommandSpec>& Commands() {
       {"log salvage", "rebuild a damaged store from every readable event; say what was lost", CmdLogSalvage, kNoStore},
       {"key generate", "write a new random data key file for encryption at rest (PATH; mode 0600)", CmdKeyGenerate,
        kNoData},
-      {"rekey", "rewrite the store under a new data key (--new-key-file PATH) or in plaintext (--decrypt)", CmdRekey,
-       kNoStore},
+      {"key passphrase", "change the passphrase of a store in passphrase mode (the data key stays the same)",
+       CmdKeyPassphrase, kNoData},
+      {"rekey",
+       "rewrite the store under a new data key (--new-key-file PATH | --passphrase) or in plaintext (--decrypt)",
+       CmdRekey, kNoStore},
+      {"unlock", "ask the passphrase once and keep the store's key in the runtime dir until logout (passphrase mode)",
+       CmdUnlock, kNoData},
+      {"lock", "forget the unlocked key of the store (passphrase mode)", CmdLock, kNoData},
       {"replay", "build a new store from a log export or a data dir (--into NEWDIR [--until SEQ|TIME])", CmdReplay,
        kNoStore},
       {"backup create", "back up the store (incremental; --note TEXT)", CmdBackupCreate, kAdmin},
@@ -74,7 +87,7 @@ const std::vector<CommandSpec>& Commands() {
       {"init", "print the shell integration: eval \"$(tb init bash|zsh)\", tb init fish | source", CmdInit, kNoData},
       {"install", "add the integration line to your shell's rc file (--shell S, --yes)", CmdInstall, kNoData},
       {"uninstall", "remove the integration line from your shell's rc file", CmdUninstall, kNoData},
-      {"daemon", "drain the spool as commands finish and run scheduled maintenance (--detach)", CmdDaemon, kNoStore},
+      {"daemon", "drain the spool as commands finish and run scheduled maintenance (--detach)", CmdDaemon, kDaemon},
       {"drain", "move the commands the shells have spooled into the store now", CmdDrain, kDrain},
       {"off", "pause recording in the current shell (shell integration)", CmdOffOn, kNoData},
       {"on", "resume recording in the current shell (shell integration)", CmdOffOn, kNoData},

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/wrapped_key.h"
 #include "tools/context.h"
 
 namespace tb {
@@ -22,7 +23,13 @@ Status CmdSyncNow(Context& ctx, const Argv& args);        // cmd_sync.cc
 Status CmdSyncStatus(Context& ctx, const Argv& args);     // cmd_sync.cc
 Status CmdSyncVerify(Context& ctx, const Argv& args);     // cmd_sync.cc
 Status CmdRekey(Context& ctx, const Argv& args);          // cmd_key.cc
-Status CmdImport(Context& ctx, const Argv& args);         // cmd_import.cc
+// Passphrase mode (cmd_unlock.cc).
+Status CmdUnlock(Context& ctx, const Argv& args);
+Status CmdLock(Context& ctx, const Argv& args);
+Status CmdKeyPassphrase(Context& ctx, const Argv& args);
+// The Argon2id cost storage.kdf_ops and storage.kdf_memory_mb ask for.
+KdfLimits ConfiguredKdfLimits(const Context& ctx);
+Status CmdImport(Context& ctx, const Argv& args);  // cmd_import.cc
 // tb import --list (table or json) and --undo BATCH (cmd_import_batches.cc).
 Status ImportList(Context& ctx, bool json);
 Status ImportUndo(Context& ctx, const std::string& batch);

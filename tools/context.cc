@@ -14,10 +14,12 @@
 
 #include "core/profile.h"
 #include "core/record_policy.h"
+#include "storage/at_rest.h"
 #include "storage/data_dir.h"
 #include "storage/disk_space.h"
 #include "storage/spool.h"
 #include "storage/spool_warning.h"
+#include "storage/unlock.h"
 #include "tools/auto_maintenance.h"
 #include "tools/commands.h"
 #include "tools/daemon_client.h"
@@ -175,6 +177,17 @@ bool Context::SpoolPending() const {
 std::string Context::UserName() const {
   if (const passwd* pw = ::getpwuid(::geteuid())) return pw->pw_name;
   return Env("USER");
+}
+
+Status LoadProcessDataKey(const Context& ctx) {
+  std::optional<DataKey> key;
+  TB_RETURN_IF_ERROR(LoadDataKey(ctx.config, ctx.data_dir, ctx.Env("XDG_RUNTIME_DIR"), &key));
+  SetProcessDataKey(key);
+  return Status::OK();
+}
+
+Status UnlockedKeyPathOf(const Context& ctx, std::string* out) {
+  return UnlockedKeyPath(ctx.Env("XDG_RUNTIME_DIR"), ctx.data_dir, out);
 }
 
 std::string HostName() {

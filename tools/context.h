@@ -103,6 +103,14 @@ struct Context {
   Status OpenStoreAs(StoreOptions::Access access, std::unique_ptr<Store>* out, bool bulk);
 };
 
+// Reads the data key the config asks for (storage/unlock.h, LoadDataKey,
+// with $XDG_RUNTIME_DIR) and makes it the process's (storage/at_rest.h,
+// SetProcessDataKey). On an error the process's key is left as it was.
+Status LoadProcessDataKey(const Context& ctx);
+
+// Where `tb unlock` caches the key of ctx.data_dir (storage/unlock.h).
+Status UnlockedKeyPathOf(const Context& ctx, std::string* out);
+
 // This machine's host name ("" when unknown).
 std::string HostName();
 

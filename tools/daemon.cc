@@ -87,6 +87,8 @@ void AfterCycle(const DaemonOptions& o, const DaemonCycleResult& r, Schedule* s)
     s->maintenance_ns = r.next_maintenance_ns;
     // Still due right after a cycle: it failed; try again later.
     if (s->maintenance_ns != kNone && s->maintenance_ns <= wall) s->maintenance_ns = wall + o.error_retry_ms * kMs;
+  } else if (r.status.IsLocked()) {
+    s->run_at_ns = kNone;  // until the unlock watch or the spool says otherwise
   } else if (r.status.IsBusy()) {
     s->backoff_ms = s->backoff_ms == 0 ? o.busy_backoff_min_ms : std::min(s->backoff_ms * 2, o.busy_backoff_max_ms);
     s->run_at_ns = now + s->backoff_ms * kMs;
@@ -107,6 +109,8 @@ int64_t MonotonicNs() {
 Status RunDaemonLoop(const DaemonOptions& o, DaemonState* state) {
   SpoolWatch watch;
   TB_RETURN_IF_ERROR(watch.Start(o.spool_dir));
+  SpoolWatch unlock_watch;  // fd -1 (never ready) without an unlock_dir
+  if (!o.unlock_dir.empty()) TB_RETURN_IF_ERROR(unlock_watch.Start(o.unlock_dir));
   ContenderWatch contender;
   Schedule s;
   auto release = [&] {
@@ -139,9 +143,12 @@ Status RunDaemonLoop(const DaemonOptions& o, DaemonState* state) {
     int timeout = TimeoutMs(std::min(s.run_at_ns, s.release_at_ns), now);
     const int maintenance_timeout = TimeoutMs(s.maintenance_ns, wall);
     if (timeout < 0 || (maintenance_timeout >= 0 && maintenance_timeout < timeout)) timeout = maintenance_timeout;
-    pollfd fds[4] = {
-        {watch.fd(), POLLIN, 0}, {o.stop_fd, POLLIN, 0}, {contender.fd(), POLLIN, 0}, {o.wake_fd, POLLIN, 0}};
-    if (::poll(fds, o.wake_fd >= 0 ? 4 : 3, timeout) < 0 && errno != EINTR) {
+    pollfd fds[5] = {{watch.fd(), POLLIN, 0},
+                     {o.stop_fd, POLLIN, 0},
+                     {contender.fd(), POLLIN, 0},
+                     {unlock_watch.fd(), POLLIN, 0},
+                     {o.wake_fd, POLLIN, 0}};
+    if (::poll(fds, 5, timeout) < 0 && errno != EINTR) {
       return Status::IOError(std::string("poll failed in the daemon loop: ") + std::strerror(errno));
     }
     if (fds[1].revents != 0) {
@@ -150,15 +157,15 @@ Status RunDaemonLoop(const DaemonOptions& o, DaemonState* state) {
       return final_status;
     }
     if (fds[2].revents != 0 && contender.Opens() > 0) release();
-    if (o.wake_fd >= 0 && fds[3].revents != 0) {
+    if (o.wake_fd >= 0 && fds[4].revents != 0) {
       uint64_t rings = 0;
       (void)!::read(o.wake_fd, &rings, sizeof rings);
       if (!s.busy) s.run_at_ns = std::min(s.run_at_ns, MonotonicNs() + o.coalesce_ms * kMs);
     }
-    if (fds[0].revents == 0) continue;
-    bool activity = false;
-    TB_RETURN_IF_ERROR(watch.Read(&activity));
-    if (!activity) continue;
+    bool activity = false, unlocked = false;
+    if (fds[0].revents != 0) TB_RETURN_IF_ERROR(watch.Read(&activity));
+    if (fds[3].revents != 0) TB_RETURN_IF_ERROR(unlock_watch.Read(&unlocked));
+    if (!activity && !unlocked) continue;
     const int64_t seen = MonotonicNs();
     if (s.activity_ns == 0) s.activity_ns = seen;
     if (!s.busy) s.run_at_ns = std::min(s.run_at_ns, seen + o.coalesce_ms * kMs);

@@ -13,6 +13,10 @@
 //   - a cycle that finds the store held by another process (Busy) is
 //     retried after busy_backoff_min_ms, doubling up to busy_backoff_max_ms
 //     (the other process drains the spool when it opens the store anyway);
+//   - a store that is locked (passphrase mode, storage/unlock.h) is not
+//     retried by time: the loop waits, with the frames kept in the spool,
+//     until `unlock_dir` receives an unlocked key (inotify, tools/
+//     spool_watch.h) or the spool is written again;
 //   - any other failure (disk full, I/O error) is retried after
 //     error_retry_ms, or sooner when the spool is written again;
 //   - maintenance that stays due after a cycle (it failed) is retried after
@@ -50,6 +54,9 @@ struct DaemonCycleResult {
 
 struct DaemonOptions {
   std::string spool_dir;
+  // Where `tb unlock` leaves the unlocked key (storage/unlock.h); empty when
+  // the store is not in passphrase mode. A key written there runs a cycle.
+  std::string unlock_dir;
   int coalesce_ms = 10;
   int busy_backoff_min_ms = 20;
   int busy_backoff_max_ms = 1000;

@@ -95,6 +95,11 @@ DaemonCycleResult RunDaemonCycle(Context& ctx, DaemonState* state, HeldStore* he
   }
   int lock_opens = 0;
   if (held->store == nullptr) {
+    // The key is read before every open, not once at start: a passphrase
+    // store may be locked now and unlocked later (Locked keeps the frames
+    // in the spool; tools/daemon.h), and a key file may have been rotated.
+    s = LoadProcessDataKey(ctx);
+    if (!s.ok()) return Failed(ctx, state, s, true);
     s = Store::Open(DaemonStoreOptions(ctx, final_cycle), &held->store);
     // storage/data_dir.h: DirLock::Acquire opens DIR/lock once, and a
     // busy store's message reads the holder from it once more.

@@ -15,6 +15,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "storage/daemon_lock.h"
 #include "storage/data_dir.h"
@@ -152,6 +153,10 @@ Status RunDaemonProcess(Context& ctx, bool detach) {
   if (exists) start_logging();
   DaemonOptions o;
   o.spool_dir = spool;
+  std::string unlocked_key;
+  if (ctx.config.storage.encryption == "passphrase" && UnlockedKeyPathOf(ctx, &unlocked_key).ok()) {
+    o.unlock_dir = std::filesystem::path(unlocked_key).parent_path().string();
+  }
   o.stop_fd = stop_fd;
   o.now_ns = NowNs;
   HeldStore held;

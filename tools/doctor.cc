@@ -14,6 +14,7 @@
 
 #include "core/duration.h"
 #include "storage/admin.h"
+#include "storage/at_rest.h"
 #include "storage/disk_space.h"
 #include "storage/spool_backlog.h"
 #include "storage/spool_trust.h"
@@ -197,6 +198,18 @@ DoctorCheck CheckDaemon(const Context& ctx) {
   return Check("daemon", Level::kFail, "running but unhealthy: " + why, "tb metrics");
 }
 
+// Encryption at rest on: the data key (a key file, or the unlocked key of
+// passphrase mode), which the store check needs. `tb doctor` loads it here
+// instead of before it runs, so a key that cannot be had is one failed check.
+DoctorCheck CheckKey(const Context& ctx, bool* usable) {
+  Status s = LoadProcessDataKey(ctx);
+  *usable = s.ok();
+  if (!s.ok()) return Check("key", Level::kFail, s.message(), s.IsLocked() ? "tb unlock" : "tb config check");
+  const std::string id = ProcessDataKey() != nullptr ? KeyIdHex(*ProcessDataKey()) : "";
+  if (ctx.config.storage.encryption == "passphrase") return Check("key", Level::kOk, "unlocked (key id " + id + ")");
+  return Check("key", Level::kOk, "key id " + id + " read from " + ctx.config.storage.key_file);
+}
+
 DoctorCheck CheckStore(Context& ctx, DoctorState* state) {
   std::unique_ptr<Store> store;
   Status s = ctx.OpenStoreToRead(&store, /*drain=*/false);
@@ -281,7 +294,10 @@ std::vector<DoctorCheck> RunDoctor(Context& ctx) {
   out.push_back(std::move(hooks));
   out.push_back(CheckSpool(ctx));
   out.push_back(CheckDaemon(ctx));
-  out.push_back(CheckStore(ctx, &state));
+  bool key = true;
+  if (ctx.config.storage.encryption != "off") out.push_back(CheckKey(ctx, &key));
+  out.push_back(key ? CheckStore(ctx, &state)
+                    : Check("store", Level::kWarn, "not opened: it needs the data key (see key)"));
   out.push_back(CheckDisk(ctx));
   out.push_back(CheckClock(state));
   out.push_back(CheckConfig(ctx));

@@ -69,7 +69,7 @@ TEST(ConfigKeysTest, DefaultsAreValidAndNamesUnique) {
       }
     }
   }
-  EXPECT_EQ(dotted.size(), 41u);
+  EXPECT_EQ(dotted.size(), 43u);
 }
 
 TEST(ConfigKeysTest, NamesAndSections) {
@@ -270,7 +270,7 @@ TEST_F(ConfigTest, UnknownKey) {
   EXPECT_TRUE(s.IsInvalidArgument());
   EXPECT_EQ(s.message(), "unknown config key 'storage.cache' (" + path_ +
                              ":3). Known keys in [storage]: block_cache_mb, write_buffer_mb, "
-                             "lock_wait_ms, reserve_mb, encryption, key_file");
+                             "lock_wait_ms, reserve_mb, encryption, key_file, kdf_ops, kdf_memory_mb");
 }
 
 TEST_F(ConfigTest, KeyOutsideASection) {
@@ -295,7 +295,7 @@ TEST_F(ConfigTest, FirstProblemInFileOrderIsReported) {
   Status s = Load("[storage]\ncache = 1\n[log]\nlevel = \"loud\"\n");
   EXPECT_EQ(s.message(), "unknown config key 'storage.cache' (" + path_ +
                              ":2). Known keys in [storage]: block_cache_mb, write_buffer_mb, "
-                             "lock_wait_ms, reserve_mb, encryption, key_file");
+                             "lock_wait_ms, reserve_mb, encryption, key_file, kdf_ops, kdf_memory_mb");
 }
 
 TEST_F(ConfigTest, WrongTypeInteger) {
@@ -325,7 +325,7 @@ TEST_F(ConfigTest, NestedTableInSectionIsUnknownKey) {
   Status s = Load("[storage.extra]\nx = 1\n");
   EXPECT_EQ(s.message(), "unknown config key 'storage.extra' (" + path_ +
                              ":1). Known keys in [storage]: block_cache_mb, write_buffer_mb, "
-                             "lock_wait_ms, reserve_mb, encryption, key_file");
+                             "lock_wait_ms, reserve_mb, encryption, key_file, kdf_ops, kdf_memory_mb");
 }
 
 TEST_F(ConfigTest, OutOfRangeLow) {
@@ -415,7 +415,7 @@ TEST_F(ConfigTest, UnknownEnvKey) {
             "unknown config variable TERMBRAIN_STORAGE_CACHE_MB. Known: "
             "TERMBRAIN_STORAGE_BLOCK_CACHE_MB, TERMBRAIN_STORAGE_WRITE_BUFFER_MB, "
             "TERMBRAIN_STORAGE_LOCK_WAIT_MS, TERMBRAIN_STORAGE_RESERVE_MB, TERMBRAIN_STORAGE_ENCRYPTION, "
-            "TERMBRAIN_STORAGE_KEY_FILE");
+            "TERMBRAIN_STORAGE_KEY_FILE, TERMBRAIN_STORAGE_KDF_OPS, TERMBRAIN_STORAGE_KDF_MEMORY_MB");
 }
 
 TEST_F(ConfigTest, EnvErrorWinsEvenWithValidFile) {

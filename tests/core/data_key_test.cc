@@ -170,7 +170,7 @@ TEST_F(DataKeyTest, ConfigKeysAreValidated) {
   Status s = LoadConfig("", false, {{"TERMBRAIN_STORAGE_ENCRYPTION", "aes"}}, &c, nullptr);
   EXPECT_TRUE(s.IsInvalidArgument());
   EXPECT_NE(s.message().find("TERMBRAIN_STORAGE_ENCRYPTION"), std::string::npos) << s.message();
-  EXPECT_NE(s.message().find("off, keyfile"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("off, keyfile, passphrase"), std::string::npos) << s.message();
   s = LoadConfig("", false, {{"TERMBRAIN_STORAGE_KEY_FILE", "key.hex"}}, &c, nullptr);
   EXPECT_TRUE(s.IsInvalidArgument());
   EXPECT_NE(s.message().find("\"key.hex\" is not an absolute path"), std::string::npos) << s.message();
@@ -178,6 +178,24 @@ TEST_F(DataKeyTest, ConfigKeysAreValidated) {
                        &c, nullptr));
   EXPECT_EQ(c.storage.encryption, "keyfile");
   EXPECT_EQ(c.storage.key_file, "/k");
+  ASSERT_OK(LoadConfig("", false,
+                       {{"TERMBRAIN_STORAGE_ENCRYPTION", "passphrase"},
+                        {"TERMBRAIN_STORAGE_KDF_OPS", "1"},
+                        {"TERMBRAIN_STORAGE_KDF_MEMORY_MB", "1"}},
+                       &c, nullptr));
+  EXPECT_EQ(c.storage.encryption, "passphrase");
+  EXPECT_EQ(c.storage.kdf_ops, 1);
+  EXPECT_EQ(c.storage.kdf_memory_mb, 1);
+  for (const auto& [name, value] : {std::pair{"TERMBRAIN_STORAGE_KDF_OPS", "0"},
+                                    {"TERMBRAIN_STORAGE_KDF_OPS", "65"},
+                                    {"TERMBRAIN_STORAGE_KDF_MEMORY_MB", "0"},
+                                    {"TERMBRAIN_STORAGE_KDF_MEMORY_MB", "4097"}}) {
+    EXPECT_TRUE(LoadConfig("", false, {{name, value}}, &c, nullptr).IsInvalidArgument()) << name << "=" << value;
+  }
+  // The passphrase mode is never read as "off" by the key file code.
+  c.storage.encryption = "passphrase";
+  std::optional<DataKey> key;
+  EXPECT_TRUE(DataKeyFromConfig(c, DataDir(), &key).IsInvalidArgument());
 }
 
 TEST_F(DataKeyTest, KeystreamIsRandomAccess) {

@@ -13,8 +13,11 @@
 
 #include "core/sealed_file.h"
 #include "storage/admin.h"
+#include "storage/passphrase.h"
 #include "storage/rekey.h"
+#include "storage/scheduled_maintenance.h"
 #include "storage/search_cache.h"
+#include "storage/unlock.h"
 #include "storage/xchacha_provider.h"
 #include "tests/status_assert.h"
 #include "tests/storage/store_fixture.h"
@@ -278,6 +281,134 @@ TEST_F(AtRestTest, AWritableOpenRemovesRekeyLeftovers) {
   EXPECT_FALSE(fs::exists(dir_ + "/rekey.new"));
   EXPECT_FALSE(fs::exists(dir_ + "/rekey.new.partial-12"));
   EXPECT_TRUE(fs::exists(dir_ + "/rekey.newer"));
+}
+
+TEST_F(AtRestTest, RekeyKeepsTheStoresCheckpoints) {
+  Open();
+  Append({Rec(10, "ls", "/", "s", "h", 0, 1)});
+  ASSERT_OK(store_->AppendWithCheckpoint({}, true, kCkptLastBackup, "111"));
+  ASSERT_OK(store_->AppendWithCheckpoint({}, true, kCkptRetentionChecked, "222"));
+  ASSERT_OK(store_->AppendWithCheckpoint({}, true, kCkptLastCompaction, "333 1"));
+  ASSERT_OK(store_->AppendWithCheckpoint({}, true, "spool/f1.spool", "42"));
+  Close();
+  RekeyResult r;
+  ASSERT_OK(Rekey(RekeyTo(Key(1)), &r));
+  SetProcessDataKey(Key(1));
+  Open();
+  for (const auto& [key, want] : {std::pair<std::string_view, std::string>{kCkptLastBackup, "111"},
+                                  {kCkptRetentionChecked, "222"},
+                                  {kCkptLastCompaction, "333 1"},
+                                  {"spool/f1.spool", "42"}}) {
+    std::string v;
+    ASSERT_OK(store_->GetCheckpoint(key, &v));
+    EXPECT_EQ(v, want) << key;
+  }
+  EXPECT_EQ(store_->head(), 1u);
+}
+
+// Passphrase mode (storage/passphrase.h) on a real store.
+class PassphraseStoreSecurity : public AtRestTest {
+ protected:
+  void SetUp() override {
+    AtRestTest::SetUp();
+    cache_ = tmp_.Sub("run") + "/termbrain/unlocked/k.key";
+  }
+  UnlockRequest Request(const std::string& passphrase) const {
+    UnlockRequest r;
+    r.data_dir = dir_;
+    r.cache_path = cache_;
+    r.passphrase = passphrase;
+    r.limits = KdfLimits{1, 8192};
+    return r;
+  }
+  std::string cache_;
+};
+
+TEST_F(PassphraseStoreSecurity, FirstUnlockSetsThePassphraseOfANewStoreOnly) {
+  UnlockResult r;
+  ASSERT_OK(Unlock(Request("pw"), &r));
+  EXPECT_TRUE(r.created);
+  DataKey key;
+  ASSERT_OK(ReadUnlockedKey(cache_, &key));
+  EXPECT_EQ(r.key_id_hex, KeyIdHex(key));
+  SetProcessDataKey(key);
+  Open();  // the data dir holding only key.wrapped is a new store
+  Append({Rec(10, kMarker, "/", "s", "h", 0, 1)});
+  Close();
+  EXPECT_EQ(Holding(dir_, kMarker), std::vector<std::string>{});
+  ASSERT_OK(Unlock(Request("pw"), &r));
+  EXPECT_FALSE(r.created);
+  Status s = Unlock(Request("other"), &r);
+  EXPECT_EQ(s.ToString(), "incompatible: wrong passphrase for " + dir_ + "/key.wrapped. Nothing was changed");
+  // A store that is not under a passphrase is converted by a rekey, not here.
+  fs::remove(WrappedKeyPath(dir_));
+  s = Unlock(Request("pw"), &r);
+  EXPECT_EQ(s.ToString(), "incompatible: the store " + dir_ + " has no wrapped key (" + dir_ +
+                              "/key.wrapped): it is not under a passphrase. Convert it with 'tb rekey --passphrase' "
+                              "run with its current storage.encryption");
+}
+
+TEST_F(PassphraseStoreSecurity, RekeyWrapsTheNewKeyAndUnlockFinishesAnInterruptedRename) {
+  Open();
+  Append({Rec(10, "ls", "/", "s", "h", 0, 1)});
+  Close();
+  RekeyOptions o = RekeyTo(Key(2));
+  WrappedKey w2;
+  ASSERT_OK(WrapDataKey(Key(2), "new", KdfLimits{1, 8192}, &w2));
+  o.wrapped = w2;
+  RekeyResult r;
+  ASSERT_OK(Rekey(o, &r));
+  EXPECT_TRUE(fs::exists(WrappedKeyPath(dir_)));
+  EXPECT_FALSE(fs::exists(NewWrappedKeyPath(dir_)));
+  UnlockResult u;
+  ASSERT_OK(Unlock(Request("new"), &u));
+  EXPECT_EQ(u.key_id_hex, KeyIdHex(Key(2)));
+  // A kill between the swap and the rename: key.wrapped wraps the old key,
+  // key.wrapped.new the store's.
+  WrappedKey w1;
+  ASSERT_OK(WrapDataKey(Key(1), "old", KdfLimits{1, 8192}, &w1));
+  fs::rename(WrappedKeyPath(dir_), NewWrappedKeyPath(dir_));
+  ASSERT_OK(WriteWrappedKeyFile(WrappedKeyPath(dir_), w1));
+  SetProcessDataKey(Key(1));
+  Status s = TryOpen();
+  EXPECT_EQ(s.ToString(), "incompatible: wrong key for " + dir_ + "/db: the store is encrypted under key id " +
+                              KeyIdHex(Key(2)) + ", the unlocked key has key id " + KeyIdHex(Key(1)) +
+                              " (an interrupted 'tb rekey' left it under its new key: run 'tb unlock' with the new "
+                              "passphrase). Nothing was changed");
+  ASSERT_OK(Unlock(Request("new"), &u));
+  EXPECT_FALSE(fs::exists(NewWrappedKeyPath(dir_)));
+  WrappedKey now;
+  ASSERT_OK(ReadWrappedKeyFile(WrappedKeyPath(dir_), &now));
+  EXPECT_EQ(now.key_id, KeyId(Key(2)));
+  // A wrapped key that belongs to another store, with nothing to finish.
+  ASSERT_OK(WriteWrappedKeyFile(WrappedKeyPath(dir_), w1));
+  s = Unlock(Request("old"), &u);
+  EXPECT_EQ(s.ToString(), "incompatible: the wrapped key " + dir_ + "/key.wrapped (key id " + KeyIdHex(Key(1)) +
+                              ") is not the key of the store " + dir_ + " (key id " + KeyIdHex(Key(2)) +
+                              "). Nothing was changed; put back the key.wrapped that came with the store");
+  // Rekeyed to a key file: the wrapped key goes.
+  SetProcessDataKey(Key(2));
+  ASSERT_OK(Rekey(RekeyTo(Key(3)), &r));
+  EXPECT_FALSE(fs::exists(WrappedKeyPath(dir_)));
+}
+
+TEST_F(PassphraseStoreSecurity, ChangingThePassphraseKeepsTheKey) {
+  UnlockResult u;
+  ASSERT_OK(Unlock(Request("one"), &u));
+  const std::string before = Slurp(WrappedKeyPath(dir_));
+  Status s = ChangePassphrase(dir_, "wrong", "two", KdfLimits{1, 8192});
+  EXPECT_TRUE(s.IsIncompatible()) << s.ToString();
+  EXPECT_EQ(Slurp(WrappedKeyPath(dir_)), before);
+  EXPECT_TRUE(ChangePassphrase(dir_, "one", "", KdfLimits{1, 8192}).IsInvalidArgument());
+  EXPECT_EQ(Slurp(WrappedKeyPath(dir_)), before);
+  ASSERT_OK(ChangePassphrase(dir_, "one", "two", KdfLimits{2, 16384}));
+  WrappedKey w;
+  ASSERT_OK(ReadWrappedKeyFile(WrappedKeyPath(dir_), &w));
+  EXPECT_EQ(w.limits, (KdfLimits{2, 16384}));  // the cost is raised on a change
+  UnlockResult again;
+  EXPECT_TRUE(Unlock(Request("one"), &again).IsIncompatible());
+  ASSERT_OK(Unlock(Request("two"), &again));
+  EXPECT_EQ(again.key_id_hex, u.key_id_hex);
 }
 
 }  // namespace

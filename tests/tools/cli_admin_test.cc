@@ -170,7 +170,8 @@ TEST_F(CliAdmin, ConfigShowDefaults) {
   EXPECT_EQ(r.out.find("# config file: " + file + "\n# data dir: " + data_dir() +
                        "\n[storage]\nblock_cache_mb = 32  # default\n"
                        "write_buffer_mb = 16  # default\nlock_wait_ms = 2000  # default\n"
-                       "reserve_mb = 8  # default\nencryption = \"off\"  # default\nkey_file = \"\"  # default\n\n"
+                       "reserve_mb = 8  # default\nencryption = \"off\"  # default\nkey_file = \"\"  # default\n"
+                       "kdf_ops = 4  # default\nkdf_memory_mb = 96  # default\n\n"
                        "[record]\nmax_command_bytes = 65536  # default\n"),
             0u)
       << r.out;

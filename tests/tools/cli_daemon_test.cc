@@ -93,6 +93,38 @@ class CliDaemon : public CliTest {
   }
 };
 
+// Passphrase mode (storage/unlock.h): a locked store is one the daemon
+// cannot open yet. The frames stay in the spool, the shells are told to run
+// tb unlock, and the unlock itself (a file in the runtime dir, seen by
+// inotify) makes the daemon drain them.
+TEST_F(CliDaemon, LockedStoreKeepsFramesAndDrainsOnceUnlocked) {
+  fs::create_directories(xdg_config() + "/termbrain");
+  WriteFile(xdg_config() + "/termbrain/config.toml",
+            "[storage]\nencryption = \"passphrase\"\nkdf_ops = 1\nkdf_memory_mb = 1\n");
+  TbCall pw;
+  pw.in = "pw\n";
+  ASSERT_EXIT_CODE(Tb({"unlock"}, pw), 0);
+  Record("first");
+  ASSERT_EXIT_CODE(Tb({"lock"}), 0);
+  Child daemon;
+  StartDaemon(&daemon);
+  AppendCommand("aaaa000000000001", 1, "make test");
+  SpoolWarning w;
+  for (int i = 0; i < 500 && !ReadSpoolWarning(SpoolDir(), &w).ok(); ++i) std::this_thread::sleep_for(milliseconds(10));
+  ASSERT_OK(ReadSpoolWarning(SpoolDir(), &w));
+  EXPECT_NE(w.message.find("cannot be stored: the store " + data_dir() +
+                           " is locked (its key is wrapped by a passphrase). Run 'tb unlock'. They are kept"),
+            std::string::npos)
+      << w.message;
+  EXPECT_FALSE(WaitSpoolEmpty(milliseconds(300)));  // kept, not dropped
+  ASSERT_EXIT_CODE(Tb({"unlock"}, pw), 0);          // no frame written since: the unlock alone wakes it
+  ASSERT_TRUE(WaitSpoolEmpty());
+  for (int i = 0; i < 300 && ReadSpoolWarning(SpoolDir(), &w).ok(); ++i) std::this_thread::sleep_for(milliseconds(10));
+  EXPECT_TRUE(ReadSpoolWarning(SpoolDir(), &w).IsNotFound());
+  EXPECT_EQ(Commands(), (std::vector<std::string>{"first", "make test"}));
+  EXPECT_EQ(StopDaemon(&daemon), 0);
+}
+
 TEST_F(CliDaemon, DrainsFramesAsTheyAreWrittenAndStopsCleanly) {
   Child daemon;
   StartDaemon(&daemon);

@@ -141,7 +141,7 @@ TEST_F(CliEncryption, PlaintextToEncryptedAndBack) {
   EXPECT_EQ(Commands(), std::vector<std::string>{"make test"});
   RunResult audit = Tb({"audit"});  // the rekey is in the new store's audit trail
   EXPECT_EQ(SplitLines(audit.out).back().substr(SplitLines(audit.out).back().find("rekey")),
-            "rekey              drop_copies=false key_id=" + KeyIdOf(k) + " previous_key_id=")
+            "rekey              drop_copies=false key_id=" + KeyIdOf(k) + " passphrase=false previous_key_id=")
       << audit.out;
   r = Tb({"rekey", "--decrypt"});
   EXPECT_EXIT_CODE(r, 0);
@@ -174,7 +174,15 @@ TEST_F(CliEncryption, KeyAndConfigErrors) {
             "one with 'tb key generate PATH')\n");
   r = Tb({"rekey"});
   EXPECT_EXIT_CODE(r, 2);
-  EXPECT_EQ(r.err, "tb: error: tb rekey needs exactly one of --new-key-file PATH and --decrypt\n");
+  EXPECT_EQ(r.err, "tb: error: tb rekey needs exactly one of --new-key-file PATH, --passphrase and --decrypt\n");
+  r = Tb({"rekey", "--passphrase", "--decrypt"});
+  EXPECT_EXIT_CODE(r, 2);
+  // Help never needs the key, even when the key file is missing.
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"rekey", "--help"}, {"history", "-h"}}) {
+    r = TbEnv(args, {{"TERMBRAIN_STORAGE_ENCRYPTION", "keyfile"}, {"TERMBRAIN_STORAGE_KEY_FILE", root() + "/none"}});
+    EXPECT_EXIT_CODE(r, 0);
+    EXPECT_EQ(r.out.rfind("usage: tb " + args[0], 0), 0u) << r.out;
+  }
   r = Tb({"rekey", "--decrypt"});
   EXPECT_EXIT_CODE(r, 1);
   EXPECT_EQ(r.err, "tb: error: no TermBrain store at " + data_dir() + " to rekey\n");

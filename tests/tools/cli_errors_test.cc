@@ -276,7 +276,7 @@ TEST_F(CliConfigErrors, DefaultConfigFileIsCheckedToo) {
   EXPECT_EXIT_CODE(r, 2);
   EXPECT_EQ(r.err, "tb: error: unknown config key 'storage.bogus' (" + xdg_config() +
                        "/termbrain/config.toml:2). Known keys in [storage]: block_cache_mb, "
-                       "write_buffer_mb, lock_wait_ms, reserve_mb, encryption, key_file\n");
+                       "write_buffer_mb, lock_wait_ms, reserve_mb, encryption, key_file, kdf_ops, kdf_memory_mb\n");
   RunResult check = Tb({"config", "check"});
   EXPECT_EXIT_CODE(check, 2);
   EXPECT_EQ(check.err, r.err);

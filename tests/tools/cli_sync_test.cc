@@ -206,7 +206,7 @@ TEST_F(CliSync, SetUpErrorsAreOneLine) {
   EXPECT_FALSE(fs::exists(Dir("B")));  // nothing was created
   r = On("B", {"sync", "key", "import", root() + "/key.txt"}, std::string(""));
   EXPECT_EXIT_CODE(r, 2);
-  EXPECT_EQ(r.err, "tb: error: no passphrase on stdin (tb reads its first line)\n");
+  EXPECT_EQ(r.err, "tb: error: no passphrase on stdin (tb reads one line per passphrase)\n");
   // No server configured.
   TbCall c;
   c.data_dir = false;

@@ -168,6 +168,19 @@ TEST_F(DaemonLoopTest, OtherErrorsRetryLaterOrOnTheNextWrite) {
   ASSERT_TRUE(WaitCycles(3, milliseconds(150)));
 }
 
+TEST_F(DaemonLoopTest, ALockedStoreWaitsForAnUnlockNotForATimer) {
+  fs::create_directories(spool_);
+  options_.error_retry_ms = 50;
+  options_.unlock_dir = (root_ / "run" / "termbrain" / "unlocked").string();  // not there yet
+  Queue({Status::Locked("locked"), kNoDueTime});
+  Start();
+  ASSERT_TRUE(WaitCycles(1));
+  EXPECT_FALSE(WaitCycles(2, milliseconds(300)));  // no retry by time, however short error_retry_ms is
+  fs::create_directories(options_.unlock_dir);     // tb unlock: the directories, then the key
+  std::ofstream(options_.unlock_dir + "/k.key") << "key\n";
+  ASSERT_TRUE(WaitCycles(2, milliseconds(1000)));
+}
+
 TEST_F(DaemonLoopTest, MaintenanceTimeWakesItAndAFailedRunIsRetriedLater) {
   fs::create_directories(spool_);
   options_.error_retry_ms = 100;
