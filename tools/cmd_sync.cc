@@ -124,8 +124,8 @@ Status CmdSyncKeyExport(Context& ctx, const Argv& args) {
   TB_RETURN_IF_ERROR(LoadSyncIdentity(*store, &id));
   std::string passphrase;
   TB_RETURN_IF_ERROR(ReadPassphrase("passphrase to protect the exported sync key", true, &passphrase));
-  const std::string line = ExportSyncKey(id.key, passphrase);
-  if (line.empty()) return Status::IOError("not enough memory to derive a key from the passphrase (Argon2id)");
+  std::string line;
+  TB_RETURN_IF_ERROR(ExportSyncKey(id.key, passphrase, &line));
   WriteOut(line);
   return Status::OK();
 }
@@ -145,7 +145,7 @@ Status CmdSyncKeyImport(Context& ctx, const Argv& args) {
   std::string passphrase;
   TB_RETURN_IF_ERROR(ReadPassphrase("passphrase of the exported sync key", false, &passphrase));
   SyncKey key;
-  TB_RETURN_IF_ERROR(ImportSyncKey(line, passphrase, &key));
+  TB_RETURN_IF_ERROR(ImportSyncKey(line, passphrase, a.Str("file"), &key));
   std::unique_ptr<Store> store;
   TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   SyncIdentity id;

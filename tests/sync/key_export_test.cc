@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "core/base64.h"
-#include "core/keycode.h"
+#include "core/wrapped_key.h"
 #include "tests/status_assert.h"
 
 namespace tb {
@@ -19,43 +19,51 @@ SyncKey Key() {
 }
 
 TEST(KeyExportTest, RoundTripsUnderThePassphraseOnly) {
-  const std::string line = ExportSyncKey(Key(), "correct horse");
+  std::string line;
+  ASSERT_OK(ExportSyncKey(Key(), "correct horse", &line));
   ASSERT_TRUE(line.starts_with("tbsynckey1:")) << line;
   ASSERT_TRUE(line.ends_with("\n"));
-  EXPECT_EQ(line.find("ffeeddcc"), std::string::npos);  // the account is sealed too
   SyncKey got;
-  ASSERT_OK(ImportSyncKey(line, "correct horse", &got));
+  ASSERT_OK(ImportSyncKey(line, "correct horse", "/k.txt", &got));
   EXPECT_EQ(got, Key());
-  ASSERT_OK(ImportSyncKey(line.substr(0, line.size() - 1) + "\r\n", "correct horse", &got));  // CRLF file
-  Status s = ImportSyncKey(line, "correct horsE", &got);
+  ASSERT_OK(ImportSyncKey(line.substr(0, line.size() - 1) + "\r\n", "correct horse", "/k.txt", &got));  // CRLF
+  Status s = ImportSyncKey(line, "correct horsE", "/k.txt", &got);
   EXPECT_EQ(s.code(), Status::Code::kIncompatible);
-  EXPECT_EQ(s.message(), "the passphrase does not open this sync key");
+  EXPECT_EQ(s.message(), "wrong passphrase for /k.txt. Nothing was changed");
+  EXPECT_EQ(ImportSyncKey(line, "", "/k.txt", &got).message(), "empty passphrase refused");
   // Salt and nonce are random: two exports differ.
-  EXPECT_NE(ExportSyncKey(Key(), "correct horse"), line);
+  std::string again;
+  ASSERT_OK(ExportSyncKey(Key(), "correct horse", &again));
+  EXPECT_NE(again, line);
+  EXPECT_EQ(ExportSyncKey(Key(), "", &again).message(), "empty passphrase refused");
 }
 
 TEST(KeyExportTest, TextThatIsNotAnExportIsRefused) {
   SyncKey got;
-  for (std::string bad : {"", "tbsynckey1:", "tbsynckey1:!!!!", "tbsynckey2:AAAA", "hello"}) {
-    Status s = ImportSyncKey(bad, "p", &got);
+  std::string line;
+  ASSERT_OK(ExportSyncKey(Key(), "p", &line));
+  const std::string cut = line.substr(0, line.size() - 9) + "\n";  // too short
+  for (std::string bad : {std::string(""), std::string("tbsynckey1:"), std::string("tbsynckey1:!!!!"),
+                          std::string("tbsynckey2:AAAA"), std::string("hello"), cut}) {
+    Status s = ImportSyncKey(bad, "p", "/k.txt", &got);
     EXPECT_EQ(s.code(), Status::Code::kInvalidArgument) << bad;
     EXPECT_EQ(s.message(),
               "not an exported sync key (a line that starts with tbsynckey1:, as tb sync key export prints it)");
   }
 }
 
-// A crafted line cannot ask Argon2id for hours or gigabytes.
-TEST(KeyExportTest, LimitsBeyondSensitiveAreRefusedBeforeAnyWork) {
-  const std::string line = ExportSyncKey(Key(), "p");
+// The wrapped bytes are checked like a wrapped key file: a flipped byte is
+// damage, and a crafted line cannot ask Argon2id for unbounded work.
+TEST(KeyExportTest, DamagedWrappedBytesAreCorruption) {
+  std::string line;
+  ASSERT_OK(ExportSyncKey(Key(), "p", &line));
   std::string blob;
   ASSERT_TRUE(Base64Decode(line.substr(11, line.size() - 12), &blob));
-  std::string big = blob.substr(0, 16);
-  PutU64BE(&big, 1ull << 40);  // opslimit
-  big += blob.substr(24);
+  blob[20 + 40] = static_cast<char>(blob[20 + 40] ^ 1);  // inside the salt
   SyncKey got;
-  Status s = ImportSyncKey("tbsynckey1:" + Base64Encode(big), "p", &got);
-  EXPECT_EQ(s.code(), Status::Code::kInvalidArgument);
-  EXPECT_EQ(s.message(), "the exported sync key asks for Argon2id limits outside what tb accepts");
+  Status s = ImportSyncKey("tbsynckey1:" + Base64Encode(blob), "p", "/k.txt", &got);
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  EXPECT_TRUE(s.message().starts_with("the wrapped key file /k.txt ")) << s.message();
 }
 
 }  // namespace

@@ -202,7 +202,7 @@ TEST_F(CliSync, SetUpErrorsAreOneLine) {
   WriteFile(root() + "/key.txt", On("A", {"sync", "key", "export"}, kPassphrase).out);
   r = On("B", {"sync", "key", "import", root() + "/key.txt"}, std::string("wrong\n"));
   EXPECT_EXIT_CODE(r, 3);
-  EXPECT_EQ(r.err, "tb: error: the passphrase does not open this sync key\n");
+  EXPECT_EQ(r.err, "tb: error: wrong passphrase for " + root() + "/key.txt. Nothing was changed\n");
   EXPECT_FALSE(fs::exists(Dir("B")));  // nothing was created
   r = On("B", {"sync", "key", "import", root() + "/key.txt"}, std::string(""));
   EXPECT_EXIT_CODE(r, 2);
