@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <vector>
 
@@ -13,6 +15,8 @@ namespace {
 
 constexpr int64_t kDuplicateWindowNs = 120'000'000'000;  // two minutes
 constexpr int64_t kMaxPendingPublishes = 4096;
+// The longest the destructor waits for libnats' last callbacks.
+constexpr std::chrono::seconds kCallbackWait{5};
 // Deliveries not yet acknowledged the server allows (more than a Fetch asks).
 constexpr int64_t kMaxAckPending = 8192;
 
@@ -39,10 +43,24 @@ struct NatsStream::Impl {
   std::string watch_prefix;         // "tb.<account>.<own host>": not a reason to wake
   std::atomic<int> wake_fd{-1};     // read on libnats' threads
   natsMsg* last_fetched = nullptr;  // the newest message Fetch returned, to acknowledge
-  std::mutex mu;                    // guards publish_error (set on libnats' thread)
+  std::mutex mu;                    // guards publish_error (set on libnats' thread) and the flags below
   std::string publish_error;
+  // libnats calls back on threads of its own, also after Destroy returned:
+  // the destructor waits for the last call of each kind before it frees
+  // what they use.
+  std::condition_variable done;
+  bool connection_closed = false;  // OnClosed ran
+  bool doorbell_done = false;      // the doorbell's handler returned for the last time
 
   ~Impl() {
+    if (doorbell != nullptr) {
+      natsSubscription_Unsubscribe(doorbell);
+      Await(&doorbell_done);
+    }
+    if (nc != nullptr) {
+      natsConnection_Close(nc);
+      Await(&connection_closed);
+    }
     natsMsg_Destroy(last_fetched);
     natsSubscription_Destroy(sub);
     natsSubscription_Destroy(doorbell);
@@ -68,7 +86,28 @@ struct NatsStream::Impl {
     natsMsg_Destroy(msg);
   }
 
-  static void OnClosed(natsConnection*, void* closure) { Ring(static_cast<Impl*>(closure)->wake_fd); }
+  // Waits (at most kCallbackWait) for `flag`, which a callback sets.
+  void Await(bool* flag) {
+    std::unique_lock<std::mutex> lock(mu);
+    done.wait_for(lock, kCallbackWait, [flag] { return *flag; });
+  }
+
+  void Set(bool* flag) {
+    std::lock_guard<std::mutex> lock(mu);
+    *flag = true;
+    done.notify_all();
+  }
+
+  static void OnClosed(natsConnection*, void* closure) {
+    auto* self = static_cast<Impl*>(closure);
+    Ring(self->wake_fd);
+    self->Set(&self->connection_closed);
+  }
+
+  static void OnDoorbellDone(void* closure) {
+    auto* self = static_cast<Impl*>(closure);
+    self->Set(&self->doorbell_done);
+  }
 
   static void OnPublishError(jsCtx*, jsPubAckErr* pae, void* closure) {
     auto* self = static_cast<Impl*>(closure);
@@ -296,6 +335,7 @@ Status NatsStream::Watch(const std::string& host_id, int wake_fd) {
   m.watch_prefix = "tb." + m.account + "." + host_id;
   m.wake_fd.store(wake_fd);
   natsStatus s = natsConnection_Subscribe(&m.doorbell, m.nc, m.subjects.c_str(), &Impl::OnMessage, impl_.get());
+  if (s == NATS_OK) s = natsSubscription_SetOnCompleteCB(m.doorbell, &Impl::OnDoorbellDone, impl_.get());
   if (s != NATS_OK) return m.Error("cannot watch the sync subjects", s);
   return Status::OK();
 }
