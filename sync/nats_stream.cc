@@ -29,6 +29,20 @@ std::string Why(natsStatus s) {
 
 std::string ConsumerName(const std::string& host_id) { return "tb_" + host_id; }
 
+// A delivered stream message as tb reads it; false when it is not one (no
+// JetStream metadata).
+bool ToReceived(natsMsg* msg, ReceivedMessage* r) {
+  jsMsgMetaData* meta = nullptr;
+  if (natsMsg_GetMetaData(&meta, msg) != NATS_OK) return false;
+  r->stream_seq = meta->Sequence.Stream;
+  jsMsgMetaData_Destroy(meta);
+  r->subject = natsMsg_GetSubject(msg);
+  const char* id = nullptr;
+  if (natsMsgHeader_Get(msg, "Nats-Msg-Id", &id) == NATS_OK && id != nullptr) r->msg_id = id;
+  r->data.assign(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg)));
+  return true;
+}
+
 }  // namespace
 
 struct NatsStream::Impl {
@@ -276,15 +290,8 @@ Status NatsStream::Fetch(int max, std::vector<ReceivedMessage>* out) {
   if (s != NATS_OK && s != NATS_TIMEOUT) return m.Error("cannot read from the sync stream", s, code);
   for (int i = 0; i < list.Count; ++i) {
     natsMsg* msg = list.Msgs[i];
-    jsMsgMetaData* meta = nullptr;
-    if (natsMsg_GetMetaData(&meta, msg) != NATS_OK) continue;  // not a stream message
     ReceivedMessage r;
-    r.stream_seq = meta->Sequence.Stream;
-    jsMsgMetaData_Destroy(meta);
-    r.subject = natsMsg_GetSubject(msg);
-    const char* id = nullptr;
-    if (natsMsgHeader_Get(msg, "Nats-Msg-Id", &id) == NATS_OK && id != nullptr) r.msg_id = id;
-    r.data.assign(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg)));
+    if (!ToReceived(msg, &r)) continue;  // not a stream message
     out->push_back(std::move(r));
     if (i + 1 == list.Count) {
       natsMsg_Destroy(m.last_fetched);
@@ -368,16 +375,8 @@ Status NatsStream::ReadAll(const std::function<Status(const ReceivedMessage&)>& 
       result = m.Error("cannot read the sync stream " + m.stream, s, code);
     }
     for (int i = 0; result.ok() && i < list.Count; ++i) {
-      natsMsg* msg = list.Msgs[i];
-      jsMsgMetaData* meta = nullptr;
-      if (natsMsg_GetMetaData(&meta, msg) != NATS_OK) continue;
       ReceivedMessage r;
-      r.stream_seq = meta->Sequence.Stream;
-      jsMsgMetaData_Destroy(meta);
-      r.subject = natsMsg_GetSubject(msg);
-      const char* id = nullptr;
-      if (natsMsgHeader_Get(msg, "Nats-Msg-Id", &id) == NATS_OK && id != nullptr) r.msg_id = id;
-      r.data.assign(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg)));
+      if (!ToReceived(list.Msgs[i], &r)) continue;
       --left;
       if (r.stream_seq >= last) left = 0;
       result = visit(r);

@@ -38,6 +38,17 @@ class CliSyncKillFault : public KillTest {
     c.in = std::move(in);
     return Tb(args, c);
   }
+  // Host A (data_dir()) creates the sync key, host B imports it.
+  void SetUpBoth() const {
+    TbCall c;
+    c.env = Server();
+    ASSERT_EXIT_CODE(Tb({"sync", "init"}, c), 0);
+    c.in = "pw\n";
+    RunResult key = Tb({"sync", "key", "export"}, c);
+    ASSERT_EXIT_CODE(key, 0);
+    WriteFile(root() + "/key.txt", key.out);
+    ASSERT_EXIT_CODE(OnB({"sync", "key", "import", root() + "/key.txt"}, "pw\n"), 0);
+  }
   NatsServer nats_;
   std::string b_;  // host B's data dir (host A's is data_dir())
 };
@@ -46,14 +57,9 @@ TEST_F(CliSyncKillFault, KilledPublishesAndPullsLoseNothingAndDuplicateNothing) 
   constexpr int kFirst = 3000, kPerTrial = 150;
   constexpr int kCommands = kFirst + 10 * kPerTrial;
   Populate(kFirst, 1'700'000'000'000'000'000LL);
+  ASSERT_NO_FATAL_FAILURE(SetUpBoth());
   TbCall c;
   c.env = Server();
-  ASSERT_EXIT_CODE(Tb({"sync", "init"}, c), 0);
-  c.in = "pw\n";
-  RunResult key = Tb({"sync", "key", "export"}, c);
-  ASSERT_EXIT_CODE(key, 0);
-  WriteFile(root() + "/key.txt", key.out);
-  ASSERT_EXIT_CODE(OnB({"sync", "key", "import", root() + "/key.txt"}, "pw\n"), 0);
   std::mt19937 rng(std::random_device{}());
   int killed = 0;
   for (int trial = 0; trial < 20; ++trial) {
@@ -72,7 +78,6 @@ TEST_F(CliSyncKillFault, KilledPublishesAndPullsLoseNothingAndDuplicateNothing) 
     SCOPED_TRACE("trial " + std::to_string(trial) + ": " + SignalName(sig) + " after " + std::to_string(delay.count()) +
                  " ms");
   }
-  c.in.reset();
   ASSERT_EXIT_CODE(Tb({"sync", "now"}, c), 0);
   ASSERT_EXIT_CODE(OnB({"sync", "now"}), 0);
   ExpectHealthy("A after the trials");
@@ -105,18 +110,12 @@ TEST_F(CliSyncKillFault, KilledPublishesAndPullsLoseNothingAndDuplicateNothing) 
 // A host that was away (never synced since it joined) while another
 // recorded 50,000 commands catches up in one tb sync now.
 TEST_F(CliSyncKillFault, AHostAwayWhileTheOtherRecorded50kCatchesUp) {
+  ASSERT_NO_FATAL_FAILURE(SetUpBoth());
   TbCall c;
   c.env = Server();
-  ASSERT_EXIT_CODE(Tb({"sync", "init"}, c), 0);
-  c.in = "pw\n";
-  RunResult key = Tb({"sync", "key", "export"}, c);
-  ASSERT_EXIT_CODE(key, 0);
-  WriteFile(root() + "/key.txt", key.out);
-  ASSERT_EXIT_CODE(OnB({"sync", "key", "import", root() + "/key.txt"}, "pw\n"), 0);
   ASSERT_EXIT_CODE(OnB({"sync", "now"}), 0);
   constexpr int kCommands = 50000;
   Populate(kCommands, 1'700'000'000'000'000'000LL);
-  c.in.reset();
   RunResult r = Tb({"sync", "now"}, c);
   ASSERT_EXIT_CODE(r, 0);
   EXPECT_EQ(r.out, "published 50000 event(s); received 0 event(s) (0 already here, 0 record(s) forgotten)\n");
