@@ -1,7 +1,5 @@
 #include "sync/sync_identity.h"
 
-#include <sodium.h>
-
 #include <charconv>
 
 #include "core/data_key.h"
@@ -11,7 +9,7 @@ namespace {
 
 std::string RandomHex(size_t bytes) {
   std::string raw(bytes, '\0');
-  randombytes_buf(raw.data(), raw.size());
+  RandomBytes(raw.data(), raw.size());
   return HexOf(raw);
 }
 
@@ -98,7 +96,7 @@ Status SetUpSync(Store& store, const SyncKey* key, SyncIdentity* out) {
   } else {
     id.key.account = RandomHex(16);
     id.key.epoch = 1;
-    crypto_aead_xchacha20poly1305_ietf_keygen(id.key.bytes.data());
+    RandomBytes(id.key.bytes.data(), id.key.bytes.size());
   }
   TB_RETURN_IF_ERROR(store.AppendWithCheckpoint({}, true, kCkptSyncKey, FormatSyncKey(id.key)));
   *out = id;

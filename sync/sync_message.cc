@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include "core/codec.h"
+#include "core/data_key.h"
 
 namespace tb {
 namespace {
@@ -47,8 +48,6 @@ std::string SubjectHost(const std::string& account, std::string_view subject) {
 }
 
 void SealEvent(const SyncIdentity& self, const Event& ev, SealedEvent* out) {
-  static const int init = sodium_init();
-  (void)init;  // -1 only without a randomness source; randombytes_buf then aborts
   out->subject = "tb." + self.key.account + "." + self.host_id;
   out->msg_id = self.host_id + "." + ev.id.ToString();
   Event wire = ev;
@@ -60,7 +59,7 @@ void SealEvent(const SyncIdentity& self, const Event& ev, SealedEvent* out) {
   PutU32BE(&d, self.key.epoch);
   d.resize(kHeader + plain.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES);
   auto* nonce = reinterpret_cast<unsigned char*>(d.data() + 8);
-  randombytes_buf(nonce, kNonce);
+  RandomBytes(nonce, kNonce);
   std::string ad = AssociatedData(d, out->subject, out->msg_id);
   unsigned long long n = 0;
   crypto_aead_xchacha20poly1305_ietf_encrypt(reinterpret_cast<unsigned char*>(d.data() + kHeader), &n,
