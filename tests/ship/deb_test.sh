@@ -22,7 +22,7 @@ ship_expect_eq "Version" "$(dpkg-deb -f "$deb" Version)" "$version-1"
 ship_expect_eq "Architecture" "$(dpkg-deb -f "$deb" Architecture)" "$arch"
 ship_expect_eq "Section" "$(dpkg-deb -f "$deb" Section)" "utils"
 ship_expect_eq "changelog version" \
-  "$(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/doc/termbrain/changelog.Debian.gz | gunzip | head -n 1)" \
+  "$(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/doc/termbrain/changelog.Debian.gz | gunzip | sed -n 1p)" \
   "termbrain ($version-1) bookworm; urgency=medium"
 
 # The files, exactly (directories aside).
@@ -65,12 +65,15 @@ depends=$(dpkg-deb -f "$deb" Depends)
 [[ "$depends" != *rocksdb* ]] || ship_fail "Depends names RocksDB, which tb links statically: $depends"
 needed=$(readelf -d "$work/root/usr/bin/tb" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
 [ -n "$needed" ] || ship_fail "readelf found no NEEDED library in tb"
+ldconfig_cache=$(ldconfig -p)
 for lib in $needed; do
   [[ "$lib" != librocksdb* ]] || ship_fail "tb loads $lib: the package's tb must link RocksDB statically"
-  path=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64|AArch64|64bit/ {print $NF; exit}')
-  [ -n "$path" ] || path=$(ldconfig -p | awk -v l="$lib" '$1 == l {print $NF; exit}')
-  pkg=$(dpkg -S "$(realpath "$path")" 2>/dev/null | head -n 1 | cut -d: -f1) ||
-    pkg=$(dpkg -S "$path" | head -n 1 | cut -d: -f1)
+  # The 64-bit entry, else the first; awk reads to the end, so that under
+  # pipefail no writer is cut off by SIGPIPE.
+  path=$(awk -v l="$lib" '$1 == l && !any {any = $NF} $1 == l && /x86-64|AArch64|64bit/ && !wide {wide = $NF}
+                          END {print wide ? wide : any}' <<<"$ldconfig_cache")
+  pkg=$(dpkg -S "$(realpath "$path")" 2>/dev/null | sed -n '1s/:.*//p') ||
+    pkg=$(dpkg -S "$path" | sed -n '1s/:.*//p')
   # The package, or a name it provides (libspdlog1.10 provides libspdlog1.10-fmt9).
   names="$pkg $(dpkg-query -W -f '${Provides}' "$pkg" | sed 's/([^)]*)//g; s/,/ /g')"
   found=

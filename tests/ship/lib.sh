@@ -43,7 +43,7 @@ ship_mirror() {
     for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
       [ ! -f "$f" ] || awk '$1 == "deb" && / bookworm / {for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) print $i}' "$f"
     done
-  } | head -n 1)
+  } | sed -n 1p)
   [ -n "$uri" ] && echo "$uri"
 }
 
