@@ -28,7 +28,7 @@ class CliAdminCrashFault : public KillTest {
 };
 
 TEST_F(CliAdminCrashFault, KilledBackupRestoreRollbackAndRetentionLeaveAHealthyStore) {
-  Populate(30000, 1'700'000'000'000'000'000LL);
+  Populate(20000, 1'700'000'000'000'000'000LL);
   ASSERT_EXIT_CODE(Tb({"backup", "create"}), 0);
   std::mt19937 rng(0x5eed);
   auto delay = [&] { return std::chrono::milliseconds(rng() % 400); };
@@ -53,7 +53,7 @@ TEST_F(CliAdminCrashFault, KilledBackupRestoreRollbackAndRetentionLeaveAHealthyS
     EXPECT_TRUE(after == head || after == head - 1000 || after == head - 999) << head << " -> " << after;
   }
   for (int i = 0; i < 4; ++i) {
-    uint64_t keep = 25000 - static_cast<uint64_t>(i) * 3000;
+    uint64_t keep = 15000 - static_cast<uint64_t>(i) * 2000;
     RunAndKill({"retention", "apply"}, {{"TERMBRAIN_RETENTION_MAX_EVENTS", std::to_string(keep)}}, delay());
     ExpectHealthy("retention #" + std::to_string(i));
   }

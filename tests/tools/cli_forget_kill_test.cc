@@ -29,7 +29,7 @@ class ForgetKillFault : public KillTest {
   }
 };
 
-constexpr int kKills = 30;
+constexpr int kKills = 20;
 
 TEST_F(ForgetKillFault, AKilledForgetIsFinishedByTheNextCommand) {
   Populate(1000, 1'700'000'000'000'000'000LL);

@@ -254,7 +254,7 @@ TEST_F(CliTrustFault, ReaderDuringCreationSeesAnEmptyHistory) {
 // verify and every query answers as before.
 TEST_F(CliTrustFault, RebuildKilledAtRandomPointsResumes) {
   std::string ndjson;
-  for (int i = 0; i < 4000; ++i) {
+  for (int i = 0; i < 2500; ++i) {
     ndjson += "{\"command\":\"cmd " + std::to_string(i % 300) + "\",\"cwd\":\"/p/" + std::to_string(i % 7) +
               "\",\"exit_code\":" + std::to_string(i % 5 == 0) + ",\"duration_ms\":5,\"started_at\":\"2026-01-0" +
               std::to_string(1 + i % 9) + "T10:00:00." + std::to_string(100 + i % 900) + "Z\",\"session\":\"s" +
@@ -275,7 +275,7 @@ TEST_F(CliTrustFault, RebuildKilledAtRandomPointsResumes) {
   auto full = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
   std::mt19937_64 rng(0x4eb1d);
   int killed = 0;
-  for (int trial = 0; trial < 50; ++trial) {
+  for (int trial = 0; trial < 30; ++trial) {
     auto delay = std::chrono::microseconds(rng() % static_cast<uint64_t>(full.count() + 1));
     if (RunAndSignal({"rebuild"}, delay, SIGKILL, data_dir())) ++killed;
     SCOPED_TRACE("trial " + std::to_string(trial) + " after " + std::to_string(delay.count()) + " us");
@@ -285,7 +285,7 @@ TEST_F(CliTrustFault, RebuildKilledAtRandomPointsResumes) {
     for (size_t i = 0; i < queries.size(); ++i) EXPECT_EQ(Tb(queries[i]).out, before[i]) << queries[i][0];
   }
   ASSERT_EXIT_CODE(Tb({"views", "verify"}), 0);
-  EXPECT_GE(killed, 15) << "too few runs were killed before they finished to prove anything";
+  EXPECT_GE(killed, 10) << "too few runs were killed before they finished to prove anything";
 }
 
 // Readers beside 8 writer loops: no reader ever fails, every write lands
