@@ -89,6 +89,19 @@ struct NatsStream::Impl {
     return Status::IOError(msg);
   }
 
+  // The stream's message count, bytes and last seq (of `out`).
+  Status State(StreamFigures* out) const {
+    jsStreamInfo* si = nullptr;
+    jsErrCode code = static_cast<jsErrCode>(0);
+    natsStatus s = js_GetStreamInfo(&si, js, stream.c_str(), nullptr, &code);
+    if (s != NATS_OK) return Error("cannot read the sync stream " + stream, s, code);
+    out->messages = si->State.Msgs;
+    out->bytes = si->State.Bytes;
+    out->last_seq = si->State.LastSeq;
+    jsStreamInfo_Destroy(si);
+    return Status::OK();
+  }
+
   static void Ring(int fd) {
     const uint64_t one = 1;
     if (fd >= 0) (void)!::write(fd, &one, sizeof one);
@@ -316,16 +329,10 @@ Status NatsStream::AckFetched() {
 Status NatsStream::Figures(const std::string& host_id, StreamFigures* out) {
   Impl& m = *impl_;
   *out = StreamFigures{};
-  jsStreamInfo* si = nullptr;
-  jsErrCode code = static_cast<jsErrCode>(0);
-  natsStatus s = js_GetStreamInfo(&si, m.js, m.stream.c_str(), nullptr, &code);
-  if (s != NATS_OK) return m.Error("cannot read the sync stream " + m.stream, s, code);
-  out->messages = si->State.Msgs;
-  out->bytes = si->State.Bytes;
-  out->last_seq = si->State.LastSeq;
-  jsStreamInfo_Destroy(si);
+  TB_RETURN_IF_ERROR(m.State(out));
   jsConsumerInfo* ci = nullptr;
-  s = js_GetConsumerInfo(&ci, m.js, m.stream.c_str(), ConsumerName(host_id).c_str(), nullptr, &code);
+  jsErrCode code = static_cast<jsErrCode>(0);
+  natsStatus s = js_GetConsumerInfo(&ci, m.js, m.stream.c_str(), ConsumerName(host_id).c_str(), nullptr, &code);
   if (s == NATS_NOT_FOUND) {
     out->consumer_pending = out->messages;
     return Status::OK();
@@ -334,6 +341,27 @@ Status NatsStream::Figures(const std::string& host_id, StreamFigures* out) {
   out->consumer_pending = ci->NumPending;
   out->consumer_acked = ci->AckFloor.Stream;
   jsConsumerInfo_Destroy(ci);
+  return Status::OK();
+}
+
+Status NatsStream::LastSeq(uint64_t* out) {
+  StreamFigures f;
+  TB_RETURN_IF_ERROR(impl_->State(&f));
+  *out = f.last_seq;
+  return Status::OK();
+}
+
+Status NatsStream::PurgeHost(const std::string& host_id, uint64_t below) {
+  Impl& m = *impl_;
+  const std::string subject = "tb." + m.account + "." + host_id;
+  jsOptions o;
+  jsOptions_Init(&o);
+  o.Wait = m.o.timeout_ms;
+  o.Stream.Purge.Subject = subject.c_str();
+  o.Stream.Purge.Sequence = below;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  natsStatus s = js_PurgeStream(m.js, m.stream.c_str(), &o, &code);
+  if (s != NATS_OK) return m.Error("cannot purge this host's older messages from the sync stream", s, code);
   return Status::OK();
 }
 
@@ -351,21 +379,19 @@ bool NatsStream::connected() const { return natsConnection_Status(impl_->nc) == 
 
 Status NatsStream::ReadAll(const std::function<Status(const ReceivedMessage&)>& visit) {
   Impl& m = *impl_;
-  jsStreamInfo* si = nullptr;
-  jsErrCode code = static_cast<jsErrCode>(0);
-  natsStatus s = js_GetStreamInfo(&si, m.js, m.stream.c_str(), nullptr, &code);
-  if (s != NATS_OK) return m.Error("cannot read the sync stream " + m.stream, s, code);
-  const uint64_t last = si->State.LastSeq;
-  uint64_t left = si->State.Msgs;
-  jsStreamInfo_Destroy(si);
+  StreamFigures f;
+  TB_RETURN_IF_ERROR(m.State(&f));
+  const uint64_t last = f.last_seq;
+  uint64_t left = f.messages;
   if (left == 0) return Status::OK();
+  jsErrCode code = static_cast<jsErrCode>(0);
   jsSubOptions so;
   jsSubOptions_Init(&so);
   so.Stream = m.stream.c_str();
   so.Config.AckPolicy = js_AckNone;
   so.Config.DeliverPolicy = js_DeliverAll;
   natsSubscription* sub = nullptr;
-  s = js_PullSubscribe(&sub, m.js, m.subjects.c_str(), nullptr, nullptr, &so, &code);
+  natsStatus s = js_PullSubscribe(&sub, m.js, m.subjects.c_str(), nullptr, nullptr, &so, &code);
   if (s != NATS_OK) return m.Error("cannot read the sync stream " + m.stream, s, code);
   Status result;
   while (result.ok() && left > 0) {

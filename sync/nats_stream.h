@@ -70,6 +70,11 @@ class NatsStream {
   // are committed to the store).
   Status AckFetched();
   Status Figures(const std::string& host_id, StreamFigures* out);
+  // The stream's last seq (0 when it never held a message).
+  Status LastSeq(uint64_t* out);
+  // Removes host `host_id`'s messages below stream seq `below` (what it
+  // published under a key it has since replaced).
+  Status PurgeHost(const std::string& host_id, uint64_t below);
   // Reads every message of the stream in order through a consumer of its
   // own (ephemeral, no acknowledgements: this host's consumer is left as
   // it is), up to the stream's last seq when it starts.

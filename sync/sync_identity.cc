@@ -1,6 +1,7 @@
 #include "sync/sync_identity.h"
 
 #include <charconv>
+#include <cstdint>
 
 #include "core/data_key.h"
 
@@ -24,7 +25,47 @@ bool ParseHex(std::string_view hex, unsigned char* out, size_t n) {
   return true;
 }
 
+// The checkpoint text of `id`'s keys.
+std::string FormatKeyring(const SyncIdentity& id) {
+  std::string text = FormatSyncKey(id.key);
+  for (const SyncKey& k : id.retired) text += FormatSyncKey(k);
+  return text;
+}
+
+// The keys of the checkpoint text: false when a line is malformed, or the
+// accounts differ, or the epochs do not fall.
+bool ParseKeyring(std::string_view text, SyncIdentity* out) {
+  std::vector<SyncKey> keys;
+  while (!text.empty()) {
+    const size_t end = text.find('\n');
+    if (end == std::string_view::npos) return false;
+    SyncKey k;
+    if (!ParseSyncKey(text.substr(0, end + 1), &k)) return false;
+    if (!keys.empty() && (k.account != keys[0].account || k.epoch >= keys.back().epoch)) return false;
+    keys.push_back(k);
+    text.remove_prefix(end + 1);
+  }
+  if (keys.empty()) return false;
+  out->key = keys[0];
+  out->retired.assign(keys.begin() + 1, keys.end());
+  return true;
+}
+
+Status SaveKeyring(Store& store, const SyncIdentity& id) {
+  return store.AppendWithCheckpoint({}, true, kCkptSyncKey, FormatKeyring(id));
+}
+
+std::string Epoch(uint32_t epoch) { return "key epoch " + std::to_string(epoch); }
+
 }  // namespace
+
+const SyncKey* SyncIdentity::KeyOf(uint32_t epoch) const {
+  if (key.epoch == epoch) return &key;
+  for (const SyncKey& k : retired) {
+    if (k.epoch == epoch) return &k;
+  }
+  return nullptr;
+}
 
 bool IsSyncId(std::string_view text) {
   if (text.size() != 32) return false;
@@ -67,7 +108,7 @@ Status LoadSyncIdentity(Store& store, SyncIdentity* out) {
   }
   TB_RETURN_IF_ERROR(s);
   TB_RETURN_IF_ERROR(store.GetCheckpoint(kCkptSyncHost, &host));
-  if (!ParseSyncKey(key, &out->key)) return Status::Corruption("damaged sync key in the store (checkpoint sync/key)");
+  if (!ParseKeyring(key, out)) return Status::Corruption("damaged sync key in the store (checkpoint sync/key)");
   if (!IsSyncId(host)) return Status::Corruption("damaged sync host id in the store (checkpoint sync/host)");
   out->host_id = host;
   return Status::OK();
@@ -98,8 +139,54 @@ Status SetUpSync(Store& store, const SyncKey* key, SyncIdentity* out) {
     id.key.epoch = 1;
     RandomBytes(id.key.bytes.data(), id.key.bytes.size());
   }
-  TB_RETURN_IF_ERROR(store.AppendWithCheckpoint({}, true, kCkptSyncKey, FormatSyncKey(id.key)));
+  TB_RETURN_IF_ERROR(SaveKeyring(store, id));
   *out = id;
+  return Status::OK();
+}
+
+Status RotateSyncKey(Store& store, SyncIdentity* out) {
+  SyncIdentity id;
+  TB_RETURN_IF_ERROR(LoadSyncIdentity(store, &id));
+  if (id.key.epoch == UINT32_MAX) return Status::InvalidArgument("the sync key is at its last epoch");
+  id.retired.insert(id.retired.begin(), id.key);
+  id.key.epoch++;
+  RandomBytes(id.key.bytes.data(), id.key.bytes.size());
+  TB_RETURN_IF_ERROR(SaveKeyring(store, id));
+  *out = id;
+  return Status::OK();
+}
+
+Status TakeSyncKey(Store& store, const SyncKey& key, SyncIdentity* out, KeyTaken* taken) {
+  SyncIdentity id;
+  Status s = LoadSyncIdentity(store, &id);
+  if (s.IsNotFound()) {
+    *taken = KeyTaken::kSetUp;
+    return SetUpSync(store, &key, out);
+  }
+  TB_RETURN_IF_ERROR(s);
+  *taken = KeyTaken::kHeld;
+  if (key.account != id.key.account) {
+    return Status::InvalidArgument("the key is of account " + key.account + ", this store syncs account " +
+                                   id.key.account + "; one store syncs one history");
+  }
+  const SyncKey* held = id.KeyOf(key.epoch);
+  if (held != nullptr && *held == key) {
+    if (key.epoch < id.key.epoch) {
+      return Status::InvalidArgument("the key is the retired " + Epoch(key.epoch) + "; this store holds " +
+                                     Epoch(id.key.epoch) + ". Export the current key on the machine that rotated it");
+    }
+    *out = id;
+    return Status::OK();
+  }
+  if (key.epoch <= id.key.epoch) {
+    return Status::InvalidArgument("the key's " + Epoch(key.epoch) + " is not newer than this store's " +
+                                   Epoch(id.key.epoch) + " and its bytes differ: it is not this account's key");
+  }
+  id.retired.insert(id.retired.begin(), id.key);
+  id.key = key;
+  TB_RETURN_IF_ERROR(SaveKeyring(store, id));
+  *out = id;
+  *taken = KeyTaken::kAdopted;
   return Status::OK();
 }
 

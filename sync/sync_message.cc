@@ -49,7 +49,7 @@ std::string SubjectHost(const std::string& account, std::string_view subject) {
 
 void SealEvent(const SyncIdentity& self, const Event& ev, SealedEvent* out) {
   out->subject = "tb." + self.key.account + "." + self.host_id;
-  out->msg_id = self.host_id + "." + ev.id.ToString();
+  out->msg_id = self.host_id + "." + ev.id.ToString() + "." + std::to_string(self.key.epoch);
   Event wire = ev;
   wire.origin_host = self.host_id;
   std::string plain;
@@ -99,8 +99,35 @@ Status OpenEvent(const SyncKey& key, std::string_view subject, std::string_view 
   Status s = DecodeEvent(plain, out);
   if (!s.ok()) return Damaged(stream_seq, s.message());
   if (out->origin_host != host) return Damaged(stream_seq, "event of host " + out->origin_host + " under " + host);
-  if (msg_id != host + "." + out->id.ToString()) return Damaged(stream_seq, "message id does not name its event");
+  if (msg_id != host + "." + out->id.ToString() + "." + std::to_string(epoch)) {
+    return Damaged(stream_seq, "message id does not name its event");
+  }
   return Status::OK();
+}
+
+uint32_t SealedEpoch(std::string_view data) {
+  return data.size() >= kHeader && data.starts_with(kMagic) ? GetU32BE(data.substr(4, 4)) : 0;
+}
+
+Status OpenMessage(const SyncIdentity& self, std::string_view subject, std::string_view msg_id, std::string_view data,
+                   uint64_t stream_seq, Event* out) {
+  const SyncKey* key = &self.key;
+  if (const uint32_t epoch = SealedEpoch(data); epoch != 0) {
+    if (epoch > self.key.epoch) {
+      return Status::Incompatible("sync message (stream seq " + std::to_string(stream_seq) +
+                                  ") is sealed with key epoch " + std::to_string(epoch) + ", newer than this store's " +
+                                  std::to_string(self.key.epoch) +
+                                  ": the sync key was rotated on another machine. Run tb sync key export there and "
+                                  "tb sync key import FILE here");
+    }
+    key = self.KeyOf(epoch);
+    if (key == nullptr) {
+      return Status::NotFound("sync message (stream seq " + std::to_string(stream_seq) +
+                              ") is sealed with retired key epoch " + std::to_string(epoch) +
+                              ", which this store never held");
+    }
+  }
+  return OpenEvent(*key, subject, msg_id, data, stream_seq, out);
 }
 
 }  // namespace tb

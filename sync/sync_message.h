@@ -2,7 +2,8 @@
 // (docs/sync.md, "Messages"). The stream only ever holds ciphertext.
 //
 //   subject    := "tb." account "." host          (both 32 hex digits)
-//   Nats-Msg-Id := host "." event-id               (EventId text form)
+//   Nats-Msg-Id := host "." event-id "." epoch     (EventId text form;
+//                                                   decimal epoch)
 //   data       := "TBS1" u32be(epoch) nonce[24] ciphertext
 //   ciphertext := XChaCha20-Poly1305(key of `epoch`, nonce,
 //                   plaintext = the event's FlatBuffer (core/codec.h) with
@@ -11,7 +12,9 @@
 //
 // The subject and message id are bound to the ciphertext, so a message
 // moved to another host's subject, or given another id, fails to open. The
-// nonce is random per message.
+// nonce is random per message. The epoch in the id lets the stream keep an
+// event republished under a new key (it drops a second message of the same
+// id within its de-duplication window).
 // Thread safety: functions are reentrant.
 #pragma once
 
@@ -47,5 +50,19 @@ void SealEvent(const SyncIdentity& self, const Event& ev, SealedEvent* out);
 // or event.
 Status OpenEvent(const SyncKey& key, std::string_view subject, std::string_view msg_id, std::string_view data,
                  uint64_t stream_seq, Event* out);
+
+// The key epoch a message is sealed with; 0 when it is not a sync message.
+uint32_t SealedEpoch(std::string_view data);
+
+// Opens a received message with the key of its epoch among `self`'s (the
+// current or a retired one). Errors as OpenEvent, and:
+//  - Incompatible for an epoch newer than the current one: the key was
+//    rotated on another machine and must be imported here;
+//  - NotFound for an older epoch whose key this store does not hold (it
+//    took the current key without ever holding that one): callers skip
+//    the message, whose host republishes its events under the current key
+//    once it holds it.
+Status OpenMessage(const SyncIdentity& self, std::string_view subject, std::string_view msg_id, std::string_view data,
+                   uint64_t stream_seq, Event* out);
 
 }  // namespace tb

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <set>
 #include <unordered_set>
 
 #include "sync/sync_message.h"
@@ -50,6 +51,12 @@ std::string FirstDifference(const IdList& local, const IdList& stream) {
   return "";
 }
 
+// One host's messages on the stream.
+struct HostMessages {
+  std::map<uint32_t, IdList> by_epoch;  // what opened
+  std::map<uint32_t, uint64_t> unread;  // messages under a key this store never held
+};
+
 }  // namespace
 
 bool SyncVerifyReport::ok() const {
@@ -61,7 +68,8 @@ Status VerifySync(Store& store, NatsStream& stream, SyncVerifyReport* out) {
   SyncState state;
   TB_RETURN_IF_ERROR(ReadSyncState(store, &state));
   const SyncIdentity& self = state.self;
-  std::map<std::string, IdList> local, remote;
+  std::map<std::string, IdList> local;
+  std::map<std::string, HostMessages> remote;
   Forgotten forgotten;
   local[self.host_id];
   TB_RETURN_IF_ERROR(store.ScanLog(1, state.head, /*strict=*/true, nullptr, [&](const Event& ev, std::string_view) {
@@ -76,9 +84,15 @@ Status VerifySync(Store& store, NatsStream& stream, SyncVerifyReport* out) {
     const std::string host = SubjectHost(self.key.account, m.subject);
     if (host != self.host_id && m.stream_seq > state.consumed) return Status::OK();  // not pulled yet
     Event ev;
-    TB_RETURN_IF_ERROR(OpenEvent(self.key, m.subject, m.msg_id, m.data, m.stream_seq, &ev));
+    Status s = OpenMessage(self, m.subject, m.msg_id, m.data, m.stream_seq, &ev);
+    if (s.IsNotFound()) {
+      remote[host].unread[SealedEpoch(m.data)]++;
+      return Status::OK();
+    }
+    TB_RETURN_IF_ERROR(s);
     if (ev.kind == EventKind::kForgotten) forgotten.insert(ev.target_ids.begin(), ev.target_ids.end());
-    if (SyncCarries(ev.kind)) remote[host].push_back(ev.id);
+    IdList& ids = remote[host].by_epoch[SealedEpoch(m.data)];
+    if (SyncCarries(ev.kind)) ids.push_back(ev.id);
     return Status::OK();
   }));
   for (const auto& [host, ids] : remote) local[host];
@@ -86,12 +100,25 @@ Status VerifySync(Store& store, NatsStream& stream, SyncVerifyReport* out) {
     HostComparison c;
     c.host_id = host;
     c.self = host == self.host_id;
-    const IdList here = Without(ids, forgotten), there = Without(remote[host], forgotten);
+    const HostMessages& on_stream = remote[host];
+    const IdList newest = on_stream.by_epoch.empty() ? IdList{} : on_stream.by_epoch.rbegin()->second;
+    const IdList here = Without(ids, forgotten), there = Without(newest, forgotten);
     c.local = here.size();
     c.stream = there.size();
     c.local_hash = Hash(here);
     c.stream_hash = Hash(there);
-    c.difference = FirstDifference(here, there);
+    std::set<uint32_t> epochs;
+    for (const auto& [epoch, list] : on_stream.by_epoch) epochs.insert(epoch);
+    for (const auto& [epoch, n] : on_stream.unread) epochs.insert(epoch);
+    c.epochs.assign(epochs.begin(), epochs.end());
+    const uint32_t readable = on_stream.by_epoch.empty() ? 0 : on_stream.by_epoch.rbegin()->first;
+    if (!on_stream.unread.empty() && on_stream.unread.rbegin()->first > readable) {
+      const auto& [epoch, n] = *on_stream.unread.rbegin();
+      c.difference = std::to_string(n) + " message(s) sealed with retired key epoch " + std::to_string(epoch) +
+                     ", which this store never held: that host has not taken the current key yet";
+    } else {
+      c.difference = FirstDifference(here, there);
+    }
     if (c.self) {
       out->hosts.insert(out->hosts.begin(), c);
     } else {

@@ -8,6 +8,10 @@
 // cursor (later ones are not pulled yet). Records named by a forget (on
 // either side) are left out of both: the store purged them, the stream
 // keeps their ciphertext. The kinds sync does not carry are not compared.
+// A host's messages under its newest key epoch on the stream are compared
+// (after a key rotation the older ones are purged once the host published
+// everything again); messages under a retired key this store never held
+// cannot be read, and are a difference.
 // Thread safety: one thread; the store may be read-only.
 #pragma once
 
@@ -29,7 +33,8 @@ struct HostComparison {
   uint64_t stream = 0;      // ... and on the stream
   uint64_t local_hash = 0;  // XXH3-64 over the ids in order
   uint64_t stream_hash = 0;
-  std::string difference;  // "" when they agree
+  std::vector<uint32_t> epochs;  // the key epochs of its messages on the stream, ascending
+  std::string difference;        // "" when they agree
 };
 
 struct SyncVerifyReport {

@@ -14,28 +14,48 @@ namespace {
 constexpr size_t kPublishBatch = 4096;
 constexpr int kFetchBatch = 4096;
 
-// Checkpoint `key` as `n` decimal numbers separated by single spaces; all
-// 0 when it was never set.
-Status ReadNumbers(Store& store, std::string_view key, size_t n, uint64_t* out) {
-  std::fill(out, out + n, 0);
+// Checkpoint `key` as decimal numbers separated by single spaces: how many
+// it holds in *count (0 when it was never set; at most `max`).
+Status ReadNumbers(Store& store, std::string_view key, size_t max, uint64_t* out, size_t* count) {
+  *count = 0;
   std::string v;
   Status s = store.GetCheckpoint(key, &v);
   if (s.IsNotFound()) return Status::OK();
   TB_RETURN_IF_ERROR(s);
   const char* p = v.data();
   const char* end = v.data() + v.size();
-  for (size_t i = 0; i < n; ++i) {
-    if (i > 0 && (p == end || *p++ != ' ')) p = nullptr;
-    auto r = p == nullptr ? std::from_chars_result{end, std::errc::invalid_argument} : std::from_chars(p, end, out[i]);
-    if (r.ec != std::errc() || (i + 1 == n && r.ptr != end)) {
-      return Status::Corruption("damaged sync cursor in the store (checkpoint " + std::string(key) + ")");
-    }
+  while (*count < max) {
+    auto r = std::from_chars(p, end, out[*count]);
+    if (r.ec != std::errc()) break;
+    ++*count;
     p = r.ptr;
+    if (p == end) return Status::OK();
+    if (*p++ != ' ') break;
   }
+  return Status::Corruption("damaged sync cursor in the store (checkpoint " + std::string(key) + ")");
+}
+
+// The outbox cursor (syncer.h).
+struct Outbox {
+  uint64_t seq = 0;
+  uint64_t epoch = 0;  // 0: never set
+  uint64_t purge_below = 0;
+};
+
+Status ReadOutbox(Store& store, Outbox* out) {
+  uint64_t v[3] = {0, 0, 0};
+  size_t n = 0;
+  TB_RETURN_IF_ERROR(ReadNumbers(store, kCkptSyncPublished, 3, v, &n));
+  if (n == 2) return Status::Corruption("damaged sync cursor in the store (checkpoint sync/published)");
+  *out = Outbox{v[0], n == 1 ? 1 : v[1], v[2]};
   return Status::OK();
 }
 
-Status ReadCursor(Store& store, std::string_view key, uint64_t* out) { return ReadNumbers(store, key, 1, out); }
+Status WriteOutbox(Store& store, const Outbox& o) {
+  return store.AppendWithCheckpoint(
+      {}, true, kCkptSyncPublished,
+      std::to_string(o.seq) + " " + std::to_string(o.epoch) + " " + std::to_string(o.purge_below));
+}
 
 // The inbox cursor's value: the stream seq and the log head it was
 // committed with. A head below that head means the log lost events since
@@ -46,8 +66,10 @@ std::string ConsumedValue(uint64_t stream_seq, uint64_t head) {
 }
 
 Status ReadConsumed(Store& store, uint64_t* out) {
-  uint64_t v[2];
-  TB_RETURN_IF_ERROR(ReadNumbers(store, kCkptSyncConsumed, 2, v));
+  uint64_t v[2] = {0, 0};
+  size_t n = 0;
+  TB_RETURN_IF_ERROR(ReadNumbers(store, kCkptSyncConsumed, 2, v, &n));
+  if (n == 1) return Status::Corruption("damaged sync cursor in the store (checkpoint sync/consumed)");
   *out = store.head() < v[1] ? 0 : v[0];
   return Status::OK();
 }
@@ -147,8 +169,20 @@ bool SyncCarries(EventKind kind) {
 }
 
 Status PublishOutbox(Store& store, const SyncIdentity& self, NatsStream& stream, SyncCounts* counts) {
-  uint64_t cursor = 0;
-  TB_RETURN_IF_ERROR(ReadCursor(store, kCkptSyncPublished, &cursor));
+  Outbox o;
+  TB_RETURN_IF_ERROR(ReadOutbox(store, &o));
+  if (o.epoch != self.key.epoch) {
+    // A new key: everything again under it. Whatever this host sealed
+    // under an older one is on the stream by now, at or below its last
+    // seq (the store is this process's, and the new key is committed).
+    // That bound is written before anything is sealed with the new key, so
+    // the purge never reaches a message of the new one.
+    uint64_t last = 0;
+    if (o.epoch != 0) TB_RETURN_IF_ERROR(stream.LastSeq(&last));
+    o = Outbox{0, self.key.epoch, last == 0 ? 0 : last + 1};
+    TB_RETURN_IF_ERROR(WriteOutbox(store, o));
+  }
+  uint64_t& cursor = o.seq;
   const uint64_t head = store.head();
   // A rollback or a restore moved the head back: what follows it now is new.
   if (cursor > head) cursor = head;
@@ -167,11 +201,15 @@ Status PublishOutbox(Store& store, const SyncIdentity& self, NatsStream& stream,
         }));
     if (last == cursor) last = head;  // nothing left but gaps
     TB_RETURN_IF_ERROR(stream.Publish(batch));
-    TB_RETURN_IF_ERROR(store.AppendWithCheckpoint({}, true, kCkptSyncPublished, std::to_string(last)));
-    counts->published += batch.size();
     cursor = last;
+    TB_RETURN_IF_ERROR(WriteOutbox(store, o));
+    counts->published += batch.size();
   }
-  return Status::OK();
+  if (o.purge_below == 0) return Status::OK();
+  TB_RETURN_IF_ERROR(stream.PurgeHost(self.host_id, o.purge_below));
+  o.purge_below = 0;
+  counts->purged = true;
+  return WriteOutbox(store, o);
 }
 
 Status PullInbox(Store& store, const SyncIdentity& self, NatsStream& stream, SyncCounts* counts) {
@@ -190,7 +228,12 @@ Status PullInbox(Store& store, const SyncIdentity& self, NatsStream& stream, Syn
         continue;
       }
       Event ev;
-      Status s = OpenEvent(self.key, m.subject, m.msg_id, m.data, m.stream_seq, &ev);
+      Status s = OpenMessage(self, m.subject, m.msg_id, m.data, m.stream_seq, &ev);
+      if (s.IsNotFound()) {
+        counts->skipped++;
+        inbox.Skip(m.stream_seq);
+        continue;
+      }
       if (!s.ok()) {
         // What came before it is kept; it and what follows are not
         // acknowledged, so the next pull reads them again.
@@ -212,7 +255,11 @@ Status PullInbox(Store& store, const SyncIdentity& self, NatsStream& stream, Syn
 Status ReadSyncState(Store& store, SyncState* out) {
   *out = SyncState{};
   TB_RETURN_IF_ERROR(LoadSyncIdentity(store, &out->self));
-  TB_RETURN_IF_ERROR(ReadCursor(store, kCkptSyncPublished, &out->published));
+  Outbox o;
+  TB_RETURN_IF_ERROR(ReadOutbox(store, &o));
+  const bool current = o.epoch == out->self.key.epoch;
+  out->published = current ? o.seq : 0;
+  out->purge_pending = current ? o.purge_below != 0 : o.epoch != 0;
   TB_RETURN_IF_ERROR(ReadConsumed(store, &out->consumed));
   out->head = store.head();
   if (out->published >= out->head) return Status::OK();
@@ -240,6 +287,14 @@ Status SyncOnce(Store& store, const NatsOptions& options, SyncCounts* counts) {
   TB_RETURN_IF_ERROR(ConnectSync(store, options, &self, &stream));
   TB_RETURN_IF_ERROR(PublishOutbox(store, self, *stream, counts));
   return PullInbox(store, self, *stream, counts);
+}
+
+Status RotateAndRepublish(Store& store, const NatsOptions& options, SyncRotation* out) {
+  *out = SyncRotation{};
+  TB_RETURN_IF_ERROR(RotateSyncKey(store, &out->self));
+  out->asked = !options.url.empty();
+  if (out->asked) out->sync = SyncOnce(store, options, &out->counts);
+  return Status::OK();
 }
 
 Status ReadSyncStatus(Store& store, const NatsOptions& options, SyncStatus* out) {

@@ -4,12 +4,20 @@
 // events this store does not hold yet (by event id), exactly once.
 //
 // Cursors (store checkpoints, decimal):
-//   "sync/published"  the last log seq the outbox has dealt with: every
-//                     event this store originated up to it is acknowledged
-//                     by the stream. Advanced only after the acks, so a
-//                     crash in between publishes again, and the stream (by
-//                     message id) or the receivers (by event id) drop the
-//                     copy.
+//   "sync/published"  "<log seq> <key epoch> <purge below>": the last log
+//                     seq the outbox has dealt with under the current key
+//                     (every event this store originated up to it is
+//                     acknowledged by the stream), the epoch of that key,
+//                     and 0 or the stream seq below which this host's
+//                     messages are sealed with a key it replaced. Advanced
+//                     only after the acks, so a crash in between publishes
+//                     again, and the stream (by message id) or the
+//                     receivers (by event id) drop the copy. A cursor of an
+//                     older epoch than the current key (the key was rotated
+//                     or imported since) starts the outbox over: everything
+//                     is published again under the new key, and then this
+//                     host's older messages are purged from the stream.
+//                     (A cursor of one number is one of key epoch 1.)
 //   "sync/consumed"   "<stream seq> <log head>": the last stream seq whose
 //                     events are in this store, committed in the same write
 //                     as those events, with the log's head after it. A head
@@ -45,6 +53,8 @@ struct SyncCounts {
   uint64_t received = 0;    // events appended from other hosts
   uint64_t duplicates = 0;  // received events this store already held
   uint64_t forgotten = 0;   // records forgotten by received forgets
+  uint64_t skipped = 0;     // messages under a retired key this store never held
+  bool purged = false;      // this host's messages under a replaced key were purged
 };
 
 // True for the kinds of events sync carries.
@@ -53,16 +63,20 @@ bool SyncCarries(EventKind kind);
 // Publishes what the outbox cursor has not dealt with yet.
 Status PublishOutbox(Store& store, const SyncIdentity& self, NatsStream& stream, SyncCounts* counts);
 // Appends every message the stream holds for this host that the store has
-// not consumed yet. A message that does not open with the sync key stops
-// the pull with its error (Incompatible); nothing after it is consumed.
+// not consumed yet. A message that does not open with the sync key (or a
+// newer key epoch: the key was rotated elsewhere) stops the pull with its
+// error (Incompatible); nothing after it is consumed. A message under a
+// retired key this store never held is skipped (counts->skipped): its
+// host publishes it again under the current key once it takes that key.
 Status PullInbox(Store& store, const SyncIdentity& self, NatsStream& stream, SyncCounts* counts);
 
 struct SyncState {
   SyncIdentity self;
   uint64_t head = 0;
-  uint64_t published = 0;    // the outbox cursor
-  uint64_t unpublished = 0;  // events after it that sync carries
-  uint64_t consumed = 0;     // the inbox cursor
+  uint64_t published = 0;      // the outbox cursor (0 while a new key's republish has not started)
+  uint64_t unpublished = 0;    // events after it that sync carries
+  bool purge_pending = false;  // this host's messages under a replaced key are still on the stream
+  uint64_t consumed = 0;       // the inbox cursor
 };
 
 // The local side of `tb sync status` (read-only stores are fine).
@@ -74,6 +88,19 @@ Status ConnectSync(Store& store, const NatsOptions& options, SyncIdentity* self,
 
 // `tb sync now`: connects, publishes the outbox, then pulls the inbox.
 Status SyncOnce(Store& store, const NatsOptions& options, SyncCounts* counts);
+
+struct SyncRotation {
+  SyncIdentity self;   // with the new key
+  bool asked = false;  // a server is configured: the republish was tried
+  Status sync;         // how it went (the rotation stands either way)
+  SyncCounts counts;
+};
+
+// `tb sync key rotate`: RotateSyncKey, then, when options.url is set, a
+// SyncOnce that publishes this host's history again under the new key and
+// purges its older messages. A failure of that sync is reported in
+// out->sync: the next sync finishes the job.
+Status RotateAndRepublish(Store& store, const NatsOptions& options, SyncRotation* out);
 
 struct SyncStatus {
   SyncState local;

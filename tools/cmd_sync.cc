@@ -1,4 +1,5 @@
-// tb sync init | key export | key import | now | status: one history across
+// tb sync init | key export | key import | key rotate | now | status |
+// verify: one history across
 // the user's machines over NATS JetStream (sync/syncer.h; docs/sync.md).
 #include <fstream>
 #include <sstream>
@@ -25,14 +26,38 @@ Status NoArgs(const char* cmd, const char* usage, const Argv& args, bool* help) 
   return Status::OK();
 }
 
+// "1, 2": the retired epochs.
+std::string RetiredEpochs(const SyncIdentity& id) {
+  std::string out;
+  for (const SyncKey& k : id.retired) out += (out.empty() ? "" : ", ") + std::to_string(k.epoch);
+  return out;
+}
+
+// What `tb sync now` moved, as one line.
+std::string CountsLine(const SyncCounts& c) {
+  std::string line = "published " + std::to_string(c.published) + " event(s); received " + std::to_string(c.received) +
+                     " event(s) (" + std::to_string(c.duplicates) + " already here, " + std::to_string(c.forgotten) +
+                     " record(s) forgotten)";
+  if (c.skipped > 0) {
+    line += "; skipped " + std::to_string(c.skipped) + " message(s) under a retired key this store never held";
+  }
+  if (c.purged) line += "; purged this host's messages under its replaced key from the stream";
+  return line + "\n";
+}
+
 std::string StatusTable(const SyncStatus& st) {
   const SyncState& l = st.local;
+  const std::string retired = RetiredEpochs(l.self);
   std::ostringstream out;
   out << "host id      " << l.self.host_id << "\n"
-      << "account      " << l.self.key.account << " (key epoch " << l.self.key.epoch << ")\n"
+      << "account      " << l.self.key.account << " (key epoch " << l.self.key.epoch
+      << (retired.empty() ? "" : "; retired: " + retired) << ")\n"
       << "log head     " << l.head << "\n"
-      << "published    through seq " << l.published << "; " << l.unpublished << " event(s) to publish\n"
-      << "consumed     through stream seq " << l.consumed << "\n";
+      << "published    through seq " << l.published << "; " << l.unpublished << " event(s) to publish\n";
+  if (l.purge_pending) {
+    out << "rotation     this host's messages under its replaced key leave the stream once all is published again\n";
+  }
+  out << "consumed     through stream seq " << l.consumed << "\n";
   if (!st.asked) {
     out << "server       not set (sync.server)\n";
   } else if (!st.server.ok()) {
@@ -47,9 +72,16 @@ std::string StatusTable(const SyncStatus& st) {
 
 Json StatusJson(const SyncStatus& st) {
   const SyncState& l = st.local;
-  Json j{{"host_id", l.self.host_id},        {"account", l.self.key.account},
-         {"key_epoch", l.self.key.epoch},    {"head_seq", l.head},
-         {"published_seq", l.published},     {"unpublished", l.unpublished},
+  Json retired = Json::array();
+  for (const SyncKey& k : l.self.retired) retired.push_back(k.epoch);
+  Json j{{"host_id", l.self.host_id},
+         {"account", l.self.key.account},
+         {"key_epoch", l.self.key.epoch},
+         {"retired_key_epochs", retired},
+         {"head_seq", l.head},
+         {"published_seq", l.published},
+         {"unpublished", l.unpublished},
+         {"purge_pending", l.purge_pending},
          {"consumed_stream_seq", l.consumed}};
   if (!st.asked) {
     j["server"] = nullptr;
@@ -78,7 +110,10 @@ std::string VerifyTable(const SyncVerifyReport& r) {
     char line[128];
     std::snprintf(line, sizeof line, "%-34s  %-8llu  %-8llu  ", (h.host_id + (h.self ? " *" : "")).c_str(),
                   static_cast<unsigned long long>(h.local), static_cast<unsigned long long>(h.stream));
-    out << line << (h.difference.empty() ? "same (hash " + Hex16(h.local_hash) + ")" : h.difference) << "\n";
+    std::string epochs;
+    for (uint32_t e : h.epochs) epochs += (epochs.empty() ? "" : ",") + std::to_string(e);
+    out << line << (h.difference.empty() ? "same (hash " + Hex16(h.local_hash) + ")" : h.difference)
+        << (h.epochs.size() > 1 ? " [key epochs " + epochs + " on the stream]" : "") << "\n";
   }
   out << "* this host\n";
   return out.str();
@@ -93,6 +128,7 @@ Json VerifyJson(const SyncVerifyReport& r) {
                          {"stream_events", h.stream},
                          {"local_hash", Hex16(h.local_hash)},
                          {"stream_hash", Hex16(h.stream_hash)},
+                         {"key_epochs", h.epochs},
                          {"difference", h.difference.empty() ? Json(nullptr) : Json(h.difference)}});
   }
   return Json{{"ok", r.ok()}, {"hosts", hosts}};
@@ -149,9 +185,43 @@ Status CmdSyncKeyImport(Context& ctx, const Argv& args) {
   std::unique_ptr<Store> store;
   TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   SyncIdentity id;
-  TB_RETURN_IF_ERROR(SetUpSync(*store, &key, &id));
-  WriteOut("imported the sync key of account " + id.key.account + " (key epoch " + std::to_string(id.key.epoch) +
-           "); this store is host " + id.host_id + ". Run tb sync now to pull the other machines' history.\n");
+  KeyTaken taken;
+  TB_RETURN_IF_ERROR(TakeSyncKey(*store, key, &id, &taken));
+  switch (taken) {
+    case KeyTaken::kSetUp:
+      WriteOut("imported the sync key of account " + id.key.account + " (key epoch " + std::to_string(id.key.epoch) +
+               "); this store is host " + id.host_id + ". Run tb sync now to pull the other machines' history.\n");
+      break;
+    case KeyTaken::kAdopted:
+      WriteOut("took key epoch " + std::to_string(id.key.epoch) + " of account " + id.key.account + " (retired: " +
+               RetiredEpochs(id) + "). Run tb sync now: it publishes this host's history again under the new key.\n");
+      break;
+    case KeyTaken::kHeld:
+      WriteOut("this store holds that sync key already (key epoch " + std::to_string(id.key.epoch) + ")\n");
+      break;
+  }
+  return Status::OK();
+}
+
+Status CmdSyncKeyRotate(Context& ctx, const Argv& args) {
+  bool help;
+  TB_RETURN_IF_ERROR(NoArgs("sync key rotate", "sync key rotate", args, &help));
+  if (help) return Status::OK();
+  std::unique_ptr<Store> store;
+  TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
+  SyncRotation r;
+  TB_RETURN_IF_ERROR(RotateAndRepublish(*store, NatsOptionsOf(ctx.config), &r));
+  WriteOut("rotated the sync key of account " + r.self.key.account + " to key epoch " +
+           std::to_string(r.self.key.epoch) + ".\n");
+  if (r.asked && r.sync.ok()) {
+    WriteOut(CountsLine(r.counts));
+  } else {
+    WriteOut("The next sync (tb sync now, or the daemon) publishes this host's history again under it" +
+             (r.sync.ok() ? std::string() : " (now: " + r.sync.message() + ")") + ".\n");
+  }
+  WriteOut(
+      "On each other machine: run tb sync key export > FILE here, copy FILE there, and run tb sync key import "
+      "FILE; until then they cannot read what this host publishes.\n");
   return Status::OK();
 }
 
@@ -163,9 +233,7 @@ Status CmdSyncNow(Context& ctx, const Argv& args) {
   TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   SyncCounts c;
   TB_RETURN_IF_ERROR(SyncOnce(*store, NatsOptionsOf(ctx.config), &c));
-  WriteOut("published " + std::to_string(c.published) + " event(s); received " + std::to_string(c.received) +
-           " event(s) (" + std::to_string(c.duplicates) + " already here, " + std::to_string(c.forgotten) +
-           " record(s) forgotten)\n");
+  WriteOut(CountsLine(c));
   return Status::OK();
 }
 

@@ -97,6 +97,8 @@ const std::vector<CommandSpec>& Commands() {
        CmdSyncKeyExport},
       {"sync key import", "take the sync key tb sync key export wrote (FILE) on another machine", CmdSyncKeyImport,
        kWrites},
+      {"sync key rotate", "replace the sync key with a new epoch; publish this host's history again under it",
+       CmdSyncKeyRotate, kWrites},
       {"sync now", "publish this machine's new commands and pull the others' (sync.server)", CmdSyncNow, kWrites},
       {"sync status", "show the sync cursors, what is left to publish and to pull (--format json)", CmdSyncStatus},
       {"sync verify", "compare every host's events in this store with the stream; name the first difference",

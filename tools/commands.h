@@ -19,6 +19,7 @@ Status CmdKeyGenerate(Context& ctx, const Argv& args);    // cmd_key.cc
 Status CmdSyncInit(Context& ctx, const Argv& args);       // cmd_sync.cc
 Status CmdSyncKeyExport(Context& ctx, const Argv& args);  // cmd_sync.cc
 Status CmdSyncKeyImport(Context& ctx, const Argv& args);  // cmd_sync.cc
+Status CmdSyncKeyRotate(Context& ctx, const Argv& args);  // cmd_sync.cc
 Status CmdSyncNow(Context& ctx, const Argv& args);        // cmd_sync.cc
 Status CmdSyncStatus(Context& ctx, const Argv& args);     // cmd_sync.cc
 Status CmdSyncVerify(Context& ctx, const Argv& args);     // cmd_sync.cc

@@ -71,6 +71,83 @@ TEST_F(SyncIdentityTest, DamagedValuesAreCorruption) {
   EXPECT_TRUE(SetUpSync(*store_, nullptr, &id).IsInvalidArgument());  // a damaged key is still a key
 }
 
+// Rotation keeps the old key as retired, newest first; importing the new
+// key elsewhere does the same; anything else is refused, saying why.
+TEST_F(SyncIdentityTest, RotateThenTakeTheNewKeyOnAnotherStore) {
+  SyncIdentity a;
+  ASSERT_OK(SetUpSync(*store_, nullptr, &a));
+  TempDir other_dir;
+  std::unique_ptr<Store> other;
+  ASSERT_OK(OpenStore(other_dir.path(), StoreOptions::Access::kReadWrite, &other));
+  SyncIdentity b;
+  KeyTaken taken;
+  ASSERT_OK(TakeSyncKey(*other, a.key, &b, &taken));
+  EXPECT_EQ(taken, KeyTaken::kSetUp);
+  ASSERT_OK(TakeSyncKey(*other, a.key, &b, &taken));
+  EXPECT_EQ(taken, KeyTaken::kHeld);
+
+  SyncIdentity r1, r2;
+  ASSERT_OK(RotateSyncKey(*store_, &r1));
+  ASSERT_OK(RotateSyncKey(*store_, &r2));
+  EXPECT_EQ(r2.key.epoch, 3u);
+  EXPECT_EQ(r2.key.account, a.key.account);
+  ASSERT_EQ(r2.retired.size(), 2u);
+  EXPECT_EQ(r2.retired[0], r1.key);
+  EXPECT_EQ(r2.retired[1], a.key);
+  SyncIdentity loaded;
+  ASSERT_OK(LoadSyncIdentity(*store_, &loaded));
+  EXPECT_EQ(loaded.key, r2.key);
+  EXPECT_EQ(loaded.retired, r2.retired);
+  EXPECT_EQ(loaded.host_id, a.host_id);
+  std::string text;
+  ASSERT_OK(store_->GetCheckpoint(kCkptSyncKey, &text));
+  EXPECT_EQ(text, FormatSyncKey(r2.key) + FormatSyncKey(r1.key) + FormatSyncKey(a.key));
+
+  // The other store skips epoch 2 and takes 3 directly.
+  ASSERT_OK(TakeSyncKey(*other, r2.key, &b, &taken));
+  EXPECT_EQ(taken, KeyTaken::kAdopted);
+  EXPECT_EQ(b.key, r2.key);
+  ASSERT_EQ(b.retired.size(), 1u);
+  EXPECT_EQ(b.retired[0], a.key);
+  Status s = TakeSyncKey(*other, a.key, &b, &taken);
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_EQ(s.message(),
+            "the key is the retired key epoch 1; this store holds key epoch 3. Export the current key on the machine "
+            "that rotated it");
+  SyncKey forged = r2.key;
+  forged.bytes.fill(0);
+  s = TakeSyncKey(*other, forged, &b, &taken);
+  EXPECT_EQ(s.message(),
+            "the key's key epoch 3 is not newer than this store's key epoch 3 and its bytes differ: it is not this "
+            "account's key");
+  SyncKey stranger = r2.key;
+  stranger.account = "ffffffffffffffffffffffffffffffff";
+  s = TakeSyncKey(*other, stranger, &b, &taken);
+  EXPECT_EQ(s.message(), "the key is of account ffffffffffffffffffffffffffffffff, this store syncs account " +
+                             a.key.account + "; one store syncs one history");
+  ASSERT_OK(LoadSyncIdentity(*other, &b));
+  EXPECT_EQ(b.key, r2.key);  // nothing changed by the refusals
+}
+
+// Keyring lines must share the account and fall in epoch.
+TEST_F(SyncIdentityTest, AKeyringOutOfOrderIsCorruption) {
+  SyncIdentity id;
+  ASSERT_OK(SetUpSync(*store_, nullptr, &id));
+  SyncKey older = id.key;
+  older.epoch = 2;  // not below the current epoch 1
+  for (const std::string& bad : {FormatSyncKey(id.key) + FormatSyncKey(older), FormatSyncKey(id.key) + "junk\n",
+                                 FormatSyncKey(id.key).substr(0, 20)}) {
+    Set(kCkptSyncKey, bad);
+    EXPECT_EQ(LoadSyncIdentity(*store_, &id).message(), "damaged sync key in the store (checkpoint sync/key)") << bad;
+  }
+  SyncKey stranger = id.key;
+  stranger.epoch = 1;
+  stranger.account = "ffffffffffffffffffffffffffffffff";
+  id.key.epoch = 2;
+  Set(kCkptSyncKey, FormatSyncKey(id.key) + FormatSyncKey(stranger));
+  EXPECT_TRUE(LoadSyncIdentity(*store_, &id).IsCorruption());
+}
+
 TEST_F(SyncIdentityTest, DamagedCursorsAreCorruption) {
   SyncIdentity id;
   ASSERT_OK(SetUpSync(*store_, nullptr, &id));
@@ -82,8 +159,25 @@ TEST_F(SyncIdentityTest, DamagedCursorsAreCorruption) {
     EXPECT_EQ(s.message(), "damaged sync cursor in the store (checkpoint sync/consumed)") << bad;
   }
   Set(kCkptSyncConsumed, "12 0");
-  Set(kCkptSyncPublished, "7x");
-  EXPECT_EQ(ReadSyncState(*store_, &state).message(), "damaged sync cursor in the store (checkpoint sync/published)");
+  for (const std::string bad : {"7x", "7 1", "7 1 0 0", "", "7  1 0"}) {
+    Set(kCkptSyncPublished, bad);
+    EXPECT_EQ(ReadSyncState(*store_, &state).message(), "damaged sync cursor in the store (checkpoint sync/published)")
+        << bad;
+  }
+  // One number: a cursor of key epoch 1 (written before key rotation).
+  Set(kCkptSyncPublished, "0");
+  ASSERT_OK(ReadSyncState(*store_, &state));
+  EXPECT_FALSE(state.purge_pending);
+  // A cursor of an older epoch than the key: everything is published again,
+  // and the older messages purged afterwards.
+  SyncIdentity rotated;
+  ASSERT_OK(RotateSyncKey(*store_, &rotated));
+  ASSERT_OK(ReadSyncState(*store_, &state));
+  EXPECT_TRUE(state.purge_pending);
+  EXPECT_EQ(state.published, 0u);
+  Set(kCkptSyncPublished, "0 2 0");
+  ASSERT_OK(ReadSyncState(*store_, &state));
+  EXPECT_FALSE(state.purge_pending);
   // A cursor committed with a head above today's (a rollback since): the
   // inbox starts over.
   Set(kCkptSyncPublished, "0");

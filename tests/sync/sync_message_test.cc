@@ -36,7 +36,7 @@ TEST(SyncMessageTest, SealedEventOpensToTheSameEventFromItsHost) {
   SealedEvent m;
   SealEvent(self, Command(), &m);
   EXPECT_EQ(m.subject, "tb.ffeeddccbbaa99887766554433221100.00112233445566778899aabbccddeeff");
-  EXPECT_EQ(m.msg_id, "00112233445566778899aabbccddeeff.00000000000000ab-42");
+  EXPECT_EQ(m.msg_id, "00112233445566778899aabbccddeeff.00000000000000ab-42.1");
   EXPECT_EQ(m.data.substr(0, 8), std::string("TBS1\0\0\0\1", 8));
   // Ciphertext only: neither the command, its directory nor the host name.
   for (std::string_view plain : {"MARKER", "secret-project", "laptop"}) {
@@ -51,6 +51,41 @@ TEST(SyncMessageTest, SealedEventOpensToTheSameEventFromItsHost) {
   SealedEvent again;
   SealEvent(self, Command(), &again);
   EXPECT_NE(again.data, m.data);
+}
+
+// A store opens a message with the key of its epoch: the current one or a
+// retired one it holds. A newer epoch is an error saying what to import;
+// an older one it never held is NotFound (skipped by the pull).
+TEST(SyncMessageTest, OpenMessagePicksTheKeyOfTheMessagesEpoch) {
+  SyncIdentity old_key = Identity(1, 1), new_key = Identity(2, 2);
+  SealedEvent under1, under2;
+  SealEvent(old_key, Command(), &under1);
+  SealEvent(new_key, Command(), &under2);
+  EXPECT_EQ(under2.msg_id, "00112233445566778899aabbccddeeff.00000000000000ab-42.2");
+  EXPECT_EQ(SealedEpoch(under1.data), 1u);
+  EXPECT_EQ(SealedEpoch(under2.data), 2u);
+  EXPECT_EQ(SealedEpoch("TBS1"), 0u);
+  SyncIdentity both = new_key;
+  both.retired.push_back(old_key.key);
+  EXPECT_EQ(both.KeyOf(1), &both.retired[0]);
+  EXPECT_EQ(both.KeyOf(3), nullptr);
+  Event got;
+  ASSERT_OK(OpenMessage(both, under1.subject, under1.msg_id, under1.data, 5, &got));
+  EXPECT_EQ(got.command, Command().command);
+  ASSERT_OK(OpenMessage(both, under2.subject, under2.msg_id, under2.data, 6, &got));
+  Status s = OpenMessage(new_key, under1.subject, under1.msg_id, under1.data, 5, &got);
+  EXPECT_EQ(s.code(), Status::Code::kNotFound);
+  EXPECT_EQ(s.message(), "sync message (stream seq 5) is sealed with retired key epoch 1, which this store never held");
+  s = OpenMessage(old_key, under2.subject, under2.msg_id, under2.data, 6, &got);
+  EXPECT_EQ(s.code(), Status::Code::kIncompatible);
+  EXPECT_EQ(s.message(),
+            "sync message (stream seq 6) is sealed with key epoch 2, newer than this store's 1: the sync key was "
+            "rotated on another machine. Run tb sync key export there and tb sync key import FILE here");
+  // The epoch in the id is bound: an old message given the new id does not open.
+  std::string renamed = under1.msg_id.substr(0, under1.msg_id.size() - 1) + "2";
+  EXPECT_EQ(OpenMessage(both, under1.subject, renamed, under1.data, 5, &got).code(), Status::Code::kIncompatible);
+  // Not a sync message: as OpenEvent says.
+  EXPECT_EQ(OpenMessage(both, under1.subject, under1.msg_id, "junk", 7, &got).code(), Status::Code::kCorruption);
 }
 
 TEST(SyncMessageTest, WrongKeyAndOtherEpochAreIncompatible) {

@@ -165,6 +165,91 @@ TEST_F(CliSync, ThreeHostsAgreeAndTheStreamHoldsOnlyCiphertext) {
   }
 }
 
+// Key rotation with three hosts: A rotates and publishes its history again
+// under the new key; a host holding only the old key gets a clear error
+// until it imports the new one, then does the same; a host that joins with
+// the new key skips what it cannot read until its host takes the key. In
+// the end every host reads everything and the stream holds only messages
+// of the new key.
+TEST_F(CliSync, KeyRotationReachesEveryHostAndLeavesOnlyTheNewKeyOnTheStream) {
+  ASSERT_EXIT_CODE(On("A", {"sync", "init"}), 0);
+  Join("B");
+  Join("C");
+  for (const std::string h : {"A", "B", "C"}) {
+    for (int i = 0; i < 4; ++i) RecordOn(h, "echo " + h + "-" + std::to_string(i));
+  }
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string h : {"A", "B", "C"}) SyncNow(h);
+  }
+  const std::string account = Json::parse(On("A", {"sync", "status", "--format", "json"}).out)["account"];
+
+  RunResult r = On("A", {"sync", "key", "rotate"});
+  ASSERT_EXIT_CODE(r, 0);
+  EXPECT_EQ(r.out, "rotated the sync key of account " + account +
+                       " to key epoch 2.\n"
+                       "published 4 event(s); received 0 event(s) (0 already here, 0 record(s) forgotten); purged this "
+                       "host's messages under its replaced key from the stream\n"
+                       "On each other machine: run tb sync key export > FILE here, copy FILE there, and run tb sync "
+                       "key import FILE; until then they cannot read what this host publishes.\n");
+  Json st = Json::parse(On("A", {"sync", "status", "--format", "json"}).out);
+  EXPECT_EQ(st["key_epoch"], 2);
+  EXPECT_EQ(st["retired_key_epochs"], Json::array({1}));
+  EXPECT_EQ(st["purge_pending"], false);
+
+  // B still holds only epoch 1: a clear error, and nothing half-read.
+  RecordOn("B", "echo B-after");
+  r = On("B", {"sync", "now"});
+  EXPECT_EXIT_CODE(r, 3);
+  EXPECT_EQ(r.err,
+            "tb: error: sync message (stream seq 13) is sealed with key epoch 2, newer than this store's 1: the "
+            "sync key was rotated on another machine. Run tb sync key export there and tb sync key import "
+            "FILE here\n");
+  Join("B");
+  r = On("B", {"sync", "status"});
+  EXPECT_NE(r.out.find("\nrotation     this host's messages under its replaced key leave the stream once all is "
+                       "published again\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(SyncNow("B"),
+            "published 5 event(s); received 0 event(s) (4 already here, 0 record(s) forgotten); purged "
+            "this host's messages under its replaced key from the stream\n");
+
+  // D joins with the new key while C has not taken it: C's messages are
+  // skipped, not misread.
+  Join("D");
+  EXPECT_EQ(SyncNow("D"),
+            "published 0 event(s); received 9 event(s) (0 already here, 0 record(s) forgotten); skipped "
+            "4 message(s) under a retired key this store never held\n");
+  r = On("D", {"sync", "verify"});
+  EXPECT_EXIT_CODE(r, 3);
+  EXPECT_NE(r.out.find("4 message(s) sealed with retired key epoch 1, which this store never held: that host has not "
+                       "taken the current key yet"),
+            std::string::npos)
+      << r.out;
+
+  Join("C");
+  SyncNow("C");
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string h : {"A", "B", "C", "D"}) SyncNow(h);
+  }
+  const std::vector<std::string> a = History("A");
+  EXPECT_EQ(a.size(), 13u);
+  for (const std::string h : {"B", "C", "D"}) EXPECT_EQ(History(h), a) << h;
+  for (const std::string h : {"A", "B", "C", "D"}) {
+    r = On(h, {"sync", "verify", "--format", "json"});
+    EXPECT_EXIT_CODE(r, 0) << h;
+    Json v = Json::parse(r.out);
+    EXPECT_EQ(v["ok"], true) << h;
+    int publishing = 0;  // D published nothing
+    for (const Json& host : v["hosts"]) {
+      if (host["stream_events"] == 0) continue;
+      ++publishing;
+      EXPECT_EQ(host["key_epochs"], Json::array({2})) << h << " " << host;
+    }
+    EXPECT_EQ(publishing, 3) << h;
+  }
+}
+
 TEST_F(CliSync, AForgetOnOneHostPurgesTheTextOnTheOthers) {
   ASSERT_EXIT_CODE(On("A", {"sync", "init"}), 0);
   Join("B");
