@@ -114,7 +114,9 @@ struct ReplaceOptions {
 // database), prepares the new database beside the live one and swaps the
 // two directories atomically (renameat2 RENAME_EXCHANGE): a crash leaves
 // either the old or the new database, never neither. The source's store id
-// must equal the data dir's.
+// must equal the data dir's. A current database that does not open
+// (Corruption: what a restore repairs) is saved all the same, with head 0
+// and reason "before-restore of a damaged store".
 Status ReplaceDatabase(const ReplaceOptions& options, const DbSource& source, std::string* safety);
 
 // ---- interrupted work ------------------------------------------------------------------
@@ -233,6 +235,7 @@ Status CarryAuditEvents(Store& store, const std::vector<Event>& removed, std::st
 // After a restore over the live store: carries the audit entries of the
 // database saved in the safety snapshot `safety` (of `store`'s data dir)
 // that the restored log does not hold (by AuditKey), marked "restore".
+// Nothing is carried from a snapshot of a damaged store (it does not open).
 Status CarryAuditFromSnapshot(Store& store, const std::string& safety);
 
 }  // namespace tb

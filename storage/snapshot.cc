@@ -254,8 +254,14 @@ Status ReplaceDatabase(const ReplaceOptions& o, const DbSource& src, std::string
     if (s.ok()) s = admin::WriteIdentity(tmp, identity);
     // The head the copy holds, read from it (the live store is closed).
     uint64_t head = 0;
-    if (s.ok()) s = SnapshotHead(SnapshotEntry{name, tmp, o.now_ns, 0, ""}, &head);
-    if (s.ok()) s = WriteSnapshotInfo(tmp, o.now_ns, head, "before-restore");
+    std::string reason = "before-restore";
+    if (s.ok()) {
+      s = SnapshotHead(SnapshotEntry{name, tmp, o.now_ns, 0, ""}, &head);
+      // A store that does not open (the reason to restore) is kept as it
+      // is, head unknown: a salvage can still read it.
+      if (s.IsCorruption()) s = Status::OK(), reason = "before-restore of a damaged store";
+    }
+    if (s.ok()) s = WriteSnapshotInfo(tmp, o.now_ns, head, reason);
     if (s.ok()) s = Publish(tmp, base + "/" + name);
     if (!s.ok()) {
       fs::remove_all(tmp, ec);

@@ -274,8 +274,13 @@ Status CmdSnapshotList(Context& ctx, const Argv& args) {
   if (help) return WriteOut(a.HelpText()), Status::OK();
   std::vector<SnapshotEntry> all;
   TB_RETURN_IF_ERROR(ListSnapshots(ctx.data_dir, &all));
-  // Safety snapshots of older versions recorded head 0: read theirs.
-  for (auto& s : all) TB_RETURN_IF_ERROR(SnapshotHead(s, &s.head));
+  // Safety snapshots of older versions recorded head 0: read theirs. One
+  // that does not open (the copy of a damaged store) is listed as such.
+  for (auto& s : all) {
+    Status hs = SnapshotHead(s, &s.head);
+    if (hs.IsCorruption()) s.reason += " (does not open: tb log salvage can read it)";
+    if (!hs.ok() && !hs.IsCorruption()) return hs;
+  }
   if (json) {
     Json j = Json::array();
     for (const auto& s : all) {

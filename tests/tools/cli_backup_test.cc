@@ -151,6 +151,41 @@ TEST_F(CliBackup, RestoreOverTheLiveStoreAsksFirst) {
   EXPECT_EQ(HistoryNd().find("after the backup"), std::string::npos);
 }
 
+// The store a restore repairs does not open: the restore goes ahead, and
+// the damaged database is kept as the safety snapshot, listed as such,
+// from which a salvage still reads what came after the backup.
+TEST_F(CliBackup, RestoreOverADamagedStoreKeepsItAsASnapshotForSalvage) {
+  ASSERT_EXIT_CODE(Tb({"backup", "create"}), 0);
+  for (int i = 1; i <= 8; ++i) Record("after-" + std::to_string(i));
+  std::string wal;
+  for (const auto& e : fs::directory_iterator(data_dir() + "/db")) {
+    if (e.path().extension() == ".log" && e.path().string() > wal) wal = e.path().string();
+  }
+  ASSERT_FALSE(wal.empty());
+  fs::resize_file(wal, fs::file_size(wal) - 40);  // the last acknowledged write is cut off
+  EXPECT_EXIT_CODE(Tb({"history"}), 3);
+
+  RunResult r = Tb({"backup", "restore", "latest", "--yes"});
+  ASSERT_EXIT_CODE(r, 0);
+  const std::string snap = UndoSnapshot(r.out);
+  ExpectHealthy();
+  EXPECT_EQ(HistoryNd().find("after-"), std::string::npos);
+  r = Tb({"snapshot", "list", "--format", "json"});
+  ASSERT_EXIT_CODE(r, 0);
+  Json list = Json::parse(r.out);
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["name"], snap);
+  EXPECT_EQ(list[0]["head_seq"], 0);
+  EXPECT_EQ(list[0]["reason"], "before-restore of a damaged store (does not open: tb log salvage can read it)");
+
+  const std::string copy = data_dir() + "/snapshots/" + snap;
+  r = Tb({"--data-dir", copy, "log", "salvage"}, NoDir());
+  ASSERT_EXIT_CODE(r, 0);
+  r = Tb({"--data-dir", copy, "history", "--format", "plain", "-n", "2"}, NoDir());
+  ASSERT_EXIT_CODE(r, 0);
+  EXPECT_EQ(r.out, "after-7\nafter-6\n");
+}
+
 TEST_F(CliBackup, SafetySnapshotsListTheirHeadSeq) {
   ASSERT_EXIT_CODE(Tb({"backup", "create"}), 0);  // head 6; its audit event is seq 7
   Record("eight");
