@@ -11,6 +11,9 @@ constexpr Lifecycle kWrites{.store = StoreUse::kWrite};
 // compares the views as they are) do not also run scheduled maintenance.
 constexpr Lifecycle kAdmin{.store = StoreUse::kWrite, .drains_spool = true, .runs_maintenance = false};
 constexpr Lifecycle kAdminReads{.store = StoreUse::kRead, .drains_spool = true, .runs_maintenance = false};
+// Deletes backups or snapshots: works on a full disk (Lifecycle::frees_space).
+constexpr Lifecycle kFrees{
+    .store = StoreUse::kWrite, .drains_spool = false, .runs_maintenance = false, .frees_space = true};
 // Commands that open no store through the context.
 constexpr Lifecycle kNoStore{.store = StoreUse::kNone};
 // ... and read nothing of the data dir's files either: no data key needed.
@@ -73,10 +76,10 @@ const std::vector<CommandSpec>& Commands() {
       {"backup list", "list backups with time, head seq, size and note", CmdBackupList, kNoStore},
       {"backup verify", "check every file of a backup against its checksum (ID|latest)", CmdBackupVerify, kNoStore},
       {"backup restore", "restore a backup over the store or into --to DIR (ID|latest)", CmdBackupRestore, kAdmin},
-      {"backup prune", "delete all but the newest --keep N backups", CmdBackupPrune, kAdmin},
+      {"backup prune", "delete all but the newest --keep N backups", CmdBackupPrune, kFrees},
       {"snapshot create", "take an instant snapshot of the store (hard links) [NAME]", CmdSnapshotCreate, kAdmin},
       {"snapshot list", "list snapshots", CmdSnapshotList, kNoStore},
-      {"snapshot delete", "delete a snapshot", CmdSnapshotDelete, kAdmin},
+      {"snapshot delete", "delete a snapshot", CmdSnapshotDelete, kFrees},
       {"snapshot restore", "put a snapshot back in place of the store (undo of restore/rollback)", CmdSnapshotRestore,
        kAdmin},
       {"rollback", "remove the events after --to SEQ|TIME (takes a snapshot first)", CmdRollback, kAdmin},

@@ -54,7 +54,8 @@ Status Context::OpenStoreAs(StoreOptions::Access access, std::unique_ptr<Store>*
   if (access == StoreOptions::Access::kReadPreferred && SpoolPending() && !DaemonDrainedSpool(*this)) {
     o.access = StoreOptions::Access::kAuto;
   }
-  if (o.access == StoreOptions::Access::kReadWrite || o.access == StoreOptions::Access::kAuto) {
+  if ((o.access == StoreOptions::Access::kReadWrite || o.access == StoreOptions::Access::kAuto) &&
+      !lifecycle.frees_space) {
     Status space = CheckSpace(0);
     if (!space.ok() && o.access == StoreOptions::Access::kReadWrite) return space;
     if (!space.ok()) {

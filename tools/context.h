@@ -39,6 +39,11 @@ struct Lifecycle {
   // (storage/at_rest.h); a key that cannot be read stops the command. Off
   // for the commands that never read the data dir's files.
   bool loads_key = true;
+  // The command frees disk space (deletes backups or snapshots): its
+  // writable open skips the storage.reserve_mb check, so it works on a
+  // full disk, where it is needed most. It writes nothing but its audit
+  // entry, after the deletion (no drain, no maintenance).
+  bool frees_space = false;
 };
 
 struct Context {
@@ -63,7 +68,8 @@ struct Context {
   // Free space (storage/disk_space.h): a writable open first needs
   // storage.reserve_mb free on the data dir's file system; below it
   // kReadWrite fails with NoSpace ("disk full: ...") and kAuto opens
-  // read-only (with a warning when spooled commands must wait).
+  // read-only (with a warning when spooled commands must wait); not for a
+  // row that frees space.
   // The file log starts once the store is open: never before, so nothing is
   // written into a directory that turns out not to be a TermBrain store.
   // A writable store then drains the spool and runs maintenance as

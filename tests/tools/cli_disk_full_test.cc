@@ -227,6 +227,32 @@ TEST_F(DiskFullFault, WritesAreRefusedWithOneLineAndRecordSpools) {
   EXPECT_EXIT_CODE(Run({"views", "verify"}), 0);
 }
 
+// What frees space works when the disk is full, where it is needed: old
+// backups and snapshots are deleted, and the audit trail says so.
+TEST_F(DiskFullFault, BackupPruneAndSnapshotDeleteWorkOnAFullDisk) {
+  ASSERT_EXIT_CODE(Run({"record", "--command", "before"}), 0);
+  for (int i = 0; i < 3; ++i) ASSERT_EXIT_CODE(Run({"backup", "create"}, 1), 0);
+  ASSERT_EXIT_CODE(Run({"snapshot", "create", "old"}, 1), 0);
+  Fill(1 << 20);  // below the 8 MiB default reserve
+  EXPECT_EXIT_CODE(Run({"backup", "create"}), 1);
+
+  RunResult prune = Run({"backup", "prune", "--keep", "1"});
+  EXPECT_EXIT_CODE(prune, 0);
+  EXPECT_EQ(prune.out, "deleted 2 backup(s) (1, 2), kept the newest 1\n");
+  EXPECT_EQ(prune.err, "");
+  RunResult del = Run({"snapshot", "delete", "old"});
+  EXPECT_EXIT_CODE(del, 0);
+  EXPECT_EQ(del.out, "deleted snapshot old\n");
+  EXPECT_FALSE(fs::exists(dir() + "/snapshots/old"));
+
+  Unfill();
+  RunResult audit = Run({"audit", "--format", "ndjson"});
+  ASSERT_EXIT_CODE(audit, 0);
+  EXPECT_NE(audit.out.find("backup.prune"), std::string::npos) << audit.out;
+  EXPECT_NE(audit.out.find("snapshot.delete"), std::string::npos) << audit.out;
+  EXPECT_EXIT_CODE(Run({"log", "verify"}), 0);
+}
+
 // With less than 64 MiB free, a compaction's table files are deleted at
 // once rather than kept for late readers (storage/table_grace.h).
 TEST_F(DiskFullFault, CompactedTablesAreNotKeptWhenSpaceIsShort) {
