@@ -43,8 +43,8 @@ Status SetFirstPassphrase(const UnlockRequest& r, UnlockResult* out) {
   TB_RETURN_IF_ERROR(InspectDataDir(r.data_dir, &exists, &identity));
   if (exists) {
     return Status::Incompatible("the store " + r.data_dir + " has no wrapped key (" + WrappedKeyPath(r.data_dir) +
-                                "): it is not under a passphrase. Convert it with 'tb rekey --passphrase' run with "
-                                "its current storage.encryption");
+                                "). If it was under a passphrase, put back the key.wrapped that came with it; if "
+                                "not, convert it with 'tb rekey --passphrase' run with its current storage.encryption");
   }
   DataKey key;
   RandomBytes(key.bytes.data(), key.bytes.size());

@@ -11,6 +11,7 @@
 
 #include "core/atomic_file.h"
 #include "core/wrapped_key.h"
+#include "storage/data_dir.h"
 #include "storage/spool.h"
 #include "storage/spool_trust.h"
 
@@ -100,7 +101,16 @@ Status LoadDataKey(const Config& config, const std::string& data_dir, const std:
   const std::string wrapped_path = WrappedKeyPath(data_dir);
   WrappedKey wrapped;
   Status s = ReadWrappedKeyFile(wrapped_path, &wrapped);
-  if (s.IsNotFound()) return LockedError(data_dir, "storage.encryption is \"passphrase\" and no passphrase is set");
+  if (s.IsNotFound()) {
+    bool exists = false;
+    StoreIdentity identity;
+    if (InspectDataDir(data_dir, &exists, &identity).ok() && exists) {
+      return Status::Locked("the store " + data_dir + " is under a passphrase but its wrapped key " + wrapped_path +
+                            " is missing. Put back the key.wrapped that came with the store (a backup or copy of "
+                            "the data dir holds it)");
+    }
+    return LockedError(data_dir, "storage.encryption is \"passphrase\" and no passphrase is set");
+  }
   TB_RETURN_IF_ERROR(s);
   std::string path;
   TB_RETURN_IF_ERROR(UnlockedKeyPath(runtime_dir, data_dir, &path));

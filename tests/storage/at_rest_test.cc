@@ -344,8 +344,9 @@ TEST_F(PassphraseStoreSecurity, FirstUnlockSetsThePassphraseOfANewStoreOnly) {
   fs::remove(WrappedKeyPath(dir_));
   s = Unlock(Request("pw"), &r);
   EXPECT_EQ(s.ToString(), "incompatible: the store " + dir_ + " has no wrapped key (" + dir_ +
-                              "/key.wrapped): it is not under a passphrase. Convert it with 'tb rekey --passphrase' "
-                              "run with its current storage.encryption");
+                              "/key.wrapped). If it was under a passphrase, put back the key.wrapped that came "
+                              "with it; if not, convert it with 'tb rekey --passphrase' run with its current "
+                              "storage.encryption");
 }
 
 TEST_F(PassphraseStoreSecurity, RekeyWrapsTheNewKeyAndUnlockFinishesAnInterruptedRename) {

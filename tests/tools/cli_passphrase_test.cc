@@ -181,6 +181,17 @@ TEST_F(CliPassphraseSecurity, MarkerIsNowhereAndALockedStoreIsNotTouched) {
   EXPECT_EQ(Commands(), (std::vector<std::string>{std::string("echo ") + kMarker, std::string("ls ") + kMarker}));
   EXPECT_EQ(Tb({"lock"}).out, "locked " + data_dir() + "\n");
   EXPECT_EQ(Tb({"lock"}).out, "was not unlocked: " + data_dir() + "\n");
+
+  // The wrapped key lost: the error says so and what to put back, not
+  // that a passphrase is to be set.
+  fs::rename(data_dir() + "/key.wrapped", root() + "/key.wrapped.copy");
+  r = Tb({"status"});
+  EXPECT_EXIT_CODE(r, 3);
+  EXPECT_EQ(r.err, "tb: error: the store " + data_dir() + " is under a passphrase but its wrapped key " + data_dir() +
+                       "/key.wrapped is missing. Put back the key.wrapped that came with the store (a backup or copy "
+                       "of the data dir holds it)\n");
+  fs::rename(root() + "/key.wrapped.copy", data_dir() + "/key.wrapped");
+  EXPECT_EXIT_CODE(Unlock("correct horse battery"), 0);
 }
 
 TEST_F(CliPassphraseSecurity, ATerminalIsAskedWithEchoOffAndTwiceForANewPassphrase) {
@@ -230,8 +241,9 @@ TEST_F(CliPassphraseSecurity, RefusalsOutsidePassphraseModeAndWithoutARuntimeDir
   r = Unlock("pw");
   EXPECT_EXIT_CODE(r, 3);
   EXPECT_EQ(r.err, "tb: error: the store " + data_dir() + " has no wrapped key (" + data_dir() +
-                       "/key.wrapped): it is not under a passphrase. Convert it with 'tb rekey --passphrase' run "
-                       "with its current storage.encryption\n");
+                       "/key.wrapped). If it was under a passphrase, put back the key.wrapped that came with "
+                       "it; if not, convert it with 'tb rekey --passphrase' run with its current "
+                       "storage.encryption\n");
 }
 
 TEST_F(CliPassphraseSecurity, PassphraseChangesAndRekeysBetweenModes) {
