@@ -19,6 +19,7 @@
 #include "storage/at_rest.h"
 #include "storage/data_dir.h"
 #include "storage/disk_space.h"
+#include "tools/command_docs.h"
 #include "tools/context.h"
 #include "tools/logging.h"
 #include "tools/profile_report.h"
@@ -54,14 +55,14 @@ std::string HelpText() {
     name.resize(width, ' ');
     out += "  " + name + c.summary + "\n";
   }
-  out +=
-      "\nglobal options (before COMMAND):\n"
-      "  --data-dir DIR   store location (else $TERMBRAIN_DATA_DIR, else $XDG_DATA_HOME/termbrain)\n"
-      "  --config FILE    config file (else $TERMBRAIN_CONFIG, else $XDG_CONFIG_HOME/termbrain/config.toml)\n"
-      "  --profile        print where the time went, by phase, on stderr (also TERMBRAIN_PROFILE=1)\n"
-      "  --version, -v    print the version (also 'tb version')\n"
-      "  -h, --help       this help; 'tb help COMMAND' for a command's options\n"
-      "\nexit codes: 0 ok, 1 error, 2 usage, 3 data corruption or foreign store, 4 store busy\n";
+  out += "\nglobal options (before COMMAND):\n";
+  for (const GlobalOption& g : GlobalOptions()) {
+    std::string names = g.names;
+    if (*g.value_name != '\0') names += std::string(" ") + g.value_name;
+    names.resize(std::max<size_t>(names.size() + 1, 17), ' ');
+    out += "  " + names + g.description + "\n";
+  }
+  out += "\nexit codes: 0 ok, 1 error, 2 usage, 3 data corruption or foreign store, 4 store busy\n";
   return out;
 }
 

@@ -59,6 +59,8 @@ Status CmdContext(Context& ctx, const Argv& args);
 Status CmdInit(Context& ctx, const Argv& args);
 Status CmdOffOn(Context& ctx, const Argv& args);  // outside the integration: an error
 Status CmdInstall(Context& ctx, const Argv& args);
+// tb completions bash|zsh|fish (cmd_completions.cc; tools/completions.h).
+Status CmdCompletions(Context& ctx, const Argv& args);
 // The background service (cmd_daemon.cc).
 Status CmdDaemon(Context& ctx, const Argv& args);
 Status CmdDrain(Context& ctx, const Argv& args);
