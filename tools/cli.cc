@@ -22,6 +22,7 @@
 #include "tools/command_docs.h"
 #include "tools/context.h"
 #include "tools/logging.h"
+#include "tools/manpage.h"
 #include "tools/profile_report.h"
 
 extern char** environ;
@@ -220,6 +221,23 @@ Status ExplainNoSpace(const Context& ctx, const Status& s) {
   return Status::NoSpace(DiskFullMessage(space, 0, "", ctx.command_line));
 }
 
+// tb help --man [NAME]: the names of the manual pages, one a line, or page
+// NAME in roff (tools/manpage.h; the package build writes them with it).
+Status WriteManPage(const std::vector<std::string>& args) {
+  const std::vector<CommandDoc> docs = DescribeCommands();
+  if (args.size() == 1) {
+    std::string out;
+    for (const std::string& name : ManPageNames(docs)) out += name + "\n";
+    return WriteOut(out), Status::OK();
+  }
+  if (args.size() > 2) return Status::InvalidArgument("too many arguments (tb help --man NAME). Run 'tb help'");
+  std::string page = ManPage(args[1], docs, kVersion);
+  if (page.empty()) {
+    return Status::InvalidArgument("no manual page '" + args[1] + "': 'tb help --man' lists them");
+  }
+  return WriteOut(page), Status::OK();
+}
+
 struct Globals {
   std::string data_dir;
   std::string config;
@@ -348,6 +366,7 @@ Status Dispatch(std::vector<std::string> args, int* exit_code) {
       WriteOut(HelpText());
       return Status::OK();
     }
+    if (args[0] == "--man") return WriteManPage(args);
     args.push_back("--help");
   }
   if (args[0] == "version") return WriteOut(version), Status::OK();  // as --version

@@ -1,8 +1,8 @@
 // What each command declares about itself, read from the command table
 // (tools/commands.cc) and from each handler's own parser (Args, run as a
 // description: tools/args.h, DescribeScope). Shell completion
-// (tools/completions.h) is written from it, so it keeps no copy of a
-// command, flag or value.
+// (tools/completions.h) and the manual pages (tools/manpage.h) are written
+// from it, so neither keeps a copy of a command, flag or value.
 #pragma once
 
 #include <string>
