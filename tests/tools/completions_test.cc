@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "tests/tools/run_tb.h"
 #include "tools/command_docs.h"
 #include "tools/context.h"
 
@@ -149,6 +150,26 @@ end
 }
 
 TEST(CompletionsTest, UnknownShellIsEmpty) { EXPECT_EQ(CompletionScript("tcsh", SmallTable()), ""); }
+
+TEST(CompletionsTest, CommandPrintsTheScriptOrAUsageError) {
+  testing::RunOptions o;
+  o.env = {{"HOME", "/nonexistent"}};
+  testing::RunResult r = testing::RunProcess({testing::TbBinary(), "completions", "fish"}, o);
+  ASSERT_EQ(r.exit_code, 0) << r.Describe();
+  EXPECT_EQ(r.out, CompletionScript("fish", DescribeCommands()));
+  EXPECT_EQ(r.err, "");
+  r = testing::RunProcess({testing::TbBinary(), "completions", "tcsh"}, o);
+  EXPECT_EQ(r.exit_code, 2) << r.Describe();
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err,
+            "tb: error: unknown shell 'tcsh' (tb completions): expected bash, zsh or fish. Run 'tb help "
+            "completions'\n");
+  r = testing::RunProcess({testing::TbBinary(), "completions"}, o);
+  EXPECT_EQ(r.exit_code, 2) << r.Describe();
+  EXPECT_EQ(r.err,
+            "tb: error: missing shell name (tb completions): expected bash, zsh or fish. Run 'tb help "
+            "completions'\n");
+}
 
 const CommandDoc& Find(const std::vector<CommandDoc>& docs, const std::string& name) {
   auto it = std::find_if(docs.begin(), docs.end(), [&](const CommandDoc& d) { return d.name == name; });
