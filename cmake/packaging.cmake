@@ -7,7 +7,11 @@
 #   /usr/lib/systemd/user/termbrain.service     printed by the built tb at build
 #                                               time (tb install --packaged-unit)
 #   /usr/lib/systemd/system/termbrain@.service  deploy/systemd/termbrain@.service
-#   /usr/share/man/man1/tb.1.gz                 tb help, as a manual page
+#   /usr/share/man/man1/tb.1.gz, tb-GROUP.1.gz  tb help --man: the overview and a
+#                                               page per command group
+#   /usr/share/bash-completion/completions/tb   tb completions bash
+#   /usr/share/zsh/vendor-completions/_tb       tb completions zsh
+#   /usr/share/fish/vendor_completions.d/tb.fish  tb completions fish
 #   /usr/share/doc/termbrain/                   README.md, SECURITY.md, docs/*.md,
 #                                               copyright (from LICENSE),
 #                                               changelog.Debian.gz (deploy/debian/changelog)
@@ -23,18 +27,31 @@ add_custom_command(
   DEPENDS tb ${CMAKE_SOURCE_DIR}/cmake/packaged_file.cmake
   COMMENT "printing the packaged systemd user unit (tb install --packaged-unit)")
 add_custom_command(
-  OUTPUT ${TB_PKG_DIR}/tb.1.gz
-  COMMAND ${CMAKE_COMMAND} -DTB=$<TARGET_FILE:tb> -DWHAT=manpage -DVERSION=${PROJECT_VERSION}
-          -DOUT=${TB_PKG_DIR}/tb.1.gz -P ${CMAKE_SOURCE_DIR}/cmake/packaged_file.cmake
+  OUTPUT ${TB_PKG_DIR}/man1.stamp
+  COMMAND ${CMAKE_COMMAND} -DTB=$<TARGET_FILE:tb> -DWHAT=manpages -DOUT=${TB_PKG_DIR}/man1 -P
+          ${CMAKE_SOURCE_DIR}/cmake/packaged_file.cmake
   DEPENDS tb ${CMAKE_SOURCE_DIR}/cmake/packaged_file.cmake
-  COMMENT "writing the manual page tb(1) from tb help")
+  COMMENT "writing the manual pages tb(1), tb-GROUP(1) (tb help --man)")
+# Each shell's completion, named as the shell's package directory wants it.
+set(TB_COMPLETION_FILES bash/tb zsh/_tb fish/tb.fish)
+set(tb_completion_outputs)
+foreach(file IN LISTS TB_COMPLETION_FILES)
+  get_filename_component(shell ${file} DIRECTORY)
+  add_custom_command(
+    OUTPUT ${TB_PKG_DIR}/completions/${file}
+    COMMAND ${CMAKE_COMMAND} -DTB=$<TARGET_FILE:tb> -DWHAT=completion -DTB_SHELL=${shell}
+            -DOUT=${TB_PKG_DIR}/completions/${file} -P ${CMAKE_SOURCE_DIR}/cmake/packaged_file.cmake
+    DEPENDS tb ${CMAKE_SOURCE_DIR}/cmake/packaged_file.cmake
+    COMMENT "printing the ${shell} completion (tb completions ${shell})")
+  list(APPEND tb_completion_outputs ${TB_PKG_DIR}/completions/${file})
+endforeach()
 add_custom_command(
   OUTPUT ${TB_PKG_DIR}/changelog.Debian.gz
   COMMAND gzip -9nc ${CMAKE_SOURCE_DIR}/deploy/debian/changelog > ${TB_PKG_DIR}/changelog.Debian.gz
   DEPENDS ${CMAKE_SOURCE_DIR}/deploy/debian/changelog
   COMMENT "compressing deploy/debian/changelog")
-add_custom_target(tb_package_files ALL DEPENDS ${TB_PKG_DIR}/termbrain.service ${TB_PKG_DIR}/tb.1.gz
-                                               ${TB_PKG_DIR}/changelog.Debian.gz)
+add_custom_target(tb_package_files ALL DEPENDS ${TB_PKG_DIR}/termbrain.service ${TB_PKG_DIR}/man1.stamp
+                                               ${tb_completion_outputs} ${TB_PKG_DIR}/changelog.Debian.gz)
 
 # debian/copyright in the machine-readable format, its license text LICENSE's.
 file(READ ${CMAKE_SOURCE_DIR}/LICENSE tb_license)
@@ -65,7 +82,10 @@ install(CODE "execute_process(COMMAND ${TB_STRIP} --remove-section=.comment --re
               endif()")
 install(FILES ${TB_PKG_DIR}/termbrain.service DESTINATION lib/systemd/user)
 install(FILES ${CMAKE_SOURCE_DIR}/deploy/systemd/termbrain@.service DESTINATION lib/systemd/system)
-install(FILES ${TB_PKG_DIR}/tb.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(DIRECTORY ${TB_PKG_DIR}/man1/ DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES ${TB_PKG_DIR}/completions/bash/tb DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/bash-completion/completions)
+install(FILES ${TB_PKG_DIR}/completions/zsh/_tb DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/zsh/vendor-completions)
+install(FILES ${TB_PKG_DIR}/completions/fish/tb.fish DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/fish/vendor_completions.d)
 file(GLOB TB_DOC_FILES ${CMAKE_SOURCE_DIR}/docs/*.md)
 install(FILES ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/SECURITY.md ${TB_DOC_FILES}
               ${TB_PKG_DIR}/copyright ${TB_PKG_DIR}/changelog.Debian.gz

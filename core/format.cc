@@ -143,16 +143,22 @@ std::string DurationCell(const HistoryRecord& r) {
   return FormatDurationHuman(*r.duration_ns);
 }
 
+constexpr OutputFormat kAllFormats[] = {OutputFormat::kTable, OutputFormat::kJson, OutputFormat::kNdjson,
+                                        OutputFormat::kCsv, OutputFormat::kPlain};
 }  // namespace
 
+std::vector<std::string_view> OutputFormatNames() {
+  std::vector<std::string_view> out;
+  for (OutputFormat f : kAllFormats) out.push_back(OutputFormatName(f));
+  return out;
+}
+
 Status ParseOutputFormat(std::string_view text, OutputFormat* out) {
-  static constexpr OutputFormat kAll[] = {OutputFormat::kTable, OutputFormat::kJson, OutputFormat::kNdjson,
-                                          OutputFormat::kCsv, OutputFormat::kPlain};
   std::string lower(text);
   for (char& c : lower) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
-  for (OutputFormat f : kAll) {
+  for (OutputFormat f : kAllFormats) {
     if (lower == OutputFormatName(f)) {
       *out = f;
       return Status::OK();

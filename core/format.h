@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/record.h"
 #include "core/status.h"
@@ -38,6 +39,8 @@ Status ParseOutputFormat(std::string_view text, OutputFormat* out);
 
 // The canonical lowercase name ("table", "json", ...); a static string.
 std::string_view OutputFormatName(OutputFormat format);
+// Every format's name, in the order of the enum: table, json, ndjson, csv, plain.
+std::vector<std::string_view> OutputFormatNames();
 
 struct FormatOptions {
   // table: total line width in display columns; the command column is cut

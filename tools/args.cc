@@ -1,12 +1,29 @@
 #include "tools/args.h"
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <sstream>
 
+#include "core/format.h"
 #include "core/timefmt.h"
 
 namespace tb {
+namespace {
+
+// Where DescribeScope wants the next parser's declarations (null: parse).
+thread_local std::optional<ArgsInfo>* describing = nullptr;
+
+constexpr const char* kTableOrJson[] = {"table", "json"};
+
+}  // namespace
+
+DescribeScope::DescribeScope(std::optional<ArgsInfo>* info) {
+  info->reset();
+  describing = info;
+}
+
+DescribeScope::~DescribeScope() { describing = nullptr; }
 
 Args::Args(std::string cmd, std::string usage) : cmd_(std::move(cmd)), usage_(std::move(usage)), opts_("Options") {
   opts_.add_options()("help,h", "show this help");
@@ -18,8 +35,37 @@ void Args::Positional(const char* name, bool many) {
   pos_names_.push_back(name);
 }
 
+void Args::Choices(const char* name, std::vector<std::string> values) {
+  choices_.emplace_back(name, std::move(values));
+}
+
+ArgsInfo Args::Info() const {
+  ArgsInfo info;
+  info.usage = usage_;
+  info.operands = pos_names_;
+  for (const auto& o : opts_.options()) {
+    if (std::find(pos_names_.begin(), pos_names_.end(), o->long_name()) != pos_names_.end()) continue;
+    OptionInfo opt;
+    opt.long_name = o->long_name();
+    std::string shown = o->canonical_display_name(po::command_line_style::allow_dash_for_short);
+    if (shown.size() == 2 && shown[0] == '-') opt.short_name = shown.substr(1);
+    if (o->semantic()->max_tokens() > 0) opt.value_name = o->semantic()->name();
+    opt.description = o->description();
+    for (const auto& [name, values] : choices_) {
+      if (name == opt.long_name) opt.choices = values;
+    }
+    info.options.push_back(std::move(opt));
+  }
+  return info;
+}
+
 Status Args::Parse(const std::vector<std::string>& args, bool* help) {
   *help = false;
+  if (describing != nullptr) {
+    *describing = Info();
+    describing = nullptr;
+    return Status::Busy("described");
+  }
   std::string where = " (tb " + cmd_ + "). Run 'tb help " + cmd_ + "'";
   try {
     auto parsed = po::command_line_parser(args)
@@ -108,18 +154,22 @@ void AddFilterOptions(po::options_description& opts) {
 Status ParseTableOrJson(Args& a, const std::vector<std::string>& args, bool* help, bool* json) {
   a.opts().add_options()("format", po::value<std::string>()->default_value("table")->value_name("F"),
                          "output format: table or json");
+  a.Choices("format", {std::begin(kTableOrJson), std::end(kTableOrJson)});
   TB_RETURN_IF_ERROR(a.Parse(args, help));
   std::string f = a.Str("format");
-  if (f != "table" && f != "json") {
+  if (std::find(std::begin(kTableOrJson), std::end(kTableOrJson), f) == std::end(kTableOrJson)) {
     return Status::InvalidArgument("unknown format '" + f + "' for tb " + a.cmd() + ": expected table or json");
   }
   *json = f == "json";
   return Status::OK();
 }
 
-void AddFormatOption(po::options_description& opts, const char* def) {
-  opts.add_options()("format", po::value<std::string>()->default_value(def)->value_name("F"),
-                     "output format: table, json, ndjson, csv or plain");
+void AddFormatOption(Args& a, const char* def) {
+  a.opts().add_options()("format", po::value<std::string>()->default_value(def)->value_name("F"),
+                         "output format: table, json, ndjson, csv or plain");
+  std::vector<std::string> names;
+  for (std::string_view n : OutputFormatNames()) names.emplace_back(n);
+  a.Choices("format", std::move(names));
 }
 
 Status FilterFromArgs(const Args& a, int64_t now_ns, HistoryFilter* f) {

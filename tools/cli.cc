@@ -19,8 +19,10 @@
 #include "storage/at_rest.h"
 #include "storage/data_dir.h"
 #include "storage/disk_space.h"
+#include "tools/command_docs.h"
 #include "tools/context.h"
 #include "tools/logging.h"
+#include "tools/manpage.h"
 #include "tools/profile_report.h"
 
 extern char** environ;
@@ -54,14 +56,14 @@ std::string HelpText() {
     name.resize(width, ' ');
     out += "  " + name + c.summary + "\n";
   }
-  out +=
-      "\nglobal options (before COMMAND):\n"
-      "  --data-dir DIR   store location (else $TERMBRAIN_DATA_DIR, else $XDG_DATA_HOME/termbrain)\n"
-      "  --config FILE    config file (else $TERMBRAIN_CONFIG, else $XDG_CONFIG_HOME/termbrain/config.toml)\n"
-      "  --profile        print where the time went, by phase, on stderr (also TERMBRAIN_PROFILE=1)\n"
-      "  --version, -v    print the version (also 'tb version')\n"
-      "  -h, --help       this help; 'tb help COMMAND' for a command's options\n"
-      "\nexit codes: 0 ok, 1 error, 2 usage, 3 data corruption or foreign store, 4 store busy\n";
+  out += "\nglobal options (before COMMAND):\n";
+  for (const GlobalOption& g : GlobalOptions()) {
+    std::string names = g.names;
+    if (*g.value_name != '\0') names += std::string(" ") + g.value_name;
+    names.resize(std::max<size_t>(names.size() + 1, 17), ' ');
+    out += "  " + names + g.description + "\n";
+  }
+  out += "\nexit codes: 0 ok, 1 error, 2 usage, 3 data corruption or foreign store, 4 store busy\n";
   return out;
 }
 
@@ -219,6 +221,23 @@ Status ExplainNoSpace(const Context& ctx, const Status& s) {
   return Status::NoSpace(DiskFullMessage(space, 0, "", ctx.command_line));
 }
 
+// tb help --man [NAME]: the names of the manual pages, one a line, or page
+// NAME in roff (tools/manpage.h; the package build writes them with it).
+Status WriteManPage(const std::vector<std::string>& args) {
+  const std::vector<CommandDoc> docs = DescribeCommands();
+  if (args.size() == 1) {
+    std::string out;
+    for (const std::string& name : ManPageNames(docs)) out += name + "\n";
+    return WriteOut(out), Status::OK();
+  }
+  if (args.size() > 2) return Status::InvalidArgument("too many arguments (tb help --man NAME). Run 'tb help'");
+  std::string page = ManPage(args[1], docs, kVersion);
+  if (page.empty()) {
+    return Status::InvalidArgument("no manual page '" + args[1] + "': 'tb help --man' lists them");
+  }
+  return WriteOut(page), Status::OK();
+}
+
 struct Globals {
   std::string data_dir;
   std::string config;
@@ -347,6 +366,7 @@ Status Dispatch(std::vector<std::string> args, int* exit_code) {
       WriteOut(HelpText());
       return Status::OK();
     }
+    if (args[0] == "--man") return WriteManPage(args);
     args.push_back("--help");
   }
   if (args[0] == "version") return WriteOut(version), Status::OK();  // as --version

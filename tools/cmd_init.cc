@@ -21,6 +21,7 @@
 #include "storage/spool_trust.h"
 #include "tools/args.h"
 #include "tools/commands.h"
+#include "tools/completions.h"
 #include "tools/systemd_unit.h"
 
 namespace tb {
@@ -180,7 +181,15 @@ Status CmdInit(Context& ctx, const Argv& args) {
     s.clock_generated_us = boot;
     s.boot_id = BootId();
   }
-  if (!WriteOut(RenderShellInit(shell, s))) return Status::IOError("cannot write to standard output");
+  // The completion of tb's commands comes with the integration
+  // (tools/completions.h), for interactive shells only, as the hooks.
+  std::string text = RenderShellInit(shell, s) + "\n";
+  if (shell == "fish") {
+    text += "if status is-interactive\n" + CompletionScript(shell, DescribeCommands()) + "end\n";
+  } else {
+    text += "if [[ $- == *i* ]]; then\n" + CompletionScript(shell, DescribeCommands()) + "fi\n";
+  }
+  if (!WriteOut(text)) return Status::IOError("cannot write to standard output");
   return Status::OK();
 }
 

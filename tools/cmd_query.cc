@@ -68,7 +68,7 @@ Status Print(Context& ctx, const HistoryFilter& f, OutputFormat format, std::opt
 Status CmdHistory(Context& ctx, const Argv& args) {
   Args a("history", "history [filters] [--as-of T] [--format F]");
   AddFilterOptions(a.opts());
-  AddFormatOption(a.opts(), "table");
+  AddFormatOption(a, "table");
   a.opts().add_options()("as-of", po::value<std::string>()->value_name("T"),
                          "the history as it was at time T (replays the log up to T; the store is not changed)");
   bool help;

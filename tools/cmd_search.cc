@@ -78,8 +78,8 @@ Status CmdSearch(Context& ctx, const Argv& args) {
   Args a("search",
          "search [QUERY...] [--mode M] [--rank R] [--unique] [--workspace] [filters] [--format F] | search -i [QUERY]");
   AddFilterOptions(a.opts());
-  AddSearchOptions(a.opts());
-  AddFormatOption(a.opts(), "table");
+  AddSearchOptions(a);
+  AddFormatOption(a, "table");
   a.Positional("query", /*many=*/true);
   bool help;
   TB_RETURN_IF_ERROR(a.Parse(args, &help));

@@ -6,6 +6,7 @@ namespace tb {
 namespace {
 
 // Rows of the table (tools/context.h, Lifecycle): the default reads.
+constexpr Lifecycle kReads{};
 constexpr Lifecycle kWrites{.store = StoreUse::kWrite};
 // Administrative operations on the store (and `views verify`, which
 // compares the views as they are) do not also run scheduled maintenance.
@@ -32,6 +33,11 @@ constexpr Lifecycle kDiagnoses{.store = StoreUse::kRead,
 // (a passphrase store may be unlocked after the daemon started).
 constexpr Lifecycle kDaemon{.store = StoreUse::kNone, .loads_key = false};
 constexpr Lifecycle kDrain{.store = StoreUse::kWrite, .drains_spool = false, .runs_maintenance = false};
+
+// The operands shell completion offers from a listing (tools/completions.h).
+constexpr OperandSource kBackupIds{.command = "backup list", .key = "id"};
+constexpr OperandSource kSnapshotNames{.command = "snapshot list", .key = "name"};
+constexpr OperandSource kWorkflowNames{.command = "workflow list", .key = "name"};
 
 }  // namespace
 
@@ -74,14 +80,16 @@ const std::vector<CommandSpec>& Commands() {
        kNoStore},
       {"backup create", "back up the store (incremental; --note TEXT)", CmdBackupCreate, kAdmin},
       {"backup list", "list backups with time, head seq, size and note", CmdBackupList, kNoStore},
-      {"backup verify", "check every file of a backup against its checksum (ID|latest)", CmdBackupVerify, kNoStore},
-      {"backup restore", "restore a backup over the store or into --to DIR (ID|latest)", CmdBackupRestore, kAdmin},
+      {"backup verify", "check every file of a backup against its checksum (ID|latest)", CmdBackupVerify, kNoStore,
+       kBackupIds},
+      {"backup restore", "restore a backup over the store or into --to DIR (ID|latest)", CmdBackupRestore, kAdmin,
+       kBackupIds},
       {"backup prune", "delete all but the newest --keep N backups", CmdBackupPrune, kFrees},
       {"snapshot create", "take an instant snapshot of the store (hard links) [NAME]", CmdSnapshotCreate, kAdmin},
       {"snapshot list", "list snapshots", CmdSnapshotList, kNoStore},
-      {"snapshot delete", "delete a snapshot", CmdSnapshotDelete, kFrees},
+      {"snapshot delete", "delete a snapshot", CmdSnapshotDelete, kFrees, kSnapshotNames},
       {"snapshot restore", "put a snapshot back in place of the store (undo of restore/rollback)", CmdSnapshotRestore,
-       kAdmin},
+       kAdmin, kSnapshotNames},
       {"rollback", "remove the events after --to SEQ|TIME (takes a snapshot first)", CmdRollback, kAdmin},
       {"retention apply", "remove events beyond retention.max_age / max_events (--dry-run)", CmdRetentionApply, kAdmin},
       {"audit", "list administrative actions: backups, restores, rollbacks, imports...", CmdAudit},
@@ -92,6 +100,8 @@ const std::vector<CommandSpec>& Commands() {
       {"uninstall", "remove the integration line from your shell's rc file", CmdUninstall, kNoData},
       {"daemon", "drain the spool as commands finish and run scheduled maintenance (--detach)", CmdDaemon, kDaemon},
       {"drain", "move the commands the shells have spooled into the store now", CmdDrain, kDrain},
+      {"completions", "print shell completion: tb completions bash|zsh|fish (tb init includes it)", CmdCompletions,
+       kNoData},
       {"off", "pause recording in the current shell (shell integration)", CmdOffOn, kNoData},
       {"on", "resume recording in the current shell (shell integration)", CmdOffOn, kNoData},
       {"sync init", "create the sync key of your machines' shared history (then tb sync key export)", CmdSyncInit,
@@ -112,11 +122,11 @@ const std::vector<CommandSpec>& Commands() {
       {"workflow create", "save a workflow: NAME (--from-last N | --from-session ID | -- CMD...)", CmdWorkflowCreate,
        kWrites},
       {"workflow list", "list saved workflows", CmdWorkflowList},
-      {"workflow show", "show a workflow's steps (NAME)", CmdWorkflowShow},
+      {"workflow show", "show a workflow's steps (NAME)", CmdWorkflowShow, kReads, kWorkflowNames},
       {"workflow run",
        "run a workflow's steps in $SHELL here, stopping at the first failure (NAME [--dry-run] [--yes])",
-       CmdWorkflowRun, kWrites},
-      {"workflow delete", "delete a workflow (NAME)", CmdWorkflowDelete, kWrites},
+       CmdWorkflowRun, kWrites, kWorkflowNames},
+      {"workflow delete", "delete a workflow (NAME)", CmdWorkflowDelete, kWrites, kWorkflowNames},
       {"workflow suggest", "propose workflows from frequent command sequences", CmdWorkflowSuggest},
   };
   return kCommands;

@@ -1,6 +1,9 @@
 // Subcommand handlers (one file per group: cmd_*.cc). Each parses its own
 // arguments with tools/args.h and returns a Status; only cli.cc turns a
-// Status into a message and an exit code.
+// Status into a message and an exit code. A handler declares and parses its
+// options before it does anything else: DescribeCommands
+// (tools/command_docs.h) runs every handler with no arguments up to that
+// parse, for the completion and the manual pages.
 #pragma once
 
 #include <string>
@@ -60,6 +63,8 @@ Status CmdContext(Context& ctx, const Argv& args);
 Status CmdInit(Context& ctx, const Argv& args);
 Status CmdOffOn(Context& ctx, const Argv& args);  // outside the integration: an error
 Status CmdInstall(Context& ctx, const Argv& args);
+// tb completions bash|zsh|fish (cmd_completions.cc; tools/completions.h).
+Status CmdCompletions(Context& ctx, const Argv& args);
 // The background service (cmd_daemon.cc).
 Status CmdDaemon(Context& ctx, const Argv& args);
 Status CmdDrain(Context& ctx, const Argv& args);

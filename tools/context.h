@@ -133,11 +133,20 @@ uint64_t StdoutBytes();
 // A subcommand: receives its own arguments (after the subcommand name).
 using CommandFn = Status (*)(Context& ctx, const std::vector<std::string>& args);
 
+// Where the values of a command's operand come from, for shell completion
+// (tools/completions.h): the command that lists them, run with
+// `--format json`, and the key of each listed entry that holds one.
+struct OperandSource {
+  const char* command = nullptr;  // "workflow list"; null: no listed values
+  const char* key = nullptr;      // "name"
+};
+
 struct CommandSpec {
   const char* name;     // "history", "log verify" ...
   const char* summary;  // one line for `tb help`
   CommandFn run;
   Lifecycle lifecycle = {};
+  OperandSource operand_values = {};
 };
 
 // The table, defined in commands.cc.

@@ -5,12 +5,17 @@
 
 namespace tb {
 
-void AddSearchOptions(po::options_description& opts) {
-  opts.add_options()("mode", po::value<std::string>()->value_name("M"),
-                     "substring (default), prefix, fuzzy, regex or exact")(
+void AddSearchOptions(Args& a) {
+  a.opts().add_options()("mode", po::value<std::string>()->value_name("M"),
+                         "substring (default), prefix, fuzzy, regex or exact")(
       "rank", po::value<std::string>()->value_name("R"), "recent (default: newest first) or frecency")(
       "unique,u", "one row per command text: its most recent use")(
       "workspace", "only commands run in the git work tree of the current directory (and below)");
+  std::vector<std::string> modes, ranks;
+  for (std::string_view m : SearchModeNames()) modes.emplace_back(m);
+  for (std::string_view r : RankModeNames()) ranks.emplace_back(r);
+  a.Choices("mode", std::move(modes));
+  a.Choices("rank", std::move(ranks));
 }
 
 Status ResolveCurrentFilters(const Context& ctx, HistoryFilter* f) {

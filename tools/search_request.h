@@ -9,7 +9,7 @@
 namespace tb {
 
 // --mode, --rank, --unique, --workspace.
-void AddSearchOptions(po::options_description& opts);
+void AddSearchOptions(Args& a);
 
 // The filters (AddFilterOptions, with `--session current` = this shell's
 // session and `--host current` = this host), the search options, the query

@@ -24,14 +24,27 @@ using search_internal::WalkRows;
 // text at once (core/search/search.cc, Search).
 constexpr size_t kLazyRows = 8192;
 
+namespace {
+constexpr SearchMode kAllModes[] = {SearchMode::kSubstring, SearchMode::kPrefix, SearchMode::kFuzzy, SearchMode::kRegex,
+                                    SearchMode::kExact};
+constexpr RankMode kAllRanks[] = {RankMode::kRecent, RankMode::kFrecency};
+}  // namespace
+
+std::vector<std::string_view> SearchModeNames() {
+  std::vector<std::string_view> out;
+  for (SearchMode m : kAllModes) out.push_back(SearchModeName(m));
+  return out;
+}
+
+std::vector<std::string_view> RankModeNames() {
+  std::vector<std::string_view> out;
+  for (RankMode r : kAllRanks) out.push_back(RankModeName(r));
+  return out;
+}
+
 Status ParseSearchMode(std::string_view s, SearchMode* out) {
-  static const std::pair<std::string_view, SearchMode> kModes[] = {{"substring", SearchMode::kSubstring},
-                                                                   {"prefix", SearchMode::kPrefix},
-                                                                   {"fuzzy", SearchMode::kFuzzy},
-                                                                   {"regex", SearchMode::kRegex},
-                                                                   {"exact", SearchMode::kExact}};
-  for (const auto& [name, m] : kModes)
-    if (s == name) return *out = m, Status::OK();
+  for (SearchMode m : kAllModes)
+    if (s == SearchModeName(m)) return *out = m, Status::OK();
   return Status::InvalidArgument("unknown search mode '" + std::string(s) +
                                  "': expected substring, prefix, fuzzy, regex or exact");
 }
@@ -48,8 +61,8 @@ std::string_view SearchModeName(SearchMode m) {
 }
 
 Status ParseRankMode(std::string_view s, RankMode* out) {
-  if (s == "recent") return *out = RankMode::kRecent, Status::OK();
-  if (s == "frecency") return *out = RankMode::kFrecency, Status::OK();
+  for (RankMode r : kAllRanks)
+    if (s == RankModeName(r)) return *out = r, Status::OK();
   return Status::InvalidArgument("unknown ranking '" + std::string(s) + "': expected recent or frecency");
 }
 

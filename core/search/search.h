@@ -44,9 +44,13 @@ enum class RankMode { kRecent, kFrecency };
 // "substring" | "prefix" | "fuzzy" | "regex" | "exact" (InvalidArgument otherwise).
 Status ParseSearchMode(std::string_view s, SearchMode* out);
 std::string_view SearchModeName(SearchMode m);
+// The names ParseSearchMode accepts, in the order of the enum.
+std::vector<std::string_view> SearchModeNames();
 // "recent" | "frecency".
 Status ParseRankMode(std::string_view s, RankMode* out);
 std::string_view RankModeName(RankMode m);
+// The names ParseRankMode accepts: recent, frecency.
+std::vector<std::string_view> RankModeNames();
 
 struct SearchRequest {
   std::string query;

@@ -263,6 +263,26 @@ bool ShellSandbox::RunLines(const std::string& name, const std::vector<std::stri
   return WaitPrompts(name, n + 1, timeout);
 }
 
+bool ShellSandbox::WaitScreen(const std::string& name, const std::function<bool(const std::string&)>& pred,
+                              std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred(Screen(name))) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+std::string LastLine(const std::string& screen) {
+  std::istringstream in(screen);
+  std::string line, last;
+  while (std::getline(in, line)) {
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    if (!line.empty()) last = line;
+  }
+  return last;
+}
+
 bool ShellSandbox::WaitExited(const std::string& name, std::chrono::milliseconds timeout) {
   auto deadline = Clock::now() + timeout;
   while (Clock::now() < deadline) {

@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -81,6 +82,9 @@ class ShellSandbox {
   // `comm` (e.g. "sleep"). False on timeout.
   bool WaitChild(const std::string& name, const std::string& comm,
                  std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // Polls the screen of window `name` until `pred` holds. False on timeout.
+  bool WaitScreen(const std::string& name, const std::function<bool(const std::string&)>& pred,
+                  std::chrono::milliseconds timeout);
   // Waits until the shell of window `name` has exited (the pane stays, dead).
   bool WaitExited(const std::string& name, std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // The pid of the shell in window `name`.
@@ -113,6 +117,8 @@ class ShellSandbox {
   bool server_started_ = false;
 };
 
+// The last non-blank line of a screen, trailing spaces dropped.
+std::string LastLine(const std::string& screen);
 // Reads a whole file ("" when missing).
 std::string SlurpFile(const std::string& path);
 // True when `needle` occurs in any file under `dir` (recursively, binary).

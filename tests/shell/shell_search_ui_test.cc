@@ -6,24 +6,11 @@
 
 #include <functional>
 #include <sstream>
-#include <thread>
 
 #include "tests/shell/shell_sandbox.h"
 
 namespace tb::testing {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-std::string LastLine(const std::string& screen) {
-  std::istringstream in(screen);
-  std::string line, last;
-  while (std::getline(in, line)) {
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    if (!line.empty()) last = line;
-  }
-  return last;
-}
 
 // True when a line of `screen` (trailing spaces dropped) is exactly `want`.
 bool HasLine(const std::string& screen, const std::string& want) {
@@ -70,11 +57,7 @@ class SearchUi : public ::testing::TestWithParam<std::string> {
 
   // Polls the screen until `pred` holds (10 s at most).
   ::testing::AssertionResult WaitScreen(const std::function<bool(const std::string&)>& pred, const std::string& what) {
-    auto deadline = Clock::now() + std::chrono::seconds(10);
-    while (Clock::now() < deadline) {
-      if (pred(sb_.Screen("w"))) return ::testing::AssertionSuccess();
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    if (sb_.WaitScreen("w", pred, std::chrono::seconds(10))) return ::testing::AssertionSuccess();
     return ::testing::AssertionFailure() << "timed out waiting for " << what << "\n" << sb_.Dump();
   }
   // Waits until the UI shows `query` and its result count.

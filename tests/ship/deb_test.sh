@@ -25,19 +25,33 @@ ship_expect_eq "changelog version" \
   "$(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/doc/termbrain/changelog.Debian.gz | gunzip | sed -n 1p)" \
   "termbrain ($version-1) bookworm; urgency=medium"
 
+dpkg-deb -x "$deb" "$work/root"
+# The manual pages: tb(1) and one per command group, as the packaged tb
+# names them (tb help --man).
+pages=$("$work/root/usr/bin/tb" help --man) || ship_fail "tb help --man"
+for page in tb tb-search tb-sync tb-backup tb-workflow; do
+  grep -qx "$page" <<<"$pages" || ship_fail "tb help --man does not name $page"
+done
+
 # The files, exactly (directories aside).
 {
   printf '%s\n' ./usr/bin/tb ./usr/lib/systemd/system/termbrain@.service ./usr/lib/systemd/user/termbrain.service \
-    ./usr/share/man/man1/tb.1.gz ./usr/share/doc/termbrain/README.md ./usr/share/doc/termbrain/SECURITY.md \
-    ./usr/share/doc/termbrain/copyright ./usr/share/doc/termbrain/changelog.Debian.gz
+    ./usr/share/doc/termbrain/README.md ./usr/share/doc/termbrain/SECURITY.md \
+    ./usr/share/doc/termbrain/copyright ./usr/share/doc/termbrain/changelog.Debian.gz \
+    ./usr/share/bash-completion/completions/tb ./usr/share/zsh/vendor-completions/_tb \
+    ./usr/share/fish/vendor_completions.d/tb.fish
+  for page in $pages; do echo "./usr/share/man/man1/$page.1.gz"; done
   for f in "$src"/docs/*.md; do echo "./usr/share/doc/termbrain/$(basename "$f")"; done
 } | sort >"$work/want"
 dpkg-deb -c "$deb" | awk '$1 !~ /^d/ {print $6}' | sort >"$work/got"
 diff -u "$work/want" "$work/got" >&2 || ship_fail "the package's files differ from the list above (- expected, + found)"
 dpkg-deb -c "$deb" | awk '$2 != "root/root" {bad = bad " " $6} END {if (bad) {print "not root/root:" bad; exit 1}}' ||
   ship_fail "file owners"
-
-dpkg-deb -x "$deb" "$work/root"
+# The completion scripts are what the packaged tb prints.
+for pair in bash:bash-completion/completions/tb zsh:zsh/vendor-completions/_tb fish:fish/vendor_completions.d/tb.fish; do
+  cmp -s "$work/root/usr/share/${pair#*:}" <("$work/root/usr/bin/tb" completions "${pair%%:*}") ||
+    ship_fail "/usr/share/${pair#*:} is not what tb completions ${pair%%:*} prints"
+done
 # The user unit is what tb itself writes for the package (tools/systemd_unit.h).
 ship_expect_eq "packaged user unit" "$(cat "$work/root/usr/lib/systemd/user/termbrain.service")" \
   "$("$work/root/usr/bin/tb" install --packaged-unit /usr/bin/tb)"
