@@ -131,6 +131,9 @@ const ConfigKey kKeys[] = {
                           "CA certificate that signed the sync server's TLS certificate; empty = none"),
     TB_INT_KEY(sync, replicas, 1, 5, "copies of the sync stream when tb creates it (3 on a 3-node cluster)"),
     TB_INT_KEY(sync, timeout_ms, 100, 600000, "sync: connect, request and acknowledgement timeout, ms"),
+    TB_INT_KEY(sync, publish_rate, 0, 1000000,
+               "sync: events published per second at most, after a burst of as many; 0 = no limit"),
+    TB_INT_KEY(sync, max_in_flight, 1, 65536, "sync: published events awaiting the stream's acknowledgement at once"),
 };
 
 #undef TB_INT_KEY

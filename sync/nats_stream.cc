@@ -8,13 +8,13 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 namespace tb {
 namespace {
 
 constexpr int64_t kDuplicateWindowNs = 120'000'000'000;  // two minutes
-constexpr int64_t kMaxPendingPublishes = 4096;
 // The longest the destructor waits for libnats' last callbacks.
 constexpr std::chrono::seconds kCallbackWait{5};
 // Deliveries not yet acknowledged the server allows (more than a Fetch asks).
@@ -88,6 +88,27 @@ struct NatsStream::Impl {
     if (code != 0) msg += ", JetStream error " + std::to_string(static_cast<int>(code));
     return Status::IOError(msg);
   }
+
+  // Waits for a token of the publish rate (options.publish_rate per
+  // second, up to as many saved; the bucket starts full).
+  void Pace() {
+    if (o.publish_rate <= 0) return;
+    using Clock = std::chrono::steady_clock;
+    const double rate = static_cast<double>(o.publish_rate);
+    const Clock::time_point now = Clock::now();
+    if (refilled == Clock::time_point{}) tokens = rate;
+    tokens = std::min(rate, tokens + std::chrono::duration<double>(now - refilled).count() * rate);
+    refilled = now;
+    if (tokens < 1) {
+      const auto wait = std::chrono::duration<double>((1 - tokens) / rate);
+      std::this_thread::sleep_for(wait);
+      refilled += std::chrono::duration_cast<Clock::duration>(wait);
+      tokens = 1;
+    }
+    tokens -= 1;
+  }
+  double tokens = 0;
+  std::chrono::steady_clock::time_point refilled{};
 
   // The stream's message count, bytes and last seq (of `out`).
   Status State(StreamFigures* out) const {
@@ -204,7 +225,7 @@ Status NatsStream::Connect(const NatsOptions& options, const std::string& accoun
   jsOptions jo;
   jsOptions_Init(&jo);
   jo.Wait = options.timeout_ms;
-  jo.PublishAsync.MaxPending = kMaxPendingPublishes;
+  jo.PublishAsync.MaxPending = options.max_in_flight;
   jo.PublishAsync.ErrHandler = &Impl::OnPublishError;
   jo.PublishAsync.ErrHandlerClosure = impl.get();
   s = natsConnection_JetStream(&m.js, m.nc, &jo);
@@ -217,6 +238,7 @@ Status NatsStream::Connect(const NatsOptions& options, const std::string& accoun
 Status NatsStream::Publish(const std::vector<SealedEvent>& events) {
   Impl& m = *impl_;
   for (const SealedEvent& e : events) {
+    m.Pace();
     natsMsg* msg = nullptr;
     natsStatus s = natsMsg_Create(&msg, e.subject.c_str(), nullptr, e.data.data(), static_cast<int>(e.data.size()));
     if (s == NATS_OK) s = natsMsgHeader_Set(msg, "Nats-Msg-Id", e.msg_id.c_str());

@@ -15,6 +15,8 @@ NatsOptions NatsOptionsOf(const Config& config) {
   o.ca_file = config.sync.ca_file;
   o.replicas = config.sync.replicas;
   o.timeout_ms = config.sync.timeout_ms;
+  o.publish_rate = config.sync.publish_rate;
+  o.max_in_flight = config.sync.max_in_flight;
   return o;
 }
 

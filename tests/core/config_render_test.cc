@@ -69,7 +69,9 @@ TEST(ConfigRenderTest, DefaultsAsText) {
             "creds_file = \"\"  # default\n"
             "ca_file = \"\"  # default\n"
             "replicas = 1  # default\n"
-            "timeout_ms = 5000  # default\n");
+            "timeout_ms = 5000  # default\n"
+            "publish_rate = 0  # default\n"
+            "max_in_flight = 4096  # default\n");
 }
 
 // A config with one value from a file, one from env and an awkward string.
@@ -152,7 +154,9 @@ TEST(ConfigRenderTest, MixedAsText) {
             "creds_file = \"\"  # default\n"
             "ca_file = \"\"  # default\n"
             "replicas = 1  # default\n"
-            "timeout_ms = 5000  # default\n");
+            "timeout_ms = 5000  # default\n"
+            "publish_rate = 0  # default\n"
+            "max_in_flight = 4096  # default\n");
 }
 
 TEST(ConfigRenderTest, MixedAsJson) {
@@ -213,7 +217,9 @@ TEST(ConfigRenderTest, MixedAsJson) {
             "\"creds_file\":{\"value\":\"\",\"source\":\"default\"},"
             "\"ca_file\":{\"value\":\"\",\"source\":\"default\"},"
             "\"replicas\":{\"value\":1,\"source\":\"default\"},"
-            "\"timeout_ms\":{\"value\":5000,\"source\":\"default\"}}}\n");
+            "\"timeout_ms\":{\"value\":5000,\"source\":\"default\"},"
+            "\"publish_rate\":{\"value\":0,\"source\":\"default\"},"
+            "\"max_in_flight\":{\"value\":4096,\"source\":\"default\"}}}\n");
 }
 
 }  // namespace

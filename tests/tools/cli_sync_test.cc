@@ -250,6 +250,36 @@ TEST_F(CliSync, KeyRotationReachesEveryHostAndLeavesOnlyTheNewKeyOnTheStream) {
   }
 }
 
+// sync.publish_rate paces the publish (a burst of as many, then that many
+// per second); sync.max_in_flight bounds what awaits an acknowledgement.
+// Everything still arrives, once.
+TEST_F(CliSync, PublishRateAndInFlightLimitsAreKept) {
+  ASSERT_EXIT_CODE(On("A", {"sync", "init"}), 0);
+  Join("B");
+  for (int i = 0; i < 30; ++i) RecordOn("A", "echo paced-" + std::to_string(i));
+  TbCall c;
+  c.data_dir = false;
+  c.env = {{"TERMBRAIN_SYNC_SERVER", nats_.url()},
+           {"TERMBRAIN_SYNC_PUBLISH_RATE", "20"},
+           {"TERMBRAIN_SYNC_MAX_IN_FLIGHT", "3"}};
+  const auto begin = std::chrono::steady_clock::now();
+  RunResult r = Tb({"--data-dir", Dir("A"), "sync", "now"}, c);
+  const auto took = std::chrono::steady_clock::now() - begin;
+  ASSERT_EXIT_CODE(r, 0);
+  EXPECT_EQ(r.out, "published 30 event(s); received 0 event(s) (0 already here, 0 record(s) forgotten)\n");
+  // 30 events at 20 per second after a burst of 20: half a second at least.
+  EXPECT_GE(took, std::chrono::milliseconds(450));
+  SyncNow("B");
+  EXPECT_EQ(History("B"), History("A"));
+  EXPECT_EQ(History("B").size(), 30u);
+  c.env = {{"TERMBRAIN_SYNC_MAX_IN_FLIGHT", "0"}};
+  r = Tb({"--data-dir", Dir("B"), "sync", "now"}, c);
+  EXPECT_EXIT_CODE(r, 2);
+  EXPECT_EQ(r.err,
+            "tb: error: invalid config (env TERMBRAIN_SYNC_MAX_IN_FLIGHT): sync.max_in_flight = 0 is out of range "
+            "1..65536. Fix or unset the variable\n");
+}
+
 TEST_F(CliSync, AForgetOnOneHostPurgesTheTextOnTheOthers) {
   ASSERT_EXIT_CODE(On("A", {"sync", "init"}), 0);
   Join("B");
