@@ -128,12 +128,12 @@ struct Config {
   } daemon;
   // Sync over NATS JetStream (sync/syncer.h; docs/sync.md).
   struct Sync {
-    std::string server;      // nats://HOST:PORT or tls://HOST:PORT, comma-separated for a cluster
-    std::string creds_file;  // NATS credentials (JWT + nkey seed); "" = none
-    std::string ca_file;     // CA certificate that signed the server's TLS certificate; "" = none
-    int replicas = 1;        // copies of the stream when tb creates it (3 on a 3-node cluster)
-    int timeout_ms = 5000;   // connect, request and acknowledgement timeout
-    int publish_rate = 0;    // events published per second at most (after a burst of as many); 0 = no limit
+    std::string server;        // nats://HOST:PORT or tls://HOST:PORT, comma-separated for a cluster
+    std::string creds_file;    // NATS credentials (JWT + nkey seed); "" = none
+    std::string ca_file;       // CA certificate that signed the server's TLS certificate; "" = none
+    int replicas = 1;          // copies of the stream when tb creates it (3 on a 3-node cluster)
+    int timeout_ms = 5000;     // connect, request and acknowledgement timeout
+    int publish_rate = 0;      // events published per second at most (after a burst of as many); 0 = no limit
     int max_in_flight = 4096;  // published events awaiting the stream's acknowledgement at once
   } sync;
 };

@@ -28,8 +28,8 @@ struct NatsOptions {
   std::string creds_file;  // NATS user credentials (JWT + nkey seed); "" = none
   std::string ca_file;     // a CA to verify the server's TLS certificate; "" = system
   int64_t replicas = 1;
-  int64_t timeout_ms = 5000;  // connect, request and ack timeout
-  int64_t publish_rate = 0;    // messages per second Publish sends at most (a token bucket of as many); 0 = no limit
+  int64_t timeout_ms = 5000;     // connect, request and ack timeout
+  int64_t publish_rate = 0;      // messages per second Publish sends at most (a token bucket of as many); 0 = no limit
   int64_t max_in_flight = 4096;  // published messages awaiting their acknowledgement at once
 };
 
