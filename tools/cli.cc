@@ -23,6 +23,7 @@
 #include "tools/context.h"
 #include "tools/logging.h"
 #include "tools/manpage.h"
+#include "tools/plugins.h"
 #include "tools/profile_report.h"
 
 extern char** environ;
@@ -45,6 +46,8 @@ size_t EditDistance(const std::string& a, const std::string& b) {
   return prev[b.size()];
 }
 
+std::vector<std::string> FirstWords();
+
 std::string HelpText() {
   std::string out = "tb " + std::string(kVersion) +
                     " - TermBrain, your terminal command memory\n\n"
@@ -62,6 +65,16 @@ std::string HelpText() {
     if (*g.value_name != '\0') names += std::string(" ") + g.value_name;
     names.resize(std::max<size_t>(names.size() + 1, 17), ' ');
     out += "  " + names + g.description + "\n";
+  }
+  const char* path = std::getenv("PATH");
+  const std::vector<Plugin> plugins = FindPlugins(path != nullptr ? path : "", FirstWords());
+  if (!plugins.empty()) {
+    out += "\nplugins (tb-NAME on PATH; docs/plugins.md):\n";
+    for (const Plugin& p : plugins) {
+      std::string name = p.name;
+      name.resize(std::max(width, name.size() + 1), ' ');
+      out += "  " + name + p.path + "\n";
+    }
   }
   out += "\nexit codes: 0 ok, 1 error, 2 usage, 3 data corruption or foreign store, 4 store busy\n";
   return out;
@@ -346,6 +359,26 @@ Status RunRetryingVanishedFiles(const CommandSpec& cmd, Context& ctx, const std:
   }
 }
 
+// `args` named no command of tb's own: the plugin tb-<first word> on PATH
+// runs in tb's place (tools/plugins.h), or the error says what was meant.
+Status RunPluginOr(const Globals& g, const std::vector<std::string>& args) {
+  const char* path = std::getenv("PATH");
+  std::optional<Plugin> plugin = FindPlugin(path != nullptr ? path : "", args[0]);
+  if (!plugin) return UnknownCommand(args);
+  Context ctx;
+  ctx.command_name = args[0];
+  ctx.lifecycle = Lifecycle{.store = StoreUse::kNone, .loads_key = false};
+  TB_RETURN_IF_ERROR(PrepareContext(g, &ctx));
+  std::error_code ec;
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  const std::vector<std::string> plugin_args(args.begin() + 1, args.end());
+  return ExecPlugin(*plugin, plugin_args,
+                    {{"TB_BIN", self},
+                     {"TB_DATA_DIR", ctx.data_dir},
+                     {"TB_CONFIG", ctx.config_path},
+                     {"TB_FORMAT", FormatArgument(plugin_args)}});
+}
+
 Status Dispatch(std::vector<std::string> args, int* exit_code) {
   const std::string line = ShellLine(args);
   Globals g;
@@ -377,7 +410,7 @@ Status Dispatch(std::vector<std::string> args, int* exit_code) {
     WriteOut(GroupHelpText(args[0]));  // tb help backup, tb backup --help
     return Status::OK();
   }
-  if (cmd == nullptr) return UnknownCommand(args);
+  if (cmd == nullptr) return RunPluginOr(g, args);
   args.erase(args.begin(), args.begin() + static_cast<long>(used));
   Context ctx;
   ctx.command_name = cmd->name;
