@@ -25,6 +25,7 @@
 #include "tools/manpage.h"
 #include "tools/plugins.h"
 #include "tools/profile_report.h"
+#include "tools/update_notice.h"
 
 extern char** environ;
 
@@ -402,7 +403,17 @@ Status Dispatch(std::vector<std::string> args, int* exit_code) {
     if (args[0] == "--man") return WriteManPage(args);
     args.push_back("--help");
   }
-  if (args[0] == "version") return WriteOut(version), Status::OK();  // as --version
+  if (args[0] == "version") {  // as --version; --changes: the embedded changelog
+    if (args.size() == 1) return WriteOut(version), Status::OK();
+    if (args.size() == 2 && args[1] == "--changes") return WriteOut(std::string(ChangelogText())), Status::OK();
+    if (args.size() == 2 && (args[1] == "--help" || args[1] == "-h")) {
+      return WriteOut(version +
+                      "\nusage: tb version [--changes]\n\n  --changes  what changed, version by version "
+                      "(the changelog tb carries)\n"),
+             Status::OK();
+    }
+    return Status::InvalidArgument("usage: tb version [--changes]");
+  }
   size_t used = 0;
   const CommandSpec* cmd = FindCommand(args, &used);
   if (cmd == nullptr && args.size() == 2 && (args[1] == "--help" || args[1] == "-h") &&
@@ -424,6 +435,10 @@ Status Dispatch(std::vector<std::string> args, int* exit_code) {
   {
     ScopedPhase phase("config");
     TB_RETURN_IF_ERROR(PrepareContext(g, &ctx));
+  }
+  if (ctx.stdout_tty && ctx.stderr_tty && !RunByTheShell(cmd->name)) {
+    const std::string notice = TakeUpdateNotice(ctx, kVersion);
+    if (!notice.empty()) std::fputs(notice.c_str(), stderr);
   }
   ScopedPhase phase("query");  // becomes "render" at the first byte of output (WriteOut)
   return ExplainNoSpace(ctx, RunRetryingVanishedFiles(*cmd, ctx, args));

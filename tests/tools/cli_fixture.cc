@@ -1,8 +1,11 @@
 #include "tests/tools/cli_fixture.h"
 
 #include <limits.h>
+#include <poll.h>
+#include <pty.h>
 #include <pwd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -202,6 +205,44 @@ EnvVars CliTest::BaseEnv() const {
       {"TZ", "UTC"},
       {"PATH", "/usr/local/bin:/usr/bin:/bin"},
   };
+}
+
+std::pair<std::string, int> CliTest::OnTerminal(const std::vector<std::string>& args, std::vector<std::string> lines,
+                                                const EnvVars& extra) const {
+  std::vector<std::string> argv{TbBinary(), "--data-dir", data_dir()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<std::string> env;
+  for (const auto& [k, v] : BaseEnv()) env.push_back(k + "=" + v);
+  for (const auto& [k, v] : extra) env.push_back(k + "=" + v);
+  std::vector<char*> av, ev;
+  for (std::string& a : argv) av.push_back(a.data());
+  for (std::string& e : env) ev.push_back(e.data());
+  av.push_back(nullptr);
+  ev.push_back(nullptr);
+  int master = -1;
+  const pid_t pid = ::forkpty(&master, nullptr, nullptr, nullptr);
+  if (pid == 0) {
+    ::execve(av[0], av.data(), ev.data());
+    ::_exit(127);
+  }
+  std::string shown;
+  size_t next = 0;
+  char buf[512];
+  for (;;) {
+    pollfd p{master, POLLIN, 0};
+    if (::poll(&p, 1, 10000) <= 0) break;
+    const ssize_t n = ::read(master, buf, sizeof buf);
+    if (n <= 0) break;  // EIO once the child has exited
+    shown.append(buf, static_cast<size_t>(n));
+    if (shown.ends_with(": ") && next < lines.size()) {
+      const std::string line = lines[next++] + "\n";
+      EXPECT_EQ(::write(master, line.data(), line.size()), static_cast<ssize_t>(line.size()));
+    }
+  }
+  ::close(master);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return {shown, WIFEXITED(status) ? WEXITSTATUS(status) : -1};
 }
 
 RunResult CliTest::Tb(const std::vector<std::string>& args, const TbCall& call) const {

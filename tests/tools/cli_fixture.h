@@ -78,6 +78,12 @@ class CliTest : public ::testing::Test {
 
   // Runs `tb [--data-dir D] args...`.
   RunResult Tb(const std::vector<std::string>& args, const TbCall& call = {}) const;
+  // Runs `tb --data-dir D args` on a pseudo-terminal (stdin, stdout and
+  // stderr all a terminal), with `extra` added to the base environment, and
+  // types the next of `lines` each time the output ends with a prompt
+  // (": "). Returns what the terminal showed and the exit code.
+  std::pair<std::string, int> OnTerminal(const std::vector<std::string>& args, std::vector<std::string> lines,
+                                         const EnvVars& extra = {}) const;
   RunResult TbEnv(const std::vector<std::string>& args, EnvVars env) const {
     TbCall c;
     c.env = std::move(env);
