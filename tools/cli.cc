@@ -364,7 +364,7 @@ Status RunRetryingVanishedFiles(const CommandSpec& cmd, Context& ctx, const std:
 // runs in tb's place (tools/plugins.h), or the error says what was meant.
 Status RunPluginOr(const Globals& g, const std::vector<std::string>& args) {
   const char* path = std::getenv("PATH");
-  std::optional<Plugin> plugin = FindPlugin(path != nullptr ? path : "", args[0]);
+  std::optional<Plugin> plugin = FindPlugin(path != nullptr ? path : "", args[0], FirstWords());
   if (!plugin) return UnknownCommand(args);
   Context ctx;
   ctx.command_name = args[0];

@@ -61,8 +61,9 @@ std::vector<Plugin> FindPlugins(std::string_view path_env, const std::vector<std
   return out;
 }
 
-std::optional<Plugin> FindPlugin(std::string_view path_env, const std::string& name) {
-  if (!IsPluginName(name)) return std::nullopt;
+std::optional<Plugin> FindPlugin(std::string_view path_env, const std::string& name,
+                                 const std::vector<std::string>& builtin) {
+  if (!IsPluginName(name) || std::find(builtin.begin(), builtin.end(), name) != builtin.end()) return std::nullopt;
   for (const std::string& dir : PathDirs(path_env)) {
     Plugin p{name, dir + "/" + std::string(kPrefix) + name};
     if (IsExecutableFile(p.path)) return p;

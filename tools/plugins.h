@@ -37,8 +37,9 @@ bool IsPluginName(std::string_view name);
 // directory that holds it), leaving out the names in `builtin`.
 std::vector<Plugin> FindPlugins(std::string_view path_env, const std::vector<std::string>& builtin);
 
-// The plugin `name` on `path_env`, if any.
-std::optional<Plugin> FindPlugin(std::string_view path_env, const std::string& name);
+// The plugin `name` on `path_env`, if any and `name` is not in `builtin`.
+std::optional<Plugin> FindPlugin(std::string_view path_env, const std::string& name,
+                                 const std::vector<std::string>& builtin);
 
 // The value of the first "--format VALUE" or "--format=VALUE" of `args`.
 std::string FormatArgument(const std::vector<std::string>& args);

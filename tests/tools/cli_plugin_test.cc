@@ -51,12 +51,16 @@ TEST_F(CliPlugin, RunsAsASubcommandWithItsEnvironmentAndExitStatus) {
 
 TEST_F(CliPlugin, BuiltinsWinAndHelpListsThePlugins) {
   Install("history", "#!/bin/sh\necho not me\n");
+  Install("backup", "#!/bin/sh\necho not me either\n");  // a group of tb's commands
   Install("zzz-report", "#!/bin/sh\necho report\n");
   Install("not-executable", "#!/bin/sh\necho no\n", 0644);
   Install("Bad_Name", "#!/bin/sh\necho no\n");
   Record("ls");
   RunResult r = Tb({"history", "--format", "plain"}, OnPath());
   EXPECT_EQ(r.out, "ls\n");
+  r = Tb({"backup", "creat"}, OnPath());  // a typo in a group is still tb's error
+  EXPECT_EXIT_CODE(r, 2);
+  EXPECT_EQ(r.err.rfind("tb: error: unknown command 'backup creat'. Did you mean 'tb backup create'?", 0), 0u) << r.err;
   r = Tb({"help"}, OnPath());
   ASSERT_EXIT_CODE(r, 0);
   const size_t at = r.out.find("\nplugins (tb-NAME on PATH; docs/plugins.md):\n");
@@ -64,7 +68,7 @@ TEST_F(CliPlugin, BuiltinsWinAndHelpListsThePlugins) {
   const std::string section = r.out.substr(at);
   EXPECT_NE(section.find("  zzz-report"), std::string::npos) << section;
   EXPECT_NE(section.find(Bin() + "/tb-zzz-report\n"), std::string::npos) << section;
-  for (const char* absent : {"tb-history", "not-executable", "Bad_Name"}) {
+  for (const char* absent : {"tb-history", "tb-backup", "not-executable", "Bad_Name"}) {
     EXPECT_EQ(section.find(absent), std::string::npos) << absent;
   }
   // Without plugins on PATH, help has no such section and an unknown word
