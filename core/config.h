@@ -136,6 +136,14 @@ struct Config {
     int publish_rate = 0;      // events published per second at most (after a burst of as many); 0 = no limit
     int max_in_flight = 4096;  // published events awaiting the stream's acknowledgement at once
   } sync;
+  // Opt-in telemetry (docs/telemetry.md). Whether it is on is not config:
+  // tb never writes this file, so `tb telemetry enable` keeps that in the
+  // state dir (tools/telemetry.h).
+  struct Telemetry {
+    // Where `tb telemetry send` POSTs the counts: http://HOST[:PORT][/PATH]
+    // or https://...; "" = nowhere (send refuses).
+    std::string endpoint;
+  } telemetry;
 };
 
 // Describes one configuration key. Exactly one of int_field / string_field /

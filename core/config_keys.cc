@@ -36,6 +36,17 @@ std::string SyncServerProblem(std::string_view urls) {
   return "";
 }
 
+// telemetry.endpoint: empty (never sends) or an http(s) URL with a host.
+std::string TelemetryEndpointProblem(std::string_view url) {
+  if (url.empty()) return "";
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (!url.starts_with(scheme)) continue;
+    const std::string_view host = url.substr(scheme.size(), url.find('/', scheme.size()) - scheme.size());
+    if (!host.empty() && host.front() != ':' && host.find_first_of(" \t@?#") == std::string_view::npos) return "";
+  }
+  return "is not an http:// or https:// URL with a host";
+}
+
 std::string AbsolutePathProblem(std::string_view path) {
   return path.empty() || path.front() == '/' ? "" : "is not an absolute path";
 }
@@ -134,6 +145,8 @@ const ConfigKey kKeys[] = {
     TB_INT_KEY(sync, publish_rate, 0, 1000000,
                "sync: events published per second at most, after a burst of as many; 0 = no limit"),
     TB_INT_KEY(sync, max_in_flight, 1, 65536, "sync: published events awaiting the stream's acknowledgement at once"),
+    TB_CHECKED_STRING_KEY(telemetry, endpoint, TelemetryEndpointProblem,
+                          "where tb telemetry send POSTs the counts (http:// or https:// URL); empty = never sends"),
 };
 
 #undef TB_INT_KEY

@@ -1,8 +1,7 @@
 #include "core/status.h"
 
 namespace tb {
-namespace {
-const char* CodeName(Status::Code c) {
+std::string_view Status::CodeName(Code c) {
   switch (c) {
     case Status::Code::kOk: return "ok";
     case Status::Code::kNotFound: return "not found";
@@ -17,7 +16,6 @@ const char* CodeName(Status::Code c) {
   }
   return "unknown";
 }
-}  // namespace
 
 std::string Status::ToString() const {
   if (ok()) return "ok";

@@ -59,6 +59,9 @@ class [[nodiscard]] Status {
 
   // Process exit code for this status (see the table above).
   int ExitCode() const;
+  // The code's name: "ok", "not found", "corruption", ... "locked" (the
+  // kinds `tb telemetry` counts; tools/telemetry.h).
+  static std::string_view CodeName(Code code);
 
  private:
   Status(Code code, std::string msg) : code_(code), msg_(std::move(msg)) {}

@@ -25,6 +25,7 @@
 #include "tools/manpage.h"
 #include "tools/plugins.h"
 #include "tools/profile_report.h"
+#include "tools/telemetry.h"
 #include "tools/update_notice.h"
 
 extern char** environ;
@@ -381,6 +382,7 @@ Status RunPluginOr(const Globals& g, const std::vector<std::string>& args) {
 }
 
 Status Dispatch(std::vector<std::string> args, int* exit_code) {
+  const auto started = std::chrono::steady_clock::now();
   const std::string line = ShellLine(args);
   Globals g;
   TB_RETURN_IF_ERROR(ParseGlobals(&args, &g));
@@ -441,7 +443,12 @@ Status Dispatch(std::vector<std::string> args, int* exit_code) {
     if (!notice.empty()) std::fputs(notice.c_str(), stderr);
   }
   ScopedPhase phase("query");  // becomes "render" at the first byte of output (WriteOut)
-  return ExplainNoSpace(ctx, RunRetryingVanishedFiles(*cmd, ctx, args));
+  Status s = ExplainNoSpace(ctx, RunRetryingVanishedFiles(*cmd, ctx, args));
+  // Opt-in usage counts (tools/telemetry.h): off, one failed open(2).
+  CountRun(TelemetryPath(ctx), cmd->name,
+           std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started).count(),
+           s.code());
+  return s;
 }
 
 }  // namespace

@@ -128,6 +128,13 @@ const std::vector<CommandSpec>& Commands() {
        CmdWorkflowRun, kWrites, kWorkflowNames},
       {"workflow delete", "delete a workflow (NAME)", CmdWorkflowDelete, kWrites, kWorkflowNames},
       {"workflow suggest", "propose workflows from frequent command sequences", CmdWorkflowSuggest},
+      {"telemetry enable", "start counting which tb commands run, how long and how they fail (opt-in, anonymous)",
+       CmdTelemetryEnable, kNoData},
+      {"telemetry disable", "stop counting and delete the counts", CmdTelemetryDisable, kNoData},
+      {"telemetry show", "print the telemetry setting, the endpoint and the exact document send posts (--format json)",
+       CmdTelemetryShow, kNoData},
+      {"telemetry send", "post the counts to telemetry.endpoint; on success counting starts again", CmdTelemetrySend,
+       kNoData},
   };
   return kCommands;
 }

@@ -110,6 +110,12 @@ Status CmdWorkflowRun(Context& ctx, const Argv& args);
 Status CmdWorkflowDelete(Context& ctx, const Argv& args);
 Status CmdWorkflowSuggest(Context& ctx, const Argv& args);
 
+// Opt-in usage counts (cmd_telemetry.cc; docs/telemetry.md).
+Status CmdTelemetryEnable(Context& ctx, const Argv& args);
+Status CmdTelemetryDisable(Context& ctx, const Argv& args);
+Status CmdTelemetryShow(Context& ctx, const Argv& args);
+Status CmdTelemetrySend(Context& ctx, const Argv& args);
+
 // Current UTC time in ns (tools/ is where the real clock is read).
 int64_t NowNs();
 

@@ -191,6 +191,16 @@ Status UnlockedKeyPathOf(const Context& ctx, std::string* out) {
   return UnlockedKeyPath(ctx.Env("XDG_RUNTIME_DIR"), ctx.data_dir, out);
 }
 
+std::string StateDir(const Context& ctx) {
+  std::string state = ctx.Env("XDG_STATE_HOME");
+  if (state.empty() || state.front() != '/') {
+    const std::string home = ctx.Env("HOME");
+    if (home.empty()) return "";
+    state = home + "/.local/state";
+  }
+  return state + "/termbrain";
+}
+
 std::string HostName() {
   char buf[HOST_NAME_MAX + 1] = {0};
   if (::gethostname(buf, sizeof buf - 1) != 0) return "";

@@ -117,6 +117,12 @@ Status LoadProcessDataKey(const Context& ctx);
 // Where `tb unlock` caches the key of ctx.data_dir (storage/unlock.h).
 Status UnlockedKeyPathOf(const Context& ctx, std::string* out);
 
+// tb's state directory: $XDG_STATE_HOME/termbrain (an absolute
+// XDG_STATE_HOME only), else $HOME/.local/state/termbrain; "" when neither is
+// set. Holds small per-user files that are not history: the version last run
+// (tools/update_notice.h), the telemetry counts (tools/telemetry.h).
+std::string StateDir(const Context& ctx);
+
 // This machine's host name ("" when unknown).
 std::string HostName();
 

@@ -14,13 +14,8 @@ namespace tb {
 std::string_view ChangelogText() { return embedded::k_changelog_md; }
 
 std::string LastVersionPath(const Context& ctx) {
-  std::string state = ctx.Env("XDG_STATE_HOME");
-  if (state.empty() || state.front() != '/') {
-    const std::string home = ctx.Env("HOME");
-    if (home.empty()) return "";
-    state = home + "/.local/state";
-  }
-  return state + "/termbrain/last-version";
+  const std::string dir = StateDir(ctx);
+  return dir.empty() ? "" : dir + "/last-version";
 }
 
 std::string TakeUpdateNotice(const Context& ctx, std::string_view current) {

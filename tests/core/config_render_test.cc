@@ -71,7 +71,10 @@ TEST(ConfigRenderTest, DefaultsAsText) {
             "replicas = 1  # default\n"
             "timeout_ms = 5000  # default\n"
             "publish_rate = 0  # default\n"
-            "max_in_flight = 4096  # default\n");
+            "max_in_flight = 4096  # default\n"
+            "\n"
+            "[telemetry]\n"
+            "endpoint = \"\"  # default\n");
 }
 
 // A config with one value from a file, one from env and an awkward string.
@@ -156,7 +159,10 @@ TEST(ConfigRenderTest, MixedAsText) {
             "replicas = 1  # default\n"
             "timeout_ms = 5000  # default\n"
             "publish_rate = 0  # default\n"
-            "max_in_flight = 4096  # default\n");
+            "max_in_flight = 4096  # default\n"
+            "\n"
+            "[telemetry]\n"
+            "endpoint = \"\"  # default\n");
 }
 
 TEST(ConfigRenderTest, MixedAsJson) {
@@ -219,7 +225,9 @@ TEST(ConfigRenderTest, MixedAsJson) {
             "\"replicas\":{\"value\":1,\"source\":\"default\"},"
             "\"timeout_ms\":{\"value\":5000,\"source\":\"default\"},"
             "\"publish_rate\":{\"value\":0,\"source\":\"default\"},"
-            "\"max_in_flight\":{\"value\":4096,\"source\":\"default\"}}}\n");
+            "\"max_in_flight\":{\"value\":4096,\"source\":\"default\"}},"
+            "\"telemetry\":{"
+            "\"endpoint\":{\"value\":\"\",\"source\":\"default\"}}}\n");
 }
 
 }  // namespace

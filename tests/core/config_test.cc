@@ -69,7 +69,7 @@ TEST(ConfigKeysTest, DefaultsAreValidAndNamesUnique) {
       }
     }
   }
-  EXPECT_EQ(dotted.size(), 45u);
+  EXPECT_EQ(dotted.size(), 46u);
 }
 
 TEST(ConfigKeysTest, NamesAndSections) {
@@ -78,7 +78,7 @@ TEST(ConfigKeysTest, NamesAndSections) {
   EXPECT_EQ(first.EnvName(), "TERMBRAIN_STORAGE_BLOCK_CACHE_MB");
   std::vector<std::string_view> sections = ConfigSections();
   EXPECT_EQ(sections, (std::vector<std::string_view>{"storage", "record", "secrets", "log", "backup", "retention",
-                                                     "search", "daemon", "sync"}));
+                                                     "search", "daemon", "sync", "telemetry"}));
 }
 
 // --- loading -------------------------------------------------------------------
@@ -260,9 +260,10 @@ TEST_F(ConfigTest, SyntaxErrorNamesLineAndColumn) {
 TEST_F(ConfigTest, UnknownSection) {
   Status s = Load("[storage]\nblock_cache_mb = 64\n\n[storgae]\nx = 1\n");
   EXPECT_TRUE(s.IsInvalidArgument());
-  EXPECT_EQ(s.message(),
-            "unknown config section '[storgae]' (" + path_ +
-                ":4). Known sections: storage, record, secrets, log, backup, retention, search, daemon, sync");
+  EXPECT_EQ(
+      s.message(),
+      "unknown config section '[storgae]' (" + path_ +
+          ":4). Known sections: storage, record, secrets, log, backup, retention, search, daemon, sync, telemetry");
 }
 
 TEST_F(ConfigTest, UnknownKey) {
@@ -276,10 +277,9 @@ TEST_F(ConfigTest, UnknownKey) {
 TEST_F(ConfigTest, KeyOutsideASection) {
   Status s = Load("level = \"debug\"\n");
   EXPECT_TRUE(s.IsInvalidArgument());
-  EXPECT_EQ(
-      s.message(),
-      "unknown config key 'level' (" + path_ +
-          ":1). Keys belong in a section: storage, record, secrets, log, backup, retention, search, daemon, sync");
+  EXPECT_EQ(s.message(), "unknown config key 'level' (" + path_ +
+                             ":1). Keys belong in a section: storage, record, secrets, log, backup, retention, search, "
+                             "daemon, sync, telemetry");
 }
 
 TEST_F(ConfigTest, SectionThatIsNotATable) {
@@ -453,6 +453,20 @@ TEST(ConfigPathsTest, DataDirPrecedence) {
   EXPECT_EQ(DefaultDataDir({{"XDG_DATA_HOME", ""}, {"HOME", "/h"}}), "/h/.local/share/termbrain");
   EXPECT_EQ(DefaultDataDir({{"XDG_DATA_HOME", "x"}, {"HOME", "/h"}}), "/h/.local/share/termbrain");
   EXPECT_EQ(DefaultDataDir({}), "");
+}
+
+TEST_F(ConfigTest, TelemetryEndpoint) {
+  EXPECT_EQ(cfg_.telemetry.endpoint, "");
+  for (const char* good : {"http://127.0.0.1:8080/v1/counts", "https://t.example.org", "http://h/"}) {
+    ASSERT_OK(Load(std::string("[telemetry]\nendpoint = \"") + good + "\"\n"));
+    EXPECT_EQ(cfg_.telemetry.endpoint, good);
+  }
+  for (const char* bad : {"ftp://h/", "t.example.org", "http://", "http://:80/", "https://u@h/", "HTTP://h/"}) {
+    Status s = Load(std::string("[telemetry]\nendpoint = \"") + bad + "\"\n");
+    EXPECT_TRUE(s.IsInvalidArgument()) << bad;
+    EXPECT_NE(s.message().find("telemetry.endpoint"), std::string::npos) << s.message();
+    EXPECT_NE(s.message().find("is not an http:// or https:// URL with a host"), std::string::npos) << s.message();
+  }
 }
 
 TEST(ConfigPathsTest, EnvFromEnviron) {
