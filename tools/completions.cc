@@ -208,6 +208,7 @@ std::string BashScript(const Model& m) {
   if ((i == COMP_CWORD)); then
     _tb_words "$cmd"
     next=$REPLY
+    [[ -n $cmd ]] || next+=" $(_tb_plugins)"
   fi
   _tb_operands "$cmd"
   if (($? == 2)) && [[ -z $next ]]; then
@@ -215,6 +216,11 @@ std::string BashScript(const Model& m) {
     return
   fi
   COMPREPLY=($(compgen -W "$next $REPLY" -- "$cur"))
+}
+
+# The plugins: NAME of each tb-NAME command on PATH.
+_tb_plugins() {
+  compgen -c tb- | sed 's/^tb-//'
 }
 
 _tb_files() {
@@ -278,6 +284,8 @@ std::string ZshScript(const Model& m) {
   if ((i == CURRENT)); then
     _tb_words "$cmd"
     next=$REPLY
+    # The plugins: NAME of each tb-NAME command on PATH.
+    [[ -n $cmd ]] || next+=" ${${(k)commands[(I)tb-*]}#tb-}"
   fi
   _tb_operands "$cmd"
   if (($? == 2)) && [[ -z $next ]]; then
@@ -354,6 +362,15 @@ function __tb_listed
         grep -o "\"$key\": *\(\"[^\"]*\"\|[0-9][0-9]*\)" | sed 's/^[^:]*: *//; s/"//g'
 end
 
+# The plugins: NAME of each tb-NAME command on PATH.
+function __tb_plugins
+    for dir in $PATH
+        for f in $dir/tb-*
+            test -x $f; and string replace -r '^.*/tb-' '' -- $f
+        end
+    end
+end
+
 function __tb_complete
     set -l tokens (commandline -opc)
     set -l cur (commandline -ct)
@@ -409,6 +426,7 @@ function __tb_complete
     set -l next
     if test $i -gt $n
         set next (__tb_words $cmd)
+        test -n "$cmd"; or set -a next (__tb_plugins)
     end
     set -l operands (__tb_operands $cmd)
     if test $status -eq 2; and test (count $next) -eq 0

@@ -1,8 +1,11 @@
 // End-to-end tests of shell completion (tools/completions.h) in real bash,
 // zsh and fish under tmux, as `tb init` loads it: Tab completes a command,
-// lists the values of --format, and completes a workflow name that the
-// script asks tb for.
+// lists the values of --format, completes a workflow name that the script
+// asks tb for, and a plugin's name.
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "tests/shell/shell_sandbox.h"
 
@@ -82,6 +85,27 @@ TEST_P(Completion, WorkflowNameCompletes) {
   // The listing the script ran is no command of the user's.
   for (const auto& rec : sb_.History())
     EXPECT_EQ(rec["command"].get<std::string>().find("workflow list"), std::string::npos) << rec.dump();
+}
+
+// A plugin (a tb-NAME executable on PATH, tools/plugins.h) completes as a
+// command, beside the built-in ones.
+TEST_P(Completion, PluginNameCompletes) {
+  const std::string bin = sb_.root() + "/plugins";
+  std::filesystem::create_directories(bin);
+  {
+    std::ofstream script(bin + "/tb-zzhello");
+    script << "#!/bin/sh\necho hello\n";
+  }
+  std::filesystem::permissions(bin + "/tb-zzhello", std::filesystem::perms::owner_all);
+  std::string path;
+  for (const auto& [k, v] : sb_.env()) {
+    if (k == "PATH") path = v;
+  }
+  sb_.SetEnv("PATH", bin + ":" + path);
+  Start();
+  Type("tb zzh", {"Tab"});
+  EXPECT_TRUE(WaitScreen([](const std::string& s) { return LastLine(s) == std::string(kPrompt) + "tb zzhello"; },
+                         "the line 'tb zzhello'"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Shells, Completion, ::testing::Values("bash", "zsh", "fish"),
