@@ -135,6 +135,8 @@ struct Config {
     int timeout_ms = 5000;     // connect, request and acknowledgement timeout
     int publish_rate = 0;      // events published per second at most (after a burst of as many); 0 = no limit
     int max_in_flight = 4096;  // published events awaiting the stream's acknowledgement at once
+    // OTLP/HTTP collector (http(s)://HOST:PORT[/PATH]) the sync spans go to; "" = none
+    std::string otlp_endpoint;
   } sync;
   // Opt-in telemetry (docs/telemetry.md). Whether it is on is not config:
   // tb never writes this file, so `tb telemetry enable` keeps that in the

@@ -47,6 +47,13 @@ std::string TelemetryEndpointProblem(std::string_view url) {
   return "is not an http:// or https:// URL with a host";
 }
 
+// sync.otlp_endpoint: empty (no export) or an http(s) base URL, to which
+// tb appends /v1/traces.
+std::string OtlpEndpointProblem(std::string_view url) {
+  if (url.ends_with("/")) return "ends with '/': give the base URL, tb appends /v1/traces";
+  return TelemetryEndpointProblem(url);
+}
+
 std::string AbsolutePathProblem(std::string_view path) {
   return path.empty() || path.front() == '/' ? "" : "is not an absolute path";
 }
@@ -145,6 +152,9 @@ const ConfigKey kKeys[] = {
     TB_INT_KEY(sync, publish_rate, 0, 1000000,
                "sync: events published per second at most, after a burst of as many; 0 = no limit"),
     TB_INT_KEY(sync, max_in_flight, 1, 65536, "sync: published events awaiting the stream's acknowledgement at once"),
+    TB_CHECKED_STRING_KEY(sync, otlp_endpoint, OtlpEndpointProblem,
+                          "OTLP/HTTP collector the sync spans are exported to (http(s)://HOST:PORT; tb posts to "
+                          "/v1/traces under it); empty = spans only in the log"),
     TB_CHECKED_STRING_KEY(telemetry, endpoint, TelemetryEndpointProblem,
                           "where tb telemetry send POSTs the counts (http:// or https:// URL); empty = never sends"),
 };

@@ -39,6 +39,8 @@ bool ToReceived(natsMsg* msg, ReceivedMessage* r) {
   r->subject = natsMsg_GetSubject(msg);
   const char* id = nullptr;
   if (natsMsgHeader_Get(msg, "Nats-Msg-Id", &id) == NATS_OK && id != nullptr) r->msg_id = id;
+  const char* parent = nullptr;
+  if (natsMsgHeader_Get(msg, "traceparent", &parent) == NATS_OK && parent != nullptr) r->traceparent = parent;
   r->data.assign(natsMsg_GetData(msg), static_cast<size_t>(natsMsg_GetDataLength(msg)));
   return true;
 }
@@ -242,6 +244,7 @@ Status NatsStream::Publish(const std::vector<SealedEvent>& events) {
     natsMsg* msg = nullptr;
     natsStatus s = natsMsg_Create(&msg, e.subject.c_str(), nullptr, e.data.data(), static_cast<int>(e.data.size()));
     if (s == NATS_OK) s = natsMsgHeader_Set(msg, "Nats-Msg-Id", e.msg_id.c_str());
+    if (s == NATS_OK && !e.traceparent.empty()) s = natsMsgHeader_Set(msg, "traceparent", e.traceparent.c_str());
     if (s == NATS_OK) s = js_PublishMsgAsync(m.js, &msg, nullptr);
     natsMsg_Destroy(msg);  // nothing when the library took it
     if (s != NATS_OK) return m.Error("cannot publish to the sync stream", s);

@@ -36,6 +36,7 @@ struct NatsOptions {
 struct ReceivedMessage {
   std::string subject;
   std::string msg_id;
+  std::string traceparent;  // the W3C trace context header; "" when there is none (sync/trace.h)
   std::string data;
   uint64_t stream_seq = 0;
 };

@@ -31,6 +31,7 @@ struct SealedEvent {
   std::string subject;
   std::string msg_id;
   std::string data;
+  std::string traceparent;  // sent as the message's traceparent header when not empty (sync/trace.h)
 };
 
 // "tb.<account>.>": every host's subject of an account.

@@ -52,8 +52,8 @@ Status SyncSession::Attempt(Store& store, const SyncIdentity& self, SyncCounts* 
       return s;
     }
   }
-  TB_RETURN_IF_ERROR(PublishOutbox(store, self, *stream_, counts));
-  return publish_only ? Status::OK() : PullInbox(store, self, *stream_, counts);
+  TB_RETURN_IF_ERROR(PublishOutbox(store, self, *stream_, counts, o_.spans));
+  return publish_only ? Status::OK() : PullInbox(store, self, *stream_, counts, o_.spans);
 }
 
 void SyncSession::Failed(const Status& s) {

@@ -39,6 +39,7 @@ struct SyncSessionOptions {
   int breaker_failures = 5;
   int breaker_open_ms = 300000;
   std::function<int64_t()> now_ns;  // monotonic; required
+  SpanSink spans;                   // the sync spans (sync/trace.h); empty = none
 };
 
 enum class BreakerState { kClosed, kOpen, kHalfOpen };

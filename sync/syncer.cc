@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
+#include <map>
 #include <unordered_set>
 #include <vector>
 
@@ -75,6 +77,77 @@ Status ReadConsumed(Store& store, uint64_t* out) {
 }
 
 bool Publishes(const Event& ev) { return ev.origin_host.empty() && SyncCarries(ev.kind); }
+
+int64_t UnixNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The span of one published batch, the root of its trace.
+void PublishSpan(const SpanSink& spans, const SyncIdentity& self, const TraceContext& ctx, int64_t start_ns,
+                 size_t events, const Status& s) {
+  if (!spans) return;
+  Span span;
+  span.name = "sync.publish";
+  span.kind = Span::Kind::kProducer;
+  span.context = ctx;
+  span.start_ns = start_ns;
+  span.end_ns = UnixNs();
+  span.counts = {{"tb.events", static_cast<int64_t>(events)}};
+  span.strings = {{"tb.host", self.host_id}};
+  if (!s.ok()) span.error = s.message();
+  spans(span);
+}
+
+// The publish spans the messages of one fetched batch came from, with how
+// many messages each sent and from which host.
+class ApplySpans {
+ public:
+  ApplySpans(const SpanSink& spans, const std::string& host_id) : spans_(spans), host_id_(host_id) {}
+
+  void Start() {
+    parents_.clear();
+    start_ns_ = spans_ ? UnixNs() : 0;
+  }
+
+  void Add(const ReceivedMessage& m, const std::string& origin_host) {
+    TraceContext parent;
+    if (!spans_ || !ParseTraceparent(m.traceparent, &parent)) return;
+    Parent& p = parents_[parent.span_id];
+    p.context = std::move(parent);
+    p.origin_host = origin_host;
+    p.events++;
+  }
+
+  // Once the batch is committed: one "sync.apply" span per publish span.
+  void End() {
+    if (!spans_) return;
+    const int64_t end_ns = UnixNs();
+    for (auto& [id, p] : parents_) {
+      Span span;
+      span.name = "sync.apply";
+      span.kind = Span::Kind::kConsumer;
+      span.context = TraceContext{p.context.trace_id, NewSpanId()};
+      span.parent_span_id = id;
+      span.start_ns = start_ns_;
+      span.end_ns = end_ns;
+      span.counts = {{"tb.events", p.events}};
+      span.strings = {{"tb.host", host_id_}, {"tb.origin_host", p.origin_host}};
+      spans_(span);
+    }
+  }
+
+ private:
+  struct Parent {
+    TraceContext context;
+    std::string origin_host;
+    int64_t events = 0;
+  };
+  const SpanSink& spans_;
+  const std::string& host_id_;
+  std::map<std::string, Parent> parents_;
+  int64_t start_ns_ = 0;
+};
 
 // The local seqs of the records a received forget names.
 Status LocalTargets(Store& store, const Event& forget, std::vector<uint64_t>* seqs) {
@@ -168,7 +241,8 @@ bool SyncCarries(EventKind kind) {
   }
 }
 
-Status PublishOutbox(Store& store, const SyncIdentity& self, NatsStream& stream, SyncCounts* counts) {
+Status PublishOutbox(Store& store, const SyncIdentity& self, NatsStream& stream, SyncCounts* counts,
+                     const SpanSink& spans) {
   Outbox o;
   TB_RETURN_IF_ERROR(ReadOutbox(store, &o));
   if (o.epoch != self.key.epoch) {
@@ -190,17 +264,23 @@ Status PublishOutbox(Store& store, const SyncIdentity& self, NatsStream& stream,
   while (cursor < head) {
     batch.clear();
     uint64_t last = cursor;
+    const TraceContext trace = NewTrace();
+    const std::string traceparent = FormatTraceparent(trace);
     TB_RETURN_IF_ERROR(
         store.ScanLog(cursor + 1, head, /*strict=*/true, nullptr, [&](const Event& ev, std::string_view) {
           last = ev.seq;
           if (Publishes(ev)) {
             batch.emplace_back();
             SealEvent(self, ev, &batch.back());
+            batch.back().traceparent = traceparent;
           }
           return batch.size() < kPublishBatch;
         }));
     if (last == cursor) last = head;  // nothing left but gaps
-    TB_RETURN_IF_ERROR(stream.Publish(batch));
+    const int64_t start_ns = UnixNs();
+    Status published = stream.Publish(batch);
+    if (!batch.empty()) PublishSpan(spans, self, trace, start_ns, batch.size(), published);
+    TB_RETURN_IF_ERROR(published);
     cursor = last;
     TB_RETURN_IF_ERROR(WriteOutbox(store, o));
     counts->published += batch.size();
@@ -212,21 +292,26 @@ Status PublishOutbox(Store& store, const SyncIdentity& self, NatsStream& stream,
   return WriteOutbox(store, o);
 }
 
-Status PullInbox(Store& store, const SyncIdentity& self, NatsStream& stream, SyncCounts* counts) {
+Status PullInbox(Store& store, const SyncIdentity& self, NatsStream& stream, SyncCounts* counts,
+                 const SpanSink& spans) {
   uint64_t consumed = 0;
   TB_RETURN_IF_ERROR(ReadConsumed(store, &consumed));
   TB_RETURN_IF_ERROR(stream.OpenConsumer(self.host_id, consumed));
   Inbox inbox(store, counts);
+  ApplySpans applied(spans, self.host_id);
   std::vector<ReceivedMessage> msgs;
   for (;;) {
     TB_RETURN_IF_ERROR(stream.Fetch(kFetchBatch, &msgs));
     if (msgs.empty()) break;
+    applied.Start();
     for (const ReceivedMessage& m : msgs) {
       if (m.stream_seq <= consumed) continue;  // in the store already
-      if (SubjectHost(self.key.account, m.subject) == self.host_id) {
+      const std::string origin = SubjectHost(self.key.account, m.subject);
+      if (origin == self.host_id) {
         inbox.Skip(m.stream_seq);
         continue;
       }
+      applied.Add(m, origin);
       Event ev;
       Status s = OpenMessage(self, m.subject, m.msg_id, m.data, m.stream_seq, &ev);
       if (s.IsNotFound()) {
@@ -248,6 +333,7 @@ Status PullInbox(Store& store, const SyncIdentity& self, NatsStream& stream, Syn
     }
     TB_RETURN_IF_ERROR(inbox.Flush());
     TB_RETURN_IF_ERROR(stream.AckFetched());
+    applied.End();
   }
   return Status::OK();
 }
@@ -280,13 +366,13 @@ Status ConnectSync(Store& store, const NatsOptions& options, SyncIdentity* self,
   return NatsStream::Connect(options, self->key.account, out);
 }
 
-Status SyncOnce(Store& store, const NatsOptions& options, SyncCounts* counts) {
+Status SyncOnce(Store& store, const NatsOptions& options, SyncCounts* counts, const SpanSink& spans) {
   *counts = SyncCounts{};
   SyncIdentity self;
   std::unique_ptr<NatsStream> stream;
   TB_RETURN_IF_ERROR(ConnectSync(store, options, &self, &stream));
-  TB_RETURN_IF_ERROR(PublishOutbox(store, self, *stream, counts));
-  return PullInbox(store, self, *stream, counts);
+  TB_RETURN_IF_ERROR(PublishOutbox(store, self, *stream, counts, spans));
+  return PullInbox(store, self, *stream, counts, spans);
 }
 
 Status RotateAndRepublish(Store& store, const NatsOptions& options, SyncRotation* out) {

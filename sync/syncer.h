@@ -42,6 +42,7 @@
 #include "storage/store.h"
 #include "sync/nats_stream.h"
 #include "sync/sync_identity.h"
+#include "sync/trace.h"
 
 namespace tb {
 
@@ -60,15 +61,21 @@ struct SyncCounts {
 // True for the kinds of events sync carries.
 bool SyncCarries(EventKind kind);
 
-// Publishes what the outbox cursor has not dealt with yet.
-Status PublishOutbox(Store& store, const SyncIdentity& self, NatsStream& stream, SyncCounts* counts);
+// Publishes what the outbox cursor has not dealt with yet. Every message
+// carries the trace context of its batch; each batch published is a
+// "sync.publish" span for `spans` (sync/trace.h).
+Status PublishOutbox(Store& store, const SyncIdentity& self, NatsStream& stream, SyncCounts* counts,
+                     const SpanSink& spans = {});
 // Appends every message the stream holds for this host that the store has
 // not consumed yet. A message that does not open with the sync key (or a
 // newer key epoch: the key was rotated elsewhere) stops the pull with its
 // error (Incompatible); nothing after it is consumed. A message under a
 // retired key this store never held is skipped (counts->skipped): its
 // host publishes it again under the current key once it takes that key.
-Status PullInbox(Store& store, const SyncIdentity& self, NatsStream& stream, SyncCounts* counts);
+// Each committed batch gives `spans` one "sync.apply" span per publish span
+// its messages came from.
+Status PullInbox(Store& store, const SyncIdentity& self, NatsStream& stream, SyncCounts* counts,
+                 const SpanSink& spans = {});
 
 struct SyncState {
   SyncIdentity self;
@@ -87,7 +94,7 @@ Status ReadSyncState(Store& store, SyncState* out);
 Status ConnectSync(Store& store, const NatsOptions& options, SyncIdentity* self, std::unique_ptr<NatsStream>* out);
 
 // `tb sync now`: connects, publishes the outbox, then pulls the inbox.
-Status SyncOnce(Store& store, const NatsOptions& options, SyncCounts* counts);
+Status SyncOnce(Store& store, const NatsOptions& options, SyncCounts* counts, const SpanSink& spans = {});
 
 struct SyncRotation {
   SyncIdentity self;   // with the new key

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include "sync/key_export.h"
@@ -232,7 +233,11 @@ Status CmdSyncNow(Context& ctx, const Argv& args) {
   std::unique_ptr<Store> store;
   TB_RETURN_IF_ERROR(ctx.OpenStore(&store));
   SyncCounts c;
-  TB_RETURN_IF_ERROR(SyncOnce(*store, NatsOptionsOf(ctx.config), &c));
+  SyncTracer tracer(ctx.config);
+  Status s = SyncOnce(*store, NatsOptionsOf(ctx.config), &c, tracer.sink());
+  Status exported = tracer.Export();
+  if (!exported.ok()) spdlog::warn("{}", exported.message());
+  TB_RETURN_IF_ERROR(s);
   WriteOut(CountsLine(c));
   return Status::OK();
 }

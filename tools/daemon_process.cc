@@ -166,11 +166,12 @@ Status RunDaemonProcess(Context& ctx, bool detach) {
   o.stop_fd = stop_fd;
   o.now_ns = NowNs;
   HeldStore held;
+  SyncTracer tracer(ctx.config);
   std::unique_ptr<SyncSession> sync;
   if (!ctx.config.sync.server.empty()) {
     o.wake_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (o.wake_fd < 0) return Errno("cannot create the daemon's sync eventfd");
-    sync = std::make_unique<SyncSession>(DaemonSyncOptions(ctx.config, o.wake_fd));
+    sync = std::make_unique<SyncSession>(DaemonSyncOptions(ctx.config, o.wake_fd, &tracer));
   }
   o.linger_ms = ctx.config.daemon.linger_ms;
   o.lock_path = ctx.data_dir + "/lock";
@@ -178,6 +179,7 @@ Status RunDaemonProcess(Context& ctx, bool detach) {
   o.cycle = [&](bool final_cycle, int64_t activity_ns) {
     if (final_cycle) sd_notify(0, "STOPPING=1");
     DaemonCycleResult r = RunDaemonCycle(ctx, &state, &held, /*keep_open=*/true, final_cycle, activity_ns, sync.get());
+    ExportSyncTraces(tracer);
     observe.AfterCycle(r.status, held.store.get());
     if (r.status.ok() && !logging) start_logging();
     if (!r.status.ok() && !r.status.IsBusy()) sd_notifyf(0, "STATUS=%s", r.status.message().c_str());

@@ -20,12 +20,20 @@ NatsOptions NatsOptionsOf(const Config& config) {
   return o;
 }
 
-SyncSessionOptions DaemonSyncOptions(const Config& config, int wake_fd) {
+SyncSessionOptions DaemonSyncOptions(const Config& config, int wake_fd, SyncTracer* tracer) {
   SyncSessionOptions o;
   o.nats = NatsOptionsOf(config);
   o.wake_fd = wake_fd;
   o.now_ns = MonotonicNs;
+  o.spans = tracer->sink();
   return o;
+}
+
+void ExportSyncTraces(SyncTracer& tracer) {
+  static bool failing = false;
+  Status s = tracer.Export();
+  if (!s.ok() && !failing) spdlog::warn("daemon: {}", s.message());
+  failing = !s.ok();
 }
 
 int64_t RunDaemonSync(SyncSession& session, Store& store, bool final_cycle) {

@@ -79,13 +79,20 @@ std::string JsonString(std::string_view s) {
   return nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// The trace of the records this thread writes (LogTraceScope).
+thread_local std::string log_trace_id, log_span_id;
+
 // One JSON object per line; see the header for the fields.
 class JsonLinesFormatter final : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
     std::string line = "{\"ts\":\"" + Timestamp(msg.time) + "\",\"level\":\"" + std::string(FileLevelName(msg.level)) +
                        "\",\"pid\":" + std::to_string(::getpid()) +
-                       ",\"msg\":" + JsonString(std::string_view(msg.payload.data(), msg.payload.size())) + "}\n";
+                       ",\"msg\":" + JsonString(std::string_view(msg.payload.data(), msg.payload.size()));
+    if (!log_trace_id.empty()) {
+      line += ",\"trace_id\":" + JsonString(log_trace_id) + ",\"span_id\":" + JsonString(log_span_id);
+    }
+    line += "}\n";
     Append(dest, line);
   }
   std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<JsonLinesFormatter>(); }
@@ -232,6 +239,16 @@ std::string LogFilePath(const Config& cfg, const std::string& data_dir) {
   if (data_dir.empty()) return "";
   if (file.empty()) return data_dir + "/logs/tb.log.jsonl";
   return data_dir + "/" + file;
+}
+
+LogTraceScope::LogTraceScope(const std::string& trace_id, const std::string& span_id) {
+  log_trace_id = trace_id;
+  log_span_id = span_id;
+}
+
+LogTraceScope::~LogTraceScope() {
+  log_trace_id.clear();
+  log_span_id.clear();
 }
 
 Status SetupLogging(const Config& cfg, const std::string& data_dir, bool stderr_verbose) {

@@ -7,7 +7,9 @@
 //  - a size-capped rotating file at cfg.log.level writing JSON lines:
 //    {"ts":"2026-11-26T00:16:43.123456Z","level":"warn","pid":123,"msg":"..."}
 //    ts is UTC with microseconds; level is trace|debug|info|warn|error|critical;
-//    msg is JSON-escaped with invalid UTF-8 replaced by U+FFFD.
+//    msg is JSON-escaped with invalid UTF-8 replaced by U+FFFD. A record
+//    written inside a LogTraceScope also has "trace_id" and "span_id" (hex)
+//    after "msg".
 //    Path: cfg.log.file, or <data_dir>/logs/tb.log.jsonl when empty; a
 //    relative cfg.log.file is relative to data_dir. Missing directories are
 //    created 0700 and log files 0600 (also the ones rotation creates). At most
@@ -44,6 +46,16 @@ Status SetupLogging(const Config& cfg, const std::string& data_dir, bool stderr_
 // Flushes and closes the log file; afterwards the default logger writes to
 // stderr only (at warn), so late messages are not lost. Never throws.
 void ShutdownLogging();
+
+// While one lives, this thread's log records carry `trace_id` and `span_id`
+// (sync/trace.h) in the JSON file log. Scopes do not nest.
+class LogTraceScope {
+ public:
+  LogTraceScope(const std::string& trace_id, const std::string& span_id);
+  ~LogTraceScope();
+  LogTraceScope(const LogTraceScope&) = delete;
+  LogTraceScope& operator=(const LogTraceScope&) = delete;
+};
 
 // The path SetupLogging() uses for the file log ("" when data_dir is empty and
 // cfg.log.file is not absolute).

@@ -72,6 +72,7 @@ TEST(ConfigRenderTest, DefaultsAsText) {
             "timeout_ms = 5000  # default\n"
             "publish_rate = 0  # default\n"
             "max_in_flight = 4096  # default\n"
+            "otlp_endpoint = \"\"  # default\n"
             "\n"
             "[telemetry]\n"
             "endpoint = \"\"  # default\n");
@@ -160,6 +161,7 @@ TEST(ConfigRenderTest, MixedAsText) {
             "timeout_ms = 5000  # default\n"
             "publish_rate = 0  # default\n"
             "max_in_flight = 4096  # default\n"
+            "otlp_endpoint = \"\"  # default\n"
             "\n"
             "[telemetry]\n"
             "endpoint = \"\"  # default\n");
@@ -225,7 +227,8 @@ TEST(ConfigRenderTest, MixedAsJson) {
             "\"replicas\":{\"value\":1,\"source\":\"default\"},"
             "\"timeout_ms\":{\"value\":5000,\"source\":\"default\"},"
             "\"publish_rate\":{\"value\":0,\"source\":\"default\"},"
-            "\"max_in_flight\":{\"value\":4096,\"source\":\"default\"}},"
+            "\"max_in_flight\":{\"value\":4096,\"source\":\"default\"},"
+            "\"otlp_endpoint\":{\"value\":\"\",\"source\":\"default\"}},"
             "\"telemetry\":{"
             "\"endpoint\":{\"value\":\"\",\"source\":\"default\"}}}\n");
 }

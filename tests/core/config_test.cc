@@ -69,7 +69,7 @@ TEST(ConfigKeysTest, DefaultsAreValidAndNamesUnique) {
       }
     }
   }
-  EXPECT_EQ(dotted.size(), 46u);
+  EXPECT_EQ(dotted.size(), 47u);
 }
 
 TEST(ConfigKeysTest, NamesAndSections) {
@@ -479,7 +479,8 @@ TEST(ConfigPathsTest, EnvFromEnviron) {
 TEST_F(ConfigTest, SyncKeys) {
   ASSERT_OK(
       Load("[sync]\nserver = \"nats://a:4222,tls://b:4222\"\ncreds_file = \"/c/user.creds\"\n"
-           "ca_file = \"/c/ca.pem\"\nreplicas = 3\ntimeout_ms = 250\npublish_rate = 500\nmax_in_flight = 64\n"));
+           "ca_file = \"/c/ca.pem\"\nreplicas = 3\ntimeout_ms = 250\npublish_rate = 500\nmax_in_flight = 64\n"
+           "otlp_endpoint = \"http://127.0.0.1:4318\"\n"));
   EXPECT_EQ(cfg_.sync.server, "nats://a:4222,tls://b:4222");
   EXPECT_EQ(cfg_.sync.creds_file, "/c/user.creds");
   EXPECT_EQ(cfg_.sync.ca_file, "/c/ca.pem");
@@ -487,6 +488,7 @@ TEST_F(ConfigTest, SyncKeys) {
   EXPECT_EQ(cfg_.sync.timeout_ms, 250);
   EXPECT_EQ(cfg_.sync.publish_rate, 500);
   EXPECT_EQ(cfg_.sync.max_in_flight, 64);
+  EXPECT_EQ(cfg_.sync.otlp_endpoint, "http://127.0.0.1:4318");
   for (const char* bad : {"localhost:4222", "nats://", "nats://a:1,", "http://a:4222"}) {
     Status s = Load(std::string("[sync]\nserver = \"") + bad + "\"\n");
     EXPECT_TRUE(s.IsInvalidArgument()) << bad;
