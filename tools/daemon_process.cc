@@ -1,7 +1,6 @@
 #include "tools/daemon_process.h"
 
 #include <fcntl.h>
-#include <linux/ioprio.h>
 #include <signal.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
@@ -72,12 +71,19 @@ Status Detach(int* ready) {
   return Status::OK();
 }
 
+// The ioprio_set(2) ABI (the kernel's include/uapi/linux/ioprio.h). Not
+// that header: since linux-libc-dev 6.1.192 it names a parameter `class`,
+// which C++ cannot compile.
+constexpr int kIoprioWhoProcess = 1;
+constexpr int kIoprioClassBestEffort = 2;
+constexpr int kIoprioClassShift = 13;
+
 void LowerPriority() {
   if (::getpriority(PRIO_PROCESS, 0) < kNice && ::setpriority(PRIO_PROCESS, 0, kNice) != 0) {
     spdlog::debug("daemon: cannot lower the CPU priority: {}", std::strerror(errno));
   }
-  const int prio = IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 7);
-  if (::syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, prio) != 0) {
+  const int prio = (kIoprioClassBestEffort << kIoprioClassShift) | 7;  // best effort, lowest level
+  if (::syscall(SYS_ioprio_set, kIoprioWhoProcess, 0, prio) != 0) {
     spdlog::debug("daemon: cannot lower the I/O priority: {}", std::strerror(errno));
   }
 }
