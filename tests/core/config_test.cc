@@ -69,7 +69,7 @@ TEST(ConfigKeysTest, DefaultsAreValidAndNamesUnique) {
       }
     }
   }
-  EXPECT_EQ(dotted.size(), 45u);
+  EXPECT_EQ(dotted.size(), 51u);
 }
 
 TEST(ConfigKeysTest, NamesAndSections) {
@@ -78,7 +78,7 @@ TEST(ConfigKeysTest, NamesAndSections) {
   EXPECT_EQ(first.EnvName(), "TERMBRAIN_STORAGE_BLOCK_CACHE_MB");
   std::vector<std::string_view> sections = ConfigSections();
   EXPECT_EQ(sections, (std::vector<std::string_view>{"storage", "record", "secrets", "log", "backup", "retention",
-                                                     "search", "daemon", "sync"}));
+                                                     "search", "ui", "daemon", "sync"}));
 }
 
 // --- loading -------------------------------------------------------------------
@@ -262,7 +262,7 @@ TEST_F(ConfigTest, UnknownSection) {
   EXPECT_TRUE(s.IsInvalidArgument());
   EXPECT_EQ(s.message(),
             "unknown config section '[storgae]' (" + path_ +
-                ":4). Known sections: storage, record, secrets, log, backup, retention, search, daemon, sync");
+                ":4). Known sections: storage, record, secrets, log, backup, retention, search, ui, daemon, sync");
 }
 
 TEST_F(ConfigTest, UnknownKey) {
@@ -279,7 +279,7 @@ TEST_F(ConfigTest, KeyOutsideASection) {
   EXPECT_EQ(
       s.message(),
       "unknown config key 'level' (" + path_ +
-          ":1). Keys belong in a section: storage, record, secrets, log, backup, retention, search, daemon, sync");
+          ":1). Keys belong in a section: storage, record, secrets, log, backup, retention, search, ui, daemon, sync");
 }
 
 TEST_F(ConfigTest, SectionThatIsNotATable) {
