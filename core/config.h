@@ -99,6 +99,16 @@ struct Config {
     std::string rank = "recent";     // recent|frecency
     std::string scope = "global";    // interactive UI: global|host|session|directory|workspace
   } search;
+  // Colours (core/theme.h; docs/configuration.md): a built-in theme and
+  // per-element styles that override it ("" = the theme's).
+  struct Ui {
+    std::string theme = "default";  // default|light|dark|high-contrast|none
+    std::string color_failure;      // failing exit codes, the TUI's errors
+    std::string color_match;        // matched characters in the TUI
+    std::string color_dim;          // the TUI's status line
+    std::string color_selected;     // the TUI's selected row
+    std::string color_heat;         // stats heat map: one style, or four comma-separated (low to high)
+  } ui;
   // The daemon (tools/daemon.h) and its health and metrics endpoint
   // (tools/endpoint.h): always on the Unix socket beside the spool
   // directory, and on 127.0.0.1:tcp_port when tcp_port is not 0.

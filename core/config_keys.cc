@@ -10,6 +10,7 @@
 #include "core/duration.h"
 #include "core/record_policy.h"
 #include "core/secrets.h"
+#include "core/theme.h"
 
 namespace tb {
 namespace {
@@ -128,6 +129,17 @@ const ConfigKey kKeys[] = {
     TB_STRING_KEY(search, mode, kSearchModes, "default search mode"),
     TB_STRING_KEY(search, rank, kSearchRanks, "default ranking: recent or frecency"),
     TB_STRING_KEY(search, scope, kSearchScopes, "interactive search: the scope it opens with"),
+    TB_STRING_KEY(ui, theme, ThemeNames(), "colour theme: default, light, dark, high-contrast or none"),
+    TB_CHECKED_STRING_KEY(ui, color_failure, StyleProblem,
+                          "style of failing exit codes and the interactive search's errors; empty = the theme's"),
+    TB_CHECKED_STRING_KEY(ui, color_match, StyleProblem,
+                          "style of the characters a search matched (interactive search); empty = the theme's"),
+    TB_CHECKED_STRING_KEY(ui, color_dim, StyleProblem,
+                          "style of the interactive search's status line; empty = the theme's"),
+    TB_CHECKED_STRING_KEY(ui, color_selected, StyleProblem,
+                          "style of the interactive search's selected row; empty = the theme's"),
+    TB_CHECKED_STRING_KEY(ui, color_heat, HeatStylesProblem,
+                          "stats heat map: one style, or four comma-separated from low to high; empty = the theme's"),
     TB_BOOL_KEY(daemon, autostart, "the shell integration starts tb daemon when none runs (no systemd unit)"),
     TB_INT_KEY(daemon, compact_min_events, 0, 2147483647,
                "the daemon compacts the store after this many new events (at most daily); 0 = never"),

@@ -69,8 +69,6 @@ void PadLeft(std::string* out, std::string_view text, int columns) {
 }
 
 constexpr std::string_view kColumnGap = "  ";
-constexpr std::string_view kRed = "\x1b[31m";
-constexpr std::string_view kReset = "\x1b[0m";
 
 // ------------------------------------------------------------------- json
 
@@ -315,13 +313,14 @@ void RecordFormatter::AddTable(const HistoryRecord& r, std::string* out) const {
     PadLeft(out, "-", kExitColumns);
   } else {
     const std::string code = std::to_string(*r.exit_code);
-    const bool red = options_.color && *r.exit_code != 0;
+    const std::string& style = options_.palette.failure;
+    const bool painted = *r.exit_code != 0 && !style.empty();
     // Padding stays outside the escape sequence so the column width is the
     // same with and without color.
     PadLeft(out, "", kExitColumns - static_cast<int>(code.size()));
-    if (red) out->append(kRed);
+    if (painted) out->append(style);
     out->append(code);
-    if (red) out->append(kReset);
+    if (painted) out->append(options_.palette.reset);
   }
   out->append(kColumnGap);
   PadRight(out, DisplayDirectory(r.cwd), kDirectoryColumns);

@@ -27,6 +27,7 @@
 
 #include "core/record.h"
 #include "core/status.h"
+#include "core/theme.h"
 
 namespace tb {
 
@@ -49,8 +50,9 @@ struct FormatOptions {
   // command gets that many anyway (such a row wraps regardless).
   // 0 = no truncation.
   int terminal_width = 0;
-  // table: show a non-zero exit code in red (ANSI SGR).
-  bool color = false;
+  // table: the styles (core/theme.h); a non-zero exit code is in
+  // palette.failure. Empty (the default) = no escape codes.
+  Palette palette;
   // table: a cwd equal to or below this directory is shown as "~...".
   // Empty = no replacement.
   std::string home_dir;

@@ -14,6 +14,7 @@
 #include <signal.h>
 
 #include "core/search/search.h"
+#include "core/theme.h"
 #include "tools/args.h"
 #include "tools/commands.h"
 #include "tools/search_backend.h"
@@ -59,7 +60,9 @@ Status FillOptions(const Context& ctx, const Args& a, InteractiveOptions* o) {
   o->enter_runs = cfg.enter_runs;
   o->deadline_ms = cfg.deadline_ms;
   o->term = ctx.Env("TERM");
-  o->no_color = !ctx.Env("NO_COLOR").empty();
+  // The UI draws on the terminal it opens, never through a pipe.
+  o->palette =
+      ColorWanted(ctx.Env("NO_COLOR"), o->term, /*is_terminal=*/true) ? ResolvePalette(ctx.config.ui) : PlainPalette();
   return Status::OK();
 }
 

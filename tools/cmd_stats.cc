@@ -76,7 +76,7 @@ Status CmdStats(Context& ctx, const Argv& args) {
     return Status::OK();
   }
   StatsRenderOptions o;
-  o.color = TerminalFormatOptions(ctx).color;
+  o.palette = StdoutPalette(ctx);
   WriteOut(RenderStatsTable(r, o));
   return Status::OK();
 }

@@ -7,14 +7,19 @@
 
 namespace tb {
 
+Palette StdoutPalette(const Context& ctx) {
+  return ColorWanted(ctx.Env("NO_COLOR"), ctx.Env("TERM"), ctx.stdout_tty) ? ResolvePalette(ctx.config.ui)
+                                                                           : NoPalette();
+}
+
 FormatOptions TerminalFormatOptions(const Context& ctx) {
   FormatOptions o;
   o.home_dir = ctx.Env("HOME");
   if (ctx.stdout_tty) {
     winsize ws{};
     if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) o.terminal_width = ws.ws_col;
-    o.color = ctx.Env("NO_COLOR").empty() && ctx.Env("TERM") != "dumb";
   }
+  o.palette = StdoutPalette(ctx);
   return o;
 }
 

@@ -11,8 +11,11 @@
 
 namespace tb {
 
-// Table options for the terminal on stdout (width, colour unless NO_COLOR
-// or TERM=dumb, HOME for "~").
+// The palette of stdout: the configured theme (ui.*, core/theme.h) when
+// ColorWanted (stdout a terminal, no NO_COLOR, TERM not dumb), else empty.
+Palette StdoutPalette(const Context& ctx);
+// Table options for the terminal on stdout (width, StdoutPalette, HOME
+// for "~").
 FormatOptions TerminalFormatOptions(const Context& ctx);
 
 class RecordPrinter {

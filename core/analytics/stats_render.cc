@@ -129,7 +129,6 @@ void Heat(const StatsReport& r, const StatsRenderOptions& o, std::string* out) {
   }
   if (max == 0) return;
   static const char* kShades[5] = {" ·", "░░", "▒▒", "▓▓", "██"};
-  static const int kColors[5] = {0, 22, 28, 34, 46};
   *out += "\nBUSIEST HOURS (local time)\n    ";
   for (int h = 0; h < 24; ++h) *out += Num(static_cast<uint64_t>(h), 3);
   *out += "\n";
@@ -139,9 +138,10 @@ void Heat(const StatsReport& r, const StatsRenderOptions& o, std::string* out) {
     for (uint64_t n : r.heat[d]) {
       int level = n == 0 ? 0 : static_cast<int>((4 * n + max - 1) / max);
       *out += " ";
-      if (o.color && level > 0) *out += "\x1b[38;5;" + std::to_string(kColors[level]) + "m";
+      const bool painted = level > 0 && !o.palette.heat[level - 1].empty();
+      if (painted) *out += o.palette.heat[level - 1];
       *out += kShades[level];
-      if (o.color && level > 0) *out += "\x1b[0m";
+      if (painted) *out += o.palette.reset;
     }
     *out += "\n";
   }

@@ -5,11 +5,14 @@
 #include <string>
 
 #include "core/analytics/stats.h"
+#include "core/theme.h"
 
 namespace tb {
 
 struct StatsRenderOptions {
-  bool color = false;  // table: colour the heat map (ANSI 256 colours)
+  // table: the heat map's cells of level 1..4 are in palette.heat[0..3]
+  // (core/theme.h). Empty (the default) = no escape codes.
+  Palette palette;
 };
 
 // Aligned sections for people: summary, top commands (with bars),

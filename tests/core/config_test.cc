@@ -69,7 +69,7 @@ TEST(ConfigKeysTest, DefaultsAreValidAndNamesUnique) {
       }
     }
   }
-  EXPECT_EQ(dotted.size(), 47u);
+  EXPECT_EQ(dotted.size(), 53u);
 }
 
 TEST(ConfigKeysTest, NamesAndSections) {
@@ -78,7 +78,7 @@ TEST(ConfigKeysTest, NamesAndSections) {
   EXPECT_EQ(first.EnvName(), "TERMBRAIN_STORAGE_BLOCK_CACHE_MB");
   std::vector<std::string_view> sections = ConfigSections();
   EXPECT_EQ(sections, (std::vector<std::string_view>{"storage", "record", "secrets", "log", "backup", "retention",
-                                                     "search", "daemon", "sync", "telemetry"}));
+                                                     "search", "ui", "daemon", "sync", "telemetry"}));
 }
 
 // --- loading -------------------------------------------------------------------
@@ -260,10 +260,9 @@ TEST_F(ConfigTest, SyntaxErrorNamesLineAndColumn) {
 TEST_F(ConfigTest, UnknownSection) {
   Status s = Load("[storage]\nblock_cache_mb = 64\n\n[storgae]\nx = 1\n");
   EXPECT_TRUE(s.IsInvalidArgument());
-  EXPECT_EQ(
-      s.message(),
-      "unknown config section '[storgae]' (" + path_ +
-          ":4). Known sections: storage, record, secrets, log, backup, retention, search, daemon, sync, telemetry");
+  EXPECT_EQ(s.message(), "unknown config section '[storgae]' (" + path_ +
+                             ":4). Known sections: storage, record, secrets, log, backup, retention, search, ui, "
+                             "daemon, sync, telemetry");
 }
 
 TEST_F(ConfigTest, UnknownKey) {
@@ -279,7 +278,7 @@ TEST_F(ConfigTest, KeyOutsideASection) {
   EXPECT_TRUE(s.IsInvalidArgument());
   EXPECT_EQ(s.message(), "unknown config key 'level' (" + path_ +
                              ":1). Keys belong in a section: storage, record, secrets, log, backup, retention, search, "
-                             "daemon, sync, telemetry");
+                             "ui, daemon, sync, telemetry");
 }
 
 TEST_F(ConfigTest, SectionThatIsNotATable) {

@@ -110,8 +110,16 @@ TEST(StatsRenderTest, HeatMapColourOnlyWhenAsked) {
   std::string plain = RenderStatsTable(r, StatsRenderOptions{});
   EXPECT_EQ(plain.find('\x1b'), std::string::npos);
   EXPECT_NE(plain.find("Wed   ·  ·  ·  ·  · ██ ▒▒  ·"), std::string::npos) << plain;
-  std::string color = RenderStatsTable(r, StatsRenderOptions{true});
+  std::string color = RenderStatsTable(r, StatsRenderOptions{ResolvePalette(Config::Ui{})});
   EXPECT_NE(color.find(" \x1b[38;5;46m██\x1b[0m \x1b[38;5;28m▒▒\x1b[0m"), std::string::npos) << color;
+  // The palette's levels, whatever they are; none for the none theme.
+  StatsRenderOptions o;
+  o.palette.heat = {"<1>", "<2>", "<3>", "<4>"};
+  o.palette.reset = "</>";
+  color = RenderStatsTable(r, o);
+  EXPECT_NE(color.find(" <4>██</> <2>▒▒</>  ·"), std::string::npos) << color;
+  o.palette = PlainPalette();
+  EXPECT_EQ(RenderStatsTable(r, o), plain);
 }
 
 }  // namespace

@@ -470,15 +470,20 @@ TEST(TableFormatTest, DirectoryEscapedAndTruncatedByColumns) {
 TEST(TableFormatTest, ColorMarksNonZeroExitCodes) {
   ScopedTz tz("UTC");
   FormatOptions options;
-  options.color = true;
+  options.palette = ResolvePalette(Config::Ui{});  // the default theme
   options.home_dir = "/home/alice";
   const std::string out = Format(OutputFormat::kTable, Records(), options);
   EXPECT_NE(out.find("      12ms     0  ~/src"), std::string::npos) << out;
   EXPECT_NE(out.find("       1ms     \x1b[31m1\x1b[0m  /tmp  "), std::string::npos) << out;
   EXPECT_NE(out.find("     3m04s   \x1b[31m130\x1b[0m  ~/文書"), std::string::npos) << out;
   EXPECT_NE(out.find("   running     -  …"), std::string::npos) << out;
-  // Without color there is no escape byte anywhere.
-  options.color = false;
+  // The failure style of the palette, whatever it is.
+  options.palette.failure = "<f>";
+  EXPECT_NE(Format(OutputFormat::kTable, Records(), options).find("   <f>130\x1b[0m  ~/文書"), std::string::npos);
+  // Without a palette (or the none theme's) there is no escape byte anywhere.
+  options.palette = NoPalette();
+  EXPECT_EQ(Format(OutputFormat::kTable, Records(), options).find('\x1b'), std::string::npos);
+  options.palette = PlainPalette();
   EXPECT_EQ(Format(OutputFormat::kTable, Records(), options).find('\x1b'), std::string::npos);
 }
 

@@ -23,10 +23,17 @@ TEST(TermCaps, LoadingFreesTheTerminalAndKeepsTheStrings) {
   EXPECT_EQ(second.Up(3), "\x1b[3A");  // expanded with no terminal loaded
   EXPECT_EQ(second.Right(2), "\x1b[2C");
   EXPECT_TRUE(second.CanDrawInline());
+  EXPECT_TRUE(second.color);
+  // A terminal that moves the cursor but has no colours: core/theme.h's
+  // plain palette for it (tools/tui/terminal.cc).
+  TermCaps mono = LoadTermCaps("vt100", -1);
+  EXPECT_TRUE(mono.CanDrawInline());
+  EXPECT_FALSE(mono.color);
 }
 
 TEST(TermCaps, DumbAndUnknownTerminalsHaveNone) {
   EXPECT_FALSE(LoadTermCaps("dumb", -1).CanDrawInline());
+  EXPECT_FALSE(LoadTermCaps("dumb", -1).color);
   EXPECT_FALSE(LoadTermCaps("no-such-terminal-type", -1).CanDrawInline());
   EXPECT_EQ(cur_term, nullptr);
 }

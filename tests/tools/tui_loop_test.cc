@@ -257,6 +257,37 @@ TEST_F(TuiLoopTest, SigtermCancelsAndRestoresTheTerminal) {
   EXPECT_EQ(sa.sa_handler, SIG_DFL);
 }
 
+// The palette of a configured theme (core/theme.h) reaches the terminal
+// as is; NO_COLOR's palette and a terminal without colours (vt100) draw
+// with attributes only.
+TEST_F(TuiLoopTest, DrawsWithThePalette) {
+  InteractiveOptions o = Options();
+  o.query = "make";
+  Config::Ui ui;
+  ui.theme = "light";
+  ui.color_match = "underline 201";
+  o.palette = ResolvePalette(ui);
+  Run(o, [&] {
+    ASSERT_TRUE(pty_.WaitFor("\x1b[48;5;254m>1")) << pty_.Output();
+    ASSERT_TRUE(pty_.WaitFor("\x1b[4;38;5;201mmake\x1b[0m\x1b[48;5;254m test")) << pty_.Output();
+    pty_.Send("\x1b");
+  });
+  for (const char* term : {"xterm-256color", "vt100"}) {
+    o.term = term;
+    o.palette = std::string(term) == "vt100" ? ResolvePalette(ui) : PlainPalette();
+    size_t from = pty_.Output().size();
+    Run(o, [&] {
+      ASSERT_TRUE(pty_.WaitFor("\x1b[7m>1", from)) << term << pty_.Output();
+      ASSERT_TRUE(pty_.WaitFor("\x1b[1mmake\x1b[0m\x1b[7m test", from)) << term << pty_.Output();
+      pty_.Send("\x1b");
+    });
+    std::string drawn = pty_.Output().substr(from);
+    for (const char* colour : {"\x1b[38;", "\x1b[48;", "\x1b[2m", "\x1b[31m", "\x1b[1;36m"}) {
+      EXPECT_EQ(drawn.find(colour), std::string::npos) << term << " " << colour + 1;
+    }
+  }
+}
+
 TEST_F(TuiLoopTest, NoTerminalIsAnError) {
   InteractiveOptions o = Options();
   o.tty_path = "/nonexistent/tty";

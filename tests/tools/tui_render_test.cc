@@ -1,6 +1,7 @@
 // Rendering of the interactive UI to strings (tools/tui/render.h). Styles
-// are readable fakes (<r> reverse, <b> bold, <m> match colour, <red>, <d>
-// dim, </> reset) so every escape the renderer emits is visible.
+// are readable fakes (<r> selected, <b> bold, <m> match colour, <red>
+// failure, <d> dim, </> reset) so every escape the renderer emits is
+// visible; ThemesPaintTheirEscapes uses the real palettes of core/theme.h.
 #include "tools/tui/render.h"
 
 #include <gtest/gtest.h>
@@ -18,12 +19,11 @@ constexpr int64_t kSec = 1000000000;
 Styles Fake() {
   Styles st;
   st.bold = "<b>";
-  st.reverse = "<r>";
+  st.selected = "<r>";
   st.reset = "</>";
-  st.red = "<red>";
-  st.match = "<m>";
+  st.failure = "<red>";
+  st.match = "<m><b>";
   st.dim = "<d>";
-  st.color = true;
   return st;
 }
 
@@ -90,8 +90,8 @@ TEST(TuiRenderTest, MatchesAreHighlighted) {
   EXPECT_EQ(RenderCommand("abcdef", {{0, 6}}, 4, st, ""), "<m><b>abc</>…");
   // Without colours (NO_COLOR) matches are bold; TERM=dumb: nothing.
   Styles mono = st;
-  mono.match = mono.red = "";
-  mono.color = false;
+  mono.failure = "";
+  mono.match = "<b>";
   EXPECT_EQ(RenderCommand("git", {{0, 1}}, 80, mono, ""), "<b>g</>it");
   EXPECT_EQ(RenderCommand("git", {{0, 1}}, 80, Styles{}, ""), "git");
 }
@@ -106,8 +106,7 @@ TEST(TuiRenderTest, Rows) {
             "<r>>2   5m   1.2s <red>✗  2</><r> ~/src/tb      <m><b>git</><r> status" + std::string(35, ' ') + "</>");
   // No colour: the failure is "!".
   Styles mono = Fake();
-  mono.red = mono.match = "";
-  mono.color = false;
+  mono.failure = mono.match = "";
   EXPECT_EQ(RenderRow(Hit("make", 127), 0, false, Ctx(80, mono)), "     5m   1.2s !127 ~/src/tb      make");
   // Running and unknown exit, narrow terminals drop the directory, then the duration.
   SearchHit running = Hit("sleep 9", 0);
@@ -120,6 +119,44 @@ TEST(TuiRenderTest, Rows) {
   // A long command is cut to the width.
   EXPECT_EQ(RenderRow(Hit(std::string(100, 'x'), 0), 0, false, Ctx(40)),
             "     5m   1.2s    0 " + std::string(18, 'x') + "…");
+}
+
+// The real palettes (core/theme.h): a configured theme and an override
+// change the exact bytes; the no-colour palette keeps only reverse video
+// and bold; one-line mode (no styles) has no escape at all.
+TEST(TuiRenderTest, ThemesPaintTheirEscapes) {
+  const SearchHit failing = Hit("git status", 2, {{0, 3}});
+  const std::string pad(35, ' ');
+  Config::Ui ui;
+  EXPECT_EQ(RenderRow(failing, 2, true, Ctx(80, ResolvePalette(ui))),
+            "\x1b[7m>2   5m   1.2s \x1b[31m✗  2\x1b[0m\x1b[7m ~/src/tb      \x1b[1;36mgit\x1b[0m\x1b[7m status" + pad +
+                "\x1b[0m");
+  ui.theme = "light";
+  EXPECT_EQ(RenderRow(failing, 2, true, Ctx(80, ResolvePalette(ui))),
+            "\x1b[48;5;254m>2   5m   1.2s \x1b[38;5;160m✗  2\x1b[0m\x1b[48;5;254m ~/src/tb      \x1b[1;38;5;25mgit"
+            "\x1b[0m\x1b[48;5;254m status" +
+                pad + "\x1b[0m");
+  ui.color_failure = "bold #ff8800";
+  ui.color_selected = "reverse";
+  EXPECT_EQ(RenderRow(failing, 2, true, Ctx(80, ResolvePalette(ui))),
+            "\x1b[7m>2   5m   1.2s \x1b[1;38;2;255;136;0m✗  2\x1b[0m\x1b[7m ~/src/tb      \x1b[1;38;5;25mgit\x1b[0m"
+            "\x1b[7m status" +
+                pad + "\x1b[0m");
+  // NO_COLOR (and terminals without colours), under any theme.
+  EXPECT_EQ(RenderRow(failing, 2, true, Ctx(80, PlainPalette())),
+            "\x1b[7m>2   5m   1.2s !  2 ~/src/tb      \x1b[1mgit\x1b[0m\x1b[7m status" + pad + "\x1b[0m");
+  EXPECT_EQ(RenderRow(failing, 2, true, Ctx(80, Styles{})), ">2   5m   1.2s !  2 ~/src/tb      git status" + pad);
+  UiState s;
+  s.hits = {failing};
+  ui = Config::Ui{};
+  EXPECT_EQ(RenderStatus(s, Ctx(80, ResolvePalette(ui))), "\x1b[2m  global · substring · 1 result\x1b[0m");
+  ui.theme = "high-contrast";  // no dimming
+  EXPECT_EQ(RenderStatus(s, Ctx(80, ResolvePalette(ui))), "  global · substring · 1 result");
+  ui.color_dim = "italic 244";
+  EXPECT_EQ(RenderStatus(s, Ctx(80, ResolvePalette(ui))), "\x1b[3;38;5;244m  global · substring · 1 result\x1b[0m");
+  s.confirm_forget = true;  // no failure style: bold
+  EXPECT_EQ(RenderStatus(s, Ctx(80, PlainPalette())),
+            "\x1b[1m  global · substring · forget every use of 'git status'? (y/n)\x1b[0m");
 }
 
 TEST(TuiRenderTest, StatusLine) {

@@ -13,6 +13,7 @@
 #include "core/record.h"
 #include "core/search/search.h"
 #include "core/status.h"
+#include "core/theme.h"
 
 namespace tb {
 
@@ -53,11 +54,12 @@ struct InteractiveOptions {
   int deadline_ms = 2000;   // per search; 0 = none
   size_t limit = 1000;      // rows fetched per search
   // The terminal: `tty_path` is opened for keys and drawing (stdout stays
-  // free for the result). `term` is $TERM; `no_color` is true when
-  // $NO_COLOR is set (non-empty).
+  // free for the result). `term` is $TERM; `palette` the styles of the
+  // configured theme, or PlainPalette() when colour is off (NO_COLOR:
+  // tools/cmd_search_ui.cc decides with ColorWanted, core/theme.h).
   std::string tty_path = "/dev/tty";
   std::string term;
-  bool no_color = false;
+  Palette palette = ResolvePalette(Config::Ui{});
   // Current UTC time in ns ("time ago" column, frecency); 0 = read the clock.
   int64_t now_ns = 0;
 };

@@ -193,7 +193,7 @@ Status RunInteractive(const InteractiveOptions& options, SearchBackend& backend,
   Terminal::Options to;
   to.path = options.tty_path;
   to.term = options.term;
-  to.no_color = options.no_color;
+  to.palette = options.palette;
   to.inline_height = options.inline_height;
   TB_RETURN_IF_ERROR(term.Open(to));
   Loop loop(options, backend, term);

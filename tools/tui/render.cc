@@ -61,7 +61,7 @@ std::string RenderShaped(const std::vector<Shown>& chars, int columns, const Sty
   if (columns <= 0) return "";
   int total = Width(chars);
   int room = total > columns ? columns - 1 : columns;
-  std::string hl = st.match + st.bold;
+  const std::string& hl = st.match;
   std::string out;
   bool in_hl = false;
   int used = 0;
@@ -99,8 +99,8 @@ std::string StatusCell(const HistoryRecord& r, const Styles& st, const std::stri
   if (!r.exit_code) return "   ?";
   std::string code = PadLeft(std::to_string(*r.exit_code), 3);
   if (*r.exit_code == 0) return " " + code;
-  if (!st.color) return "!" + code;
-  return st.red + "✗" + code + st.reset + restore;
+  if (st.failure.empty()) return "!" + code;
+  return st.failure + "✗" + code + st.reset + restore;
 }
 
 std::string Styled(const std::string& style, const std::string& text, const Styles& st) {
@@ -153,7 +153,7 @@ std::string RenderCommand(std::string_view command, const std::vector<std::pair<
 std::string RenderRow(const SearchHit& hit, int digit, bool selected, const FrameContext& ctx) {
   const Styles& st = ctx.styles;
   const HistoryRecord& r = hit.record;
-  std::string restore = selected ? st.reverse : "";
+  std::string restore = selected ? st.selected : "";
   std::string out = restore;
   out += selected ? '>' : ' ';
   out += digit > 0 && digit <= 9 ? static_cast<char>('0' + digit) : ' ';
@@ -176,7 +176,7 @@ std::string RenderRow(const SearchHit& hit, int digit, bool selected, const Fram
   std::vector<Shown> chars = Shape(r.command, hit.matches);
   out += RenderShaped(chars, ctx.width - used, st, restore);
   if (selected) {
-    // Reverse video across the whole line.
+    // The selected style across the whole line.
     int cmd_w = std::min(Width(chars), std::max(ctx.width - used, 0));
     out += std::string(static_cast<size_t>(std::max(ctx.width - used - cmd_w, 0)), ' ');
     out += st.reset;
@@ -189,9 +189,9 @@ std::string RenderStatus(const UiState& s, const FrameContext& ctx) {
   std::string head = "  " + std::string(SearchScopeName(s.scope)) + " · " + std::string(SearchModeName(s.mode)) + " · ";
   if (s.confirm_forget && s.Selected()) {
     std::string text = head + "forget every use of '" + Plain(s.Selected()->record.command) + "'? (y/n)";
-    return Styled(st.red.empty() ? st.bold : st.red, TruncateToWidth(text, ctx.width), st);
+    return Styled(st.failure.empty() ? st.bold : st.failure, TruncateToWidth(text, ctx.width), st);
   }
-  if (!s.error.empty()) return Styled(st.red, TruncateToWidth(head + Plain(s.error), ctx.width), st);
+  if (!s.error.empty()) return Styled(st.failure, TruncateToWidth(head + Plain(s.error), ctx.width), st);
   std::string text = head + CountText(s);
   if (s.partial) text += " (stopped at the deadline)";
   if (!s.message.empty()) text += " · " + Plain(s.message);

@@ -8,9 +8,9 @@
 //            invalid query, or a message / the forget confirmation
 //   2..      one row per hit, or the detail view (Ctrl-O)
 // A row: selection mark ('>'), its Alt-digit (1-9), time ago, duration,
-// exit status (failures: a red "✗", or "!" without colour), directory
+// exit status (failures: a "✗" in the failure style, or "!" without one), directory
 // (~ for HOME, left-truncated) and the command with matched characters
-// highlighted; the selected row is in reverse video. Narrow terminals drop
+// highlighted; the selected row is in the selected style (reverse video). Narrow terminals drop
 // the directory (< 60 columns) and the duration (< 40) first.
 // Command text: invalid UTF-8 bytes and control characters become U+FFFD,
 // except newline and tab, shown as "\n" and "\t"; wide characters count 2
@@ -24,18 +24,17 @@
 #include <vector>
 
 #include "core/search/search.h"
+#include "core/theme.h"
 #include "tools/tui/state.h"
 
 namespace tb {
 
-// The escape strings the renderer inserts (from terminfo, or fakes in tests).
-// Empty strings mean "not available"; with NO_COLOR or TERM=dumb the colour
-// fields are empty and `color` is false.
-struct Styles {
-  std::string bold, reverse, reset;  // attributes
-  std::string red, match, dim;       // colours (match: highlighted text)
-  bool color = false;                // failures: "✗" in red, else "!"
-};
+// The escape strings the renderer inserts: the palette of the theme
+// (core/theme.h), readable fakes in tests. An empty string is not painted;
+// an empty `failure` shows a failure as "!" instead of "✗"; `match` goes
+// around matched characters, `selected` across the selected row, `dim` on
+// the status line, `failure` (else `bold`) on errors and the forget prompt.
+using Styles = Palette;
 
 struct FrameContext {
   int width = 80;
@@ -50,7 +49,7 @@ struct FrameContext {
 std::string FormatAgo(int64_t now_ns, int64_t then_ns);
 // "~" / "~/src" for `home` and below, else `cwd` unchanged.
 std::string ShortDirectory(std::string_view cwd, std::string_view home);
-// The command cut to `columns`, highlights wrapped in styles.match+bold ..
+// The command cut to `columns`, highlights wrapped in styles.match ..
 // reset; `restore` is re-emitted after each reset (the row's own attributes).
 std::string RenderCommand(std::string_view command, const std::vector<std::pair<uint32_t, uint32_t>>& ranges,
                           int columns, const Styles& st, const std::string& restore);

@@ -134,17 +134,8 @@ Status Terminal::Open(const Options& options) {
     return Status::IOError("cannot set up the terminal (" + options.path + "): " + why);
   }
   caps_ = LoadTermCaps(options.term, fd_);
-  if (caps_.CanDrawInline()) {
-    styles_.bold = caps_.bold;
-    styles_.reverse = caps_.reverse;
-    styles_.reset = caps_.reset;
-    styles_.dim = caps_.dim;
-    if (!options.no_color && !caps_.red.empty()) {
-      styles_.red = caps_.red;
-      styles_.match = caps_.cyan;
-      styles_.color = true;
-    }
-  }
+  // One-line mode (TERM=dumb, unknown terminals) draws no styles at all.
+  if (caps_.CanDrawInline()) styles_ = caps_.color ? options.palette : PlainPalette();
   InstallSignals();
   termios raw = saved_;
   MakeRaw(&raw);

@@ -33,7 +33,9 @@ class Terminal {
   struct Options {
     std::string path = "/dev/tty";
     std::string term;
-    bool no_color = false;
+    // The styles to draw with (tools/tui/backend.h, InteractiveOptions);
+    // a terminal without colours gets PlainPalette() instead.
+    Palette palette;
     int inline_height = 12;  // 0 = full screen
   };
 

@@ -58,17 +58,9 @@ TermCaps LoadTermCaps(const std::string& term, int fd) {
   c.cursor_home = Cap("home");
   c.cursor_invisible = Cap("civis");
   c.cursor_visible = Cap("cnorm");
-  c.bold = Cap("bold");
-  c.reverse = Cap("rev");
-  c.dim = Cap("dim");
-  c.reset = Cap("sgr0");
   c.parm_up = Cap("cuu");
   c.parm_right = Cap("cuf");
-  std::string setaf = Cap("setaf");
-  if (!setaf.empty() && tigetnum("colors") >= 8) {
-    c.red = Expand(setaf, 1);
-    c.cyan = Expand(setaf, 6);
-  }
+  c.color = !Cap("setaf").empty() && tigetnum("colors") >= 8;
   del_curterm(loaded);  // also clears cur_term: nothing reads it afterwards
   return c;
 }

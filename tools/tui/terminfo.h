@@ -23,9 +23,9 @@ struct TermCaps {
   std::string cursor_home;       // home
   std::string cursor_invisible;  // civis
   std::string cursor_visible;    // cnorm
-  // Attributes and colours.
-  std::string bold, reverse, dim, reset;  // bold, rev, dim, sgr0
-  std::string red, cyan;                  // setaf 1 / setaf 6 ("" without colours)
+  // Whether the terminal shows colours (setaf, at least 8 colours). The
+  // styles themselves are core/theme.h's SGR strings, not terminfo's.
+  bool color = false;
   // Parameterised strings expanded by Up(n)/Right(n) ("" when absent).
   std::string parm_up;     // cuu (template)
   std::string parm_right;  // cuf (template)
