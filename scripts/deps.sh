@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs TermBrain's build and test dependencies from Debian's packages.
-# Usage: scripts/deps.sh [--test] [--ship] [--container]   (--test adds what the test
-# suite needs, --ship what scripts/ship-test needs, --container what scripts/container-test needs)
+# Usage: scripts/deps.sh [--test] [--ship] [--container] [--arm64]   (--test adds what the
+# test suite needs, --ship what scripts/ship-test needs, --container what
+# scripts/container-test needs, --arm64 what scripts/cross-arm64 needs)
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
@@ -21,7 +22,8 @@ for flag in "$@"; do
       # kubectl kustomize: Debian's kubernetes-client, unless a kubectl is there.
       command -v kubectl >/dev/null || pkgs+=(kubernetes-client) ;;
     --container) pkgs+=(debootstrap buildah) ;;
-    *) echo "usage: scripts/deps.sh [--test] [--ship] [--container]" >&2; exit 2 ;;
+    --arm64) pkgs+=(crossbuild-essential-arm64 qemu-user-static debootstrap file) ;;
+    *) echo "usage: scripts/deps.sh [--test] [--ship] [--container] [--arm64]" >&2; exit 2 ;;
   esac
 done
 missing=()
