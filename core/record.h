@@ -1,7 +1,8 @@
-// HistoryRecord: one command as the user sees it in history/search/export.
-//
-// It is derived: the log event that started (or completely recorded) the
-// command, joined with its finish (exit, duration) by the `history` view.
+/// @file
+/// HistoryRecord: one command as the user sees it in history/search/export.
+///
+/// It is derived: the log event that started (or completely recorded) the
+/// command, joined with its finish (exit, duration) by the `history` view.
 #pragma once
 
 #include <cstdint>
@@ -13,19 +14,19 @@
 namespace tb {
 
 struct HistoryRecord {
-  EventId id;                          // id of the started/recorded event
-  uint64_t seq = 0;                    // its log sequence number
-  std::string command;                 // bytes, may be invalid UTF-8 or contain NUL
-  std::string cwd;                     // bytes
-  std::optional<int32_t> exit_code;    // nullopt: running or unknown
-  std::optional<int64_t> duration_ns;  // nullopt: running or unknown
-  int64_t started_at_ns = 0;           // UTC ns since the epoch
+  EventId id;                          ///< id of the started/recorded event
+  uint64_t seq = 0;                    ///< its log sequence number
+  std::string command;                 ///< bytes, may be invalid UTF-8 or contain NUL
+  std::string cwd;                     ///< bytes
+  std::optional<int32_t> exit_code;    ///< nullopt: running or unknown
+  std::optional<int64_t> duration_ns;  ///< nullopt: running or unknown
+  int64_t started_at_ns = 0;           ///< UTC ns since the epoch
   std::string session;
   std::string host;
   std::string user;
   std::string shell;
-  bool truncated = false;  // command was cut at the configured maximum
-  bool running = false;    // started, no finish seen yet
+  bool truncated = false;  ///< command was cut at the configured maximum
+  bool running = false;    ///< started, no finish seen yet
 
   bool operator==(const HistoryRecord&) const = default;
 };

@@ -1,12 +1,13 @@
-// Status: the one error type of TermBrain (leveldb/RocksDB style).
-//
-// Every fallible function returns a [[nodiscard]] Status (or fills an out
-// parameter and returns Status). No exception crosses a module boundary.
-// `tools/` maps a Status to an exit code with ExitCodeFor():
-//   ok -> 0, usage/invalid argument -> 2, corruption/incompatible/locked -> 3,
-//   busy -> 4, everything else -> 1.
-// Thread safety: a Status is a value type; distinct objects may be used from
-// distinct threads.
+/// @file
+/// Status: the one error type of TermBrain (leveldb/RocksDB style).
+///
+/// Every fallible function returns a [[nodiscard]] Status (or fills an out
+/// parameter and returns Status). No exception crosses a module boundary.
+/// `tools/` maps a Status to an exit code with ExitCodeFor():
+///   ok -> 0, usage/invalid argument -> 2, corruption/incompatible/locked -> 3,
+///   busy -> 4, everything else -> 1.
+/// Thread safety: a Status is a value type; distinct objects may be used from
+/// distinct threads.
 #pragma once
 
 #include <string>
@@ -20,14 +21,14 @@ class [[nodiscard]] Status {
   enum class Code {
     kOk = 0,
     kNotFound,
-    kCorruption,       // stored data failed verification
-    kIncompatible,     // foreign or newer store/file: refused, left untouched
-    kInvalidArgument,  // bad user input (flags, values, config): exit 2
+    kCorruption,       ///< stored data failed verification
+    kIncompatible,     ///< foreign or newer store/file: refused, left untouched
+    kInvalidArgument,  ///< bad user input (flags, values, config): exit 2
     kIOError,
-    kBusy,      // store locked by another process: exit 4
-    kNoSpace,   // disk full
-    kTimedOut,  // a deadline passed
-    kLocked,    // the store's key is wrapped by a passphrase and not unlocked: exit 3
+    kBusy,      ///< store locked by another process: exit 4
+    kNoSpace,   ///< disk full
+    kTimedOut,  ///< a deadline passed
+    kLocked,    ///< the store's key is wrapped by a passphrase and not unlocked: exit 3
   };
 
   Status() = default;
@@ -50,14 +51,14 @@ class [[nodiscard]] Status {
   bool IsBusy() const { return code_ == Code::kBusy; }
   bool IsLocked() const { return code_ == Code::kLocked; }
   Code code() const { return code_; }
-  // The human message, without a code prefix.
+  /// The human message, without a code prefix.
   const std::string& message() const { return msg_; }
-  // "<code name>: <message>", for logs and tests.
+  /// "<code name>: <message>", for logs and tests.
   std::string ToString() const;
-  // Returns a copy whose message is "<context>: <message>"; ok stays ok.
+  /// Returns a copy whose message is "<context>: <message>"; ok stays ok.
   Status WithContext(std::string_view context) const;
 
-  // Process exit code for this status (see the table above).
+  /// Process exit code for this status (see the table above).
   int ExitCode() const;
 
  private:

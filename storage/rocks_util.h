@@ -1,4 +1,5 @@
-// Helpers shared by the storage implementation (RocksDB types stay here).
+/// @file
+/// Helpers shared by the storage implementation (RocksDB types stay here).
 #pragma once
 
 #include <memory>
@@ -17,7 +18,7 @@
 
 namespace tb {
 
-// Maps a RocksDB status to ours, prefixing `context`.
+/// Maps a RocksDB status to ours, prefixing `context`.
 Status FromRocks(const rocksdb::Status& s, std::string_view context);
 
 inline rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
@@ -27,37 +28,37 @@ struct RocksTuning {
   uint64_t block_cache_bytes = 32ull << 20;
   uint64_t write_buffer_bytes = 16ull << 20;
   bool read_only = false;
-  bool salvage = false;  // skip corrupted write-ahead log records (tb log salvage)
-  bool bulk = false;     // StoreOptions::bulk
-  // The data key (storage/at_rest.h); null = plaintext. With a key RocksDB
-  // writes no info log: its lines can name keys, and keys hold command text.
+  bool salvage = false;  ///< skip corrupted write-ahead log records (tb log salvage)
+  bool bulk = false;     ///< StoreOptions::bulk
+  /// The data key (storage/at_rest.h); null = plaintext. With a key RocksDB
+  /// writes no info log: its lines can name keys, and keys hold command text.
   const DataKey* key = nullptr;
-  // The database directory: RocksDB's info log goes to <db_path>/LOG
-  // (through InfoLogFile below). Empty = no info log.
+  /// The database directory: RocksDB's info log goes to <db_path>/LOG
+  /// (through InfoLogFile below). Empty = no info log.
   std::string db_path;
 };
 
-// DB-wide options: shared block cache, write buffer manager charged to it,
-// atomic flush (views and meta never diverge across a crash when the WAL is
-// skipped during a rebuild), quiet info log for read-only opens, and for
-// writable ones an info log that never aborts on a full disk (InfoLogFile).
+/// DB-wide options: shared block cache, write buffer manager charged to it,
+/// atomic flush (views and meta never diverge across a crash when the WAL is
+/// skipped during a rebuild), quiet info log for read-only opens, and for
+/// writable ones an info log that never aborts on a full disk (InfoLogFile).
 rocksdb::DBOptions MakeDBOptions(const RocksTuning& t, const std::shared_ptr<rocksdb::Cache>& cache);
-// Per column family: LZ4 on upper levels, zstd with a trained dictionary at
-// the bottom level, bloom filters, the view's merge operator when it has one.
+/// Per column family: LZ4 on upper levels, zstd with a trained dictionary at
+/// the bottom level, bloom filters, the view's merge operator when it has one.
 rocksdb::ColumnFamilyOptions MakeCFOptions(const RocksTuning& t, const std::shared_ptr<rocksdb::Cache>& cache,
                                            const View* view);
 
-// RocksDB's info log as a plain file: <path> (rolled to <path>.old past
-// `max_bytes`), one line per message, written with write(2). A line that
-// cannot be written (disk full) is dropped. RocksDB's own file logger writes
-// through a WritableFileWriter, which asserts when used again after a failed
-// write: with an assert-enabled librocksdb a full disk then aborts the
-// process at the next log line (docs/operations.md, "Disk full").
-// Thread safety: Logv may be called from any thread (RocksDB's background
-// threads log too).
+/// RocksDB's info log as a plain file: <path> (rolled to <path>.old past
+/// `max_bytes`), one line per message, written with write(2). A line that
+/// cannot be written (disk full) is dropped. RocksDB's own file logger writes
+/// through a WritableFileWriter, which asserts when used again after a failed
+/// write: with an assert-enabled librocksdb a full disk then aborts the
+/// process at the next log line (docs/operations.md, "Disk full").
+/// Thread safety: Logv may be called from any thread (RocksDB's background
+/// threads log too).
 std::shared_ptr<rocksdb::Logger> NewInfoLogFile(const std::string& path, uint64_t max_bytes);
 
-// A KvCursor (core/store_reader.h) over a RocksDB iterator it owns.
+/// A KvCursor (core/store_reader.h) over a RocksDB iterator it owns.
 class RocksCursor final : public KvCursor {
  public:
   explicit RocksCursor(rocksdb::Iterator* it) : it_(it) {}
@@ -76,11 +77,11 @@ class RocksCursor final : public KvCursor {
   std::unique_ptr<rocksdb::Iterator> it_;
 };
 
-// Writes a view's mutations into a WriteBatch under one column family.
-// A view that folds (View::FoldsOperands) gets its merge operands held until
-// Finish() (or a Put/Delete of the same key, which must come after them) and
-// written one per key, folded by View::PartialMerge: a batch of 16,384 imported
-// commands writes a few hundred `stats` operands instead of 49,152.
+/// Writes a view's mutations into a WriteBatch under one column family.
+/// A view that folds (View::FoldsOperands) gets its merge operands held until
+/// Finish() (or a Put/Delete of the same key, which must come after them) and
+/// written one per key, folded by View::PartialMerge: a batch of 16,384 imported
+/// commands writes a few hundred `stats` operands instead of 49,152.
 class BatchViewWriter final : public ViewWriter {
  public:
   BatchViewWriter(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* cf, const View* view)
@@ -88,9 +89,9 @@ class BatchViewWriter final : public ViewWriter {
   void Put(std::string_view k, std::string_view v) override;
   void Delete(std::string_view k) override;
   void Merge(std::string_view k, std::string_view v) override;
-  // Writes the held operands; returns the first failure of any write (a
-  // WriteBatch only fails on absurd sizes). Call once, before the batch is
-  // written.
+  /// Writes the held operands; returns the first failure of any write (a
+  /// WriteBatch only fails on absurd sizes). Call once, before the batch is
+  /// written.
   rocksdb::Status Finish();
 
  private:

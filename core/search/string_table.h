@@ -1,18 +1,19 @@
-// StringTable: an immutable set of byte strings with dense ids 0..size-1
-// and a hash lookup, laid out so it can be read in place from a mapped file
-// (docs/formats.md, "Search index").
-//
-//   offsets : u64[size + 1]   string i is blob[offsets[i], offsets[i+1])
-//   blob    : bytes
-//   slots   : u32[capacity]   open addressing (linear probing) by Hash();
-//                             0 = empty, else id + 1; capacity a power of two
-//
-// A table read from a mapped file checks its blob lazily against the file's
-// block checksums (core/search/block_checksums.h): a string in a damaged
-// block reads as empty and marks the file damaged; so are its hash slots.
-// The offsets must be verified before the table is built.
-//
-// Thread safety: immutable but for the lazy checks (see BlockChecksums).
+/// @file
+/// StringTable: an immutable set of byte strings with dense ids 0..size-1
+/// and a hash lookup, laid out so it can be read in place from a mapped file
+/// (docs/formats.md, "Search index").
+///
+///   offsets : u64[size + 1]   string i is blob[offsets[i], offsets[i+1])
+///   blob    : bytes
+///   slots   : u32[capacity]   open addressing (linear probing) by Hash();
+///                             0 = empty, else id + 1; capacity a power of two
+///
+/// A table read from a mapped file checks its blob lazily against the file's
+/// block checksums (core/search/block_checksums.h): a string in a damaged
+/// block reads as empty and marks the file damaged; so are its hash slots.
+/// The offsets must be verified before the table is built.
+///
+/// Thread safety: immutable but for the lazy checks (see BlockChecksums).
 #pragma once
 
 #include <cstdint>
@@ -27,7 +28,7 @@
 
 namespace tb {
 
-// FNV-1a 64 (stable: it reaches disk through the slot layout).
+/// FNV-1a 64 (stable: it reaches disk through the slot layout).
 uint64_t StringTableHash(std::string_view s);
 
 class StringTable {
@@ -39,17 +40,17 @@ class StringTable {
         slots_(slots, 0, nullptr) {}
   StringTable(std::span<const uint64_t> offsets, IndexColumn<char> blob, IndexColumn<uint32_t> slots)
       : offsets_(offsets), blob_(blob), slots_(slots) {}
-  // Checks the layout invariants (offsets monotonic and inside the blob,
-  // capacity a power of two). Corruption otherwise. A slot is checked when
-  // Find() reads it (one out of range reads as "absent" and marks a
-  // checked table damaged).
+  /// Checks the layout invariants (offsets monotonic and inside the blob,
+  /// capacity a power of two). Corruption otherwise. A slot is checked when
+  /// Find() reads it (one out of range reads as "absent" and marks a
+  /// checked table damaged).
   Status Validate() const;
 
   size_t size() const { return offsets_.empty() ? 0 : offsets_.size() - 1; }
-  // Precondition: id < size().
+  /// Precondition: id < size().
   std::string_view Get(uint32_t id) const { return AsText(blob_.Range(offsets_[id], offsets_[id + 1] - offsets_[id])); }
   std::optional<uint32_t> Find(std::string_view s) const;
-  // The whole blob (empty when damaged).
+  /// The whole blob (empty when damaged).
   std::string_view blob() const { return AsText(blob_.All()); }
   size_t blob_size() const { return blob_.size(); }
   std::span<const uint64_t> offsets() const { return offsets_; }
@@ -61,8 +62,8 @@ class StringTable {
   IndexColumn<uint32_t> slots_;
 };
 
-// Collects strings and assigns ids in first-seen order. The hash slots are
-// kept as strings arrive (no second copy of the strings in a map).
+/// Collects strings and assigns ids in first-seen order. The hash slots are
+/// kept as strings arrive (no second copy of the strings in a map).
 class StringTableBuilder {
  public:
   uint32_t Intern(std::string_view s);

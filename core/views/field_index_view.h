@@ -1,28 +1,29 @@
-// Field index views: `by_cwd`, `by_session` and `by_command` list the
-// commands (started or recorded events) with a given directory, session or
-// exact command text, in (start time, seq) order.
-//
-// Each is a set of posting lists, one per field value and time bucket (2^46
-// ns, about 19.5 hours), so that an import writes one merge operand per
-// distinct (value, bucket) per batch instead of one key per command:
-//
-//   key      := lpbytes(field) i64key(bucket)        bucket = floor(time_ns / 2^46)
-//   value    := postings
-//   postings := u8(k) zigzag(time / 10^k) varint(seq)
-//               { varint(time delta / 10^k) zigzag(seq delta) }
-//
-// Entries are sorted by (time, seq) and distinct: each delta is from the
-// previous entry (so a time delta is >= 0, and a seq delta is > 0 when the
-// time delta is 0). k (0..9) is the largest such that 10^k divides every
-// time of the list: whole seconds (imported shell files) cost a byte or two
-// per time, microseconds (the hooks) three or four. Every time lies inside
-// the key's bucket.
-// Merge operands are postings too; merging is the sorted union, so the
-// merged value is the same whatever the operands' grouping (rebuilds are
-// byte-identical). Removal rewrites the affected lists (Put, or Delete when
-// a list becomes empty).
-//
-// Readers never decode keys: FieldIndexCursor walks one value's entries.
+/// @file
+/// Field index views: `by_cwd`, `by_session` and `by_command` list the
+/// commands (started or recorded events) with a given directory, session or
+/// exact command text, in (start time, seq) order.
+///
+/// Each is a set of posting lists, one per field value and time bucket (2^46
+/// ns, about 19.5 hours), so that an import writes one merge operand per
+/// distinct (value, bucket) per batch instead of one key per command:
+///
+///   key      := lpbytes(field) i64key(bucket)        bucket = floor(time_ns / 2^46)
+///   value    := postings
+///   postings := u8(k) zigzag(time / 10^k) varint(seq)
+///               { varint(time delta / 10^k) zigzag(seq delta) }
+///
+/// Entries are sorted by (time, seq) and distinct: each delta is from the
+/// previous entry (so a time delta is >= 0, and a seq delta is > 0 when the
+/// time delta is 0). k (0..9) is the largest such that 10^k divides every
+/// time of the list: whole seconds (imported shell files) cost a byte or two
+/// per time, microseconds (the hooks) three or four. Every time lies inside
+/// the key's bucket.
+/// Merge operands are postings too; merging is the sorted union, so the
+/// merged value is the same whatever the operands' grouping (rebuilds are
+/// byte-identical). Removal rewrites the affected lists (Put, or Delete when
+/// a list becomes empty).
+///
+/// Readers never decode keys: FieldIndexCursor walks one value's entries.
 #pragma once
 
 #include <cstdint>
@@ -44,7 +45,7 @@ inline constexpr std::string_view kBySessionViewName = "by_session";
 inline constexpr std::string_view kByCommandViewName = "by_command";
 std::string_view FieldIndexViewName(IndexedField field);
 
-// One entry of a posting list.
+/// One entry of a posting list.
 struct Posting {
   int64_t time_ns = 0;
   uint64_t seq = 0;
@@ -53,31 +54,31 @@ struct Posting {
 
 inline constexpr int kPostingBucketBits = 46;
 int64_t PostingBucket(int64_t time_ns);
-// The key of the posting list of `value` holding `time_ns`.
+/// The key of the posting list of `value` holding `time_ns`.
 std::string FieldIndexKey(std::string_view value, int64_t time_ns);
-// Appends the encoding of sorted, distinct postings (nothing when empty).
+/// Appends the encoding of sorted, distinct postings (nothing when empty).
 void EncodePostings(const std::vector<Posting>& in, std::string* out);
-// Decodes a value or operand; false when malformed (truncated, unsorted,
-// duplicate, empty).
+/// Decodes a value or operand; false when malformed (truncated, unsorted,
+/// duplicate, empty).
 bool DecodePostings(std::string_view in, std::vector<Posting>* out);
-// Decodes a key and its value; false when either is malformed or a time
-// lies outside the key's bucket.
+/// Decodes a key and its value; false when either is malformed or a time
+/// lies outside the key's bucket.
 bool DecodeFieldIndexEntry(std::string_view key, std::string_view value, std::string_view* field,
                            std::vector<Posting>* out);
 
-// Walks the entries of one field value in (time, seq) order, across its
-// posting lists. A malformed list stops the walk (Valid() false) and shows
-// in status().
+/// Walks the entries of one field value in (time, seq) order, across its
+/// posting lists. A malformed list stops the walk (Valid() false) and shows
+/// in status().
 class FieldIndexCursor {
  public:
   FieldIndexCursor(std::unique_ptr<KvCursor> cursor, std::string_view value);
   void SeekToFirst();
   void SeekToLast();
-  void Seek(const Posting& p);         // first entry >= p
-  void SeekForPrev(const Posting& p);  // last entry <= p
+  void Seek(const Posting& p);         ///< first entry >= p
+  void SeekForPrev(const Posting& p);  ///< last entry <= p
   bool Valid() const { return index_ < postings_.size(); }
-  void Next();  // no-op when !Valid()
-  void Prev();  // no-op when !Valid()
+  void Next();  ///< no-op when !Valid()
+  void Prev();  ///< no-op when !Valid()
   const Posting& posting() const { return postings_[index_]; }
   Status status() const;
 
@@ -93,10 +94,12 @@ class FieldIndexCursor {
   bool bad_ = false;
 };
 
-// A cursor over `view` of `reader` for the entries of `value`; null when the
-// reader has no such view.
+///@{
+/// A cursor over `view` of `reader` for the entries of `value`; null when the
+/// reader has no such view.
 std::unique_ptr<FieldIndexCursor> NewFieldIndexCursor(StoreReader& reader, IndexedField field, std::string_view value);
 std::unique_ptr<FieldIndexCursor> NewFieldIndexCursor(ViewLookup& lookup, IndexedField field, std::string_view value);
+///@}
 
 class FieldIndexView final : public View {
  public:

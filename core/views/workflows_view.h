@@ -1,9 +1,10 @@
-// The `workflows` view: one entry per saved workflow (core/analytics/workflows.h).
-//
-//   key   := name bytes
-//   value := zigzag(saved_ns) varint(seq) varint(n) lpbytes(step){n}
-// WorkflowSaved puts, WorkflowDeleted deletes; removals of commands do not
-// touch it.
+/// @file
+/// The `workflows` view: one entry per saved workflow (core/analytics/workflows.h).
+///
+///   key   := name bytes
+///   value := zigzag(saved_ns) varint(seq) varint(n) lpbytes(step){n}
+/// WorkflowSaved puts, WorkflowDeleted deletes; removals of commands do not
+/// touch it.
 #pragma once
 
 #include "core/analytics/workflows.h"

@@ -1,6 +1,7 @@
-// SQLite-backed import sources (atuin, zsh-histdb, legacy TermBrain). They
-// live in their own library (tb_import_sqlite, core/import/sqlite/) so SQLite stays out of tb_core
-// and storage.
+/// @file
+/// SQLite-backed import sources (atuin, zsh-histdb, legacy TermBrain). They
+/// live in their own library (tb_import_sqlite, core/import/sqlite/) so SQLite stays out of tb_core
+/// and storage.
 #pragma once
 
 #include <memory>
