@@ -47,6 +47,7 @@ Env EnvFromEnviron(const char* const* envp);
 /// The effective configuration. Member initializers are the defaults; the
 /// allowed ranges and docs live in ConfigKeys() (and `tb config show`).
 struct Config {
+  /// The [storage] section: the store's RocksDB tuning and encryption at rest.
   struct Storage {
     int block_cache_mb = 32;   ///< RocksDB block cache, MiB
     int write_buffer_mb = 16;  ///< RocksDB write buffer (memtable), MiB
@@ -66,7 +67,8 @@ struct Config {
     int kdf_ops = 4;
     int kdf_memory_mb = 96;
     ///@}
-  } storage;
+  } storage;  ///< [storage]
+  /// The [record] section: what is recorded and how much of it.
   struct Record {
     int max_command_bytes = 65536;  ///< longer commands are truncated on record
     bool ignore_space = true;       ///< commands starting with a space are not recorded
@@ -76,25 +78,30 @@ struct Config {
     std::vector<std::string> ignore_patterns;
     std::vector<std::string> ignore_dirs;
     ///@}
-  } record;
+  } record;  ///< [record]
+  /// The [secrets] section: the masking rules applied before a command is stored.
   struct Secrets {
     std::vector<std::string> disable;  ///< built-in rule names turned off (core/secrets.h)
     std::vector<std::string> extra;    ///< "name=REGEX" rules added to the built-in ones
-  } secrets;
+  } secrets;                           ///< [secrets]
+  /// The [log] section: tb's own JSON-lines log file.
   struct Log {
     std::string level = "warn";  ///< file log level: trace|debug|info|warn|error|off
-    std::string file;            ///< "" = <data dir>/logs/tb.log.jsonl
+    std::string file;            ///< "" = DIR/logs/tb.log.jsonl (DIR: the data dir)
     int max_file_kb = 1024;      ///< size cap of one log file
     int max_files = 3;           ///< files kept, including the current one
-  } log;
+  } log;                         ///< [log]
+  /// The [backup] section: where backups go and how often automatic ones are taken.
   struct Backup {
-    std::string dir;             ///< "" = <data dir>/backups
+    std::string dir;             ///< "" = DIR/backups (DIR: the data dir)
     std::string interval = "0";  ///< automatic backups: a duration (core/duration.h); "0" = off
-  } backup;
+  } backup;                      ///< [backup]
+  /// The [retention] section: how much history is kept (both 0: all of it).
   struct Retention {
     std::string max_age = "0";  ///< events older than this are removed (a duration); "0" = off
     int max_events = 0;         ///< keep at most this many events; 0 = off
-  } retention;
+  } retention;                  ///< [retention]
+  /// The [search] section: defaults of `tb search` and of the interactive UI.
   struct Search {
     int inline_height = 12;          ///< interactive UI: lines under the prompt; 0 = full screen
     bool enter_runs = false;         ///< interactive UI: Enter runs the command at once
@@ -103,7 +110,7 @@ struct Config {
     std::string mode = "substring";  ///< substring|prefix|fuzzy|regex|exact
     std::string rank = "recent";     ///< recent|frecency
     std::string scope = "global";    ///< interactive UI: global|host|session|directory|workspace
-  } search;
+  } search;                          ///< [search]
   /// The daemon (tools/daemon.h) and its health and metrics endpoint
   /// (tools/endpoint.h): always on the Unix socket beside the spool
   /// directory, and on 127.0.0.1:tcp_port when tcp_port is not 0.
@@ -130,7 +137,7 @@ struct Config {
     int max_connections = 8;   ///< connections served at once; more are answered 503 and closed
     int rate_per_second = 20;  ///< requests per second per client (token bucket refill)
     int rate_burst = 40;       ///< requests a client may make at once (bucket size)
-  } daemon;
+  } daemon;                    ///< [daemon]
   /// Sync over NATS JetStream (sync/syncer.h; docs/sync.md).
   struct Sync {
     std::string server;        ///< nats://HOST:PORT or tls://HOST:PORT, comma-separated for a cluster
@@ -140,28 +147,36 @@ struct Config {
     int timeout_ms = 5000;     ///< connect, request and acknowledgement timeout
     int publish_rate = 0;      ///< events published per second at most (after a burst of as many); 0 = no limit
     int max_in_flight = 4096;  ///< published events awaiting the stream's acknowledgement at once
-  } sync;
+  } sync;                      ///< [sync]
 };
 
 /// Describes one configuration key. Exactly one of int_field / string_field /
 /// bool_field / list_field is set, matching `type`. Descriptors are static and
 /// immutable.
 struct ConfigKey {
+  /// The value's type, and which of the *_field accessors is set.
   enum class Type { kInt, kString, kBool, kStringList };
 
   std::string_view section = {};  ///< "storage"
   std::string_view name = {};     ///< "block_cache_mb"
-  Type type = Type::kInt;
-  int64_t min = 0;  ///< kInt: inclusive range
+  Type type = Type::kInt;         ///< the value's type
+  ///@{
+  /// kInt: the inclusive range of accepted values.
+  int64_t min = 0;
   int64_t max = 0;
+  ///@}
   /// kString: allowed values (matched case-insensitively, stored lowercase);
   /// empty = any string.
   std::span<const std::string_view> allowed = {};
   std::string_view doc = {};  ///< one line, for `tb config show` / docs
+  ///@{
+  /// The key's member of a Config, for reading and setting it: the one that
+  /// matches `type` is set, the others are null.
   int& (*int_field)(Config&) = nullptr;
   std::string& (*string_field)(Config&) = nullptr;
   bool& (*bool_field)(Config&) = nullptr;
   std::vector<std::string>& (*list_field)(Config&) = nullptr;
+  ///@}
   /// kStringList: checks one item; kString: checks the value (after
   /// `allowed`). Returns "" when it is acceptable, else the
   /// end of a sentence that starts with the quoted item ("is not a valid RE2
@@ -181,9 +196,9 @@ std::span<const ConfigKey> ConfigKeys();
 std::vector<std::string_view> ConfigSections();
 
 /// Where each effective value came from, keyed by dotted name
-/// ("storage.block_cache_mb"): "default", "<file>:<line>" or "env TERMBRAIN_X".
+/// ("storage.block_cache_mb"): "default", "FILE:LINE" or "env TERMBRAIN_X".
 struct ConfigOrigins {
-  std::map<std::string, std::string, std::less<>> by_key;
+  std::map<std::string, std::string, std::less<>> by_key;  ///< dotted name -> origin
 
   /// The origin of `dotted_key`; "default" when none was recorded.
   const std::string& Of(std::string_view dotted_key) const;
@@ -192,8 +207,8 @@ struct ConfigOrigins {
 /// Which config file to read, and whether the user named it explicitly
 /// (--config or $TERMBRAIN_CONFIG), in which case it must exist.
 struct ConfigSource {
-  std::string path;
-  bool explicit_path = false;
+  std::string path;            ///< the file; "" when no default location is usable
+  bool explicit_path = false;  ///< named by the user: a missing file is an error
 };
 
 /// $TERMBRAIN_CONFIG (explicit), else $XDG_CONFIG_HOME/termbrain/config.toml,
@@ -210,7 +225,7 @@ ConfigSource DefaultConfigPath(const Env& env);
 /// caller before this.
 std::string DefaultDataDir(const Env& env);
 
-/// Loads defaults, then `path` (TOML), then TERMBRAIN_<SECTION>_<KEY> from
+/// Loads defaults, then `path` (TOML), then `TERMBRAIN_SECTION_KEY` from
 /// `env`. On success fills *out and *origins (every key gets an origin). On
 /// error leaves them unchanged and returns:
 ///  - InvalidArgument: explicit path missing or empty, path is a directory,
@@ -218,11 +233,11 @@ std::string DefaultDataDir(const Env& env);
 ///    section/key, wrong type, out-of-range or not-allowed value (file, line,
 ///    key), a list item that its key rejects -- an invalid RE2 pattern, an
 ///    unknown secret rule name... (file, line of the item, key[index], the
-///    reason), unknown or invalid TERMBRAIN_<SECTION>_* variable;
+///    reason), unknown or invalid `TERMBRAIN_SECTION_*` variable;
 ///  - IOError: the file exists but cannot be read.
 /// A missing file at a non-explicit (default) path is not an error.
 /// Env names whose part after TERMBRAIN_ does not start with a known
-/// "<SECTION>_" (TERMBRAIN_DATA_DIR, TERMBRAIN_CONFIG, TERMBRAIN_SESSION...)
+/// "SECTION_" (`TERMBRAIN_DATA_DIR`, `TERMBRAIN_CONFIG`, `TERMBRAIN_SESSION`...)
 /// are not config and are ignored. Messages are one line, without "tb: error: ".
 /// `origins` may be null.
 Status LoadConfig(const std::string& path, bool path_is_explicit, const Env& env, Config* out, ConfigOrigins* origins);

@@ -25,35 +25,42 @@
 
 namespace tb {
 
+/// A MaintenanceMarks time for a task that never ran.
 inline constexpr int64_t kNeverRan = std::numeric_limits<int64_t>::min();
+/// MaintenanceDue::next_ns when nothing becomes due by time alone.
 inline constexpr int64_t kNoDueTime = std::numeric_limits<int64_t>::max();
+/// One day in ns: the period of retention and the least gap between compactions.
 inline constexpr int64_t kMaintenanceDayNs = 86'400'000'000'000;
 
+/// Which tasks are on, and their thresholds (from the config).
 struct MaintenancePolicy {
-  int64_t backup_interval_ns = 0;  ///< 0 = no automatic backups
-  bool retention_on = false;
+  int64_t backup_interval_ns = 0;   ///< 0 = no automatic backups
+  bool retention_on = false;        ///< a retention limit is set (checked daily)
   uint64_t compact_min_events = 0;  ///< 0 = no automatic compaction
 };
 
 /// What the store remembers (times in UTC ns, kNeverRan when never).
 struct MaintenanceMarks {
-  int64_t last_backup_ns = kNeverRan;
-  int64_t last_retention_ns = kNeverRan;
-  int64_t last_compaction_ns = kNeverRan;
-  uint64_t head = 0;                ///< the log's head now
-  uint64_t head_at_compaction = 0;  ///< the head when it last compacted
+  int64_t last_backup_ns = kNeverRan;      ///< the last automatic backup
+  int64_t last_retention_ns = kNeverRan;   ///< the last retention run
+  int64_t last_compaction_ns = kNeverRan;  ///< the last automatic compaction
+  uint64_t head = 0;                       ///< the log's head now
+  uint64_t head_at_compaction = 0;         ///< the head when it last compacted
 };
 
+/// What is due now, and when to look again.
 struct MaintenanceDue {
-  bool backup = false;
-  bool retention = false;
-  bool compaction = false;
+  bool backup = false;      ///< an automatic backup is due
+  bool retention = false;   ///< retention is due
+  bool compaction = false;  ///< a compaction is due
   /// The earliest time after now at which a task not due now becomes due
   /// (kNoDueTime when none will by time alone).
   int64_t next_ns = kNoDueTime;
+  /// True when some task is due now.
   bool any() const { return backup || retention || compaction; }
 };
 
+/// What is due at `now_ns` under the rules above.
 MaintenanceDue PlanMaintenance(const MaintenancePolicy& policy, const MaintenanceMarks& marks, int64_t now_ns);
 
 }  // namespace tb

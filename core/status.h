@@ -16,8 +16,11 @@
 
 namespace tb {
 
+/// The result of a fallible operation: ok, or an error code with a one-line
+/// human message (see the file comment for the exit codes).
 class [[nodiscard]] Status {
  public:
+  /// What went wrong; kOk for success.
   enum class Code {
     kOk = 0,
     kNotFound,
@@ -32,7 +35,11 @@ class [[nodiscard]] Status {
   };
 
   Status() = default;
+  /// The ok status (the same as a default-constructed one).
   static Status OK() { return Status(); }
+  ///@{
+  /// An error of the code of the same name with message `msg` (one line,
+  /// naming what failed and, where one helps, what to do; no code prefix).
   static Status NotFound(std::string msg) { return Status(Code::kNotFound, std::move(msg)); }
   static Status Corruption(std::string msg) { return Status(Code::kCorruption, std::move(msg)); }
   static Status Incompatible(std::string msg) { return Status(Code::kIncompatible, std::move(msg)); }
@@ -42,14 +49,21 @@ class [[nodiscard]] Status {
   static Status NoSpace(std::string msg) { return Status(Code::kNoSpace, std::move(msg)); }
   static Status TimedOut(std::string msg) { return Status(Code::kTimedOut, std::move(msg)); }
   static Status Locked(std::string msg) { return Status(Code::kLocked, std::move(msg)); }
+  ///@}
 
+  /// True for success.
   bool ok() const { return code_ == Code::kOk; }
+  ///@{
+  /// True when the code is the one in the name (IsBusy: kBusy), for callers
+  /// that handle that error (codes without a predicate: compare code()).
   bool IsNotFound() const { return code_ == Code::kNotFound; }
   bool IsCorruption() const { return code_ == Code::kCorruption; }
   bool IsIncompatible() const { return code_ == Code::kIncompatible; }
   bool IsInvalidArgument() const { return code_ == Code::kInvalidArgument; }
   bool IsBusy() const { return code_ == Code::kBusy; }
   bool IsLocked() const { return code_ == Code::kLocked; }
+  ///@}
+  /// The error code (kOk for success).
   Code code() const { return code_; }
   /// The human message, without a code prefix.
   const std::string& message() const { return msg_; }
@@ -67,7 +81,8 @@ class [[nodiscard]] Status {
   std::string msg_;
 };
 
-// Propagates a non-ok Status to the caller.
+/// Evaluates `expr` (a Status) once and returns it from the calling function
+/// when it is not ok.
 #define TB_RETURN_IF_ERROR(expr)     \
   do {                               \
     ::tb::Status _tb_st = (expr);    \

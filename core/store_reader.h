@@ -22,16 +22,19 @@ class KvCursor {
   virtual ~KvCursor() = default;
   virtual void Seek(std::string_view target) = 0;         ///< first key >= target
   virtual void SeekForPrev(std::string_view target) = 0;  ///< last key <= target
-  virtual void SeekToFirst() = 0;
-  virtual void SeekToLast() = 0;
+  virtual void SeekToFirst() = 0;                         ///< the first key (not Valid() when the view is empty)
+  virtual void SeekToLast() = 0;                          ///< the last key (not Valid() when the view is empty)
+  /// True when positioned at a key; false past either end or after an error
+  /// (then status() says which).
   virtual bool Valid() const = 0;
-  virtual void Next() = 0;
-  virtual void Prev() = 0;
+  virtual void Next() = 0;                     ///< the next key (precondition: Valid())
+  virtual void Prev() = 0;                     ///< the previous key (precondition: Valid())
   virtual std::string_view key() const = 0;    ///< valid until the cursor moves
   virtual std::string_view value() const = 0;  ///< valid until the cursor moves
   virtual Status status() const = 0;           ///< non-ok after an I/O or corruption error
 };
 
+/// Reads events and views of a store (storage's Store is one).
 class StoreReader {
  public:
   virtual ~StoreReader() = default;

@@ -30,7 +30,9 @@ namespace tb {
 class ViewWriter {
  public:
   virtual ~ViewWriter() = default;
+  /// Sets `key` of the view to `value` (replacing any value) in the batch.
   virtual void Put(std::string_view key, std::string_view value) = 0;
+  /// Removes `key` of the view in the batch (nothing when absent).
   virtual void Delete(std::string_view key) = 0;
   /// Only for views whose HasMerge() is true.
   virtual void Merge(std::string_view key, std::string_view operand) = 0;
@@ -43,9 +45,9 @@ struct SessionEntry {
   uint64_t seq = 0;                  ///< its started/recorded event
   int64_t time_ns = 0;               ///< its start time
   std::optional<int32_t> exit_code;  ///< nullopt: running or unknown
-  std::string_view command;
-  std::string_view tmpl;  ///< CommandTemplate(command)
-  std::string_view cwd;
+  std::string_view command;          ///< its command line (valid during the call that receives it)
+  std::string_view tmpl;             ///< CommandTemplate(command)
+  std::string_view cwd;              ///< its directory ("" = unknown)
 };
 
 /// How many earlier commands of the session a completion carries.
@@ -58,11 +60,11 @@ inline constexpr size_t kSessionContext = 3;
 /// log, oldest first; empty when the session is "". Analytics views learn
 /// from completions (patterns, fixes).
 struct Completion {
-  const Event* record = nullptr;  ///< the started/recorded event (never null)
-  uint64_t seq = 0;               ///< its seq
-  std::optional<int32_t> exit_code;
-  std::string_view tmpl;  ///< CommandTemplate(record->command)
-  std::span<const SessionEntry> before;
+  const Event* record = nullptr;         ///< the started/recorded event (never null)
+  uint64_t seq = 0;                      ///< its seq
+  std::optional<int32_t> exit_code;      ///< its final exit status; nullopt: unknown
+  std::string_view tmpl;                 ///< CommandTemplate(record->command)
+  std::span<const SessionEntry> before;  ///< the session context described above, oldest first
 };
 
 /// One event as the views see it, after the projector joined a finish to the
@@ -84,11 +86,12 @@ struct ViewInput {
 /// event expanded by the projector into the records it removes, each with the
 /// event that created it and its final state (exit code as history shows it).
 struct RemovedRecord {
-  uint64_t seq = 0;
+  uint64_t seq = 0;                  ///< the seq of its started/recorded event
   const Event* event = nullptr;      ///< the started/recorded event (never null)
   std::optional<int32_t> exit_code;  ///< final exit (after any finish); nullopt: running/unknown
 };
 
+/// One removal event as the views see it (View::ApplyRemoval).
 struct RemovalInput {
   uint64_t seq = 0;                        ///< the removal event's seq
   const Event* event = nullptr;            ///< the BatchReverted / Forgotten event
@@ -110,6 +113,9 @@ class ViewLookup {
   virtual Status GetEvent(uint64_t seq, Event* out) = 0;
 };
 
+/// A materialized view of the log: a column family kept up to date by
+/// Apply on every append and rebuilt by replaying the log (core/views/ holds
+/// them, core/views/registry.h lists them).
 class View {
  public:
   virtual ~View() = default;
@@ -131,9 +137,7 @@ class View {
     return Status::OK();
   }
 
-  /// Views that use ViewWriter::Merge implement the associative merge:
-  /// *out = existing (may be null) folded with operands in order. Returns
-  /// false when an operand or the existing value is malformed.
+  /// True for views that use ViewWriter::Merge; they implement FullMerge.
   virtual bool HasMerge() const { return false; }
   /// Views whose keys repeat within a batch (counters per command text, per
   /// day) fold: storage holds their operands until the batch is complete and
@@ -150,6 +154,9 @@ class View {
     (void)out;
     return false;
   }
+  /// The associative merge of views with HasMerge(): *out = `existing` (null
+  /// when the key has no value) folded with `operands` in order. Returns
+  /// false when an operand or the existing value is malformed.
   virtual bool FullMerge(const std::string_view* existing, std::span<const std::string_view> operands,
                          std::string* out) const {
     (void)existing;

@@ -5,9 +5,9 @@
 /// action as an AdminAction event and talks to the user.
 ///
 /// Files (docs/formats.md):
-///   <backup dir>/               a RocksDB BackupEngine directory; each backup's
+///   \<backup dir\>/             a RocksDB BackupEngine directory; each backup's
 ///                               app metadata is BackupMeta as JSON
-///   DIR/snapshots/<name>/       a complete data dir (TERMBRAIN, db/ as a
+///   DIR/snapshots/\<name\>/     a complete data dir (TERMBRAIN, db/ as a
 ///                               checkpoint: SST files hard-linked) plus
 ///                               SNAPSHOT (JSON: time_ns, head, reason)
 ///   export file                 docs/formats.md, "Log export"
@@ -29,20 +29,22 @@ namespace tb {
 
 // ---- backups ---------------------------------------------------------------
 
+/// What tb keeps with each backup (its BackupEngine app metadata, as JSON).
 struct BackupMeta {
-  std::string store_id;
-  int format = 0;       ///< store format of the backed-up data dir
-  uint64_t head = 0;    ///< last seq at backup time
-  uint64_t floor = 0;   ///< retention floor at backup time
-  int64_t time_ns = 0;  ///< when it was taken (UTC)
-  std::string note;
+  std::string store_id;  ///< the backed-up store's id (32 hex digits); a restore refuses another store's
+  int format = 0;        ///< store format of the backed-up data dir
+  uint64_t head = 0;     ///< last seq at backup time
+  uint64_t floor = 0;    ///< retention floor at backup time
+  int64_t time_ns = 0;   ///< when it was taken (UTC)
+  std::string note;      ///< free text given at creation ("" = none; "automatic" for scheduled backups)
 };
 
+/// One backup of a backup dir.
 struct BackupEntry {
-  uint32_t id = 0;
-  uint64_t size = 0;  ///< bytes of its files (shared files counted in each backup)
-  uint32_t files = 0;
-  BackupMeta meta;
+  uint32_t id = 0;     ///< BackupEngine's id, increasing from 1; what FindBackup and `tb backup restore` take
+  uint64_t size = 0;   ///< bytes of its files (shared files counted in each backup)
+  uint32_t files = 0;  ///< number of files the backup references
+  BackupMeta meta;     ///< the metadata stored with it
 };
 
 /// Incremental backup of `store` (writable) into `backup_dir` (created).
@@ -70,20 +72,29 @@ Status RestoreBackupTo(const std::string& backup_dir, uint32_t id, const std::st
 
 // ---- snapshots ---------------------------------------------------------------
 
+/// One snapshot of a data dir, as its SNAPSHOT file describes it.
 struct SnapshotEntry {
-  std::string name;
-  std::string path;  ///< DIR/snapshots/<name>, itself a data dir
-  int64_t time_ns = 0;
-  uint64_t head = 0;
-  std::string reason;
+  std::string name;     ///< the directory name under DIR/snapshots
+  std::string path;     ///< DIR/snapshots/NAME, itself a data dir
+  int64_t time_ns = 0;  ///< when it was taken, UTC ns since the epoch
+  uint64_t head = 0;    ///< the log head it holds; 0 when not recorded (see SnapshotHead)
+  std::string reason;   ///< why it was taken ("before-rollback", "before-restore", ...; "" = none given)
 };
 
+/// DIR/snapshots of `data_dir` (the directory may not exist).
 std::string SnapshotsDir(const std::string& data_dir);
-/// Checkpoint of the open (writable) store. `name` empty = "<UTC time>-<reason>".
+/// Checkpoint of the open (writable) store. `name` empty = "TIME-REASON" (UTC time).
 /// Names are [A-Za-z0-9._-]+ and may not start with '.'.
 Status CreateSnapshot(Store& store, const std::string& name, const std::string& reason, int64_t now_ns,
                       SnapshotEntry* out);
+/// The snapshots of `data_dir`, oldest first (by time, then name); none when
+/// DIR/snapshots is missing. Leftovers of interrupted work (names starting
+/// with '.') are skipped; a missing or unreadable SNAPSHOT file leaves time,
+/// head and reason at 0 / "".
 Status ListSnapshots(const std::string& data_dir, std::vector<SnapshotEntry>* out);
+/// Deletes snapshot `name` (renamed aside first, so a crash never leaves a
+/// half-deleted snapshot listed). InvalidArgument for an invalid name,
+/// NotFound when there is no such snapshot.
 Status DeleteSnapshot(const std::string& data_dir, const std::string& name);
 /// The last seq snapshot `s` holds: s.head when its SNAPSHOT file records
 /// one (> 0); otherwise (the safety snapshots taken before a restore by
@@ -99,15 +110,16 @@ Status OpenSnapshot(const std::string& path, const std::string& name, std::uniqu
 /// What to put in place of DIR/db.
 struct DbSource {
   std::string backup_dir;  ///< restore backup `backup_id` from here, or
-  uint32_t backup_id = 0;
-  std::string snapshot;  ///< the snapshot of this name
+  uint32_t backup_id = 0;  ///< the backup of `backup_dir` to restore
+  std::string snapshot;    ///< the snapshot of this name
 };
 
+/// Where and how ReplaceDatabase works.
 struct ReplaceOptions {
-  std::string data_dir;
-  std::string holder;  ///< written to DIR/lock
-  int lock_wait_ms = 2000;
-  int64_t now_ns = 0;
+  std::string data_dir;     ///< the data dir whose DIR/db is replaced
+  std::string holder;       ///< written to DIR/lock
+  int lock_wait_ms = 2000;  ///< how long to wait for the store's lock (Busy after that)
+  int64_t now_ns = 0;       ///< the clock, UTC ns: names and stamps the safety snapshot
 };
 
 /// Takes the store's lock (no Store may be open in this process), saves the
@@ -127,8 +139,9 @@ Status ReplaceDatabase(const ReplaceOptions& options, const DbSource& source, st
 /// or retired records is pending.
 inline constexpr std::string_view kPurgeCheckpoint = "purge/pending";
 
+/// What FindPendingPurge found.
 struct PendingPurge {
-  bool pending = false;
+  bool pending = false;  ///< a purge journal is present (the next writable open finishes it)
   uint64_t records = 0;  ///< forgotten records whose bytes it purges
 };
 
@@ -136,22 +149,25 @@ struct PendingPurge {
 Status FindPendingPurge(Store& store, PendingPurge* out);
 
 /// Removes what interrupted restores and snapshots left in `data_dir`:
-/// DIR/db.incoming, DIR/snapshots/.<name>.tmp and .<name>.deleting.
+/// DIR/db.incoming, DIR/snapshots/.NAME.tmp and .NAME.deleting.
 /// Precondition: the caller holds the store lock (none is being built).
 Status RemoveInterruptedLeftovers(const std::string& data_dir);
 
 // ---- log export and replay -------------------------------------------------------
 
+/// What ExportLog wrote.
 struct ExportStats {
-  uint64_t events = 0;
-  uint64_t first_seq = 0;
-  uint64_t last_seq = 0;
-  uint64_t bytes = 0;
+  uint64_t events = 0;     ///< events written
+  uint64_t first_seq = 0;  ///< seq of the first event written (0 when none)
+  uint64_t last_seq = 0;   ///< seq of the last event written (0 when none)
+  uint64_t bytes = 0;      ///< size of the export file
 };
 
 /// Writes events from <= seq <= to to `path` atomically (temp + fsync + rename).
 Status ExportLog(Store& store, const std::string& path, uint64_t from, uint64_t to, int64_t now_ns, ExportStats* out);
 
+/// The source, the bounds and the target of Replay: `from_file` when not
+/// empty, else `from_data_dir`.
 struct ReplayOptions {
   std::string from_file;                                        ///< a log export, or
   std::string from_data_dir;                                    ///< a data dir (opened read-only)
@@ -162,12 +178,13 @@ struct ReplayOptions {
   std::function<void(uint64_t done, uint64_t total)> progress;  ///< may be empty
 };
 
+/// What Replay built.
 struct ReplayStats {
-  uint64_t events = 0;
-  uint64_t first_seq = 0;
-  uint64_t last_seq = 0;
-  double seconds = 0;
-  std::string source_store_id;
+  uint64_t events = 0;          ///< events replayed into the new store
+  uint64_t first_seq = 0;       ///< seq of the first event replayed (0 when none)
+  uint64_t last_seq = 0;        ///< seq of the last event replayed (0 when none)
+  double seconds = 0;           ///< wall time the replay took
+  std::string source_store_id;  ///< the store id of the source (the new store keeps it)
 };
 
 /// Reads a log export held in memory (`name` is its path, for messages) as
@@ -191,11 +208,13 @@ Status Replay(const ReplayOptions& options, ReplayStats* out);
 /// time_ns <= t (floor when the first event is later).
 Status SeqAtTime(Store& store, int64_t t, uint64_t* seq);
 
+/// What Rollback did; nothing (removed 0, no safety snapshot) when `to_seq`
+/// is at or past the head.
 struct RollbackResult {
-  uint64_t removed = 0;
-  uint64_t old_head = 0;
-  uint64_t new_head = 0;
-  SnapshotEntry safety;
+  uint64_t removed = 0;   ///< events removed from the log (old_head - new_head)
+  uint64_t old_head = 0;  ///< the head before the rollback
+  uint64_t new_head = 0;  ///< the head after it, before the carried audit copies
+  SnapshotEntry safety;   ///< the snapshot taken before anything was removed
 };
 
 /// Safety snapshot, then removes every event after `to_seq`, rebuilds the
@@ -203,16 +222,19 @@ struct RollbackResult {
 /// (CarryAuditEvents): new_head is the head before those copies.
 Status Rollback(Store& store, uint64_t to_seq, int64_t now_ns, RollbackResult* out);
 
+/// The limits of retention (the config's retention.*); both 0 = keep everything.
 struct RetentionPolicy {
   int64_t max_age_ns = 0;   ///< 0 = off
   uint64_t max_events = 0;  ///< 0 = off
 };
 
+/// The log prefix retention removes: events floor_before+1..floor_after.
 struct RetentionPlan {
-  uint64_t floor_before = 0;
-  uint64_t floor_after = 0;  ///< events floor_before+1..floor_after go
-  uint64_t by_age = 0;       ///< how many the age limit alone would remove
-  uint64_t by_count = 0;     ///< how many the count limit alone would remove
+  uint64_t floor_before = 0;  ///< the log floor now (Store::log_floor)
+  uint64_t floor_after = 0;   ///< events floor_before+1..floor_after go
+  uint64_t by_age = 0;        ///< how many the age limit alone would remove
+  uint64_t by_count = 0;      ///< how many the count limit alone would remove
+  /// How many events go (0 = nothing to do).
   uint64_t remove() const { return floor_after - floor_before; }
 };
 

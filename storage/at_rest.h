@@ -36,12 +36,17 @@ class Env;
 
 namespace tb {
 
+/// Sets the process's data key (nullopt: encryption off); see "Key" above.
 void SetProcessDataKey(std::optional<DataKey> key);
 /// Null when encryption at rest is off.
 const DataKey* ProcessDataKey();
 
+/// The Env for files under `key` (null: plaintext); see "Env" above. Owned
+/// by storage, never null, valid for the life of the process.
 rocksdb::Env* DataEnv(const DataKey* key);
 
+/// Whether the database at `db_dir` is under `key` (null: plaintext); OK
+/// when there is no database yet (the file comment says what is refused).
 Status CheckDbKey(const std::string& db_dir, const DataKey* key);
 
 /// The key id (raw bytes) in the clear header of DB/CURRENT: "" when the

@@ -42,24 +42,34 @@
 
 namespace tb {
 
+/// One history file to import.
 struct ImportJob {
   std::string source;   ///< importer name: bash, zsh, fish, ndjson, atuin, ...
   std::string path;     ///< the file
   bool strict = false;  ///< check the whole file first; write nothing on any problem
 };
 
+/// What an import did with the entries it read.
 struct ImportCounts {
+  ///@{
+  /// Records added; entries skipped as already stored; entries skipped as
+  /// malformed (reported through ImporterOptions::problem).
   uint64_t imported = 0, duplicates = 0, malformed = 0;
+  ///@}
 };
 
+/// What an Importer needs besides the store.
 struct ImporterOptions {
   /// Opens the job's source with the given options (required: the caller
   /// knows every importer, the SQLite ones included).
   std::function<Status(const SourceOptions& o, std::unique_ptr<ImportSource>* out)> open;
   const RecordPolicy* policy = nullptr;  ///< secret masking, truncation (required)
-  std::string host, user;                ///< for entries that name none
-  std::function<int64_t()> now;          ///< the clock, UTC ns (required)
-  size_t chunk_events = 16384;           ///< events appended per WriteBatch
+  ///@{
+  /// The host and user given to entries that name none.
+  std::string host, user;
+  ///@}
+  std::function<int64_t()> now;  ///< the clock, UTC ns (required)
+  size_t chunk_events = 16384;   ///< events appended per WriteBatch
   /// Before every chunk is written (a disk that filled up meanwhile stops
   /// the import there, and the partial batch is reverted). May be empty.
   std::function<Status()> before_chunk;
@@ -79,8 +89,10 @@ struct ImporterOptions {
   ///@}
 };
 
+/// Imports history files into a store, each as one import batch.
 class Importer {
  public:
+  /// Imports into `store` (writable; not owned).
   Importer(Store& store, ImporterOptions o) : store_(store), o_(std::move(o)) {}
   /// Imports `job` as one batch; *batch is its id. On an error after
   /// something was written the partial batch is reverted.

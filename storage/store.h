@@ -4,8 +4,8 @@
 /// Column families (key layout in docs/formats.md):
 ///   log         u64be(seq) -> Event FlatBuffer      append-only source of truth
 ///   meta        "head" -> u64be(last seq); "origin" -> u64be(node id);
-///               "store_id" -> 32 hex; "view/<name>" -> u64be(version) u64be(applied seq)
-///   view_<name> one per view in core/views/registry.h
+///               "store_id" -> 32 hex; "view/NAME" -> u64be(version) u64be(applied seq)
+///   view_NAME   one per view in core/views/registry.h
 ///
 /// Every Append commits the events, the new head and every view's updates in
 /// one WriteBatch, so a crash never leaves a view ahead of or behind the log.
@@ -46,14 +46,28 @@ namespace tb {
 class CorruptionReporter {
  public:
   virtual ~CorruptionReporter() = default;
+  /// The entry at `seq` was skipped; `why` says what is wrong with it
+  /// (Corruption, naming the seq).
   virtual void Corrupt(uint64_t seq, const Status& why) = 0;
 };
 
+/// How Store::Open opens a data dir.
 struct StoreOptions {
-  std::string data_dir;
-  enum class Access { kReadWrite, kReadOnly, kAuto, kReadPreferred } access = Access::kAuto;
+  std::string data_dir;  ///< the data dir (DIR): TERMBRAIN, lock, db/ ...
+  /// How the store is opened (see the file comment): kReadWrite waits up to
+  /// lock_wait_ms for the lock (Busy after that); kReadOnly never takes the
+  /// lock nor writes a file (NotFound when there is no store); kAuto and
+  /// kReadPreferred fall back to read-only when another process writes.
+  enum class Access {
+    kReadWrite,              ///< a writer, or an error
+    kReadOnly,               ///< a reader: no lock, no file written, no view catch-up
+    kAuto,                   ///< a writer when the lock is free, else a reader
+    kReadPreferred           ///< a reader unless the store has work pending, then as kAuto
+  } access = Access::kAuto;  ///< kAuto unless the caller says otherwise
+  /// Create the data dir and an empty store when there is none (never for
+  /// kReadOnly); false: NotFound instead.
   bool create_if_missing = true;
-  uint64_t block_cache_bytes = 32ull << 20;
+  uint64_t block_cache_bytes = 32ull << 20;   ///< RocksDB block cache, shared by every column family
   uint64_t write_buffer_bytes = 16ull << 20;  ///< total across column families
   int lock_wait_ms = 2000;                    ///< kReadWrite only
   std::string holder;                         ///< written to DIR/lock, e.g. "pid 12: tb record"
@@ -82,48 +96,58 @@ struct StoreOptions {
   std::function<void(std::string_view view, uint64_t done, uint64_t total)> progress;
 };
 
+/// One view of the store, as Store::Views reports it.
 struct ViewInfo {
-  std::string name;
-  uint32_t code_version = 0;
-  uint32_t stored_version = 0;
-  uint64_t applied_seq = 0;
-  uint64_t entries = 0;  ///< exact count (iterates the view)
+  std::string name;             ///< the view's name (core/views/registry.h)
+  uint32_t code_version = 0;    ///< the version this build's View declares
+  uint32_t stored_version = 0;  ///< the version its stored entries were made with
+  uint64_t applied_seq = 0;     ///< the last log seq the view has applied
+  uint64_t entries = 0;         ///< exact count (iterates the view)
 };
 
+/// How a view differs from a fresh replay of the log (Store::VerifyViews).
 struct ViewDiff {
-  std::string view;
-  uint64_t missing = 0;    ///< in a fresh replay, not in the live view
-  uint64_t extra = 0;      ///< in the live view, not in a fresh replay
-  uint64_t different = 0;  ///< same key, different value
-  std::string first_key_hex;
+  std::string view;           ///< the view's name
+  uint64_t missing = 0;       ///< in a fresh replay, not in the live view
+  uint64_t extra = 0;         ///< in the live view, not in a fresh replay
+  uint64_t different = 0;     ///< same key, different value
+  std::string first_key_hex;  ///< the first differing key, in hex
 };
 
+/// What Store::VerifyLog found in the log.
 struct LogVerifyReport {
-  uint64_t events = 0;
-  uint64_t first_seq = 0;
-  uint64_t last_seq = 0;
-  uint64_t bad_payloads = 0;
+  uint64_t events = 0;        ///< log entries read
+  uint64_t first_seq = 0;     ///< seq of the first entry (0 when the log is empty)
+  uint64_t last_seq = 0;      ///< seq of the last entry (0 when the log is empty)
+  uint64_t bad_payloads = 0;  ///< entries whose payload fails verification
+  /// Missing seqs between log_floor()+1 and the head that no Forgotten event
+  /// or salvage explains (one per run of missing seqs).
   uint64_t gaps = 0;
-  uint64_t duplicate_ids = 0;
+  uint64_t duplicate_ids = 0;         ///< events whose id an earlier seq already has
   uint64_t seq_mismatches = 0;        ///< envelope seq != key
   std::vector<std::string> problems;  ///< first few, human readable
+  /// True when nothing above is wrong.
   bool ok() const { return bad_payloads == 0 && gaps == 0 && duplicate_ids == 0 && seq_mismatches == 0; }
 };
 
+/// An overview of an open store (Store::Info, `tb log info`).
 struct StoreInfo {
-  std::string data_dir;
-  std::string store_id;
-  int format = 0;
-  uint64_t head = 0;
+  std::string data_dir;     ///< the data dir it was opened from
+  std::string store_id;     ///< 32 hex digits, from DIR/TERMBRAIN
+  int format = 0;           ///< the store format version of DIR/TERMBRAIN
+  uint64_t head = 0;        ///< the last seq appended (0 = empty log)
   uint64_t events = 0;      ///< estimate from RocksDB for the log
   uint64_t disk_bytes = 0;  ///< size of DIR/db (log + views + RocksDB metadata)
-  bool read_only = false;
+  bool read_only = false;   ///< this instance is read-only
   std::string lock_holder;  ///< another process holding the write lock; "" when free
 };
 
+/// How a background compaction stands (Store::PollBackgroundCompaction).
 struct BackgroundCompaction {
+  /// kNone: none running nor unreported; kRunning: one runs; kEnded: one
+  /// ended since the last poll (reported once).
   enum class State { kNone, kRunning, kEnded };
-  State state = State::kNone;
+  State state = State::kNone;  ///< see State
   Status result;               ///< kEnded: how it went
   uint64_t head_at_start = 0;  ///< the log's head when it started
 };
@@ -133,13 +157,23 @@ struct BackgroundCompaction {
 /// fine; reopening and reading again succeeds).
 bool IsVanishedFileError(const Status& s);
 
+/// The event log and its views of one data dir (see the file comment).
 class Store {
  public:
+  /// Opens (or, with create_if_missing, creates) the store of
+  /// options.data_dir as options.access asks; a writable open catches up
+  /// views behind the log and finishes interrupted work first. NotFound when
+  /// there is no store, Busy when the lock or the database is held elsewhere,
+  /// Incompatible for a foreign or newer store or one under another data key
+  /// (storage/at_rest.h, CheckDbKey), Corruption for a damaged one.
   static Status Open(const StoreOptions& options, std::unique_ptr<Store>* out);
   virtual ~Store() = default;
 
+  /// True when opened read-only: every write returns Busy.
   virtual bool read_only() const = 0;
+  /// The last seq appended (0 = empty log).
   virtual uint64_t head() const = 0;
+  /// This store's random 64-bit origin, the origin of the EventIds it assigns.
   virtual uint64_t origin() const = 0;
 
   /// Appends `events` in order: assigns seq (head+1...) and, to events whose
@@ -177,8 +211,13 @@ class Store {
   /// Replays every view into a scratch column family and compares it with
   /// the live one. *diffs lists the views that differ.
   virtual Status VerifyViews(std::vector<ViewDiff>* diffs) = 0;
+  /// Reads the whole log: payloads verified, seqs contiguous from the floor
+  /// to the head (gaps explained by forget or salvage excepted), ids unique.
+  /// Problems go to *report; the Status is an error only when the scan fails.
   virtual Status VerifyLog(LogVerifyReport* report) = 0;
+  /// Every view of the registry with its versions and progress, in registry order.
   virtual Status Views(std::vector<ViewInfo>* out) = 0;
+  /// Fills *out; `events` is RocksDB's estimate, not a count.
   virtual Status Info(StoreInfo* out) = 0;
   /// Flushes memtables and compacts everything (used by benchmarks and
   /// before measuring disk usage).
@@ -208,7 +247,9 @@ class Store {
 
   // --- Administrative operations (storage/backup.cc, snapshot.cc,
   // rollback.cc, log_stream.cc; used through storage/admin.h) ---
+  /// The data dir the store was opened from (StoreOptions::data_dir).
   virtual const std::string& data_dir() const = 0;
+  /// The store id (32 hex digits), kept by backups, snapshots and replays.
   virtual const std::string& store_id() const = 0;
   /// The data key its files are encrypted under; null when plaintext.
   virtual const DataKey* data_key() const = 0;

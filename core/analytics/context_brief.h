@@ -46,37 +46,42 @@
 
 namespace tb {
 
+/// The assistant the brief is written for: it only changes the title.
 enum class ContextTarget { kClaude, kCursor, kCopilot, kGeneric };
 /// "claude", "cursor", "copilot", "generic"; InvalidArgument otherwise.
 Status ParseContextTarget(std::string_view text, ContextTarget* out);
 
+/// What `tb context` asks for.
 struct ContextOptions {
   std::string cwd;  ///< the project directory (absolute)
+  /// nullopt: recent commands of cwd; else recent commands containing it (any
+  /// directory) and the fixes that mention it.
   std::optional<std::string> topic;
-  ContextTarget target = ContextTarget::kGeneric;
-  size_t recent = 15;        ///< commands in "Recent commands"
-  size_t failures = 5;       ///< commands in "Recent failures"
-  size_t per_category = 3;   ///< groups per category in "Conventions"
-  size_t scan_limit = 5000;  ///< records of cwd examined for conventions/failures
-  size_t learned = 5;        ///< fixes, saved workflows and sequences shown (each)
+  ContextTarget target = ContextTarget::kGeneric;  ///< who the title addresses
+  size_t recent = 15;                              ///< commands in "Recent commands"
+  size_t failures = 5;                             ///< commands in "Recent failures"
+  size_t per_category = 3;                         ///< groups per category in "Conventions"
+  size_t scan_limit = 5000;                        ///< records of cwd examined for conventions/failures
+  size_t learned = 5;                              ///< fixes, saved workflows and sequences shown (each)
 };
 
+/// One command group of a category in "Conventions".
 struct ConventionRow {
-  std::string category;
-  std::string group;
-  std::string example;  ///< most recent successful command of the group (else most recent)
-  uint64_t uses = 0;
+  std::string category;  ///< the category (build, test, ...; core/analytics/classify.h)
+  std::string group;     ///< the command group (e.g. "make", "cargo test")
+  std::string example;   ///< most recent successful command of the group (else most recent)
+  uint64_t uses = 0;     ///< uses of the group in cwd (among the records scanned)
 };
 
 /// What the brief shows; gathered from the store, or built by hand in tests.
 struct ContextData {
-  ProjectInfo project;
-  std::vector<HistoryRecord> recent;  ///< newest first, distinct texts
-  std::vector<ConventionRow> conventions;
-  std::vector<HistoryRecord> failures;  ///< newest first, distinct texts
-  std::vector<FixEntry> fixes;
-  std::vector<Workflow> workflows;  ///< saved
-  std::vector<Pattern> patterns;    ///< frequent sequences
+  ProjectInfo project;                     ///< "Project" (core/analytics/project.h)
+  std::vector<HistoryRecord> recent;       ///< newest first, distinct texts
+  std::vector<ConventionRow> conventions;  ///< by category, most used first
+  std::vector<HistoryRecord> failures;     ///< newest first, distinct texts
+  std::vector<FixEntry> fixes;             ///< most often learned first
+  std::vector<Workflow> workflows;         ///< saved
+  std::vector<Pattern> patterns;           ///< frequent sequences
 };
 
 /// Fills everything but data->project from the store.

@@ -59,7 +59,7 @@ namespace tb {
 
 /// One merge operand of the `sequences` view.
 struct SequenceOp {
-  std::string key;
+  std::string key;      ///< the `sequences` key (see the layout above)
   std::string operand;  ///< a counter list
 };
 /// The operands a completion adds (2 to 6: directory, unigram, and with a
@@ -68,16 +68,19 @@ struct SequenceOp {
 /// 'x' fix of the failure it fixes).
 void SequenceOps(const Completion& c, std::vector<SequenceOp>* ops);
 
+/// The 'd' key of template `tmpl` in directory `cwd`.
 std::string DirKey(std::string_view cwd, std::string_view tmpl);
+/// The prefix of every 'd' key of `cwd`.
 std::string DirPrefix(std::string_view cwd);
+/// Buckets of the 'u' and 'f' keys: bucket(t) = crc32c(t) mod kBuckets.
 inline constexpr uint32_t kBuckets = 64;
-std::string UnigramKey(std::string_view tmpl);   ///< the 'u' bucket of tmpl
-std::string UnigramPrefix();                     ///< every 'u' bucket
-std::string FollowedKey(std::string_view tmpl);  ///< the 'f' bucket of tmpl
-std::string FollowedPrefix();                    ///< every 'f' bucket
-std::string FollowersKey(std::string_view b);
-std::string PairKey(std::string_view a, std::string_view b);
-std::string OutcomeKey(std::string_view tmpl);  ///< the 'x' key of tmpl
+std::string UnigramKey(std::string_view tmpl);                ///< the 'u' bucket of tmpl
+std::string UnigramPrefix();                                  ///< every 'u' bucket
+std::string FollowedKey(std::string_view tmpl);               ///< the 'f' bucket of tmpl
+std::string FollowedPrefix();                                 ///< every 'f' bucket
+std::string FollowersKey(std::string_view b);                 ///< the 'b' key of template b
+std::string PairKey(std::string_view a, std::string_view b);  ///< the 't' key of the pair a b
+std::string OutcomeKey(std::string_view tmpl);                ///< the 'x' key of tmpl
 /// Parses a 'd' key; false otherwise.
 bool ParseDirKey(std::string_view key, std::string_view* cwd, std::string_view* tmpl);
 
@@ -101,6 +104,7 @@ std::string PairName(std::string_view x, const std::string_view* z);
 /// thousands of counters).
 class CounterReader {
  public:
+  /// Reads `value` (not copied: it must outlive the reader).
   explicit CounterReader(std::string_view value) : in_(value) {}
   /// The next counter; false at the end or on malformed input (then ok()
   /// is false).
@@ -113,8 +117,10 @@ class CounterReader {
     if (!Varint(count) || *count == 0) return ok_ = false;
     return true;
   }
+  /// False once malformed input was met.
   bool ok() const { return ok_; }
-  bool done() const { return in_.empty(); }  // every counter read
+  /// True when every counter was read.
+  bool done() const { return in_.empty(); }
 
  private:
   bool Varint(uint64_t* v) {
@@ -130,6 +136,8 @@ class CounterReader {
 };
 /// The counter `name` of a counter list (0 when absent); false when malformed.
 bool FindCounter(std::string_view value, std::string_view name, uint64_t* count);
+/// Appends the counter (name, count) to a counter list being built; the
+/// caller keeps names strictly increasing and counts > 0.
 void PutCounter(std::string* out, std::string_view name, uint64_t count);
 /// *out = existing (may be null) plus every operand, name by name. False when
 /// a value is malformed or the existing one is not canonical.
@@ -142,15 +150,19 @@ bool AdjustCounterList(std::string_view value, const std::map<std::string, int64
 /// its session context and the fixing command (c's own, or the one right
 /// after the failure when c repeats it). False when c teaches none.
 struct TaughtFix {
-  const SessionEntry* failed = nullptr;
-  std::string_view fix;
-  std::string_view fix_tmpl;
+  const SessionEntry* failed = nullptr;  ///< the failed command (in c.before)
+  std::string_view fix;                  ///< the fixing command line
+  std::string_view fix_tmpl;             ///< its template
 };
+/// Fills *out with the fix `c` teaches (see TaughtFix); false when it teaches
+/// none. The views point into `c`.
 bool FindFix(const Completion& c, TaughtFix* out);
 /// The same, as a `fixes` key and value.
 bool FixOf(const Completion& c, std::string* key, std::string* value);
+/// Splits a `fixes` key (layout above); false when malformed. The views point into `key`.
 bool ParseFixKey(std::string_view key, std::string_view* failed, std::string_view* fix, int64_t* time_ns,
                  uint64_t* seq);
+/// Decodes a `fixes` value: the failed command's exit and seq; false when malformed.
 bool ParseFixValue(std::string_view value, int32_t* exit, uint64_t* failed_seq);
 
 }  // namespace tb

@@ -44,13 +44,16 @@ namespace tb {
 
 /// What the index reflects: the log head when it was built.
 struct IndexStamp {
-  std::string store_id;  ///< 32 hex digits
-  uint64_t head_seq = 0;
-  int64_t head_time_ns = 0;
-  EventId head_id;
+  std::string store_id;      ///< 32 hex digits
+  uint64_t head_seq = 0;     ///< the log head the index reflects (0 = empty log)
+  int64_t head_time_ns = 0;  ///< time_ns of the head event (0 = empty log)
+  EventId head_id;           ///< id of the head event (compared too: another log with the same head seq differs)
+  /// Field by field: an index is current when its stamp equals the store's.
   bool operator==(const IndexStamp&) const = default;
 };
 
+/// Bits of a row's flags(): the exit status and duration are known, the
+/// command was still running when the index was built, its text was truncated.
 enum RowFlags : uint8_t { kRowHasExit = 1, kRowHasDuration = 2, kRowRunning = 4, kRowTruncated = 8 };
 
 /// A base row replaced by a newer state (a finish seen after the index was
@@ -59,6 +62,7 @@ enum RowFlags : uint8_t { kRowHasExit = 1, kRowHasDuration = 2, kRowRunning = 4,
 struct IndexOverlay {
   std::vector<HistoryRecord> records;                       ///< seq > stamp.head_seq, newest first
   std::vector<std::pair<uint32_t, HistoryRecord>> patched;  ///< base row -> its current record, by row
+  /// True when the index is current (nothing to layer over it).
   bool empty() const { return records.empty() && patched.empty(); }
   /// The current record of base row `row`, or null when it is not patched.
   const HistoryRecord* Patch(uint32_t row) const {
@@ -68,6 +72,7 @@ struct IndexOverlay {
   }
 };
 
+/// The columnar index read from a file (see the file comment).
 class SearchIndex {
  public:
   SearchIndex() = default;
@@ -92,7 +97,9 @@ class SearchIndex {
   /// Corruption naming the first damaged block (OK while !damaged()).
   Status damage() const { return blocks_.damage(); }
 
+  /// The log head the index reflects.
   const IndexStamp& stamp() const { return stamp_; }
+  /// Number of rows (records), newest first.
   size_t rows() const { return time_.size(); }
 
   ///@{
@@ -107,18 +114,23 @@ class SearchIndex {
   uint8_t flags(size_t r) const { return flags_[r]; }
   int32_t exit(size_t r) const { return exit_[r]; }
   ///@}
-  /// Whole id columns, verified at once (empty when damaged).
+  /// The whole command id column, verified at once (empty when damaged).
   std::span<const uint32_t> cmd_column() const { return cmd_.All(); }
   /// The same column read a range at a time (verifies only the blocks read).
   const IndexColumn<uint32_t>& cmd_ids() const { return cmd_; }
+  /// The whole directory id column, verified at once (empty when damaged).
   std::span<const uint32_t> cwd_column() const { return cwd_.All(); }
   /// The time column, verified lazily element by element (walks touch few).
   const IndexColumn<int64_t>& time_column() const { return time_; }
 
+  ///@{
+  /// The interned strings of a column: the ids of cmd(), cwd(), session()
+  /// and host() index these tables (checked by CheckRows / RowOk).
   const StringTable& commands() const { return tables_[0]; }
   const StringTable& cwds() const { return tables_[1]; }
   const StringTable& sessions() const { return tables_[2]; }
   const StringTable& hosts() const { return tables_[3]; }
+  ///@}
   ///@{
   /// The commands blob with ASCII letters lowercased (same offsets),
   /// verified whole (empty when damaged), and command `c` in it.
@@ -129,7 +141,9 @@ class SearchIndex {
   }
   ///@}
 
+  /// Rows of command `c` (precondition: c < commands().size()); 0 when damaged.
   uint32_t uses(uint32_t c) const { return uses_[c]; }
+  /// Rows of command `c` with a known non-zero exit status (precondition as uses()).
   uint32_t failures(uint32_t c) const { return failures_[c]; }
   /// Precondition: c < commands().size(); 0 (and damaged()) when the
   /// stored row is out of range.
@@ -183,8 +197,11 @@ class SearchIndex {
 /// record plus the distinct strings.
 class IndexBuilder {
  public:
+  /// A builder for an index that will carry `stamp`.
   explicit IndexBuilder(IndexStamp stamp) : stamp_(std::move(stamp)) {}
+  /// Adds one record (a row; its strings are interned).
   void Add(const HistoryRecord& r);
+  /// Records added so far.
   size_t size() const { return time_.size(); }
   ///@{
   /// Sorts and writes the whole index through `sink` (called with

@@ -21,22 +21,30 @@ class RE2;
 
 namespace tb {
 
+/// Matched byte ranges [begin, end) of a text, sorted and merged.
 using MatchRanges = std::vector<std::pair<uint32_t, uint32_t>>;
 
 /// One term of the query: `[!][^|']text[$]`.
 struct QueryTerm {
+  /// How the term matches: plain (substring, or subsequence in fuzzy mode),
+  /// `^text` prefix, `text$` suffix, `^text$` whole command (`'text` is a
+  /// substring even in fuzzy mode).
   enum class Kind { kSubstring, kFuzzy, kPrefix, kSuffix, kWhole };
-  Kind kind = Kind::kSubstring;
-  bool negated = false;
-  std::string text;  ///< lowercased when the query is case-insensitive
+  Kind kind = Kind::kSubstring;  ///< how it matches
+  bool negated = false;          ///< `!`: the text must not match
+  std::string text;              ///< lowercased when the query is case-insensitive
+  /// Field by field.
   bool operator==(const QueryTerm&) const = default;
 };
 
+/// A parsed query of one SearchMode, matched against command texts.
 class Matcher {
  public:
   Matcher();
   ~Matcher();
+  /// Movable (the compiled regex moves with it), not copyable.
   Matcher(Matcher&&) noexcept;
+  /// Movable (the compiled regex moves with it), not copyable.
   Matcher& operator=(Matcher&&) noexcept;
 
   /// Parses `query` for `mode`. InvalidArgument for an invalid regex
@@ -51,8 +59,12 @@ class Matcher {
   /// search index keeps a folded copy of every command).
   bool MatchFolded(std::string_view text, std::string_view folded, int* score, MatchRanges* ranges) const;
 
-  bool empty() const { return empty_; }  // matches everything
+  /// True for an empty query: it matches everything.
+  bool empty() const { return empty_; }
+  /// False when the query has no uppercase letter (smart case) and the mode
+  /// is not exact: texts are then compared ASCII-folded.
   bool case_sensitive() const { return case_sensitive_; }
+  /// The mode it was parsed for.
   SearchMode mode() const { return mode_; }
   /// For an index pre-filter: a literal that every matching text contains
   /// (in the folded form when !case_sensitive), or "" when there is none.

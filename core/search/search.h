@@ -39,7 +39,10 @@
 
 namespace tb {
 
+/// How the query matches a command (see the file comment).
 enum class SearchMode { kSubstring, kPrefix, kFuzzy, kRegex, kExact };
+/// How hits are ordered: newest first, or by frecency (uses, failures, age,
+/// same directory / workspace; fuzzy mode ranks by match quality first).
 enum class RankMode { kRecent, kFrecency };
 
 ///@{
@@ -57,11 +60,12 @@ std::string_view RankModeName(RankMode m);
 /// The names ParseRankMode accepts: recent, frecency.
 std::vector<std::string_view> RankModeNames();
 
+/// One search: the query, how to match and rank it, and where to look.
 struct SearchRequest {
-  std::string query;
-  SearchMode mode = SearchMode::kSubstring;
-  RankMode rank = RankMode::kRecent;
-  bool unique = false;  ///< one row per command text: its most recent use in scope
+  std::string query;                         ///< the query ("" matches everything)
+  SearchMode mode = SearchMode::kSubstring;  ///< how the query matches
+  RankMode rank = RankMode::kRecent;         ///< how hits are ordered
+  bool unique = false;                       ///< one row per command text: its most recent use in scope
   /// Filters (HistoryFilter::text is ignored; the query above is the text).
   HistoryFilter filter;
   /// Workspace scope: only commands run in this directory or below it.
@@ -71,29 +75,28 @@ struct SearchRequest {
   std::string current_cwd;
   std::string current_workspace;
   ///@}
-  int64_t now_ns = 0;
+  int64_t now_ns = 0;  ///< the clock (UTC ns) frecency ages uses against
   /// Absolute CLOCK_MONOTONIC time in ns after which the search stops and
   /// reports deadline_exceeded; 0 = no deadline.
   int64_t deadline_mono_ns = 0;
-  ///@{
   /// The caller's own command line, left out of the results: a shell hook
   /// records a line as it starts, so a search typed at the prompt would find
   /// itself, still running. When set, the newest record of `session` is left
   /// out if it is still running and its text contains each of `words`.
   struct Self {
-    std::string session;
-    std::vector<std::string> words;
+    std::string session;             ///< the caller's session
+    std::vector<std::string> words;  ///< words of the caller's command line
   };
-  std::optional<Self> exclude_self;
-  ///@}
+  std::optional<Self> exclude_self;  ///< nullopt: nothing is left out (see Self)
 };
 
 /// The deadline_mono_ns of a search allowed to run `ms` milliseconds from
 /// now (0 = no deadline).
 int64_t SearchDeadline(int64_t ms);
 
+/// One command found.
 struct SearchHit {
-  HistoryRecord record;
+  HistoryRecord record;  ///< the record (with unique: the most recent use in scope)
   /// Byte ranges [begin, end) of record.command that matched (for highlighting).
   std::vector<std::pair<uint32_t, uint32_t>> matches;
   ///@{
@@ -106,17 +109,19 @@ struct SearchHit {
   double score = 0;  ///< ranking score (0 for kRecent without fuzzy)
 };
 
+/// What a search found.
 struct SearchResult {
   std::vector<SearchHit> hits;  ///< ranked, at most filter.limit (0 = all)
+  /// The deadline passed: `hits` holds what was found until then.
   bool deadline_exceeded = false;
 };
 
 /// Details of one command text for the UI's detail view.
 struct CommandDetails {
-  uint32_t uses = 0;
-  uint32_t failures = 0;
-  int64_t first_ns = 0;
-  int64_t last_ns = 0;
+  uint32_t uses = 0;      ///< times it was run
+  uint32_t failures = 0;  ///< runs with a known non-zero exit status
+  int64_t first_ns = 0;   ///< start time of its first run, UTC ns
+  int64_t last_ns = 0;    ///< start time of its last run, UTC ns
   ///@{
   /// The commands that most often ran just before / after it in the same
   /// session, most frequent first (text, count), at most 5 each.
@@ -132,6 +137,7 @@ struct IndexOverlay;
 /// was built (may be null). Both must outlive the Searcher.
 class Searcher {
  public:
+  /// Searches `index` and `overlay` (null: the index alone); neither is copied.
   explicit Searcher(const SearchIndex& index, const IndexOverlay* overlay = nullptr);
   ~Searcher();
   /// InvalidArgument for an invalid regex. Corruption when the index is

@@ -31,13 +31,18 @@ namespace tb {
 /// FNV-1a 64 (stable: it reaches disk through the slot layout).
 uint64_t StringTableHash(std::string_view s);
 
+/// A string table read in place (see the file comment); it owns nothing.
 class StringTable {
  public:
   StringTable() = default;
+  /// A table over trusted memory (e.g. a StringTableBuilder's): nothing is
+  /// checked against checksums. The spans must outlive the table.
   StringTable(std::span<const uint64_t> offsets, std::string_view blob, std::span<const uint32_t> slots)
       : offsets_(offsets),
         blob_(std::span<const char>(blob.data(), blob.size()), 0, nullptr),
         slots_(slots, 0, nullptr) {}
+  /// A table over a mapped file: blob and slots are verified lazily against
+  /// the file's block checksums; `offsets` must already be verified.
   StringTable(std::span<const uint64_t> offsets, IndexColumn<char> blob, IndexColumn<uint32_t> slots)
       : offsets_(offsets), blob_(blob), slots_(slots) {}
   /// Checks the layout invariants (offsets monotonic and inside the blob,
@@ -46,14 +51,19 @@ class StringTable {
   /// checked table damaged).
   Status Validate() const;
 
+  /// Number of strings (ids are 0..size()-1).
   size_t size() const { return offsets_.empty() ? 0 : offsets_.size() - 1; }
-  /// Precondition: id < size().
+  /// String `id`; empty when its block is damaged. Precondition: id < size().
   std::string_view Get(uint32_t id) const { return AsText(blob_.Range(offsets_[id], offsets_[id + 1] - offsets_[id])); }
+  /// The id of `s`; nullopt when absent (or when a damaged slot hides it).
   std::optional<uint32_t> Find(std::string_view s) const;
   /// The whole blob (empty when damaged).
   std::string_view blob() const { return AsText(blob_.All()); }
+  /// Bytes of the blob, without reading (verifying) it.
   size_t blob_size() const { return blob_.size(); }
+  /// The offsets: size() + 1 of them, string i is blob[offsets[i], offsets[i+1]).
   std::span<const uint64_t> offsets() const { return offsets_; }
+  /// The hash slots, verified whole (empty when damaged).
   std::span<const uint32_t> slots() const { return slots_.All(); }
 
  private:
@@ -66,14 +76,21 @@ class StringTable {
 /// kept as strings arrive (no second copy of the strings in a map).
 class StringTableBuilder {
  public:
+  /// The id of `s`: its existing one, else the next one (size() before the call).
   uint32_t Intern(std::string_view s);
+  /// Number of distinct strings interned.
   size_t size() const { return offsets_.size() - 1; }
+  /// String `id` (precondition: id < size()); valid until the next Intern.
   std::string_view Get(uint32_t id) const {
     return std::string_view(blob_).substr(offsets_[id], offsets_[id + 1] - offsets_[id]);
   }
+  ///@{
+  /// The table's sections as written to disk (layout in the file comment).
   const std::vector<uint64_t>& offsets() const { return offsets_; }
   const std::string& blob() const { return blob_; }
   const std::vector<uint32_t>& slots() const { return slots_; }
+  ///@}
+  /// A StringTable over the builder's memory; valid until the next Intern.
   StringTable View() const { return StringTable(offsets_, blob_, slots_); }
 
  private:

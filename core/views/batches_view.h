@@ -31,9 +31,12 @@
 
 namespace tb {
 
+/// The view's name (column family "view_batches").
 inline constexpr std::string_view kBatchesViewName = "batches";
 
+/// The 'i' key of `batch` (its ImportCompleted).
 std::string BatchInfoKey(uint64_t batch);
+/// The 'r' key of `batch` (its first BatchReverted).
 std::string BatchRevertKey(uint64_t batch);
 /// The first key of `batch` (any key of the view sorts in batch order).
 std::string BatchPrefix(uint64_t batch);
@@ -42,10 +45,12 @@ bool ParseBatchOfKey(std::string_view key, uint64_t* batch);
 
 /// A run of member seqs [first, last].
 struct SeqRun {
-  uint64_t first = 0;
-  uint64_t last = 0;
+  uint64_t first = 0;  ///< the first seq of the run
+  uint64_t last = 0;   ///< the last seq of the run (>= first)
+  /// Field by field.
   bool operator==(const SeqRun&) const = default;
 };
+/// Appends the `runs` encoding of sorted runs that never touch (layout above).
 void EncodeSeqRuns(const std::vector<SeqRun>& runs, std::string* out);
 /// False when malformed (truncated, overlapping or touching runs, overflow).
 bool DecodeSeqRuns(std::string_view in, std::vector<SeqRun>* out);
@@ -59,14 +64,17 @@ Status ForEachBatchMember(KvCursor& c, uint64_t batch, bool newest_first,
 /// whether it was reverted, as the batches view of `reader` holds it.
 struct BatchStatus {
   uint64_t completed_seq = 0;  ///< the seq of its ImportCompleted; 0: none
-  bool reverted = false;
+  bool reverted = false;       ///< a BatchReverted names it
 };
+/// Fills *out for `batch`; an unknown batch is {0, false}, not an error.
+/// Corruption when its entries are malformed.
 Status GetBatchStatus(StoreReader& reader, uint64_t batch, BatchStatus* out);
 /// Whether any record names `batch` (members are never deleted).
 Status HasBatchMembers(StoreReader& reader, uint64_t batch, bool* any);
 /// A cursor over the batches view of `reader` (null when it has none).
 std::unique_ptr<KvCursor> NewBatchesCursor(StoreReader& reader);
 
+/// The `batches` view (see the file comment).
 class BatchesView final : public View {
  public:
   std::string_view name() const override { return kBatchesViewName; }

@@ -31,20 +31,26 @@
 
 namespace tb {
 
+/// The view's name (column family "view_commands").
 inline constexpr std::string_view kCommandsViewName = "commands";
 
+/// The value of one command text (layout above).
 struct CommandStats {
-  uint64_t uses = 0;
-  uint64_t failures = 0;
-  int64_t last_time_ns = 0;
-  uint64_t last_seq = 0;
-  std::optional<int32_t> last_exit;
+  uint64_t uses = 0;                 ///< times it was run
+  uint64_t failures = 0;             ///< runs that ended with a known non-zero exit
+  int64_t last_time_ns = 0;          ///< start time of the most recent use, UTC ns
+  uint64_t last_seq = 0;             ///< seq of the most recent use
+  std::optional<int32_t> last_exit;  ///< exit of the most recent use; nullopt: running or unknown
+  /// Field by field.
   bool operator==(const CommandStats&) const = default;
 };
 
+/// The value encoding of `s` (layout above).
 std::string EncodeCommandStats(const CommandStats& s);
+/// Decodes a value; false when malformed.
 bool DecodeCommandStats(std::string_view v, CommandStats* s);
 
+/// The `commands` view (see the file comment).
 class CommandsView final : public View {
  public:
   std::string_view name() const override { return kCommandsViewName; }

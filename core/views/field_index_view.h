@@ -38,21 +38,33 @@
 
 namespace tb {
 
-enum class IndexedField { kCwd, kSession, kCommand };
+/// The field a field index view lists commands by.
+enum class IndexedField {
+  kCwd,      ///< the directory (view `by_cwd`)
+  kSession,  ///< the session (view `by_session`)
+  kCommand   ///< the exact command text (view `by_command`)
+};
 
+///@{
+/// The view names of the three fields (column families "view_" + name).
 inline constexpr std::string_view kByCwdViewName = "by_cwd";
 inline constexpr std::string_view kBySessionViewName = "by_session";
 inline constexpr std::string_view kByCommandViewName = "by_command";
+///@}
+/// The view name of `field` (one of the names above).
 std::string_view FieldIndexViewName(IndexedField field);
 
 /// One entry of a posting list.
 struct Posting {
-  int64_t time_ns = 0;
-  uint64_t seq = 0;
+  int64_t time_ns = 0;  ///< the command's start time, UTC ns
+  uint64_t seq = 0;     ///< its started/recorded event
+  /// By time, then seq: the order of a posting list.
   auto operator<=>(const Posting&) const = default;
 };
 
+/// A time bucket is 2^kPostingBucketBits ns (about 19.5 hours).
 inline constexpr int kPostingBucketBits = 46;
+/// The bucket of `time_ns`: floor(time_ns / 2^46), negative times included.
 int64_t PostingBucket(int64_t time_ns);
 /// The key of the posting list of `value` holding `time_ns`.
 std::string FieldIndexKey(std::string_view value, int64_t time_ns);
@@ -71,15 +83,22 @@ bool DecodeFieldIndexEntry(std::string_view key, std::string_view value, std::st
 /// in status().
 class FieldIndexCursor {
  public:
+  /// Walks `value`'s entries through `cursor`, a cursor over the view's
+  /// column family (owned). Not positioned until a Seek*.
   FieldIndexCursor(std::unique_ptr<KvCursor> cursor, std::string_view value);
+  /// Positions at the oldest entry (not Valid() when there is none).
   void SeekToFirst();
+  /// Positions at the newest entry (not Valid() when there is none).
   void SeekToLast();
   void Seek(const Posting& p);         ///< first entry >= p
   void SeekForPrev(const Posting& p);  ///< last entry <= p
+  /// True when positioned at an entry; false past either end or after a malformed list.
   bool Valid() const { return index_ < postings_.size(); }
   void Next();  ///< no-op when !Valid()
   void Prev();  ///< no-op when !Valid()
+  /// The current entry (precondition: Valid()); valid until the cursor moves.
   const Posting& posting() const { return postings_[index_]; }
+  /// The KvCursor's error, else Corruption after a malformed list, else OK.
   Status status() const;
 
  private:
@@ -101,8 +120,10 @@ std::unique_ptr<FieldIndexCursor> NewFieldIndexCursor(StoreReader& reader, Index
 std::unique_ptr<FieldIndexCursor> NewFieldIndexCursor(ViewLookup& lookup, IndexedField field, std::string_view value);
 ///@}
 
+/// The view listing commands by `field` (see the file comment).
 class FieldIndexView final : public View {
  public:
+  /// The view of `field`: name FieldIndexViewName(field).
   explicit FieldIndexView(IndexedField field) : field_(field) {}
   std::string_view name() const override { return FieldIndexViewName(field_); }
   uint32_t version() const override { return 2; }
