@@ -42,7 +42,11 @@ class AtomicFile {
 
   /// Creates the temp file beside `path`; `mode` is the final file's mode.
   Status Open(const std::string& path, mode_t mode = 0600);
+  /// Appends `data` (buffered; large pieces are written at once). Errors as
+  /// above; after one the object is unusable.
   Status Write(std::string_view data);
+  /// Flushes, fsyncs, sets the final mode, renames over `path` and fsyncs the
+  /// directory: after OK the new content is durable.
   Status Commit();
   /// Bytes passed to Write so far.
   uint64_t bytes() const { return bytes_; }

@@ -31,8 +31,10 @@
 
 namespace tb {
 
+/// The AdminAction `source` of a carried copy (see above).
 inline constexpr std::string_view kCarriedAuditAction = "audit.carried";
 
+/// An event as `tb audit` shows it: its action and detail.
 struct AuditEntry {
   std::string action;             ///< "backup.create", "import", "undo", "forget"...
   nlohmann::ordered_json detail;  ///< an object (a string when an action's detail is not JSON)

@@ -8,6 +8,7 @@
 
 namespace tb {
 
+/// Standard base64 (RFC 4648 alphabet, '=' padding) of `bytes`.
 std::string Base64Encode(std::string_view bytes);
 /// False on a character outside the alphabet or a bad length.
 bool Base64Decode(std::string_view text, std::string* out);

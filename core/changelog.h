@@ -10,6 +10,7 @@
 
 namespace tb {
 
+/// One `## VERSION (DATE)` section of CHANGELOG.md.
 struct ChangeSection {
   std::string version;  ///< "0.2.0"
   std::string text;     ///< the heading line and what follows it, up to the next section

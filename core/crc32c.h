@@ -11,6 +11,7 @@ namespace tb {
 
 /// Extends `crc` (the CRC-32C of some prefix; 0 for none) with `data`.
 uint32_t Crc32cExtend(uint32_t crc, std::string_view data);
+/// The CRC-32C (Castagnoli) of `data`.
 inline uint32_t Crc32c(std::string_view data) { return Crc32cExtend(0, data); }
 
 }  // namespace tb

@@ -30,12 +30,14 @@
 
 namespace tb {
 
-inline constexpr size_t kDataKeyBytes = 32;
-inline constexpr size_t kKeyIdBytes = 16;
+inline constexpr size_t kDataKeyBytes = 32;      ///< bytes of a data key
+inline constexpr size_t kKeyIdBytes = 16;        ///< bytes of a key id (KeyId)
 inline constexpr size_t kStreamNonceBytes = 24;  ///< XChaCha20
 
+/// A data key: a secret; wipe copies that are no longer needed.
 struct DataKey {
-  std::array<unsigned char, kDataKeyBytes> bytes{};
+  std::array<unsigned char, kDataKeyBytes> bytes{};  ///< the raw key
+  /// Byte by byte (not constant-time: never compare against untrusted input).
   bool operator==(const DataKey&) const = default;
 };
 
@@ -44,6 +46,7 @@ struct DataKey {
 std::string KeyId(const DataKey& key);
 std::string KeyIdHex(const DataKey& key);
 ///@}
+/// Lowercase hex of `bytes` (two digits per byte).
 std::string HexOf(std::string_view bytes);
 
 /// Parses a key file's content (64 hex digits, optional final newline);

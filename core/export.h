@@ -24,15 +24,22 @@
 
 namespace tb {
 
+/// The formats above.
 enum class ExportFormat { kNdjson, kJson, kCsv, kMarkdown };
 
+/// "ndjson", "json", "csv", "markdown" (or "md"); InvalidArgument otherwise.
 Status ParseExportFormat(std::string_view text, ExportFormat* out);
 
+/// Writes records in one export format: Begin, Add per record, End.
 class ExportFormatter {
  public:
+  /// A formatter of format `f`.
   explicit ExportFormatter(ExportFormat f);
+  /// Appends what precedes the records (JSON's "[", the CSV and Markdown headers).
   void Begin(std::string* out);
+  /// Appends one record.
   void Add(const HistoryRecord& r, std::string* out);
+  /// Appends what follows the records (JSON's "]"; nothing for the others).
   void End(std::string* out);
 
  private:

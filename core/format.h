@@ -31,6 +31,8 @@
 
 namespace tb {
 
+/// The --format of commands that print records: an aligned table, one JSON
+/// array, one JSON object per line, CSV, or the command lines alone.
 enum class OutputFormat { kTable, kJson, kNdjson, kCsv, kPlain };
 
 /// Parses a --format value (ASCII case-insensitive) into *out (untouched on
@@ -43,6 +45,7 @@ std::string_view OutputFormatName(OutputFormat format);
 /// Every format's name, in the order of the enum: table, json, ndjson, csv, plain.
 std::vector<std::string_view> OutputFormatNames();
 
+/// How RecordFormatter lays records out.
 struct FormatOptions {
   /// table: total line width in display columns; the command column is cut
   /// with a trailing "…" so rows fit. When fewer than
@@ -64,16 +67,18 @@ struct FormatOptions {
 class RecordFormatter {
  public:
   /// Table column widths in display columns (two spaces between columns).
-  static constexpr int kTimeColumns = 19;       ///< "YYYY-MM-DD HH:MM:SS", local time
-  static constexpr int kDurationColumns = 8;    ///< right-aligned
-  static constexpr int kExitColumns = 4;        ///< right-aligned
-  static constexpr int kDirectoryColumns = 30;  ///< longer paths keep their end: "…/src"
-  static constexpr int kMinCommandColumns = 10;
+  static constexpr int kTimeColumns = 19;        ///< "YYYY-MM-DD HH:MM:SS", local time
+  static constexpr int kDurationColumns = 8;     ///< right-aligned
+  static constexpr int kExitColumns = 4;         ///< right-aligned
+  static constexpr int kDirectoryColumns = 30;   ///< longer paths keep their end: "…/src"
+  static constexpr int kMinCommandColumns = 10;  ///< the command column never gets fewer
 
+  /// A formatter of `format` laid out by `options`.
   RecordFormatter(OutputFormat format, FormatOptions options);
 
   /// Header (csv, table) or opening bracket (json).
   void Begin(std::string* out);
+  /// Appends one record (one row, element or line) to *out.
   void Add(const HistoryRecord& record, std::string* out);
   /// Closing bracket (json); nothing for the other formats.
   void End(std::string* out);

@@ -40,8 +40,10 @@
 
 namespace tb {
 
+/// Metric families and their series, rendered in the Prometheus text format.
 class MetricsRegistry {
  public:
+  /// A family's Prometheus type.
   enum class Type { kCounter, kGauge, kHistogram };
 
   ///@{

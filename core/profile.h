@@ -44,8 +44,10 @@
 
 namespace tb {
 
+/// The wall time of one process by phase (see the file comment).
 class PhaseProfile {
  public:
+  /// The phases tb marks, in report order (always listed, even at 0).
   static constexpr std::array<std::string_view, 7> kPhases = {"process start", "config", "store open", "view catch-up",
                                                               "spool drain",   "query",  "render"};
 
@@ -53,6 +55,7 @@ class PhaseProfile {
   /// steady_clock.
   explicit PhaseProfile(std::function<int64_t()> now_ns = {});
 
+  /// Enters `phase` inside the current one (which stops accruing until End).
   void Begin(std::string_view phase);
   void End();  ///< ends the innermost phase; nothing when none is open
   /// When the innermost phase is `from`, ends it and begins `to`.
@@ -67,6 +70,7 @@ class PhaseProfile {
   /// The report above for a run of `total_ns`; the kPhases first (always
   /// listed), then any other phase in the order first entered, then other.
   std::string Render(int64_t total_ns) const;
+  /// The profile's clock, ns.
   int64_t Now() const;
 
   ///@{
@@ -87,6 +91,7 @@ class PhaseProfile {
 /// Marks a phase on the current profile for the scope (nothing when off).
 class ScopedPhase {
  public:
+  /// Begins `phase` on PhaseProfile::Current(), ended by the destructor.
   explicit ScopedPhase(std::string_view phase);
   ~ScopedPhase();
   ScopedPhase(const ScopedPhase&) = delete;

@@ -20,6 +20,7 @@
 
 namespace tb {
 
+/// Finds the start of a finish that is not in the batch being applied.
 class StartResolver {
  public:
   virtual ~StartResolver() = default;
@@ -33,6 +34,7 @@ class StartResolver {
 /// True for the events that remove records from the views.
 inline bool IsRemoval(EventKind k) { return k == EventKind::kBatchReverted || k == EventKind::kForgotten; }
 
+/// Turns batches of events into view mutations (see the file comment).
 class Projector {
  public:
   /// Applies `events` (ascending seq, each with seq set) to views[i] writing

@@ -44,6 +44,8 @@ bool IsBlankCommand(std::string_view command);
 std::string IgnorePatternProblem(std::string_view pattern);  ///< record.ignore_patterns
 std::string IgnoreDirProblem(std::string_view pattern);      ///< record.ignore_dirs
 
+/// What is recorded and how: the ignore rules, secret masking and
+/// truncation of config.record and config.secrets, compiled once.
 class RecordPolicy {
  public:
   /// Compiles config.record's ignore rules and config.secrets' masker.
@@ -66,6 +68,7 @@ class RecordPolicy {
   /// cut anything (it never clears it). Returns the number of secrets masked.
   size_t Prepare(Event* event) const;
 
+  /// The secret masker built from config.secrets (owned by the policy).
   const SecretMasker& masker() const { return *masker_; }
 
  private:

@@ -33,15 +33,16 @@
 
 namespace tb {
 
-inline constexpr std::string_view kSealMagic = "TBSEAL2\n";
-inline constexpr size_t kSealHeaderBytes = 64;
-inline constexpr size_t kSealBlockBytes = kBlockSize;
+inline constexpr std::string_view kSealMagic = "TBSEAL2\n";  ///< the first 8 bytes of a sealed file
+inline constexpr size_t kSealHeaderBytes = 64;               ///< the clear header before the content
+inline constexpr size_t kSealBlockBytes = kBlockSize;        ///< content bytes per authenticated block
 
 /// Writes `plain` sealed under `key` through `sink`.
 void SealTo(const DataKey& key, std::string_view plain, const ContentSink& sink);
 /// True when `bytes` starts like a sealed file.
 bool LooksSealed(std::string_view bytes);
 
+/// A sealed file mapped in memory, decrypted in place block by block as it is read.
 class SealedFile final : public BlockOpener {
  public:
   /// Checks the header of the sealed file `file` (`size` bytes of writable

@@ -64,6 +64,8 @@ std::string SecretRuleNameProblem(std::string_view name);
 /// digit and not a built-in rule's name, REGEX a valid RE2 pattern (Latin-1).
 std::string ExtraSecretRuleProblem(std::string_view spec);
 
+/// Replaces what looks like a secret in a command line by a marker naming
+/// the rule that found it (the rules in the file comment).
 class SecretMasker {
  public:
   /// Builds the masker from config.secrets (disable, extra). InvalidArgument

@@ -29,6 +29,9 @@
 
 namespace tb {
 
+/// Builds the session context of completions (core/view.h, Completion):
+/// the commands of the batch being applied in memory, earlier ones read
+/// through a ViewLookup.
 class SessionTracker {
  public:
   /// Forgets the batch memory (call at the start of every batch).
@@ -43,11 +46,16 @@ class SessionTracker {
   Status Complete(const Event& record, uint64_t seq, std::optional<int32_t> exit, uint64_t event_seq,
                   ViewLookup* lookup, Completion* out);
 
+  /// One command of a session as the tracker holds it (owning copies of
+  /// what a SessionEntry points at).
   struct Entry {
-    uint64_t seq = 0;
-    int64_t time_ns = 0;
-    std::optional<int32_t> exit_code;
+    uint64_t seq = 0;                  ///< its started/recorded event
+    int64_t time_ns = 0;               ///< its start time
+    std::optional<int32_t> exit_code;  ///< nullopt: running or unknown
+    ///@{
+    /// Its command line, CommandTemplate of it, and its directory.
     std::string command, tmpl, cwd;
+    ///@}
   };
 
  private:

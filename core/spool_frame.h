@@ -31,6 +31,7 @@
 
 namespace tb {
 
+/// What parsing a chunk of spool bytes gave.
 struct SpoolParse {
   std::vector<Event> events;          ///< host/user are left empty for the caller
   size_t consumed = 0;                ///< bytes of complete lines (parsed or rejected)

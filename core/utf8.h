@@ -23,11 +23,12 @@ namespace tb {
 bool IsValidUtf8(std::string_view bytes);
 
 /// Appends `bytes` to *out as one quoted JSON string (RFC 8259). Valid UTF-8 is
-/// copied as is; '"' and '\\' are escaped; \b \f \n \r \t use their short
-/// escapes; other C0 controls (NUL included) and U+007F become "\u00xx"
-/// (lowercase hex); invalid bytes become U+FFFD. The appended text is always
-/// valid UTF-8 and valid JSON. Fast path: runs of plain ASCII are copied in
-/// one append. `out` must not be null.
+/// copied as is; the quote and the backslash are escaped; backspace, form
+/// feed, newline, carriage return and tab use their two-character escapes;
+/// other C0 controls (NUL included) and U+007F become "\u00xx" (lowercase
+/// hex); invalid bytes become U+FFFD. The appended text is always valid UTF-8
+/// and valid JSON. Fast path: runs of plain ASCII are copied in one append.
+/// `out` must not be null.
 void AppendJsonString(std::string* out, std::string_view bytes);
 
 /// `bytes` with every invalid byte replaced by U+FFFD; nothing else changes
@@ -35,9 +36,10 @@ void AppendJsonString(std::string* out, std::string_view bytes);
 std::string ToValidUtf8(std::string_view bytes);
 
 /// Text that is safe to print in a table row: valid printable UTF-8 is
-/// unchanged; '\n' becomes the two characters "\n" and '\t' becomes "\t"; every
-/// other control byte (C0, U+007F, and the two bytes of each C1 control
-/// U+0080..U+009F) and every invalid byte becomes "\xNN" (lowercase hex).
+/// unchanged; a newline becomes the two characters backslash, n and a tab
+/// backslash, t; every other control byte (C0, U+007F, and the two bytes of
+/// each C1 control U+0080..U+009F) and every invalid byte becomes "\xNN"
+/// (lowercase hex).
 /// The result is valid UTF-8 without control characters. Backslashes are not
 /// escaped, so the mapping is for display only, not reversible.
 std::string EscapeForTerminal(std::string_view bytes);

@@ -39,9 +39,9 @@
 
 namespace tb {
 
-inline constexpr size_t kWrappedKeyBytes = 168;
-inline constexpr uint32_t kWrappedKeyFormat = 1;
-inline constexpr uint32_t kKdfArgon2id = 1;
+inline constexpr size_t kWrappedKeyBytes = 168;   ///< size of DIR/key.wrapped
+inline constexpr uint32_t kWrappedKeyFormat = 1;  ///< the format version this build writes and reads
+inline constexpr uint32_t kKdfArgon2id = 1;       ///< the KDF number of Argon2id v1.3
 ///@{
 /// Accepted Argon2id costs (the config's ranges: storage.kdf_ops,
 /// storage.kdf_memory_mb). A file asking for more is refused as damaged, so a
@@ -58,13 +58,15 @@ inline constexpr size_t kMaxPassphraseBytes = 4096;
 /// "Encryption at rest"); above RFC 9106's second recommended setting (3
 /// passes, 64 MiB).
 struct KdfLimits {
-  uint64_t ops = 4;
-  uint64_t memory_bytes = 96ull << 20;
+  uint64_t ops = 4;                     ///< Argon2id passes (opslimit)
+  uint64_t memory_bytes = 96ull << 20;  ///< Argon2id memory (memlimit), bytes
+  /// Field by field.
   bool operator==(const KdfLimits&) const = default;
 };
 
+/// The fields of a wrapped key file (layout above).
 struct WrappedKey {
-  KdfLimits limits;
+  KdfLimits limits;    ///< the cost it was wrapped with
   std::string salt;    ///< 16 bytes
   std::string key_id;  ///< kKeyIdBytes
   std::string nonce;   ///< 24 bytes

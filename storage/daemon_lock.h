@@ -4,7 +4,7 @@
 ///
 ///   DIR/daemon.lock   flock()ed (exclusive) by the running daemon for its
 ///                     whole life; holds one line
-///                       pid <N> since <RFC 3339 UTC, milliseconds>\n
+///                       pid PID since TIME\n   (TIME: RFC 3339, UTC, milliseconds)
 ///                     The line stays after the daemon exits (a crash cannot
 ///                     clear it): only the lock says whether one runs. A
 ///                     clean exit empties the file.
@@ -24,14 +24,17 @@
 
 namespace tb {
 
+/// The lock file's name in the data dir.
 inline constexpr const char* kDaemonLockFile = "daemon.lock";
 
+/// Whether a daemon runs for a data dir, and what its line says.
 struct DaemonHolder {
   bool running = false;  ///< the lock is held
   pid_t pid = 0;         ///< from the line (0 when unreadable)
   int64_t since_ns = 0;  ///< from the line (0 when unreadable)
 };
 
+/// The running daemon's hold on DIR/daemon.lock (released by the destructor).
 class DaemonLock {
  public:
   DaemonLock() = default;
@@ -46,6 +49,7 @@ class DaemonLock {
   /// Rewrites the line with the current pid (after a fork: the lock is
   /// inherited by the child, the pid is not).
   Status UpdatePid();
+  /// True while this object holds the lock.
   bool held() const { return fd_ >= 0; }
 
  private:

@@ -3,7 +3,7 @@
 ///
 ///   DIR/               0700
 ///   DIR/TERMBRAIN      identity file (text, see docs/formats.md):
-///                        termbrain-store\n format <N>\n store_id <32 hex>\n
+///                        termbrain-store\n format N\n store_id HEX32\n
 ///   DIR/lock           flock()ed by the one process that writes; holds a
 ///                      one-line description of the holder ("pid 123: tb record")
 ///   DIR/daemon.lock    flock()ed by the running `tb daemon` (storage/daemon_lock.h)
@@ -19,11 +19,13 @@
 
 namespace tb {
 
+/// The store format this build writes and the newest it opens.
 inline constexpr int kStoreFormatVersion = 1;
 
+/// What DIR/TERMBRAIN says.
 struct StoreIdentity {
-  int format = kStoreFormatVersion;
-  std::string store_id;  ///< 32 lowercase hex digits
+  int format = kStoreFormatVersion;  ///< the store's format version
+  std::string store_id;              ///< 32 lowercase hex digits
 };
 
 /// Checks what DIR is: Ok + *exists=false when DIR is missing, empty or holds
@@ -56,6 +58,7 @@ class DirLock {
   /// writes `holder` into the file. Busy (naming the current holder) when it
   /// stays locked.
   Status Acquire(const std::string& dir, const std::string& holder, int wait_ms);
+  /// True while this object holds the lock.
   bool held() const { return fd_ >= 0; }
 
  private:

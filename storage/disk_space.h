@@ -17,6 +17,7 @@
 
 namespace tb {
 
+/// The free space of the file system holding a path.
 struct DiskSpace {
   uint64_t free_bytes = 0;  ///< available to an unprivileged writer (f_bavail)
   std::string mount;        ///< the mount point holding the path ("" unknown)

@@ -33,20 +33,23 @@ namespace tb {
 
 /// A backup or snapshot that still holds forgotten records.
 struct ForgetCopy {
-  bool backup = false;
-  uint32_t id = 0;   ///< backups
-  std::string name;  ///< snapshots
-  int64_t time_ns = 0;
-  std::string note;  ///< backup note, snapshot reason
+  bool backup = false;  ///< a backup (`id`); false: a snapshot (`name`)
+  uint32_t id = 0;      ///< backups
+  std::string name;     ///< snapshots
+  int64_t time_ns = 0;  ///< when it was taken, UTC ns
+  std::string note;     ///< backup note, snapshot reason
 };
 
+/// Where the copies a forget may leave behind are looked for.
 struct ForgetterOptions {
   std::string data_dir;    ///< its snapshots are searched
   std::string backup_dir;  ///< its backups of this store are searched
 };
 
+/// `tb forget`'s domain operations on one store (see the file comment).
 class Forgetter {
  public:
+  /// Works on `store` (not owned).
   Forgetter(Store& store, ForgetterOptions o) : store_(store), o_(std::move(o)) {}
 
   /// The records with these ids ("<16 hex>-<number>"), in order.

@@ -34,23 +34,29 @@
 
 namespace tb {
 
+/// What Unlock needs: the data dir, where to cache the key, the passphrase.
 struct UnlockRequest {
-  std::string data_dir;
+  std::string data_dir;    ///< the data dir (DIR)
   std::string cache_path;  ///< UnlockedKeyPath (storage/unlock.h)
-  std::string passphrase;
-  KdfLimits limits;  ///< for a new passphrase
+  std::string passphrase;  ///< as typed (a secret: the caller wipes it)
+  KdfLimits limits;        ///< for a new passphrase
 };
 
+/// What Unlock did.
 struct UnlockResult {
-  bool created = false;  ///< a passphrase was set for a new store
-  std::string key_id_hex;
+  bool created = false;    ///< a passphrase was set for a new store
+  std::string key_id_hex;  ///< the unlocked data key's id, hex (core/data_key.h)
 };
 
 /// True when DIR/key.wrapped exists (a passphrase is set).
 bool HasWrappedKey(const std::string& data_dir);
 
+/// Unlocks the store of request.data_dir (or sets the passphrase of a new
+/// one), as "Unlock" above says, and caches the key.
 Status Unlock(const UnlockRequest& request, UnlockResult* out);
 
+/// Re-wraps the data key of `data_dir` from passphrase `current` to `next`
+/// with `limits` (see above). Incompatible for a wrong `current`.
 Status ChangePassphrase(const std::string& data_dir, const std::string& current, const std::string& next,
                         const KdfLimits& limits);
 

@@ -15,12 +15,14 @@
 
 namespace tb {
 
+/// (counter name, value) pairs, in a fixed order.
 using PerfCounterList = std::vector<std::pair<std::string, uint64_t>>;
 
 /// Turns counting on for this thread (with CPU times, without mutex times)
 /// and zeroes both contexts.
 void StartPerfCounters();
 
+/// RocksDB's per-thread counters for `--profile` (storage's perf and I/O contexts).
 struct PerfCounters {
   PerfCounterList perf;  ///< a fixed selection of the perf context, in a fixed order
   PerfCounterList io;    ///< a fixed selection of the I/O stats context

@@ -52,27 +52,31 @@
 
 namespace tb {
 
+/// What Rekey rewrites and under which key (steps in the file comment).
 struct RekeyOptions {
-  std::string data_dir;
+  std::string data_dir;            ///< the data dir (DIR) of the store to rekey
   std::optional<DataKey> new_key;  ///< nullopt: the new store is plaintext
   /// The new key wrapped by a passphrase (core/wrapped_key.h), for a store in
   /// passphrase mode; nullopt otherwise.
   std::optional<WrappedKey> wrapped;
   std::string backup_dir;  ///< where the store's backups are
+  /// Delete the snapshots and backups (step 7); false: a store that has any
+  /// is refused.
   bool drop_copies = false;
-  std::string holder;  ///< written to DIR/lock
-  int lock_wait_ms = 2000;
-  StoreOptions store;  ///< tuning of the new store (data dir, key and access are set here)
+  std::string holder;       ///< written to DIR/lock
+  int lock_wait_ms = 2000;  ///< how long to wait for the store's lock (Busy after that)
+  StoreOptions store;       ///< tuning of the new store (data dir, key and access are set here)
   /// Appended (synced) to the new store before it is verified: the audit
   /// entry of the rekey, in the store only when the swap happens.
   std::optional<Event> audit;
 };
 
+/// What Rekey did.
 struct RekeyResult {
-  uint64_t events = 0;
-  uint64_t head = 0;
-  std::vector<std::string> dropped_snapshots;
-  std::vector<uint32_t> dropped_backups;
+  uint64_t events = 0;                         ///< events replayed into the new store
+  uint64_t head = 0;                           ///< the new store's head (the audit entry included)
+  std::vector<std::string> dropped_snapshots;  ///< names of the snapshots deleted (drop_copies)
+  std::vector<uint32_t> dropped_backups;       ///< ids of the backups deleted (drop_copies)
 };
 
 /// The checkpoint prefixes a rekeyed store keeps (step 2 above).
@@ -86,6 +90,10 @@ std::string RekeyDir(const std::string& data_dir);
 /// Removes DIR/rekey.new and the partial directories of its build.
 Status RemoveRekeyLeftovers(const std::string& data_dir);
 
+/// Runs the steps of the file comment. NotFound when DIR holds no store,
+/// InvalidArgument when snapshots or backups exist without drop_copies, Busy
+/// when the lock is held; any error before the swap (step 4) leaves the old
+/// store as it was and removes the partial new one.
 Status Rekey(const RekeyOptions& options, RekeyResult* out);
 
 }  // namespace tb

@@ -18,7 +18,7 @@
 ///      no seq is ever reused);
 ///   4. swap the two databases atomically (renameat2 RENAME_EXCHANGE: a
 ///      crash leaves either the old or the new one) and keep the damaged one
-///      in DIR/damaged/<UTC time>/ for the user to inspect or delete.
+///      in DIR/damaged/TIME/ (UTC) for the user to inspect or delete.
 /// Views are rebuilt as the events are appended. No Store may be open on
 /// DIR in this process.
 #pragma once
@@ -33,14 +33,16 @@
 
 namespace tb {
 
+/// What SalvageStore needs.
 struct SalvageOptions {
-  std::string data_dir;
-  std::string holder;  ///< written to DIR/lock
-  int lock_wait_ms = 2000;
-  int64_t now_ns = 0;  ///< names the damaged copy and stamps the salvage event
-  StoreOptions store;  ///< tuning for the new database (data_dir/access ignored)
+  std::string data_dir;     ///< the data dir (DIR) of the damaged store
+  std::string holder;       ///< written to DIR/lock
+  int lock_wait_ms = 2000;  ///< how long to wait for the store's lock (Busy after that)
+  int64_t now_ns = 0;       ///< names the damaged copy and stamps the salvage event
+  StoreOptions store;       ///< tuning for the new database (data_dir/access ignored)
 };
 
+/// What a salvage kept and lost.
 struct SalvageReport {
   uint64_t kept = 0;                                ///< events carried over
   uint64_t unreadable = 0;                          ///< payloads that failed verification
@@ -53,6 +55,8 @@ struct SalvageReport {
   std::string damaged_copy;                         ///< where the damaged database was moved
 };
 
+/// Runs the steps above. Busy when the lock is held; an error before the
+/// swap (step 4) leaves the damaged store as it was.
 Status SalvageStore(const SalvageOptions& options, SalvageReport* out);
 
 ///@{

@@ -30,10 +30,14 @@
 
 namespace tb {
 
+/// Checkpoint holding the time (UTC ns, decimal) of the last automatic backup.
 inline constexpr std::string_view kCkptLastBackup = "admin/last_backup_ns";
+/// Checkpoint holding the time (UTC ns, decimal) retention was last checked.
 inline constexpr std::string_view kCkptRetentionChecked = "admin/retention_checked_ns";
+/// Checkpoint holding "TIME HEAD" (decimal) of the last automatic compaction.
 inline constexpr std::string_view kCkptLastCompaction = "admin/last_compaction";
 
+/// The scheduled tasks' settings (from the config, tools/auto_maintenance.h).
 struct MaintenanceOptions {
   RetentionPolicy retention;        ///< both limits 0: retention is off
   int64_t backup_interval_ns = 0;   ///< 0: no automatic backups
@@ -55,10 +59,10 @@ struct MaintenanceOptions {
 
 /// What one run did. A task that was not due keeps Status OK and ran false.
 struct MaintenanceOutcome {
-  MaintenanceDue ran;  ///< the tasks that were due and were tried
-  Status retention;    ///< their results
-  Status backup;
-  Status compaction;
+  MaintenanceDue ran;              ///< the tasks that were due and were tried
+  Status retention;                ///< the retention run's result
+  Status backup;                   ///< the automatic backup's result
+  Status compaction;               ///< the compaction's result
   uint64_t retention_removed = 0;  ///< events retention removed
   uint32_t backup_id = 0;          ///< the backup taken (when ran.backup and OK)
   uint64_t compacted_at_head = 0;  ///< the head compacted (when ran.compaction and OK)

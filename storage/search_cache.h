@@ -40,11 +40,12 @@
 
 namespace tb {
 
+/// How Load keeps the index file.
 struct SearchCacheOptions {
   size_t max_overlay = 2048;  ///< tail events layered in memory before compacting
   bool write = true;          ///< write rebuilt/compacted indexes back to the file
   /// Told one line (no recorded text in it) when a damaged file is rebuilt,
-  /// e.g. "search index (DIR/search.idx) is damaged: <why>; rebuilt from the
+  /// e.g. "search index (DIR/search.idx) is damaged: WHY; rebuilt from the
   /// store". Empty: not told.
   std::function<void(const std::string& message)> warn;
 };
@@ -52,6 +53,7 @@ struct SearchCacheOptions {
 /// What Load() did, for logs and tests.
 enum class SearchCacheAction { kFresh, kOverlay, kCompacted, kRebuilt };
 
+/// A store's search index, loaded and brought up to date (see the file comment).
 class SearchCache {
  public:
   ~SearchCache();
@@ -62,8 +64,11 @@ class SearchCache {
   /// core/search/search.h); options.warn is told.
   static Status Rebuild(Store& store, const SearchCacheOptions& options, const Status& why,
                         std::unique_ptr<SearchCache>* out);
+  /// The index (owned; valid while the cache lives).
   const SearchIndex& index() const { return *index_; }
+  /// What the log added since the index was built (empty when it is current).
   const IndexOverlay& overlay() const { return overlay_; }
+  /// How Load got the index.
   SearchCacheAction action() const { return action_; }
 
  private:

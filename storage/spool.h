@@ -2,10 +2,10 @@
 /// Spool directory: where shell hooks leave frames (core/spool_frame.h) and
 /// from where any process that opens the store for writing drains them.
 ///
-///   SPOOL/<session>.spool                 live file, appended by one shell
-///   SPOOL/<session>.spool.draining.<n>    taken over by a drainer (renamed, so
+///   SPOOL/SESSION.spool                   live file, appended by one shell
+///   SPOOL/SESSION.spool.draining.N        taken over by a drainer (renamed, so
 ///                                         the shell starts a new live file)
-///   <data dir>/spool-rejected/<file>      complete lines that did not parse
+///   DIR/spool-rejected/FILE               complete lines that did not parse
 ///
 /// Exactly once: a draining file's consumed offset is a store checkpoint
 /// ("spool/<file name>") committed in the same WriteBatch as its events; the
@@ -49,11 +49,12 @@ inline constexpr size_t kMaxSpoolReadBytes = 64u << 20;
 inline constexpr size_t kRejectedFrameKeepBytes = 4096;
 ///@}
 
+/// Where to drain from and how to prepare what is drained.
 struct SpoolDrainOptions {
-  std::string spool_dir;
-  std::string rejected_dir;
-  std::string host;  ///< filled into every drained event
-  std::string user;
+  std::string spool_dir;     ///< SPOOL: the directory of the shells' spool files
+  std::string rejected_dir;  ///< DIR/spool-rejected: where lines that did not parse are kept
+  std::string host;          ///< filled into every drained event
+  std::string user;          ///< filled into every drained event
   /// Applied to each drained event before it is appended (secret masking,
   /// truncation, ignore rules). Return false to drop the event (its frame
   /// still counts as consumed).
@@ -71,9 +72,10 @@ struct SpoolDrainOptions {
   size_t max_read_bytes = kMaxSpoolReadBytes;
 };
 
+/// What one drain did.
 struct DrainReport {
-  size_t files = 0;
-  size_t events = 0;
+  size_t files = 0;                            ///< spool files drained (wholly or in part)
+  size_t events = 0;                           ///< events appended to the log
   std::map<EventKind, size_t> events_by_kind;  ///< `events`, by kind
   size_t dropped = 0;                          ///< dropped by `prepare` (record policy)
   size_t rejected = 0;                         ///< lines that did not parse, kept in rejected_dir

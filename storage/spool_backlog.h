@@ -12,11 +12,12 @@
 
 namespace tb {
 
+/// What waits in a spool directory.
 struct SpoolBacklog {
-  uint64_t files = 0;   ///< spool files (live and being drained)
-  uint64_t frames = 0;  ///< complete frames (lines) in them; a file being
-                        ///< drained counts whole, consumed part included
-  uint64_t bytes = 0;
+  uint64_t files = 0;           ///< spool files (live and being drained)
+  uint64_t frames = 0;          ///< complete frames (lines) in them; a file being
+                                ///< drained counts whole, consumed part included
+  uint64_t bytes = 0;           ///< total size of the spool files
   int64_t oldest_mtime_ns = 0;  ///< the least recently written file; 0 when none
 };
 

@@ -19,19 +19,25 @@ namespace tb {
 class Fd {
  public:
   Fd() = default;
+  /// Takes ownership of `fd` (-1: none).
   explicit Fd(int fd) : fd_(fd) {}
+  /// Takes `o`'s descriptor; `o` is left without one.
   Fd(Fd&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  /// Closes the current descriptor, then takes `o`'s.
   Fd& operator=(Fd&& o) noexcept;
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
   ~Fd();
+  /// The descriptor (still owned); -1 when none.
   int get() const { return fd_; }
+  /// True when it holds a descriptor.
   bool valid() const { return fd_ >= 0; }
 
  private:
   int fd_ = -1;
 };
 
+/// What a spool object must be: a directory or a regular file.
 enum class SpoolObject { kDirectory, kFile };
 
 /// Why `st` (of an opened object) is not trusted as `what` for the running
@@ -47,7 +53,7 @@ std::string WhyUntrusted(const struct stat& st, SpoolObject what);
 /// to put in its own sentence.
 Status OpenTrusted(int at, const std::string& name, SpoolObject what, Fd* out);
 
-/// Makes `dir` (SPOOL_BASE/<hash>, absolute) ready for shell hooks, creating
+/// Makes `dir` (SPOOL_BASE/HASH, absolute) ready for shell hooks, creating
 /// nothing inside a directory it would refuse: every existing ancestor of
 /// the base must be owned by root or the running user and not writable by
 /// group or others unless sticky (like /tmp and /dev/shm); the base and

@@ -6,7 +6,7 @@
 /// it (once per shell), since a logout or reboot would lose what waits in
 /// memory.
 ///
-/// File: <spool dir>.warning (beside the spool directory, like the daemon's
+/// File: SPOOL.warning (beside the spool directory, like the daemon's
 /// socket), 0600, replaced atomically (core/atomic_file.h):
 ///   line 1  ID: the time the condition began (UTC ns, decimal)
 ///   line 2  the message, one line, starting "tb: "
@@ -26,9 +26,10 @@ namespace tb {
 /// The warning file of `spool_dir`.
 std::string SpoolWarningPath(const std::string& spool_dir);
 
+/// The contents of a warning file.
 struct SpoolWarning {
   int64_t since_ns = 0;  ///< the ID
-  std::string message;
+  std::string message;   ///< line 2: one line, starting "tb: "
 };
 
 /// Writes the warning. An existing warning keeps its ID (the same episode,

@@ -15,14 +15,16 @@
 
 namespace tb {
 
+/// The size of one column family.
 struct FamilySize {
   std::string name;             ///< column family: "log", "meta", "view_history"...
   uint64_t sst_bytes = 0;       ///< live table files
   uint64_t memtable_bytes = 0;  ///< memtables (active, immutable and pinned)
 };
 
+/// What RocksDB knows about an open store, in tb's types (`tb metrics`, `tb doctor`).
 struct StoreFigures {
-  uint64_t head = 0;
+  uint64_t head = 0;                      ///< the log's head
   std::vector<FamilySize> families;       ///< in the store's family order
   uint64_t pending_compaction_bytes = 0;  ///< RocksDB's estimate, all families
   /// Events in the log by EventKindName (core/event.h); only the kinds

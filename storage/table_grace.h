@@ -37,8 +37,8 @@ class Env;
 
 namespace tb {
 
-constexpr int64_t kTableGraceSeconds = 60;
-constexpr uint64_t kTableGraceMinFreeBytes = 64ull << 20;
+constexpr int64_t kTableGraceSeconds = 60;                 ///< how long a deleted table file waits
+constexpr uint64_t kTableGraceMinFreeBytes = 64ull << 20;  ///< below this free space, deletion is at once
 
 /// The process-wide Env over the default file system with the behaviour
 /// above (created on first use, never destroyed: databases may close during

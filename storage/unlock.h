@@ -6,7 +6,7 @@
 /// `tb` a shell hook or a prompt runs, so `tb unlock` unwraps the key once
 /// (core/wrapped_key.h) and leaves it, like ssh-agent, in the user's runtime
 /// dir, which lives in memory and is emptied at logout and reboot:
-///   $XDG_RUNTIME_DIR/termbrain/unlocked/<hash of the data dir>.key
+///   $XDG_RUNTIME_DIR/termbrain/unlocked/HASH.key   (HASH: of the data dir)
 /// (one line of 64 hex digits, mode 0600; `tb lock` deletes it). The two
 /// directories are created and checked like the spool's
 /// (storage/spool_trust.h, PreparePrivateDir): ours, 0700, no symlinks,

@@ -36,9 +36,10 @@ class EncryptionProvider;
 
 namespace tb {
 
-inline constexpr size_t kEncryptedPrefixBytes = 4096;
-inline constexpr std::string_view kEncryptedMagic{"TBENC1\0\0", 8};
+inline constexpr size_t kEncryptedPrefixBytes = 4096;                ///< the clear header of every file
+inline constexpr std::string_view kEncryptedMagic{"TBENC1\0\0", 8};  ///< the header's first 8 bytes
 
+/// The provider for files under `key` (the key is copied).
 std::shared_ptr<rocksdb::EncryptionProvider> NewXChaCha20Provider(const DataKey& key);
 
 /// The key id (raw bytes) in the header `prefix` (the first bytes of a

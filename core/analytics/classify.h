@@ -38,6 +38,7 @@ namespace tb {
 /// The categories, in display order; "other" last.
 std::span<const std::string_view> CategoryNames();
 
+/// Parsed grouping and category rules (see the file comment).
 class Classifier {
  public:
   /// The rules of the embedded data/categories.toml. Never fails at run time
@@ -49,6 +50,7 @@ class Classifier {
   /// twice under [categories].
   static Status Parse(std::string_view toml_text, std::unique_ptr<Classifier>* out);
 
+  /// The group of `command` ("git commit", "make all", ...; "" for a blank line).
   std::string Group(std::string_view command) const;
   /// A static string from CategoryNames().
   std::string_view Category(std::string_view group) const;

@@ -29,6 +29,7 @@ namespace tb {
 /// How far after a failure a fix may come (start to start).
 inline constexpr int64_t kFixWindowNs = 5ll * 60 * 1000 * 1000 * 1000;
 
+/// One learned (failed command, fix) pair of the `fixes` view.
 struct FixEntry {
   std::string failed;        ///< the command that failed
   int32_t exit_code = 0;     ///< its exit code, at the most recent occurrence
@@ -36,9 +37,11 @@ struct FixEntry {
   uint64_t count = 0;        ///< times the pair was learned
   int64_t last_time_ns = 0;  ///< start time of the most recent fix
   uint64_t last_seq = 0;     ///< seq of the most recent fix record
+  /// Field by field.
   bool operator==(const FixEntry&) const = default;
 };
 
+/// Which learned fixes to list.
 struct FixQuery {
   /// Case-insensitive (ASCII) substring of the failed or the fix command;
   /// empty = all.

@@ -28,11 +28,13 @@
 
 namespace tb {
 
+/// The failures a template needs (without a learned fix) to be failing.
 inline constexpr uint64_t kMinFailures = 2;
 
 /// The rule above; `fixed`: a fix was learned.
 bool MostlyFails(uint64_t uses, uint64_t failures, bool fixed = false);
 
+/// What the outcomes of a template say about it.
 struct TemplateOutcome {
   uint64_t uses = 0;      ///< completions (read only when the rule needs them)
   uint64_t failures = 0;  ///< completions with a known non-zero exit

@@ -54,7 +54,7 @@ class MemoryCounters final : public CounterSource {
   void Learn(std::vector<HistoryRecord> records);
   /// Learns one completion (SequenceOps).
   void Add(const Completion& c);
-  size_t keys();
+  size_t keys();      ///< keys learned so far
   size_t counters();  ///< counters in every value
 
  private:
@@ -63,17 +63,20 @@ class MemoryCounters final : public CounterSource {
   std::map<std::string, std::string, std::less<>> values_;
 };
 
+/// A frequent run of templates (see the file comment).
 struct Pattern {
   std::vector<std::string> templates;  ///< 2..4
-  uint64_t support = 0;
-  double confidence = 0;  ///< 0..1
+  uint64_t support = 0;                ///< how often the run occurred
+  double confidence = 0;               ///< 0..1: support / occurrences of its prefix
+  /// Field by field.
   bool operator==(const Pattern&) const = default;
 };
 
+/// Which patterns to list.
 struct PatternQuery {
-  uint64_t min_support = 2;
-  double min_confidence = 0;
-  size_t limit = 20;  ///< 0 = all
+  uint64_t min_support = 2;   ///< the least support listed
+  double min_confidence = 0;  ///< the least confidence listed (0..1)
+  size_t limit = 20;          ///< 0 = all
 };
 
 /// Patterns meeting the query, by support (desc), then length (desc), then

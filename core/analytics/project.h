@@ -11,6 +11,7 @@
 
 namespace tb {
 
+/// What `tb context` says of a project directory (its "Project" section).
 struct ProjectInfo {
   std::string dir;                 ///< the directory examined
   std::vector<std::string> types;  ///< e.g. "C/C++ (CMake)", in marker-table order

@@ -24,16 +24,18 @@
 
 namespace tb {
 
+/// The counters of one key (field meanings in the file comment).
 struct StatsCounters {
-  uint64_t uses = 0;
-  uint64_t exits = 0;
-  uint64_t failures = 0;
-  uint64_t timed = 0;
-  uint64_t duration_ms_sum = 0;
+  uint64_t uses = 0;                                   ///< commands counted (finished or recorded)
+  uint64_t exits = 0;                                  ///< of which the exit status is known
+  uint64_t failures = 0;                               ///< of which the exit status is non-zero
+  uint64_t timed = 0;                                  ///< of which the duration is known
+  uint64_t duration_ms_sum = 0;                        ///< total duration of the timed ones, ms
   std::vector<std::pair<uint32_t, uint64_t>> buckets;  ///< ascending, counts > 0
 
   /// One command with this outcome (duration clamped at 0, floored to ms).
   static StatsCounters One(std::optional<int32_t> exit, std::optional<int64_t> duration_ns);
+  /// Adds `o` field by field (histograms bucket by bucket).
   void Add(const StatsCounters& o);
   /// Subtracts `o` (saturating at 0; buckets that reach 0 disappear).
   void Subtract(const StatsCounters& o);
@@ -48,6 +50,7 @@ struct StatsCounters {
   /// duration counted nor falls below the smallest, and n equal durations
   /// give exactly that duration.
   std::optional<uint64_t> QuantileMs(double q) const;
+  /// Field by field.
   bool operator==(const StatsCounters&) const = default;
 };
 
@@ -59,7 +62,9 @@ uint64_t BucketMinMs(uint32_t b);
 uint64_t BucketMaxMs(uint32_t b);
 ///@}
 
+/// Appends the canonical encoding of `c` (layout above).
 void EncodeStatsCounters(const StatsCounters& c, std::string* out);
+/// Decodes a whole value; false when malformed or not canonical.
 bool DecodeStatsCounters(std::string_view v, StatsCounters* c);
 /// Only the use count of an encoded value (its first field); false when
 /// malformed there.

@@ -9,6 +9,7 @@
 
 namespace tb {
 
+/// How the stats report is rendered for people.
 struct StatsRenderOptions {
   bool color = false;  ///< table: colour the heat map (ANSI 256 colours)
 };

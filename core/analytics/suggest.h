@@ -31,7 +31,7 @@ namespace tb {
 /// A level's candidates: the k most frequent templates under a prefix
 /// (ties at the k-th count included) and the total count under it.
 struct TopCounts {
-  uint64_t total = 0;
+  uint64_t total = 0;                                 ///< the sum of every count under the prefix (N)
   uint64_t distinct = 0;                              ///< templates under the prefix (before the cut)
   std::vector<std::pair<std::string, uint64_t>> top;  ///< any order
 };
@@ -42,6 +42,7 @@ Status TopFollowers(CounterSource& src, std::span<const std::string_view> contex
 /// The templates completed in `cwd`.
 Status TopInDirectory(CounterSource& src, std::string_view cwd, size_t k, TopCounts* out);
 
+/// The context of one prediction.
 struct SuggestInput {
   std::vector<std::string> recent;  ///< templates of the session's last commands, oldest first
   std::string cwd;                  ///< "" = unknown
@@ -62,14 +63,18 @@ struct SuggestInput {
   bool learn_outcomes = true;
 };
 
+/// One suggested template.
 struct Suggestion {
-  std::string tmpl;
-  double score = 0;
+  std::string tmpl;    ///< the command template (core/analytics/templates.h)
+  double score = 0;    ///< its probability under the model (0..1; a fix adds the typo's)
   uint64_t count = 0;  ///< the count behind the score
   std::string source;  ///< "trigram", "bigram", "directory", "global", "fix"
+  /// Field by field.
   bool operator==(const Suggestion&) const = default;
 };
 
+/// The best `in.limit` templates for the context, highest score first (the
+/// rules in the file comment); errors are the source's.
 Status Suggest(CounterSource& src, const SuggestInput& in, std::vector<Suggestion>* out);
 
 }  // namespace tb
@@ -87,12 +92,13 @@ Status InstantiateTemplates(StoreReader& reader, const std::string& cwd, const s
 struct NextCommandRequest {
   std::string session;  ///< "" = no session context
   std::string cwd;      ///< "" = unknown
-  size_t limit = 5;
-  int64_t now_ns = 0;  ///< the clock, for the staleness rule below
+  size_t limit = 5;     ///< at most this many commands (0 = all candidates)
+  int64_t now_ns = 0;   ///< the clock, for the staleness rule below
 };
+/// One suggested next command.
 struct NextCommand {
-  Suggestion suggestion;
-  std::string command;  ///< the newest concrete command of the template (InstantiateTemplates), else the template
+  Suggestion suggestion;  ///< the template and its score
+  std::string command;    ///< the newest concrete command of the template (InstantiateTemplates), else the template
 };
 /// Suggest over the store's sequence counters, with the session's last two
 /// commands as context unless the newest is over an hour older than

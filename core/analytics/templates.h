@@ -11,12 +11,12 @@
 ///  - operators (| || && ; & > >> < 2> 2>&1 ...) are kept;
 ///  - flags (a word of 2+ bytes starting with '-', -9 included) are kept; `--flag=VALUE` keeps
 ///    `--flag=` and classifies VALUE;
-///  - any other word is classified: a word with a quote -> <str>; a URL
-///    (contains "://", or user@host:path) -> <url>; a number (digits with an
-///    optional sign, '.', ':' or trailing unit letters like 10s, 5m) -> <num>;
-///    7-64 hex digits with at least one digit and one letter -> <hash>; a
+///  - any other word is classified: a word with a quote -> \<str\>; a URL
+///    (contains "://", or user\@host:path) -> \<url\>; a number (digits with an
+///    optional sign, '.', ':' or trailing unit letters like 10s, 5m) -> \<num\>;
+///    7-64 hex digits with at least one digit and one letter -> \<hash\>; a
 ///    path (contains '/', starts with '~' or '.', or has a file extension
-///    such as main.c) -> <path>; anything else is kept;
+///    such as main.c) -> \<path\>; anything else is kept;
 ///  - a run of equal placeholders collapses into one (`rm a b.txt c/d` ->
 ///    `rm a <path>`);
 ///  - words are joined with one space; the result is never empty for a
@@ -28,6 +28,7 @@
 
 namespace tb {
 
+/// The template of `command` under the rules above ("" for a blank command).
 std::string CommandTemplate(std::string_view command);
 
 /// The tool and subcommand (first two words, the second only when it is

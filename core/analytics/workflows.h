@@ -16,11 +16,13 @@
 
 namespace tb {
 
+/// A saved workflow: a named list of command lines.
 struct Workflow {
-  std::string name;
+  std::string name;                ///< its name (unique; `tb workflow run NAME`)
   std::vector<std::string> steps;  ///< each step one shell command line
   int64_t saved_ns = 0;            ///< when it was (last) saved
   uint64_t seq = 0;                ///< the WorkflowSaved event
+  /// Field by field.
   bool operator==(const Workflow&) const = default;
 };
 

@@ -26,6 +26,7 @@
 
 namespace tb {
 
+/// A source over the bash history open at `fd` (owned: closed with the source).
 std::unique_ptr<ImportSource> NewBashSource(int fd, const SourceOptions& options);
 
 /// Parses "#<digits>" into seconds; false for anything else, also for

@@ -27,6 +27,7 @@
 
 namespace tb {
 
+/// One record of an import chunk, as FindExisting checks it.
 struct ChunkRecord {
   const Event* ev = nullptr;  ///< kRecorded, time_ns and command set
   bool keep_id = false;       ///< ev->id is the record's own id

@@ -15,6 +15,7 @@
 
 namespace tb {
 
+/// A source over the fish history open at `fd` (owned: closed with the source).
 std::unique_ptr<ImportSource> NewFishSource(int fd, const SourceOptions& options);
 
 /// Undoes fish's escaping of a cmd value.

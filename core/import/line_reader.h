@@ -20,6 +20,7 @@ namespace tb {
 /// The longest line an import reads: 16 MiB (docs/security.md, "Size limits").
 inline constexpr size_t kMaxLineBytes = 16u << 20;
 
+/// Reads the lines of one file descriptor (see the file comment).
 class LineReader {
  public:
   /// Takes ownership of `fd` (closed by the destructor).
@@ -30,9 +31,14 @@ class LineReader {
 
   /// The next line, valid until the next call; false at the end or on error.
   bool Next(std::string_view* line);
-  uint64_t line_number() const { return lineno_; }      // of the last line returned
-  uint64_t line_offset() const { return line_start_; }  // file offset of the last line returned
+  /// 1-based number of the last line returned (0 before the first).
+  uint64_t line_number() const { return lineno_; }
+  /// File offset of the last line returned.
+  uint64_t line_offset() const { return line_start_; }
+  /// True when the last line returned had no LF (a truncated file).
   bool last_unterminated() const { return unterminated_; }
+  /// OK, or why Next() stopped early: IOError on a read error,
+  /// InvalidArgument for a line over max_line_bytes.
   const Status& status() const { return status_; }
 
  private:

@@ -20,6 +20,7 @@
 
 namespace tb {
 
+/// A source over the ndjson export open at `fd` (owned: closed with the source).
 std::unique_ptr<ImportSource> NewNdjsonSource(int fd, const SourceOptions& options);
 
 /// Parses record lines with simdjson's DOM parser; one object per source,

@@ -50,6 +50,8 @@ Status ForEachImportBatch(StoreReader& reader, const std::function<Status(uint64
 Status FindImportBatches(StoreReader& reader, std::string_view source, const std::string& path,
                          std::vector<uint64_t>* batches);
 
+/// Tells the plain entries of a file that an earlier import of it already
+/// holds (the rule in the file comment).
 class PlainDedup {
  public:
   /// Reads the window: at most `window` records of `batches` (ascending, as
@@ -62,6 +64,7 @@ class PlainDedup {
 
   /// The newest started_at in the window, if it held any record.
   std::optional<int64_t> newest() const { return newest_; }
+  /// Records read into the window by Load.
   uint64_t loaded() const { return loaded_; }
 
  private:
@@ -75,7 +78,9 @@ class PlainDedup {
 /// (`lines` bounds the number of entries, so the last one is <= mtime).
 class SyntheticClock {
  public:
-  static constexpr int64_t kStepNs = 1000000;
+  static constexpr int64_t kStepNs = 1000000;  ///< 1 ms between entries
+  /// A clock for a file of `lines` entries (an upper bound) after `after`
+  /// (nullopt: no window) or ending at `mtime_ns`.
   SyntheticClock(std::optional<int64_t> after, int64_t mtime_ns, uint64_t lines)
       : next_(after ? *after + kStepNs : mtime_ns - static_cast<int64_t>(lines) * kStepNs) {}
   /// The file's first timestamped entry, at `stamp_ns`, follows its
@@ -84,6 +89,7 @@ class SyntheticClock {
   void EndBefore(int64_t stamp_ns, uint64_t entries) {
     next_ = std::min(next_, stamp_ns - static_cast<int64_t>(entries) * kStepNs);
   }
+  /// The start time of the next plain entry, UTC ns.
   int64_t Next() {
     int64_t t = next_;
     next_ += kStepNs;

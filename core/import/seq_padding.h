@@ -26,9 +26,10 @@
 
 namespace tb {
 
+/// Counts the padding of one import against the limits above.
 class SeqPadding {
  public:
-  static constexpr uint64_t kMaxGap = 65536;
+  static constexpr uint64_t kMaxGap = 65536;  ///< the most pads one gap may hold
 
   /// `records`: the records the file holds (its index entries).
   explicit SeqPadding(uint64_t records) : budget_(2 * records + kMaxGap) {}
@@ -39,6 +40,7 @@ class SeqPadding {
   /// caller adds it), when the gap or the running total is over the limit.
   Status Before(uint64_t want, uint64_t next, uint64_t* pads);
 
+  /// Pads granted so far.
   uint64_t total() const { return total_; }
 
  private:

@@ -19,6 +19,7 @@
 
 namespace tb {
 
+/// One history entry read by a source.
 struct ImportedCommand {
   Event ev;               ///< kind kRecorded: command, cwd, shell, exit, duration, time...
   bool has_time = false;  ///< false: ev.time_ns is to be made up (file order kept)
@@ -39,12 +40,14 @@ inline constexpr const char* kBlankCommandProblem = "empty or whitespace-only co
 using ProblemFn = std::function<void(uint64_t line, const std::string& why)>;
 ///@}
 
+/// A history file being read entry by entry (one per importer kind).
 class ImportSource {
  public:
   virtual ~ImportSource() = default;
   /// The next command; false at the end or on an I/O error (see status()).
   /// Malformed entries are reported through the ProblemFn and skipped.
   virtual bool Next(ImportedCommand* out) = 0;
+  /// OK, or the error that ended Next() early (e.g. IOError on a read error).
   virtual Status status() const = 0;
   /// Sources whose records ask for a seq (ndjson) visit (seq, line) of every
   /// record in the order Next() returns them (seq 0: none), from an index
@@ -57,6 +60,7 @@ class ImportSource {
   }
 };
 
+/// What a source needs besides the file.
 struct SourceOptions {
   ProblemFn problem;  ///< never null when opened through OpenImportSource
 };

@@ -25,6 +25,7 @@
 
 namespace tb {
 
+/// A source over the zsh history open at `fd` (owned: closed with the source).
 std::unique_ptr<ImportSource> NewZshSource(int fd, const SourceOptions& options);
 
 /// Undoes zsh's metafication in place.

@@ -25,6 +25,7 @@
 namespace tb {
 
 constexpr uint32_t kBlockShift = 12;  ///< 4 KiB: a page, so verifying never faults in more than a read would
+/// Bytes per checksummed block (the last block of a file may be shorter).
 constexpr size_t kBlockSize = size_t{1} << kBlockShift;
 
 /// XXH3-64 of `bytes` (the checksum of the search index).
@@ -41,6 +42,8 @@ class BlockOpener {
   virtual bool OpenRange(size_t off, size_t len) const = 0;
 };
 
+/// The per-block checksums of one index file and which blocks were verified
+/// (lazily, on first read); records the first damage for good.
 class BlockChecksums {
  public:
   BlockChecksums() = default;
@@ -59,13 +62,17 @@ class BlockChecksums {
     if (len != 0 && b < state_.size() && state_[b] == kGood && ((off + len - 1) >> kBlockShift) == b) return true;
     return VerifySlow(off, len);
   }
+  /// Verifies every block not verified yet; Corruption naming the first bad
+  /// block (the file is then damaged()).
   Status VerifyAll() const;
   /// Marks the file damaged for a value that passed its checksum but is
   /// inconsistent (out of range): a writer's bug, still never believed.
   void MarkMalformed() const {
     if (bad_block_ == SIZE_MAX) bad_block_ = state_.size();
   }
+  /// True once a block failed its checksum or a value was malformed.
   bool damaged() const { return bad_block_ != SIZE_MAX; }
+  /// Corruption naming the first bad block (or the malformed value); OK while !damaged().
   Status damage() const;
 
  private:
@@ -80,6 +87,8 @@ class BlockChecksums {
   mutable size_t bad_block_ = SIZE_MAX;  // the first block found bad; size(): a malformed value
 };
 
+/// A column of fixed-size values (T) of an index file, each read verified
+/// against the file's BlockChecksums; a copyable view, it owns nothing.
 template <typename T>
 class IndexColumn {
  public:
@@ -89,7 +98,9 @@ class IndexColumn {
   IndexColumn(std::span<const T> data, size_t offset, const BlockChecksums* check)
       : data_(data), offset_(offset), check_(check) {}
 
+  /// Number of elements (no verification).
   size_t size() const { return data_.size(); }
+  /// True when the column has no element.
   bool empty() const { return data_.empty(); }
   /// Element i (precondition: i < size()); T{} when its block is damaged.
   T operator[](size_t i) const {
@@ -101,6 +112,7 @@ class IndexColumn {
     if (n == 0 || !check_ || check_->Verify(offset_ + from * sizeof(T), n * sizeof(T))) return data_.subspan(from, n);
     return {};
   }
+  /// The whole column, verified at once; empty when damaged.
   std::span<const T> All() const { return Range(0, size()); }
   /// See BlockChecksums::MarkMalformed (no-op for trusted memory).
   void MarkMalformed() const {
@@ -113,6 +125,7 @@ class IndexColumn {
   const BlockChecksums* check_ = nullptr;
 };
 
+/// The same bytes as a string_view (no copy).
 inline std::string_view AsText(std::span<const char> s) { return std::string_view(s.data(), s.size()); }
 
 }  // namespace tb

@@ -15,9 +15,12 @@
 
 namespace tb {
 
+/// The view's name (column family "view_ids").
 inline constexpr std::string_view kIdsViewName = "ids";
 
+/// The key of `id` (layout above).
 std::string IdKey(const EventId& id);
+/// Decodes a key; false unless it is exactly 16 bytes.
 bool ParseIdKey(std::string_view key, EventId* id);
 
 /// The seq of the event with `id` in the `ids` view of `reader`: NotFound
@@ -31,6 +34,7 @@ std::unique_ptr<KvCursor> NewIdsCursor(StoreReader& reader);
 bool ParseIdsValue(std::string_view value, uint64_t* seq);
 ///@}
 
+/// The `ids` view (see the file comment).
 class IdsView final : public View {
  public:
   std::string_view name() const override { return kIdsViewName; }

@@ -18,9 +18,12 @@
 
 namespace tb {
 
+/// The view's name (column family "view_sequences").
 inline constexpr std::string_view kSequencesViewName = "sequences";
+/// The name of the `fixes` view (layout in core/analytics/learning.h).
 inline constexpr std::string_view kFixesViewName = "fixes";
 
+/// The `sequences` view (see the file comment).
 class SequencesView final : public View {
  public:
   std::string_view name() const override { return kSequencesViewName; }

@@ -41,8 +41,11 @@
 
 namespace tb {
 
+/// The view's name (column family "view_stats").
 inline constexpr std::string_view kStatsViewName = "stats";
 
+/// A key's dimension, its first byte (layout above): per day lowercase,
+/// all-time totals uppercase.
 enum class StatsDim : char {
   kGroup = 'g',
   kHourHost = 'h',
@@ -61,12 +64,15 @@ int64_t UtcDay(int64_t time_ns);
 std::string StatsDayPrefix(StatsDim dim, int64_t day);
 /// The prefix of every key of `dim`.
 std::string StatsDimPrefix(StatsDim dim);
+/// The key of `name` under per-day dimension `dim` on `day` (UtcDay).
 std::string StatsKey(int64_t day, StatsDim dim, std::string_view name);
+/// The key of `name` under all-time dimension `dim` ('G', 'H' or 'D').
 std::string StatsTotalKey(StatsDim dim, std::string_view name);
 /// False unless `key` has the layout above (a known dim; an hour-host name
 /// starts with a byte < 24). *day is 0 for the all-time keys.
 bool ParseStatsKey(std::string_view key, int64_t* day, StatsDim* dim, std::string_view* name);
 
+/// The `stats` view (see the file comment).
 class StatsView final : public View {
  public:
   /// Classifier::Default().GroupingFingerprint() the keys were made with;

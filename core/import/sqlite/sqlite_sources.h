@@ -12,6 +12,9 @@
 
 namespace tb {
 
+/// Opens the SQLite database at `path` as history of kind `source` ("atuin",
+/// "histdb" or "termbrain-legacy"). InvalidArgument for another kind or a
+/// file that is not such a database, NotFound when it cannot be opened.
 Status OpenSqliteImportSource(std::string_view source, const std::string& path, const SourceOptions& options,
                               std::unique_ptr<ImportSource>* out);
 
