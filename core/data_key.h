@@ -34,7 +34,7 @@ inline constexpr size_t kDataKeyBytes = 32;      ///< bytes of a data key
 inline constexpr size_t kKeyIdBytes = 16;        ///< bytes of a key id (KeyId)
 inline constexpr size_t kStreamNonceBytes = 24;  ///< XChaCha20
 
-/// A data key: a secret; wipe copies that are no longer needed.
+/// A data key (a secret: never log or print it).
 struct DataKey {
   std::array<unsigned char, kDataKeyBytes> bytes{};  ///< the raw key
   /// Byte by byte (not constant-time: never compare against untrusted input).

@@ -45,7 +45,7 @@ EventId ForeignEventId(std::string_view text);
 
 /// Hash of an EventId for unordered containers.
 struct EventIdHash {
-  /// Mixes origin and counter (not stable across versions: never store it).
+  /// Mixes origin and counter; for in-memory containers, not for storing.
   size_t operator()(const EventId& id) const {
     return static_cast<size_t>(id.origin * 0x9E3779B97F4A7C15ull ^ id.counter);
   }
@@ -83,7 +83,7 @@ struct Event {
   std::string session;                    ///< the shell session's id ("" when none)
   EventKind kind = EventKind::kRecorded;  ///< what it records
 
-  std::string command;     ///< kStarted, kRecorded: the command line (bytes, secrets already masked)
+  std::string command;     ///< kStarted, kRecorded: the command line (bytes; masked by the record policy before append)
   std::string cwd;         ///< kStarted, kRecorded: the directory it ran in ("" = unknown)
   std::string shell;       ///< kStarted, kRecorded: the shell's name ("" = unknown)
   bool truncated = false;  ///< kStarted, kRecorded: `command` was cut at record.max_command_bytes
