@@ -130,7 +130,7 @@ struct LogVerifyReport {
   bool ok() const { return bad_payloads == 0 && gaps == 0 && duplicate_ids == 0 && seq_mismatches == 0; }
 };
 
-/// An overview of an open store (Store::Info, `tb log info`).
+/// An overview of an open store (Store::Info, `tb status`).
 struct StoreInfo {
   std::string data_dir;     ///< the data dir it was opened from
   std::string store_id;     ///< 32 hex digits, from DIR/TERMBRAIN

@@ -22,7 +22,7 @@ struct FamilySize {
   uint64_t memtable_bytes = 0;  ///< memtables (active, immutable and pinned)
 };
 
-/// What RocksDB knows about an open store, in tb's types (`tb metrics`, `tb doctor`).
+/// What RocksDB knows about an open store, in tb's types (for `tb metrics`).
 struct StoreFigures {
   uint64_t head = 0;                      ///< the log's head
   std::vector<FamilySize> families;       ///< in the store's family order
