@@ -1,6 +1,7 @@
-// Removal support in storage (docs/architecture.md, "Removal"): the
-// resolver through which the projector expands BatchReverted / Forgotten
-// events, and the helpers `tb forget` and `tb log verify` need.
+/// @file
+/// Removal support in storage (docs/architecture.md, "Removal"): the
+/// resolver through which the projector expands BatchReverted / Forgotten
+/// events, and the helpers `tb forget` and `tb log verify` need.
 #pragma once
 
 #include <map>
@@ -17,9 +18,9 @@ namespace tb {
 
 using FamilyMap = std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>>;
 
-// Joins finishes to starts through `ids` and gives removals read access to
-// the view families in `families` (name -> family: the live ones on append,
-// the ones being rebuilt on replay) and to the log through `reader`.
+/// Joins finishes to starts through `ids` and gives removals read access to
+/// the view families in `families` (name -> family: the live ones on append,
+/// the ones being rebuilt on replay) and to the log through `reader`.
 class ViewsResolver final : public StartResolver, public ViewLookup {
  public:
   ViewsResolver(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* ids, StoreReader* reader, FamilyMap families)

@@ -1,4 +1,5 @@
-// StoreImpl: the RocksDB-backed Store (internal to storage/).
+/// @file
+/// StoreImpl: the RocksDB-backed Store (internal to storage/).
 #pragma once
 
 #include <atomic>
@@ -49,9 +50,9 @@ class StoreImpl final : public Store, public StoreReader {
   Status Views(std::vector<ViewInfo>* out) override;
   Status Info(StoreInfo* out) override;
   Status CompactAll() override;
-  Status StartBackgroundCompaction() override;  // storage/background_compaction.cc
+  Status StartBackgroundCompaction() override;  ///< storage/background_compaction.cc
   BackgroundCompaction PollBackgroundCompaction() override;
-  Status AppendForgotten(Event* forgotten) override;  // storage/removal.cc
+  Status AppendForgotten(Event* forgotten) override;  ///< storage/removal.cc
   const std::string& data_dir() const override { return options_.data_dir; }
   const std::string& store_id() const override { return identity_.store_id; }
   const DataKey* data_key() const override { return key_ ? &*key_ : nullptr; }
@@ -62,13 +63,13 @@ class StoreImpl final : public Store, public StoreReader {
   Status DropLogThrough(uint64_t seq) override;
   Status AppendPreservingSeq(std::span<Event> events, bool sync) override;
 
-  // Salvage (storage/salvage.cc): visits every log entry that can still be
-  // read, stepping over table blocks that fail their checksum (counted in
-  // *bad_blocks). `bound` is the highest seq worth seeking to.
+  /// Salvage (storage/salvage.cc): visits every log entry that can still be
+  /// read, stepping over table blocks that fail their checksum (counted in
+  /// *bad_blocks). `bound` is the highest seq worth seeking to.
   Status SalvageScan(uint64_t bound, uint64_t* bad_blocks,
                      const std::function<void(uint64_t seq, std::string_view raw)>& visit);
 
-  // `tb metrics`' figures (storage/store_figures.cc).
+  /// `tb metrics`' figures (storage/store_figures.cc).
   Status Figures(bool count_events, StoreFigures* out);
 
   // StoreReader
@@ -172,7 +173,7 @@ class StoreImpl final : public Store, public StoreReader {
   BackgroundCompaction compaction_;  // guarded by compaction_mu_
 };
 
-// Resolves finish -> start through an `ids` column family and the log.
+/// Resolves finish -> start through an `ids` column family and the log.
 class IdsResolver final : public StartResolver {
  public:
   IdsResolver(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* ids, StoreReader* reader)
@@ -190,7 +191,7 @@ inline constexpr std::string_view kMetaHead = "head";
 inline constexpr std::string_view kMetaOrigin = "origin";
 inline constexpr std::string_view kMetaStoreId = "store_id";
 inline constexpr std::string_view kMetaFormat = "format";
-inline constexpr std::string_view kMetaLogFloor = "log_floor";  // u64be; absent = 0
+inline constexpr std::string_view kMetaLogFloor = "log_floor";  ///< u64be; absent = 0
 std::string ViewMetaKey(std::string_view view);
 std::string EncodeViewMeta(uint32_t version, uint64_t applied);
 bool DecodeViewMeta(std::string_view v, uint32_t* version, uint64_t* applied);

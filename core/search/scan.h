@@ -1,6 +1,7 @@
-// Internals of the Searcher (core/search/search.cc): the filters resolved
-// against an index and the merged newest-first walk over index rows and the
-// overlay. Not part of the public API.
+/// @file
+/// Internals of the Searcher (core/search/search.cc): the filters resolved
+/// against an index and the merged newest-first walk over index rows and the
+/// overlay. Not part of the public API.
 #pragma once
 
 #include <algorithm>
@@ -19,13 +20,13 @@ namespace tb::search_internal {
 
 int64_t MonoNs();
 
-// A row of the merged walk: a base row (maybe patched) or an overlay record.
+/// A row of the merged walk: a base row (maybe patched) or an overlay record.
 struct Row {
   int64_t time = 0;
   uint64_t seq = 0;
-  uint32_t cmd = 0;                    // unified command id (base or overlay extra)
-  uint32_t base_row = UINT32_MAX;      // UINT32_MAX: overlay record
-  const HistoryRecord* rec = nullptr;  // overlay or patched record, else null
+  uint32_t cmd = 0;                    ///< unified command id (base or overlay extra)
+  uint32_t base_row = UINT32_MAX;      ///< UINT32_MAX: overlay record
+  const HistoryRecord* rec = nullptr;  ///< overlay or patched record, else null
   std::optional<int32_t> Exit(const SearchIndex& ix) const {
     if (rec) return rec->exit_code;
     return (ix.flags(base_row) & kRowHasExit) ? std::optional<int32_t>(ix.exit(base_row)) : std::nullopt;
@@ -33,16 +34,16 @@ struct Row {
   HistoryRecord Record(const SearchIndex& ix) const { return rec ? *rec : ix.Record(base_row); }
 };
 
-// The request's filters resolved to ids of the index.
+/// The request's filters resolved to ids of the index.
 class Scope {
  public:
   Scope(const SearchIndex& ix, const SearchRequest& req);
-  // True when some filter other than the text is set.
+  /// True when some filter other than the text is set.
   bool filtered() const { return filtered_; }
   bool Accepts(const SearchIndex& ix, const Row& row) const;
-  // The id-only part of Accepts for index row `r`, for the scan's inner
-  // loop. Exit filters are left to Accepts for running rows (an overlay
-  // may have finished them).
+  /// The id-only part of Accepts for index row `r`, for the scan's inner
+  /// loop. Exit filters are left to Accepts for running rows (an overlay
+  /// may have finished them).
   bool BaseAccepts(const SearchIndex& ix, size_t r) const {
     if (!base_possible_) return false;
     if (cwd_ && ix.cwd(r) != *cwd_) return false;
@@ -72,10 +73,10 @@ class Scope {
   bool base_possible_ = true;  // false when a wanted value is not in the index
 };
 
-// True when `cwd` is `dir` or below it.
+/// True when `cwd` is `dir` or below it.
 bool IsUnder(std::string_view cwd, std::string_view dir);
 
-// The first row whose time is not newer than `t` (rows are newest first).
+/// The first row whose time is not newer than `t` (rows are newest first).
 inline size_t FirstNotNewer(const IndexColumn<int64_t>& times, int64_t t) {
   size_t lo = 0, hi = times.size();
   while (lo < hi) {
@@ -88,11 +89,12 @@ inline size_t FirstNotNewer(const IndexColumn<int64_t>& times, int64_t t) {
   return lo;
 }
 
-// Walks index rows and overlay records newest first within the filter's
-// time range. `overlay_cmds[i]` is the unified id of overlay record i.
-// `want(cmd, row)` is a cheap pre-check done before a Row is built (row is
-// SIZE_MAX for overlay records); `visit(row)` returns false to stop. Stops
-// with kCapped after `max_rows` index rows, kDeadline past the deadline.
+///@{
+/// Walks index rows and overlay records newest first within the filter's
+/// time range. `overlay_cmds[i]` is the unified id of overlay record i.
+/// `want(cmd, row)` is a cheap pre-check done before a Row is built (row is
+/// SIZE_MAX for overlay records); `visit(row)` returns false to stop. Stops
+/// with kCapped after `max_rows` index rows, kDeadline past the deadline.
 enum class WalkEnd { kDone, kDeadline, kCapped };
 template <typename Want, typename Visit>
 WalkEnd WalkRows(const SearchIndex& ix, const IndexOverlay* ov, const std::vector<uint32_t>& overlay_cmds,
@@ -150,5 +152,6 @@ WalkEnd WalkRows(const SearchIndex& ix, const IndexOverlay* ov, const std::vecto
     }
   }
 }
+///@}
 
 }  // namespace tb::search_internal

@@ -1,6 +1,7 @@
-// SQLite-backed import sources (atuin, zsh-histdb, legacy TermBrain). They
-// live in their own library (tb_import_sqlite, core/import/sqlite/) so SQLite stays out of tb_core
-// and storage.
+/// @file
+/// SQLite-backed import sources (atuin, zsh-histdb, legacy TermBrain). They
+/// live in their own library (tb_import_sqlite, core/import/sqlite/) so SQLite stays out of tb_core
+/// and storage.
 #pragma once
 
 #include <memory>
@@ -11,6 +12,9 @@
 
 namespace tb {
 
+/// Opens the SQLite database at `path` as history of kind `source` ("atuin",
+/// "histdb" or "termbrain-legacy"). InvalidArgument for another kind or a
+/// file that is not such a database, NotFound when it cannot be opened.
 Status OpenSqliteImportSource(std::string_view source, const std::string& path, const SourceOptions& options,
                               std::unique_ptr<ImportSource>* out);
 
