@@ -2,24 +2,11 @@
 
 #include <charconv>
 
+#include "core/split.h"
 #include "core/timefmt.h"
 
 namespace tb {
 namespace {
-
-std::vector<std::string_view> SplitTabs(std::string_view line) {
-  std::vector<std::string_view> f;
-  size_t start = 0;
-  while (true) {
-    size_t t = line.find('\t', start);
-    if (t == std::string_view::npos) {
-      f.push_back(line.substr(start));
-      return f;
-    }
-    f.push_back(line.substr(start, t - start));
-    start = t + 1;
-  }
-}
 
 bool Unescape(std::string_view in, std::string* out) {
   out->clear();
@@ -80,7 +67,7 @@ bool ParseTimeField(std::string_view s, int64_t* ns) {
 }
 
 Status ParseLine(std::string_view line, Event* ev) {
-  auto f = SplitTabs(line);
+  auto f = SplitFields(line, '\t');
   if (f.size() < 3 || f[0] != "TB1" || f.back() != ".") {
     return Status::Corruption("not a TB1 frame");
   }

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/crc32c.h"
+#include "core/split.h"
 
 namespace tb {
 namespace {
@@ -34,17 +35,6 @@ std::string Line(std::string_view fields) {
   out += crc;
   out += '\n';
   return out;
-}
-
-std::vector<std::string_view> Split(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  for (;;) {
-    size_t end = s.find(sep, start);
-    out.push_back(s.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-    if (end == std::string_view::npos) return out;
-    start = end + 1;
-  }
 }
 
 bool ParseInt(std::string_view s, int64_t* out) {
@@ -101,7 +91,7 @@ Status ParseTelemetry(std::string_view content, const std::function<bool(std::st
     char crc[9];
     if (tab != std::string_view::npos) std::snprintf(crc, sizeof crc, "%08x", Crc32c(line.substr(0, tab)));
     if (tab == std::string_view::npos || line.substr(tab + 1) != crc) return Bad(n, "checksum mismatch");
-    const std::vector<std::string_view> f = Split(line.substr(0, tab), '\t');
+    const std::vector<std::string_view> f = SplitFields(line.substr(0, tab), '\t');
     if (n == 1) {
       int64_t version = 0;
       if (f.size() != 3 || !ParseInt(f[1], &version)) return Bad(n, "malformed header");

@@ -13,20 +13,10 @@
 
 #include "core/search/index.h"
 #include "core/search/search.h"
+#include "core/split.h"
 #include "fuzz/fuzz_util.h"
 
 namespace {
-
-std::vector<std::string_view> Split(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  for (;;) {
-    size_t end = s.find(sep, start);
-    out.push_back(s.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-    if (end == std::string_view::npos) return out;
-    start = end + 1;
-  }
-}
 
 void SearchAll(std::string_view bytes, const std::string& query) {
   std::vector<uint64_t> aligned(bytes.size() / 8 + 1);  // Open needs 8-byte alignment
@@ -69,11 +59,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     SearchAll(bytes, "git");
     return 0;
   }
-  std::vector<std::string_view> lines = Split(bytes.substr(1), '\n');
+  std::vector<std::string_view> lines = tb::SplitFields(bytes.substr(1), '\n');
   tb::IndexBuilder builder(tb::IndexStamp{"0123456789abcdef0123456789abcdef", lines.size(), 0, {}});
   uint64_t seq = 0;
   for (size_t i = 1; i < lines.size(); ++i) {
-    std::vector<std::string_view> f = Split(lines[i], '\t');
+    std::vector<std::string_view> f = tb::SplitFields(lines[i], '\t');
     tb::HistoryRecord r;
     r.seq = ++seq;
     r.id.counter = seq;
