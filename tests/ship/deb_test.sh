@@ -89,7 +89,9 @@ for lib in $needed; do
   pkg=$(dpkg -S "$(realpath "$path")" 2>/dev/null | sed -n '1s/:.*//p') ||
     pkg=$(dpkg -S "$path" | sed -n '1s/:.*//p')
   # The package, or a name it provides (libspdlog1.10 provides libspdlog1.10-fmt9).
-  names="$pkg $(dpkg-query -W -f '${Provides}' "$pkg" | sed 's/([^)]*)//g; s/,/ /g')"
+  # One line per installed architecture: a machine with the arm64 build's
+  # libraries beside its own has two (and without the newline, one word).
+  names="$pkg $(dpkg-query -W -f '${Provides}\n' "$pkg" | sed 's/([^)]*)//g; s/,/ /g')"
   found=
   for n in $names; do
     if [[ ", $depends," == *", $n "* || ", $depends," == *", $n,"* ]]; then found=$n; fi
