@@ -16,7 +16,7 @@ for flag in "$@"; do
   case $flag in
     --test)
       pkgs+=(libgtest-dev libgmock-dev googletest libbenchmark-dev gcovr tmux sqlite3 zsh fish
-            clang-format prometheus systemd clang libclang-rt-14-dev nats-server graphviz man-db groff-base
+            clang-format prometheus systemd clang libclang-rt-14-dev lld nats-server graphviz man-db groff-base
             doxygen) ;;
     --ship)
       pkgs+=(dpkg-dev lintian debootstrap systemd yamllint python3-yaml python3-jsonschema)
