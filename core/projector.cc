@@ -68,12 +68,10 @@ Status Projector::ApplyRemoval(const Event& ev, std::span<const View* const> vie
     RemovedRecord r;
     r.seq = seq;
     if (rec.kind == EventKind::kStarted) {
-      std::string v;
-      s = lookup.Get(kHistoryViewName, HistoryKey(rec.time_ns, seq), &v);
+      HistoryState st;
+      s = GetHistoryState(lookup, rec.time_ns, seq, &st);
       if (s.IsNotFound()) continue;
       TB_RETURN_IF_ERROR(s);
-      HistoryState st;
-      if (!DecodeHistoryState(v, &st)) return Status::Corruption("view history: malformed entry");
       r.exit_code = st.exit_code;
     } else {
       r.exit_code = rec.exit_code;

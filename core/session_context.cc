@@ -30,11 +30,9 @@ Status ReadSessionBackward(ViewLookup& lookup, const std::string& session, const
     SessionTracker::Entry e;
     e.seq = seq;
     e.time_ns = time_ns;
-    std::string hv;
-    s = lookup.Get(kHistoryViewName, HistoryKey(time_ns, seq), &hv);
+    HistoryState h;
+    s = GetHistoryState(lookup, time_ns, seq, &h);
     if (s.ok()) {
-      HistoryState h;
-      if (!DecodeHistoryState(hv, &h)) return Status::Corruption("view history: malformed entry");
       e.exit_code = h.exit_code;
     } else if (!s.IsNotFound()) {
       return s;

@@ -31,11 +31,9 @@ Status LoadItem(ViewLookup& lookup, int64_t time_ns, uint64_t seq, const Removed
   } else {
     out->removed = false;
     TB_RETURN_IF_ERROR(lookup.GetEvent(seq, &out->event));
-    std::string hv;
-    Status s = lookup.Get(kHistoryViewName, HistoryKey(time_ns, seq), &hv);
+    HistoryState h;
+    Status s = GetHistoryState(lookup, time_ns, seq, &h);
     if (s.ok()) {
-      HistoryState h;
-      if (!DecodeHistoryState(hv, &h)) return Status::Corruption("view history: malformed entry");
       out->e.exit_code = h.exit_code;
     } else if (!s.IsNotFound()) {
       return s;

@@ -250,11 +250,9 @@ Status CommandsView::ApplyRemoval(const RemovalInput& in, ViewLookup& lookup, Vi
         st.last_time_ns = time_ns;
         st.last_seq = seq;
         st.last_exit.reset();
-        std::string hv;
-        Status hs = lookup.Get("history", HistoryKey(time_ns, seq), &hv);
+        HistoryState h;
+        Status hs = GetHistoryState(lookup, time_ns, seq, &h);
         if (hs.ok()) {
-          HistoryState h;
-          if (!DecodeHistoryState(hv, &h)) return Status::Corruption("view history: malformed entry");
           st.last_exit = h.exit_code;
         } else if (!hs.IsNotFound()) {
           return hs;

@@ -52,6 +52,13 @@ bool DecodeHistoryState(std::string_view v, HistoryState* s) {
   return v.empty();
 }
 
+Status GetHistoryState(ViewLookup& lookup, int64_t time_ns, uint64_t seq, HistoryState* state) {
+  std::string v;
+  TB_RETURN_IF_ERROR(lookup.Get(kHistoryViewName, HistoryKey(time_ns, seq), &v));
+  if (!DecodeHistoryState(v, state)) return Status::Corruption("view history: malformed entry");
+  return Status::OK();
+}
+
 void HistoryView::Apply(const ViewInput& in, ViewWriter& out) const {
   const Event& ev = *in.event;
   HistoryState st;

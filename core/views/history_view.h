@@ -41,6 +41,10 @@ std::unique_ptr<KvCursor> NewHistoryCursor(StoreReader& reader);
 std::string EncodeHistoryState(const HistoryState& s);
 /// Decodes a value; false when malformed.
 bool DecodeHistoryState(std::string_view v, HistoryState* s);
+/// Reads the state of the record at `seq` started at `time_ns` through
+/// `lookup`: NotFound when the view holds no such record (`*state` is then
+/// unchanged), Corruption when its value is malformed.
+Status GetHistoryState(ViewLookup& lookup, int64_t time_ns, uint64_t seq, HistoryState* state);
 
 /// The `history` view (see the file comment).
 class HistoryView final : public View {

@@ -123,11 +123,9 @@ Status StatsView::ApplyRemoval(const RemovalInput& in, ViewLookup& lookup, ViewW
     if (ev.kind == EventKind::kStarted) {
       if (!r.exit_code) continue;  // never finished: never counted
       duration.reset();
-      std::string hv;
-      Status hs = lookup.Get("history", HistoryKey(ev.time_ns, r.seq), &hv);
+      HistoryState h;
+      Status hs = GetHistoryState(lookup, ev.time_ns, r.seq, &h);
       if (hs.ok()) {
-        HistoryState h;
-        if (!DecodeHistoryState(hv, &h)) return Status::Corruption("view history: malformed entry");
         duration = h.duration_ns;
       } else if (!hs.IsNotFound()) {
         return hs;
